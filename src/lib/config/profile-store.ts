@@ -1,0 +1,132 @@
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, resolve } from 'node:path';
+import Conf from 'conf';
+import { Document, isMap, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { CliError } from '../errors/cli-error.js';
+import { ExitCode } from '../errors/exit-codes.js';
+
+/**
+ * The profile file, compatible with the official Immuta CLI: `~/.immutacfg.yaml` by default,
+ * one mapping per profile with `host` and `api_key`. `conf` owns reading and the atomic write
+ * (mode 0600); serialisation goes through the `yaml` Document API so that keys and comments we do
+ * not own (the official CLI's, the user's) survive a write.
+ */
+export const ProfileSchema = z
+  .object({
+    host: z.string().optional(),
+    api_key: z.string().optional(),
+  })
+  .loose();
+export type Profile = z.infer<typeof ProfileSchema>;
+
+type Store = Record<string, unknown>;
+
+export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.HOME ?? homedir(), '.immutacfg.yaml');
+}
+
+function readDocumentText(path: string): string {
+  return existsSync(path) ? readFileSync(path, 'utf8') : '';
+}
+
+function parseStore(path: string, text: string): Store {
+  if (text.trim() === '') return {};
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0];
+    const pos = first?.linePos?.[0];
+    throw new CliError(`the config file is not valid YAML: ${first?.message.split('\n')[0] ?? 'parse error'}`, {
+      code: 'CONFIG_FILE_INVALID',
+      exitCode: ExitCode.USAGE,
+      location: { file: path, ...(pos ? { line: pos.line, column: pos.col } : {}) },
+      fix: 'Fix the YAML by hand, or move the file away and run `immuta configure` again.',
+    });
+  }
+  const value: unknown = doc.toJS();
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new CliError('the config file must be a YAML mapping of profile names to settings', {
+      code: 'CONFIG_FILE_INVALID',
+      exitCode: ExitCode.USAGE,
+      location: { file: path },
+      fix: 'Move the file away and run `immuta configure` again.',
+    });
+  }
+  return value as Store;
+}
+
+/** Applies `next` to the existing YAML text leaf by leaf, keeping unrelated keys and comments. */
+function serializeKeepingComments(path: string, next: Store): string {
+  const doc = parseDocument(readDocumentText(path));
+  if (!isMap(doc.contents)) return stringifyFresh(next);
+  const current = (doc.toJS() ?? {}) as Store;
+  for (const key of Object.keys(current)) if (!(key in next)) doc.delete(key);
+  for (const [key, value] of Object.entries(next)) {
+    if (value && typeof value === 'object' && !Array.isArray(value) && isMap(doc.get(key))) {
+      const existing = (current[key] ?? {}) as Record<string, unknown>;
+      for (const inner of Object.keys(existing)) if (!(inner in value)) doc.deleteIn([key, inner]);
+      for (const [innerKey, innerValue] of Object.entries(value)) {
+        if (existing[innerKey] !== innerValue) doc.setIn([key, innerKey], innerValue);
+      }
+    } else if (JSON.stringify(current[key]) !== JSON.stringify(value)) {
+      doc.set(key, value);
+    }
+  }
+  return doc.toString();
+}
+
+function stringifyFresh(value: Store): string {
+  return new Document(value).toString();
+}
+
+export class ProfileStore {
+  readonly path: string;
+  private readonly conf: Conf<Store>;
+
+  constructor(configFile?: string) {
+    this.path = resolve(configFile ?? defaultConfigPath());
+    const path = this.path;
+    this.conf = new Conf<Store>({
+      cwd: dirname(path),
+      configName: basename(path),
+      fileExtension: '',
+      configFileMode: 0o600,
+      accessPropertiesByDotNotation: false,
+      clearInvalidConfig: false,
+      serialize: (value) => (existsSync(path) ? serializeKeepingComments(path, value) : stringifyFresh(value)),
+      deserialize: (text) => parseStore(path, text),
+    });
+  }
+
+  /** The profile's settings; the official CLI's flat layout (top-level host/api_key) counts as `default`. */
+  get(profile: string): Profile | undefined {
+    const raw = this.conf.get(profile);
+    if (raw && typeof raw === 'object') return ProfileSchema.parse(raw);
+    if (profile === 'default') {
+      const flat = ProfileSchema.safeParse(this.conf.store);
+      if (flat.success && (flat.data.host || flat.data.api_key)) return { host: flat.data.host, api_key: flat.data.api_key };
+    }
+    return undefined;
+  }
+
+  profiles(): string[] {
+    return Object.entries(this.conf.store)
+      .filter(([, v]) => v !== null && typeof v === 'object' && !Array.isArray(v))
+      .map(([k]) => k);
+  }
+
+  set(profile: string, settings: Profile): void {
+    const existing = (this.conf.get(profile) ?? {}) as Record<string, unknown>;
+    this.conf.set(profile, { ...existing, ...settings });
+    // atomically keeps an existing file's mode on some paths; make 0600 certain.
+    chmodSync(this.path, 0o600);
+  }
+
+  delete(profile: string): boolean {
+    if (!this.conf.has(profile)) return false;
+    this.conf.delete(profile);
+    chmodSync(this.path, 0o600);
+    return true;
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Secrets never reach output. Two layers, both here:
+ * 1. by key: any object value under a secret-looking key is replaced before it is rendered;
+ * 2. by value: every secret the process learns (API key, secretAccessKey, sasToken) is registered,
+ *    and every byte written to stdout/stderr is scrubbed of it (`installStreamRedaction`), which
+ *    also covers debug logs and third-party messages we do not control.
+ */
+export const REDACTED = '[REDACTED]';
+
+const SECRET_KEY_PATTERN = /^(secretaccesskey|sastoken|apikey|api_key|api-key|authorization|password|sessiontoken|token|secret)$/i;
+
+const registeredSecrets = new Set<string>();
+
+/** Secrets shorter than this are not scrubbed by value (they would mangle ordinary text). */
+const MIN_SECRET_LENGTH = 6;
+
+export function registerSecret(value: string | undefined | null): void {
+  if (typeof value !== 'string') return;
+  const trimmed = value.trim();
+  if (trimmed.length >= MIN_SECRET_LENGTH) registeredSecrets.add(trimmed);
+  // A value may also travel URL-encoded (e.g. SAS tokens, secrets with "/" and "+").
+  const encoded = encodeURIComponent(trimmed);
+  if (encoded !== trimmed && encoded.length >= MIN_SECRET_LENGTH) registeredSecrets.add(encoded);
+}
+
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY_PATTERN.test(key);
+}
+
+/** Replaces every registered secret value in a text. */
+export function redactText(text: string): string {
+  if (registeredSecrets.size === 0) return text;
+  let out = text;
+  // Longest first, so a secret containing another is removed whole.
+  for (const secret of [...registeredSecrets].sort((a, b) => b.length - a.length)) {
+    if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  }
+  return out;
+}
+
+/** Deep copy of a value with secret keys replaced and secret values scrubbed from strings. */
+export function redactValue<T>(value: T): T {
+  return redactAny(value) as T;
+}
+
+function redactAny(value: unknown): unknown {
+  if (typeof value === 'string') return redactText(value);
+  if (Array.isArray(value)) return value.map(redactAny);
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      out[key] = isSecretKey(key) && inner !== null && inner !== undefined && inner !== '' ? REDACTED : redactAny(inner);
+    }
+    return out;
+  }
+  return value;
+}
+
+let streamsPatched = false;
+
+/**
+ * Wraps process.stdout/stderr.write so that no registered secret can be printed by anything in
+ * this process (our code, oclif, a library's debug output). Idempotent.
+ */
+export function installStreamRedaction(): void {
+  if (streamsPatched) return;
+  streamsPatched = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    const original = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      if (registeredSecrets.size > 0) {
+        if (typeof chunk === 'string') chunk = redactText(chunk);
+        else if (chunk instanceof Uint8Array) chunk = redactText(Buffer.from(chunk).toString('utf8'));
+      }
+      return original(chunk, ...rest);
+    }) as typeof stream.write;
+  }
+}
+
+/** For tests only. */
+export function clearRegisteredSecrets(): void {
+  registeredSecrets.clear();
+}

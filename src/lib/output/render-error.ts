@@ -1,0 +1,26 @@
+import type { ChalkInstance } from 'chalk';
+import { type CliError, formatLocation } from '../errors/cli-error.js';
+import { redactText, redactValue } from './redact.js';
+
+/** The `--json` error document: `{"error": {code, message, exitCode, fix?, location?, details?}}`. */
+export function errorJson(error: CliError): { error: Record<string, unknown> } {
+  return redactValue({
+    error: {
+      code: error.code,
+      message: error.message,
+      exitCode: error.exitCode,
+      ...(error.fix ? { fix: error.fix } : {}),
+      ...(error.location ? { location: error.location } : {}),
+      ...(error.details ? { details: error.details } : {}),
+    },
+  });
+}
+
+/** Human rendering for stderr: the cause on one line, then where, then the fix. Never a stack. */
+export function errorText(error: CliError, paint: ChalkInstance): string {
+  const lines = [`${paint.red.bold('Error:')} ${error.message}`];
+  const where = formatLocation(error.location);
+  if (where) lines.push(`  ${paint.dim('at')} ${where}`);
+  if (error.fix) lines.push(`  ${paint.cyan('Fix:')} ${error.fix}`);
+  return redactText(lines.join('\n'));
+}

@@ -1,0 +1,47 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+
+/** What the terminal allows: colour, spinners, prompts. Decided once per command run. */
+export interface TerminalCaps {
+  /** stdout gets colour (human mode only). */
+  color: boolean;
+  /** stderr gets colour. */
+  colorStderr: boolean;
+  /** Animated spinners on stderr: stderr is a TTY, not CI, not --json, TERM is not dumb. */
+  spinners: boolean;
+  /** Prompts are possible: stdin and stdout are TTYs and not CI. */
+  interactive: boolean;
+}
+
+export interface TerminalOptions {
+  json: boolean;
+  noColor: boolean;
+  env?: NodeJS.ProcessEnv;
+  stdinIsTTY?: boolean;
+  stdoutIsTTY?: boolean;
+  stderrIsTTY?: boolean;
+}
+
+function isCi(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.CI && env.CI !== 'false' && env.CI !== '0');
+}
+
+export function detectTerminal(options: TerminalOptions): TerminalCaps {
+  const env = options.env ?? process.env;
+  const stdoutTTY = options.stdoutIsTTY ?? Boolean(process.stdout.isTTY);
+  const stderrTTY = options.stderrIsTTY ?? Boolean(process.stderr.isTTY);
+  const stdinTTY = options.stdinIsTTY ?? Boolean(process.stdin.isTTY);
+  const dumb = env.TERM === 'dumb';
+  const colorOff = options.noColor || env.NO_COLOR !== undefined || env.IMMUTA_NO_COLOR !== undefined || dumb;
+  const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  return {
+    color: !options.json && !colorOff && (stdoutTTY || forced),
+    colorStderr: !colorOff && (stderrTTY || forced),
+    spinners: !options.json && stderrTTY && !isCi(env) && !dumb,
+    interactive: stdinTTY && stdoutTTY && !isCi(env),
+  };
+}
+
+/** A chalk instance that is plain when colour is off (chalk's own detection ignores NO_COLOR/--no-color). */
+export function painter(enabled: boolean): ChalkInstance {
+  return new Chalk({ level: enabled ? 1 : 0 });
+}

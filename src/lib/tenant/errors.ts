@@ -1,0 +1,158 @@
+import { CliError } from '../errors/cli-error.js';
+import { ExitCode } from '../errors/exit-codes.js';
+
+/** What went wrong talking to the tenant, in terms a user can act on. */
+export type TenantFailure =
+  | { kind: 'http'; status: number; contentType: string | null; graphqlMessages: string[]; retryAfterMs?: number }
+  | { kind: 'graphql'; messages: string[]; codes: string[] }
+  | { kind: 'not-graphql'; contentType: string | null }
+  | { kind: 'network'; code: string; message: string }
+  | { kind: 'timeout'; timeoutMs: number };
+
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NODATA', 'EAI_NONAME']);
+const TLS_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'EPROTO',
+]);
+/** Network failures worth retrying for reads: the next attempt may well succeed. */
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+
+export function isRetryable(failure: TenantFailure): boolean {
+  switch (failure.kind) {
+    case 'http':
+      return failure.status === 429 || failure.status >= 500;
+    case 'network':
+      return TRANSIENT_CODES.has(failure.code);
+    case 'timeout':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Finds the system error code (ENOTFOUND, CERT_HAS_EXPIRED...) inside fetch's nested causes. */
+export function networkCode(error: unknown): { code: string; message: string } | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    const candidate = current as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof candidate.code === 'string' && candidate.code !== 'ERR_INVALID_ARG_TYPE') {
+      return { code: candidate.code, message: typeof candidate.message === 'string' ? candidate.message : candidate.code };
+    }
+    current = candidate.cause;
+  }
+  // fetch's own refusals (e.g. "bad port") carry no code: report the innermost message.
+  const outer = error as { message?: unknown; cause?: { message?: unknown } } | null;
+  if (outer?.message === 'fetch failed') {
+    return { code: 'FETCH_FAILED', message: typeof outer.cause?.message === 'string' ? outer.cause.message : 'fetch failed' };
+  }
+  return undefined;
+}
+
+/** One CliError per failure class, each with its fix. `host` is the tenant URL (never secret). */
+export function tenantError(failure: TenantFailure, host: string): CliError {
+  const at = { details: { host } };
+  switch (failure.kind) {
+    case 'http': {
+      const detail = failure.graphqlMessages.length > 0 ? `: ${failure.graphqlMessages.join('; ')}` : '';
+      if (failure.status === 401) {
+        return new CliError(`the tenant rejected the API key (HTTP 401)${detail}`, {
+          code: 'TENANT_UNAUTHORIZED',
+          exitCode: ExitCode.AUTH,
+          fix: 'Create a new API key on your Immuta profile page (API Keys tab) and run `immuta configure`.',
+          ...at,
+        });
+      }
+      if (failure.status === 403) {
+        return new CliError(`the API key's user is not allowed to manage audit exports (HTTP 403)${detail}`, {
+          code: 'TENANT_FORBIDDEN',
+          exitCode: ExitCode.AUTH,
+          fix: 'Ask an Immuta user admin to grant the AUDIT permission to this user, or use a key of a user who has it.',
+          ...at,
+        });
+      }
+      if (failure.status === 404 || !isJson(failure.contentType)) {
+        return new CliError(`${host} did not answer as an Immuta audit service (HTTP ${failure.status}${failure.contentType ? `, ${failure.contentType.split(';')[0]}` : ''})`, {
+          code: 'TENANT_NOT_AUDIT_ENDPOINT',
+          exitCode: ExitCode.TENANT,
+          fix: 'Check the tenant URL (it is the address you open Immuta at, without /api/...): `immuta configure`.',
+          ...at,
+        });
+      }
+      if (failure.status === 429) {
+        return new CliError(`the tenant is rate-limiting requests (HTTP 429)${detail}`, {
+          code: 'TENANT_RATE_LIMITED',
+          exitCode: ExitCode.TENANT,
+          fix: 'Wait a minute and try again.',
+          ...at,
+        });
+      }
+      return new CliError(`the tenant failed to answer (HTTP ${failure.status})${detail}`, {
+        code: failure.status >= 500 ? 'TENANT_SERVER_ERROR' : 'TENANT_HTTP_ERROR',
+        exitCode: ExitCode.TENANT,
+        fix: failure.status >= 500 ? 'The Immuta audit service is failing: try again later, or contact Immuta support.' : 'Check the tenant URL and the CLI version.',
+        ...at,
+      });
+    }
+    case 'graphql': {
+      const authLike = failure.codes.some((c) => /UNAUTHENTICATED|FORBIDDEN|UNAUTHORIZED/i.test(c));
+      return new CliError(`the tenant answered with an error: ${failure.messages.join('; ') || 'unknown GraphQL error'}`, {
+        code: authLike ? 'TENANT_FORBIDDEN' : 'TENANT_GRAPHQL_ERROR',
+        exitCode: authLike ? ExitCode.AUTH : ExitCode.TENANT,
+        fix: authLike
+          ? 'Check that the API key belongs to a user with the AUDIT permission.'
+          : 'Check the values sent (`--dry-run` shows them); if they are right, the tenant may not support this operation yet.',
+        details: { host, graphqlErrors: failure.messages },
+      });
+    }
+    case 'not-graphql':
+      return new CliError(`${host} answered, but not with GraphQL JSON (${failure.contentType ?? 'no content type'})`, {
+        code: 'TENANT_NOT_AUDIT_ENDPOINT',
+        exitCode: ExitCode.TENANT,
+        fix: 'Check the tenant URL: it must be your Immuta address, e.g. https://your-immuta.com (`immuta configure`).',
+        ...at,
+      });
+    case 'network': {
+      if (DNS_CODES.has(failure.code)) {
+        return new CliError(`cannot resolve the tenant host ${new URL(host).hostname} (${failure.code})`, {
+          code: 'TENANT_DNS',
+          exitCode: ExitCode.TENANT,
+          fix: 'Check the tenant URL for typos and that this machine can resolve it (VPN, proxy: HTTPS_PROXY).',
+          ...at,
+        });
+      }
+      if (TLS_CODES.has(failure.code)) {
+        return new CliError(`the TLS connection to ${host} failed: ${failure.code}`, {
+          code: 'TENANT_TLS',
+          exitCode: ExitCode.TENANT,
+          fix: 'If your tenant uses a private CA, point NODE_EXTRA_CA_CERTS at its PEM bundle; check the URL and the certificate.',
+          ...at,
+        });
+      }
+      return new CliError(`cannot reach ${host} (${failure.code === 'FETCH_FAILED' ? failure.message : failure.code})`, {
+        code: 'TENANT_UNREACHABLE',
+        exitCode: ExitCode.TENANT,
+        fix: failure.code === 'ECONNREFUSED' ? 'Check the URL and port; is the tenant (or `immuta sandbox start`) running?' : 'Check the network, proxy settings (HTTPS_PROXY/NO_PROXY) and the URL.',
+        ...at,
+      });
+    }
+    case 'timeout':
+      return new CliError(`the tenant did not answer within ${Math.round(failure.timeoutMs / 1000)} s`, {
+        code: 'TENANT_TIMEOUT',
+        exitCode: ExitCode.TENANT,
+        fix: 'Try again; if it persists, check the network or raise IMMUTA_TIMEOUT (milliseconds).',
+        ...at,
+      });
+  }
+}
+
+function isJson(contentType: string | null): boolean {
+  return contentType === null || /json/i.test(contentType);
+}
