@@ -1,0 +1,422 @@
+/**
+ * The verifying front door of the sandbox's S3. s3rver stores objects faithfully but checks neither
+ * SigV4 signatures nor regions (it accepts any secret for its one key id, `S3RVER`, and anonymous writes),
+ * so every request passes through here first: the credential must be registered, signed for the
+ * bucket's region, and the signature (and payload hash) must verify. Only then is the request proxied
+ * to s3rver with the key id rewritten to `S3RVER`. Answers follow S3's status codes and XML errors.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { decodeAwsChunked, verifyChecksums } from './aws-chunked.js';
+import { S3Error, errorXml, newRequestId, s3Errors } from './errors.js';
+import {
+  UNSIGNED_PAYLOAD,
+  chunkSignature,
+  constantTimeEqualHex,
+  parseAmzDate,
+  parseAuth,
+  parseQuery,
+  sha256Hex,
+  trailerSignature,
+  verifySignature,
+  type IncomingRequestParts,
+  type SigV4Auth,
+  type VerifyResult,
+} from './sigv4.js';
+
+export interface GatewayCredential {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export interface GatewayOptions {
+  host: string;
+  port: number;
+  upstream: { host: string; port: number };
+  /** Live lookups: credentials and buckets may change while the gateway runs. */
+  credential(accessKeyId: string): GatewayCredential | undefined;
+  bucketRegion(bucket: string): string | undefined;
+  /** Bodies that must be verified (hex payload hash, aws-chunked) are buffered up to this size. */
+  maxBufferedBytes?: number;
+}
+
+export interface Gateway {
+  address: AddressInfo;
+  close(): Promise<void>;
+}
+
+/** S3 rejects requests more than 15 minutes away from its clock. */
+const MAX_SKEW_MS = 15 * 60 * 1000;
+const DEFAULT_MAX_BUFFERED_BYTES = 256 * 1024 * 1024;
+/** s3rver's own key pair: the only one it accepts. */
+const UPSTREAM_KEY_ID = 'S3RVER';
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'upgrade', 'expect', 'trailer', 'host']);
+
+/** Query parameters of plain bucket reads (ListObjects[V2], HeadBucket) and of the SDK. */
+const LISTING_PARAMS = new Set(['list-type', 'prefix', 'delimiter', 'marker', 'max-keys', 'continuation-token', 'start-after', 'encoding-type', 'fetch-owner', 'x-id']);
+/**
+ * Bucket sub-resources s3rver routes (it answers NotImplemented for most). Any other one it silently
+ * treats as a listing and answers 200 with a ListBucketResult (e.g. ?ownershipControls, ?versioning):
+ * a false "success" we turn into NotImplemented.
+ */
+const S3RVER_BUCKET_SUBRESOURCES = new Set([
+  'acl', 'analytics', 'cors', 'delete', 'encryption', 'inventory', 'lifecycle', 'location', 'metrics', 'notification',
+  'object-lock', 'policy', 'policyStatus', 'publicAccessBlock', 'replication', 'requestPayment', 'tagging', 'uploads',
+  'versions', 'website',
+]);
+
+type PayloadMode = 'hex' | 'unsigned' | 'streaming-unsigned-trailer' | 'streaming-signed' | 'streaming-signed-trailer';
+
+function payloadMode(value: string): PayloadMode | undefined {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return 'hex';
+  switch (value) {
+    case UNSIGNED_PAYLOAD:
+      return 'unsigned';
+    case 'STREAMING-UNSIGNED-PAYLOAD-TRAILER':
+      return 'streaming-unsigned-trailer';
+    case 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD':
+      return 'streaming-signed';
+    case 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER':
+      return 'streaming-signed-trailer';
+    default:
+      return undefined;
+  }
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+interface Target {
+  rawPath: string;
+  rawQuery: string;
+  bucket: string;
+  hasKey: boolean;
+}
+
+function parseTarget(url: string): Target {
+  const q = url.indexOf('?');
+  const rawPath = q === -1 ? url : url.slice(0, q);
+  const rawQuery = q === -1 ? '' : url.slice(q + 1);
+  if (!rawPath.startsWith('/')) throw s3Errors.invalidRequest('Invalid URI');
+  // Path-style only (`/bucket/key`): the sandbox endpoint is an IP address, where SDKs use path style.
+  const slash = rawPath.indexOf('/', 1);
+  const bucketPart = slash === -1 ? rawPath.slice(1) : rawPath.slice(1, slash);
+  let bucket: string;
+  try {
+    bucket = decodeURIComponent(bucketPart);
+  } catch {
+    bucket = bucketPart;
+  }
+  const hasKey = slash !== -1 && rawPath.length > slash + 1;
+  return { rawPath, rawQuery, bucket, hasKey };
+}
+
+function readBody(req: http.IncomingMessage, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) tooLarge = true;
+      if (!tooLarge) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (tooLarge) {
+        reject(new S3Error(400, 'EntityTooLarge', `Your proposed upload exceeds the maximum allowed size (the sandbox buffers at most ${max} bytes to verify them)`));
+      } else resolve(Buffer.concat(chunks));
+    });
+    req.on('error', reject);
+  });
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+  // Our own agent, so stop() can close the keep-alive sockets to s3rver and leave no handles behind.
+  const agent = new http.Agent({ keepAlive: true });
+
+  function sendError(req: http.IncomingMessage, res: http.ServerResponse, error: S3Error, requestId: string, headers: Record<string, string>): void {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    // Read (and drop) whatever body the client is still sending, so the connection stays usable.
+    if (!req.complete) req.resume();
+    const body = req.method === 'HEAD' ? '' : errorXml(error, requestId);
+    res.writeHead(error.status, {
+      ...headers,
+      'content-type': 'application/xml',
+      'content-length': Buffer.byteLength(body),
+      'x-amz-request-id': requestId,
+      'x-amz-id-2': requestId,
+    });
+    res.end(body);
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, requestId: string, extraHeaders: Record<string, string>): Promise<void> {
+    const target = parseTarget(req.url ?? '/');
+    const query = parseQuery(target.rawQuery);
+    const method = (req.method ?? 'GET').toUpperCase();
+
+    // Like S3, a missing bucket is reported before any authentication (bucket existence is public).
+    let region: string | undefined;
+    if (target.bucket !== '') {
+      region = options.bucketRegion(target.bucket);
+      if (region === undefined) throw s3Errors.noSuchBucket(target.bucket);
+      extraHeaders['x-amz-bucket-region'] = region;
+    }
+
+    const parts: IncomingRequestParts = { method, rawPath: target.rawPath, rawQuery: target.rawQuery, headers: req.headers };
+    const auth = parseAuth(parts, query);
+    if (auth === null) throw s3Errors.accessDenied(); // anonymous: the sandbox's buckets are private
+
+    const credential = options.credential(auth.accessKeyId);
+    if (!credential) throw s3Errors.invalidAccessKeyId(auth.accessKeyId);
+
+    const isLocation = target.bucket !== '' && !target.hasKey && 'location' in query;
+    if (region !== undefined && !isLocation && auth.region !== region) {
+      const detail = `the region '${auth.region}' is wrong; expecting '${region}'`;
+      throw auth.form === 'header'
+        ? s3Errors.headerMalformed(detail, { Region: region })
+        : s3Errors.queryParametersError(`Error parsing the X-Amz-Credential parameter; ${detail}`, { Region: region });
+    }
+
+    checkTime(auth);
+
+    let payloadHash = UNSIGNED_PAYLOAD; // presigned URLs never sign the payload
+    if (auth.form === 'header') {
+      const value = single(req.headers['x-amz-content-sha256']);
+      if (value === undefined) throw s3Errors.invalidRequest('Missing required header for this request: x-amz-content-sha256');
+      payloadHash = value;
+    }
+    const mode = payloadMode(payloadHash);
+    if (mode === undefined) {
+      throw s3Errors.invalidArgument(
+        'x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid sha256 value.',
+        'x-amz-content-sha256',
+        payloadHash,
+      );
+    }
+
+    // S3 requires Host and every x-amz-* header sent to be covered by the signature (both auth forms).
+    const unsigned = Object.keys(req.headers).filter((name) => (name.startsWith('x-amz-') || name === 'host') && !auth.signedHeaders.includes(name));
+    if (unsigned.length > 0) {
+      throw s3Errors.accessDenied('There were headers present in the request which were not signed', { HeadersNotSigned: unsigned.join(', ') });
+    }
+
+    const verified = await verifySignature(parts, query, auth, credential.secretAccessKey, payloadHash);
+    if (!verified.ok) {
+      throw s3Errors.signatureDoesNotMatch({
+        AWSAccessKeyId: auth.accessKeyId,
+        StringToSign: verified.stringToSign,
+        SignatureProvided: auth.signature,
+        CanonicalRequest: verified.canonicalRequest,
+      });
+    }
+
+    if (target.bucket !== '' && !target.hasKey) {
+      if (isLocation && method === 'GET') {
+        // s3rver always answers its default location; S3 answers the bucket's (empty for us-east-1).
+        const body =
+          '<?xml version="1.0" encoding="UTF-8"?>\n' +
+          `<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${region === 'us-east-1' ? '' : region}</LocationConstraint>`;
+        res.writeHead(200, { ...extraHeaders, 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body), 'x-amz-request-id': requestId });
+        res.end(body);
+        return;
+      }
+      const subresources = Object.keys(query).filter((name) => !LISTING_PARAMS.has(name) && !name.startsWith('X-Amz-'));
+      if (subresources.some((name) => !S3RVER_BUCKET_SUBRESOURCES.has(name))) throw s3Errors.notImplemented();
+      if ((method === 'PUT' || method === 'DELETE') && subresources.length === 0) {
+        throw s3Errors.accessDenied('Access Denied (the sandbox S3 serves a fixed set of buckets: CreateBucket and DeleteBucket are not allowed)');
+      }
+    }
+
+    const body = await readVerifiedBody(req, mode, payloadHash, auth, verified, target, method);
+    await forward(req, res, target, auth, body, mode.startsWith('streaming'), extraHeaders);
+  }
+
+  function checkTime(auth: SigV4Auth): void {
+    const now = Date.now();
+    const signedAt = parseAmzDate(auth.longDate) ?? 0; // validated by parseAuth
+    if (auth.form === 'header') {
+      if (Math.abs(now - signedAt) > MAX_SKEW_MS) {
+        throw new S3Error(403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.', {
+          RequestTime: auth.longDate,
+          ServerTime: isoSeconds(now),
+          MaxAllowedSkewMilliseconds: String(MAX_SKEW_MS),
+        });
+      }
+    } else {
+      if (signedAt - now > MAX_SKEW_MS) throw s3Errors.accessDenied('Request is not valid yet');
+      const expiresAt = signedAt + (auth.expiresSeconds ?? 0) * 1000;
+      if (now > expiresAt) {
+        throw s3Errors.accessDenied('Request has expired', {
+          'X-Amz-Expires': String(auth.expiresSeconds),
+          Expires: isoSeconds(expiresAt),
+          ServerTime: isoSeconds(now),
+        });
+      }
+    }
+  }
+
+  /** Returns the plain body to forward (verified), or undefined to stream an UNSIGNED-PAYLOAD body untouched. */
+  async function readVerifiedBody(
+    req: http.IncomingMessage,
+    mode: PayloadMode,
+    payloadHash: string,
+    auth: SigV4Auth,
+    verified: VerifyResult,
+    target: Target,
+    method: string,
+  ): Promise<Buffer | undefined> {
+    const putsObject = method === 'PUT' && target.hasKey;
+    if (mode === 'hex' || mode === 'unsigned') {
+      if (putsObject && req.headers['content-length'] === undefined) {
+        throw new S3Error(411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.');
+      }
+      if (mode === 'unsigned') return undefined;
+      const body = await readBody(req, maxBuffered);
+      const computed = sha256Hex(body);
+      const provided = payloadHash.toLowerCase();
+      if (!constantTimeEqualHex(computed, provided)) {
+        throw new S3Error(400, 'XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.", {
+          ClientComputedContentSHA256: provided,
+          S3ComputedContentSHA256: computed,
+        });
+      }
+      verifyChecksums(body, checksumHeaders(req));
+      // GET/HEAD have no body to send; an empty object body is forwarded as such.
+      return body.length === 0 && !putsObject ? undefined : body;
+    }
+
+    const declared = single(req.headers['x-amz-decoded-content-length']);
+    if (declared === undefined || !/^\d+$/.test(declared)) {
+      throw new S3Error(411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.');
+    }
+    const decoded = decodeAwsChunked(await readBody(req, maxBuffered));
+    if (mode !== 'streaming-unsigned-trailer') {
+      let previous = auth.signature;
+      for (const chunk of decoded.chunks) {
+        const expected = chunkSignature(verified.signingKey, auth, previous, chunk.data);
+        if (chunk.signature === undefined || !constantTimeEqualHex(expected, chunk.signature)) {
+          throw s3Errors.signatureDoesNotMatch({ AWSAccessKeyId: auth.accessKeyId, SignatureProvided: chunk.signature ?? '' });
+        }
+        previous = chunk.signature;
+      }
+      if (mode === 'streaming-signed-trailer') {
+        const expected = trailerSignature(verified.signingKey, auth, previous, decoded.trailers);
+        if (decoded.trailerSignature === undefined || !constantTimeEqualHex(expected, decoded.trailerSignature)) {
+          throw s3Errors.signatureDoesNotMatch({ AWSAccessKeyId: auth.accessKeyId, SignatureProvided: decoded.trailerSignature ?? '' });
+        }
+      }
+    }
+    if (decoded.body.length !== Number(declared)) {
+      throw new S3Error(400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header');
+    }
+    verifyChecksums(decoded.body, [...checksumHeaders(req), ...decoded.trailers]);
+    return decoded.body;
+  }
+
+  function checksumHeaders(req: http.IncomingMessage): Array<[string, string]> {
+    return Object.entries(req.headers)
+      .filter(([name]) => name.startsWith('x-amz-checksum-') && name !== 'x-amz-checksum-type')
+      .map(([name, value]) => [name, single(value) ?? '']);
+  }
+
+  function forward(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    target: Target,
+    auth: SigV4Auth,
+    body: Buffer | undefined,
+    decodedChunks: boolean,
+    extraHeaders: Record<string, string>,
+  ): Promise<void> {
+    const headers: http.OutgoingHttpHeaders = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
+    }
+    headers.host = `${options.upstream.host}:${options.upstream.port}`;
+    let rawQuery = target.rawQuery;
+    if (auth.form === 'header') {
+      headers.authorization = (single(req.headers.authorization) ?? '').replace(/Credential=[^/,\s]+\//, `Credential=${UPSTREAM_KEY_ID}/`);
+    } else {
+      rawQuery = rawQuery.replace(/(^|&)(X-Amz-Credential=)[^&]*?(%2F|\/)/i, `$1$2${UPSTREAM_KEY_ID}$3`);
+    }
+    if (decodedChunks) {
+      // The body is decoded: drop the framing headers, so s3rver stores (and later serves) the plain object.
+      const remaining = (single(req.headers['content-encoding']) ?? '').split(',').map((e) => e.trim()).filter((e) => e !== '' && e !== 'aws-chunked');
+      if (remaining.length > 0) headers['content-encoding'] = remaining.join(', ');
+      else delete headers['content-encoding'];
+      delete headers['x-amz-decoded-content-length'];
+      delete headers['x-amz-trailer'];
+      headers['x-amz-content-sha256'] = UNSIGNED_PAYLOAD;
+    }
+    if (body !== undefined) headers['content-length'] = String(body.length);
+
+    return new Promise<void>((resolve) => {
+      const upstream = http.request({
+        host: options.upstream.host,
+        port: options.upstream.port,
+        method: req.method,
+        path: target.rawPath + (rawQuery === '' ? '' : `?${rawQuery}`),
+        headers,
+        agent,
+      });
+      upstream.on('response', (up) => {
+        const responseHeaders: http.OutgoingHttpHeaders = { ...extraHeaders };
+        for (const [name, value] of Object.entries(up.headers)) {
+          if (!HOP_BY_HOP.has(name) && value !== undefined) responseHeaders[name] = value;
+        }
+        res.writeHead(up.statusCode ?? 502, responseHeaders);
+        up.pipe(res);
+        up.on('error', () => res.destroy());
+      });
+      upstream.on('error', () => {
+        // s3rver unreachable or the client went away mid-request.
+        if (!res.headersSent && !res.destroyed) sendError(req, res, s3Errors.internal(), newRequestId(), extraHeaders);
+        else res.destroy();
+      });
+      res.on('close', () => {
+        // The client went away before the answer was complete: stop the upstream request too.
+        if (!res.writableFinished) upstream.destroy();
+        resolve();
+      });
+      if (body !== undefined) upstream.end(body);
+      else if (req.complete) upstream.end();
+      else req.pipe(upstream);
+    });
+  }
+
+  const server = http.createServer((req, res) => {
+    const requestId = newRequestId();
+    const extraHeaders: Record<string, string> = {};
+    handle(req, res, requestId, extraHeaders).catch((error: unknown) => {
+      sendError(req, res, error instanceof S3Error ? error : s3Errors.internal(), requestId, extraHeaders);
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+
+  return {
+    address: server.address() as AddressInfo,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        agent.destroy();
+      }),
+  };
+}

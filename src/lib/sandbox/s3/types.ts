@@ -1,0 +1,43 @@
+/** The embedded S3's public shapes (see index.ts); kept apart so importing them loads nothing. */
+export interface SandboxCredential {
+  accessKeyId: string;
+  secretAccessKey: string;
+  principalArn: string;
+}
+
+export interface EmbeddedS3Options {
+  /** s3rver files live in `${dataDir}/s3`. */
+  dataDir: string;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** 0 = a free port (default). */
+  port?: number;
+  /** Created (idempotently) at start; the gateway serves these buckets only, each in its region. */
+  buckets: Array<{ name: string; region: string }>;
+}
+
+export interface EmbeddedS3 {
+  /** The verifying gateway, path-style, e.g. http://127.0.0.1:43121. */
+  endpoint: string;
+  /** Keys the gateway accepts (signatures verified with the secret). */
+  addCredential(c: SandboxCredential): void;
+  removeCredential(accessKeyId: string): void;
+  /** The CLI's own view of the stored objects (not through the gateway). Throws S3RequestError. */
+  listObjects(bucket: string, prefix?: string): Promise<Array<{ key: string; size: number; lastModified: string }>>;
+  getObject(bucket: string, key: string): Promise<Buffer>;
+  stop(): Promise<void>;
+}
+
+export interface WriteProbeInput {
+  /** The embedded gateway, or any S3-compatible endpoint (MinIO, LocalStack, AWS); '' = AWS. */
+  endpoint: string;
+  /** Default: true for non-AWS endpoints. */
+  forcePathStyle?: boolean;
+  bucket: string;
+  region: string;
+  path?: string;
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
+/** `code` is S3's error code (e.g. SignatureDoesNotMatch) or NetworkingError. */
+export type ProbeResult = { ok: true } | { ok: false; code: string; message: string };
