@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documents } from '../../src/lib/tenant/documents.js';
+import { closedPort } from '../lib/export-config/fake-tenant.js';
+import { ROOT, runCli, tempHome } from '../helpers/run-cli.js';
+
+/**
+ * --dry-run through the real binary: valid files exit 0, print the operation, document and
+ * variables with secrets redacted, and send nothing. There is no profile and no API key, and
+ * IMMUTA_HOST points at a closed port: any attempt to resolve or reach the tenant would fail.
+ */
+interface DryRun {
+  dryRun: true;
+  operation: string;
+  query: string;
+  variables: { data: Record<string, unknown> };
+}
+
+const LITERAL_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+const ENV_SECRET = 'Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0MTIz';
+const SAS_SIG = 'EXAMPLEsignatureEXAMPLEsignatureEXAMPLE00%3D';
+const ENV_SAS = `?sv=2022-11-02&ss=b&srt=co&sp=rwdlac&se=2099-12-31T23:59:59Z&spr=https&sig=EnvSignatureForTheDryRunTest0000000%3D`;
+
+describe('create/update --dry-run (real binary, nothing sent)', () => {
+  const { home, cleanup } = tempHome();
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    env = { HOME: home, IMMUTA_HOST: `http://127.0.0.1:${await closedPort()}` };
+  });
+  afterAll(() => cleanup());
+
+  async function dryRunJson(args: string[], extra: { env?: Record<string, string>; input?: string } = {}): Promise<DryRun> {
+    const result = await runCli(['audit', 'exportConfig', ...args, '--dry-run', '--json'], { env: { ...env, ...extra.env }, input: extra.input });
+    expect(result.exitCode, result.stderr + result.stdout).toBe(0);
+    expect(result.stderr).toBe('');
+    for (const secret of [LITERAL_SECRET, ENV_SECRET, SAS_SIG, ENV_SAS.slice(1)]) expect(result.stdout).not.toContain(secret);
+    const parsed = JSON.parse(result.stdout) as DryRun;
+    expect(parsed.dryRun).toBe(true);
+    expect(parsed.query).toBe(documents[parsed.operation as keyof typeof documents]);
+    return parsed;
+  }
+
+  it('prints the request for humans, secrets redacted', async () => {
+    const result = await runCli(['audit', 'exportConfig', 'create:s3:accessKey', 'examples/s3-access-key.json', '--dry-run'], { env });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain('Dry run: nothing was sent');
+    expect(result.stdout).toContain('Operation: createS3AccessKeyExportConfiguration');
+    expect(result.stdout).toContain('mutation CreateS3AccessKeyExportConfiguration($data: S3AccessKeyExportConfigurationInput!)');
+    expect(result.stdout).toContain('"secretAccessKey": "[REDACTED]"');
+    expect(result.stdout).toContain('"accessKeyId": "AKIAIOSFODNN7EXAMPLE"');
+    expect(result.stdout + result.stderr).not.toContain(LITERAL_SECRET);
+  });
+
+  it('accepts the official CLI spelling --dryRun and the flag before the file', async () => {
+    const result = await runCli(['audit', 'exportConfig', 'create:s3:assumedRole', '--dryRun', 'examples/s3-assumed-role.json', '--json'], { env });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const parsed = JSON.parse(result.stdout) as DryRun;
+    expect(parsed.operation).toBe('createS3AssumedRoleExportConfiguration');
+    expect(parsed.variables.data).toEqual(JSON.parse(readFileSync(join(ROOT, 'examples/s3-assumed-role.json'), 'utf8')));
+  });
+
+  it('example: s3 access key (literal secret)', async () => {
+    const parsed = await dryRunJson(['create:s3:accessKey', 'examples/s3-access-key.json']);
+    expect(parsed.operation).toBe('createS3AccessKeyExportConfiguration');
+    expect(parsed.variables.data).toEqual({
+      interval: 'EVERY_12_HOURS',
+      bucket: 'your-s3-bucket',
+      path: 'immuta-audit',
+      region: 'us-east-1',
+      accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+      secretAccessKey: '[REDACTED]',
+    });
+  });
+
+  it('example: s3 access key for CI (both credentials from the environment)', async () => {
+    const parsed = await dryRunJson(['create:s3:accessKey', 'examples/s3-access-key.ci.json'], {
+      env: { AWS_ACCESS_KEY_ID: 'AKIAI44QH8DHBEXAMPLE', AWS_SECRET_ACCESS_KEY: `${ENV_SECRET}\n` },
+    });
+    expect(parsed.variables.data).toMatchObject({ accessKeyId: 'AKIAI44QH8DHBEXAMPLE', secretAccessKey: '[REDACTED]' });
+  });
+
+  it('examples: adls (literal token and token from the environment)', async () => {
+    const literal = await dryRunJson(['create:adls:sasToken', 'examples/adls-sas-token.json']);
+    expect(literal.operation).toBe('createAdlsSasTokenEndpointConfiguration');
+    expect(literal.variables.data).toEqual({ interval: 'EVERY_12_HOURS', storageAccount: 'yourstorageaccount', fileSystem: 'audit-output', path: 'immuta-audit', sasToken: '[REDACTED]' });
+    const fromEnv = await dryRunJson(['create:adls:sasToken', 'examples/adls-sas-token.ci.json'], { env: { AZURE_SAS_TOKEN: ENV_SAS } });
+    expect(fromEnv.variables.data.sasToken).toBe('[REDACTED]');
+  });
+
+  it('reads a secret from standard input ({"fromStdin": true}) and normalises the path', async () => {
+    const parsed = await dryRunJson(['create:s3:accessKey', 'test/fixtures/configs/good/s3-access-key-messy-path.json'], { input: `${ENV_SECRET}\n` });
+    expect(parsed.variables.data).toEqual({
+      interval: 'EVERY_6_HOURS',
+      bucket: 'audit.example-bucket',
+      path: 'immuta/audit/logs',
+      region: 'eu-central-2',
+      accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+      secretAccessKey: '[REDACTED]',
+    });
+  });
+
+  it('reads the configuration from standard input (-)', async () => {
+    const text = readFileSync(join(ROOT, 'test/fixtures/configs/good/s3-assumed-role-govcloud.json'), 'utf8');
+    const parsed = await dryRunJson(['create:s3:assumedRole', '-'], { input: text });
+    expect(parsed.variables.data).toEqual(JSON.parse(text));
+    expect(parsed.variables.data).not.toHaveProperty('path');
+  });
+
+  it('update: the ID argument becomes data.id; only the given fields are sent', async () => {
+    const s3 = await dryRunJson(['update:s3:accessKey', 'cfg-1', 'test/fixtures/configs/good/update-interval-only.json']);
+    expect(s3.operation).toBe('updateS3AccessKeyExportConfiguration');
+    expect(s3.variables.data).toEqual({ id: 'cfg-1', interval: 'EVERY_2_HOURS' });
+    const adls = await dryRunJson(['update:adls:sasToken', '259fc41c-b502-418a-a8ff-d875335dbe9b', 'test/fixtures/configs/good/update-adls-token.json'], {
+      env: { AZURE_SAS_TOKEN: ENV_SAS },
+    });
+    expect(adls.operation).toBe('updateAdlsSasTokenExportConfiguration');
+    expect(adls.variables.data).toEqual({ id: '259fc41c-b502-418a-a8ff-d875335dbe9b', sasToken: '[REDACTED]' });
+  });
+});
