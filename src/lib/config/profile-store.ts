@@ -102,12 +102,33 @@ export class ProfileStore {
   /** The profile's settings; the official CLI's flat layout (top-level host/api_key) counts as `default`. */
   get(profile: string): Profile | undefined {
     const raw = this.conf.get(profile);
-    if (raw && typeof raw === 'object') return ProfileSchema.parse(raw);
-    if (profile === 'default') {
-      const flat = ProfileSchema.safeParse(this.conf.store);
-      if (flat.success && (flat.data.host || flat.data.api_key)) return { host: flat.data.host, api_key: flat.data.api_key };
+    if (raw && typeof raw === 'object') return this.parseProfile(profile, raw);
+    if (profile === 'default' && this.isFlat()) {
+      const flat = this.parseProfile(profile, this.conf.store);
+      return { host: flat.host, api_key: flat.api_key };
     }
     return undefined;
+  }
+
+  /** A profile whose values have the wrong type (`host: 42`) is the user's to fix: exit 2, not a crash. */
+  private parseProfile(profile: string, raw: unknown): Profile {
+    const parsed = ProfileSchema.safeParse(raw);
+    if (parsed.success) return parsed.data;
+    const key = parsed.error.issues[0]?.path.join('.') ?? '';
+    throw new CliError(`profile "${profile}" in the config file has an invalid ${key || 'value'}: it must be a string`, {
+      code: 'CONFIG_FILE_INVALID',
+      exitCode: ExitCode.USAGE,
+      location: { file: this.path, jsonPath: this.isFlat() && profile === 'default' ? key : `${profile}.${key}` },
+      fix: 'Fix the value by hand, or run `immuta configure` again.',
+    });
+  }
+
+  /** The official CLI's flat layout: `host`/`api_key` at the top level, no `default` mapping. */
+  private isFlat(): boolean {
+    const store = this.conf.store;
+    const nested = store.default;
+    if (nested !== null && typeof nested === 'object') return false;
+    return typeof store.host === 'string' || typeof store.api_key === 'string';
   }
 
   profiles(): string[] {
@@ -117,6 +138,12 @@ export class ProfileStore {
   }
 
   set(profile: string, settings: Profile): void {
+    if (profile === 'default' && this.isFlat()) {
+      // Keep the official CLI's flat layout as it is, so both CLIs keep reading the same values.
+      this.conf.set({ ...this.conf.store, ...settings });
+      chmodSync(this.path, 0o600);
+      return;
+    }
     const existing = (this.conf.get(profile) ?? {}) as Record<string, unknown>;
     this.conf.set(profile, { ...existing, ...settings });
     // atomically keeps an existing file's mode on some paths; make 0600 certain.

@@ -42,38 +42,62 @@ export function normalizeHost(raw: string): string {
   return withScheme;
 }
 
-/** Precedence: flags > environment (IMMUTA_HOST, IMMUTA_API_KEY) > profile in the config file. */
-export function resolveTenantSettings(options: ResolveOptions): TenantSettings {
+/** One setting and where it came from. */
+export interface SourcedValue {
+  value: string;
+  source: SettingSource;
+}
+
+/** What the flags, environment and profile file give, without requiring anything (`configure --show`). */
+export interface EffectiveSettings {
+  profile: string;
+  configFile: string;
+  host: SourcedValue | undefined;
+  apiKey: SourcedValue | undefined;
+}
+
+function firstSet(candidates: Array<[string | undefined, SettingSource]>): SourcedValue | undefined {
+  const found = candidates.find(([v]) => v !== undefined && v.trim() !== '');
+  return found ? { value: (found[0] as string).trim(), source: found[1] } : undefined;
+}
+
+/** Precedence: flags > environment (IMMUTA_HOST, IMMUTA_API_KEY) > profile in the config file. Never throws for missing values. */
+export function describeTenantSettings(options: ResolveOptions): EffectiveSettings {
   const profileName = options.profile ?? 'default';
   const store = new ProfileStore(options.configFile ?? options.env.IMMUTA_CONFIG);
   const profile = store.get(profileName);
-  const hostCandidates: Array<[string | undefined, SettingSource]> = [
+  const host = firstSet([
     [options.host, 'flag'],
     [options.env.IMMUTA_HOST, 'env'],
     [profile?.host, 'profile'],
-  ];
-  const keyCandidates: Array<[string | undefined, SettingSource]> = [
+  ]);
+  // No flag for the key on purpose: a flag value ends up in shell history and `ps` output.
+  const apiKey = firstSet([
     [options.env.IMMUTA_API_KEY, 'env'],
     [profile?.api_key, 'profile'],
-  ];
-  const host = hostCandidates.find(([v]) => v !== undefined && v.trim() !== '');
-  const key = keyCandidates.find(([v]) => v !== undefined && v.trim() !== '');
-  if (key) registerSecret(key[0]);
-  if (!host || !key) {
-    const missing = [!host && 'tenant URL', !key && 'API key'].filter(Boolean).join(' and ');
+  ]);
+  if (apiKey) registerSecret(apiKey.value);
+  return { profile: profileName, configFile: store.path, host, apiKey };
+}
+
+/** Precedence: flags > environment (IMMUTA_HOST, IMMUTA_API_KEY) > profile in the config file. */
+export function resolveTenantSettings(options: ResolveOptions): TenantSettings {
+  const { profile: profileName, configFile, host, apiKey } = describeTenantSettings(options);
+  if (!host || !apiKey) {
+    const missing = [!host && 'tenant URL', !apiKey && 'API key'].filter(Boolean).join(' and ');
     throw new CliError(`no ${missing} for profile "${profileName}"`, {
       code: 'NOT_CONFIGURED',
       exitCode: ExitCode.USAGE,
-      location: { file: store.path },
+      location: { file: configFile },
       fix: `Run \`immuta configure${profileName === 'default' ? '' : ` -p ${profileName}`}\`, or set IMMUTA_HOST and IMMUTA_API_KEY.`,
     });
   }
   return {
-    host: normalizeHost(host[0] as string),
-    apiKey: (key[0] as string).trim(),
+    host: normalizeHost(host.value),
+    apiKey: apiKey.value,
     profile: profileName,
-    configFile: store.path,
-    hostSource: host[1],
-    apiKeySource: key[1],
+    configFile,
+    hostSource: host.source,
+    apiKeySource: apiKey.source,
   };
 }

@@ -4,7 +4,7 @@ import type { TenantSettings } from '../config/tenant-settings.js';
 import { debugLog } from '../output/debug.js';
 import { registerSecret } from '../output/redact.js';
 import { MUTATIONS, type OperationName, documents } from './documents.js';
-import { type TenantFailure, isRetryable, networkCode, tenantError } from './errors.js';
+import { type TenantFailure, isRetryable, networkCode, tenantError, unexpectedAnswer } from './errors.js';
 import { createFetch } from './transport.js';
 import { type ExportConfiguration, ExportConfigurationSchema, type ExportJobTask, ExportJobTaskSchema } from './types.js';
 
@@ -65,6 +65,8 @@ export class TenantClient {
   private readonly backoffMs: number;
   private readonly fetchOverride: typeof fetch | undefined;
   private client: GraphQLClient | undefined;
+  /** Content type of the last HTTP answer: graphql-request drops it when a 2xx body is not JSON. */
+  private lastContentType: string | null = null;
 
   constructor(settings: TenantSettings, options: TenantClientOptions = {}) {
     registerSecret(settings.apiKey);
@@ -81,10 +83,19 @@ export class TenantClient {
   }
 
   private async graphql(): Promise<GraphQLClient> {
-    this.client ??= new GraphQLClient(this.endpoint, {
-      headers: { authorization: this.settings.apiKey, 'user-agent': 'immuta-audit-cli' },
-      fetch: this.fetchOverride ?? (await createFetch()),
-    });
+    if (!this.client) {
+      const base = this.fetchOverride ?? (await createFetch());
+      const recording = (async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+        this.lastContentType = null;
+        const response = await base(input, init);
+        this.lastContentType = response.headers.get('content-type');
+        return response;
+      }) as typeof fetch;
+      this.client = new GraphQLClient(this.endpoint, {
+        headers: { authorization: this.settings.apiKey, 'user-agent': 'immuta-audit-cli' },
+        fetch: recording,
+      });
+    }
     return this.client;
   }
 
@@ -99,9 +110,15 @@ export class TenantClient {
         debugLog('immuta:tenant', `${operation} -> ${this.endpoint} (attempt ${attempt}/${attempts})`);
         const data = await client.request<T>({ document: documents[operation], variables, signal: AbortSignal.timeout(this.timeoutMs) });
         debugLog('immuta:tenant', `${operation} <- ok in ${Date.now() - started} ms`);
+        // A JSON 200 without `data` (some other JSON API at that URL) is not the audit service.
+        if (data === null || typeof data !== 'object') {
+          last = { kind: 'not-graphql', contentType: this.lastContentType };
+          break;
+        }
         return data;
       } catch (error) {
         last = classifyFailure(error, this.timeoutMs);
+        if (last.kind === 'not-graphql' && last.contentType === null) last = { ...last, contentType: this.lastContentType };
         debugLog('immuta:tenant', `${operation} <- ${last.kind}${last.kind === 'http' ? ` ${last.status}` : ''} in ${Date.now() - started} ms`);
         if (attempt === attempts || !isRetryable(last)) break;
         const delay = last.kind === 'http' && last.retryAfterMs !== undefined ? Math.min(last.retryAfterMs, 30_000) : this.backoffMs * 2 ** (attempt - 1);
@@ -111,24 +128,33 @@ export class TenantClient {
     throw tenantError(last ?? { kind: 'not-graphql', contentType: null }, this.settings.host);
   }
 
+  /** Parses an answer with its schema; a mismatch is the tenant's (exit 5), not a bug of ours (exit 1). */
+  private parseAnswer<S extends z.ZodType>(operation: OperationName, schema: S, value: unknown): z.infer<S> {
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+    throw unexpectedAnswer(operation, `${where}${issue?.message ?? 'invalid'}`, this.settings.host);
+  }
+
   async listExportConfigurations(): Promise<ExportConfiguration[]> {
     const data = await this.request<{ getAllExportConfigurations: unknown }>('getAllExportConfigurations');
-    return z.array(ExportConfigurationSchema).parse(data.getAllExportConfigurations ?? []);
+    return this.parseAnswer('getAllExportConfigurations', z.array(ExportConfigurationSchema), data.getAllExportConfigurations ?? []);
   }
 
   async getExportJobTasks(exportJobId: string): Promise<ExportJobTask[]> {
     const data = await this.request<{ getAllExportJobTasks: unknown }>('getAllExportJobTasks', { exportJobId });
-    return z.array(ExportJobTaskSchema).parse(data.getAllExportJobTasks ?? []);
+    return this.parseAnswer('getAllExportJobTasks', z.array(ExportJobTaskSchema), data.getAllExportJobTasks ?? []);
   }
 
   /** Runs one of the create/update/enable/disable mutations and returns the configuration it answers. */
   async mutateConfiguration(operation: OperationName, variables: Record<string, unknown>): Promise<ExportConfiguration> {
     const data = await this.request<Record<string, unknown>>(operation, variables);
-    return ExportConfigurationSchema.parse(data[operation]);
+    return this.parseAnswer(operation, ExportConfigurationSchema, data[operation]);
   }
 
   async deleteExportConfiguration(id: string): Promise<{ id: string }> {
-    const data = await this.request<{ deleteExportConfiguration: { id: string } }>('deleteExportConfiguration', { id });
-    return data.deleteExportConfiguration;
+    const data = await this.request<{ deleteExportConfiguration: unknown }>('deleteExportConfiguration', { id });
+    return this.parseAnswer('deleteExportConfiguration', z.object({ id: z.string() }).loose(), data.deleteExportConfiguration);
   }
 }

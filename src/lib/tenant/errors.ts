@@ -22,6 +22,8 @@ const TLS_CODES = new Set([
   'ERR_SSL_WRONG_VERSION_NUMBER',
   'EPROTO',
 ]);
+/** The connection was established, then cut mid-way. */
+const CUT_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 /** Network failures worth retrying for reads: the next attempt may well succeed. */
 const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
 
@@ -136,6 +138,14 @@ export function tenantError(failure: TenantFailure, host: string): CliError {
           ...at,
         });
       }
+      if (CUT_CODES.has(failure.code)) {
+        return new CliError(`the connection to ${host} was closed before the answer arrived (${failure.code})`, {
+          code: 'TENANT_UNREACHABLE',
+          exitCode: ExitCode.TENANT,
+          fix: 'Try again; if it persists, check proxies and firewalls between here and the tenant (HTTPS_PROXY/NO_PROXY).',
+          ...at,
+        });
+      }
       return new CliError(`cannot reach ${host} (${failure.code === 'FETCH_FAILED' ? failure.message : failure.code})`, {
         code: 'TENANT_UNREACHABLE',
         exitCode: ExitCode.TENANT,
@@ -144,13 +154,23 @@ export function tenantError(failure: TenantFailure, host: string): CliError {
       });
     }
     case 'timeout':
-      return new CliError(`the tenant did not answer within ${Math.round(failure.timeoutMs / 1000)} s`, {
+      return new CliError(`the tenant did not answer within ${failure.timeoutMs >= 1000 ? `${Math.round(failure.timeoutMs / 1000)} s` : `${failure.timeoutMs} ms`}`, {
         code: 'TENANT_TIMEOUT',
         exitCode: ExitCode.TENANT,
         fix: 'Try again; if it persists, check the network or raise IMMUTA_TIMEOUT (milliseconds).',
         ...at,
       });
   }
+}
+
+/** The tenant answered GraphQL, but not in the shape the CLI relies on (exit 5, not a bug: exit 1). */
+export function unexpectedAnswer(operation: string, detail: string, host: string): CliError {
+  return new CliError(`the tenant's answer to ${operation} is not what this CLI expects (${detail})`, {
+    code: 'TENANT_UNEXPECTED_ANSWER',
+    exitCode: ExitCode.TENANT,
+    fix: 'Check the tenant URL; if it is right, the audit API may have changed: report it with the output of DEBUG=immuta* (secrets are redacted).',
+    details: { host, operation },
+  });
 }
 
 function isJson(contentType: string | null): boolean {

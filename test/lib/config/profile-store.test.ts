@@ -1,0 +1,151 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ProfileStore, defaultConfigPath } from '../../../src/lib/config/profile-store.js';
+import { CliError } from '../../../src/lib/errors/cli-error.js';
+
+const mode = (path: string) => statSync(path).mode & 0o777;
+
+const COMMENTED = `# Immuta CLI settings (hand-edited)
+other:
+  host: https://other.example # the staging tenant
+  api_key: other-key-0123456789
+  extra: keep-me # a key we do not own
+# the end
+`;
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'immuta-profile-store-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function thrown(fn: () => unknown): CliError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof CliError) return error;
+    throw error;
+  }
+  throw new Error('expected a CliError');
+}
+
+describe('ProfileStore', () => {
+  it('defaults to $HOME/.immutacfg.yaml', () => {
+    expect(defaultConfigPath({ HOME: '/home/someone' })).toBe('/home/someone/.immutacfg.yaml');
+  });
+
+  it('reads nested profiles and lists them', () => {
+    const file = join(dir, 'c.yaml');
+    writeFileSync(file, COMMENTED);
+    const store = new ProfileStore(file);
+    expect(store.profiles()).toEqual(['other']);
+    expect(store.get('other')).toMatchObject({ host: 'https://other.example', api_key: 'other-key-0123456789' });
+    expect(store.get('missing')).toBeUndefined();
+    expect(new ProfileStore(join(dir, 'absent.yaml')).get('default')).toBeUndefined();
+  });
+
+  it('writes a new profile keeping comments, unrelated profiles and keys it does not own', () => {
+    const file = join(dir, 'c.yaml');
+    writeFileSync(file, COMMENTED, { mode: 0o644 });
+    new ProfileStore(file).set('prod', { host: 'https://prod.example', api_key: 'prod-key-0123456789' });
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('# Immuta CLI settings (hand-edited)');
+    expect(text).toContain('host: https://other.example # the staging tenant');
+    expect(text).toContain('extra: keep-me # a key we do not own');
+    expect(text).toContain('# the end');
+    const store = new ProfileStore(file);
+    expect(store.get('prod')).toEqual({ host: 'https://prod.example', api_key: 'prod-key-0123456789' });
+    expect(store.get('other')).toEqual({ host: 'https://other.example', api_key: 'other-key-0123456789', extra: 'keep-me' });
+  });
+
+  it('updates one value of a profile in place, keeping its other keys and comments', () => {
+    const file = join(dir, 'c.yaml');
+    writeFileSync(file, COMMENTED);
+    new ProfileStore(file).set('other', { api_key: 'rotated-key-0123456789' });
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('host: https://other.example # the staging tenant');
+    expect(text).toContain('extra: keep-me # a key we do not own');
+    expect(new ProfileStore(file).get('other')).toMatchObject({ host: 'https://other.example', api_key: 'rotated-key-0123456789', extra: 'keep-me' });
+  });
+
+  it('makes the file mode 0600, for a new file (in a new directory) and for an existing 0644 one', () => {
+    const fresh = join(dir, 'nested', 'deeper', 'new.yaml');
+    new ProfileStore(fresh).set('default', { host: 'https://a.example', api_key: 'key-a-0123456789' });
+    expect(mode(fresh)).toBe(0o600);
+
+    const existing = join(dir, 'existing.yaml');
+    writeFileSync(existing, COMMENTED, { mode: 0o644 });
+    expect(mode(existing)).toBe(0o644);
+    new ProfileStore(existing).set('default', { host: 'https://a.example', api_key: 'key-a-0123456789' });
+    expect(mode(existing)).toBe(0o600);
+  });
+
+  it('replaces the file atomically (a new inode renamed into place, no temporary file left)', () => {
+    const file = join(dir, 'c.yaml');
+    writeFileSync(file, COMMENTED);
+    const before = statSync(file).ino;
+    new ProfileStore(file).set('default', { host: 'https://a.example', api_key: 'key-a-0123456789' });
+    // An in-place rewrite (truncate + write) keeps the inode; write-to-temp-then-rename does not.
+    expect(statSync(file).ino).not.toBe(before);
+    expect(readdirSync(dir)).toEqual(['c.yaml']);
+  });
+
+  it("reads the official CLI's flat layout as the default profile, and keeps it flat when writing", () => {
+    const file = join(dir, 'flat.yaml');
+    writeFileSync(file, '# flat\nhost: https://flat.example\napi_key: flat-key-0123456789\n');
+    const store = new ProfileStore(file);
+    expect(store.get('default')).toEqual({ host: 'https://flat.example', api_key: 'flat-key-0123456789' });
+    expect(store.get('prod')).toBeUndefined();
+    store.set('default', { api_key: 'new-flat-key-0123456789' });
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('# flat');
+    expect(text).toMatch(/^api_key: new-flat-key-0123456789$/m);
+    expect(text).not.toMatch(/^default:/m);
+    expect(new ProfileStore(file).get('default')).toEqual({ host: 'https://flat.example', api_key: 'new-flat-key-0123456789' });
+  });
+
+  it('prefers a nested default profile over flat keys', () => {
+    const file = join(dir, 'both.yaml');
+    writeFileSync(file, 'host: https://flat.example\napi_key: flat-key-0123456789\ndefault:\n  host: https://nested.example\n  api_key: nested-key-0123456789\n');
+    expect(new ProfileStore(file).get('default')).toMatchObject({ host: 'https://nested.example' });
+  });
+
+  it('reports invalid YAML as a usage error (exit 2) with the file, line and column', () => {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'default:\n  host: https://a.example\n  api_key: [unclosed\n');
+    const error = thrown(() => new ProfileStore(file).get('default'));
+    expect(error.code).toBe('CONFIG_FILE_INVALID');
+    expect(error.exitCode).toBe(2);
+    expect(error.location?.file).toBe(file);
+    expect(error.location?.line).toBeGreaterThanOrEqual(3);
+    expect(error.location?.column).toBeGreaterThan(0);
+  });
+
+  it('rejects a file that is not a mapping, and a profile value of the wrong type, with exit 2', () => {
+    const list = join(dir, 'list.yaml');
+    writeFileSync(list, '- a\n- b\n');
+    expect(thrown(() => new ProfileStore(list).get('default'))).toMatchObject({ code: 'CONFIG_FILE_INVALID', exitCode: 2 });
+
+    const typed = join(dir, 'typed.yaml');
+    writeFileSync(typed, 'prod:\n  host: 42\n');
+    const error = thrown(() => new ProfileStore(typed).get('prod'));
+    expect(error).toMatchObject({ code: 'CONFIG_FILE_INVALID', exitCode: 2 });
+    expect(error.location).toMatchObject({ file: typed, jsonPath: 'prod.host' });
+  });
+
+  it('deletes a profile and leaves the others', () => {
+    const file = join(dir, 'c.yaml');
+    writeFileSync(file, COMMENTED);
+    const store = new ProfileStore(file);
+    store.set('prod', { host: 'https://prod.example', api_key: 'prod-key-0123456789' });
+    expect(store.delete('prod')).toBe(true);
+    expect(store.delete('prod')).toBe(false);
+    expect(store.profiles()).toEqual(['other']);
+    expect(readFileSync(file, 'utf8')).toContain('# the staging tenant');
+    expect(mode(file)).toBe(0o600);
+  });
+});

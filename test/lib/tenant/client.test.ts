@@ -1,0 +1,204 @@
+/**
+ * TenantClient against a real HTTP server (the fake tenant): each failure class with its code and
+ * exit code, retries for reads only, Retry-After, and what goes on the wire.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CliError } from '../../../src/lib/errors/cli-error.js';
+import { TenantClient, type TenantClientOptions } from '../../../src/lib/tenant/client.js';
+import { FakeTenant, sampleConfiguration, sampleTask } from '../../helpers/fake-tenant.js';
+
+const KEY = 'raw-api-key-0123456789abcdef';
+let tenant: FakeTenant;
+
+beforeAll(async () => {
+  tenant = await FakeTenant.start();
+});
+afterAll(async () => {
+  await tenant.stop();
+});
+beforeEach(() => tenant.reset());
+
+function client(options: TenantClientOptions = {}, host = tenant.url): TenantClient {
+  return new TenantClient(
+    { host, apiKey: KEY, profile: 'default', configFile: '/nowhere.yaml', hostSource: 'flag', apiKeySource: 'env' },
+    { backoffMs: 1, timeoutMs: 5000, ...options },
+  );
+}
+
+async function failure(promise: Promise<unknown>): Promise<CliError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof CliError) return error;
+    throw new Error(`expected a CliError, got ${String(error)}`, { cause: error });
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('TenantClient: what it sends', () => {
+  it('POSTs to /api/audit/graphql with the raw API key as the whole Authorization header', async () => {
+    tenant.reply('getAllExportConfigurations', { data: [sampleConfiguration()] });
+    const configs = await client().listExportConfigurations();
+    expect(configs).toHaveLength(1);
+    expect(configs[0]?.id).toBe('cfg-1111');
+    const [request] = tenant.requests;
+    expect(request?.method).toBe('POST');
+    expect(request?.path).toBe('/api/audit/graphql');
+    expect(request?.headers.authorization).toBe(KEY);
+    expect(request?.headers['content-type']).toMatch(/application\/json/);
+    expect(request?.operationName).toBe('GetAllExportConfigurations');
+  });
+
+  it('sends user values as variables, never inside the query text', async () => {
+    const id = 'cfg-"; drop';
+    tenant.reply('enableExportConfiguration', { data: sampleConfiguration({ id }) });
+    tenant.reply('getAllExportJobTasks', { data: [sampleTask()] });
+    await client().mutateConfiguration('enableExportConfiguration', { id });
+    await client().getExportJobTasks('job-42');
+    const [enable, tasks] = tenant.requests;
+    expect(enable?.variables).toEqual({ id });
+    expect(enable?.query).not.toContain(id);
+    expect(tasks?.variables).toEqual({ exportJobId: 'job-42' });
+    expect(tasks?.query).not.toContain('job-42');
+  });
+
+  it('keeps fields the CLI does not know (the API may grow)', async () => {
+    tenant.reply('getAllExportConfigurations', { data: [sampleConfiguration({ createdAt: '2026-01-01T00:00:00Z' })] });
+    const [config] = await client().listExportConfigurations();
+    expect(config).toMatchObject({ createdAt: '2026-01-01T00:00:00Z' });
+  });
+});
+
+describe('TenantClient: failure classes', () => {
+  it('401 -> TENANT_UNAUTHORIZED, exit 4, not retried', async () => {
+    tenant.replyAlways('getAllExportConfigurations', { status: 401, body: { errors: [{ message: 'Invalid API key' }] } });
+    const error = await failure(client().listExportConfigurations());
+    expect(error).toMatchObject({ code: 'TENANT_UNAUTHORIZED', exitCode: 4 });
+    expect(error.fix).toContain('immuta configure');
+    expect(tenant.requests).toHaveLength(1);
+  });
+
+  it('403 -> TENANT_FORBIDDEN, exit 4, naming the AUDIT permission', async () => {
+    tenant.replyAlways('getAllExportConfigurations', { status: 403, body: { errors: [{ message: 'Forbidden' }] } });
+    const error = await failure(client().listExportConfigurations());
+    expect(error).toMatchObject({ code: 'TENANT_FORBIDDEN', exitCode: 4 });
+    expect(error.fix).toContain('AUDIT');
+    expect(tenant.requests).toHaveLength(1);
+  });
+
+  it('404 (wrong host or path) -> TENANT_NOT_AUDIT_ENDPOINT, exit 5', async () => {
+    // A host with a path puts the request at /extra/api/audit/graphql, where the fake answers an HTML 404.
+    const error = await failure(client({}, `${tenant.url}/extra`).listExportConfigurations());
+    expect(error).toMatchObject({ code: 'TENANT_NOT_AUDIT_ENDPOINT', exitCode: 5 });
+    expect(error.message).toContain('404');
+    expect(tenant.requests).toHaveLength(1);
+  });
+
+  it('an HTML page with HTTP 200 (a login page, a proxy) -> TENANT_NOT_AUDIT_ENDPOINT, exit 5, naming the content type', async () => {
+    tenant.replyAlways('getAllExportConfigurations', { body: '<!doctype html><html><body>Sign in</body></html>', headers: { 'content-type': 'text/html; charset=utf-8' } });
+    const error = await failure(client().listExportConfigurations());
+    expect(error).toMatchObject({ code: 'TENANT_NOT_AUDIT_ENDPOINT', exitCode: 5 });
+    expect(error.message).toContain('text/html');
+    expect(tenant.requests).toHaveLength(1);
+  });
+
+  it('JSON without `data` (some other API at that URL) -> TENANT_NOT_AUDIT_ENDPOINT, exit 5 (not a crash)', async () => {
+    tenant.replyAlways('getAllExportConfigurations', { body: { status: 'ok' } });
+    expect(await failure(client().listExportConfigurations())).toMatchObject({ code: 'TENANT_NOT_AUDIT_ENDPOINT', exitCode: 5 });
+  });
+
+  it('an answer of the wrong shape -> TENANT_UNEXPECTED_ANSWER, exit 5 (not a crash)', async () => {
+    tenant.replyAlways('getAllExportConfigurations', { data: [{ id: 'x' }] });
+    const error = await failure(client().listExportConfigurations());
+    expect(error).toMatchObject({ code: 'TENANT_UNEXPECTED_ANSWER', exitCode: 5 });
+    expect(error.message).toContain('interval');
+  });
+
+  it('GraphQL errors -> TENANT_GRAPHQL_ERROR, exit 5, with the message; not retried', async () => {
+    tenant.replyAlways('getAllExportConfigurations', { errors: ['Variable "$id" got invalid value'] });
+    const error = await failure(client().listExportConfigurations());
+    expect(error).toMatchObject({ code: 'TENANT_GRAPHQL_ERROR', exitCode: 5 });
+    expect(error.message).toContain('Variable "$id" got invalid value');
+    expect(tenant.requests).toHaveLength(1);
+  });
+
+  it('GraphQL errors with an authentication code -> exit 4', async () => {
+    tenant.replyAlways('getAllExportConfigurations', { errors: [{ message: 'not allowed', extensions: { code: 'FORBIDDEN' } }] });
+    expect(await failure(client().listExportConfigurations())).toMatchObject({ code: 'TENANT_FORBIDDEN', exitCode: 4 });
+  });
+
+  it('no answer within the timeout -> TENANT_TIMEOUT, exit 5', async () => {
+    tenant.replyAlways('getAllExportConfigurations', { delayMs: 3000, data: [] });
+    const error = await failure(client({ timeoutMs: 150, readAttempts: 1 }).listExportConfigurations());
+    expect(error).toMatchObject({ code: 'TENANT_TIMEOUT', exitCode: 5 });
+    expect(error.message).toContain('150 ms');
+    expect(error.fix).toContain('IMMUTA_TIMEOUT');
+  });
+
+  it('a refused connection -> TENANT_UNREACHABLE, exit 5', async () => {
+    const closed = await FakeTenant.start();
+    const url = closed.url;
+    await closed.stop();
+    const error = await failure(client({ readAttempts: 1 }, url).listExportConfigurations());
+    expect(error).toMatchObject({ code: 'TENANT_UNREACHABLE', exitCode: 5 });
+    expect(error.message).toContain('ECONNREFUSED');
+  });
+});
+
+describe('TenantClient: retries', () => {
+  it('retries a read on 429 and 503, then succeeds (3 attempts)', async () => {
+    tenant.reply('getAllExportConfigurations', { status: 429, body: { errors: [{ message: 'slow down' }] } }, { status: 503, body: 'unavailable', headers: { 'content-type': 'text/plain' } }, { data: [sampleConfiguration()] });
+    const configs = await client().listExportConfigurations();
+    expect(configs).toHaveLength(1);
+    expect(tenant.requests).toHaveLength(3);
+  });
+
+  it('retries a read when the connection is cut mid-way, then succeeds', async () => {
+    tenant.reply('getAllExportConfigurations', { hangUp: true }, { data: [sampleConfiguration()] });
+    expect(await client().listExportConfigurations()).toHaveLength(1);
+    expect(tenant.requests).toHaveLength(2);
+  });
+
+  it('gives up after the configured attempts with the last failure', async () => {
+    tenant.replyAlways('getAllExportConfigurations', { status: 502, body: { errors: [{ message: 'bad gateway' }] } });
+    const error = await failure(client({ readAttempts: 4 }).listExportConfigurations());
+    expect(error).toMatchObject({ code: 'TENANT_SERVER_ERROR', exitCode: 5 });
+    expect(tenant.requests).toHaveLength(4);
+  });
+
+  it('never retries a mutation on 503: exactly one request', async () => {
+    tenant.replyAlways('enableExportConfiguration', { status: 503, body: { errors: [{ message: 'unavailable' }] } });
+    const error = await failure(client().mutateConfiguration('enableExportConfiguration', { id: 'cfg-1111' }));
+    expect(error).toMatchObject({ code: 'TENANT_SERVER_ERROR', exitCode: 5 });
+    expect(tenant.requestsFor('enableExportConfiguration')).toHaveLength(1);
+  });
+
+  it('never retries a mutation whose connection was cut: exactly one request', async () => {
+    tenant.replyAlways('deleteExportConfiguration', { hangUp: true });
+    const error = await failure(client().deleteExportConfiguration('cfg-1111'));
+    expect(error).toMatchObject({ code: 'TENANT_UNREACHABLE', exitCode: 5 });
+    expect(tenant.requestsFor('deleteExportConfiguration')).toHaveLength(1);
+  });
+
+  it('honours Retry-After (seconds) instead of its own back-off', async () => {
+    // The client's own back-off is an hour: only Retry-After can make the retry come soon enough.
+    tenant.reply('getAllExportConfigurations', { status: 429, headers: { 'retry-after': '0' }, body: { errors: [{ message: 'slow down' }] } }, { data: [] });
+    await client({ backoffMs: 3_600_000 }).listExportConfigurations();
+    expect(tenant.requests).toHaveLength(2);
+  }, 15_000);
+
+  it('waits at least the Retry-After delay before retrying', async () => {
+    tenant.reply('getAllExportConfigurations', { status: 503, headers: { 'retry-after': '1' }, body: { errors: [{ message: 'busy' }] } }, { data: [] });
+    const started = Date.now();
+    await client({ backoffMs: 1 }).listExportConfigurations();
+    // A lower bound only (a slow machine can only make it longer): the 1 ms back-off was not used.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(tenant.requests).toHaveLength(2);
+  }, 15_000);
+
+  it('honours Retry-After given as an HTTP date', async () => {
+    tenant.reply('getAllExportConfigurations', { status: 429, headers: { 'retry-after': new Date(Date.now() - 1000).toUTCString() }, body: { errors: [{ message: 'x' }] } }, { data: [] });
+    await client({ backoffMs: 3_600_000 }).listExportConfigurations();
+    expect(tenant.requests).toHaveLength(2);
+  }, 15_000);
+});
