@@ -1,0 +1,120 @@
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand, CliError, ExitCode } from '../../../lib/cli/base-command.js';
+import type { ExitCodeValue } from '../../../lib/errors/exit-codes.js';
+import type { DoctorReport } from '../../../lib/doctor/report.js';
+
+export default class Doctor extends BaseCommand<typeof Doctor> {
+  static override summary = 'Find why an S3 export will fail (or fails), with your AWS credentials, and say how to fix it.';
+  static override description = [
+    'Checks, concurrently and read-only, everything Immuta needs on the AWS side: the config file, the key pair (access-key flow),',
+    "the bucket's existence, region and owner, its policy (Deny statements, Resource without /*, principal), default encryption and",
+    'the KMS key, Object Ownership, Object Lock, Requester Pays, the writer\'s identity policies (IAM SimulatePrincipalPolicy, or',
+    'local evaluation), the role\'s trust policy and sts:ExternalId (role flow), organization guardrails, and with --id the',
+    "tenant's connectionStatus. Each check is PASS, WARN, FAIL or SKIP (with the permission it lacks) and prints its fix.",
+    '',
+    'AWS credentials come from --aws-profile or the usual AWS chain (AWS_PROFILE, AWS_ACCESS_KEY_ID, SSO, instance roles); run it',
+    "as an admin of the bucket's account for the most complete answer. AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> point it",
+    'at another endpoint (LocalStack, MinIO).',
+    '',
+    'Exit codes: 0 ready (warnings allowed), 2 invalid file or usage, 3 a check failed, 4 the doctor has no usable AWS',
+    'credentials, 5 AWS could not be reached.',
+  ].join('\n');
+  static override examples = [
+    '<%= config.bin %> audit exportConfig doctor ./exportConfig.json',
+    '<%= config.bin %> audit exportConfig doctor ./exportConfig.json --aws-profile bucket-admin --probe',
+    '<%= config.bin %> audit exportConfig doctor ./roleConfig.json --external-id 259fc41c-b502-418a-a8ff-d875335dbe9b --immuta-account-id 123456789012',
+    '<%= config.bin %> audit exportConfig doctor --id 259fc41c-b502-418a-a8ff-d875335dbe9b',
+    '<%= config.bin %> audit exportConfig doctor ./exportConfig.json --json | jq -r \'.checks[] | select(.status=="fail") | .fix\'',
+  ];
+  static override args = {
+    file: Args.string({ required: false, description: 'A create:s3:accessKey or create:s3:assumedRole config file, or - for standard input.' }),
+  };
+  static override flags = {
+    id: Flags.string({ summary: 'Check an existing configuration: read it (and its connectionStatus) from the tenant.' }),
+    'external-id': Flags.string({ summary: 'For an assumed-role FILE: the configuration id the trust policy must require as sts:ExternalId.' }),
+    'immuta-account-id': Flags.string({ summary: "Immuta's AWS account id, which the role's trust policy must name (also IMMUTA_AWS_ACCOUNT_ID, profile key immuta_aws_account_id)." }),
+    'aws-profile': Flags.string({ summary: 'The AWS profile the doctor reads with (default: the AWS SDK chain, e.g. AWS_PROFILE).' }),
+    region: Flags.string({ summary: "Region for the doctor's STS and KMS calls (default: the configuration's region)." }),
+    probe: Flags.boolean({ summary: 'Also write one small object with the configuration\'s access key, as Immuta will (opt-in; asks first under Object Lock).' }),
+    yes: Flags.boolean({ summary: 'With --probe: write even when Object Lock keeps the object (no prompt).', dependsOn: ['probe'] }),
+  };
+
+  public async run(): Promise<DoctorReport> {
+    const { file } = this.args;
+    const { id } = this.flags;
+    if (file === undefined && id === undefined) {
+      throw new CliError('give a config FILE or --id ID', {
+        code: 'USAGE',
+        exitCode: ExitCode.USAGE,
+        fix: 'Run `immuta audit exportConfig doctor ./exportConfig.json` or `immuta audit exportConfig doctor --id ID`.',
+      });
+    }
+    if (id !== undefined && this.flags['external-id'] !== undefined && this.flags['external-id'] !== id) {
+      throw new CliError('--external-id differs from --id: with --id, the configuration id is the external id', {
+        code: 'USAGE',
+        exitCode: ExitCode.USAGE,
+        fix: 'Drop --external-id.',
+      });
+    }
+    const { loadTarget, resolveImmutaAccountId } = await import('../../../lib/doctor/target.js');
+    const immutaAccountId = await resolveImmutaAccountId({ flag: this.flags['immuta-account-id'], env: process.env, profile: this.flags.profile, configFile: this.flags.config });
+    const tenant = id === undefined ? undefined : await this.tenant();
+    const { readStream } = await import('../../../lib/export-config/source.js');
+    const loaded = await loadTarget({
+      ...(file === undefined ? {} : { file }),
+      ...(id === undefined ? {} : { id }),
+      ...(this.flags['external-id'] === undefined ? {} : { externalId: this.flags['external-id'] }),
+      ...(immutaAccountId ? { immutaAccountId } : {}),
+      env: process.env,
+      readStdin: () => readStream(process.stdin),
+      ...(tenant ? { listConfigurations: () => tenant.listExportConfigurations() } : {}),
+    });
+    const { runDoctor } = await import('../../../lib/doctor/doctor.js');
+    const progress = await this.progress('Checking the export configuration');
+    let done = 0;
+    const envMs = (name: string) => (process.env[name] === undefined ? undefined : Number(process.env[name]));
+    const interactive = this.caps.interactive && !this.jsonEnabled();
+    let report: DoctorReport;
+    try {
+      report = await runDoctor({
+        target: loaded.target,
+        config: loaded.config,
+        aws: {
+          region: this.flags.region ?? loaded.target?.region ?? process.env.AWS_REGION ?? 'us-east-1',
+          ...(this.flags['aws-profile'] ? { profile: this.flags['aws-profile'] } : {}),
+        },
+        probe: {
+          enabled: this.flags.probe,
+          allowUnderObjectLock: this.flags.yes,
+          ...(interactive
+            ? {
+                confirm: async (message: string) => {
+                  progress.stop();
+                  const { default: confirm } = await import('@inquirer/confirm');
+                  return confirm({ message, default: false });
+                },
+              }
+            : {}),
+        },
+        ...(tenant && loaded.tenantConfiguration && id !== undefined
+          ? {
+              tenantStatus: {
+                initial: loaded.tenantConfiguration.connectionStatus,
+                read: async () => (await tenant.listExportConfigurations()).find((c) => c.id === id)?.connectionStatus,
+              },
+            }
+          : {}),
+        // Test and CI knobs (documented in the README): shorten the IAM-propagation wait and the per-check timeout.
+        ...(envMs('IMMUTA_DOCTOR_PROPAGATION_WAIT_MS') === undefined ? {} : { propagationWaitMs: envMs('IMMUTA_DOCTOR_PROPAGATION_WAIT_MS') }),
+        ...(envMs('IMMUTA_DOCTOR_CHECK_TIMEOUT_MS') === undefined ? {} : { checkTimeoutMs: envMs('IMMUTA_DOCTOR_CHECK_TIMEOUT_MS') }),
+        onCheck: () => progress.update(`Checking the export configuration (${++done} checks done)`),
+      });
+    } finally {
+      progress.stop();
+    }
+    const { renderReport } = await import('../../../lib/doctor/render.js');
+    this.out(renderReport(report, this.paint));
+    if (report.exitCode !== ExitCode.OK) this.setExitCode(report.exitCode as ExitCodeValue);
+    return report;
+  }
+}

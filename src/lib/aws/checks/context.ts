@@ -1,0 +1,154 @@
+/**
+ * What every check gets: the export configuration under test, the shared AWS facts, and a few
+ * derived answers (who writes, which account owns the bucket) computed once for all checks.
+ */
+import type { CheckId, CheckStatus, Flow } from '../../doctor/report.js';
+import { type AwsFailure, describeFailure } from '../errors.js';
+import type { Facts } from '../facts.js';
+
+export interface DoctorTarget {
+  flow: Flow;
+  bucket: string;
+  /** Normalised, no leading or trailing slash; undefined when the export writes at the bucket root. */
+  path?: string;
+  region: string;
+  accessKeyId?: string;
+  /** Only when read from a FILE: the tenant never returns it. */
+  secretAccessKey?: string;
+  roleArn?: string;
+  /** The export configuration id: the sts:ExternalId of the role flow. */
+  configurationId?: string;
+  immutaAccountId?: string;
+  /** How the policy command names this configuration: `--id ID`, or `./file.json [--external-id ID]`. */
+  commandSource?: string;
+}
+
+/** The arguments that make `immuta audit exportConfig policy KIND …` target this configuration. */
+export function policySource(target: DoctorTarget, kind: 'bucket' | 'role' | 'trust'): string {
+  const src = target.commandSource ?? (target.configurationId ? `--id ${target.configurationId}` : 'FILE');
+  return kind === 'trust' && !target.configurationId ? `${src} --external-id ID` : src;
+}
+
+export interface Finding {
+  status: CheckStatus;
+  summary: string;
+  evidence?: string[];
+  fix?: string;
+  needs?: string[];
+}
+
+export interface Writer {
+  kind: 'user' | 'role' | 'session' | 'root';
+  /** The IAM user or role ARN (what policies name, what SimulatePrincipalPolicy takes). */
+  arn: string;
+  /** The ARN of the principal that makes the request (for a role: a session of it). */
+  requestArn: string;
+  account: string;
+  /** User or role name. */
+  name?: string;
+  uniqueId?: string;
+}
+
+export type OwnerVerdict =
+  | { kind: 'writer'; account: string }
+  | { kind: 'caller'; account: string }
+  | { kind: 'other'; checked: string[] }
+  | { kind: 'unknown'; reason: string; failure?: AwsFailure; needs?: string[] };
+
+export interface ProbeOptions {
+  enabled: boolean;
+  /** The user agreed to write even though Object Lock may keep the object. */
+  allowUnderObjectLock: boolean;
+  /** Asks on a TTY; undefined when not interactive. */
+  confirm?: (message: string) => Promise<boolean>;
+}
+
+export interface TenantStatusSource {
+  /** Re-reads the configuration's connectionStatus from the tenant. */
+  read: () => Promise<string | null | undefined>;
+  /** The status read at start. */
+  initial: string | null | undefined;
+}
+
+export interface CheckContext {
+  target: DoctorTarget;
+  facts: Facts;
+  now: () => Date;
+  sleep: (ms: number) => Promise<void>;
+  probe: ProbeOptions;
+  tenantStatus?: TenantStatusSource;
+  /** How long to keep re-reading a failing connectionStatus after a recent IAM change (default 2 min). */
+  propagationWaitMs: number;
+  /** Who writes for Immuta, when it can be known. */
+  writer: () => Promise<Writer | undefined>;
+  /** Which account owns the bucket. */
+  bucketOwner: () => Promise<OwnerVerdict>;
+}
+
+export interface CheckDefinition {
+  id: CheckId;
+  title: string;
+  applies: (target: DoctorTarget, options: { probe: boolean; hasTenantStatus: boolean }) => boolean;
+  run: (ctx: CheckContext) => Promise<Finding>;
+}
+
+/** The object key the doctor reasons about: Immuta's key layout is not documented, only its prefix. */
+export const SAMPLE_OBJECT_NAME = 'immuta-audit-export.json';
+
+export function sampleKey(target: DoctorTarget): string {
+  return target.path ? `${target.path}/${SAMPLE_OBJECT_NAME}` : SAMPLE_OBJECT_NAME;
+}
+
+export function objectArn(target: DoctorTarget): string {
+  return `arn:aws:s3:::${target.bucket}/${sampleKey(target)}`;
+}
+
+export function prefixArn(target: DoctorTarget): string {
+  return `arn:aws:s3:::${target.bucket}/${target.path ? `${target.path}/` : ''}*`;
+}
+
+/** The finding for a read that failed: skipped when it is a permission (or account) problem. */
+export function readFailed(failure: AwsFailure, permission: string, what: string): Finding {
+  if (failure.kind === 'access-denied') {
+    const otherAccount = failure.status === 405 || failure.code === 'MethodNotAllowed';
+    return {
+      status: 'skipped',
+      summary: otherAccount
+        ? `Could not read ${what}: S3 only answers this to the bucket owner's account.`
+        : `Could not read ${what}: the doctor's credentials lack ${permission}.`,
+      evidence: [describeFailure(failure)],
+      needs: [permission],
+      fix: otherAccount ? "Run the doctor with credentials of the bucket owner's account (--aws-profile)." : `Grant ${permission} to the identity running the doctor, or run it as an account admin (--aws-profile).`,
+    };
+  }
+  if (failure.kind === 'credentials') {
+    return { status: 'skipped', summary: `Could not read ${what}: the doctor has no usable AWS credentials (see caller-identity).`, evidence: [describeFailure(failure)] };
+  }
+  if (failure.kind === 'network' || failure.kind === 'timeout') {
+    return {
+      status: 'skipped',
+      summary: `Could not read ${what}: AWS did not answer (${failure.kind}).`,
+      evidence: [describeFailure(failure)],
+      fix: 'Check the network path to AWS (proxy, VPC endpoints, AWS_ENDPOINT_URL_*), then re-run.',
+    };
+  }
+  return { status: 'skipped', summary: `Could not read ${what}: ${describeFailure(failure)}.`, evidence: [describeFailure(failure)] };
+}
+
+/** Compact JSON for quoting a statement as evidence. */
+export function quote(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+export function ageText(from: Date, now: Date): string {
+  const seconds = Math.max(0, Math.round((now.getTime() - from.getTime()) / 1000));
+  if (seconds < 120) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 120) return `${minutes} min`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} h`;
+  return `${Math.round(hours / 24)} days`;
+}
+
+/** IAM changes younger than this may not be visible everywhere yet (aws-export-failure-modes.md §J). */
+export const RECENT_CHANGE_MS = 5 * 60_000;

@@ -1,0 +1,189 @@
+/**
+ * The one place AWS SDK v3 clients are made. The SDK is imported lazily (it costs ~750 ms of start-up),
+ * and every client gets the same settings:
+ *
+ * - credentials: the default provider chain, with `--aws-profile` as the client's `profile`, or
+ *   explicit keys (the export configuration's own key pair, for the access-key checks);
+ * - endpoints: the SDK's own `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>` environment settings
+ *   (and `endpoint_url` in ~/.aws/config), which SDK v3 resolves natively; we only add path-style S3
+ *   addressing when an endpoint override is set, since LocalStack/MinIO/test servers on an IP address
+ *   cannot serve `<bucket>.<host>`;
+ * - a small `maxAttempts` and per-request timeouts: a doctor must answer, not hang;
+ * - a call counter (the report says how many AWS calls were made).
+ */
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { STSClient } from '@aws-sdk/client-sts';
+
+export interface StaticCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface AwsClientOptions {
+  /** `--aws-profile`: a profile of ~/.aws/config and ~/.aws/credentials. */
+  profile?: string;
+  /** Default region for regional services (STS, KMS, S3 discovery). */
+  region: string;
+  /** Explicit credentials instead of the default chain. */
+  credentials?: StaticCredentials;
+  /** SDK attempts per call (default 2: one retry for throttling or a dropped connection). */
+  maxAttempts?: number;
+  /** Socket timeout per request (default 10 s). */
+  requestTimeoutMs?: number;
+  /** Connect timeout (default 3 s). */
+  connectionTimeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface S3ClientOptions {
+  region?: string;
+  /**
+   * Follow 301 region redirects. Off for the "is the configured region right?" questions (the answer
+   * IS the redirect); on for reading the bucket's settings, which must work whatever the config says.
+   */
+  followRegionRedirects?: boolean;
+}
+
+interface Counter {
+  calls: number;
+}
+
+/** True when the environment points S3 at another endpoint (LocalStack, MinIO, a test server). */
+export function hasS3EndpointOverride(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
+}
+
+/**
+ * Loads every SDK client module at once (in parallel), so that the checks' wall time measures AWS,
+ * not module loading, and no check waits for another's import.
+ */
+export async function preloadSdk(): Promise<void> {
+  await Promise.all([
+    import('@aws-sdk/client-s3'),
+    import('@aws-sdk/client-sts'),
+    import('@aws-sdk/client-iam'),
+    import('@aws-sdk/client-kms'),
+    import('@aws-sdk/client-organizations'),
+  ]);
+}
+
+export class AwsClients {
+  readonly options: AwsClientOptions;
+  private readonly counter: Counter;
+  private readonly cache = new Map<string, Promise<unknown>>();
+  private readonly derived: AwsClients[] = [];
+
+  constructor(options: AwsClientOptions, counter: Counter = { calls: 0 }) {
+    this.options = options;
+    this.counter = counter;
+    // The SDK warns on Node < 22 through process.emitWarning; that would land in the doctor's output.
+    const env = options.env ?? process.env;
+    env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  }
+
+  /** AWS API calls made so far by this factory and every factory derived from it (retries included). */
+  get calls(): number {
+    return this.counter.calls;
+  }
+
+  /** The same settings with other (explicit) credentials; the call counter is shared. */
+  withCredentials(credentials: StaticCredentials): AwsClients {
+    const other = new AwsClients({ ...this.options, credentials, profile: undefined }, this.counter);
+    this.derived.push(other);
+    return other;
+  }
+
+  private common(region: string): Record<string, unknown> {
+    const o = this.options;
+    return {
+      region,
+      maxAttempts: o.maxAttempts ?? 2,
+      requestHandler: { requestTimeout: o.requestTimeoutMs ?? 10_000, connectionTimeout: o.connectionTimeoutMs ?? 3_000 },
+      ...(o.credentials ? { credentials: o.credentials } : {}),
+      ...(o.profile && !o.credentials ? { profile: o.profile } : {}),
+    };
+  }
+
+  private counted<C extends { middlewareStack: { add: (...args: never[]) => void } }>(client: C): C {
+    const counter = this.counter;
+    (client.middlewareStack as unknown as { add: (mw: unknown, options: unknown) => void }).add(
+      (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+        counter.calls++;
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'immutaCallCounter' },
+    );
+    return client;
+  }
+
+  private memo<T>(key: string, make: () => Promise<T>): Promise<T> {
+    let found = this.cache.get(key) as Promise<T> | undefined;
+    if (!found) {
+      found = make();
+      this.cache.set(key, found);
+    }
+    return found;
+  }
+
+  s3(options: S3ClientOptions = {}): Promise<S3Client> {
+    const region = options.region ?? this.options.region;
+    const follow = options.followRegionRedirects ?? false;
+    return this.memo(`s3:${region}:${follow}`, async () => {
+      const { S3Client } = await import('@aws-sdk/client-s3');
+      const env = this.options.env ?? process.env;
+      return this.counted(
+        new S3Client({
+          ...this.common(region),
+          followRegionRedirects: follow,
+          ...(hasS3EndpointOverride(env) ? { forcePathStyle: true } : {}),
+          // Send checksums only when an operation requires them: S3-compatible test servers store
+          // aws-chunked framing otherwise (aws-export-failure-modes.md §5.2).
+          requestChecksumCalculation: 'WHEN_REQUIRED',
+        }),
+      );
+    });
+  }
+
+  sts(region?: string): Promise<STSClient> {
+    const r = region ?? this.options.region;
+    return this.memo(`sts:${r}`, async () => {
+      const { STSClient } = await import('@aws-sdk/client-sts');
+      return this.counted(new STSClient(this.common(r)));
+    });
+  }
+
+  /** IAM is a global service, signed for us-east-1. */
+  iam(): Promise<IAMClient> {
+    return this.memo('iam', async () => {
+      const { IAMClient } = await import('@aws-sdk/client-iam');
+      return this.counted(new IAMClient(this.common('us-east-1')));
+    });
+  }
+
+  kms(region?: string): Promise<KMSClient> {
+    const r = region ?? this.options.region;
+    return this.memo(`kms:${r}`, async () => {
+      const { KMSClient } = await import('@aws-sdk/client-kms');
+      return this.counted(new KMSClient(this.common(r)));
+    });
+  }
+
+  /** Organizations answers in us-east-1. */
+  organizations(): Promise<OrganizationsClient> {
+    return this.memo('organizations', async () => {
+      const { OrganizationsClient } = await import('@aws-sdk/client-organizations');
+      return this.counted(new OrganizationsClient(this.common('us-east-1')));
+    });
+  }
+
+  /** Closes the sockets of every client made (so a short-lived process exits promptly). */
+  async destroy(): Promise<void> {
+    const clients = await Promise.allSettled([...this.cache.values()]);
+    for (const c of clients) if (c.status === 'fulfilled') (c.value as { destroy?: () => void }).destroy?.();
+    await Promise.all(this.derived.map((d) => d.destroy()));
+  }
+}
