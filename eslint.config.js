@@ -5,8 +5,9 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'oclif.manifest.json', 'bin/**', '.sandbox/**'] },
   js.configs.recommended,
-  ...tseslint.configs.strict,
+  ...tseslint.configs.strict.map((config) => ({ ...config, files: ['**/*.ts'] })),
   {
+    files: ['**/*.ts'],
     languageOptions: { parserOptions: { project: './tsconfig.test.json', tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -16,5 +17,7 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  // Plain Node scripts (build, bench, demo): no type information, Node globals.
+  { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', AbortSignal: 'readonly', fetch: 'readonly', performance: 'readonly' } } },
   { files: ['test/**/*.ts', 'scripts/**/*.ts'], rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' } },
 );

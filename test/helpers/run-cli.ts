@@ -33,12 +33,12 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
     env[key] = value;
   }
   env.NO_COLOR = '1';
-  for (const [key, value] of Object.entries(options.env ?? {})) {
-    if (value === undefined) delete env[key];
-    else env[key] = value;
-  }
+  // An override of `undefined` removes the variable.
+  const childEnv = Object.fromEntries(
+    Object.entries({ ...env, ...options.env }).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -17,8 +17,7 @@ export function toCliError(error: unknown, commandId?: string): CliError {
   const e = (error ?? {}) as OclifLikeError;
   const help = commandId ? `Run \`immuta ${commandId.replaceAll(':', ' ')} --help\` for usage.` : 'Run `immuta --help` for usage.';
   if (e.parse !== undefined || e.oclif?.exit === 2) {
-    const message = (e.message ?? 'invalid usage').split('\n')[0] ?? 'invalid usage';
-    return new CliError(message.replace(/^Error: /, ''), { code: 'USAGE', exitCode: ExitCode.USAGE, fix: help, cause: error });
+    return new CliError(oneLine(e.message ?? 'invalid usage'), { code: 'USAGE', exitCode: ExitCode.USAGE, fix: help, cause: error });
   }
   if (e.code === 'EEXIT' && typeof e.oclif?.exit === 'number') {
     return new CliError('exit', { code: 'EXIT', exitCode: e.oclif.exit as 0, cause: error });
@@ -30,4 +29,18 @@ export function toCliError(error: unknown, commandId?: string): CliError {
     fix: 'This is a bug in immuta-audit-cli: re-run with DEBUG=immuta* and report the output (secrets are redacted).',
     cause: error,
   });
+}
+
+/**
+ * oclif's parse errors span lines ("Missing 1 required arg:\nfile  Path to ...\nSee more help with --help").
+ * Keep every detail but fold it onto one line; the fix line already says where help is.
+ */
+function oneLine(message: string): string {
+  return message
+    .replace(/^Error: /, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !/^See more help with/i.test(line))
+    .join(' ')
+    .replace(/:\s*$/, '');
 }

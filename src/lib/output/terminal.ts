@@ -31,13 +31,16 @@ export function detectTerminal(options: TerminalOptions): TerminalCaps {
   const stderrTTY = options.stderrIsTTY ?? Boolean(process.stderr.isTTY);
   const stdinTTY = options.stdinIsTTY ?? Boolean(process.stdin.isTTY);
   const dumb = env.TERM === 'dumb';
+  // A pseudo-terminal without a size (`script`, `docker -t`) reports 0 columns: ora and inquirer
+  // loop forever there, so treat it as no terminal for animation and prompts.
+  const sized = (process.stderr.columns ?? 80) > 0 && (process.stdout.columns ?? 80) > 0;
   const colorOff = options.noColor || env.NO_COLOR !== undefined || env.IMMUTA_NO_COLOR !== undefined || dumb;
   const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
   return {
     color: !options.json && !colorOff && (stdoutTTY || forced),
     colorStderr: !colorOff && (stderrTTY || forced),
-    spinners: !options.json && stderrTTY && !isCi(env) && !dumb,
-    interactive: stdinTTY && stdoutTTY && !isCi(env),
+    spinners: !options.json && stderrTTY && sized && !isCi(env) && !dumb,
+    interactive: stdinTTY && stdoutTTY && sized && !isCi(env),
   };
 }
 
