@@ -1,0 +1,49 @@
+/**
+ * Fixed values of the sandbox. They are demo values on purpose: the sandbox is a local stand-in for
+ * an Immuta tenant and an AWS account, so deterministic, recognisable names are honest and make
+ * docs, tests and demos reproducible. None of them is a real AWS or Immuta identifier.
+ */
+
+/** The AWS account the sandbox plays as "Immuta's AWS account" (AWS's documentation example id). */
+export const IMMUTA_AWS_ACCOUNT_ID = '111122223333';
+
+/** The principal the sandbox's audit service calls sts:AssumeRole as. */
+export const IMMUTA_AUDIT_PRINCIPAL = `arn:aws:sts::${IMMUTA_AWS_ACCOUNT_ID}:assumed-role/immuta-audit-export/audit-service`;
+
+/** The account that owns the sandbox's bucket and demo IAM user ("your" AWS account). */
+export const SANDBOX_CUSTOMER_ACCOUNT_ID = '444455556666';
+
+/** The bucket the embedded S3 creates at start. */
+export const SANDBOX_BUCKET = 'immuta-audit-sandbox';
+export const SANDBOX_REGION = 'us-east-1';
+
+/** The sandbox IAM user's key pair, accepted by the embedded S3 (AKIA + 16 characters, 40-character secret). */
+export const SANDBOX_ACCESS_KEY_ID = 'AKIASANDBOXDEMO00001';
+export const SANDBOX_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYSANDBOXKEY';
+export const SANDBOX_USER_ARN = `arn:aws:iam::${SANDBOX_CUSTOMER_ACCOUNT_ID}:user/immuta-audit-sandbox`;
+
+/** Where the tenant answers, as Immuta documents it. */
+export const GRAPHQL_PATH = '/api/audit/graphql';
+export const AUTHENTICATE_PATH = '/bim/apikey/authenticate';
+/** Sandbox only: liveness and what the sandbox serves (no secrets). */
+export const STATUS_PATH = '/sandbox/status';
+
+export const DEFAULT_PORT = 4466;
+export const DEFAULT_S3_PORT = 4568;
+export const DEFAULT_LISTEN = '127.0.0.1';
+export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
+
+/** The sandbox's audit user (the owner of the AUDIT key) and the user without the permission. */
+export const SANDBOX_AUDIT_USER = { id: 'sandbox-admin@example.com', name: 'Sandbox Admin' } as const;
+export const SANDBOX_NO_AUDIT_USER = { id: 'sandbox-viewer@example.com', name: 'Sandbox Viewer (no AUDIT permission)' } as const;
+
+/** The tenant id written into exported events. */
+export const SANDBOX_TENANT_ID = 'immuta-sandbox.local';
+
+/** Files in the data directory. */
+export const STATE_FILE = 'state.json';
+export const RUNTIME_FILE = 'sandbox.json';
+export const LOG_FILE = 'sandbox.log';
+
+/** Marks every sandbox-only (undocumented by Immuta) extension in the schema and the help. */
+export const SANDBOX_ONLY = 'Sandbox only (not an Immuta API):';

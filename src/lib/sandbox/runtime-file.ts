@@ -1,0 +1,101 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { RUNTIME_FILE } from './constants.js';
+import { writeFileAtomic } from './state/atomic-write.js';
+
+/**
+ * `<data-dir>/sandbox.json`: written by the running sandbox once it answers, removed when it stops.
+ * It is how `stop`, `status`, `role put`, `jobs` and `objects` find the sandbox of a data directory
+ * (and how a detached start knows its child is ready). Mode 0600: it holds the sandbox's API keys.
+ */
+export const RuntimeInfoSchema = z.object({
+  pid: z.number().int(),
+  dataDir: z.string(),
+  listen: z.string(),
+  port: z.number().int(),
+  tenantUrl: z.string(),
+  graphqlUrl: z.string(),
+  auditApiKey: z.string(),
+  noAuditApiKey: z.string(),
+  s3: z.object({
+    endpoint: z.string(),
+    embedded: z.boolean(),
+    bucket: z.string(),
+    region: z.string(),
+    /** The sandbox IAM user's demo key pair (embedded S3 only; public demo values). */
+    demoAccessKeyId: z.string().nullable(),
+    demoSecretAccessKey: z.string().nullable(),
+  }),
+  immutaAwsAccountId: z.string(),
+  immutaPrincipal: z.string(),
+  intervalScale: z.number(),
+  gzip: z.boolean(),
+  seed: z.string(),
+  startedAt: z.string(),
+  logFile: z.string().nullable(),
+});
+export type RuntimeInfo = z.infer<typeof RuntimeInfoSchema>;
+
+export function runtimeFilePath(dataDir: string): string {
+  return join(dataDir, RUNTIME_FILE);
+}
+
+/** The runtime file of a data directory, or undefined when there is none (or it is unreadable). */
+export function readRuntimeInfo(dataDir: string): RuntimeInfo | undefined {
+  let text: string;
+  try {
+    text = readFileSync(runtimeFilePath(dataDir), 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const parsed = RuntimeInfoSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function writeRuntimeInfo(info: RuntimeInfo): Promise<void> {
+  await writeFileAtomic(runtimeFilePath(info.dataDir), `${JSON.stringify(info, null, 2)}\n`);
+}
+
+/** Removes the runtime file if it still belongs to `pid` (a newer sandbox may have replaced it). */
+export function removeRuntimeInfo(dataDir: string, pid: number): void {
+  const current = readRuntimeInfo(dataDir);
+  if (current === undefined || current.pid === pid) rmSync(runtimeFilePath(dataDir), { force: true });
+}
+
+/** Whether a process with this pid exists (signal 0 checks without sending anything). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A zombie (exited, not yet reaped by its parent) still "exists" for kill(0).
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * The live sandbox of a data directory: the runtime file's process must exist and, where /proc
+ * shows command lines (Linux), be a sandbox, so a stale file whose pid was reused by another
+ * program is never taken for a running sandbox (and never signalled by `stop`).
+ */
+export function liveRuntimeInfo(dataDir: string): RuntimeInfo | undefined {
+  const info = readRuntimeInfo(dataDir);
+  if (!info || !isProcessAlive(info.pid)) return undefined;
+  try {
+    const cmdline = readFileSync(`/proc/${info.pid}/cmdline`, 'utf8');
+    if (!cmdline.includes('sandbox')) return undefined;
+  } catch {
+    // No /proc (macOS, Windows): trust the pid.
+  }
+  return info;
+}
