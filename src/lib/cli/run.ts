@@ -5,6 +5,9 @@ import { LEADING_GLOBAL_FLAGS } from './global-flags.js';
 
 /** Entry point used by bin/run.js and bin/dev.js: load oclif once, normalise argv, run. */
 export async function runCli(argv: string[], binUrl: string, development = false): Promise<void> {
+  // The AWS SDK warns on every start under Node < 22 (our engines say >= 20, and CI tests 20):
+  // it would pollute stderr of doctor/policy/sandbox runs, which CI logs treat as errors.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const config = await Config.load({ root: fileURLToPath(binUrl), devPlugins: false, userPlugins: false });
   const args = normalizeArgv(argv, { commandIds: config.commandIDs, leadingFlags: LEADING_GLOBAL_FLAGS });
   await execute({ args, loadOptions: config, development, dir: binUrl });

@@ -80,6 +80,19 @@ function stringifyFresh(value: Store): string {
   return new Document(value).toString();
 }
 
+/** A config path that cannot be read (a directory, no permission...) is the user's to fix, not a bug. */
+function configFileError(error: unknown, path: string, verb: 'read' | 'written'): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (error instanceof CliError || typeof code !== 'string') return error;
+  const reason = code === 'EISDIR' ? 'is a directory' : code === 'EACCES' || code === 'EPERM' ? `cannot be ${verb} (permission denied)` : `cannot be ${verb} (${code})`;
+  return new CliError(`the config file ${reason}`, {
+    code: 'CONFIG_FILE_UNREADABLE',
+    exitCode: ExitCode.USAGE,
+    location: { file: path },
+    fix: 'Point --config (or IMMUTA_CONFIG) at a YAML file, e.g. ~/.immutacfg.yaml.',
+  });
+}
+
 export class ProfileStore {
   readonly path: string;
   private readonly conf: Conf<Store>;
@@ -87,16 +100,20 @@ export class ProfileStore {
   constructor(configFile?: string) {
     this.path = resolve(configFile ?? defaultConfigPath());
     const path = this.path;
-    this.conf = new Conf<Store>({
-      cwd: dirname(path),
-      configName: basename(path),
-      fileExtension: '',
-      configFileMode: 0o600,
-      accessPropertiesByDotNotation: false,
-      clearInvalidConfig: false,
-      serialize: (value) => (existsSync(path) ? serializeKeepingComments(path, value) : stringifyFresh(value)),
-      deserialize: (text) => parseStore(path, text),
-    });
+    try {
+      this.conf = new Conf<Store>({
+        cwd: dirname(path),
+        configName: basename(path),
+        fileExtension: '',
+        configFileMode: 0o600,
+        accessPropertiesByDotNotation: false,
+        clearInvalidConfig: false,
+        serialize: (value) => (existsSync(path) ? serializeKeepingComments(path, value) : stringifyFresh(value)),
+        deserialize: (text) => parseStore(path, text),
+      });
+    } catch (error) {
+      throw configFileError(error, path, 'read');
+    }
   }
 
   /** The profile's settings; the official CLI's flat layout (top-level host/api_key) counts as `default`. */
@@ -138,22 +155,30 @@ export class ProfileStore {
   }
 
   set(profile: string, settings: Profile): void {
-    if (profile === 'default' && this.isFlat()) {
-      // Keep the official CLI's flat layout as it is, so both CLIs keep reading the same values.
-      this.conf.set({ ...this.conf.store, ...settings });
+    this.write(() => {
+      if (profile === 'default' && this.isFlat()) {
+        // Keep the official CLI's flat layout as it is, so both CLIs keep reading the same values.
+        this.conf.set({ ...this.conf.store, ...settings });
+      } else {
+        const existing = (this.conf.get(profile) ?? {}) as Record<string, unknown>;
+        this.conf.set(profile, { ...existing, ...settings });
+      }
+    });
+  }
+
+  /** Runs a change, then makes mode 0600 certain (atomically keeps an existing file's mode on some paths). */
+  private write(change: () => void): void {
+    try {
+      change();
       chmodSync(this.path, 0o600);
-      return;
+    } catch (error) {
+      throw configFileError(error, this.path, 'written');
     }
-    const existing = (this.conf.get(profile) ?? {}) as Record<string, unknown>;
-    this.conf.set(profile, { ...existing, ...settings });
-    // atomically keeps an existing file's mode on some paths; make 0600 certain.
-    chmodSync(this.path, 0o600);
   }
 
   delete(profile: string): boolean {
     if (!this.conf.has(profile)) return false;
-    this.conf.delete(profile);
-    chmodSync(this.path, 0o600);
+    this.write(() => this.conf.delete(profile));
     return true;
   }
 }

@@ -27,10 +27,18 @@ export function isSecretKey(key: string): boolean {
   return SECRET_KEY_PATTERN.test(key);
 }
 
-/** Replaces every registered secret value in a text. */
+/**
+ * Secrets this process never read can still arrive in text from elsewhere (a tenant echoing its
+ * input in an error, a library dumping a request). Values written as `name=value`, `name: value`
+ * or `"name": "value"` under a secret-looking name, and SAS signatures (`sig=`), are scrubbed by shape.
+ */
+const SECRET_ASSIGNMENT = /\b(secret_?access_?key|aws_secret_access_key|sas_?token|api_?key|x-api-key)("?\s*[=:]\s*"?)([^\s"&,;}]+)/gi;
+const SAS_SIGNATURE = /([?&\s]sig=)([^&\s"]+)/gi;
+
+/** Replaces every registered secret value, and anything shaped like a secret assignment, in a text. */
 export function redactText(text: string): string {
-  if (registeredSecrets.size === 0) return text;
-  let out = text;
+  let out = text.replace(SECRET_ASSIGNMENT, (_match, name: string, separator: string) => `${name}${separator}${REDACTED}`).replace(SAS_SIGNATURE, `$1${REDACTED}`);
+  if (registeredSecrets.size === 0) return out;
   // Longest first, so a secret containing another is removed whole.
   for (const secret of [...registeredSecrets].sort((a, b) => b.length - a.length)) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
@@ -68,10 +76,8 @@ export function installStreamRedaction(): void {
   for (const stream of [process.stdout, process.stderr]) {
     const original = stream.write.bind(stream) as (...args: unknown[]) => boolean;
     stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-      if (registeredSecrets.size > 0) {
-        if (typeof chunk === 'string') chunk = redactText(chunk);
-        else if (chunk instanceof Uint8Array) chunk = redactText(Buffer.from(chunk).toString('utf8'));
-      }
+      if (typeof chunk === 'string') chunk = redactText(chunk);
+      else if (chunk instanceof Uint8Array) chunk = redactText(Buffer.from(chunk).toString('utf8'));
       return original(chunk, ...rest);
     }) as typeof stream.write;
   }

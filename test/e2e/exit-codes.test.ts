@@ -1,0 +1,120 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeTenant, sampleConfiguration } from '../helpers/fake-tenant.js';
+import { BIN, ROOT, runCli, tempHome } from '../helpers/run-cli.js';
+
+/**
+ * The documented exit codes (README "Exit codes"), each produced by the real binary, in human mode
+ * and with --json (oclif reads different properties in the two modes: oclif/core#1423).
+ * Exit 1 (a bug) has no user-reachable trigger by design; test/lib/errors/normalize.test.ts covers it.
+ */
+const API_KEY = 'exit-code-test-key-0001';
+let tenant: FakeTenant;
+const home = tempHome();
+const env = () => ({ HOME: home.home, IMMUTA_HOST: tenant.url, IMMUTA_API_KEY: API_KEY });
+
+beforeAll(async () => {
+  tenant = await FakeTenant.start({ apiKey: API_KEY });
+});
+afterAll(async () => {
+  await tenant.stop();
+  home.cleanup();
+});
+
+const modes: Array<{ name: string; flags: string[] }> = [
+  { name: 'human', flags: [] },
+  { name: '--json', flags: ['--json'] },
+];
+
+describe.each(modes)('exit codes ($name)', ({ flags }) => {
+  const run = (args: string[], extraEnv: Record<string, string | undefined> = {}) => runCli([...args, ...flags], { env: { ...env(), ...extraEnv } });
+
+  it('0: done, connection SUCCESS', async () => {
+    tenant.reply('getAllExportConfigurations', { data: [sampleConfiguration({ id: 'cfg-ok' })] });
+    const result = await run(['audit', 'exportConfig', 'test', 'cfg-ok']);
+    expect(result.exitCode, result.stderr).toBe(0);
+  });
+
+  it('2: usage error (unknown flag), nothing sent', async () => {
+    const before = tenant.requests.length;
+    const result = await run(['audit', 'exportConfig', 'list', '--no-such-flag']);
+    expect(result.exitCode).toBe(2);
+    expect(tenant.requests.length).toBe(before);
+  });
+
+  it('2: invalid config file, nothing sent', async () => {
+    const file = join(home.home, 'bad.json');
+    writeFileSync(file, '{"interval": "EVERY_12_HOUR", "bucket": "b"}');
+    const before = tenant.requests.length;
+    const result = await run(['audit', 'exportConfig', 'create:s3:accessKey', file]);
+    expect(result.exitCode).toBe(2);
+    expect(tenant.requests.length).toBe(before);
+  });
+
+  it('2: the config path is a directory (not a crash)', async () => {
+    const result = await run(['audit', 'exportConfig', 'list', '--config', home.home], { IMMUTA_HOST: undefined, IMMUTA_API_KEY: undefined });
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout + result.stderr).toContain('is a directory');
+  });
+
+  it('3: done, but the connection is not SUCCESS', async () => {
+    tenant.reply('getAllExportConfigurations', { data: [sampleConfiguration({ id: 'cfg-bad', connectionStatus: 'Error testing access to S3 using AccessKey AKIA… - Access Denied' })] });
+    const result = await run(['audit', 'exportConfig', 'test', 'cfg-bad']);
+    expect(result.exitCode).toBe(3);
+  });
+
+  it('4: the tenant refuses the API key (401)', async () => {
+    const result = await run(['audit', 'exportConfig', 'list'], { IMMUTA_API_KEY: 'wrong-key-000000000' });
+    expect(result.exitCode).toBe(4);
+  });
+
+  it('4: the user lacks the AUDIT permission (403)', async () => {
+    tenant.reply('getAllExportConfigurations', { status: 403, errors: ['forbidden'] });
+    const result = await run(['audit', 'exportConfig', 'list']);
+    expect(result.exitCode).toBe(4);
+  });
+
+  it('5: the tenant fails (500 on every retry)', async () => {
+    tenant.reply('getAllExportConfigurations', { status: 500 }, { status: 500 }, { status: 500 });
+    const result = await run(['audit', 'exportConfig', 'list'], { IMMUTA_RETRY_BASE_MS: '1' });
+    expect(result.exitCode).toBe(5);
+  });
+
+  it('5: nothing listens at the tenant URL', async () => {
+    const result = await run(['audit', 'exportConfig', 'list'], { IMMUTA_HOST: 'http://127.0.0.1:9', IMMUTA_RETRY_BASE_MS: '1' });
+    expect(result.exitCode).toBe(5);
+  });
+});
+
+it('the --json error document carries the same exit code', async () => {
+  const result = await runCli(['audit', 'exportConfig', 'list', '--json'], { env: { ...env(), IMMUTA_API_KEY: 'wrong-key-000000000' } });
+  expect(result.exitCode).toBe(4);
+  expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: 'TENANT_UNAUTHORIZED', exitCode: 4 } });
+});
+
+it('130: interrupted (Ctrl-C while waiting for a connection)', async () => {
+  tenant.replyAlways('getAllExportConfigurations', { data: [sampleConfiguration({ id: 'cfg-wait', connectionStatus: 'pending' })] });
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env(), NO_COLOR: '1' };
+  delete childEnv.NODE_EXTRA_CA_CERTS;
+  const child = spawn(process.execPath, [BIN, 'audit', 'exportConfig', 'test', 'cfg-wait', '--wait', '--timeout', '5m', '--interval', '1s'], {
+    cwd: ROOT,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  // Interrupt once the command has really started waiting (it reports each status change).
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      if (stderr.includes('pending')) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 50);
+  });
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  expect(code).toBe(130);
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { CliError } from '../../../src/lib/errors/cli-error.js';
+import { ExitCode } from '../../../src/lib/errors/exit-codes.js';
+import { toCliError } from '../../../src/lib/errors/normalize.js';
+import { errorJson, errorText } from '../../../src/lib/output/render-error.js';
+import { painter } from '../../../src/lib/output/terminal.js';
+
+// Exit 1 means a bug: nothing a user does should reach it, so it is tested here, in process,
+// rather than end to end (test/e2e/exit-codes.test.ts covers every other code with the binary).
+describe('toCliError', () => {
+  it('turns an unexpected exception into exit 1 with a report hint and no stack', () => {
+    const error = toCliError(new TypeError("Cannot read properties of undefined (reading 'id')"), 'audit:exportConfig:list');
+    expect(error.exitCode).toBe(ExitCode.BUG);
+    expect(error.code).toBe('INTERNAL');
+    expect(error.message).toBe("unexpected failure: Cannot read properties of undefined (reading 'id')");
+    expect(error.fix).toMatch(/bug.*DEBUG=immuta\*.*report/);
+    const text = errorText(error, painter(false));
+    expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    expect(errorJson(error)).toEqual({ error: { code: 'INTERNAL', message: error.message, exitCode: 1, fix: error.fix } });
+  });
+
+  it("keeps every detail of oclif's multi-line parse errors on one line, exit 2", () => {
+    const parseError = Object.assign(new Error('Missing 1 required arg:\nfile  Path to the JSON file, or - for stdin\nSee more help with --help'), {
+      oclif: { exit: 2 },
+      parse: {},
+    });
+    const error = toCliError(parseError, 'audit:exportConfig:create:s3:accessKey');
+    expect(error.exitCode).toBe(ExitCode.USAGE);
+    expect(error.message).toBe('Missing 1 required arg: file  Path to the JSON file, or - for stdin');
+    expect(error.fix).toBe('Run `immuta audit exportConfig create s3 accessKey --help` for usage.');
+  });
+
+  it('passes CliErrors through untouched', () => {
+    const original = new CliError('x', { code: 'NOT_FOUND', exitCode: ExitCode.USAGE });
+    expect(toCliError(original)).toBe(original);
+  });
+});
