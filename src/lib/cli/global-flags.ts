@@ -1,4 +1,5 @@
-import { Flags } from '@oclif/core';
+// Deep import: the start-up path (bin/run.js -> run.ts -> here) must not load all of @oclif/core.
+import * as Flags from '@oclif/core/flags';
 import type { LeadingFlagSpec } from './argv.js';
 
 /**
