@@ -5,6 +5,7 @@
 // Bundled (with the light libraries a command needs at start-up) they load as a few files.
 // Heavy libraries stay external and are imported lazily by the code paths that need them.
 // Type checking is `tsc --noEmit` (npm run lint); this script only transpiles and bundles.
+import { spawnSync } from 'node:child_process';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,3 +66,12 @@ const result = await build({
 if (process.env.BUILD_METAFILE) (await import('node:fs')).writeFileSync(process.env.BUILD_METAFILE, JSON.stringify(result.metafile));
 const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
 console.log(`bundled ${entryPoints.length} entries from ${relative(root, src)}/ into dist/ (${(bytes / 1024).toFixed(0)} KiB)`);
+
+// The manifest lets oclif list commands and render help without importing any command file.
+// Generated from the fresh bundle on every build, so it is never stale.
+const manifest = spawnSync(process.execPath, [join(root, 'node_modules/oclif/bin/run.js'), 'manifest'], {
+  cwd: root,
+  stdio: ['ignore', 'inherit', 'inherit'],
+  env: { ...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true' },
+});
+if (manifest.status !== 0) process.exit(manifest.status ?? 1);
