@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainConnectionStatus } from '../../../src/lib/doctor/connection-status.js';
+import { explainConnectionStatus } from '../../../src/lib/tenant/connection-status.js';
 import { CONFIG_ID, ROLE_ARN, getRoleRoute, healthyAssumedRole } from '../../fixtures/aws/scenarios.js';
 import { ROLE_TARGET, doctorAgainst } from './helpers.js';
 

@@ -1,4 +1,4 @@
-import { explainConnectionStatus } from '../../doctor/connection-status.js';
+import { explainConnectionStatus } from '../../tenant/connection-status.js';
 import { type CheckContext, type CheckDefinition, RECENT_CHANGE_MS, ageText } from './context.js';
 
 /** Interval between re-reads of connectionStatus while IAM may still be propagating. */

@@ -1,4 +1,4 @@
-import { explainConnectionStatus } from '../../doctor/connection-status.js';
+import { explainConnectionStatus } from '../../tenant/connection-status.js';
 import { describeFailure, awsFailure } from '../errors.js';
 import type { CheckDefinition } from './context.js';
 

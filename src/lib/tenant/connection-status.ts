@@ -158,6 +158,13 @@ const RULES: Rule[] = [
     fix: () => 'Remove or narrow that Deny statement.',
   },
   {
+    // ADLS (Azure Blob/Data Lake errors), before the generic denials below.
+    id: 'ADLS',
+    test: /AuthorizationFailure|AuthenticationFailed|AuthorizationPermissionMismatch|\bSAS\b|Signature not valid/i,
+    cause: () => 'Azure refused the SAS token: invalid, expired, or without create/write permission on the container.',
+    fix: (_m, o) => `Create a new SAS token with create and write permission and run \`immuta audit exportConfig update:adls:sasToken ${o.configurationId ?? 'ID'} FILE\`.`,
+  },
+  {
     id: 'C1',
     test: /no identity-based policy allows|no resource-based policy allows/i,
     cause: () => 'Nothing allows s3:PutObject on the export path for the writer.',
@@ -169,7 +176,7 @@ const RULES: Rule[] = [
     test: /AccessDenied|Access Denied|Forbidden|403/i,
     cause: () =>
       'S3 refused the write without saying why (cross-account callers only get a bare "Access Denied"): missing s3:PutObject on <bucket>/<path>/*, a Resource without /*, a Deny in the bucket policy, or the KMS key.',
-    fix: () => 'Run `immuta audit exportConfig doctor` with the bucket owner\'s credentials: it evaluates each of these.',
+    fix: (_m, o) => `Run \`immuta audit exportConfig doctor${o.configurationId ? ` --id ${o.configurationId}` : ''}\` with the bucket owner's credentials: it evaluates each of these.`,
     mayBePropagating: true,
   },
 ];
@@ -177,7 +184,8 @@ const RULES: Rule[] = [
 export function explainConnectionStatus(status: string | null | undefined, options: ExplainOptions = {}): StatusExplanation {
   if (status === 'SUCCESS') return { id: 'ok', cause: 'Immuta wrote to the bucket successfully.', fix: '', mayBePropagating: false };
   if (!status) {
-    return { id: 'unknown', cause: 'The tenant reports no connection status yet.', fix: 'Re-read it with `immuta audit exportConfig test ID --wait`.', mayBePropagating: true };
+    const id = options.configurationId ?? 'ID';
+    return { id: 'unknown', cause: 'The tenant reports no connection status yet.', fix: `Re-read it with \`immuta audit exportConfig test ${id} --wait\`.`, mayBePropagating: true };
   }
   for (const rule of RULES) {
     const m = rule.test.exec(status);
