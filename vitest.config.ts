@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     disableConsoleIntercept: true,
+    // In-process tests load the AWS SDK directly (not through bin/run.js, which sets this too).
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });
