@@ -32,18 +32,17 @@ export function isSecretKey(key: string): boolean {
  * input in an error, a library dumping a request). Values written as `name=value`, `name: value`
  * or `"name": "value"` under a secret-looking name, and SAS signatures (`sig=`), are scrubbed by shape.
  */
-const SECRET_ASSIGNMENT = /\b(secret_?access_?key|aws_secret_access_key|sas_?token|api_?key|x-api-key)("?\s*[=:]\s*"?)([^\s"&,;}]+)/gi;
+const SECRET_ASSIGNMENT = /\b(secret_?access_?key|aws_secret_access_key|sas_?token|api_?key|x-api-key)("?\s*[=:]\s*"?)([^\s"',;}]+)/gi;
 const SAS_SIGNATURE = /([?&\s]sig=)([^&\s"]+)/gi;
 
 /** Replaces every registered secret value, and anything shaped like a secret assignment, in a text. */
 export function redactText(text: string): string {
-  let out = text.replace(SECRET_ASSIGNMENT, (_match, name: string, separator: string) => `${name}${separator}${REDACTED}`).replace(SAS_SIGNATURE, `$1${REDACTED}`);
-  if (registeredSecrets.size === 0) return out;
-  // Longest first, so a secret containing another is removed whole.
+  let out = text;
+  // Known values first and longest first, so a secret containing another is removed whole.
   for (const secret of [...registeredSecrets].sort((a, b) => b.length - a.length)) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
-  return out;
+  return out.replace(SECRET_ASSIGNMENT, (_match, name: string, separator: string) => `${name}${separator}${REDACTED}`).replace(SAS_SIGNATURE, `$1${REDACTED}`);
 }
 
 /** Deep copy of a value with secret keys replaced and secret values scrubbed from strings. */
