@@ -3,9 +3,9 @@
  * exit code, retries for reads only, Retry-After, and what goes on the wire.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CliError } from '../../../src/lib/errors/cli-error.js';
 import { TenantClient, type TenantClientOptions } from '../../../src/lib/tenant/client.js';
 import { FakeTenant, sampleConfiguration, sampleTask } from '../../helpers/fake-tenant.js';
+import { failure } from '../../helpers/expect-cli-error.js';
 
 const KEY = 'raw-api-key-0123456789abcdef';
 let tenant: FakeTenant;
@@ -25,15 +25,6 @@ function client(options: TenantClientOptions = {}, host = tenant.url): TenantCli
   );
 }
 
-async function failure(promise: Promise<unknown>): Promise<CliError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof CliError) return error;
-    throw new Error(`expected a CliError, got ${String(error)}`, { cause: error });
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('TenantClient: what it sends', () => {
   it('POSTs to /api/audit/graphql with the raw API key as the whole Authorization header', async () => {

@@ -4,8 +4,8 @@
  */
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CliError } from '../../../src/lib/errors/cli-error.js';
 import { GRAPHQL_PATH, TenantClient } from '../../../src/lib/tenant/client.js';
+import { failure } from '../../helpers/expect-cli-error.js';
 
 const HOST = 'https://tenant.example.com';
 
@@ -27,15 +27,6 @@ function client(): TenantClient {
   );
 }
 
-async function failure(promise: Promise<unknown>): Promise<CliError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof CliError) return error;
-    throw new Error(`expected a CliError, got ${String(error)}`, { cause: error });
-  }
-  throw new Error('expected the call to fail');
-}
 
 const ok = { data: { getAllExportConfigurations: [{ id: 'cfg-1', interval: 'EVERY_2_HOURS', enabled: true, connectionStatus: 'SUCCESS' }] } };
 

@@ -11,11 +11,11 @@ import { type AddressInfo, type Socket, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CliError } from '../../../src/lib/errors/cli-error.js';
 import { TenantClient } from '../../../src/lib/tenant/client.js';
 import { createFetch } from '../../../src/lib/tenant/transport.js';
 import { FakeTenant, sampleConfiguration } from '../../helpers/fake-tenant.js';
 import { runCli, tempHome } from '../../helpers/run-cli.js';
+import { failure } from '../../helpers/expect-cli-error.js';
 
 /** A name that never resolves (RFC 6761): only the proxy can reach it. */
 const UNRESOLVABLE = 'tenant.invalid';
@@ -82,15 +82,6 @@ class RecordingProxy {
   }
 }
 
-async function failure(promise: Promise<unknown>): Promise<CliError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof CliError) return error;
-    throw new Error(`expected a CliError, got ${String(error)}`, { cause: error });
-  }
-  throw new Error('expected the call to fail');
-}
 
 function client(host: string, fetchImpl?: typeof fetch): TenantClient {
   return new TenantClient(

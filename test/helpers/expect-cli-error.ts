@@ -1,0 +1,12 @@
+import { CliError } from '../../src/lib/errors/cli-error.js';
+
+/** Awaits a call that must fail with a CliError, and returns that error for assertions. */
+export async function failure(promise: Promise<unknown>): Promise<CliError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof CliError) return error;
+    throw new Error(`expected a CliError, got ${String(error)}`, { cause: error });
+  }
+  throw new Error('expected the call to fail');
+}
