@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeTenant } from '../lib/export-config/fake-tenant.js';
+import { FakeTenant } from '../helpers/fake-tenant.js';
 import { ROOT, runCli, tempHome } from '../helpers/run-cli.js';
 
 /**
@@ -86,12 +86,12 @@ const cases: Case[] = [
 const STACK_FRAME = /\n\s+at (?:.+ \()?(?:node:|file:|\/)[^\s)]*:\d+:\d+\)?/;
 
 describe('bad configuration files (real binary)', () => {
-  const tenant = new FakeTenant();
+  let tenant: FakeTenant;
   const { home, cleanup } = tempHome();
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    await tenant.start();
+    tenant = await FakeTenant.start();
     env = { HOME: home, IMMUTA_HOST: tenant.url, IMMUTA_API_KEY: 'bad-config-test-key' };
   });
   afterAll(async () => {

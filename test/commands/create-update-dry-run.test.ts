@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documents } from '../../src/lib/tenant/documents.js';
-import { closedPort } from '../lib/export-config/fake-tenant.js';
+import { closedPort } from '../helpers/ports.js';
 import { ROOT, runCli, tempHome } from '../helpers/run-cli.js';
 
 /**

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Answer, FakeTenant, type RecordedRequest, operationOf } from '../lib/export-config/fake-tenant.js';
+import { documents } from '../../src/lib/tenant/documents.js';
+import { FakeTenant, type RecordedRequest, type ScriptedResponse } from '../helpers/fake-tenant.js';
 import { runCli, tempHome } from '../helpers/run-cli.js';
 
 /**
@@ -27,33 +28,33 @@ interface SaveJson {
   };
 }
 
-function configuration(operation: string, data: Record<string, unknown>, connectionStatus: string): Answer {
+/** Every create/update mutation the client can send. */
+const SAVE_OPERATIONS = Object.keys(documents).filter((operation) => /^(create|update)/.test(operation));
+
+function configuration(operation: string, data: Record<string, unknown>, connectionStatus: string): ScriptedResponse {
   const typename = operation.includes('Adls') ? 'AdlsSasTokenEndpointConfiguration' : operation.includes('AssumedRole') ? 'S3AssumedRoleEndpointConfiguration' : 'S3AccessKeyEndpointConfiguration';
   const endpoint = typename.startsWith('Adls')
     ? { __typename: typename, storageAccount: data.storageAccount ?? 'yourstorageaccount', fileSystem: data.fileSystem ?? 'audit-output', path: data.path ?? null }
     : { __typename: typename, bucket: data.bucket ?? 'your-s3-bucket', path: data.path ?? null, region: data.region ?? 'us-east-1' };
   return {
-    json: {
-      data: {
-        [operation]: { id: (data.id as string | undefined) ?? CONFIG_ID, interval: data.interval ?? 'EVERY_12_HOURS', enabled: true, connectionStatus, endpointConfiguration: endpoint },
-      },
-    },
+    data: { id: (data.id as string | undefined) ?? CONFIG_ID, interval: data.interval ?? 'EVERY_12_HOURS', enabled: true, connectionStatus, endpointConfiguration: endpoint },
   };
 }
 
 describe('create/update against a tenant (real binary, real HTTP server)', () => {
-  const tenant = new FakeTenant();
+  let tenant: FakeTenant;
   const { home, cleanup } = tempHome();
   let env: Record<string, string>;
   let status = 'SUCCESS';
 
   beforeAll(async () => {
-    await tenant.start();
-    tenant.responder = (request: RecordedRequest) => {
-      const operation = operationOf(request) ?? '';
-      const data = (request.body.variables?.data ?? {}) as Record<string, unknown>;
-      return configuration(operation, data, status);
-    };
+    tenant = await FakeTenant.start();
+    for (const operation of SAVE_OPERATIONS) {
+      tenant.replyWith(operation, (request: RecordedRequest) => {
+        const data = (request.variables?.data ?? {}) as Record<string, unknown>;
+        return configuration(operation, data, status);
+      });
+    }
     env = { HOME: home, IMMUTA_HOST: tenant.url, IMMUTA_API_KEY: API_KEY };
   });
   beforeEach(() => {
@@ -69,7 +70,7 @@ describe('create/update against a tenant (real binary, real HTTP server)', () =>
     expect(tenant.requests).toHaveLength(1);
     const request = tenant.requests[0]!;
     expect(request.method).toBe('POST');
-    expect(request.url).toBe('/api/audit/graphql');
+    expect(request.path).toBe('/api/audit/graphql');
     expect(request.headers.authorization).toBe(API_KEY);
     return request;
   }
@@ -78,9 +79,9 @@ describe('create/update against a tenant (real binary, real HTTP server)', () =>
     const result = await runCli(['audit', 'exportConfig', 'create:s3:accessKey', 'examples/s3-access-key.json'], { env });
     expect(result.exitCode, result.stderr).toBe(0);
     const request = onlyRequest();
-    expect(operationOf(request)).toBe('createS3AccessKeyExportConfiguration');
-    expect(request.body.query).toContain('mutation CreateS3AccessKeyExportConfiguration($data: S3AccessKeyExportConfigurationInput!)');
-    expect(request.body.variables).toEqual({
+    expect(request.operation).toBe('createS3AccessKeyExportConfiguration');
+    expect(request.query).toContain('mutation CreateS3AccessKeyExportConfiguration($data: S3AccessKeyExportConfigurationInput!)');
+    expect(request.variables).toEqual({
       data: { interval: 'EVERY_12_HOURS', bucket: 'your-s3-bucket', path: 'immuta-audit', region: 'us-east-1', accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: SECRET },
     });
     expect(result.stdout).toContain(CONFIG_ID);
@@ -100,15 +101,15 @@ describe('create/update against a tenant (real binary, real HTTP server)', () =>
     expect(body.nextSteps.commands).toContain(`immuta audit exportConfig update:s3:accessKey ${CONFIG_ID} examples/s3-access-key.json`);
     expect(body.nextSteps.commands).toContain(`immuta audit exportConfig test ${CONFIG_ID} --wait`);
     expect(result.stdout).not.toContain(SECRET);
-    expect(onlyRequest().body.variables?.data).toMatchObject({ secretAccessKey: SECRET });
+    expect(onlyRequest().variables?.data).toMatchObject({ secretAccessKey: SECRET });
   });
 
   it('create:s3:assumedRole: the expected first error exits 3 and prints the trust policy for the new id', async () => {
     status = ASSUME_ERROR;
     const result = await runCli(['audit', 'exportConfig', 'create:s3:assumedRole', 'examples/s3-assumed-role.json'], { env });
     expect(result.exitCode, result.stderr).toBe(3);
-    expect(operationOf(onlyRequest())).toBe('createS3AssumedRoleExportConfiguration');
-    expect(tenant.requests[0]!.body.variables).toEqual({
+    expect(onlyRequest().operation).toBe('createS3AssumedRoleExportConfiguration');
+    expect(tenant.requests[0]!.variables).toEqual({
       data: { interval: 'EVERY_12_HOURS', bucket: 'your-s3-bucket', path: 'immuta-audit', region: 'us-east-1', roleArn: ROLE },
     });
     const policyText = /(\{\n {2}"Version"[\s\S]*?\n\})/.exec(result.stderr)?.[1];
@@ -164,8 +165,8 @@ describe('create/update against a tenant (real binary, real HTTP server)', () =>
     });
     expect(result.exitCode, result.stderr).toBe(3);
     const request = onlyRequest();
-    expect(operationOf(request)).toBe('updateAdlsSasTokenExportConfiguration');
-    expect(request.body.variables).toEqual({ data: { id: CONFIG_ID, sasToken: SAS } });
+    expect(request.operation).toBe('updateAdlsSasTokenExportConfiguration');
+    expect(request.variables).toEqual({ data: { id: CONFIG_ID, sasToken: SAS } });
     const body = JSON.parse(result.stdout) as SaveJson;
     expect(body.nextSteps.message).toMatch(/Azure rejected the SAS token/);
     expect(result.stdout).not.toContain(SAS.split('sig=')[1]);
@@ -174,7 +175,7 @@ describe('create/update against a tenant (real binary, real HTTP server)', () =>
   it('update:s3:accessKey from standard input sends only the changed field', async () => {
     const result = await runCli(['audit', 'exportConfig', 'update:s3:accessKey', 'cfg-42', '-'], { env, input: '{"interval": "EVERY_24_HOURS"}' });
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(onlyRequest().body.variables).toEqual({ data: { id: 'cfg-42', interval: 'EVERY_24_HOURS' } });
+    expect(onlyRequest().variables).toEqual({ data: { id: 'cfg-42', interval: 'EVERY_24_HOURS' } });
     expect(result.stdout).toContain('cfg-42');
   });
 

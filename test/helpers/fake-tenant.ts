@@ -17,6 +17,13 @@
  * without one, the fake answers a GraphQL error naming the unscripted operation (HTTP 200, so the
  * client does not retry it). Only POST to /api/audit/graphql is served: any other path gets an
  * HTML 404, like a web server that is not an Immuta tenant.
+ *
+ * When an answer depends on the request (echoing the variables back, a status the test changes
+ * between cases), `replyWith()` takes a function instead; it stands where `replyAlways()` does
+ * (used whenever the queue is empty, replacing any `replyAlways()` answer) and is called once per
+ * request with what was recorded:
+ *
+ *   tenant.replyWith('updateS3AccessKeyExportConfiguration', (request) => ({ data: sampleConfiguration({ ...(request.variables?.data as object) }) }));
  */
 import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -42,6 +49,9 @@ export interface ScriptedResponse {
   /** Destroy the connection without answering (the client sees a reset / "other side closed"). */
   hangUp?: boolean;
 }
+
+/** Computes the answer to one request (see `FakeTenant.replyWith`). */
+export type Responder = (request: RecordedRequest) => ScriptedResponse;
 
 /** What the fake saw of one request. */
 export interface RecordedRequest {
@@ -118,7 +128,7 @@ export class FakeTenant {
   /** Every request received, in order. */
   readonly requests: RecordedRequest[] = [];
   private readonly queues = new Map<string, ScriptedResponse[]>();
-  private readonly defaults = new Map<string, ScriptedResponse>();
+  private readonly defaults = new Map<string, Responder>();
   private readonly sockets = new Set<Socket>();
   private readonly server: Server;
   private readonly options: FakeTenantOptions;
@@ -164,7 +174,16 @@ export class FakeTenant {
 
   /** The answer used for an operation whenever its queue is empty. */
   replyAlways(operation: string, response: ScriptedResponse): this {
-    this.defaults.set(operation, response);
+    this.defaults.set(operation, () => response);
+    return this;
+  }
+
+  /**
+   * Like `replyAlways()`, but the answer is computed from each request (after it was recorded);
+   * queued `reply()` answers still come first. Replaces any `replyAlways()` answer, and vice versa.
+   */
+  replyWith(operation: string, responder: Responder): this {
+    this.defaults.set(operation, responder);
     return this;
   }
 
@@ -185,10 +204,10 @@ export class FakeTenant {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private next(operation: string): ScriptedResponse | undefined {
-    const queue = this.queues.get(operation);
+  private next(request: RecordedRequest): ScriptedResponse | undefined {
+    const queue = this.queues.get(request.operation);
     if (queue && queue.length > 0) return queue.shift();
-    return this.defaults.get(operation);
+    return this.defaults.get(request.operation)?.(request);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -202,7 +221,7 @@ export class FakeTenant {
     }
     const query = typeof parsed.query === 'string' ? parsed.query : undefined;
     const operation = rootField(query);
-    this.requests.push({
+    const recorded: RecordedRequest = {
       method: req.method ?? '',
       path,
       headers: req.headers,
@@ -211,7 +230,8 @@ export class FakeTenant {
       query,
       variables: parsed.variables && typeof parsed.variables === 'object' ? (parsed.variables as Record<string, unknown>) : undefined,
       body,
-    });
+    };
+    this.requests.push(recorded);
 
     if (path !== GRAPHQL_PATH || req.method !== 'POST') {
       res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body><h1>404 Not Found</h1></body></html>');
@@ -221,7 +241,7 @@ export class FakeTenant {
       res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: 'Unauthorized' }] }));
       return;
     }
-    const scripted = this.next(operation) ?? { errors: [`fake tenant: no answer scripted for "${operation || '(unparsable request)'}"`] };
+    const scripted = this.next(recorded) ?? { errors: [`fake tenant: no answer scripted for "${operation || '(unparsable request)'}"`] };
     if (scripted.delayMs) await new Promise((resolve) => setTimeout(resolve, scripted.delayMs));
     if (scripted.hangUp) {
       req.socket.destroy();
