@@ -1,3 +1,4 @@
+import { displayCommandId } from '../cli/display-id.js';
 import { CliError } from './cli-error.js';
 import { ExitCode } from './exit-codes.js';
 
@@ -15,7 +16,7 @@ interface OclifLikeError {
 export function toCliError(error: unknown, commandId?: string): CliError {
   if (error instanceof CliError) return error;
   const e = (error ?? {}) as OclifLikeError;
-  const help = commandId ? `Run \`immuta ${commandId.replaceAll(':', ' ')} --help\` for usage.` : 'Run `immuta --help` for usage.';
+  const help = commandId ? `Run \`immuta ${displayCommandId(commandId)} --help\` for usage.` : 'Run `immuta --help` for usage.';
   if (e.parse !== undefined || e.oclif?.exit === 2) {
     return new CliError(oneLine(e.message ?? 'invalid usage'), { code: 'USAGE', exitCode: ExitCode.USAGE, fix: help, cause: error });
   }

@@ -27,7 +27,12 @@ describe('toCliError', () => {
     const error = toCliError(parseError, 'audit:exportConfig:create:s3:accessKey');
     expect(error.exitCode).toBe(ExitCode.USAGE);
     expect(error.message).toBe('Missing 1 required arg: file  Path to the JSON file, or - for stdin');
-    expect(error.fix).toBe('Run `immuta audit exportConfig create s3 accessKey --help` for usage.');
+    expect(error.fix).toBe('Run `immuta audit exportConfig create:s3:accessKey --help` for usage.');
+  });
+
+  it('names other commands in the spaced form', () => {
+    const error = toCliError(Object.assign(new Error('Nonexistent flag: --x'), { oclif: { exit: 2 }, parse: {} }), 'sandbox:role:put');
+    expect(error.fix).toBe('Run `immuta sandbox role put --help` for usage.');
   });
 
   it('passes CliErrors through untouched', () => {
