@@ -3,13 +3,12 @@
  * doctor honours) and, for --id, the fake tenant: exit codes, the printed fix, the JSON report, and
  * that the configuration's secret never reaches any output.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DoctorReportSchema } from '../../src/lib/doctor/report.js';
 import { type FakeAws, type Routes, WRITER_KEY, startFakeAws } from '../fixtures/aws/fake-aws.js';
-import { BUCKET, CONFIG_ID, EXPORT_PATH, IMMUTA_ACCOUNT, REGION, ROLE_ARN, bucketPolicy, getRoleRoute, healthyAccessKey, healthyAssumedRole } from '../fixtures/aws/scenarios.js';
+import { BUCKET, CONFIG_ID, EXPORT_PATH, IMMUTA_ACCOUNT, REGION, ROLE_ARN, bucketPolicy, getRoleRoute, healthyAccessKey, healthyAssumedRole, writeScenarioConfigFiles } from '../fixtures/aws/scenarios.js';
 import { FakeTenant, sampleConfiguration } from '../helpers/fake-tenant.js';
 import { runCli, tempHome } from '../helpers/run-cli.js';
 
@@ -19,18 +18,17 @@ let dir: string;
 let accessKeyFile: string;
 let roleFile: string;
 
+let files: ReturnType<typeof writeScenarioConfigFiles>;
+
 beforeAll(() => {
   home = tempHome();
-  dir = mkdtempSync(join(tmpdir(), 'doctor-cmd-'));
-  accessKeyFile = join(dir, 'exportConfig.json');
-  roleFile = join(dir, 'roleConfig.json');
-  writeFileSync(accessKeyFile, JSON.stringify({ interval: 'EVERY_12_HOURS', bucket: BUCKET, path: EXPORT_PATH, region: REGION, accessKeyId: WRITER_KEY.accessKeyId, secretAccessKey: WRITER_KEY.secretAccessKey }));
-  writeFileSync(roleFile, JSON.stringify({ interval: 'EVERY_12_HOURS', bucket: BUCKET, path: EXPORT_PATH, region: REGION, roleArn: ROLE_ARN }));
+  files = writeScenarioConfigFiles('doctor-cmd-');
+  ({ dir, accessKeyFile, roleFile } = files);
 });
 
 afterAll(() => {
   home.cleanup();
-  rmSync(dir, { recursive: true, force: true });
+  files.cleanup();
 });
 
 async function withAws<T>(routes: Routes, fn: (aws: FakeAws) => Promise<T>): Promise<T> {

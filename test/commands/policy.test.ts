@@ -4,17 +4,13 @@
  * first, nothing already in the policy is lost, applying twice changes nothing, and without a
  * terminal --apply needs --yes.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeAws, type Routes, WRITER_KEY, startFakeAws } from '../fixtures/aws/fake-aws.js';
-import { BUCKET, CONFIG_ID, EXPORT_PATH, IMMUTA_ACCOUNT, KEY_ARN, REGION, ROLE_ARN, ROLE_NAME, WRITER_ARN, callerIdentityRoute, iamError, s3Error } from '../fixtures/aws/scenarios.js';
+import { BUCKET, CONFIG_ID, EXPORT_PATH, IMMUTA_ACCOUNT, KEY_ARN, REGION, ROLE_ARN, ROLE_NAME, WRITER_ARN, callerIdentityRoute, iamError, s3Error, writeScenarioConfigFiles } from '../fixtures/aws/scenarios.js';
 import { FakeTenant, sampleConfiguration } from '../helpers/fake-tenant.js';
 import { runCli, tempHome } from '../helpers/run-cli.js';
 
 let home: { home: string; cleanup: () => void };
-let dir: string;
 let accessKeyFile: string;
 let roleFile: string;
 
@@ -28,18 +24,17 @@ const GUARDRAILS = {
 };
 const EC2_TRUST = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
 
+let files: ReturnType<typeof writeScenarioConfigFiles>;
+
 beforeAll(() => {
   home = tempHome();
-  dir = mkdtempSync(join(tmpdir(), 'policy-cmd-'));
-  accessKeyFile = join(dir, 'exportConfig.json');
-  roleFile = join(dir, 'roleConfig.json');
-  writeFileSync(accessKeyFile, JSON.stringify({ interval: 'EVERY_12_HOURS', bucket: BUCKET, path: EXPORT_PATH, region: REGION, accessKeyId: WRITER_KEY.accessKeyId, secretAccessKey: WRITER_KEY.secretAccessKey }));
-  writeFileSync(roleFile, JSON.stringify({ interval: 'EVERY_12_HOURS', bucket: BUCKET, path: EXPORT_PATH, region: REGION, roleArn: ROLE_ARN }));
+  files = writeScenarioConfigFiles('policy-cmd-');
+  ({ accessKeyFile, roleFile } = files);
 });
 
 afterAll(() => {
   home.cleanup();
-  rmSync(dir, { recursive: true, force: true });
+  files.cleanup();
 });
 
 /** A bucket policy and a role that remember what was written to them. */

@@ -10,3 +10,14 @@ export async function failure(promise: Promise<unknown>): Promise<CliError> {
   }
   throw new Error('expected the call to fail');
 }
+
+/** The same for a synchronous call. */
+export function thrown(fn: () => unknown): CliError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof CliError) return error;
+    throw error;
+  }
+  throw new Error('expected a CliError');
+}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProfileStore, defaultConfigPath } from '../../../src/lib/config/profile-store.js';
-import { CliError } from '../../../src/lib/errors/cli-error.js';
+import { thrown } from '../../helpers/expect-cli-error.js';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 
@@ -23,15 +23,6 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function thrown(fn: () => unknown): CliError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof CliError) return error;
-    throw error;
-  }
-  throw new Error('expected a CliError');
-}
 
 describe('ProfileStore', () => {
   it('defaults to $HOME/.immutacfg.yaml', () => {

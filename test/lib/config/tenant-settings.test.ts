@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeTenantSettings, normalizeHost, resolveTenantSettings } from '../../../src/lib/config/tenant-settings.js';
-import { CliError } from '../../../src/lib/errors/cli-error.js';
 import { REDACTED, clearRegisteredSecrets, redactText } from '../../../src/lib/output/redact.js';
+import { thrown } from '../../helpers/expect-cli-error.js';
 
 let dir: string;
 let file: string;
@@ -21,15 +21,6 @@ afterAll(() => {
   clearRegisteredSecrets();
 });
 
-function thrown(fn: () => unknown): CliError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof CliError) return error;
-    throw error;
-  }
-  throw new Error('expected a CliError');
-}
 
 describe('resolveTenantSettings: flags > environment > profile', () => {
   it('uses the profile when nothing else is set', () => {
