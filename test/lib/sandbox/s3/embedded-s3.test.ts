@@ -26,6 +26,23 @@ const KEY = { accessKeyId: 'AKIASANDBOXTEST01', secretAccessKey: 'sandbox/Secret
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
+/** A PUT to the embedded S3 signed (by the SDK's own signer) for a body with this content; host header left to fetch. */
+async function signedPut(endpoint: string, key: string, signedBody: string): Promise<{ url: URL; headers: Record<string, string> }> {
+  const url = new URL(`${endpoint}/${BUCKET}/${key}`);
+  const signer = new SignatureV4({ service: 's3', region: REGION, credentials: KEY, sha256: NodeSha256, uriEscapePath: false });
+  const signed = await signer.sign({
+    method: 'PUT',
+    protocol: 'http:',
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: url.pathname,
+    query: {},
+    headers: { host: url.host, 'x-amz-content-sha256': sha256(signedBody) },
+  });
+  const { host: _host, ...headers } = signed.headers;
+  return { url, headers };
+}
+
 describe('embedded S3 (s3rver behind the verifying gateway)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'immuta-s3-test-'));
   let s3: EmbeddedS3 | undefined;
@@ -179,18 +196,7 @@ describe('embedded S3 (s3rver behind the verifying gateway)', () => {
     });
 
     it('a body that does not match the signed x-amz-content-sha256: XAmzContentSHA256Mismatch, nothing stored', async () => {
-      const url = new URL(`${embedded().endpoint}/${BUCKET}/tampered.txt`);
-      const signer = new SignatureV4({ service: 's3', region: REGION, credentials: KEY, sha256: NodeSha256, uriEscapePath: false });
-      const signed = await signer.sign({
-        method: 'PUT',
-        protocol: 'http:',
-        hostname: url.hostname,
-        port: Number(url.port),
-        path: url.pathname,
-        query: {},
-        headers: { host: url.host, 'x-amz-content-sha256': sha256('signed body') },
-      });
-      const { host: _host, ...headers } = signed.headers;
+      const { url, headers } = await signedPut(embedded().endpoint, 'tampered.txt', 'signed body');
       const response = await fetch(url, { method: 'PUT', headers, body: 'other body!' });
       expect(response.status).toBe(400);
       expect(await response.text()).toContain('<Code>XAmzContentSHA256Mismatch</Code>');
@@ -198,18 +204,7 @@ describe('embedded S3 (s3rver behind the verifying gateway)', () => {
     });
 
     it('an x-amz-* header outside the signature: AccessDenied naming it', async () => {
-      const url = new URL(`${embedded().endpoint}/${BUCKET}/unsigned-header.txt`);
-      const signer = new SignatureV4({ service: 's3', region: REGION, credentials: KEY, sha256: NodeSha256, uriEscapePath: false });
-      const signed = await signer.sign({
-        method: 'PUT',
-        protocol: 'http:',
-        hostname: url.hostname,
-        port: Number(url.port),
-        path: url.pathname,
-        query: {},
-        headers: { host: url.host, 'x-amz-content-sha256': sha256('body') },
-      });
-      const { host: _host, ...headers } = signed.headers;
+      const { url, headers } = await signedPut(embedded().endpoint, 'unsigned-header.txt', 'body');
       const response = await fetch(url, { method: 'PUT', headers: { ...headers, 'x-amz-meta-owner': 'someone-else' }, body: 'body' });
       expect(response.status).toBe(403);
       const text = await response.text();
