@@ -31,21 +31,40 @@ const dir = mkdtempSync(join(tmpdir(), 'bench-doctor-'));
 const base = { interval: 'EVERY_12_HOURS', bucket: s.BUCKET, path: s.EXPORT_PATH, region: s.REGION };
 const accessKeyFile = join(dir, 'access-key.json');
 const roleFile = join(dir, 'role.json');
-writeFileSync(accessKeyFile, JSON.stringify({ ...base, accessKeyId: WRITER_KEY.accessKeyId, secretAccessKey: WRITER_KEY.secretAccessKey }));
+writeFileSync(
+  accessKeyFile,
+  JSON.stringify({ ...base, accessKeyId: WRITER_KEY.accessKeyId, secretAccessKey: WRITER_KEY.secretAccessKey }),
+);
 writeFileSync(roleFile, JSON.stringify({ ...base, roleArn: s.ROLE_ARN }));
 
-const kms = { 's3:GetBucketEncryption': s.kmsEncryption(), 'kms:DescribeKey': s.describeKeyRoute(), 'kms:GetKeyPolicy': s.keyPolicyRoute() };
+const kms = {
+  's3:GetBucketEncryption': s.kmsEncryption(),
+  'kms:DescribeKey': s.describeKeyRoute(),
+  'kms:GetKeyPolicy': s.keyPolicyRoute(),
+};
 const scenarios = [
   { name: 'access key, SSE-S3', routes: s.healthyAccessKey(), args: [accessKeyFile] },
   { name: 'access key, SSE-KMS', routes: { ...s.healthyAccessKey(), ...kms }, args: [accessKeyFile] },
-  { name: 'assumed role, SSE-S3', routes: s.healthyAssumedRole(), args: [roleFile, '--external-id', s.CONFIG_ID, '--immuta-account-id', s.IMMUTA_ACCOUNT] },
-  { name: 'assumed role, SSE-KMS', routes: { ...s.healthyAssumedRole(), ...kms }, args: [roleFile, '--external-id', s.CONFIG_ID, '--immuta-account-id', s.IMMUTA_ACCOUNT] },
+  {
+    name: 'assumed role, SSE-S3',
+    routes: s.healthyAssumedRole(),
+    args: [roleFile, '--external-id', s.CONFIG_ID, '--immuta-account-id', s.IMMUTA_ACCOUNT],
+  },
+  {
+    name: 'assumed role, SSE-KMS',
+    routes: { ...s.healthyAssumedRole(), ...kms },
+    args: [roleFile, '--external-id', s.CONFIG_ID, '--immuta-account-id', s.IMMUTA_ACCOUNT],
+  },
 ];
 
 function run(args, env) {
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [join(root, 'bin', 'run.js'), 'audit', 'exportConfig', 'doctor', ...args, '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [join(root, 'bin', 'run.js'), 'audit', 'exportConfig', 'doctor', ...args, '--json'],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('error', reject);
@@ -77,7 +96,9 @@ try {
           processMs: wallMs,
           slowestMs: Math.max(...durations),
           sumMs: durations.reduce((a, b) => a + b, 0),
-          trafficMs: Math.max(...aws.calls.map((c) => c.finishedAt ?? c.startedAt)) - Math.min(...aws.calls.map((c) => c.startedAt)),
+          trafficMs:
+            Math.max(...aws.calls.map((c) => c.finishedAt ?? c.startedAt)) -
+            Math.min(...aws.calls.map((c) => c.startedAt)),
           setupMs: report.setupMs,
         });
       } finally {
@@ -103,7 +124,19 @@ try {
 }
 
 const ms = (x) => `${Math.round(x)} ms`;
-const header = ['scenario', 'ready', 'AWS calls', 'slowest call', 'sum of calls', 'AWS wall', 'AWS wall / slowest', 'AWS wall / sum', 'checks wall', 'SDK load', 'process wall'];
+const header = [
+  'scenario',
+  'ready',
+  'AWS calls',
+  'slowest call',
+  'sum of calls',
+  'AWS wall',
+  'AWS wall / slowest',
+  'AWS wall / sum',
+  'checks wall',
+  'SDK load',
+  'process wall',
+];
 const table = rows.map((r) => [
   r.scenario,
   r.ready,
@@ -119,7 +152,9 @@ const table = rows.map((r) => [
 ]);
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
 const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-console.log(`doctor benchmark: ${latencyMs} ms artificial latency per AWS answer, median of ${runs} runs (node ${process.version})\n`);
+console.log(
+  `doctor benchmark: ${latencyMs} ms artificial latency per AWS answer, median of ${runs} runs (node ${process.version})\n`,
+);
 console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const t of table) console.log(line(t));

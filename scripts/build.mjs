@@ -61,11 +61,16 @@ const result = await build({
     'tsx',
   ],
   // Bundled CommonJS (oclif) calls require() for Node built-ins.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
 });
-if (process.env.BUILD_METAFILE) (await import('node:fs')).writeFileSync(process.env.BUILD_METAFILE, JSON.stringify(result.metafile));
+if (process.env.BUILD_METAFILE)
+  (await import('node:fs')).writeFileSync(process.env.BUILD_METAFILE, JSON.stringify(result.metafile));
 const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
-console.log(`bundled ${entryPoints.length} entries from ${relative(root, src)}/ into dist/ (${(bytes / 1024).toFixed(0)} KiB)`);
+console.log(
+  `bundled ${entryPoints.length} entries from ${relative(root, src)}/ into dist/ (${(bytes / 1024).toFixed(0)} KiB)`,
+);
 
 // The manifest lets oclif list commands and render help without importing any command file.
 // Generated from the fresh bundle on every build, so it is never stale.

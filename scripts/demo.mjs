@@ -45,7 +45,8 @@ function immuta(args, { capture = false, show = !capture } = {}) {
 
 async function immutaJson(args) {
   const result = await immuta([...args, '--json'], { capture: true });
-  if (result.code !== 0 && result.code !== 3) throw new Error(`immuta ${args.join(' ')} failed (exit ${result.code}): ${result.stderr || result.stdout}`);
+  if (result.code !== 0 && result.code !== 3)
+    throw new Error(`immuta ${args.join(' ')} failed (exit ${result.code}): ${result.stderr || result.stdout}`);
   return JSON.parse(result.stdout);
 }
 
@@ -80,12 +81,31 @@ async function main() {
   );
 
   step(1, 'Start the sandbox in the background (free ports, exports every 2 h x 0.0005 = 3.6 s)');
-  const start = await immuta(['sandbox', 'start', '--detach', '--port', '0', '--s3-port', '0', '--interval-scale', INTERVAL_SCALE, '--data-dir', dataDir]);
+  const start = await immuta([
+    'sandbox',
+    'start',
+    '--detach',
+    '--port',
+    '0',
+    '--s3-port',
+    '0',
+    '--interval-scale',
+    INTERVAL_SCALE,
+    '--data-dir',
+    dataDir,
+  ]);
   if (start.code !== 0) throw new Error(`the sandbox did not start (exit ${start.code})`);
   started = true;
 
   step(2, 'Create the export configuration from examples/sandbox-access-key.json, exactly as Immuta documents it');
-  const create = await immuta(['-p', 'sandbox', 'audit', 'exportConfig', 'create:s3:accessKey', 'examples/sandbox-access-key.json']);
+  const create = await immuta([
+    '-p',
+    'sandbox',
+    'audit',
+    'exportConfig',
+    'create:s3:accessKey',
+    'examples/sandbox-access-key.json',
+  ]);
   if (create.code !== 0) throw new Error(`create:s3:accessKey did not connect (exit ${create.code})`);
 
   step(3, 'List the configurations: connection SUCCESS');
@@ -108,16 +128,29 @@ async function main() {
 
   step(5, 'The exported objects in s3://immuta-audit-sandbox, and one audit event (Universal Audit Model)');
   await immuta(['sandbox', 'objects', '--prefix', 'audit-logs/', '--limit', '5', '--data-dir', dataDir]);
-  const [object] = await immutaJson(['sandbox', 'objects', '--prefix', job.objectKeys[0], '--limit', '1', '--data-dir', dataDir]);
+  const [object] = await immutaJson([
+    'sandbox',
+    'objects',
+    '--prefix',
+    job.objectKeys[0],
+    '--limit',
+    '1',
+    '--data-dir',
+    dataDir,
+  ]);
   if (object) {
-    process.stdout.write(`\nFirst event of s3://${object.bucket}/${object.key}:\n${JSON.stringify(object.firstEvent, null, 2)}\n`);
+    process.stdout.write(
+      `\nFirst event of s3://${object.bucket}/${object.key}:\n${JSON.stringify(object.firstEvent, null, 2)}\n`,
+    );
   }
 }
 
 try {
   await main();
   await stopSandbox();
-  process.stdout.write(`\n${bold('Done.')} Try it yourself: npx immuta sandbox start --detach, then the commands above with -p sandbox (README: "Try it offline").\n`);
+  process.stdout.write(
+    `\n${bold('Done.')} Try it yourself: npx immuta sandbox start --detach, then the commands above with -p sandbox (README: "Try it offline").\n`,
+  );
 } catch (error) {
   if (!interrupted) process.stderr.write(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}\n`);
   await stopSandbox();

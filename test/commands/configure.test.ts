@@ -61,7 +61,9 @@ describe('configure (non-interactive)', () => {
   });
 
   it('--json: { profile, host, configFile, verified } and no key', async () => {
-    const result = await immuta(['configure', '-p', 'prod', '--host', `${tenant.url}/`, '--api-key-stdin', '--json'], { input: KEY });
+    const result = await immuta(['configure', '-p', 'prod', '--host', `${tenant.url}/`, '--api-key-stdin', '--json'], {
+      input: KEY,
+    });
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toBe('');
     expectNoKey(result, KEY);
@@ -81,13 +83,19 @@ other:
     expect(result.exitCode).toBe(0);
     const text = readFileSync(cfg, 'utf8');
     expect(text.startsWith(original)).toBe(true);
-    expect(readCfg()).toEqual({ other: { host: 'https://other.example', api_key: PROFILE_KEY, colour: 'blue' }, prod: { host: tenant.url, api_key: KEY } });
+    expect(readCfg()).toEqual({
+      other: { host: 'https://other.example', api_key: PROFILE_KEY, colour: 'blue' },
+      prod: { host: tenant.url, api_key: KEY },
+    });
     expect(mode(cfg)).toBe(0o600);
   });
 
   it('--config FILE writes that file instead', async () => {
     const other = join(home.home, 'elsewhere', 'immuta.yaml');
-    const result = await immuta(['configure', '--config', other, '--host', tenant.url, '--api-key-stdin', '--no-verify'], { input: KEY });
+    const result = await immuta(
+      ['configure', '--config', other, '--host', tenant.url, '--api-key-stdin', '--no-verify'],
+      { input: KEY },
+    );
     expect(result.exitCode).toBe(0);
     expect(existsSync(other)).toBe(true);
     expect(existsSync(cfg)).toBe(false);
@@ -110,7 +118,9 @@ other:
     tenant.replyAlways('getAllExportConfigurations', { status: 403, body: { errors: [{ message: 'Forbidden' }] } });
     const result = await immuta(['configure', '--host', tenant.url, '--api-key-stdin', '--json'], { input: KEY });
     expect(result.exitCode).toBe(4);
-    expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: 'TENANT_FORBIDDEN', exitCode: 4, fix: expect.stringContaining('AUDIT') as unknown } });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      error: { code: 'TENANT_FORBIDDEN', exitCode: 4, fix: expect.stringContaining('AUDIT') as unknown },
+    });
     expect(existsSync(cfg)).toBe(false);
   });
 
@@ -120,7 +130,9 @@ other:
     expect(failed.stderr).toContain('--no-verify');
     expect(existsSync(cfg)).toBe(false);
 
-    const saved = await immuta(['configure', '--host', deadUrl, '--api-key-stdin', '--no-verify', '--json'], { input: KEY });
+    const saved = await immuta(['configure', '--host', deadUrl, '--api-key-stdin', '--no-verify', '--json'], {
+      input: KEY,
+    });
     expect(saved.exitCode).toBe(0);
     expect(JSON.parse(saved.stdout)).toMatchObject({ verified: false, host: deadUrl });
     expect(readCfg().default?.api_key).toBe(KEY);
@@ -143,7 +155,9 @@ other:
   it('no key and none in the profile: exit 2 naming --api-key-stdin', async () => {
     const result = await immuta(['configure', '--host', tenant.url, '--json']);
     expect(result.exitCode).toBe(2);
-    expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: 'API_KEY_MISSING', exitCode: 2, fix: expect.stringContaining('--api-key-stdin') as unknown } });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      error: { code: 'API_KEY_MISSING', exitCode: 2, fix: expect.stringContaining('--api-key-stdin') as unknown },
+    });
     expect(tenant.requests).toHaveLength(0);
   });
 
@@ -178,7 +192,10 @@ other:
   });
 
   it('notes when IMMUTA_API_KEY will override the saved key', async () => {
-    const result = await immuta(['configure', '--host', tenant.url, '--api-key-stdin'], { input: KEY, env: { IMMUTA_API_KEY: 'env-key-0123456789abcdef' } });
+    const result = await immuta(['configure', '--host', tenant.url, '--api-key-stdin'], {
+      input: KEY,
+      env: { IMMUTA_API_KEY: 'env-key-0123456789abcdef' },
+    });
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toContain('IMMUTA_API_KEY is set');
   });
@@ -201,7 +218,9 @@ describe('configure --show', () => {
     const result = await immuta(['configure', '--show']);
     expect(result.exitCode).toBe(0);
     expectNoKey(result, PROFILE_KEY);
-    expect(result.stdout).toMatch(/host\s+https:\/\/profile\.example\s+\(from profile "default" in .+\.immutacfg\.yaml\)/);
+    expect(result.stdout).toMatch(
+      /host\s+https:\/\/profile\.example\s+\(from profile "default" in .+\.immutacfg\.yaml\)/,
+    );
     expect(result.stdout).toMatch(/api key\s+\*\*\*\*cdef\s+\(from profile "default"/);
     expect(tenant.requests).toHaveLength(0);
   });
@@ -225,7 +244,13 @@ describe('configure --show', () => {
   it('an unknown profile: nothing set, exit 0', async () => {
     const result = await immuta(['configure', '--show', '-p', 'nobody', '--json']);
     expect(result.exitCode).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ profile: 'nobody', host: null, hostSource: null, apiKeyMasked: null, apiKeySource: null });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      profile: 'nobody',
+      host: null,
+      hostSource: null,
+      apiKeyMasked: null,
+      apiKeySource: null,
+    });
   });
 
   it('cannot be combined with --api-key-stdin', async () => {
@@ -244,14 +269,18 @@ describe('settings precedence for a real command: --host > IMMUTA_HOST > profile
 
   it('IMMUTA_HOST beats the profile host; IMMUTA_API_KEY beats the profile key', async () => {
     writeFileSync(cfg, `default:\n  host: ${deadUrl}\n  api_key: ${WRONG}\n`);
-    const viaEnv = await immuta(['audit', 'exportConfig', 'list', '--json'], { env: { IMMUTA_HOST: tenant.url, IMMUTA_API_KEY: KEY } });
+    const viaEnv = await immuta(['audit', 'exportConfig', 'list', '--json'], {
+      env: { IMMUTA_HOST: tenant.url, IMMUTA_API_KEY: KEY },
+    });
     expect(viaEnv.exitCode).toBe(0);
     const profileKey = await immuta(['audit', 'exportConfig', 'list', '--json'], { env: { IMMUTA_HOST: tenant.url } });
     expect(profileKey.exitCode).toBe(4);
   });
 
   it('--host beats IMMUTA_HOST', async () => {
-    const result = await immuta(['audit', 'exportConfig', 'list', '--host', tenant.url, '--json'], { env: { IMMUTA_HOST: deadUrl, IMMUTA_API_KEY: KEY } });
+    const result = await immuta(['audit', 'exportConfig', 'list', '--host', tenant.url, '--json'], {
+      env: { IMMUTA_HOST: deadUrl, IMMUTA_API_KEY: KEY },
+    });
     expect(result.exitCode).toBe(0);
   });
 

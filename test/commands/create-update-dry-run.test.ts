@@ -31,11 +31,18 @@ describe('create/update --dry-run (real binary, nothing sent)', () => {
   });
   afterAll(() => cleanup());
 
-  async function dryRunJson(args: string[], extra: { env?: Record<string, string>; input?: string } = {}): Promise<DryRun> {
-    const result = await runCli(['audit', 'exportConfig', ...args, '--dry-run', '--json'], { env: { ...env, ...extra.env }, input: extra.input });
+  async function dryRunJson(
+    args: string[],
+    extra: { env?: Record<string, string>; input?: string } = {},
+  ): Promise<DryRun> {
+    const result = await runCli(['audit', 'exportConfig', ...args, '--dry-run', '--json'], {
+      env: { ...env, ...extra.env },
+      input: extra.input,
+    });
     expect(result.exitCode, result.stderr + result.stdout).toBe(0);
     expect(result.stderr).toBe('');
-    for (const secret of [LITERAL_SECRET, ENV_SECRET, SAS_SIG, ENV_SAS.slice(1)]) expect(result.stdout).not.toContain(secret);
+    for (const secret of [LITERAL_SECRET, ENV_SECRET, SAS_SIG, ENV_SAS.slice(1)])
+      expect(result.stdout).not.toContain(secret);
     const parsed = JSON.parse(result.stdout) as DryRun;
     expect(parsed.dryRun).toBe(true);
     expect(parsed.query).toBe(documents[parsed.operation as keyof typeof documents]);
@@ -43,22 +50,32 @@ describe('create/update --dry-run (real binary, nothing sent)', () => {
   }
 
   it('prints the request for humans, secrets redacted', async () => {
-    const result = await runCli(['audit', 'exportConfig', 'create:s3:accessKey', 'examples/s3-access-key.json', '--dry-run'], { env });
+    const result = await runCli(
+      ['audit', 'exportConfig', 'create:s3:accessKey', 'examples/s3-access-key.json', '--dry-run'],
+      { env },
+    );
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stderr).toContain('Dry run: nothing was sent');
     expect(result.stdout).toContain('Operation: createS3AccessKeyExportConfiguration');
-    expect(result.stdout).toContain('mutation CreateS3AccessKeyExportConfiguration($data: S3AccessKeyExportConfigurationInput!)');
+    expect(result.stdout).toContain(
+      'mutation CreateS3AccessKeyExportConfiguration($data: S3AccessKeyExportConfigurationInput!)',
+    );
     expect(result.stdout).toContain('"secretAccessKey": "[REDACTED]"');
     expect(result.stdout).toContain('"accessKeyId": "AKIAIOSFODNN7EXAMPLE"');
     expect(result.stdout + result.stderr).not.toContain(LITERAL_SECRET);
   });
 
   it('accepts the official CLI spelling --dryRun and the flag before the file', async () => {
-    const result = await runCli(['audit', 'exportConfig', 'create:s3:assumedRole', '--dryRun', 'examples/s3-assumed-role.json', '--json'], { env });
+    const result = await runCli(
+      ['audit', 'exportConfig', 'create:s3:assumedRole', '--dryRun', 'examples/s3-assumed-role.json', '--json'],
+      { env },
+    );
     expect(result.exitCode, result.stderr).toBe(0);
     const parsed = JSON.parse(result.stdout) as DryRun;
     expect(parsed.operation).toBe('createS3AssumedRoleExportConfiguration');
-    expect(parsed.variables.data).toEqual(JSON.parse(readFileSync(join(ROOT, 'examples/s3-assumed-role.json'), 'utf8')));
+    expect(parsed.variables.data).toEqual(
+      JSON.parse(readFileSync(join(ROOT, 'examples/s3-assumed-role.json'), 'utf8')),
+    );
   });
 
   it('example: s3 access key (literal secret)', async () => {
@@ -84,13 +101,24 @@ describe('create/update --dry-run (real binary, nothing sent)', () => {
   it('examples: adls (literal token and token from the environment)', async () => {
     const literal = await dryRunJson(['create:adls:sasToken', 'examples/adls-sas-token.json']);
     expect(literal.operation).toBe('createAdlsSasTokenEndpointConfiguration');
-    expect(literal.variables.data).toEqual({ interval: 'EVERY_12_HOURS', storageAccount: 'yourstorageaccount', fileSystem: 'audit-output', path: 'immuta-audit', sasToken: '[REDACTED]' });
-    const fromEnv = await dryRunJson(['create:adls:sasToken', 'examples/adls-sas-token.ci.json'], { env: { AZURE_SAS_TOKEN: ENV_SAS } });
+    expect(literal.variables.data).toEqual({
+      interval: 'EVERY_12_HOURS',
+      storageAccount: 'yourstorageaccount',
+      fileSystem: 'audit-output',
+      path: 'immuta-audit',
+      sasToken: '[REDACTED]',
+    });
+    const fromEnv = await dryRunJson(['create:adls:sasToken', 'examples/adls-sas-token.ci.json'], {
+      env: { AZURE_SAS_TOKEN: ENV_SAS },
+    });
     expect(fromEnv.variables.data.sasToken).toBe('[REDACTED]');
   });
 
   it('reads a secret from standard input ({"fromStdin": true}) and normalises the path', async () => {
-    const parsed = await dryRunJson(['create:s3:accessKey', 'test/fixtures/configs/good/s3-access-key-messy-path.json'], { input: `${ENV_SECRET}\n` });
+    const parsed = await dryRunJson(
+      ['create:s3:accessKey', 'test/fixtures/configs/good/s3-access-key-messy-path.json'],
+      { input: `${ENV_SECRET}\n` },
+    );
     expect(parsed.variables.data).toEqual({
       interval: 'EVERY_6_HOURS',
       bucket: 'audit.example-bucket',
@@ -109,12 +137,23 @@ describe('create/update --dry-run (real binary, nothing sent)', () => {
   });
 
   it('update: the ID argument becomes data.id; only the given fields are sent', async () => {
-    const s3 = await dryRunJson(['update:s3:accessKey', 'cfg-1', 'test/fixtures/configs/good/update-interval-only.json']);
+    const s3 = await dryRunJson([
+      'update:s3:accessKey',
+      'cfg-1',
+      'test/fixtures/configs/good/update-interval-only.json',
+    ]);
     expect(s3.operation).toBe('updateS3AccessKeyExportConfiguration');
     expect(s3.variables.data).toEqual({ id: 'cfg-1', interval: 'EVERY_2_HOURS' });
-    const adls = await dryRunJson(['update:adls:sasToken', '259fc41c-b502-418a-a8ff-d875335dbe9b', 'test/fixtures/configs/good/update-adls-token.json'], {
-      env: { AZURE_SAS_TOKEN: ENV_SAS },
-    });
+    const adls = await dryRunJson(
+      [
+        'update:adls:sasToken',
+        '259fc41c-b502-418a-a8ff-d875335dbe9b',
+        'test/fixtures/configs/good/update-adls-token.json',
+      ],
+      {
+        env: { AZURE_SAS_TOKEN: ENV_SAS },
+      },
+    );
     expect(adls.operation).toBe('updateAdlsSasTokenExportConfiguration');
     expect(adls.variables.data).toEqual({ id: '259fc41c-b502-418a-a8ff-d875335dbe9b', sasToken: '[REDACTED]' });
   });

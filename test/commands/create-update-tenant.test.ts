@@ -12,7 +12,8 @@ import { runCli, tempHome } from '../helpers/run-cli.js';
  */
 const API_KEY = 'tenant-test-api-key-0123456789';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
-const SAS = 'sv=2022-11-02&ss=b&srt=co&sp=rwdlac&se=2099-12-31T23:59:59Z&spr=https&sig=TenantTestSignature000000000000%3D';
+const SAS =
+  'sv=2022-11-02&ss=b&srt=co&sp=rwdlac&se=2099-12-31T23:59:59Z&spr=https&sig=TenantTestSignature000000000000%3D';
 const CONFIG_ID = '259fc41c-b502-418a-a8ff-d875335dbe9b';
 const IMMUTA_PRINCIPAL = 'arn:aws:sts::111122223333:assumed-role/immuta-audit-export/session';
 const ROLE = 'arn:aws:iam::123456789012:role/immuta-audit-export';
@@ -24,7 +25,13 @@ interface SaveJson {
   nextSteps: {
     message: string;
     commands: string[];
-    trustPolicy?: { Statement: Array<{ Principal: { AWS: string }; Action: string; Condition: { StringEquals: Record<string, string> } }> };
+    trustPolicy?: {
+      Statement: Array<{
+        Principal: { AWS: string };
+        Action: string;
+        Condition: { StringEquals: Record<string, string> };
+      }>;
+    };
   };
 }
 
@@ -32,12 +39,32 @@ interface SaveJson {
 const SAVE_OPERATIONS = Object.keys(documents).filter((operation) => /^(create|update)/.test(operation));
 
 function configuration(operation: string, data: Record<string, unknown>, connectionStatus: string): ScriptedResponse {
-  const typename = operation.includes('Adls') ? 'AdlsSasTokenEndpointConfiguration' : operation.includes('AssumedRole') ? 'S3AssumedRoleEndpointConfiguration' : 'S3AccessKeyEndpointConfiguration';
+  const typename = operation.includes('Adls')
+    ? 'AdlsSasTokenEndpointConfiguration'
+    : operation.includes('AssumedRole')
+      ? 'S3AssumedRoleEndpointConfiguration'
+      : 'S3AccessKeyEndpointConfiguration';
   const endpoint = typename.startsWith('Adls')
-    ? { __typename: typename, storageAccount: data.storageAccount ?? 'yourstorageaccount', fileSystem: data.fileSystem ?? 'audit-output', path: data.path ?? null }
-    : { __typename: typename, bucket: data.bucket ?? 'your-s3-bucket', path: data.path ?? null, region: data.region ?? 'us-east-1' };
+    ? {
+        __typename: typename,
+        storageAccount: data.storageAccount ?? 'yourstorageaccount',
+        fileSystem: data.fileSystem ?? 'audit-output',
+        path: data.path ?? null,
+      }
+    : {
+        __typename: typename,
+        bucket: data.bucket ?? 'your-s3-bucket',
+        path: data.path ?? null,
+        region: data.region ?? 'us-east-1',
+      };
   return {
-    data: { id: (data.id as string | undefined) ?? CONFIG_ID, interval: data.interval ?? 'EVERY_12_HOURS', enabled: true, connectionStatus, endpointConfiguration: endpoint },
+    data: {
+      id: (data.id as string | undefined) ?? CONFIG_ID,
+      interval: data.interval ?? 'EVERY_12_HOURS',
+      enabled: true,
+      connectionStatus,
+      endpointConfiguration: endpoint,
+    },
   };
 }
 
@@ -76,29 +103,56 @@ describe('create/update against a tenant (real binary, real HTTP server)', () =>
   }
 
   it('create:s3:accessKey sends the documented mutation with the secret, and exits 0 on SUCCESS', async () => {
-    const result = await runCli(['audit', 'exportConfig', 'create:s3:accessKey', 'examples/s3-access-key.json'], { env });
+    const result = await runCli(['audit', 'exportConfig', 'create:s3:accessKey', 'examples/s3-access-key.json'], {
+      env,
+    });
     expect(result.exitCode, result.stderr).toBe(0);
     const request = onlyRequest();
     expect(request.operation).toBe('createS3AccessKeyExportConfiguration');
-    expect(request.query).toContain('mutation CreateS3AccessKeyExportConfiguration($data: S3AccessKeyExportConfigurationInput!)');
+    expect(request.query).toContain(
+      'mutation CreateS3AccessKeyExportConfiguration($data: S3AccessKeyExportConfigurationInput!)',
+    );
     expect(request.variables).toEqual({
-      data: { interval: 'EVERY_12_HOURS', bucket: 'your-s3-bucket', path: 'immuta-audit', region: 'us-east-1', accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: SECRET },
+      data: {
+        interval: 'EVERY_12_HOURS',
+        bucket: 'your-s3-bucket',
+        path: 'immuta-audit',
+        region: 'us-east-1',
+        accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+        secretAccessKey: SECRET,
+      },
     });
     expect(result.stdout).toContain(CONFIG_ID);
     expect(result.stdout).toMatch(/connection\s+SUCCESS/);
-    expect(result.stderr).toContain('Connected: audit logs will be exported every 12 hours to s3://your-s3-bucket/immuta-audit');
+    expect(result.stderr).toContain(
+      'Connected: audit logs will be exported every 12 hours to s3://your-s3-bucket/immuta-audit',
+    );
     expect(result.stdout + result.stderr).not.toContain(SECRET);
   });
 
   it('--json: the configuration as returned plus nextSteps; a non-SUCCESS status exits 3', async () => {
-    status = 'Error testing access to S3 - The AWS Access Key Id you provided does not exist in our records. (InvalidAccessKeyId)';
-    const result = await runCli(['audit', 'exportConfig', 'create:s3:accessKey', 'examples/s3-access-key.json', '--json'], { env });
+    status =
+      'Error testing access to S3 - The AWS Access Key Id you provided does not exist in our records. (InvalidAccessKeyId)';
+    const result = await runCli(
+      ['audit', 'exportConfig', 'create:s3:accessKey', 'examples/s3-access-key.json', '--json'],
+      { env },
+    );
     expect(result.exitCode, result.stderr).toBe(3);
     expect(result.stderr).toBe('');
-    const body = JSON.parse(result.stdout) as SaveJson & { endpointConfiguration: Record<string, unknown>; enabled: boolean };
-    expect(body).toMatchObject({ id: CONFIG_ID, enabled: true, connectionStatus: status, endpointConfiguration: { bucket: 'your-s3-bucket', path: 'immuta-audit' } });
+    const body = JSON.parse(result.stdout) as SaveJson & {
+      endpointConfiguration: Record<string, unknown>;
+      enabled: boolean;
+    };
+    expect(body).toMatchObject({
+      id: CONFIG_ID,
+      enabled: true,
+      connectionStatus: status,
+      endpointConfiguration: { bucket: 'your-s3-bucket', path: 'immuta-audit' },
+    });
     expect(body.nextSteps.message).toMatch(/does not know this access key id/);
-    expect(body.nextSteps.commands).toContain(`immuta audit exportConfig update:s3:accessKey ${CONFIG_ID} examples/s3-access-key.json`);
+    expect(body.nextSteps.commands).toContain(
+      `immuta audit exportConfig update:s3:accessKey ${CONFIG_ID} examples/s3-access-key.json`,
+    );
     expect(body.nextSteps.commands).toContain(`immuta audit exportConfig test ${CONFIG_ID} --wait`);
     expect(result.stdout).not.toContain(SECRET);
     expect(onlyRequest().variables?.data).toMatchObject({ secretAccessKey: SECRET });
@@ -106,11 +160,19 @@ describe('create/update against a tenant (real binary, real HTTP server)', () =>
 
   it('create:s3:assumedRole: the expected first error exits 3 and prints the trust policy for the new id', async () => {
     status = ASSUME_ERROR;
-    const result = await runCli(['audit', 'exportConfig', 'create:s3:assumedRole', 'examples/s3-assumed-role.json'], { env });
+    const result = await runCli(['audit', 'exportConfig', 'create:s3:assumedRole', 'examples/s3-assumed-role.json'], {
+      env,
+    });
     expect(result.exitCode, result.stderr).toBe(3);
     expect(onlyRequest().operation).toBe('createS3AssumedRoleExportConfiguration');
     expect(tenant.requests[0]!.variables).toEqual({
-      data: { interval: 'EVERY_12_HOURS', bucket: 'your-s3-bucket', path: 'immuta-audit', region: 'us-east-1', roleArn: ROLE },
+      data: {
+        interval: 'EVERY_12_HOURS',
+        bucket: 'your-s3-bucket',
+        path: 'immuta-audit',
+        region: 'us-east-1',
+        roleArn: ROLE,
+      },
     });
     const policyText = /(\{\n {2}"Version"[\s\S]*?\n\})/.exec(result.stderr)?.[1];
     expect(policyText, result.stderr).toBeDefined();
@@ -127,12 +189,25 @@ describe('create/update against a tenant (real binary, real HTTP server)', () =>
       ],
     });
     expect(result.stderr).toContain(`immuta audit exportConfig test ${CONFIG_ID} --wait`);
-    expect(result.stderr).toContain('aws iam update-assume-role-policy --role-name immuta-audit-export --policy-document file://trust-policy.json');
+    expect(result.stderr).toContain(
+      'aws iam update-assume-role-policy --role-name immuta-audit-export --policy-document file://trust-policy.json',
+    );
   });
 
   it('create:s3:assumedRole --json: nextSteps.trustPolicy with sts:ExternalId = the returned id; --immuta-account-id wins', async () => {
     status = ASSUME_ERROR;
-    const result = await runCli(['audit', 'exportConfig', 'create:s3:assumedRole', 'examples/s3-assumed-role.json', '--immuta-account-id', '444455556666', '--json'], { env });
+    const result = await runCli(
+      [
+        'audit',
+        'exportConfig',
+        'create:s3:assumedRole',
+        'examples/s3-assumed-role.json',
+        '--immuta-account-id',
+        '444455556666',
+        '--json',
+      ],
+      { env },
+    );
     expect(result.exitCode, result.stderr).toBe(3);
     const body = JSON.parse(result.stdout) as SaveJson;
     const statement = body.nextSteps.trustPolicy?.Statement[0];
@@ -141,18 +216,29 @@ describe('create/update against a tenant (real binary, real HTTP server)', () =>
     expect(body.nextSteps.message).toContain("Immuta's error names account 111122223333");
   });
 
-  it('uses the profile\'s immuta_aws_account_id, else says the account id is unknown', async () => {
+  it("uses the profile's immuta_aws_account_id, else says the account id is unknown", async () => {
     status = 'Error testing access to S3 using AssumedRole: AccessDenied when calling AssumeRole';
     const profileHome = tempHome();
     try {
-      writeFileSync(join(profileHome.home, '.immutacfg.yaml'), `default:\n  host: ${tenant.url}\n  api_key: ${API_KEY}\n  immuta_aws_account_id: "777788889999"\n`, { mode: 0o600 });
-      const withProfile = await runCli(['audit', 'exportConfig', 'create:s3:assumedRole', 'examples/s3-assumed-role.json', '--json'], { env: { HOME: profileHome.home } });
+      writeFileSync(
+        join(profileHome.home, '.immutacfg.yaml'),
+        `default:\n  host: ${tenant.url}\n  api_key: ${API_KEY}\n  immuta_aws_account_id: "777788889999"\n`,
+        { mode: 0o600 },
+      );
+      const withProfile = await runCli(
+        ['audit', 'exportConfig', 'create:s3:assumedRole', 'examples/s3-assumed-role.json', '--json'],
+        { env: { HOME: profileHome.home } },
+      );
       expect(withProfile.exitCode, withProfile.stderr).toBe(3);
-      expect((JSON.parse(withProfile.stdout) as SaveJson).nextSteps.trustPolicy?.Statement[0]?.Principal.AWS).toBe('arn:aws:iam::777788889999:root');
+      expect((JSON.parse(withProfile.stdout) as SaveJson).nextSteps.trustPolicy?.Statement[0]?.Principal.AWS).toBe(
+        'arn:aws:iam::777788889999:root',
+      );
     } finally {
       profileHome.cleanup();
     }
-    const unknown = await runCli(['audit', 'exportConfig', 'create:s3:assumedRole', 'examples/s3-assumed-role.json'], { env });
+    const unknown = await runCli(['audit', 'exportConfig', 'create:s3:assumedRole', 'examples/s3-assumed-role.json'], {
+      env,
+    });
     expect(unknown.exitCode).toBe(3);
     expect(unknown.stderr).toContain('"AWS": "arn:aws:iam::<Immuta AWS Account ID>:root"');
     expect(unknown.stderr).toMatch(/account id is not known here: replace <Immuta AWS Account ID>/);
@@ -160,9 +246,19 @@ describe('create/update against a tenant (real binary, real HTTP server)', () =>
 
   it('update:adls:sasToken sends the id and the token (without "?"), exits 3 when Azure refuses', async () => {
     status = 'Error testing access to ADLS - AuthenticationFailed: Server failed to authenticate the request.';
-    const result = await runCli(['audit', 'exportConfig', 'update:adls:sasToken', CONFIG_ID, 'test/fixtures/configs/good/update-adls-token.json', '--json'], {
-      env: { ...env, AZURE_SAS_TOKEN: `?${SAS}` },
-    });
+    const result = await runCli(
+      [
+        'audit',
+        'exportConfig',
+        'update:adls:sasToken',
+        CONFIG_ID,
+        'test/fixtures/configs/good/update-adls-token.json',
+        '--json',
+      ],
+      {
+        env: { ...env, AZURE_SAS_TOKEN: `?${SAS}` },
+      },
+    );
     expect(result.exitCode, result.stderr).toBe(3);
     const request = onlyRequest();
     expect(request.operation).toBe('updateAdlsSasTokenExportConfiguration');
@@ -173,14 +269,20 @@ describe('create/update against a tenant (real binary, real HTTP server)', () =>
   });
 
   it('update:s3:accessKey from standard input sends only the changed field', async () => {
-    const result = await runCli(['audit', 'exportConfig', 'update:s3:accessKey', 'cfg-42', '-'], { env, input: '{"interval": "EVERY_24_HOURS"}' });
+    const result = await runCli(['audit', 'exportConfig', 'update:s3:accessKey', 'cfg-42', '-'], {
+      env,
+      input: '{"interval": "EVERY_24_HOURS"}',
+    });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(onlyRequest().variables).toEqual({ data: { id: 'cfg-42', interval: 'EVERY_24_HOURS' } });
     expect(result.stdout).toContain('cfg-42');
   });
 
   it('an invalid file sends nothing, even with a reachable tenant', async () => {
-    const result = await runCli(['audit', 'exportConfig', 'update:s3:assumedRole', CONFIG_ID, '-'], { env, input: '{"roleArn": "my-role"}' });
+    const result = await runCli(['audit', 'exportConfig', 'update:s3:assumedRole', CONFIG_ID, '-'], {
+      env,
+      input: '{"roleArn": "my-role"}',
+    });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('<stdin>:1:13');
     expect(tenant.requests).toHaveLength(0);

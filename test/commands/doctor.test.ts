@@ -8,7 +8,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DoctorReportSchema } from '../../src/lib/doctor/report.js';
 import { type FakeAws, type Routes, WRITER_KEY, startFakeAws } from '../fixtures/aws/fake-aws.js';
-import { BUCKET, CONFIG_ID, EXPORT_PATH, IMMUTA_ACCOUNT, REGION, ROLE_ARN, bucketPolicy, getRoleRoute, healthyAccessKey, healthyAssumedRole, writeScenarioConfigFiles } from '../fixtures/aws/scenarios.js';
+import {
+  BUCKET,
+  CONFIG_ID,
+  EXPORT_PATH,
+  IMMUTA_ACCOUNT,
+  REGION,
+  ROLE_ARN,
+  bucketPolicy,
+  getRoleRoute,
+  healthyAccessKey,
+  healthyAssumedRole,
+  writeScenarioConfigFiles,
+} from '../fixtures/aws/scenarios.js';
 import { FakeTenant, sampleConfiguration } from '../helpers/fake-tenant.js';
 import { runCli, tempHome } from '../helpers/run-cli.js';
 
@@ -47,44 +59,71 @@ function expectNoSecret(...texts: string[]): void {
 describe('immuta audit exportConfig doctor (real binary, fake AWS)', () => {
   it('reports a healthy setup ready, exit 0, with one verdict line last', async () => {
     await withAws(healthyAccessKey(), async (aws) => {
-      const r = await runCli(['audit', 'exportConfig', 'doctor', accessKeyFile], { env: { HOME: home.home, ...aws.env() } });
+      const r = await runCli(['audit', 'exportConfig', 'doctor', accessKeyFile], {
+        env: { HOME: home.home, ...aws.env() },
+      });
       expect(r.exitCode).toBe(0);
       expect(r.stdout).toMatch(/PASS {2}Bucket policy/);
-      expect(r.stdout.trim().split('\n').pop()).toBe(`Ready: no check found a problem with s3://${BUCKET}/${EXPORT_PATH}.`);
+      expect(r.stdout.trim().split('\n').pop()).toBe(
+        `Ready: no check found a problem with s3://${BUCKET}/${EXPORT_PATH}.`,
+      );
       expect(aws.unrouted).toEqual([]);
       expectNoSecret(r.stdout, r.stderr);
     });
   });
 
   it('names a blocking bucket-policy Deny, prints the fix, and exits 3', async () => {
-    await withAws({ ...healthyAccessKey(), 's3:GetBucketPolicy': bucketPolicy('bucket-deny-vpce.json') }, async (aws) => {
-      const r = await runCli(['audit', 'exportConfig', 'doctor', accessKeyFile], { env: { HOME: home.home, ...aws.env() } });
-      expect(r.exitCode).toBe(3);
-      expect(r.stdout).toMatch(/FAIL {2}Bucket policy .*VPC endpoint/);
-      expect(r.stdout).toContain('fix: In the bucket policy, add "ArnNotEquals"');
-      expect(r.stdout.trim().split('\n').pop()).toBe('Not ready: 1 check failed (bucket-policy); fix it and re-run.');
-    });
+    await withAws(
+      { ...healthyAccessKey(), 's3:GetBucketPolicy': bucketPolicy('bucket-deny-vpce.json') },
+      async (aws) => {
+        const r = await runCli(['audit', 'exportConfig', 'doctor', accessKeyFile], {
+          env: { HOME: home.home, ...aws.env() },
+        });
+        expect(r.exitCode).toBe(3);
+        expect(r.stdout).toMatch(/FAIL {2}Bucket policy .*VPC endpoint/);
+        expect(r.stdout).toContain('fix: In the bucket policy, add "ArnNotEquals"');
+        expect(r.stdout.trim().split('\n').pop()).toBe('Not ready: 1 check failed (bucket-policy); fix it and re-run.');
+      },
+    );
   });
 
   it('--json prints the report matching the published schema, and nothing else on stdout', async () => {
-    await withAws({ ...healthyAccessKey(), 's3:HeadBucket': { status: 301, headers: { 'x-amz-bucket-region': 'us-west-2' } } }, async (aws) => {
-      const r = await runCli(['audit', 'exportConfig', 'doctor', accessKeyFile, '--json'], { env: { HOME: home.home, ...aws.env() } });
-      expect(r.exitCode).toBe(3);
-      const report = DoctorReportSchema.parse(JSON.parse(r.stdout));
-      expect(report).toMatchObject({ ready: false, exitCode: 3, flow: 's3:accessKey', target: { bucket: BUCKET, region: REGION } });
-      expect(report.checks.find((c) => c.id === 'bucket')).toMatchObject({ status: 'fail', fix: 'Set "region": "us-west-2" in the export configuration.' });
-      expect(r.stderr).toBe('');
-      expectNoSecret(r.stdout);
-    });
+    await withAws(
+      { ...healthyAccessKey(), 's3:HeadBucket': { status: 301, headers: { 'x-amz-bucket-region': 'us-west-2' } } },
+      async (aws) => {
+        const r = await runCli(['audit', 'exportConfig', 'doctor', accessKeyFile, '--json'], {
+          env: { HOME: home.home, ...aws.env() },
+        });
+        expect(r.exitCode).toBe(3);
+        const report = DoctorReportSchema.parse(JSON.parse(r.stdout));
+        expect(report).toMatchObject({
+          ready: false,
+          exitCode: 3,
+          flow: 's3:accessKey',
+          target: { bucket: BUCKET, region: REGION },
+        });
+        expect(report.checks.find((c) => c.id === 'bucket')).toMatchObject({
+          status: 'fail',
+          fix: 'Set "region": "us-west-2" in the export configuration.',
+        });
+        expect(r.stderr).toBe('');
+        expectNoSecret(r.stdout);
+      },
+    );
   });
 
   it('checks the trust policy of an assumed-role FILE with --external-id and --immuta-account-id (env)', async () => {
-    await withAws({ ...healthyAssumedRole(), 'iam:GetRole': getRoleRoute('trust-no-external-id.json') }, async (aws) => {
-      const r = await runCli(['audit', 'exportConfig', 'doctor', roleFile, '--external-id', CONFIG_ID], { env: { HOME: home.home, IMMUTA_AWS_ACCOUNT_ID: IMMUTA_ACCOUNT, ...aws.env() } });
-      expect(r.exitCode).toBe(3);
-      expect(r.stdout).toMatch(/FAIL {2}Role trust policy .*confused deputy/);
-      expect(r.stdout).toContain(`policy trust ${roleFile} --external-id ${CONFIG_ID} --apply`);
-    });
+    await withAws(
+      { ...healthyAssumedRole(), 'iam:GetRole': getRoleRoute('trust-no-external-id.json') },
+      async (aws) => {
+        const r = await runCli(['audit', 'exportConfig', 'doctor', roleFile, '--external-id', CONFIG_ID], {
+          env: { HOME: home.home, IMMUTA_AWS_ACCOUNT_ID: IMMUTA_ACCOUNT, ...aws.env() },
+        });
+        expect(r.exitCode).toBe(3);
+        expect(r.stdout).toMatch(/FAIL {2}Role trust policy .*confused deputy/);
+        expect(r.stdout).toContain(`policy trust ${roleFile} --external-id ${CONFIG_ID} --apply`);
+      },
+    );
   });
 
   it('--id reads the configuration from the tenant and explains its connectionStatus', async () => {
@@ -92,16 +131,45 @@ describe('immuta audit exportConfig doctor (real binary, fake AWS)', () => {
     try {
       const status = `Error testing access to S3 using AssumedRole ${ROLE_ARN} - User: arn:aws:sts::${IMMUTA_ACCOUNT}:assumed-role/x/y is not authorized to perform: sts:AssumeRole on resource: ${ROLE_ARN}`;
       tenant.replyAlways('getAllExportConfigurations', {
-        data: [sampleConfiguration({ id: CONFIG_ID, connectionStatus: status, endpointConfiguration: { __typename: 'S3AssumedRoleEndpointConfiguration', bucket: BUCKET, path: EXPORT_PATH, region: REGION, roleArn: ROLE_ARN } })],
+        data: [
+          sampleConfiguration({
+            id: CONFIG_ID,
+            connectionStatus: status,
+            endpointConfiguration: {
+              __typename: 'S3AssumedRoleEndpointConfiguration',
+              bucket: BUCKET,
+              path: EXPORT_PATH,
+              region: REGION,
+              roleArn: ROLE_ARN,
+            },
+          }),
+        ],
       });
       await withAws(healthyAssumedRole(), async (aws) => {
-        const r = await runCli(['audit', 'exportConfig', 'doctor', '--id', CONFIG_ID, '--host', tenant.url, '--immuta-account-id', IMMUTA_ACCOUNT, '--json'], {
-          env: { HOME: home.home, IMMUTA_API_KEY: API_KEY, ...aws.env() },
-        });
+        const r = await runCli(
+          [
+            'audit',
+            'exportConfig',
+            'doctor',
+            '--id',
+            CONFIG_ID,
+            '--host',
+            tenant.url,
+            '--immuta-account-id',
+            IMMUTA_ACCOUNT,
+            '--json',
+          ],
+          {
+            env: { HOME: home.home, IMMUTA_API_KEY: API_KEY, ...aws.env() },
+          },
+        );
         const report = DoctorReportSchema.parse(JSON.parse(r.stdout));
         expect(report.target.configurationId).toBe(CONFIG_ID);
         expect(report.checks.find((c) => c.id === 'trust-policy')?.status).toBe('pass');
-        expect(report.checks.find((c) => c.id === 'connection-status')).toMatchObject({ status: 'fail', summary: expect.stringContaining('(I2)') });
+        expect(report.checks.find((c) => c.id === 'connection-status')).toMatchObject({
+          status: 'fail',
+          summary: expect.stringContaining('(I2)'),
+        });
         expect(r.exitCode).toBe(3);
       });
     } finally {
@@ -111,7 +179,16 @@ describe('immuta audit exportConfig doctor (real binary, fake AWS)', () => {
 
   it('exits 2 for an invalid file, naming the field, without calling AWS', async () => {
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ interval: 'EVERY_12_HOURS', bucket: 'Bad_Bucket', region: REGION, accessKeyId: WRITER_KEY.accessKeyId, secretAccessKey: WRITER_KEY.secretAccessKey }));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        interval: 'EVERY_12_HOURS',
+        bucket: 'Bad_Bucket',
+        region: REGION,
+        accessKeyId: WRITER_KEY.accessKeyId,
+        secretAccessKey: WRITER_KEY.secretAccessKey,
+      }),
+    );
     await withAws(healthyAccessKey(), async (aws) => {
       const r = await runCli(['audit', 'exportConfig', 'doctor', bad], { env: { HOME: home.home, ...aws.env() } });
       expect(r.exitCode).toBe(2);
@@ -128,7 +205,10 @@ describe('immuta audit exportConfig doctor (real binary, fake AWS)', () => {
 
   it('exits 4 when the doctor has no AWS credentials at all', async () => {
     await withAws(healthyAccessKey(), async (aws) => {
-      const env = { ...aws.env(), AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined } as Record<string, string | undefined>;
+      const env = { ...aws.env(), AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined } as Record<
+        string,
+        string | undefined
+      >;
       const r = await runCli(['audit', 'exportConfig', 'doctor', accessKeyFile], { env: { HOME: home.home, ...env } });
       expect(r.exitCode).toBe(4);
       expect(r.stdout).toMatch(/FAIL {2}Doctor credentials +No AWS credentials found/);
@@ -142,12 +222,16 @@ describe('immuta audit exportConfig doctor (real binary, fake AWS)', () => {
     await aws.close();
     const r = await runCli(['audit', 'exportConfig', 'doctor', accessKeyFile], { env: { HOME: home.home, ...env } });
     expect(r.exitCode).toBe(5);
-    expect(r.stdout.trim().split('\n').pop()).toBe('Not ready: AWS could not be reached, so the setup could not be checked.');
+    expect(r.stdout.trim().split('\n').pop()).toBe(
+      'Not ready: AWS could not be reached, so the setup could not be checked.',
+    );
   });
 
-  it('--probe writes with the configuration\'s key and never prints the secret', async () => {
+  it("--probe writes with the configuration's key and never prints the secret", async () => {
     await withAws(healthyAccessKey(), async (aws) => {
-      const r = await runCli(['audit', 'exportConfig', 'doctor', accessKeyFile, '--probe'], { env: { HOME: home.home, ...aws.env(), DEBUG: '*' } });
+      const r = await runCli(['audit', 'exportConfig', 'doctor', accessKeyFile, '--probe'], {
+        env: { HOME: home.home, ...aws.env(), DEBUG: '*' },
+      });
       expect(r.exitCode).toBe(0);
       expect(aws.callsOf('s3:PutObject')).toHaveLength(1);
       expect(r.stdout).toMatch(/PASS {2}Probe write/);

@@ -28,7 +28,11 @@ interface Step {
 }
 
 /** Runs the CLI on a pseudo-terminal, typing each step's keys once its text has appeared. */
-function runOnTty(args: string[], env: Record<string, string>, steps: Step[]): Promise<{ output: string; exitCode: number }> {
+function runOnTty(
+  args: string[],
+  env: Record<string, string>,
+  steps: Step[],
+): Promise<{ output: string; exitCode: number }> {
   const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
   // A pseudo-terminal made by `script` without a terminal around it is 0 columns wide: give it a size.
   const command = `stty cols 120 rows 40 && exec ${quoted}`;
@@ -93,7 +97,10 @@ describe.skipIf(!tty)('on a terminal', () => {
     expect(result.output).toContain('Delete export configuration cfg-1111 (s3://audit-bucket/immuta');
     expect(result.output).toContain('Deleted export configuration cfg-1111.');
     expect(result.exitCode).toBe(0);
-    expect(tenant.requests.map((r) => r.operation)).toEqual(['getAllExportConfigurations', 'deleteExportConfiguration']);
+    expect(tenant.requests.map((r) => r.operation)).toEqual([
+      'getAllExportConfigurations',
+      'deleteExportConfiguration',
+    ]);
   });
 
   it('delete: "n" (or Enter, the default) deletes nothing, exit 2', async () => {

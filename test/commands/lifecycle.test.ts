@@ -25,7 +25,9 @@ afterAll(async () => {
 beforeEach(() => tenant.reset());
 
 function immuta(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return runCli(['audit', 'exportConfig', ...args, '--host', tenant.url], { env: { HOME: home.home, IMMUTA_API_KEY: KEY, IMMUTA_RETRY_BASE_MS: '1', ...env } });
+  return runCli(['audit', 'exportConfig', ...args, '--host', tenant.url], {
+    env: { HOME: home.home, IMMUTA_API_KEY: KEY, IMMUTA_RETRY_BASE_MS: '1', ...env },
+  });
 }
 
 const json = (result: CliResult): unknown => JSON.parse(result.stdout);
@@ -270,7 +272,11 @@ describe('delete ID', () => {
   });
 
   it('a 503: exit 5 after exactly one request', async () => {
-    tenant.replyAlways('deleteExportConfiguration', { status: 503, body: 'busy', headers: { 'content-type': 'text/plain' } });
+    tenant.replyAlways('deleteExportConfiguration', {
+      status: 503,
+      body: 'busy',
+      headers: { 'content-type': 'text/plain' },
+    });
     const result = await immuta(['delete', ID, '--yes']);
     expect(result.exitCode).toBe(5);
     expect(tenant.requests).toHaveLength(1);
@@ -278,10 +284,17 @@ describe('delete ID', () => {
 });
 
 describe('tasks JOB_ID', () => {
-  const failed = sampleTask({ id: 'task-2', status: 'FAILURE', attempts: 3, failureReason: 'Access Denied writing s3://audit-bucket/immuta' });
+  const failed = sampleTask({
+    id: 'task-2',
+    status: 'FAILURE',
+    attempts: 3,
+    failureReason: 'Access Denied writing s3://audit-bucket/immuta',
+  });
 
   it('all tasks fine: tab-separated rows when piped, exit 0, job id sent as a variable', async () => {
-    tenant.replyAlways('getAllExportJobTasks', { data: [sampleTask(), sampleTask({ id: 'task-3', status: 'RUNNING', endTimestamp: null })] });
+    tenant.replyAlways('getAllExportJobTasks', {
+      data: [sampleTask(), sampleTask({ id: 'task-3', status: 'RUNNING', endTimestamp: null })],
+    });
     const result = await immuta(['tasks', 'job-9']);
     expectClean(result, false);
     expect(result.exitCode).toBe(0);

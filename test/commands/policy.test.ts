@@ -6,7 +6,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeAws, type Routes, WRITER_KEY, startFakeAws } from '../fixtures/aws/fake-aws.js';
-import { BUCKET, CONFIG_ID, EXPORT_PATH, IMMUTA_ACCOUNT, KEY_ARN, REGION, ROLE_ARN, ROLE_NAME, WRITER_ARN, callerIdentityRoute, iamError, s3Error, writeScenarioConfigFiles } from '../fixtures/aws/scenarios.js';
+import {
+  BUCKET,
+  CONFIG_ID,
+  EXPORT_PATH,
+  IMMUTA_ACCOUNT,
+  KEY_ARN,
+  REGION,
+  ROLE_ARN,
+  ROLE_NAME,
+  WRITER_ARN,
+  callerIdentityRoute,
+  iamError,
+  s3Error,
+  writeScenarioConfigFiles,
+} from '../fixtures/aws/scenarios.js';
 import { FakeTenant, sampleConfiguration } from '../helpers/fake-tenant.js';
 import { runCli, tempHome } from '../helpers/run-cli.js';
 
@@ -18,11 +32,27 @@ const GUARDRAILS = {
   Version: '2012-10-17',
   Id: 'CompanyGuardrails',
   Statement: [
-    { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
-    { Sid: 'AnalyticsRead', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/analytics' }, Action: ['s3:GetObject'], Resource: `arn:aws:s3:::${BUCKET}/*` },
+    {
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    },
+    {
+      Sid: 'AnalyticsRead',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::111122223333:role/analytics' },
+      Action: ['s3:GetObject'],
+      Resource: `arn:aws:s3:::${BUCKET}/*`,
+    },
   ],
 };
-const EC2_TRUST = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+const EC2_TRUST = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+};
 
 let files: ReturnType<typeof writeScenarioConfigFiles>;
 
@@ -41,14 +71,24 @@ afterAll(() => {
 function statefulAws(state: { bucketPolicy: string | null; trust: string; inline: string | null }): Routes {
   return {
     'sts:GetCallerIdentity': callerIdentityRoute(),
-    's3:GetBucketPolicy': () => (state.bucketPolicy ? { body: state.bucketPolicy, headers: { 'content-type': 'application/json' } } : s3Error(404, 'NoSuchBucketPolicy', 'The bucket policy does not exist')),
+    's3:GetBucketPolicy': () =>
+      state.bucketPolicy
+        ? { body: state.bucketPolicy, headers: { 'content-type': 'application/json' } }
+        : s3Error(404, 'NoSuchBucketPolicy', 'The bucket policy does not exist'),
     's3:PutBucketPolicy': (req) => {
       state.bucketPolicy = req.body;
       return { status: 204 };
     },
     'iam:GetRole': () => ({
       file: 'iam/get-role.xml',
-      vars: { path: '/', trustPolicy: encodeURIComponent(state.trust), maxSessionDuration: '3600', roleName: ROLE_NAME, roleArn: ROLE_ARN, createDate: '2024-01-01T00:00:00Z' },
+      vars: {
+        path: '/',
+        trustPolicy: encodeURIComponent(state.trust),
+        maxSessionDuration: '3600',
+        roleName: ROLE_NAME,
+        roleArn: ROLE_ARN,
+        createDate: '2024-01-01T00:00:00Z',
+      },
     }),
     'iam:UpdateAssumeRolePolicy': (req) => {
       state.trust = String(req.params.PolicyDocument);
@@ -56,7 +96,10 @@ function statefulAws(state: { bucketPolicy: string | null; trust: string; inline
     },
     'iam:GetRolePolicy': () =>
       state.inline
-        ? { file: 'iam/get-role-policy.xml', vars: { policyName: 'ImmutaAuditExport', roleName: ROLE_NAME, document: encodeURIComponent(state.inline) } }
+        ? {
+            file: 'iam/get-role-policy.xml',
+            vars: { policyName: 'ImmutaAuditExport', roleName: ROLE_NAME, document: encodeURIComponent(state.inline) },
+          }
         : iamError(404, 'NoSuchEntity', `The role policy with name ImmutaAuditExport cannot be found.`),
     'iam:PutRolePolicy': (req) => {
       state.inline = String(req.params.PolicyDocument);
@@ -75,12 +118,19 @@ async function withAws<T>(routes: Routes, fn: (aws: FakeAws) => Promise<T>): Pro
 }
 
 describe('policy: printing', () => {
-  it('prints the bucket statement for the key\'s IAM user (asked from STS with the FILE\'s key), with /* on the export path', async () => {
+  it("prints the bucket statement for the key's IAM user (asked from STS with the FILE's key), with /* on the export path", async () => {
     await withAws(statefulAws({ bucketPolicy: null, trust: '{}', inline: null }), async (aws) => {
-      const r = await runCli(['audit', 'exportConfig', 'policy', 'bucket', accessKeyFile], { env: { HOME: home.home, ...aws.env() } });
+      const r = await runCli(['audit', 'exportConfig', 'policy', 'bucket', accessKeyFile], {
+        env: { HOME: home.home, ...aws.env() },
+      });
       expect(r.exitCode).toBe(0);
       const policy = JSON.parse(r.stdout) as { Statement: Array<Record<string, unknown>> };
-      expect(policy.Statement[0]).toMatchObject({ Effect: 'Allow', Principal: { AWS: WRITER_ARN }, Action: 's3:PutObject', Resource: `arn:aws:s3:::${BUCKET}/${EXPORT_PATH}/*` });
+      expect(policy.Statement[0]).toMatchObject({
+        Effect: 'Allow',
+        Principal: { AWS: WRITER_ARN },
+        Action: 's3:PutObject',
+        Resource: `arn:aws:s3:::${BUCKET}/${EXPORT_PATH}/*`,
+      });
       expect(r.stderr).toContain('--apply');
       expect(r.stdout + r.stderr).not.toContain(WRITER_KEY.secretAccessKey);
     });
@@ -90,13 +140,43 @@ describe('policy: printing', () => {
     const tenant = await FakeTenant.start({ apiKey: 'test-api-key-0123456789' });
     try {
       tenant.replyAlways('getAllExportConfigurations', {
-        data: [sampleConfiguration({ id: CONFIG_ID, endpointConfiguration: { __typename: 'S3AssumedRoleEndpointConfiguration', bucket: BUCKET, path: EXPORT_PATH, region: REGION, roleArn: ROLE_ARN } })],
+        data: [
+          sampleConfiguration({
+            id: CONFIG_ID,
+            endpointConfiguration: {
+              __typename: 'S3AssumedRoleEndpointConfiguration',
+              bucket: BUCKET,
+              path: EXPORT_PATH,
+              region: REGION,
+              roleArn: ROLE_ARN,
+            },
+          }),
+        ],
       });
-      const r = await runCli(['audit', 'exportConfig', 'policy:trust', '--id', CONFIG_ID, '--host', tenant.url, '--immuta-account-id', IMMUTA_ACCOUNT, '--json'], {
-        env: { HOME: home.home, IMMUTA_API_KEY: 'test-api-key-0123456789' },
-      });
+      const r = await runCli(
+        [
+          'audit',
+          'exportConfig',
+          'policy:trust',
+          '--id',
+          CONFIG_ID,
+          '--host',
+          tenant.url,
+          '--immuta-account-id',
+          IMMUTA_ACCOUNT,
+          '--json',
+        ],
+        {
+          env: { HOME: home.home, IMMUTA_API_KEY: 'test-api-key-0123456789' },
+        },
+      );
       expect(r.exitCode).toBe(0);
-      const result = JSON.parse(r.stdout) as { kind: string; placeholders: string[]; policy: { Statement: unknown[] }; apply: unknown };
+      const result = JSON.parse(r.stdout) as {
+        kind: string;
+        placeholders: string[];
+        policy: { Statement: unknown[] };
+        apply: unknown;
+      };
       expect(result).toMatchObject({ kind: 'trust', placeholders: [], apply: null });
       expect(result.policy.Statement[0]).toEqual({
         Effect: 'Allow',
@@ -110,7 +190,9 @@ describe('policy: printing', () => {
   });
 
   it('prints the role policy with the KMS statement for --kms-key-arn', async () => {
-    const r = await runCli(['audit', 'exportConfig', 'policy', 'role', roleFile, '--kms-key-arn', KEY_ARN], { env: { HOME: home.home } });
+    const r = await runCli(['audit', 'exportConfig', 'policy', 'role', roleFile, '--kms-key-arn', KEY_ARN], {
+      env: { HOME: home.home },
+    });
     expect(r.exitCode).toBe(0);
     const policy = JSON.parse(r.stdout) as { Statement: Array<Record<string, unknown>> };
     expect(policy.Statement.map((s) => s.Action)).toEqual(['s3:PutObject', ['kms:GenerateDataKey', 'kms:Decrypt']]);
@@ -124,11 +206,13 @@ describe('policy: printing', () => {
 });
 
 describe('policy --apply: merge without loss, idempotent', () => {
-  it('bucket: keeps every existing statement, adds Immuta\'s, and a second apply changes nothing', async () => {
+  it("bucket: keeps every existing statement, adds Immuta's, and a second apply changes nothing", async () => {
     const state = { bucketPolicy: JSON.stringify(GUARDRAILS) as string | null, trust: '{}', inline: null };
     await withAws(statefulAws(state), async (aws) => {
       const env = { HOME: home.home, ...aws.env() };
-      const first = await runCli(['audit', 'exportConfig', 'policy', 'bucket', accessKeyFile, '--apply', '--yes'], { env });
+      const first = await runCli(['audit', 'exportConfig', 'policy', 'bucket', accessKeyFile, '--apply', '--yes'], {
+        env,
+      });
       expect(first.exitCode).toBe(0);
       expect(first.stdout).toContain('Changes to bucket policy of acme-audit-logs:');
       expect(first.stdout).toMatch(/^\+ .*"Sid": "ImmutaAuditExportWrite"/m);
@@ -138,7 +222,9 @@ describe('policy --apply: merge without loss, idempotent', () => {
       expect(written.Statement.slice(0, 2)).toEqual(GUARDRAILS.Statement);
       expect(written.Statement).toHaveLength(3);
 
-      const second = await runCli(['audit', 'exportConfig', 'policy', 'bucket', accessKeyFile, '--apply', '--yes'], { env });
+      const second = await runCli(['audit', 'exportConfig', 'policy', 'bucket', accessKeyFile, '--apply', '--yes'], {
+        env,
+      });
       expect(second.exitCode).toBe(0);
       expect(second.stderr).toContain('nothing to change');
       expect(aws.callsOf('s3:PutBucketPolicy')).toHaveLength(1);
@@ -149,11 +235,26 @@ describe('policy --apply: merge without loss, idempotent', () => {
     const state = { bucketPolicy: null, trust: JSON.stringify(EC2_TRUST), inline: null };
     await withAws(statefulAws(state), async (aws) => {
       const env = { HOME: home.home, ...aws.env() };
-      const args = ['audit', 'exportConfig', 'policy', 'trust', roleFile, '--external-id', CONFIG_ID, '--immuta-account-id', IMMUTA_ACCOUNT, '--apply', '--yes'];
+      const args = [
+        'audit',
+        'exportConfig',
+        'policy',
+        'trust',
+        roleFile,
+        '--external-id',
+        CONFIG_ID,
+        '--immuta-account-id',
+        IMMUTA_ACCOUNT,
+        '--apply',
+        '--yes',
+      ];
       expect((await runCli(args, { env })).exitCode).toBe(0);
       const written = JSON.parse(state.trust) as { Statement: Array<Record<string, unknown>> };
       expect(written.Statement[0]).toEqual(EC2_TRUST.Statement[0]);
-      expect(written.Statement[1]).toMatchObject({ Principal: { AWS: `arn:aws:iam::${IMMUTA_ACCOUNT}:root` }, Condition: { StringEquals: { 'sts:ExternalId': CONFIG_ID } } });
+      expect(written.Statement[1]).toMatchObject({
+        Principal: { AWS: `arn:aws:iam::${IMMUTA_ACCOUNT}:root` },
+        Condition: { StringEquals: { 'sts:ExternalId': CONFIG_ID } },
+      });
       const again = await runCli(args, { env });
       expect(again.stderr).toContain('nothing to change');
       expect(aws.callsOf('iam:UpdateAssumeRolePolicy')).toHaveLength(1);
@@ -163,18 +264,28 @@ describe('policy --apply: merge without loss, idempotent', () => {
   it('role: creates the inline policy when the role has none', async () => {
     const state = { bucketPolicy: null, trust: '{}', inline: null as string | null };
     await withAws(statefulAws(state), async (aws) => {
-      const r = await runCli(['audit', 'exportConfig', 'policy', 'role', roleFile, '--kms-key-arn', KEY_ARN, '--apply', '--yes'], { env: { HOME: home.home, ...aws.env() } });
+      const r = await runCli(
+        ['audit', 'exportConfig', 'policy', 'role', roleFile, '--kms-key-arn', KEY_ARN, '--apply', '--yes'],
+        { env: { HOME: home.home, ...aws.env() } },
+      );
       expect(r.exitCode).toBe(0);
       expect(r.stdout).toContain('New inline policy ImmutaAuditExport of role immuta-audit-export:');
-      expect(aws.callsOf('iam:PutRolePolicy')[0]?.params).toMatchObject({ RoleName: ROLE_NAME, PolicyName: 'ImmutaAuditExport' });
-      expect(JSON.parse(state.inline ?? '{}')).toMatchObject({ Statement: [{ Action: 's3:PutObject' }, { Resource: KEY_ARN }] });
+      expect(aws.callsOf('iam:PutRolePolicy')[0]?.params).toMatchObject({
+        RoleName: ROLE_NAME,
+        PolicyName: 'ImmutaAuditExport',
+      });
+      expect(JSON.parse(state.inline ?? '{}')).toMatchObject({
+        Statement: [{ Action: 's3:PutObject' }, { Resource: KEY_ARN }],
+      });
     });
   });
 
   it('without a terminal, --apply shows the diff but needs --yes (exit 2, nothing written)', async () => {
     const state = { bucketPolicy: JSON.stringify(GUARDRAILS) as string | null, trust: '{}', inline: null };
     await withAws(statefulAws(state), async (aws) => {
-      const r = await runCli(['audit', 'exportConfig', 'policy', 'bucket', accessKeyFile, '--apply'], { env: { HOME: home.home, ...aws.env() } });
+      const r = await runCli(['audit', 'exportConfig', 'policy', 'bucket', accessKeyFile, '--apply'], {
+        env: { HOME: home.home, ...aws.env() },
+      });
       expect(r.exitCode).toBe(2);
       expect(r.stdout).toContain('+ ');
       expect(r.stderr).toContain('--apply --yes');

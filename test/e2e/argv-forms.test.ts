@@ -69,7 +69,9 @@ describe('list: every form reaches the list command', () => {
   });
 
   it('--flag=value forms before and after the command', async () => {
-    const before = await runCli(['--profile=x', '--json', 'audit', 'exportConfig', 'list'], { env: { HOME: home.home } });
+    const before = await runCli(['--profile=x', '--json', 'audit', 'exportConfig', 'list'], {
+      env: { HOME: home.home },
+    });
     expect(before.exitCode).toBe(0);
     const after = await runCli(['audit', 'exportConfig', 'list', `--host=${tenant.url}`, '--json'], { env: env() });
     expect(after.exitCode).toBe(0);
@@ -94,13 +96,17 @@ describe('commands with arguments keep them, and the flags after them', () => {
   });
 
   it('an id that is also a command word stays the argument (get list -> NOT_FOUND for "list")', async () => {
-    const result = await runCli(['audit', 'exportConfig', 'get', 'list', '--json', '--host', tenant.url], { env: env() });
+    const result = await runCli(['audit', 'exportConfig', 'get', 'list', '--json', '--host', tenant.url], {
+      env: env(),
+    });
     expect(result.exitCode).toBe(2);
     expect(json(result)).toMatchObject({ error: { code: 'NOT_FOUND', details: { id: 'list' } } });
   });
 
   it('tasks JOB_ID with flags before and after: -p x audit exportConfig tasks job-7 --json', async () => {
-    const result = await runCli(['-p', 'x', 'audit', 'exportConfig', 'tasks', 'job-7', '--json'], { env: { HOME: home.home } });
+    const result = await runCli(['-p', 'x', 'audit', 'exportConfig', 'tasks', 'job-7', '--json'], {
+      env: { HOME: home.home },
+    });
     expect(result.exitCode).toBe(0);
     expect(json(result)).toEqual([sampleTask()]);
     expect(tenant.requests[0]?.variables).toEqual({ exportJobId: 'job-7' });
@@ -110,7 +116,19 @@ describe('commands with arguments keep them, and the flags after them', () => {
     tenant.reset();
     tenant.reply('getAllExportConfigurations', { data: [sampleConfiguration({ connectionStatus: 'Access Denied' })] });
     tenant.replyAlways('getAllExportConfigurations', { data: [sampleConfiguration()] });
-    const result = await runCli(['audit:exportConfig:test', 'cfg-1111', '--wait', '--timeout=1m', '--interval=20ms', '--json', '--host', tenant.url], { env: env() });
+    const result = await runCli(
+      [
+        'audit:exportConfig:test',
+        'cfg-1111',
+        '--wait',
+        '--timeout=1m',
+        '--interval=20ms',
+        '--json',
+        '--host',
+        tenant.url,
+      ],
+      { env: env() },
+    );
     expect(result.exitCode).toBe(0);
     expect(json(result)).toMatchObject({ connected: true, attempts: 2 });
   });
@@ -133,34 +151,54 @@ describe('create:s3:accessKey FILE --dry-run: every form keeps the file and the 
     ['full colon form', ['audit:exportConfig:create:s3:accessKey']],
     ['mixed form', ['audit', 'exportConfig:create', 's3:accessKey']],
   ])('%s', async (_name, command) => {
-    const result = await runCli([...command, './exportConfig.json', '--dry-run', '--json'], { cwd: work, env: { HOME: home.home } });
+    const result = await runCli([...command, './exportConfig.json', '--dry-run', '--json'], {
+      cwd: work,
+      env: { HOME: home.home },
+    });
     expect(result.exitCode).toBe(0);
-    expect(json(result)).toMatchObject({ dryRun: true, operation: 'createS3AccessKeyExportConfiguration', variables: { data: { bucket: 'argv-forms-bucket' } } });
+    expect(json(result)).toMatchObject({
+      dryRun: true,
+      operation: 'createS3AccessKeyExportConfiguration',
+      variables: { data: { bucket: 'argv-forms-bucket' } },
+    });
     expect(result.stdout).not.toContain('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
   });
 
   it('a file named a:b.json stays the file argument', async () => {
-    const result = await runCli(['audit', 'exportConfig', 'create:s3:accessKey', 'a:b.json', '--dry-run', '--json'], { cwd: work, env: { HOME: home.home } });
+    const result = await runCli(['audit', 'exportConfig', 'create:s3:accessKey', 'a:b.json', '--dry-run', '--json'], {
+      cwd: work,
+      env: { HOME: home.home },
+    });
     expect(result.exitCode).toBe(0);
     expect(json(result)).toMatchObject({ dryRun: true, variables: { data: { bucket: 'argv-forms-bucket' } } });
   });
 
   it('flags before the command and before the file: --json audit exportConfig create:s3:accessKey --dry-run FILE', async () => {
-    const result = await runCli(['--json', 'audit', 'exportConfig', 'create:s3:accessKey', '--dry-run', './exportConfig.json'], { cwd: work, env: { HOME: home.home } });
+    const result = await runCli(
+      ['--json', 'audit', 'exportConfig', 'create:s3:accessKey', '--dry-run', './exportConfig.json'],
+      { cwd: work, env: { HOME: home.home } },
+    );
     expect(result.exitCode).toBe(0);
     expect(json(result)).toMatchObject({ dryRun: true });
   });
 
   it('without --dry-run the documented form really creates (the mutation carries the file)', async () => {
     tenant.replyAlways('createS3AccessKeyExportConfiguration', { data: sampleConfiguration() });
-    const result = await runCli(['audit', 'exportConfig', 'create:s3:accessKey', './exportConfig.json', '--json', '--host', tenant.url], { cwd: work, env: env() });
+    const result = await runCli(
+      ['audit', 'exportConfig', 'create:s3:accessKey', './exportConfig.json', '--json', '--host', tenant.url],
+      { cwd: work, env: env() },
+    );
     expect(result.exitCode).toBe(0);
     const [request] = tenant.requestsFor('createS3AccessKeyExportConfiguration');
-    expect(request?.variables).toMatchObject({ data: { bucket: 'argv-forms-bucket', accessKeyId: 'AKIAIOSFODNN7EXAMPLE' } });
+    expect(request?.variables).toMatchObject({
+      data: { bucket: 'argv-forms-bucket', accessKeyId: 'AKIAIOSFODNN7EXAMPLE' },
+    });
   });
 
   it('--help for the documented colon form shows the create command with its FILE argument and --dry-run', async () => {
-    const result = await runCli(['audit', 'exportConfig', 'create:s3:accessKey', '--help'], { env: { HOME: home.home } });
+    const result = await runCli(['audit', 'exportConfig', 'create:s3:accessKey', '--help'], {
+      env: { HOME: home.home },
+    });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('$ immuta audit exportConfig create s3 accessKey FILE');
     expect(result.stdout).toContain('--dry-run');

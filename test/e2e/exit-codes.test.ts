@@ -29,7 +29,8 @@ const modes: Array<{ name: string; flags: string[] }> = [
 ];
 
 describe.each(modes)('exit codes ($name)', ({ flags }) => {
-  const run = (args: string[], extraEnv: Record<string, string | undefined> = {}) => runCli([...args, ...flags], { env: { ...env(), ...extraEnv } });
+  const run = (args: string[], extraEnv: Record<string, string | undefined> = {}) =>
+    runCli([...args, ...flags], { env: { ...env(), ...extraEnv } });
 
   it('0: done, connection SUCCESS', async () => {
     tenant.reply('getAllExportConfigurations', { data: [sampleConfiguration({ id: 'cfg-ok' })] });
@@ -54,13 +55,23 @@ describe.each(modes)('exit codes ($name)', ({ flags }) => {
   });
 
   it('2: the config path is a directory (not a crash)', async () => {
-    const result = await run(['audit', 'exportConfig', 'list', '--config', home.home], { IMMUTA_HOST: undefined, IMMUTA_API_KEY: undefined });
+    const result = await run(['audit', 'exportConfig', 'list', '--config', home.home], {
+      IMMUTA_HOST: undefined,
+      IMMUTA_API_KEY: undefined,
+    });
     expect(result.exitCode).toBe(2);
     expect(result.stdout + result.stderr).toContain('is a directory');
   });
 
   it('3: done, but the connection is not SUCCESS', async () => {
-    tenant.reply('getAllExportConfigurations', { data: [sampleConfiguration({ id: 'cfg-bad', connectionStatus: 'Error testing access to S3 using AccessKey AKIA… - Access Denied' })] });
+    tenant.reply('getAllExportConfigurations', {
+      data: [
+        sampleConfiguration({
+          id: 'cfg-bad',
+          connectionStatus: 'Error testing access to S3 using AccessKey AKIA… - Access Denied',
+        }),
+      ],
+    });
     const result = await run(['audit', 'exportConfig', 'test', 'cfg-bad']);
     expect(result.exitCode).toBe(3);
   });
@@ -83,26 +94,37 @@ describe.each(modes)('exit codes ($name)', ({ flags }) => {
   });
 
   it('5: nothing listens at the tenant URL', async () => {
-    const result = await run(['audit', 'exportConfig', 'list'], { IMMUTA_HOST: 'http://127.0.0.1:9', IMMUTA_RETRY_BASE_MS: '1' });
+    const result = await run(['audit', 'exportConfig', 'list'], {
+      IMMUTA_HOST: 'http://127.0.0.1:9',
+      IMMUTA_RETRY_BASE_MS: '1',
+    });
     expect(result.exitCode).toBe(5);
   });
 });
 
 it('the --json error document carries the same exit code', async () => {
-  const result = await runCli(['audit', 'exportConfig', 'list', '--json'], { env: { ...env(), IMMUTA_API_KEY: 'wrong-key-000000000' } });
+  const result = await runCli(['audit', 'exportConfig', 'list', '--json'], {
+    env: { ...env(), IMMUTA_API_KEY: 'wrong-key-000000000' },
+  });
   expect(result.exitCode).toBe(4);
   expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: 'TENANT_UNAUTHORIZED', exitCode: 4 } });
 });
 
 it('130: interrupted (Ctrl-C while waiting for a connection)', async () => {
-  tenant.replyAlways('getAllExportConfigurations', { data: [sampleConfiguration({ id: 'cfg-wait', connectionStatus: 'pending' })] });
+  tenant.replyAlways('getAllExportConfigurations', {
+    data: [sampleConfiguration({ id: 'cfg-wait', connectionStatus: 'pending' })],
+  });
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env(), NO_COLOR: '1' };
   delete childEnv.NODE_EXTRA_CA_CERTS;
-  const child = spawn(process.execPath, [BIN, 'audit', 'exportConfig', 'test', 'cfg-wait', '--wait', '--timeout', '5m', '--interval', '1s'], {
-    cwd: ROOT,
-    env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'audit', 'exportConfig', 'test', 'cfg-wait', '--wait', '--timeout', '5m', '--interval', '1s'],
+    {
+      cwd: ROOT,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   // Interrupt once the command has really started waiting (it reports each status change).

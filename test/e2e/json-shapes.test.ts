@@ -13,7 +13,11 @@ function shape(value: unknown): unknown {
   if (Array.isArray(value)) return value.length === 0 ? [] : [shape(value[0])];
   if (value === null) return 'null';
   if (typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, shape(v)]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, shape(v)]),
+    );
   }
   return typeof value;
 }
@@ -33,7 +37,13 @@ beforeAll(async () => {
   s3File = join(home.home, 's3.json');
   writeFileSync(
     s3File,
-    JSON.stringify({ interval: 'EVERY_12_HOURS', bucket: 'audit-bucket', region: 'us-east-1', accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }),
+    JSON.stringify({
+      interval: 'EVERY_12_HOURS',
+      bucket: 'audit-bucket',
+      region: 'us-east-1',
+      accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    }),
   );
 });
 afterAll(async () => {
@@ -42,7 +52,9 @@ afterAll(async () => {
 });
 
 async function json(args: string[]): Promise<unknown> {
-  const result = await runCli([...args, '--json'], { env: { HOME: home.home, IMMUTA_HOST: tenant.url, IMMUTA_API_KEY: API_KEY } });
+  const result = await runCli([...args, '--json'], {
+    env: { HOME: home.home, IMMUTA_HOST: tenant.url, IMMUTA_API_KEY: API_KEY },
+  });
   return JSON.parse(result.stdout) as unknown;
 }
 
@@ -125,7 +137,8 @@ describe('--json shapes', () => {
     `);
   });
   it('create:s3:accessKey --dry-run', async () => {
-    expect(shape(await json(['audit', 'exportConfig', 'create:s3:accessKey', s3File, '--dry-run']))).toMatchInlineSnapshot(`
+    expect(shape(await json(['audit', 'exportConfig', 'create:s3:accessKey', s3File, '--dry-run'])))
+      .toMatchInlineSnapshot(`
       {
         "dryRun": "boolean",
         "operation": "string",

@@ -24,8 +24,20 @@ const file = (name: string, content: unknown) => {
   return path;
 };
 
-const s3 = { interval: 'EVERY_12_HOURS', bucket: 'audit-bucket', path: 'immuta', region: 'us-east-1', accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: SECRET_ACCESS_KEY };
-const adls = { interval: 'EVERY_12_HOURS', storageAccount: 'auditaccount', fileSystem: 'audit-output', sasToken: SAS_TOKEN };
+const s3 = {
+  interval: 'EVERY_12_HOURS',
+  bucket: 'audit-bucket',
+  path: 'immuta',
+  region: 'us-east-1',
+  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+  secretAccessKey: SECRET_ACCESS_KEY,
+};
+const adls = {
+  interval: 'EVERY_12_HOURS',
+  storageAccount: 'auditaccount',
+  fileSystem: 'audit-output',
+  sasToken: SAS_TOKEN,
+};
 const echoed = `invalid input: secretAccessKey=${SECRET_ACCESS_KEY} sasToken=${SAS_TOKEN} key=${API_KEY}`;
 
 let s3File: string;
@@ -36,9 +48,18 @@ let badFile: string;
 beforeAll(async () => {
   tenant = await FakeTenant.start();
   // A careless tenant: echoes every secret in its configuration answers and in its errors.
-  const leaky = sampleConfiguration({ id: 'cfg-1', connectionStatus: `Error testing access to S3 using AccessKey AKIAIOSFODNN7EXAMPLE - ${echoed}` });
+  const leaky = sampleConfiguration({
+    id: 'cfg-1',
+    connectionStatus: `Error testing access to S3 using AccessKey AKIAIOSFODNN7EXAMPLE - ${echoed}`,
+  });
   for (const op of ['getAllExportConfigurations']) tenant.replyAlways(op, { data: [leaky] });
-  for (const op of ['createS3AccessKeyExportConfiguration', 'createAdlsSasTokenEndpointConfiguration', 'updateS3AccessKeyExportConfiguration', 'enableExportConfiguration', 'disableExportConfiguration']) {
+  for (const op of [
+    'createS3AccessKeyExportConfiguration',
+    'createAdlsSasTokenEndpointConfiguration',
+    'updateS3AccessKeyExportConfiguration',
+    'enableExportConfiguration',
+    'disableExportConfiguration',
+  ]) {
     tenant.replyAlways(op, { data: { ...leaky, secretAccessKey: SECRET_ACCESS_KEY, sasToken: SAS_TOKEN } });
   }
   tenant.replyAlways('deleteExportConfiguration', { data: { id: 'cfg-1' } });
@@ -62,15 +83,33 @@ const commands: Array<{ name: string; args: () => string[]; input?: string; usag
   { name: 'delete', args: () => ['audit', 'exportConfig', 'delete', 'cfg-1', '--yes'] },
   { name: 'tasks', args: () => ['audit', 'exportConfig', 'tasks', 'job-1'] },
   { name: 'create:s3:accessKey', args: () => ['audit', 'exportConfig', 'create:s3:accessKey', s3File] },
-  { name: 'create:s3:accessKey from stdin', args: () => ['audit', 'exportConfig', 'create:s3:accessKey', '-'], input: JSON.stringify(s3) },
+  {
+    name: 'create:s3:accessKey from stdin',
+    args: () => ['audit', 'exportConfig', 'create:s3:accessKey', '-'],
+    input: JSON.stringify(s3),
+  },
   { name: 'create:s3:accessKey fromEnv', args: () => ['audit', 'exportConfig', 'create:s3:accessKey', s3FromEnvFile] },
-  { name: 'create:s3:accessKey --dry-run', args: () => ['audit', 'exportConfig', 'create:s3:accessKey', s3File, '--dry-run'] },
-  { name: 'create:s3:accessKey invalid file', args: () => ['audit', 'exportConfig', 'create:s3:accessKey', badFile], usageError: true },
+  {
+    name: 'create:s3:accessKey --dry-run',
+    args: () => ['audit', 'exportConfig', 'create:s3:accessKey', s3File, '--dry-run'],
+  },
+  {
+    name: 'create:s3:accessKey invalid file',
+    args: () => ['audit', 'exportConfig', 'create:s3:accessKey', badFile],
+    usageError: true,
+  },
   { name: 'create:adls:sasToken', args: () => ['audit', 'exportConfig', 'create:adls:sasToken', adlsFile] },
-  { name: 'create:adls:sasToken --dry-run', args: () => ['audit', 'exportConfig', 'create:adls:sasToken', adlsFile, '--dry-run'] },
+  {
+    name: 'create:adls:sasToken --dry-run',
+    args: () => ['audit', 'exportConfig', 'create:adls:sasToken', adlsFile, '--dry-run'],
+  },
   { name: 'update:s3:accessKey', args: () => ['audit', 'exportConfig', 'update:s3:accessKey', 'cfg-1', s3File] },
   { name: 'configure --show', args: () => ['configure', '--show'] },
-  { name: 'configure (key on stdin)', args: () => ['configure', '-p', 'scan', '--host', tenant.url, '--api-key-stdin'], input: `${API_KEY}\n` },
+  {
+    name: 'configure (key on stdin)',
+    args: () => ['configure', '-p', 'scan', '--host', tenant.url, '--api-key-stdin'],
+    input: `${API_KEY}\n`,
+  },
   { name: 'doctor (no AWS)', args: () => ['audit', 'exportConfig', 'doctor', s3File] },
 ];
 

@@ -25,7 +25,13 @@
  *
  *   tenant.replyWith('updateS3AccessKeyExportConfiguration', (request) => ({ data: sampleConfiguration({ ...(request.variables?.data as object) }) }));
  */
-import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { parse, Kind, type OperationDefinitionNode } from 'graphql';
@@ -82,7 +88,12 @@ export function sampleConfiguration(overrides: Record<string, unknown> = {}): Re
     interval: 'EVERY_12_HOURS',
     enabled: true,
     connectionStatus: 'SUCCESS',
-    endpointConfiguration: { __typename: 'S3AccessKeyEndpointConfiguration', bucket: 'audit-bucket', path: 'immuta', region: 'us-east-1' },
+    endpointConfiguration: {
+      __typename: 'S3AccessKeyEndpointConfiguration',
+      bucket: 'audit-bucket',
+      path: 'immuta',
+      region: 'us-east-1',
+    },
     ...overrides,
   };
 }
@@ -137,7 +148,9 @@ export class FakeTenant {
   private constructor(options: FakeTenantOptions) {
     this.options = options;
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
-    this.server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handler) : createHttpServer(handler);
+    this.server = options.tls
+      ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handler)
+      : createHttpServer(handler);
     this.server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -228,7 +241,10 @@ export class FakeTenant {
       operation,
       operationName: typeof parsed.operationName === 'string' ? parsed.operationName : undefined,
       query,
-      variables: parsed.variables && typeof parsed.variables === 'object' ? (parsed.variables as Record<string, unknown>) : undefined,
+      variables:
+        parsed.variables && typeof parsed.variables === 'object'
+          ? (parsed.variables as Record<string, unknown>)
+          : undefined,
       body,
     };
     this.requests.push(recorded);
@@ -238,19 +254,27 @@ export class FakeTenant {
       return;
     }
     if (this.options.apiKey !== undefined && req.headers.authorization !== this.options.apiKey) {
-      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: 'Unauthorized' }] }));
+      res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ errors: [{ message: 'Unauthorized' }] }));
       return;
     }
-    const scripted = this.next(recorded) ?? { errors: [`fake tenant: no answer scripted for "${operation || '(unparsable request)'}"`] };
+    const scripted = this.next(recorded) ?? {
+      errors: [`fake tenant: no answer scripted for "${operation || '(unparsable request)'}"`],
+    };
     if (scripted.delayMs) await new Promise((resolve) => setTimeout(resolve, scripted.delayMs));
     if (scripted.hangUp) {
       req.socket.destroy();
       return;
     }
     let payload: string;
-    if (scripted.body !== undefined) payload = typeof scripted.body === 'string' ? scripted.body : JSON.stringify(scripted.body);
+    if (scripted.body !== undefined)
+      payload = typeof scripted.body === 'string' ? scripted.body : JSON.stringify(scripted.body);
     else if (scripted.errors) {
-      payload = JSON.stringify({ data: null, errors: scripted.errors.map((e) => (typeof e === 'string' ? { message: e } : e)) });
+      payload = JSON.stringify({
+        data: null,
+        errors: scripted.errors.map((e) => (typeof e === 'string' ? { message: e } : e)),
+      });
     } else payload = JSON.stringify({ data: { [operation]: scripted.data ?? null } });
     if (res.destroyed) return;
     res.writeHead(scripted.status ?? 200, { 'content-type': 'application/json', ...scripted.headers }).end(payload);

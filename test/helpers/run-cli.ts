@@ -29,7 +29,14 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (value === undefined) continue;
-    if (key.startsWith('IMMUTA_') || key === 'NODE_EXTRA_CA_CERTS' || key === 'DEBUG' || key.startsWith('AWS_') || key === 'FORCE_COLOR') continue;
+    if (
+      key.startsWith('IMMUTA_') ||
+      key === 'NODE_EXTRA_CA_CERTS' ||
+      key === 'DEBUG' ||
+      key.startsWith('AWS_') ||
+      key === 'FORCE_COLOR'
+    )
+      continue;
     env[key] = value;
   }
   env.NO_COLOR = '1';
@@ -38,7 +45,11 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
     Object.entries({ ...env, ...options.env }).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: childEnv,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -11,10 +11,19 @@ import { type CliResult, runCli } from './run-cli.js';
  */
 
 /** An in-process sandbox (embedded S3 included) on free loopback ports, in a temporary data dir. */
-export async function startInProcessSandbox(options: Partial<SandboxOptions> = {}): Promise<RunningSandbox & { dataDir: string; cleanup: () => Promise<void> }> {
+export async function startInProcessSandbox(
+  options: Partial<SandboxOptions> = {},
+): Promise<RunningSandbox & { dataDir: string; cleanup: () => Promise<void> }> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'immuta-sandbox-test-'));
   const { startSandbox } = await import('../../src/lib/sandbox/runtime.js');
-  const sandbox = await startSandbox({ port: 0, s3Port: 0, intervalScale: 1, writeRuntimeFile: false, ...options, dataDir });
+  const sandbox = await startSandbox({
+    port: 0,
+    s3Port: 0,
+    intervalScale: 1,
+    writeRuntimeFile: false,
+    ...options,
+    dataDir,
+  });
   return {
     ...sandbox,
     dataDir,
@@ -35,7 +44,14 @@ export interface StartedSandbox {
   dataDir: string;
   configFile: string | null;
   profile: string | null;
-  s3: { endpoint: string; embedded: boolean; bucket: string; region: string; demoAccessKeyId: string | null; demoSecretAccessKey: string | null };
+  s3: {
+    endpoint: string;
+    embedded: boolean;
+    bucket: string;
+    region: string;
+    demoAccessKeyId: string | null;
+    demoSecretAccessKey: string | null;
+  };
   immutaAwsAccountId: string;
   immutaPrincipal: string;
 }
@@ -54,14 +70,36 @@ export interface CliSandbox {
  * Starts the real binary's sandbox in the background: `sandbox start --detach` on free ports, with
  * a fast export clock and its profile written to `<home>/cfg.yaml`.
  */
-export async function startCliSandbox(home: string, options: { dataDir?: string; extraArgs?: string[] } = {}): Promise<CliSandbox> {
+export async function startCliSandbox(
+  home: string,
+  options: { dataDir?: string; extraArgs?: string[] } = {},
+): Promise<CliSandbox> {
   const dataDir = options.dataDir ?? join(home, 'sandbox-data');
   const configFile = join(home, 'cfg.yaml');
   const env = { HOME: home };
   const cli = (args: readonly string[], extra: { input?: string; timeoutMs?: number } = {}) =>
-    runCli(['--config', configFile, ...args], { env, ...(extra.input === undefined ? {} : { input: extra.input }), timeoutMs: extra.timeoutMs ?? 60_000 });
-  const started = await cli(['sandbox', 'start', '--detach', '--data-dir', dataDir, '--port', '0', '--s3-port', '0', '--interval-scale', '0.0005', '--json', ...(options.extraArgs ?? [])]);
-  if (started.exitCode !== 0) throw new Error(`sandbox start failed (${started.exitCode}): ${started.stdout}\n${started.stderr}`);
+    runCli(['--config', configFile, ...args], {
+      env,
+      ...(extra.input === undefined ? {} : { input: extra.input }),
+      timeoutMs: extra.timeoutMs ?? 60_000,
+    });
+  const started = await cli([
+    'sandbox',
+    'start',
+    '--detach',
+    '--data-dir',
+    dataDir,
+    '--port',
+    '0',
+    '--s3-port',
+    '0',
+    '--interval-scale',
+    '0.0005',
+    '--json',
+    ...(options.extraArgs ?? []),
+  ]);
+  if (started.exitCode !== 0)
+    throw new Error(`sandbox start failed (${started.exitCode}): ${started.stdout}\n${started.stderr}`);
   const info = JSON.parse(started.stdout) as StartedSandbox;
   let stopped = false;
   return {
@@ -84,12 +122,20 @@ export async function startCliSandbox(home: string, options: { dataDir?: string;
 }
 
 /** Plain fetch of a GraphQL document, as curl would send it. */
-export async function postGraphql(url: string, authorization: string | undefined, query: string, variables?: Record<string, unknown>) {
+export async function postGraphql(
+  url: string,
+  authorization: string | undefined,
+  query: string,
+  variables?: Record<string, unknown>,
+) {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(authorization === undefined ? {} : { authorization }) },
     body: JSON.stringify(variables ? { query, variables } : { query }),
   });
-  const body = (await response.json()) as { data?: Record<string, unknown>; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+  const body = (await response.json()) as {
+    data?: Record<string, unknown>;
+    errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  };
   return { status: response.status, body };
 }

@@ -20,10 +20,15 @@ export default class Jobs extends BaseCommand<typeof Jobs> {
   public async run(): Promise<SandboxJob[]> {
     const { requireRunningSandbox, sandboxDocuments, sandboxRequest } = await import('../../lib/sandbox/client.js');
     const info = requireRunningSandbox(resolveDataDir(this.flags['data-dir']));
-    const data = await sandboxRequest<{ sandboxExportJobs: SandboxJob[] }>(info, sandboxDocuments.exportJobs, { exportConfigurationId: this.args.config_id ?? null });
+    const data = await sandboxRequest<{ sandboxExportJobs: SandboxJob[] }>(info, sandboxDocuments.exportJobs, {
+      exportConfigurationId: this.args.config_id ?? null,
+    });
     const jobs = data.sandboxExportJobs;
     const { jobsNote, renderJobs } = await import('../../lib/sandbox/render.js');
-    if (jobs.length === 0) this.note(`No export jobs yet${this.args.config_id ? ` for ${this.args.config_id}` : ''}: jobs run once per (scaled) interval for enabled configurations whose connection is SUCCESS.`);
+    if (jobs.length === 0)
+      this.note(
+        `No export jobs yet${this.args.config_id ? ` for ${this.args.config_id}` : ''}: jobs run once per (scaled) interval for enabled configurations whose connection is SUCCESS.`,
+      );
     else this.out(renderJobs(jobs, this.paint, Boolean(process.stdout.isTTY)));
     this.note(jobsNote());
     return jobs;

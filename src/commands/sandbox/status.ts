@@ -19,8 +19,12 @@ export interface StatusOutput {
 
 export default class Status extends BaseCommand<typeof Status> {
   static override summary = 'Show whether the sandbox runs and what it serves.';
-  static override description = 'Exits 0 when the sandbox of the data directory runs and answers, 3 when it does not (like `systemctl status`).';
-  static override examples = ['<%= config.bin %> sandbox status', '<%= config.bin %> sandbox status --json | jq -r .tenantUrl'];
+  static override description =
+    'Exits 0 when the sandbox of the data directory runs and answers, 3 when it does not (like `systemctl status`).';
+  static override examples = [
+    '<%= config.bin %> sandbox status',
+    '<%= config.bin %> sandbox status --json | jq -r .tenantUrl',
+  ];
   static override flags = { 'data-dir': dataDirFlag };
 
   public async run(): Promise<StatusOutput> {

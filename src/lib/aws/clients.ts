@@ -102,7 +102,10 @@ export class AwsClients {
     return {
       region,
       maxAttempts: o.maxAttempts ?? 2,
-      requestHandler: { requestTimeout: o.requestTimeoutMs ?? 10_000, connectionTimeout: o.connectionTimeoutMs ?? 3_000 },
+      requestHandler: {
+        requestTimeout: o.requestTimeoutMs ?? 10_000,
+        connectionTimeout: o.connectionTimeoutMs ?? 3_000,
+      },
       ...(o.credentials ? { credentials: o.credentials } : {}),
       ...(o.profile && !o.credentials ? { profile: o.profile } : {}),
     };

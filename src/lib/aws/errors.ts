@@ -74,9 +74,28 @@ const NOT_FOUND_CODES = new Set([
   'NoSuchKey',
 ]);
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EPROTO', 'CERT_HAS_EXPIRED', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'EPROTO',
+  'CERT_HAS_EXPIRED',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+]);
 
-const THROTTLE_CODES = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'SlowDown', 'RequestLimitExceeded']);
+const THROTTLE_CODES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'SlowDown',
+  'RequestLimitExceeded',
+]);
 
 function nodeCode(error: SdkErrorLike): string | undefined {
   for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as SdkErrorLike).cause, depth++) {
@@ -91,15 +110,28 @@ export function awsFailure(error: unknown): AwsFailure {
   const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
   const headerRegion = e.$response?.headers?.['x-amz-bucket-region'];
   let code = e.Code ?? e.name ?? 'Error';
-  if ((code === 'Unknown' || code === 'UnknownError' || code === 'Error') && status !== undefined) code = String(status);
-  const message = (e.message && e.message !== 'UnknownError' ? e.message : undefined) ?? (status ? `HTTP ${status}` : code);
-  const base = { code, message, ...(status === undefined ? {} : { status }), ...(headerRegion ? { bucketRegion: headerRegion } : {}) };
+  if ((code === 'Unknown' || code === 'UnknownError' || code === 'Error') && status !== undefined)
+    code = String(status);
+  const message =
+    (e.message && e.message !== 'UnknownError' ? e.message : undefined) ?? (status ? `HTTP ${status}` : code);
+  const base = {
+    code,
+    message,
+    ...(status === undefined ? {} : { status }),
+    ...(headerRegion ? { bucketRegion: headerRegion } : {}),
+  };
 
-  if (e.name === 'AbortError' || e.name === 'TimeoutError' || nodeCode(e) === 'ETIMEDOUT') return { ...base, kind: 'timeout' };
+  if (e.name === 'AbortError' || e.name === 'TimeoutError' || nodeCode(e) === 'ETIMEDOUT')
+    return { ...base, kind: 'timeout' };
   const net = nodeCode(e);
   if (net && status === undefined) return { ...base, code: net, kind: 'network' };
   if (CREDENTIAL_CODES.has(code) || e.name === 'CredentialsProviderError') return { ...base, kind: 'credentials' };
-  if (code === 'PermanentRedirect' || code === 'AuthorizationHeaderMalformed' || code === 'IllegalLocationConstraintException' || status === 301) {
+  if (
+    code === 'PermanentRedirect' ||
+    code === 'AuthorizationHeaderMalformed' ||
+    code === 'IllegalLocationConstraintException' ||
+    status === 301
+  ) {
     return { ...base, kind: 'wrong-region' };
   }
   if (THROTTLE_CODES.has(code) || status === 429) return { ...base, kind: 'throttled' };
@@ -111,7 +143,8 @@ export function awsFailure(error: unknown): AwsFailure {
 /** One line for evidence: `AccessDenied (HTTP 403): Access Denied`. */
 export function describeFailure(failure: AwsFailure): string {
   const status = failure.status === undefined ? '' : ` (HTTP ${failure.status})`;
-  const redundant = !failure.message || failure.message === failure.code || failure.message === `HTTP ${failure.status}`;
+  const redundant =
+    !failure.message || failure.message === failure.code || failure.message === `HTTP ${failure.status}`;
   const message = redundant ? '' : `: ${failure.message}`;
   return `${failure.code}${status}${message}`;
 }

@@ -94,7 +94,9 @@ async function outcome<T>(read: () => Promise<T>): Promise<Outcome<T>> {
 
 /** The `x-amz-bucket-region` header of a failed S3 call, when present. */
 function regionHeader(error: unknown): string | undefined {
-  return (error as { $response?: { headers?: Record<string, string | undefined> } } | null)?.$response?.headers?.['x-amz-bucket-region'];
+  return (error as { $response?: { headers?: Record<string, string | undefined> } } | null)?.$response?.headers?.[
+    'x-amz-bucket-region'
+  ];
 }
 
 export interface FactsInput {
@@ -143,8 +145,16 @@ export class Facts {
       const { HeadBucketCommand } = await import('@aws-sdk/client-s3');
       const s3 = await this.input.clients.s3({ region: this.input.region, followRegionRedirects: false });
       try {
-        const out = await s3.send(new HeadBucketCommand({ Bucket: this.input.bucket, ...(expectedOwner ? { ExpectedBucketOwner: expectedOwner } : {}) }));
-        return { status: out.$metadata.httpStatusCode ?? 200, ...(out.BucketRegion ? { region: out.BucketRegion } : {}) };
+        const out = await s3.send(
+          new HeadBucketCommand({
+            Bucket: this.input.bucket,
+            ...(expectedOwner ? { ExpectedBucketOwner: expectedOwner } : {}),
+          }),
+        );
+        return {
+          status: out.$metadata.httpStatusCode ?? 200,
+          ...(out.BucketRegion ? { region: out.BucketRegion } : {}),
+        };
       } catch (error) {
         const failure = awsFailure(error);
         const region = regionHeader(error) ?? failure.bucketRegion;
@@ -197,7 +207,9 @@ export class Facts {
     return this.once('ownershipControls', async () => {
       const { GetBucketOwnershipControlsCommand } = await import('@aws-sdk/client-s3');
       try {
-        const out = await (await this.readerS3()).send(new GetBucketOwnershipControlsCommand({ Bucket: this.input.bucket }));
+        const out = await (
+          await this.readerS3()
+        ).send(new GetBucketOwnershipControlsCommand({ Bucket: this.input.bucket }));
         return out.OwnershipControls?.Rules?.[0]?.ObjectOwnership ?? null;
       } catch (error) {
         if (awsFailure(error).code === 'OwnershipControlsNotFoundError') return null;
@@ -211,7 +223,9 @@ export class Facts {
     return this.once('objectLock', async () => {
       const { GetObjectLockConfigurationCommand } = await import('@aws-sdk/client-s3');
       try {
-        const out = await (await this.readerS3()).send(new GetObjectLockConfigurationCommand({ Bucket: this.input.bucket }));
+        const out = await (
+          await this.readerS3()
+        ).send(new GetObjectLockConfigurationCommand({ Bucket: this.input.bucket }));
         const config = out.ObjectLockConfiguration;
         if (!config) return null;
         const retention = config.Rule?.DefaultRetention;
@@ -262,7 +276,9 @@ export class Facts {
         trustPolicy: role?.AssumeRolePolicyDocument ?? '',
         maxSessionDuration: role?.MaxSessionDuration ?? 3600,
         ...(role?.CreateDate ? { createDate: new Date(role.CreateDate) } : {}),
-        ...(role?.PermissionsBoundary?.PermissionsBoundaryArn ? { permissionsBoundaryArn: role.PermissionsBoundary.PermissionsBoundaryArn } : {}),
+        ...(role?.PermissionsBoundary?.PermissionsBoundaryArn
+          ? { permissionsBoundaryArn: role.PermissionsBoundary.PermissionsBoundaryArn }
+          : {}),
       };
     });
   }
@@ -312,7 +328,10 @@ export class Facts {
       const { DescribeOrganizationCommand } = await import('@aws-sdk/client-organizations');
       try {
         const out = await (await this.input.clients.organizations()).send(new DescribeOrganizationCommand({}));
-        return { id: out.Organization?.Id ?? '', ...(out.Organization?.MasterAccountId ? { managementAccountId: out.Organization.MasterAccountId } : {}) };
+        return {
+          id: out.Organization?.Id ?? '',
+          ...(out.Organization?.MasterAccountId ? { managementAccountId: out.Organization.MasterAccountId } : {}),
+        };
       } catch (error) {
         if (awsFailure(error).code === 'AWSOrganizationsNotInUseException') return null;
         throw error;
@@ -327,12 +346,16 @@ export class Facts {
   simulate(policySourceArn: string, actions: string[], resource: string): Promise<Outcome<SimulationResult[]>> {
     return this.once(`simulate:${policySourceArn}:${actions.join(',')}:${resource}`, async () => {
       const { SimulatePrincipalPolicyCommand } = await import('@aws-sdk/client-iam');
-      const out = await (await this.input.clients.iam()).send(
+      const out = await (
+        await this.input.clients.iam()
+      ).send(
         new SimulatePrincipalPolicyCommand({
           PolicySourceArn: policySourceArn,
           ActionNames: actions,
           ResourceArns: [resource],
-          ContextEntries: [{ ContextKeyName: 'aws:SecureTransport', ContextKeyType: 'boolean', ContextKeyValues: ['true'] }],
+          ContextEntries: [
+            { ContextKeyName: 'aws:SecureTransport', ContextKeyType: 'boolean', ContextKeyValues: ['true'] },
+          ],
         }),
       );
       return (out.EvaluationResults ?? []).map((r) => ({
@@ -352,7 +375,9 @@ export class Facts {
    * plus the permissions boundary: the local fallback when SimulatePrincipalPolicy is not permitted.
    */
   identityPolicies(principal: { type: 'user' | 'role'; name: string }): Promise<Outcome<IdentityPolicies>> {
-    return this.once(`identityPolicies:${principal.type}:${principal.name}`, async () => readIdentityPolicies(this.input.clients, principal));
+    return this.once(`identityPolicies:${principal.type}:${principal.name}`, async () =>
+      readIdentityPolicies(this.input.clients, principal),
+    );
   }
 }
 
@@ -376,7 +401,10 @@ async function readManagedPolicy(clients: AwsClients, policyArn: string): Promis
   return version.PolicyVersion?.Document ?? '';
 }
 
-async function readIdentityPolicies(clients: AwsClients, principal: { type: 'user' | 'role'; name: string }): Promise<IdentityPolicies> {
+async function readIdentityPolicies(
+  clients: AwsClients,
+  principal: { type: 'user' | 'role'; name: string },
+): Promise<IdentityPolicies> {
   const iamModule = await import('@aws-sdk/client-iam');
   const iam = await clients.iam();
   const policies: IdentityPolicyDocument[] = [];
@@ -391,10 +419,15 @@ async function readIdentityPolicies(clients: AwsClients, principal: { type: 'use
     ]);
     boundaryArn = role.Role?.PermissionsBoundary?.PermissionsBoundaryArn;
     const docs = await Promise.all(
-      (inline.PolicyNames ?? []).map((name) => iam.send(new iamModule.GetRolePolicyCommand({ RoleName: principal.name, PolicyName: name }))),
+      (inline.PolicyNames ?? []).map((name) =>
+        iam.send(new iamModule.GetRolePolicyCommand({ RoleName: principal.name, PolicyName: name })),
+      ),
     );
-    docs.forEach((d, i) => policies.push({ label: `inline policy ${inline.PolicyNames?.[i] ?? ''}`, document: d.PolicyDocument ?? '' }));
-    for (const p of managed.AttachedPolicies ?? []) if (p.PolicyArn) attached.push({ arn: p.PolicyArn, label: `managed policy ${p.PolicyName ?? p.PolicyArn}` });
+    docs.forEach((d, i) =>
+      policies.push({ label: `inline policy ${inline.PolicyNames?.[i] ?? ''}`, document: d.PolicyDocument ?? '' }),
+    );
+    for (const p of managed.AttachedPolicies ?? [])
+      if (p.PolicyArn) attached.push({ arn: p.PolicyArn, label: `managed policy ${p.PolicyName ?? p.PolicyArn}` });
   } else {
     const [user, inline, managed, groups] = await Promise.all([
       iam.send(new iamModule.GetUserCommand({ UserName: principal.name })),
@@ -404,10 +437,15 @@ async function readIdentityPolicies(clients: AwsClients, principal: { type: 'use
     ]);
     boundaryArn = user.User?.PermissionsBoundary?.PermissionsBoundaryArn;
     const docs = await Promise.all(
-      (inline.PolicyNames ?? []).map((name) => iam.send(new iamModule.GetUserPolicyCommand({ UserName: principal.name, PolicyName: name }))),
+      (inline.PolicyNames ?? []).map((name) =>
+        iam.send(new iamModule.GetUserPolicyCommand({ UserName: principal.name, PolicyName: name })),
+      ),
     );
-    docs.forEach((d, i) => policies.push({ label: `inline policy ${inline.PolicyNames?.[i] ?? ''}`, document: d.PolicyDocument ?? '' }));
-    for (const p of managed.AttachedPolicies ?? []) if (p.PolicyArn) attached.push({ arn: p.PolicyArn, label: `managed policy ${p.PolicyName ?? p.PolicyArn}` });
+    docs.forEach((d, i) =>
+      policies.push({ label: `inline policy ${inline.PolicyNames?.[i] ?? ''}`, document: d.PolicyDocument ?? '' }),
+    );
+    for (const p of managed.AttachedPolicies ?? [])
+      if (p.PolicyArn) attached.push({ arn: p.PolicyArn, label: `managed policy ${p.PolicyName ?? p.PolicyArn}` });
     await Promise.all(
       (groups.Groups ?? []).map(async (g) => {
         const groupName = g.GroupName ?? '';
@@ -416,17 +454,35 @@ async function readIdentityPolicies(clients: AwsClients, principal: { type: 'use
           iam.send(new iamModule.ListAttachedGroupPoliciesCommand({ GroupName: groupName })),
         ]);
         const gDocs = await Promise.all(
-          (gInline.PolicyNames ?? []).map((name) => iam.send(new iamModule.GetGroupPolicyCommand({ GroupName: groupName, PolicyName: name }))),
+          (gInline.PolicyNames ?? []).map((name) =>
+            iam.send(new iamModule.GetGroupPolicyCommand({ GroupName: groupName, PolicyName: name })),
+          ),
         );
-        gDocs.forEach((d, i) => policies.push({ label: `group ${groupName} inline policy ${gInline.PolicyNames?.[i] ?? ''}`, document: d.PolicyDocument ?? '' }));
+        gDocs.forEach((d, i) =>
+          policies.push({
+            label: `group ${groupName} inline policy ${gInline.PolicyNames?.[i] ?? ''}`,
+            document: d.PolicyDocument ?? '',
+          }),
+        );
         for (const p of gManaged.AttachedPolicies ?? []) {
-          if (p.PolicyArn) attached.push({ arn: p.PolicyArn, label: `group ${groupName} managed policy ${p.PolicyName ?? p.PolicyArn}` });
+          if (p.PolicyArn)
+            attached.push({
+              arn: p.PolicyArn,
+              label: `group ${groupName} managed policy ${p.PolicyName ?? p.PolicyArn}`,
+            });
         }
       }),
     );
   }
-  const managedDocs = await Promise.all(attached.map(async (a) => ({ label: a.label, document: await readManagedPolicy(clients, a.arn) })));
+  const managedDocs = await Promise.all(
+    attached.map(async (a) => ({ label: a.label, document: await readManagedPolicy(clients, a.arn) })),
+  );
   policies.push(...managedDocs);
-  const boundary = boundaryArn ? { label: `permissions boundary ${boundaryArn.split('/').pop() ?? boundaryArn}`, document: await readManagedPolicy(clients, boundaryArn) } : undefined;
+  const boundary = boundaryArn
+    ? {
+        label: `permissions boundary ${boundaryArn.split('/').pop() ?? boundaryArn}`,
+        document: await readManagedPolicy(clients, boundaryArn),
+      }
+    : undefined;
   return { policies, ...(boundary ? { boundary } : {}) };
 }

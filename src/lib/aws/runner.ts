@@ -56,7 +56,13 @@ export async function runLimited<T>(tasks: readonly Task<T>[], options: RunOptio
       const value = await Promise.race([task.run(controller.signal), timeout]);
       results[index] = { name: task.name, status: 'fulfilled', value, durationMs: Math.round(now() - started) };
     } catch (reason) {
-      results[index] = { name: task.name, status: 'rejected', reason, timedOut: reason instanceof TaskTimeoutError, durationMs: Math.round(now() - started) };
+      results[index] = {
+        name: task.name,
+        status: 'rejected',
+        reason,
+        timedOut: reason instanceof TaskTimeoutError,
+        durationMs: Math.round(now() - started),
+      };
     } finally {
       clearTimeout(timer);
     }

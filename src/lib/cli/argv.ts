@@ -34,7 +34,10 @@ function usablePrefixes(commandIds: readonly string[]): Set<string> {
 }
 
 /** Splits leading global flags (with their values) off the front of argv. */
-function takeLeadingFlags(argv: readonly string[], specs: readonly LeadingFlagSpec[]): { flags: string[]; rest: string[] } {
+function takeLeadingFlags(
+  argv: readonly string[],
+  specs: readonly LeadingFlagSpec[],
+): { flags: string[]; rest: string[] } {
   const flags: string[] = [];
   let i = 0;
   while (i < argv.length) {

@@ -10,8 +10,12 @@ import { type TerminalCaps, detectTerminal, painter } from '../output/terminal.j
 import type { TenantSettings } from '../config/tenant-settings.js';
 import type { TenantClient } from '../tenant/client.js';
 import { globalFlags } from './global-flags.js';
+import type { CommandIO } from '../io/command-io.js';
+import { createProcessIO } from './process-io.js';
 
-export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof BaseCommand)['baseFlags'] & T['flags']
+>;
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
 
 /**
@@ -34,6 +38,32 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected paintErr!: ChalkInstance;
   private progressHandle: Progress | undefined;
   private tenantClient: TenantClient | undefined;
+  private commandIO: CommandIO | undefined;
+  private readonly abort = new AbortController();
+
+  /**
+   * The one CommandIO of this run: what `runX(options, io)` functions get. Built on first use,
+   * after parsing (so JSON mode and colours are known).
+   */
+  protected get io(): CommandIO {
+    this.commandIO ??= createProcessIO({
+      json: this.jsonEnabled(),
+      caps: this.caps,
+      paint: this.paint,
+      paintErr: this.paintErr,
+      globals: {
+        profile: this.flags.profile,
+        configFile: this.flags.config,
+        host: this.flags.host,
+        noColor: Boolean(this.flags['no-color']),
+      },
+      signal: this.abort.signal,
+      onProgress: (progress) => {
+        this.progressHandle = progress;
+      },
+    });
+    return this.commandIO;
+  }
 
   public override async init(): Promise<void> {
     installStreamRedaction();

@@ -84,7 +84,12 @@ function stringifyFresh(value: Store): string {
 function configFileError(error: unknown, path: string, verb: 'read' | 'written'): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   if (error instanceof CliError || typeof code !== 'string') return error;
-  const reason = code === 'EISDIR' ? 'is a directory' : code === 'EACCES' || code === 'EPERM' ? `cannot be ${verb} (permission denied)` : `cannot be ${verb} (${code})`;
+  const reason =
+    code === 'EISDIR'
+      ? 'is a directory'
+      : code === 'EACCES' || code === 'EPERM'
+        ? `cannot be ${verb} (permission denied)`
+        : `cannot be ${verb} (${code})`;
   return new CliError(`the config file ${reason}`, {
     code: 'CONFIG_FILE_UNREADABLE',
     exitCode: ExitCode.USAGE,
@@ -132,12 +137,15 @@ export class ProfileStore {
     const parsed = ProfileSchema.safeParse(raw);
     if (parsed.success) return parsed.data;
     const key = parsed.error.issues[0]?.path.join('.') ?? '';
-    throw new CliError(`profile "${profile}" in the config file has an invalid ${key || 'value'}: it must be a string`, {
-      code: 'CONFIG_FILE_INVALID',
-      exitCode: ExitCode.USAGE,
-      location: { file: this.path, jsonPath: this.isFlat() && profile === 'default' ? key : `${profile}.${key}` },
-      fix: 'Fix the value by hand, or run `immuta configure` again.',
-    });
+    throw new CliError(
+      `profile "${profile}" in the config file has an invalid ${key || 'value'}: it must be a string`,
+      {
+        code: 'CONFIG_FILE_INVALID',
+        exitCode: ExitCode.USAGE,
+        location: { file: this.path, jsonPath: this.isFlat() && profile === 'default' ? key : `${profile}.${key}` },
+        fix: 'Fix the value by hand, or run `immuta configure` again.',
+      },
+    );
   }
 
   /** The official CLI's flat layout: `host`/`api_key` at the top level, no `default` mapping. */

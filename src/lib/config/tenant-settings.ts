@@ -37,7 +37,11 @@ export function normalizeHost(raw: string): string {
     });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new CliError(`"${raw}" must be an http(s) URL`, { code: 'HOST_INVALID', exitCode: ExitCode.USAGE, fix: 'Use https://your-immuta.com' });
+    throw new CliError(`"${raw}" must be an http(s) URL`, {
+      code: 'HOST_INVALID',
+      exitCode: ExitCode.USAGE,
+      fix: 'Use https://your-immuta.com',
+    });
   }
   return withScheme;
 }

@@ -8,7 +8,15 @@
  * GetCallerIdentity or S3 HeadBucket).
  */
 import { type AwsClientOptions, AwsClients, preloadSdk } from '../aws/clients.js';
-import { AWS_CHECKS, type CheckContext, type DoctorTarget, type Finding, type ProbeOptions, type TenantStatusSource, type Writer } from '../aws/checks/index.js';
+import {
+  AWS_CHECKS,
+  type CheckContext,
+  type DoctorTarget,
+  type Finding,
+  type ProbeOptions,
+  type TenantStatusSource,
+  type Writer,
+} from '../aws/checks/index.js';
 import type { OwnerVerdict } from '../aws/checks/context.js';
 import { isUnreachable } from '../aws/errors.js';
 import { Facts } from '../aws/facts.js';
@@ -48,8 +56,16 @@ function writerFromArn(arn: string, userId: string): Writer {
   const account = accountOf(arn);
   const resource = arn.split(':').slice(5).join(':');
   if (resource === 'root') return { kind: 'root', arn, requestArn: arn, account };
-  if (resource.startsWith('assumed-role/') || resource.startsWith('federated-user/')) return { kind: 'session', arn, requestArn: arn, account };
-  return { kind: 'user', arn, requestArn: arn, account, name: resource.split('/').pop() ?? resource, ...(userId ? { uniqueId: userId } : {}) };
+  if (resource.startsWith('assumed-role/') || resource.startsWith('federated-user/'))
+    return { kind: 'session', arn, requestArn: arn, account };
+  return {
+    kind: 'user',
+    arn,
+    requestArn: arn,
+    account,
+    name: resource.split('/').pop() ?? resource,
+    ...(userId ? { uniqueId: userId } : {}),
+  };
 }
 
 function once<T>(make: () => Promise<T>): () => Promise<T> {
@@ -64,7 +80,13 @@ function buildContext(target: DoctorTarget, facts: Facts, options: DoctorOptions
       const account = accountOf(target.roleArn);
       const name = target.roleArn.split('/').pop() ?? target.roleArn;
       const partition = target.roleArn.split(':')[1] ?? 'aws';
-      return { kind: 'role', arn: target.roleArn, requestArn: `arn:${partition}:sts::${account}:assumed-role/${name}/${IMMUTA_SESSION_NAME}`, account, name };
+      return {
+        kind: 'role',
+        arn: target.roleArn,
+        requestArn: `arn:${partition}:sts::${account}:assumed-role/${name}/${IMMUTA_SESSION_NAME}`,
+        account,
+        name,
+      };
     }
     const identity = facts.writerIdentity();
     if (!identity) return undefined;
@@ -92,15 +114,20 @@ function buildContext(target: DoctorTarget, facts: Facts, options: DoctorOptions
         ...(head.value.status === 403 ? { needs: ['s3:ListBucket'] } : {}),
       };
     }
-    const candidates = [...new Set([w?.account, caller.ok ? caller.value.account : undefined].filter((a): a is string => Boolean(a)))];
-    if (candidates.length === 0) return { kind: 'unknown', reason: 'no account to compare with (the doctor has no identity)' };
+    const candidates = [
+      ...new Set([w?.account, caller.ok ? caller.value.account : undefined].filter((a): a is string => Boolean(a))),
+    ];
+    if (candidates.length === 0)
+      return { kind: 'unknown', reason: 'no account to compare with (the doctor has no identity)' };
     const answers = await Promise.all(candidates.map((account) => facts.headBucket(account)));
     for (const [i, answer] of answers.entries()) {
       const account = candidates[i] as string;
-      if (answer.ok && answer.value.status === 200) return account === w?.account ? { kind: 'writer', account } : { kind: 'caller', account };
+      if (answer.ok && answer.value.status === 200)
+        return account === w?.account ? { kind: 'writer', account } : { kind: 'caller', account };
     }
     const failed = answers.find((a) => !a.ok);
-    if (failed && !failed.ok && failed.failure.kind !== 'access-denied') return { kind: 'unknown', reason: `HeadBucket failed (${failed.failure.code})`, failure: failed.failure };
+    if (failed && !failed.ok && failed.failure.kind !== 'access-denied')
+      return { kind: 'unknown', reason: `HeadBucket failed (${failed.failure.code})`, failure: failed.failure };
     return { kind: 'other', checked: candidates };
   });
   return {
@@ -122,7 +149,10 @@ function order(id: string): number {
 
 function verdictLine(report: Omit<DoctorReport, 'verdict'>, destination: string): string {
   const { counts } = report;
-  const tail = [counts.warn > 0 ? `${counts.warn} warning${counts.warn === 1 ? '' : 's'}` : '', counts.skipped > 0 ? `${counts.skipped} check${counts.skipped === 1 ? '' : 's'} skipped` : '']
+  const tail = [
+    counts.warn > 0 ? `${counts.warn} warning${counts.warn === 1 ? '' : 's'}` : '',
+    counts.skipped > 0 ? `${counts.skipped} check${counts.skipped === 1 ? '' : 's'} skipped` : '',
+  ]
     .filter(Boolean)
     .join(', ');
   const failed = report.checks.filter((c) => c.status === 'fail').map((c) => c.id);
@@ -145,7 +175,9 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   if (options.target && options.config.status !== 'fail') await preloadSdk();
   const setupMs = Math.round(performance.now() - setupStarted);
   const started = performance.now();
-  const checks: CheckResult[] = [{ id: 'config', title: TITLES.config ?? 'Config file', ...options.config, durationMs: 0 }];
+  const checks: CheckResult[] = [
+    { id: 'config', title: TITLES.config ?? 'Config file', ...options.config, durationMs: 0 },
+  ];
   options.onCheck?.(checks[0] as CheckResult);
   const target = options.target;
   const clients = new AwsClients(options.aws);
@@ -158,9 +190,17 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
       target.flow === 's3:accessKey' && target.accessKeyId && target.secretAccessKey
         ? clients.withCredentials({ accessKeyId: target.accessKeyId, secretAccessKey: target.secretAccessKey })
         : undefined;
-    const facts = new Facts({ clients, ...(writerClients ? { writerClients } : {}), bucket: target.bucket, region: target.region, ...(target.roleArn ? { roleArn: target.roleArn } : {}) });
+    const facts = new Facts({
+      clients,
+      ...(writerClients ? { writerClients } : {}),
+      bucket: target.bucket,
+      region: target.region,
+      ...(target.roleArn ? { roleArn: target.roleArn } : {}),
+    });
     const ctx = buildContext(target, facts, options);
-    const applicable = AWS_CHECKS.filter((c) => c.applies(target, { probe: Boolean(options.probe?.enabled), hasTenantStatus: Boolean(options.tenantStatus) }));
+    const applicable = AWS_CHECKS.filter((c) =>
+      c.applies(target, { probe: Boolean(options.probe?.enabled), hasTenantStatus: Boolean(options.tenantStatus) }),
+    );
     const timeout = options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
     try {
       const settled = await runLimited(
@@ -171,7 +211,12 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
           run: async () => {
             const t0 = performance.now();
             const finding = await check.run(ctx);
-            const result: CheckResult = { id: check.id, title: check.title, ...finding, durationMs: Math.round(performance.now() - t0) };
+            const result: CheckResult = {
+              id: check.id,
+              title: check.title,
+              ...finding,
+              durationMs: Math.round(performance.now() - t0),
+            };
             options.onCheck?.(result);
             return result;
           },
@@ -210,7 +255,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   for (const c of checks) counts[c.status]++;
   let exitCode: number = ExitCode.OK;
   if (options.config.status === 'fail') exitCode = ExitCode.USAGE;
-  else if (callerFailureKind === 'network' || callerFailureKind === 'timeout' || bucketUnreachable) exitCode = ExitCode.TENANT;
+  else if (callerFailureKind === 'network' || callerFailureKind === 'timeout' || bucketUnreachable)
+    exitCode = ExitCode.TENANT;
   else if (callerFailureKind === 'credentials') exitCode = ExitCode.AUTH;
   else if (counts.fail > 0) exitCode = ExitCode.ACTION_NEEDED;
   const destination = target ? `s3://${target.bucket}${target.path ? `/${target.path}` : ''}` : 'the destination';

@@ -27,7 +27,8 @@ export function renderCheck(check: CheckResult, paint: ChalkInstance, width: num
   const indent = ' '.repeat(6);
   const detailed = check.status === 'fail' || check.status === 'warn';
   if (detailed) for (const e of check.evidence ?? []) lines.push(`${indent}${paint.dim(`· ${e}`)}`);
-  if (check.needs && check.needs.length > 0 && check.status === 'skipped') lines.push(`${indent}${paint.dim(`needs: ${check.needs.join(', ')}`)}`);
+  if (check.needs && check.needs.length > 0 && check.status === 'skipped')
+    lines.push(`${indent}${paint.dim(`needs: ${check.needs.join(', ')}`)}`);
   if (check.fix && check.status !== 'pass') lines.push(`${indent}${paint.bold('fix:')} ${check.fix}`);
   return lines;
 }

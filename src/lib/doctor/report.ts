@@ -70,7 +70,12 @@ export const DoctorReportSchema = z.object({
   /** Who the doctor ran as (GetCallerIdentity), when known. */
   caller: z.object({ account: z.string(), arn: z.string() }).nullable(),
   checks: z.array(CheckResultSchema),
-  counts: z.object({ pass: z.number().int(), warn: z.number().int(), fail: z.number().int(), skipped: z.number().int() }),
+  counts: z.object({
+    pass: z.number().int(),
+    warn: z.number().int(),
+    fail: z.number().int(),
+    skipped: z.number().int(),
+  }),
   /** Wall time of the checks, from the first AWS call to the verdict. */
   durationMs: z.number().int().nonnegative(),
   /** Time spent loading the AWS SDK before the checks (it is large, and loaded only when needed). */

@@ -61,7 +61,8 @@ function str(value: unknown): string | undefined {
 }
 
 export async function loadTarget(input: TargetInput): Promise<LoadedTarget> {
-  let fromFile: { flow: Flow; data: Record<string, unknown>; file: string; sources: Record<string, string> } | undefined;
+  let fromFile:
+    { flow: Flow; data: Record<string, unknown>; file: string; sources: Record<string, string> } | undefined;
   if (input.file !== undefined) {
     let stdinText: Buffer | undefined;
     const readStdinOnce = async (): Promise<Buffer> => (stdinText ??= await input.readStdin());
@@ -109,7 +110,11 @@ export async function loadTarget(input: TargetInput): Promise<LoadedTarget> {
     const kind = destinationKind(tenantConfiguration);
     if (kind === 'adls:sasToken') throw adlsError(`configuration ${input.id}`);
     if (kind === 'unknown') {
-      throw new CliError(`configuration ${input.id} has no S3 endpoint the doctor can read`, { code: 'USAGE', exitCode: ExitCode.USAGE, fix: 'Pass the config FILE as well.' });
+      throw new CliError(`configuration ${input.id} has no S3 endpoint the doctor can read`, {
+        code: 'USAGE',
+        exitCode: ExitCode.USAGE,
+        fix: 'Pass the config FILE as well.',
+      });
     }
     if (fromFile && fromFile.flow !== kind) {
       throw new CliError(`the FILE is a ${fromFile.flow} configuration but ${input.id} is ${kind}`, {
@@ -140,7 +145,10 @@ export async function loadTarget(input: TargetInput): Promise<LoadedTarget> {
     ...(secretAccessKey ? { secretAccessKey } : {}),
     ...(configurationId ? { configurationId } : {}),
     ...(input.immutaAccountId ? { immutaAccountId: input.immutaAccountId } : {}),
-    commandSource: input.id !== undefined ? `--id ${input.id}` : `${input.file ?? 'FILE'}${input.externalId ? ` --external-id ${input.externalId}` : ''}`,
+    commandSource:
+      input.id !== undefined
+        ? `--id ${input.id}`
+        : `${input.file ?? 'FILE'}${input.externalId ? ` --external-id ${input.externalId}` : ''}`,
   };
 
   const evidence: string[] = [];
@@ -157,7 +165,9 @@ export async function loadTarget(input: TargetInput): Promise<LoadedTarget> {
     });
     if (differs.length > 0) {
       status = 'warn';
-      evidence.push(`the FILE differs from the tenant's configuration in ${differs.join(', ')}: checking the tenant's values`);
+      evidence.push(
+        `the FILE differs from the tenant's configuration in ${differs.join(', ')}: checking the tenant's values`,
+      );
       fix = `Update the configuration (update:${flow} ${input.id ?? 'ID'} FILE) if the FILE is what you want.`;
     }
   }
@@ -172,13 +182,20 @@ export async function loadTarget(input: TargetInput): Promise<LoadedTarget> {
 }
 
 /** `--immuta-account-id` > IMMUTA_AWS_ACCOUNT_ID > the profile's `immuta_aws_account_id`. */
-export async function resolveImmutaAccountId(options: { flag?: string; env: NodeJS.ProcessEnv; profile?: string; configFile?: string }): Promise<string | undefined> {
+export async function resolveImmutaAccountId(options: {
+  flag?: string;
+  env: NodeJS.ProcessEnv;
+  profile?: string;
+  configFile?: string;
+}): Promise<string | undefined> {
   let value = options.flag ?? options.env.IMMUTA_AWS_ACCOUNT_ID;
   let from = options.flag ? '--immuta-account-id' : 'IMMUTA_AWS_ACCOUNT_ID';
   if (value === undefined) {
     try {
       const { ProfileStore } = await import('../config/profile-store.js');
-      const profile = new ProfileStore(options.configFile ?? options.env.IMMUTA_CONFIG).get(options.profile ?? 'default') as Record<string, unknown> | undefined;
+      const profile = new ProfileStore(options.configFile ?? options.env.IMMUTA_CONFIG).get(
+        options.profile ?? 'default',
+      ) as Record<string, unknown> | undefined;
       const stored = profile?.immuta_aws_account_id;
       if (stored !== undefined && stored !== null) {
         value = String(stored);

@@ -51,7 +51,8 @@ export function usageError(message: string, fix?: string, extra: Partial<CliErro
 export function formatLocation(location: ErrorLocation | undefined): string | undefined {
   if (!location) return undefined;
   let where = location.file ?? '';
-  if (location.line !== undefined) where += `${where ? ':' : 'line '}${location.line}${location.column === undefined ? '' : `:${location.column}`}`;
+  if (location.line !== undefined)
+    where += `${where ? ':' : 'line '}${location.line}${location.column === undefined ? '' : `:${location.column}`}`;
   if (location.jsonPath) where += where ? ` (${location.jsonPath})` : location.jsonPath;
   return where || undefined;
 }

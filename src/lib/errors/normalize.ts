@@ -16,9 +16,16 @@ interface OclifLikeError {
 export function toCliError(error: unknown, commandId?: string): CliError {
   if (error instanceof CliError) return error;
   const e = (error ?? {}) as OclifLikeError;
-  const help = commandId ? `Run \`immuta ${displayCommandId(commandId)} --help\` for usage.` : 'Run `immuta --help` for usage.';
+  const help = commandId
+    ? `Run \`immuta ${displayCommandId(commandId)} --help\` for usage.`
+    : 'Run `immuta --help` for usage.';
   if (e.parse !== undefined || e.oclif?.exit === 2) {
-    return new CliError(oneLine(e.message ?? 'invalid usage'), { code: 'USAGE', exitCode: ExitCode.USAGE, fix: help, cause: error });
+    return new CliError(oneLine(e.message ?? 'invalid usage'), {
+      code: 'USAGE',
+      exitCode: ExitCode.USAGE,
+      fix: help,
+      cause: error,
+    });
   }
   if (e.code === 'EEXIT' && typeof e.oclif?.exit === 'number') {
     return new CliError('exit', { code: 'EXIT', exitCode: e.oclif.exit as 0, cause: error });

@@ -1,4 +1,12 @@
-import { type Node, type ParseError, ParseErrorCode, findNodeAtLocation, getLocation, getNodeValue, parseTree } from 'jsonc-parser';
+import {
+  type Node,
+  type ParseError,
+  ParseErrorCode,
+  findNodeAtLocation,
+  getLocation,
+  getNodeValue,
+  parseTree,
+} from 'jsonc-parser';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { ConfigSource } from './source.js';
@@ -143,69 +151,169 @@ export function describeSyntaxError(text: string, error: ParseError, rootEnd: nu
       if (atEnd) return endOfFile;
       const before = previousSignificant(text, error.offset);
       if ((here === '}' || here === ']') && text[before] === ',') {
-        return { offset: before, message: 'invalid JSON: a trailing comma before "' + here + '" is not allowed', fix: 'Remove the comma after the last item.' };
+        return {
+          offset: before,
+          message: 'invalid JSON: a trailing comma before "' + here + '" is not allowed',
+          fix: 'Remove the comma after the last item.',
+        };
       }
       if (error.error === ParseErrorCode.PropertyNameExpected) {
-        return { offset: error.offset, message: 'invalid JSON: expected a property name in double quotes', fix: 'Write each key as "name": value.' };
+        return {
+          offset: error.offset,
+          message: 'invalid JSON: expected a property name in double quotes',
+          fix: 'Write each key as "name": value.',
+        };
       }
-      return { offset: error.offset, message: `invalid JSON: expected a value; ${JSON_VALUES}`, fix: 'Put a value after the colon, e.g. "interval": "EVERY_12_HOURS".' };
+      return {
+        offset: error.offset,
+        message: `invalid JSON: expected a value; ${JSON_VALUES}`,
+        fix: 'Put a value after the colon, e.g. "interval": "EVERY_12_HOURS".',
+      };
     }
     case ParseErrorCode.InvalidSymbol: {
       if (rootEnd !== undefined && error.offset >= rootEnd) {
-        return { offset: error.offset, message: 'invalid JSON: unexpected text after the end of the JSON object', fix: 'The file must hold exactly one JSON object: remove what follows its closing "}".' };
+        return {
+          offset: error.offset,
+          message: 'invalid JSON: unexpected text after the end of the JSON object',
+          fix: 'The file must hold exactly one JSON object: remove what follows its closing "}".',
+        };
       }
-      if (here === "'") return { offset: error.offset, message: 'invalid JSON: strings and names must use double quotes, not single quotes', fix: "Replace the ' quotes with \"." };
+      if (here === "'")
+        return {
+          offset: error.offset,
+          message: 'invalid JSON: strings and names must use double quotes, not single quotes',
+          fix: 'Replace the \' quotes with ".',
+        };
       const word = /^[A-Za-z_$][\w$-]*/.exec(text.slice(error.offset))?.[0] ?? '';
       const after = text.slice(error.offset + word.length).trimStart();
       if (word && after.startsWith(':')) {
         const shown = word.length <= 40 ? ` ${word}` : '';
-        return { offset: error.offset, message: `invalid JSON: the property name${shown} must be in double quotes`, fix: `Write it as "${word.length <= 40 ? word : 'name'}": value.` };
+        return {
+          offset: error.offset,
+          message: `invalid JSON: the property name${shown} must be in double quotes`,
+          fix: `Write it as "${word.length <= 40 ? word : 'name'}": value.`,
+        };
       }
-      const keyword: Record<string, string> = { True: 'true', TRUE: 'true', False: 'false', FALSE: 'false', None: 'null', NULL: 'null', Null: 'null', undefined: 'null' };
-      if (word in keyword) return { offset: error.offset, message: `invalid JSON: ${word} is not a JSON value`, fix: `Use ${keyword[word]}.` };
+      const keyword: Record<string, string> = {
+        True: 'true',
+        TRUE: 'true',
+        False: 'false',
+        FALSE: 'false',
+        None: 'null',
+        NULL: 'null',
+        Null: 'null',
+        undefined: 'null',
+      };
+      if (word in keyword)
+        return {
+          offset: error.offset,
+          message: `invalid JSON: ${word} is not a JSON value`,
+          fix: `Use ${keyword[word]}.`,
+        };
       // Enum-looking words (EVERY_12_HOURS copied from the GraphQL mutation) are safe to echo; other bare text might be a secret.
       if (/^[A-Z][A-Z0-9_]{1,40}$/.test(word)) {
-        return { offset: error.offset, message: `invalid JSON: ${word} must be in double quotes`, fix: `Write "${word}" (GraphQL enum values are plain strings in the JSON file).` };
+        return {
+          offset: error.offset,
+          message: `invalid JSON: ${word} must be in double quotes`,
+          fix: `Write "${word}" (GraphQL enum values are plain strings in the JSON file).`,
+        };
       }
-      if (word) return { offset: error.offset, message: 'invalid JSON: text without double quotes', fix: 'Put string values in double quotes.' };
+      if (word)
+        return {
+          offset: error.offset,
+          message: 'invalid JSON: text without double quotes',
+          fix: 'Put string values in double quotes.',
+        };
       const shown = /^[\x21-\x7e]$/.test(here) ? ` "${here}"` : '';
-      return { offset: error.offset, message: `invalid JSON: unexpected character${shown}; ${JSON_VALUES}`, fix: 'Remove or quote the character.' };
+      return {
+        offset: error.offset,
+        message: `invalid JSON: unexpected character${shown}; ${JSON_VALUES}`,
+        fix: 'Remove or quote the character.',
+      };
     }
     case ParseErrorCode.InvalidCommentToken:
     case ParseErrorCode.UnexpectedEndOfComment:
-      return { offset: error.offset, message: 'invalid JSON: comments are not allowed', fix: 'Remove the comment; the file must be plain JSON (put notes in a separate file).' };
+      return {
+        offset: error.offset,
+        message: 'invalid JSON: comments are not allowed',
+        fix: 'Remove the comment; the file must be plain JSON (put notes in a separate file).',
+      };
     case ParseErrorCode.CommaExpected:
       if (atEnd) return endOfFile;
       if (/[^\d.]0$/.test(text.slice(0, error.offset)) && /\d/.test(here)) {
-        return { offset: error.offset - 1, message: 'invalid JSON: numbers cannot start with 0', fix: 'Remove the leading zero, or quote the value if it is text.' };
+        return {
+          offset: error.offset - 1,
+          message: 'invalid JSON: numbers cannot start with 0',
+          fix: 'Remove the leading zero, or quote the value if it is text.',
+        };
       }
-      return { offset: error.offset, message: 'invalid JSON: expected a comma before this', fix: 'Add a "," after the previous value.' };
+      return {
+        offset: error.offset,
+        message: 'invalid JSON: expected a comma before this',
+        fix: 'Add a "," after the previous value.',
+      };
     case ParseErrorCode.ColonExpected:
-      return { offset: error.offset, message: 'invalid JSON: expected ":" after the property name', fix: 'Write "name": value.' };
+      return {
+        offset: error.offset,
+        message: 'invalid JSON: expected ":" after the property name',
+        fix: 'Write "name": value.',
+      };
     case ParseErrorCode.CloseBraceExpected:
       if (atEnd) return endOfFile;
-      return { offset: error.offset, message: 'invalid JSON: expected "}" to close the object', fix: 'Close the object with "}".' };
+      return {
+        offset: error.offset,
+        message: 'invalid JSON: expected "}" to close the object',
+        fix: 'Close the object with "}".',
+      };
     case ParseErrorCode.CloseBracketExpected:
       if (atEnd) return endOfFile;
-      return { offset: error.offset, message: 'invalid JSON: expected "]" to close the array', fix: 'Close the array with "]".' };
+      return {
+        offset: error.offset,
+        message: 'invalid JSON: expected "]" to close the array',
+        fix: 'Close the array with "]".',
+      };
     case ParseErrorCode.EndOfFileExpected:
-      return { offset: error.offset, message: 'invalid JSON: unexpected text after the end of the JSON object', fix: 'The file must hold exactly one JSON object: remove what follows its closing "}".' };
+      return {
+        offset: error.offset,
+        message: 'invalid JSON: unexpected text after the end of the JSON object',
+        fix: 'The file must hold exactly one JSON object: remove what follows its closing "}".',
+      };
     case ParseErrorCode.UnexpectedEndOfString:
-      return { offset: error.offset, message: 'invalid JSON: a string is not closed', fix: 'End the string with a double quote on the same line.' };
+      return {
+        offset: error.offset,
+        message: 'invalid JSON: a string is not closed',
+        fix: 'End the string with a double quote on the same line.',
+      };
     case ParseErrorCode.InvalidEscapeCharacter: {
       // jsonc-parser points at the string; point at the bad backslash itself.
       const bad = /\\[^"\\/bfnrtu]/.exec(at);
       const offset = bad ? error.offset + bad.index : error.offset;
       const shown = bad && /^\\[\x21-\x7e]$/.test(bad[0]) ? ` "${bad[0]}"` : '';
-      return { offset, message: `invalid JSON: invalid escape sequence${shown} in a string`, fix: 'Write a backslash as "\\\\", or use "/" in paths.' };
+      return {
+        offset,
+        message: `invalid JSON: invalid escape sequence${shown} in a string`,
+        fix: 'Write a backslash as "\\\\", or use "/" in paths.',
+      };
     }
     case ParseErrorCode.InvalidCharacter:
-      return { offset: error.offset, message: 'invalid JSON: a string contains a tab, line break or other control character', fix: 'Remove it, or write it as \\t or \\n.' };
+      return {
+        offset: error.offset,
+        message: 'invalid JSON: a string contains a tab, line break or other control character',
+        fix: 'Remove it, or write it as \\t or \\n.',
+      };
     case ParseErrorCode.InvalidUnicode:
-      return { offset: error.offset, message: 'invalid JSON: invalid \\u escape in a string', fix: 'Use \\u followed by four hexadecimal digits.' };
+      return {
+        offset: error.offset,
+        message: 'invalid JSON: invalid \\u escape in a string',
+        fix: 'Use \\u followed by four hexadecimal digits.',
+      };
     case ParseErrorCode.UnexpectedEndOfNumber:
     case ParseErrorCode.InvalidNumberFormat:
-      return { offset: error.offset, message: 'invalid JSON: malformed number', fix: 'Write numbers like 12 or 1.5; values such as intervals and names are strings in double quotes.' };
+      return {
+        offset: error.offset,
+        message: 'invalid JSON: malformed number',
+        fix: 'Write numbers like 12 or 1.5; values such as intervals and names are strings in double quotes.',
+      };
     default:
       return { offset: error.offset, message: 'invalid JSON', fix: 'Check the JSON syntax around this position.' };
   }
@@ -226,11 +334,18 @@ function syntaxError(source: ConfigSource, description: SyntaxDescription): CliE
 /** Parses strict JSON or throws a CliError (exit 2) at the first syntax error. */
 export function parseJsonDocument(source: ConfigSource): JsonDocument {
   const errors: ParseError[] = [];
-  const root = parseTree(source.text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const root = parseTree(source.text, errors, {
+    disallowComments: true,
+    allowTrailingComma: false,
+    allowEmptyContent: false,
+  });
   const first = errors[0];
   if (first !== undefined || root === undefined) {
     const rootEnd = root ? root.offset + root.length : undefined;
-    throw syntaxError(source, describeSyntaxError(source.text, first ?? { error: ParseErrorCode.ValueExpected, offset: 0, length: 0 }, rootEnd));
+    throw syntaxError(
+      source,
+      describeSyntaxError(source.text, first ?? { error: ParseErrorCode.ValueExpected, offset: 0, length: 0 }, rootEnd),
+    );
   }
   // Safety net: jsonc-parser is a tolerant parser; anything JSON.parse rejects is not JSON.
   try {

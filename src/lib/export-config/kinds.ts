@@ -32,9 +32,23 @@ export interface FieldSpec {
   reference?: boolean;
 }
 
-const interval: FieldSpec = { name: 'interval', example: '"EVERY_12_HOURS"', description: 'how often logs are exported: EVERY_2_HOURS, EVERY_4_HOURS, EVERY_6_HOURS, EVERY_12_HOURS or EVERY_24_HOURS' };
-const bucket: FieldSpec = { name: 'bucket', example: '"your-s3-bucket"', description: 'the S3 bucket the logs are written to' };
-const path: FieldSpec = { name: 'path', example: '"immuta-audit"', description: 'the folder inside the bucket or container', optional: true };
+const interval: FieldSpec = {
+  name: 'interval',
+  example: '"EVERY_12_HOURS"',
+  description:
+    'how often logs are exported: EVERY_2_HOURS, EVERY_4_HOURS, EVERY_6_HOURS, EVERY_12_HOURS or EVERY_24_HOURS',
+};
+const bucket: FieldSpec = {
+  name: 'bucket',
+  example: '"your-s3-bucket"',
+  description: 'the S3 bucket the logs are written to',
+};
+const path: FieldSpec = {
+  name: 'path',
+  example: '"immuta-audit"',
+  description: 'the folder inside the bucket or container',
+  optional: true,
+};
 const region: FieldSpec = { name: 'region', example: '"us-east-1"', description: "the bucket's AWS region" };
 
 export const FIELDS: Record<ExportKind, readonly FieldSpec[]> = {
@@ -44,21 +58,41 @@ export const FIELDS: Record<ExportKind, readonly FieldSpec[]> = {
     path,
     region,
     { name: 'accessKeyId', example: '"AKIA..."', description: "the IAM user's access key id", reference: true },
-    { name: 'secretAccessKey', example: '{"fromEnv": "AWS_SECRET_ACCESS_KEY"}', description: "the IAM user's secret access key", secret: true, reference: true },
+    {
+      name: 'secretAccessKey',
+      example: '{"fromEnv": "AWS_SECRET_ACCESS_KEY"}',
+      description: "the IAM user's secret access key",
+      secret: true,
+      reference: true,
+    },
   ],
   's3:assumedRole': [
     interval,
     bucket,
     path,
     region,
-    { name: 'roleArn', example: '"arn:aws:iam::123456789012:role/immuta-audit-export"', description: 'the IAM role Immuta assumes to write' },
+    {
+      name: 'roleArn',
+      example: '"arn:aws:iam::123456789012:role/immuta-audit-export"',
+      description: 'the IAM role Immuta assumes to write',
+    },
   ],
   'adls:sasToken': [
     interval,
     { name: 'storageAccount', example: '"yourstorageaccount"', description: 'the ADLS Gen2 storage account' },
-    { name: 'fileSystem', example: '"audit-output"', description: 'the file system (container) the logs are written to' },
+    {
+      name: 'fileSystem',
+      example: '"audit-output"',
+      description: 'the file system (container) the logs are written to',
+    },
     path,
-    { name: 'sasToken', example: '{"fromEnv": "AZURE_SAS_TOKEN"}', description: 'a SAS token allowing Immuta to create and write files', secret: true, reference: true },
+    {
+      name: 'sasToken',
+      example: '{"fromEnv": "AZURE_SAS_TOKEN"}',
+      description: 'a SAS token allowing Immuta to create and write files',
+      secret: true,
+      reference: true,
+    },
   ],
 };
 

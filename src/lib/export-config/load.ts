@@ -3,7 +3,14 @@ import { ExitCode } from '../errors/exit-codes.js';
 import type { OperationName } from '../tenant/documents.js';
 import { parseJsonDocument } from './json-document.js';
 import { EXAMPLE_FILES, type ExportKind, OPERATIONS, type SaveMode, commandFor } from './kinds.js';
-import { type ConfigProblem, type PathProblem, invalidConfigError, issuesToProblems, jsonType, locate } from './problems.js';
+import {
+  type ConfigProblem,
+  type PathProblem,
+  invalidConfigError,
+  issuesToProblems,
+  jsonType,
+  locate,
+} from './problems.js';
 import { SCHEMAS } from './schemas.js';
 import { isPlainObject, resolveSecretReferences } from './secrets.js';
 import { readConfigSource } from './source.js';
@@ -40,11 +47,16 @@ function checkIdArgument(options: LoadOptions): string | undefined {
   if (options.mode !== 'update') return undefined;
   const id = (options.id ?? '').trim();
   if (id === '' || id === '-' || /\.json$/i.test(id)) {
-    throw new CliError(id === '' ? 'the configuration ID is empty' : `"${id}" looks like a file, but the first argument is the configuration ID`, {
-      code: 'USAGE',
-      exitCode: ExitCode.USAGE,
-      fix: `Run \`${commandFor('update', options.kind)} <id> <file>\`; \`immuta audit exportConfig list\` shows the ids.`,
-    });
+    throw new CliError(
+      id === ''
+        ? 'the configuration ID is empty'
+        : `"${id}" looks like a file, but the first argument is the configuration ID`,
+      {
+        code: 'USAGE',
+        exitCode: ExitCode.USAGE,
+        fix: `Run \`${commandFor('update', options.kind)} <id> <file>\`; \`immuta audit exportConfig list\` shows the ids.`,
+      },
+    );
   }
   return id;
 }
@@ -68,7 +80,11 @@ function toData(parsed: Record<string, unknown>, mode: SaveMode, id: string | un
 export async function loadExportConfig(options: LoadOptions): Promise<LoadedExportConfig> {
   const { kind, mode } = options;
   const id = checkIdArgument(options);
-  const source = await readConfigSource(options.file, options.readStdin, `${commandFor(mode, kind)}${mode === 'update' ? ` ${id}` : ''} -`);
+  const source = await readConfigSource(
+    options.file,
+    options.readStdin,
+    `${commandFor(mode, kind)}${mode === 'update' ? ` ${id}` : ''} -`,
+  );
   const doc = parseJsonDocument(source);
   const fail = (problems: ConfigProblem[]): never => {
     throw invalidConfigError(problems, { listAll: options.listAllProblems });
@@ -81,7 +97,9 @@ export async function loadExportConfig(options: LoadOptions): Promise<LoadedExpo
         path: [],
         anchor: 'value',
         message: `the configuration must be a JSON object, not ${jsonType(raw)}`,
-        fix: oneObjectInArray ? 'Remove the surrounding [ and ]: one configuration per file.' : `Write one object such as the one in ${EXAMPLE_FILES[kind]}.`,
+        fix: oneObjectInArray
+          ? 'Remove the surrounding [ and ]: one configuration per file.'
+          : `Write one object such as the one in ${EXAMPLE_FILES[kind]}.`,
       }),
     ]);
   }
@@ -111,7 +129,9 @@ export async function loadExportConfig(options: LoadOptions): Promise<LoadedExpo
   problems.push(...secrets.problems);
   const parsed = SCHEMAS[mode][kind].safeParse(secrets.value);
   if (!parsed.success) {
-    const relevant = parsed.error.issues.filter((issue) => !(typeof issue.path[0] === 'string' && secrets.unresolved.has(issue.path[0])));
+    const relevant = parsed.error.issues.filter(
+      (issue) => !(typeof issue.path[0] === 'string' && secrets.unresolved.has(issue.path[0])),
+    );
     for (const found of issuesToProblems(relevant, object, kind, mode)) {
       const field = typeof found.path[0] === 'string' ? found.path[0] : undefined;
       const from = field !== undefined ? secrets.sources[field] : undefined;

@@ -37,7 +37,9 @@ export interface ImmutaAccount {
  * `... User: arn:aws:sts::123456789012:assumed-role/x/y is not authorized to perform: sts:AssumeRole ...`.
  * Only the `User:` ARN counts: the other ARN in the text is the customer's role.
  */
-export function accountFromStatus(status: string | null | undefined): { accountId: string; partition: string } | undefined {
+export function accountFromStatus(
+  status: string | null | undefined,
+): { accountId: string; partition: string } | undefined {
   const match = /User:\s*arn:(aws[a-z-]*):(?:sts|iam)::(\d{12}):/.exec(status ?? '');
   return match ? { partition: match[1] ?? 'aws', accountId: match[2] ?? '' } : undefined;
 }
@@ -62,7 +64,7 @@ export function resolveImmutaAccount(inputs: AccountInputs): ImmutaAccount {
 const SOURCE_TEXT: Record<AccountSource, string> = {
   flag: '--immuta-account-id',
   env: 'IMMUTA_AWS_ACCOUNT_ID',
-  profile: 'the profile\'s immuta_aws_account_id',
+  profile: "the profile's immuta_aws_account_id",
   connectionStatus: 'the connection status',
   unknown: 'nowhere',
 };
@@ -97,20 +99,33 @@ function explainWriteFailure(status: string): { cause: string; denied: boolean; 
 }
 
 function classifyWriteFailure(status: string): { cause: string; denied: boolean; known?: false } {
-  if (/InvalidAccessKeyId|does not exist in our records/i.test(status)) return { cause: 'AWS does not know this access key id (deleted, deactivated or mistyped).', denied: false };
-  if (/SignatureDoesNotMatch|signature we calculated/i.test(status)) return { cause: 'The secret access key does not belong to the access key id.', denied: false };
-  if (/ExpiredToken|InvalidToken|security token/i.test(status)) return { cause: 'The credentials are temporary or expired; Immuta needs a long-term access key.', denied: false };
-  if (/NoSuchBucket|bucket does not exist/i.test(status)) return { cause: 'The bucket does not exist: check its name.', denied: false };
-  if (/PermanentRedirect|AuthorizationHeaderMalformed|IllegalLocationConstraint|wrong region|region .* is wrong/i.test(status)) {
+  if (/InvalidAccessKeyId|does not exist in our records/i.test(status))
+    return { cause: 'AWS does not know this access key id (deleted, deactivated or mistyped).', denied: false };
+  if (/SignatureDoesNotMatch|signature we calculated/i.test(status))
+    return { cause: 'The secret access key does not belong to the access key id.', denied: false };
+  if (/ExpiredToken|InvalidToken|security token/i.test(status))
+    return { cause: 'The credentials are temporary or expired; Immuta needs a long-term access key.', denied: false };
+  if (/NoSuchBucket|bucket does not exist/i.test(status))
+    return { cause: 'The bucket does not exist: check its name.', denied: false };
+  if (
+    /PermanentRedirect|AuthorizationHeaderMalformed|IllegalLocationConstraint|wrong region|region .* is wrong/i.test(
+      status,
+    )
+  ) {
     return { cause: 'The bucket is in another region: put its real region in the configuration.', denied: false };
   }
   if (/AuthenticationFailed|Signature fields not well formed|Signature did not match/i.test(status)) {
     return { cause: 'Azure rejected the SAS token (expired, revoked, or for another account).', denied: false };
   }
-  if (/AuthorizationPermissionMismatch/i.test(status)) return { cause: 'The SAS token does not allow creating and writing files.', denied: false };
-  if (/ContainerNotFound|FilesystemNotFound|file ?system .*not (exist|found)/i.test(status)) return { cause: 'The file system (container) does not exist: check its name.', denied: false };
+  if (/AuthorizationPermissionMismatch/i.test(status))
+    return { cause: 'The SAS token does not allow creating and writing files.', denied: false };
+  if (/ContainerNotFound|FilesystemNotFound|file ?system .*not (exist|found)/i.test(status))
+    return { cause: 'The file system (container) does not exist: check its name.', denied: false };
   if (/AccessDenied|Access Denied|not authorized|Forbidden|AuthorizationFailure/i.test(status)) {
-    return { cause: 'The destination refused the write: the writer needs permission to put objects under the export path.', denied: true };
+    return {
+      cause: 'The destination refused the write: the writer needs permission to put objects under the export path.',
+      denied: true,
+    };
   }
   return { cause: 'Immuta could not write a test object to the destination.', denied: false, known: false };
 }
@@ -139,10 +154,14 @@ export function buildNextSteps(input: NextStepsInput): NextSteps {
         `Immuta's AWS account id is not known here: replace ${IMMUTA_ACCOUNT_PLACEHOLDER} (ask your Immuta representative), or pass --immuta-account-id / set IMMUTA_AWS_ACCOUNT_ID to print it filled in.`,
       );
     } else if (fromStatus && fromStatus.accountId !== account.id) {
-      notes.push(`Note: Immuta's error names account ${fromStatus.accountId}, but the policy uses ${account.id} (from ${SOURCE_TEXT[account.source]}); check which is right.`);
+      notes.push(
+        `Note: Immuta's error names account ${fromStatus.accountId}, but the policy uses ${account.id} (from ${SOURCE_TEXT[account.source]}); check which is right.`,
+      );
     }
     const commands = [
-      ...(role ? [`aws iam update-assume-role-policy --role-name ${role.roleName} --policy-document file://trust-policy.json`] : []),
+      ...(role
+        ? [`aws iam update-assume-role-policy --role-name ${role.roleName} --policy-document file://trust-policy.json`]
+        : []),
       test,
     ];
     if (isConnected(config)) {
@@ -157,7 +176,10 @@ export function buildNextSteps(input: NextStepsInput): NextSteps {
           commands,
         };
       }
-      return { message: `Connected: audit logs will be exported ${INTERVAL_TEXT[config.interval] ?? config.interval} to ${destinationOf(config)}.`, commands: [`${immuta} audit exportConfig list`] };
+      return {
+        message: `Connected: audit logs will be exported ${INTERVAL_TEXT[config.interval] ?? config.interval} to ${destinationOf(config)}.`,
+        commands: [`${immuta} audit exportConfig list`],
+      };
     }
     // The role flow's usual first answer is an AssumeRole denial; take the "write failed" branch only
     // when the status clearly says S3 refused (or lacks) something after the role was assumed.
@@ -166,7 +188,7 @@ export function buildNextSteps(input: NextStepsInput): NextSteps {
       return {
         message: [
           `Immuta cannot assume ${roleText} yet${loaded.mode === 'create' ? ' (expected for a new configuration: the trust policy must name its id)' : ''}.`,
-          `Add this trust policy to ${roleText} (IAM console > Roles > Trust relationships), with sts:ExternalId = ${id}, then verify${role ? '; the aws command below replaces the role\'s whole trust policy' : ''}.`,
+          `Add this trust policy to ${roleText} (IAM console > Roles > Trust relationships), with sts:ExternalId = ${id}, then verify${role ? "; the aws command below replaces the role's whole trust policy" : ''}.`,
           ...notes,
         ].join(' '),
         trustPolicy: trust.policy,
@@ -182,7 +204,10 @@ export function buildNextSteps(input: NextStepsInput): NextSteps {
   }
 
   if (isConnected(config)) {
-    return { message: `Connected: audit logs will be exported ${INTERVAL_TEXT[config.interval] ?? config.interval} to ${destinationOf(config)}.`, commands: [`${immuta} audit exportConfig list`] };
+    return {
+      message: `Connected: audit logs will be exported ${INTERVAL_TEXT[config.interval] ?? config.interval} to ${destinationOf(config)}.`,
+      commands: [`${immuta} audit exportConfig list`],
+    };
   }
   const { cause, denied } = explainWriteFailure(status);
   if (loaded.kind === 's3:accessKey') {

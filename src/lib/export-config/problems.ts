@@ -71,7 +71,16 @@ export const FIELD_ALIASES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Fields of the tenant's answer that people paste from `list`/`get` output. */
-const OUTPUT_FIELDS = new Set(['enabled', 'connectionStatus', 'endpointConfiguration', '__typename', 'createdAt', 'createdBy', 'updatedAt', 'updatedBy']);
+const OUTPUT_FIELDS = new Set([
+  'enabled',
+  'connectionStatus',
+  'endpointConfiguration',
+  '__typename',
+  'createdAt',
+  'createdBy',
+  'updatedAt',
+  'updatedBy',
+]);
 
 export function jsonType(value: unknown): string {
   if (value === null) return 'null';
@@ -100,13 +109,26 @@ export function unknownKeyProblem(key: string, kind: ExportKind, mode: SaveMode)
     };
   }
   if (OUTPUT_FIELDS.has(key)) {
-    const hint = key === 'enabled' ? 'use `immuta audit exportConfig enable <id>` or `disable <id>`' : 'a configuration file holds only the input fields';
-    return { path, anchor: 'key', message: `"${key}" is a field of the tenant's answer, not of ${label}`, fix: `Remove it (${hint}).` };
+    const hint =
+      key === 'enabled'
+        ? 'use `immuta audit exportConfig enable <id>` or `disable <id>`'
+        : 'a configuration file holds only the input fields';
+    return {
+      path,
+      anchor: 'key',
+      message: `"${key}" is a field of the tenant's answer, not of ${label}`,
+      fix: `Remove it (${hint}).`,
+    };
   }
   const candidates = fieldNames(kind);
   const guess = suggest(key, candidates, { aliases: FIELD_ALIASES });
   if (guess !== undefined) {
-    return { path, anchor: 'key', message: `"${key}" is not a field of ${label}; did you mean "${guess}"?`, fix: `Rename "${key}" to "${guess}".` };
+    return {
+      path,
+      anchor: 'key',
+      message: `"${key}" is not a field of ${label}; did you mean "${guess}"?`,
+      fix: `Rename "${key}" to "${guess}".`,
+    };
   }
   const owners = kindsWithField(key);
   if (owners.length > 0) {
@@ -117,11 +139,18 @@ export function unknownKeyProblem(key: string, kind: ExportKind, mode: SaveMode)
       fix: `Remove it, or use \`${commandFor(mode, owners[0] as ExportKind)}\` if that is the kind you meant.`,
     };
   }
-  return { path, anchor: 'key', message: `"${key}" is not a field of ${label}`, fix: `Remove it; the fields are: ${fieldList(kind, mode)}.` };
+  return {
+    path,
+    anchor: 'key',
+    message: `"${key}" is not a field of ${label}`,
+    fix: `Remove it; the fields are: ${fieldList(kind, mode)}.`,
+  };
 }
 
 function isReference(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && ('fromEnv' in value || 'fromStdin' in value);
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && ('fromEnv' in value || 'fromStdin' in value)
+  );
 }
 
 function typeProblem(key: string, value: unknown, kind: ExportKind, mode: SaveMode): PathProblem {
@@ -130,7 +159,14 @@ function typeProblem(key: string, value: unknown, kind: ExportKind, mode: SaveMo
   const example = spec ? `"${key}": ${spec.example}` : `"${key}": "..."`;
   if (value === null) {
     const optional = mode === 'update' || spec?.optional;
-    return { path, anchor: 'value', message: `"${key}" is null`, fix: optional ? `Remove "${key}" to leave it unset, or give it a value: ${example}.` : `Give it a value: ${example}.` };
+    return {
+      path,
+      anchor: 'value',
+      message: `"${key}" is null`,
+      fix: optional
+        ? `Remove "${key}" to leave it unset, or give it a value: ${example}.`
+        : `Give it a value: ${example}.`,
+    };
   }
   if (isReference(value)) {
     return {
@@ -150,7 +186,12 @@ function typeProblem(key: string, value: unknown, kind: ExportKind, mode: SaveMo
     };
   }
   // Never echo the value: it may be a secret.
-  return { path, anchor: 'value', message: `"${key}" must be a string, not ${jsonType(value)}`, fix: `Write it in double quotes: ${example}.` };
+  return {
+    path,
+    anchor: 'value',
+    message: `"${key}" must be a string, not ${jsonType(value)}`,
+    fix: `Write it in double quotes: ${example}.`,
+  };
 }
 
 function missingProblem(key: string, kind: ExportKind): PathProblem {
@@ -164,7 +205,12 @@ function missingProblem(key: string, kind: ExportKind): PathProblem {
 }
 
 /** zod issues → path problems. `raw` is the object that was validated (to tell "missing" from "wrong type"). */
-export function issuesToProblems(issues: readonly z.core.$ZodIssue[], raw: Record<string, unknown>, kind: ExportKind, mode: SaveMode): PathProblem[] {
+export function issuesToProblems(
+  issues: readonly z.core.$ZodIssue[],
+  raw: Record<string, unknown>,
+  kind: ExportKind,
+  mode: SaveMode,
+): PathProblem[] {
   const problems: PathProblem[] = [];
   // A misspelt key (`bucketName`) also makes its field missing: the rename fixes both, so say it once.
   const renamed = new Set<string>();
@@ -184,18 +230,31 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], raw: Recor
       if (key in raw) problems.push(typeProblem(key, raw[key], kind, mode));
       else if (!renamed.has(key)) problems.push(missingProblem(key, kind));
     } else if (issue.code === 'custom') {
-      const fix = typeof issue.params?.fix === 'string' ? issue.params.fix : 'See the README for the format of this field.';
+      const fix =
+        typeof issue.params?.fix === 'string' ? issue.params.fix : 'See the README for the format of this field.';
       problems.push({ path, anchor: 'value', message: issue.message, fix });
     } else {
-      problems.push({ path, anchor: 'value', message: issue.message, fix: `Compare with the example file for ${KIND_LABELS[kind]} in examples/.` });
+      problems.push({
+        path,
+        anchor: 'value',
+        message: issue.message,
+        fix: `Compare with the example file for ${KIND_LABELS[kind]} in examples/.`,
+      });
     }
   }
   return problems;
 }
 
 export function locate(doc: JsonDocument, problem: PathProblem): ConfigProblem {
-  const position = problem.position ?? (problem.anchor === 'key' ? doc.keyPosition(problem.path) : doc.valuePosition(problem.path));
-  return { file: doc.source.name, jsonPath: formatJsonPath(problem.path), ...position, message: problem.message, fix: problem.fix };
+  const position =
+    problem.position ?? (problem.anchor === 'key' ? doc.keyPosition(problem.path) : doc.valuePosition(problem.path));
+  return {
+    file: doc.source.name,
+    jsonPath: formatJsonPath(problem.path),
+    ...position,
+    message: problem.message,
+    fix: problem.fix,
+  };
 }
 
 /** Reading order, one entry per distinct problem. */

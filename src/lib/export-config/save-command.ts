@@ -27,12 +27,21 @@ export interface DryRunResult {
 export type SaveResult = ExportConfiguration & { nextSteps: NextSteps };
 
 export const createArgs = {
-  file: Args.string({ description: 'The JSON configuration file, or - to read it from standard input.', required: true }),
+  file: Args.string({
+    description: 'The JSON configuration file, or - to read it from standard input.',
+    required: true,
+  }),
 };
 
 export const updateArgs = {
-  id: Args.string({ description: 'The id of the export configuration to update (see `immuta audit exportConfig list`).', required: true }),
-  file: Args.string({ description: 'A JSON file with the fields to change, or - to read it from standard input.', required: true }),
+  id: Args.string({
+    description: 'The id of the export configuration to update (see `immuta audit exportConfig list`).',
+    required: true,
+  }),
+  file: Args.string({
+    description: 'A JSON file with the fields to change, or - to read it from standard input.',
+    required: true,
+  }),
 };
 
 const dryRun = Flags.boolean({
@@ -46,7 +55,8 @@ export const saveFlags = { 'dry-run': dryRun };
 export const assumedRoleFlags = {
   'dry-run': dryRun,
   'immuta-account-id': Flags.string({
-    summary: "Immuta's AWS account id, to print the trust policy filled in (else IMMUTA_AWS_ACCOUNT_ID, the profile's immuta_aws_account_id, or the account in Immuta's error).",
+    summary:
+      "Immuta's AWS account id, to print the trust policy filled in (else IMMUTA_AWS_ACCOUNT_ID, the profile's immuta_aws_account_id, or the account in Immuta's error).",
     helpValue: '123456789012',
   }),
 };
@@ -102,7 +112,8 @@ export abstract class SaveExportConfigCommand<T extends typeof Command> extends 
     const flags = this.saveFlags;
     const args = this.args as unknown as { file: string; id?: string };
     this.checkAccountInputs();
-    if (args.file === '-' && process.stdin.isTTY) this.note('Reading the configuration from standard input (finish with Ctrl-D).');
+    if (args.file === '-' && process.stdin.isTTY)
+      this.note('Reading the configuration from standard input (finish with Ctrl-D).');
     const { loadExportConfig } = await import('./load.js');
     const { readStream } = await import('./source.js');
     const loaded = await loadExportConfig({
@@ -130,7 +141,13 @@ export abstract class SaveExportConfigCommand<T extends typeof Command> extends 
       });
     }
     const env = process.env.IMMUTA_AWS_ACCOUNT_ID;
-    if (this.kind === 's3:assumedRole' && flag === undefined && env !== undefined && env !== '' && !isAwsAccountId(env)) {
+    if (
+      this.kind === 's3:assumedRole' &&
+      flag === undefined &&
+      env !== undefined &&
+      env !== '' &&
+      !isAwsAccountId(env)
+    ) {
       throw new CliError(`IMMUTA_AWS_ACCOUNT_ID must be a 12-digit AWS account id, not "${env}"`, {
         code: 'USAGE',
         exitCode: ExitCode.USAGE,
@@ -173,7 +190,8 @@ export abstract class SaveExportConfigCommand<T extends typeof Command> extends 
   private async profileAccountId(): Promise<string | undefined> {
     if (this.kind !== 's3:assumedRole') return undefined;
     const { ProfileStore } = await import('../config/profile-store.js');
-    const profile = new ProfileStore(this.saveFlags.config).get(this.saveFlags.profile) as Record<string, unknown> | undefined;
+    const profile = new ProfileStore(this.saveFlags.config).get(this.saveFlags.profile) as
+      Record<string, unknown> | undefined;
     const value = profile?.immuta_aws_account_id;
     // YAML reads an unquoted 012345678901 as a number: restore the leading zeros.
     if (typeof value === 'number' && Number.isInteger(value)) return String(value).padStart(12, '0');
@@ -198,7 +216,11 @@ export abstract class SaveExportConfigCommand<T extends typeof Command> extends 
     this.out(renderConfigurationSummary(config, this.paint));
     const connected = isConnected(config);
     this.note('');
-    this.note(connected && !nextSteps.trustPolicy ? this.paintErr.green(nextSteps.message) : renderNextSteps(nextSteps, this.paintErr));
+    this.note(
+      connected && !nextSteps.trustPolicy
+        ? this.paintErr.green(nextSteps.message)
+        : renderNextSteps(nextSteps, this.paintErr),
+    );
     if (!connected) this.setExitCode(ExitCode.ACTION_NEEDED);
     return { ...config, nextSteps };
   }

@@ -19,7 +19,8 @@ import { checkBucketName } from './rules/s3-bucket.js';
  */
 function ruled(check: (value: string) => RuleProblem[]) {
   return z.string().superRefine((value, ctx) => {
-    for (const found of check(value)) ctx.addIssue({ code: 'custom', message: found.message, params: { fix: found.fix } });
+    for (const found of check(value))
+      ctx.addIssue({ code: 'custom', message: found.message, params: { fix: found.fix } });
   });
 }
 
@@ -46,14 +47,31 @@ function partitionsAgree(value: { region?: string; roleArn?: string }, ctx: z.Re
       code: 'custom',
       path: ['roleArn'],
       message: `the role ARN is in the "${arn.partition}" partition but the region ${value.region} is in "${expected}"`,
-      params: { fix: `Use a role in the bucket's partition: "arn:${expected}:iam::${arn.accountId}:role${arn.path}${arn.roleName}", or fix the region.` },
+      params: {
+        fix: `Use a role in the bucket's partition: "arn:${expected}:iam::${arn.accountId}:role${arn.path}${arn.roleName}", or fix the region.`,
+      },
     });
   }
 }
 
-export const CreateS3AccessKeySchema = z.strictObject({ interval, bucket, path: path.optional(), region, accessKeyId, secretAccessKey });
-export const CreateS3AssumedRoleSchema = z.strictObject({ interval, bucket, path: path.optional(), region, roleArn }).superRefine(partitionsAgree);
-export const CreateAdlsSasTokenSchema = z.strictObject({ interval, storageAccount, fileSystem, path: path.optional(), sasToken });
+export const CreateS3AccessKeySchema = z.strictObject({
+  interval,
+  bucket,
+  path: path.optional(),
+  region,
+  accessKeyId,
+  secretAccessKey,
+});
+export const CreateS3AssumedRoleSchema = z
+  .strictObject({ interval, bucket, path: path.optional(), region, roleArn })
+  .superRefine(partitionsAgree);
+export const CreateAdlsSasTokenSchema = z.strictObject({
+  interval,
+  storageAccount,
+  fileSystem,
+  path: path.optional(),
+  sasToken,
+});
 
 export const UpdateS3AccessKeySchema = z.strictObject({
   id: id.optional(),
@@ -65,7 +83,14 @@ export const UpdateS3AccessKeySchema = z.strictObject({
   secretAccessKey: secretAccessKey.optional(),
 });
 export const UpdateS3AssumedRoleSchema = z
-  .strictObject({ id: id.optional(), interval: interval.optional(), bucket: bucket.optional(), path: path.optional(), region: region.optional(), roleArn: roleArn.optional() })
+  .strictObject({
+    id: id.optional(),
+    interval: interval.optional(),
+    bucket: bucket.optional(),
+    path: path.optional(),
+    region: region.optional(),
+    roleArn: roleArn.optional(),
+  })
   .superRefine(partitionsAgree);
 export const UpdateAdlsSasTokenSchema = z.strictObject({
   id: id.optional(),
@@ -94,6 +119,14 @@ export type ExportConfigInput =
   | UpdateAdlsSasTokenExportConfigurationInput;
 
 export const SCHEMAS: Record<SaveMode, Record<ExportKind, z.ZodType<Record<string, unknown>>>> = {
-  create: { 's3:accessKey': CreateS3AccessKeySchema, 's3:assumedRole': CreateS3AssumedRoleSchema, 'adls:sasToken': CreateAdlsSasTokenSchema },
-  update: { 's3:accessKey': UpdateS3AccessKeySchema, 's3:assumedRole': UpdateS3AssumedRoleSchema, 'adls:sasToken': UpdateAdlsSasTokenSchema },
+  create: {
+    's3:accessKey': CreateS3AccessKeySchema,
+    's3:assumedRole': CreateS3AssumedRoleSchema,
+    'adls:sasToken': CreateAdlsSasTokenSchema,
+  },
+  update: {
+    's3:accessKey': UpdateS3AccessKeySchema,
+    's3:assumedRole': UpdateS3AssumedRoleSchema,
+    'adls:sasToken': UpdateAdlsSasTokenSchema,
+  },
 };

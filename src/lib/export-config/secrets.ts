@@ -50,7 +50,11 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export async function resolveSecretReferences(raw: Record<string, unknown>, kind: ExportKind, context: SecretContext): Promise<ResolvedSecrets> {
+export async function resolveSecretReferences(
+  raw: Record<string, unknown>,
+  kind: ExportKind,
+  context: SecretContext,
+): Promise<ResolvedSecrets> {
   const value: Record<string, unknown> = { ...raw };
   const problems: PathProblem[] = [];
   const unresolved = new Set<string>();
@@ -76,7 +80,9 @@ export async function resolveSecretReferences(raw: Record<string, unknown>, kind
       fail(
         [key],
         'key',
-        fileLike ? `"${field}": {"${key}": ...} is not supported` : `"${key}" is not a secret reference key${guess ? `; did you mean "${guess}"?` : ''}`,
+        fileLike
+          ? `"${field}": {"${key}": ...} is not supported`
+          : `"${key}" is not a secret reference key${guess ? `; did you mean "${guess}"?` : ''}`,
         fileLike
           ? `Use {"fromStdin": true} and redirect the file into the command (\`... config.json < secret.txt\`), or {"fromEnv": "NAME"}.`
           : guess
@@ -89,7 +95,9 @@ export async function resolveSecretReferences(raw: Record<string, unknown>, kind
       fail(
         [],
         'value',
-        keys.length === 0 ? `"${field}" is an empty object` : `"${field}" has both "fromEnv" and "fromStdin"; a value comes from one place`,
+        keys.length === 0
+          ? `"${field}" is an empty object`
+          : `"${field}" has both "fromEnv" and "fromStdin"; a value comes from one place`,
         `Give the value as a string, {"fromEnv": "NAME"} or {"fromStdin": true}.`,
       );
       continue;
@@ -97,7 +105,12 @@ export async function resolveSecretReferences(raw: Record<string, unknown>, kind
     if ('fromEnv' in given) {
       const name = given.fromEnv;
       if (typeof name !== 'string' || !ENV_NAME.test(name.replace(/^\$\{?|\}$/g, ''))) {
-        fail(['fromEnv'], 'value', '"fromEnv" must be the name of an environment variable', `Write e.g. "${field}": {"fromEnv": "${kind === 'adls:sasToken' ? 'AZURE_SAS_TOKEN' : 'AWS_SECRET_ACCESS_KEY'}"}.`);
+        fail(
+          ['fromEnv'],
+          'value',
+          '"fromEnv" must be the name of an environment variable',
+          `Write e.g. "${field}": {"fromEnv": "${kind === 'adls:sasToken' ? 'AZURE_SAS_TOKEN' : 'AWS_SECRET_ACCESS_KEY'}"}.`,
+        );
         continue;
       }
       if (!ENV_NAME.test(name)) {
@@ -122,7 +135,12 @@ export async function resolveSecretReferences(raw: Record<string, unknown>, kind
       continue;
     }
     if (given.fromStdin !== true) {
-      fail(['fromStdin'], 'value', '"fromStdin" must be true', `Write "${field}": {"fromStdin": true}, or give the value another way.`);
+      fail(
+        ['fromStdin'],
+        'value',
+        '"fromStdin" must be true',
+        `Write "${field}": {"fromStdin": true}, or give the value another way.`,
+      );
       continue;
     }
     if (context.configFromStdin) {
@@ -135,13 +153,23 @@ export async function resolveSecretReferences(raw: Record<string, unknown>, kind
       continue;
     }
     if (stdinUsedBy !== undefined) {
-      fail(['fromStdin'], 'value', `"${field}" and "${stdinUsedBy}" both read standard input; only one field can`, `Use {"fromEnv": "NAME"} for "${field}".`);
+      fail(
+        ['fromStdin'],
+        'value',
+        `"${field}" and "${stdinUsedBy}" both read standard input; only one field can`,
+        `Use {"fromEnv": "NAME"} for "${field}".`,
+      );
       continue;
     }
     stdinUsedBy = field;
     const resolved = (await context.readSecret(field)).trim();
     if (resolved === '') {
-      fail(['fromStdin'], 'value', `standard input was empty; expected the value of "${field}"`, `Pipe the value in, e.g. \`printenv SECRET | immuta ...\`.`);
+      fail(
+        ['fromStdin'],
+        'value',
+        `standard input was empty; expected the value of "${field}"`,
+        `Pipe the value in, e.g. \`printenv SECRET | immuta ...\`.`,
+      );
       continue;
     }
     if (spec.secret) registerSecret(resolved);

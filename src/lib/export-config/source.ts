@@ -92,21 +92,28 @@ export function decodeConfig(name: string, bytes: Buffer): string {
 }
 
 function emptyError(name: string, fromStdin: boolean, command: string): CliError {
-  return new CliError(fromStdin ? 'standard input was empty; expected the JSON configuration' : `the configuration file ${name} is empty`, {
-    code: 'CONFIG_FILE_EMPTY',
-    exitCode: ExitCode.USAGE,
-    location: { file: name, line: 1, column: 1 },
-    fix: fromStdin
-      ? `Pipe the JSON into the command, e.g. \`${command} < exportConfig.json\`.`
-      : 'Write the JSON configuration into it; see the files in examples/ for each kind.',
-  });
+  return new CliError(
+    fromStdin ? 'standard input was empty; expected the JSON configuration' : `the configuration file ${name} is empty`,
+    {
+      code: 'CONFIG_FILE_EMPTY',
+      exitCode: ExitCode.USAGE,
+      location: { file: name, line: 1, column: 1 },
+      fix: fromStdin
+        ? `Pipe the JSON into the command, e.g. \`${command} < exportConfig.json\`.`
+        : 'Write the JSON configuration into it; see the files in examples/ for each kind.',
+    },
+  );
 }
 
 /**
  * Reads FILE, or standard input when FILE is `-`; every failure is a CliError with exit code 2.
  * `command` is the invocation shown in fixes, e.g. `immuta audit exportConfig create:s3:accessKey -`.
  */
-export async function readConfigSource(file: string, readStdin: () => Promise<Buffer>, command = 'immuta audit exportConfig <command> -'): Promise<ConfigSource> {
+export async function readConfigSource(
+  file: string,
+  readStdin: () => Promise<Buffer>,
+  command = 'immuta audit exportConfig <command> -',
+): Promise<ConfigSource> {
   const fromStdin = file === '-';
   const name = fromStdin ? STDIN_NAME : file;
   let bytes: Buffer;
@@ -117,12 +124,15 @@ export async function readConfigSource(file: string, readStdin: () => Promise<Bu
       const info = await stat(file);
       if (info.isDirectory()) throw directoryError(name);
       if (info.size > MAX_CONFIG_BYTES) {
-        throw new CliError(`${name} is ${Math.round(info.size / 1024)} KiB; an export configuration is a small JSON object`, {
-          code: 'CONFIG_FILE_TOO_LARGE',
-          exitCode: ExitCode.USAGE,
-          location: { file: name },
-          fix: 'Check that you passed the configuration file and not another file.',
-        });
+        throw new CliError(
+          `${name} is ${Math.round(info.size / 1024)} KiB; an export configuration is a small JSON object`,
+          {
+            code: 'CONFIG_FILE_TOO_LARGE',
+            exitCode: ExitCode.USAGE,
+            location: { file: name },
+            fix: 'Check that you passed the configuration file and not another file.',
+          },
+        );
       }
       bytes = await readFile(file);
     } catch (error) {

@@ -51,7 +51,11 @@ export function suggestAll(input: string, candidates: readonly string[], options
 }
 
 /** The one candidate the input most likely meant, or undefined when nothing is close or it is ambiguous. */
-export function suggest(input: string, candidates: readonly string[], options: SuggestOptions = {}): string | undefined {
+export function suggest(
+  input: string,
+  candidates: readonly string[],
+  options: SuggestOptions = {},
+): string | undefined {
   const all = suggestAll(input, candidates, options);
   return all.length === 1 ? all[0] : undefined;
 }

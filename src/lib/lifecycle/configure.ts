@@ -160,7 +160,12 @@ export function renderShow(show: ShowResult, dim: (text: string) => string): str
     ['profile', show.profile],
     ['config file', show.configFile],
     ['host', show.host ? `${show.host}  (${describeSource(show.hostSource, 'IMMUTA_HOST', show)})` : 'not set'],
-    ['api key', show.apiKeyMasked ? `${show.apiKeyMasked}  (${describeSource(show.apiKeySource, 'IMMUTA_API_KEY', show)})` : 'not set'],
+    [
+      'api key',
+      show.apiKeyMasked
+        ? `${show.apiKeyMasked}  (${describeSource(show.apiKeySource, 'IMMUTA_API_KEY', show)})`
+        : 'not set',
+    ],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${dim(k.padEnd(width))}  ${v}`).join('\n');

@@ -16,10 +16,13 @@ export async function findConfiguration(tenant: ConfigurationReader, id: string)
   const found = all.find((config) => config.id === id);
   if (found) return found;
   const close = all.filter((config) => config.id.toLowerCase() === id.trim().toLowerCase()).map((config) => config.id);
-  throw new CliError(`no export configuration with id "${id}"${close.length > 0 ? ` (did you mean ${close.join(', ')}?)` : ''}`, {
-    code: 'NOT_FOUND',
-    exitCode: ExitCode.USAGE,
-    fix: 'Run `immuta audit exportConfig list` to see the ids of this tenant (and check -p/--profile).',
-    details: { id, known: all.length },
-  });
+  throw new CliError(
+    `no export configuration with id "${id}"${close.length > 0 ? ` (did you mean ${close.join(', ')}?)` : ''}`,
+    {
+      code: 'NOT_FOUND',
+      exitCode: ExitCode.USAGE,
+      fix: 'Run `immuta audit exportConfig list` to see the ids of this tenant (and check -p/--profile).',
+      details: { id, known: all.length },
+    },
+  );
 }

@@ -4,7 +4,10 @@ import type { ExportConfiguration } from '../tenant/types.js';
 import { connectionHint } from './connection-hint.js';
 
 export interface ConfigurationMutator {
-  mutateConfiguration(operation: 'enableExportConfiguration' | 'disableExportConfiguration', variables: { id: string }): Promise<ExportConfiguration>;
+  mutateConfiguration(
+    operation: 'enableExportConfiguration' | 'disableExportConfiguration',
+    variables: { id: string },
+  ): Promise<ExportConfiguration>;
 }
 
 export interface SetEnabledResult {
@@ -15,17 +18,30 @@ export interface SetEnabledResult {
 }
 
 /** enable/disable: one mutation (never retried), then what it means for the exports. */
-export async function setEnabled(tenant: ConfigurationMutator, id: string, enabled: boolean): Promise<SetEnabledResult> {
-  const configuration = await tenant.mutateConfiguration(enabled ? 'enableExportConfiguration' : 'disableExportConfiguration', { id });
+export async function setEnabled(
+  tenant: ConfigurationMutator,
+  id: string,
+  enabled: boolean,
+): Promise<SetEnabledResult> {
+  const configuration = await tenant.mutateConfiguration(
+    enabled ? 'enableExportConfiguration' : 'disableExportConfiguration',
+    { id },
+  );
   const notes: string[] = [];
   if (enabled && !isConnected(configuration)) {
-    notes.push(`Enabled, but the connection is not SUCCESS: exports will fail until it is. ${connectionHint(configuration.connectionStatus, configuration.id)}`);
+    notes.push(
+      `Enabled, but the connection is not SUCCESS: exports will fail until it is. ${connectionHint(configuration.connectionStatus, configuration.id)}`,
+    );
   }
-  if (!enabled) notes.push(`No audit logs are exported while it is disabled; resume with \`immuta audit exportConfig enable ${configuration.id}\`.`);
+  if (!enabled)
+    notes.push(
+      `No audit logs are exported while it is disabled; resume with \`immuta audit exportConfig enable ${configuration.id}\`.`,
+    );
   const verb = enabled ? 'Enabled' : 'Disabled';
   return {
     configuration,
-    summary: (paint) => `${verb} export configuration ${configuration.id}.\n${renderConfigurationSummary(configuration, paint)}`,
+    summary: (paint) =>
+      `${verb} export configuration ${configuration.id}.\n${renderConfigurationSummary(configuration, paint)}`,
     notes,
   };
 }

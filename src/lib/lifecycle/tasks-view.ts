@@ -18,7 +18,11 @@ function paintTaskStatus(text: string, status: string | null | undefined, paint:
 export function renderTasksTable(tasks: readonly ExportJobTask[], paint: ChalkInstance, tty: boolean): string {
   const columns: Column<ExportJobTask>[] = [
     { header: 'id', value: (t) => t.id },
-    { header: 'status', value: (t) => t.status ?? 'UNKNOWN', style: (text, t) => paintTaskStatus(text, t.status, paint) },
+    {
+      header: 'status',
+      value: (t) => t.status ?? 'UNKNOWN',
+      style: (text, t) => paintTaskStatus(text, t.status, paint),
+    },
     { header: 'attempts', value: (t) => (t.attempts === null || t.attempts === undefined ? '-' : String(t.attempts)) },
     { header: 'start', value: (t) => t.startTimestamp ?? '-' },
     { header: 'end', value: (t) => t.endTimestamp ?? '-' },

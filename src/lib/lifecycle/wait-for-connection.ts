@@ -54,7 +54,12 @@ export async function waitForConnection(options: WaitOptions): Promise<WaitResul
     const configuration = await options.read();
     attempts++;
     const status = configuration.connectionStatus;
-    options.onRead?.({ configuration, attempt: attempts, elapsedMs: now() - started, changed: attempts === 1 || status !== previous });
+    options.onRead?.({
+      configuration,
+      attempt: attempts,
+      elapsedMs: now() - started,
+      changed: attempts === 1 || status !== previous,
+    });
     previous = status;
     const connected = status === CONNECTION_SUCCESS;
     const remaining = deadline - now();

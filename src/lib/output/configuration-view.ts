@@ -23,7 +23,11 @@ export function paintStatus(text: string, connected: boolean, paint: ChalkInstan
   return connected ? paint.green(text) : paint.red(text);
 }
 
-export function renderConfigurationTable(configs: readonly ExportConfiguration[], paint: ChalkInstance, tty: boolean): string {
+export function renderConfigurationTable(
+  configs: readonly ExportConfiguration[],
+  paint: ChalkInstance,
+  tty: boolean,
+): string {
   const columns: Column<ExportConfiguration>[] = [
     { header: 'id', value: (c) => c.id },
     { header: 'type', value: (c) => destinationKind(c) },

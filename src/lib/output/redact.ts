@@ -7,7 +7,8 @@
  */
 export const REDACTED = '[REDACTED]';
 
-const SECRET_KEY_PATTERN = /^(secretaccesskey|sastoken|apikey|api_key|api-key|authorization|password|sessiontoken|token|secret)$/i;
+const SECRET_KEY_PATTERN =
+  /^(secretaccesskey|sastoken|apikey|api_key|api-key|authorization|password|sessiontoken|token|secret)$/i;
 
 const registeredSecrets = new Set<string>();
 
@@ -32,7 +33,8 @@ export function isSecretKey(key: string): boolean {
  * input in an error, a library dumping a request). Values written as `name=value`, `name: value`
  * or `"name": "value"` under a secret-looking name, and SAS signatures (`sig=`), are scrubbed by shape.
  */
-const SECRET_ASSIGNMENT = /\b(secret_?access_?key|aws_secret_access_key|sas_?token|api_?key|x-api-key)("?\s*[=:]\s*"?)([^\s"',;}]+)/gi;
+const SECRET_ASSIGNMENT =
+  /\b(secret_?access_?key|aws_secret_access_key|sas_?token|api_?key|x-api-key)("?\s*[=:]\s*"?)([^\s"',;}]+)/gi;
 const SAS_SIGNATURE = /([?&\s]sig=)([^&\s"]+)/gi;
 
 /** Replaces every registered secret value, and anything shaped like a secret assignment, in a text. */
@@ -42,7 +44,9 @@ export function redactText(text: string): string {
   for (const secret of [...registeredSecrets].sort((a, b) => b.length - a.length)) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
-  return out.replace(SECRET_ASSIGNMENT, (_match, name: string, separator: string) => `${name}${separator}${REDACTED}`).replace(SAS_SIGNATURE, `$1${REDACTED}`);
+  return out
+    .replace(SECRET_ASSIGNMENT, (_match, name: string, separator: string) => `${name}${separator}${REDACTED}`)
+    .replace(SAS_SIGNATURE, `$1${REDACTED}`);
 }
 
 /** Deep copy of a value with secret keys replaced and secret values scrubbed from strings. */
@@ -56,7 +60,8 @@ function redactAny(value: unknown): unknown {
   if (value && typeof value === 'object' && !(value instanceof Date)) {
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) {
-      out[key] = isSecretKey(key) && inner !== null && inner !== undefined && inner !== '' ? REDACTED : redactAny(inner);
+      out[key] =
+        isSecretKey(key) && inner !== null && inner !== undefined && inner !== '' ? REDACTED : redactAny(inner);
     }
     return out;
   }

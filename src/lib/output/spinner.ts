@@ -19,9 +19,17 @@ export async function startProgress(caps: TerminalCaps, text: string): Promise<P
   const { default: ora } = await import('ora');
   const spinner = ora({ text, stream: process.stderr, color: 'cyan' }).start();
   return {
-    update: (t) => { spinner.text = t; },
-    succeed: (t) => { spinner.succeed(t); },
-    fail: (t) => { spinner.fail(t); },
-    stop: () => { spinner.stop(); },
+    update: (t) => {
+      spinner.text = t;
+    },
+    succeed: (t) => {
+      spinner.succeed(t);
+    },
+    fail: (t) => {
+      spinner.fail(t);
+    },
+    stop: () => {
+      spinner.stop();
+    },
   };
 }

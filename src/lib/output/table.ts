@@ -16,9 +16,14 @@ const visibleLength = (text: string) => [...text].length;
 export function renderTable<Row>(rows: readonly Row[], columns: readonly Column<Row>[], tty: boolean): string {
   const cells = rows.map((row) => columns.map((column) => column.value(row)));
   if (!tty) return cells.map((line) => line.join('\t')).join('\n');
-  const widths = columns.map((column, i) => Math.max(visibleLength(column.header), ...cells.map((line) => visibleLength(line[i] ?? ''))));
+  const widths = columns.map((column, i) =>
+    Math.max(visibleLength(column.header), ...cells.map((line) => visibleLength(line[i] ?? ''))),
+  );
   const pad = (text: string, i: number) => text + ' '.repeat(Math.max(0, (widths[i] ?? 0) - visibleLength(text)));
-  const header = columns.map((column, i) => pad(column.header.toUpperCase(), i)).join('  ').trimEnd();
+  const header = columns
+    .map((column, i) => pad(column.header.toUpperCase(), i))
+    .join('  ')
+    .trimEnd();
   const body = cells.map((line, r) =>
     line
       .map((text, i) => {

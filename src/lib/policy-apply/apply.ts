@@ -32,7 +32,11 @@ function parseDocument(text: string, what: string): JsonObject {
   try {
     return JSON.parse(decoded) as JsonObject;
   } catch {
-    throw new CliError(`the current ${what} is not valid JSON`, { code: 'POLICY_UNREADABLE', exitCode: ExitCode.ACTION_NEEDED, fix: `Fix the ${what} by hand first.` });
+    throw new CliError(`the current ${what} is not valid JSON`, {
+      code: 'POLICY_UNREADABLE',
+      exitCode: ExitCode.ACTION_NEEDED,
+      fix: `Fix the ${what} by hand first.`,
+    });
   }
 }
 
@@ -42,7 +46,8 @@ function awsCallFailed(error: unknown, action: string, what: string): CliError {
   const unreachable = f.kind === 'network' || f.kind === 'timeout';
   return new CliError(`could not ${action} the ${what}: ${describeFailure(f)}`, {
     code: denied ? 'AWS_ACCESS_DENIED' : unreachable ? 'AWS_UNREACHABLE' : 'AWS_ERROR',
-    exitCode: denied || f.kind === 'credentials' ? ExitCode.AUTH : unreachable ? ExitCode.TENANT : ExitCode.ACTION_NEEDED,
+    exitCode:
+      denied || f.kind === 'credentials' ? ExitCode.AUTH : unreachable ? ExitCode.TENANT : ExitCode.ACTION_NEEDED,
     fix: denied
       ? `Run it with credentials allowed to ${action} the ${what} (--aws-profile), or apply the printed policy by hand.`
       : unreachable
@@ -52,7 +57,13 @@ function awsCallFailed(error: unknown, action: string, what: string): CliError {
   });
 }
 
-function plan(target: string, call: string, before: JsonObject | null, statements: JsonObject[], write: (doc: string) => Promise<void>): PlannedChange {
+function plan(
+  target: string,
+  call: string,
+  before: JsonObject | null,
+  statements: JsonObject[],
+  write: (doc: string) => Promise<void>,
+): PlannedChange {
   const merged = mergeStatements(before, statements);
   return {
     target,
@@ -66,7 +77,10 @@ function plan(target: string, call: string, before: JsonObject | null, statement
   };
 }
 
-export async function planBucketPolicy(clients: AwsClients, options: { bucket: string; region: string; statements: JsonObject[] }): Promise<PlannedChange> {
+export async function planBucketPolicy(
+  clients: AwsClients,
+  options: { bucket: string; region: string; statements: JsonObject[] },
+): Promise<PlannedChange> {
   const { GetBucketPolicyCommand, PutBucketPolicyCommand } = await import('@aws-sdk/client-s3');
   const s3 = await clients.s3({ region: options.region, followRegionRedirects: true });
   const what = `bucket policy of ${options.bucket}`;
@@ -105,17 +119,32 @@ export async function planInlinePolicy(
   } catch (error) {
     if (awsFailure(error).kind !== 'not-found') throw awsCallFailed(error, 'read', what);
   }
-  return plan(what, type === 'role' ? 'iam:PutRolePolicy' : 'iam:PutUserPolicy', before, options.statements, async (doc) => {
-    try {
-      if (type === 'role') await iam.send(new iamModule.PutRolePolicyCommand({ RoleName: name, PolicyName: policyName, PolicyDocument: doc }));
-      else await iam.send(new iamModule.PutUserPolicyCommand({ UserName: name, PolicyName: policyName, PolicyDocument: doc }));
-    } catch (error) {
-      throw awsCallFailed(error, 'write', what);
-    }
-  });
+  return plan(
+    what,
+    type === 'role' ? 'iam:PutRolePolicy' : 'iam:PutUserPolicy',
+    before,
+    options.statements,
+    async (doc) => {
+      try {
+        if (type === 'role')
+          await iam.send(
+            new iamModule.PutRolePolicyCommand({ RoleName: name, PolicyName: policyName, PolicyDocument: doc }),
+          );
+        else
+          await iam.send(
+            new iamModule.PutUserPolicyCommand({ UserName: name, PolicyName: policyName, PolicyDocument: doc }),
+          );
+      } catch (error) {
+        throw awsCallFailed(error, 'write', what);
+      }
+    },
+  );
 }
 
-export async function planTrustPolicy(clients: AwsClients, options: { roleName: string; statements: JsonObject[] }): Promise<PlannedChange> {
+export async function planTrustPolicy(
+  clients: AwsClients,
+  options: { roleName: string; statements: JsonObject[] },
+): Promise<PlannedChange> {
   const { GetRoleCommand, UpdateAssumeRolePolicyCommand } = await import('@aws-sdk/client-iam');
   const iam = await clients.iam();
   const what = `trust policy of role ${options.roleName}`;

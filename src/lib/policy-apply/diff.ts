@@ -39,7 +39,10 @@ export function diffLines(before: string, after: string): DiffLine[] {
 }
 
 /** The diff as text; `color` paints removed lines red and added ones green. */
-export function renderDiff(lines: readonly DiffLine[], color?: { red: (t: string) => string; green: (t: string) => string }): string {
+export function renderDiff(
+  lines: readonly DiffLine[],
+  color?: { red: (t: string) => string; green: (t: string) => string },
+): string {
   return lines
     .map((l) => {
       const text = `${l.op} ${l.text}`;

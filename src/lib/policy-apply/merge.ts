@@ -38,7 +38,12 @@ function canonical(value: unknown, key?: string): unknown {
     return out;
   }
   // Principal values, condition values and list elements may be a string or a one-item list.
-  if (typeof value === 'string' && key !== undefined && (LIST_ELEMENTS.has(key) || key === 'AWS' || key === 'Service' || key.includes(':'))) return [value];
+  if (
+    typeof value === 'string' &&
+    key !== undefined &&
+    (LIST_ELEMENTS.has(key) || key === 'AWS' || key === 'Service' || key.includes(':'))
+  )
+    return [value];
   return value;
 }
 
@@ -56,7 +61,10 @@ function freeSid(base: string, taken: Set<string>): string {
   for (let n = 2; ; n++) if (!taken.has(`${base}${n}`)) return `${base}${n}`;
 }
 
-export function mergeStatements(existing: JsonObject | null | undefined, statements: readonly JsonObject[]): MergeResult {
+export function mergeStatements(
+  existing: JsonObject | null | undefined,
+  statements: readonly JsonObject[],
+): MergeResult {
   const base: JsonObject = existing ? structuredClone(existing) : { Version: '2012-10-17', Statement: [] };
   const current = statementsOf(base);
   const added: JsonObject[] = [];
@@ -73,13 +81,16 @@ export function mergeStatements(existing: JsonObject | null | undefined, stateme
     const sid = typeof statement.Sid === 'string' ? statement.Sid : undefined;
     if (sid !== undefined && sids.has(sid)) {
       const renamed = freeSid(sid, sids);
-      notes.push(`A different statement "${sid}" is already there and was kept; the new one is added as "${renamed}". Remove the old one if it is stale.`);
+      notes.push(
+        `A different statement "${sid}" is already there and was kept; the new one is added as "${renamed}". Remove the old one if it is stale.`,
+      );
       toAdd = { ...toAdd, Sid: renamed };
     }
     if (typeof toAdd.Sid === 'string') sids.add(toAdd.Sid);
     added.push(toAdd);
   }
-  if (added.length === 0) return { policy: existing ? structuredClone(existing) : base, changed: false, added, present, notes };
+  if (added.length === 0)
+    return { policy: existing ? structuredClone(existing) : base, changed: false, added, present, notes };
   // A single Statement object becomes a list: the same policy, now able to hold both.
   return { policy: { ...base, Statement: [...current, ...added] }, changed: true, added, present, notes };
 }

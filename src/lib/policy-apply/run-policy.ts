@@ -15,18 +15,29 @@ import type { JsonObject } from './merge.js';
 export type PolicyKind = 'bucket' | 'role' | 'trust';
 
 export const policyArgs = {
-  file: Args.string({ required: false, description: 'A create:s3:accessKey or create:s3:assumedRole config file, or - for standard input.' }),
+  file: Args.string({
+    required: false,
+    description: 'A create:s3:accessKey or create:s3:assumedRole config file, or - for standard input.',
+  }),
 };
 
 export const policyFlags = {
   id: Flags.string({ summary: 'Use an existing configuration (read from the tenant); its id is the sts:ExternalId.' }),
-  'external-id': Flags.string({ summary: 'For a FILE: the configuration id (the sts:ExternalId of the trust policy).' }),
-  'immuta-account-id': Flags.string({ summary: "Immuta's AWS account id (also IMMUTA_AWS_ACCOUNT_ID, profile key immuta_aws_account_id)." }),
+  'external-id': Flags.string({
+    summary: 'For a FILE: the configuration id (the sts:ExternalId of the trust policy).',
+  }),
+  'immuta-account-id': Flags.string({
+    summary: "Immuta's AWS account id (also IMMUTA_AWS_ACCOUNT_ID, profile key immuta_aws_account_id).",
+  }),
   'kms-key-arn': Flags.string({ summary: "The bucket's SSE-KMS key: adds kms:GenerateDataKey and kms:Decrypt on it." }),
-  'principal-arn': Flags.string({ summary: 'Access-key flow: the IAM user ARN the key belongs to (default: asked from STS with the FILE\'s key).' }),
+  'principal-arn': Flags.string({
+    summary: "Access-key flow: the IAM user ARN the key belongs to (default: asked from STS with the FILE's key).",
+  }),
   'aws-profile': Flags.string({ summary: 'The AWS profile used to read and apply the policy.' }),
   region: Flags.string({ summary: "Region for the AWS calls (default: the configuration's region)." }),
-  apply: Flags.boolean({ summary: 'Merge the statements into the live policy (shows the diff, asks on a terminal, needs --yes otherwise).' }),
+  apply: Flags.boolean({
+    summary: 'Merge the statements into the live policy (shows the diff, asks on a terminal, needs --yes otherwise).',
+  }),
   yes: Flags.boolean({ summary: 'With --apply: apply without asking.', dependsOn: ['apply'] }),
 };
 
@@ -65,17 +76,31 @@ export interface PolicyCommandResult {
   placeholders: string[];
   /** Where the policy goes, e.g. `bucket policy of acme-audit-logs`. */
   destination: string;
-  apply: null | { target: string; call: string; changed: boolean; applied: boolean; before: JsonObject | null; after: JsonObject; notes: string[] };
+  apply: null | {
+    target: string;
+    call: string;
+    changed: boolean;
+    applied: boolean;
+    before: JsonObject | null;
+    after: JsonObject;
+    notes: string[];
+  };
 }
 
 function usage(message: string, fix: string): CliError {
   return new CliError(message, { code: 'USAGE', exitCode: ExitCode.USAGE, fix });
 }
 
-async function writerFromKey(clients: AwsClients, accessKeyId: string, secretAccessKey: string): Promise<string | undefined> {
+async function writerFromKey(
+  clients: AwsClients,
+  accessKeyId: string,
+  secretAccessKey: string,
+): Promise<string | undefined> {
   const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
   try {
-    const out = await (await clients.withCredentials({ accessKeyId, secretAccessKey }).sts()).send(new GetCallerIdentityCommand({}));
+    const out = await (
+      await clients.withCredentials({ accessKeyId, secretAccessKey }).sts()
+    ).send(new GetCallerIdentityCommand({}));
     return out.Arn;
   } catch {
     return undefined;
@@ -83,18 +108,36 @@ async function writerFromKey(clients: AwsClients, accessKeyId: string, secretAcc
 }
 
 function paintDiff(lines: readonly DiffLine[], paint: ChalkInstance): string {
-  return lines.map((l) => (l.op === '-' ? paint.red(`- ${l.text}`) : l.op === '+' ? paint.green(`+ ${l.text}`) : `  ${l.text}`)).join('\n');
+  return lines
+    .map((l) => (l.op === '-' ? paint.red(`- ${l.text}`) : l.op === '+' ? paint.green(`+ ${l.text}`) : `  ${l.text}`))
+    .join('\n');
 }
 
-export async function runPolicyCommand(kind: PolicyKind, file: string | undefined, flags: PolicyCommandFlags, io: PolicyCommandIO): Promise<PolicyCommandResult> {
+export async function runPolicyCommand(
+  kind: PolicyKind,
+  file: string | undefined,
+  flags: PolicyCommandFlags,
+  io: PolicyCommandIO,
+): Promise<PolicyCommandResult> {
   if (file === undefined && flags.id === undefined) {
-    throw usage('give a config FILE or --id ID', `Run \`immuta audit exportConfig policy ${kind} ./exportConfig.json\` or \`immuta audit exportConfig policy ${kind} --id ID\`.`);
+    throw usage(
+      'give a config FILE or --id ID',
+      `Run \`immuta audit exportConfig policy ${kind} ./exportConfig.json\` or \`immuta audit exportConfig policy ${kind} --id ID\`.`,
+    );
   }
   if (flags.id !== undefined && flags['external-id'] !== undefined && flags['external-id'] !== flags.id) {
-    throw usage('--external-id differs from --id: with --id, the configuration id is the external id', 'Drop --external-id.');
+    throw usage(
+      '--external-id differs from --id: with --id, the configuration id is the external id',
+      'Drop --external-id.',
+    );
   }
   const { loadTarget, resolveImmutaAccountId } = await import('../doctor/target.js');
-  const immutaAccountId = await resolveImmutaAccountId({ flag: flags['immuta-account-id'], env: process.env, ...(flags.profile ? { profile: flags.profile } : {}), ...(flags.config ? { configFile: flags.config } : {}) });
+  const immutaAccountId = await resolveImmutaAccountId({
+    flag: flags['immuta-account-id'],
+    env: process.env,
+    ...(flags.profile ? { profile: flags.profile } : {}),
+    ...(flags.config ? { configFile: flags.config } : {}),
+  });
   const tenant = flags.id === undefined ? undefined : await io.tenant();
   const loaded = await loadTarget({
     ...(file === undefined ? {} : { file }),
@@ -107,19 +150,35 @@ export async function runPolicyCommand(kind: PolicyKind, file: string | undefine
   });
   const target = loaded.target;
   if (!target || loaded.config.status === 'fail') {
-    throw new CliError(loaded.config.summary.replace(/\.$/, ''), { code: 'CONFIG_INVALID', exitCode: ExitCode.USAGE, ...(loaded.config.fix ? { fix: loaded.config.fix } : {}) });
+    throw new CliError(loaded.config.summary.replace(/\.$/, ''), {
+      code: 'CONFIG_INVALID',
+      exitCode: ExitCode.USAGE,
+      ...(loaded.config.fix ? { fix: loaded.config.fix } : {}),
+    });
   }
   const kmsKeyArn = flags['kms-key-arn'];
   if (kmsKeyArn !== undefined && !/^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/.test(kmsKeyArn)) {
-    throw usage(`"${kmsKeyArn}" is not a KMS key ARN`, 'Use the full key ARN (arn:aws:kms:<region>:<account>:key/<id>): KMS resolves aliases in the caller\'s account.');
+    throw usage(
+      `"${kmsKeyArn}" is not a KMS key ARN`,
+      "Use the full key ARN (arn:aws:kms:<region>:<account>:key/<id>): KMS resolves aliases in the caller's account.",
+    );
   }
   const templates = await import('../policy-templates/index.js');
   const { AwsClients } = await import('../aws/clients.js');
-  const clients = new AwsClients({ region: flags.region ?? target.region, ...(flags['aws-profile'] ? { profile: flags['aws-profile'] } : {}) });
+  const clients = new AwsClients({
+    region: flags.region ?? target.region,
+    ...(flags['aws-profile'] ? { profile: flags['aws-profile'] } : {}),
+  });
   try {
     // Who writes: the role (role flow) or the IAM user the key belongs to (access-key flow).
     let principalArn = flags['principal-arn'] ?? target.roleArn;
-    if (!principalArn && target.flow === 's3:accessKey' && kind !== 'trust' && target.accessKeyId && target.secretAccessKey) {
+    if (
+      !principalArn &&
+      target.flow === 's3:accessKey' &&
+      kind !== 'trust' &&
+      target.accessKeyId &&
+      target.secretAccessKey
+    ) {
       principalArn = await writerFromKey(clients, target.accessKeyId, target.secretAccessKey);
     }
     let policy: JsonObject;
@@ -128,24 +187,44 @@ export async function runPolicyCommand(kind: PolicyKind, file: string | undefine
     let destination: string;
     const roleName = target.roleArn?.split('/').pop();
     if (kind === 'bucket') {
-      const built = templates.bucketPolicy({ bucket: target.bucket, ...(target.path ? { path: target.path } : {}), ...(principalArn ? { principalArn } : {}) });
+      const built = templates.bucketPolicy({
+        bucket: target.bucket,
+        ...(target.path ? { path: target.path } : {}),
+        ...(principalArn ? { principalArn } : {}),
+      });
       policy = built.policy as unknown as JsonObject;
       statements = built.policy.Statement as unknown as JsonObject[];
       placeholders = built.placeholders;
       destination = `bucket policy of ${target.bucket}`;
     } else if (kind === 'role') {
-      const built = templates.rolePermissionPolicy({ bucket: target.bucket, ...(target.path ? { path: target.path } : {}), ...(kmsKeyArn ? { kmsKeyArn } : {}) });
+      const built = templates.rolePermissionPolicy({
+        bucket: target.bucket,
+        ...(target.path ? { path: target.path } : {}),
+        ...(kmsKeyArn ? { kmsKeyArn } : {}),
+      });
       policy = built.policy as unknown as JsonObject;
       statements = built.policy.Statement as unknown as JsonObject[];
       placeholders = built.placeholders;
       if (target.flow === 's3:assumedRole') destination = `inline policy ImmutaAuditExport of role ${roleName ?? '?'}`;
-      else destination = `inline policy ImmutaAuditExport of IAM user ${principalArn?.split('/').pop() ?? '<the key\'s IAM user>'}`;
+      else
+        destination = `inline policy ImmutaAuditExport of IAM user ${principalArn?.split('/').pop() ?? "<the key's IAM user>"}`;
     } else {
-      if (target.flow !== 's3:assumedRole') throw usage('a trust policy is for create:s3:assumedRole configurations', 'Use `policy bucket` or `policy role` for the access-key flow.');
+      if (target.flow !== 's3:assumedRole')
+        throw usage(
+          'a trust policy is for create:s3:assumedRole configurations',
+          'Use `policy bucket` or `policy role` for the access-key flow.',
+        );
       if (!target.configurationId) {
-        throw usage('the trust policy needs the configuration id (sts:ExternalId)', 'Pass --id ID (an existing configuration) or --external-id ID (the id `create:s3:assumedRole` returned).');
+        throw usage(
+          'the trust policy needs the configuration id (sts:ExternalId)',
+          'Pass --id ID (an existing configuration) or --external-id ID (the id `create:s3:assumedRole` returned).',
+        );
       }
-      const built = templates.trustPolicy({ externalId: target.configurationId, ...(immutaAccountId ? { immutaAccountId } : {}), partition: target.roleArn?.split(':')[1] ?? 'aws' });
+      const built = templates.trustPolicy({
+        externalId: target.configurationId,
+        ...(immutaAccountId ? { immutaAccountId } : {}),
+        partition: target.roleArn?.split(':')[1] ?? 'aws',
+      });
       policy = built.policy as unknown as JsonObject;
       statements = built.policy.Statement as unknown as JsonObject[];
       placeholders = built.placeholders;
@@ -155,23 +234,49 @@ export async function runPolicyCommand(kind: PolicyKind, file: string | undefine
     const { pretty } = await import('./diff.js');
     if (!flags.apply) {
       io.out(pretty(policy));
-      if (placeholders.length > 0) io.note(`Fill in ${placeholders.join(', ')} before using it${kind === 'trust' ? ' (or pass --immuta-account-id)' : kind === 'bucket' ? ' (or pass --principal-arn)' : ''}.`);
-      io.note(`Add it to the ${destination}, or run the same command with --apply to merge it in (nothing already there is removed).`);
+      if (placeholders.length > 0)
+        io.note(
+          `Fill in ${placeholders.join(', ')} before using it${kind === 'trust' ? ' (or pass --immuta-account-id)' : kind === 'bucket' ? ' (or pass --principal-arn)' : ''}.`,
+        );
+      io.note(
+        `Add it to the ${destination}, or run the same command with --apply to merge it in (nothing already there is removed).`,
+      );
       return result;
     }
     if (placeholders.length > 0) {
-      throw usage(`cannot apply a policy with placeholders (${placeholders.join(', ')})`, kind === 'trust' ? 'Pass --immuta-account-id (ask your Immuta representative).' : 'Pass --principal-arn with the IAM user the key belongs to.');
+      throw usage(
+        `cannot apply a policy with placeholders (${placeholders.join(', ')})`,
+        kind === 'trust'
+          ? 'Pass --immuta-account-id (ask your Immuta representative).'
+          : 'Pass --principal-arn with the IAM user the key belongs to.',
+      );
     }
     const apply = await import('./apply.js');
     let planned;
-    if (kind === 'bucket') planned = await apply.planBucketPolicy(clients, { bucket: target.bucket, region: target.region, statements });
+    if (kind === 'bucket')
+      planned = await apply.planBucketPolicy(clients, { bucket: target.bucket, region: target.region, statements });
     else if (kind === 'trust') planned = await apply.planTrustPolicy(clients, { roleName: roleName ?? '', statements });
     else {
-      const principal = target.flow === 's3:assumedRole' ? { type: 'role' as const, name: roleName ?? '' } : { type: 'user' as const, name: principalArn?.split('/').pop() ?? '' };
-      if (!principal.name) throw usage('the IAM user of the access key is unknown', 'Pass --principal-arn arn:aws:iam::<account>:user/<name>.');
+      const principal =
+        target.flow === 's3:assumedRole'
+          ? { type: 'role' as const, name: roleName ?? '' }
+          : { type: 'user' as const, name: principalArn?.split('/').pop() ?? '' };
+      if (!principal.name)
+        throw usage(
+          'the IAM user of the access key is unknown',
+          'Pass --principal-arn arn:aws:iam::<account>:user/<name>.',
+        );
       planned = await apply.planInlinePolicy(clients, { principal, statements });
     }
-    result.apply = { target: planned.target, call: planned.call, changed: planned.changed, applied: false, before: planned.before, after: planned.after, notes: planned.notes };
+    result.apply = {
+      target: planned.target,
+      call: planned.call,
+      changed: planned.changed,
+      applied: false,
+      before: planned.before,
+      after: planned.after,
+      notes: planned.notes,
+    };
     for (const n of planned.notes) io.note(n);
     if (!planned.changed) {
       io.note(`The ${planned.target} already contains what Immuta needs: nothing to change.`);
@@ -180,7 +285,11 @@ export async function runPolicyCommand(kind: PolicyKind, file: string | undefine
     io.out(`${planned.before ? 'Changes to' : 'New'} ${planned.target}:\n${paintDiff(planned.diff, io.paint)}`);
     let go = flags.yes;
     if (!go) {
-      if (!io.interactive) throw usage(`not applied: --apply changes the ${planned.target}, and needs --yes when it cannot ask`, 'Review the diff above, then re-run with --apply --yes.');
+      if (!io.interactive)
+        throw usage(
+          `not applied: --apply changes the ${planned.target}, and needs --yes when it cannot ask`,
+          'Review the diff above, then re-run with --apply --yes.',
+        );
       const { default: confirm } = await import('@inquirer/confirm');
       go = await confirm({ message: `Apply this change to the ${planned.target} (${planned.call})?`, default: false });
       if (!go) {

@@ -83,7 +83,12 @@ export interface WritePolicyOptions {
 }
 
 function kmsStatement(kmsKeyArn: string): PolicyStatement {
-  return { Sid: 'ImmutaAuditExportKms', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: kmsKeyArn };
+  return {
+    Sid: 'ImmutaAuditExportKms',
+    Effect: 'Allow',
+    Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    Resource: kmsKeyArn,
+  };
 }
 
 /**
@@ -92,7 +97,12 @@ function kmsStatement(kmsKeyArn: string): PolicyStatement {
  */
 export function rolePermissionPolicy(options: WritePolicyOptions): PolicyTemplate<PolicyDocument> {
   const statements: PolicyStatement[] = [
-    { Sid: 'ImmutaAuditExportWrite', Effect: 'Allow', Action: 's3:PutObject', Resource: exportObjectArn(options.bucket, options.path, options.partition) },
+    {
+      Sid: 'ImmutaAuditExportWrite',
+      Effect: 'Allow',
+      Action: 's3:PutObject',
+      Resource: exportObjectArn(options.bucket, options.path, options.partition),
+    },
   ];
   if (options.kmsKeyArn) statements.push(kmsStatement(options.kmsKeyArn));
   return { policy: { Version: POLICY_VERSION, Statement: statements }, placeholders: [] };
@@ -130,5 +140,11 @@ export function bucketPolicy(options: BucketPolicyOptions): PolicyTemplate<Polic
 
 /** KMS key policy statement letting the writer use the bucket's key (for the key's own policy). */
 export function kmsKeyPolicyStatement(principalArn: string): PolicyStatement {
-  return { Sid: 'ImmutaAuditExportKms', Effect: 'Allow', Principal: { AWS: principalArn }, Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: '*' };
+  return {
+    Sid: 'ImmutaAuditExportKms',
+    Effect: 'Allow',
+    Principal: { AWS: principalArn },
+    Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    Resource: '*',
+  };
 }

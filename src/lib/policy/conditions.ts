@@ -50,7 +50,8 @@ function matchesOne(op: ParsedOperator, requestValue: string, policyValue: strin
   switch (op.family) {
     case 'string':
       if (op.positive === 'StringLike') return matchesWildcard(policyValue, requestValue);
-      if (op.positive === 'StringEqualsIgnoreCase') return unprotectWildcards(policyValue).toLowerCase() === requestValue.toLowerCase();
+      if (op.positive === 'StringEqualsIgnoreCase')
+        return unprotectWildcards(policyValue).toLowerCase() === requestValue.toLowerCase();
       return unprotectWildcards(policyValue) === requestValue;
     case 'arn':
       // ArnEquals and ArnLike behave alike: both match per segment with wildcards, case-sensitively.
@@ -97,7 +98,13 @@ interface KeyInput {
   variablesEnabled: boolean;
 }
 
-function evaluateKey({ op, key, policyValues, context, variablesEnabled }: KeyInput): Omit<ConditionResult, 'operator' | 'key' | 'values'> {
+function evaluateKey({
+  op,
+  key,
+  policyValues,
+  context,
+  variablesEnabled,
+}: KeyInput): Omit<ConditionResult, 'operator' | 'key' | 'values'> {
   const requestValues = lookupContext(context, key);
   const shownRequest = requestValues ? ` (request: ${quote(requestValues)})` : '';
 
@@ -138,9 +145,11 @@ function evaluateKey({ op, key, policyValues, context, variablesEnabled }: KeyIn
     // An unresolved variable is null: it matches no request value.
     if (substituted !== undefined) resolved.push(substituted);
   }
-  const matchesAnyPolicyValue = (requestValue: string): boolean => resolved.some((p) => matchesOne(op, requestValue, p));
+  const matchesAnyPolicyValue = (requestValue: string): boolean =>
+    resolved.some((p) => matchesOne(op, requestValue, p));
   // Per request value: a positive operator needs one matching policy value; a negated one needs none.
-  const valueSatisfies = (requestValue: string): boolean => (op.negated ? !matchesAnyPolicyValue(requestValue) : matchesAnyPolicyValue(requestValue));
+  const valueSatisfies = (requestValue: string): boolean =>
+    op.negated ? !matchesAnyPolicyValue(requestValue) : matchesAnyPolicyValue(requestValue);
 
   let satisfied: boolean;
   if (op.set === 'ForAllValues') satisfied = requestValues.every(valueSatisfies);
@@ -158,7 +167,11 @@ function evaluateKey({ op, key, policyValues, context, variablesEnabled }: KeyIn
 }
 
 /** Evaluates every operator/key pair of a Condition block. The block holds when all are satisfied. */
-export function evaluateConditionBlock(block: ConditionBlock | undefined, context: NormalizedContext, variablesEnabled: boolean): ConditionResult[] {
+export function evaluateConditionBlock(
+  block: ConditionBlock | undefined,
+  context: NormalizedContext,
+  variablesEnabled: boolean,
+): ConditionResult[] {
   if (!block) return [];
   const results: ConditionResult[] = [];
   for (const [operator, keys] of Object.entries(block)) {
@@ -169,7 +182,12 @@ export function evaluateConditionBlock(block: ConditionBlock | undefined, contex
         results.push({ operator, key, values, satisfied: false, message: `unknown condition operator "${operator}"` });
         continue;
       }
-      results.push({ operator, key, values, ...evaluateKey({ op, key, policyValues: values, context, variablesEnabled }) });
+      results.push({
+        operator,
+        key,
+        values,
+        ...evaluateKey({ op, key, policyValues: values, context, variablesEnabled }),
+      });
     }
   }
   return results;

@@ -54,7 +54,14 @@ export interface EvaluateInput {
   now?: Date;
 }
 
-const TRUST_ACTIONS = new Set(['sts:assumerole', 'sts:assumerolewithsaml', 'sts:assumerolewithwebidentity', 'sts:tagsession', 'sts:setsourceidentity', 'sts:setcontext']);
+const TRUST_ACTIONS = new Set([
+  'sts:assumerole',
+  'sts:assumerolewithsaml',
+  'sts:assumerolewithwebidentity',
+  'sts:tagsession',
+  'sts:setsourceidentity',
+  'sts:setcontext',
+]);
 
 export function resourcePolicyKindFor(action: string): ResourcePolicyKind {
   const lower = action.toLowerCase();
@@ -68,7 +75,12 @@ function isLabeled(input: PolicyInput): input is LabeledPolicy {
 }
 
 function toDeciding(s: StatementResult): DecidingStatement {
-  const deciding: DecidingStatement = { policy: s.policy, statementIndex: s.statementIndex, effect: s.effect, statement: s.statement };
+  const deciding: DecidingStatement = {
+    policy: s.policy,
+    statementIndex: s.statementIndex,
+    effect: s.effect,
+    statement: s.statement,
+  };
   if (s.sid !== undefined) deciding.sid = s.sid;
   return deciding;
 }
@@ -112,8 +124,13 @@ export function evaluate(input: EvaluateInput): EvaluationResult {
   // Evaluate every policy.
   // Boundaries attach to IAM users and roles only (not to the root user, services or anonymous callers).
   const boundaryApplies = hasIdentity && caller.type !== 'root';
-  const boundary = input.permissionsBoundary && boundaryApplies ? label(input.permissionsBoundary, defaultLabel('boundary')) : undefined;
-  const boundaryResult = boundary ? evaluatePolicy(boundary.document, request, { kind: 'boundary', label: boundary.label }) : undefined;
+  const boundary =
+    input.permissionsBoundary && boundaryApplies
+      ? label(input.permissionsBoundary, defaultLabel('boundary'))
+      : undefined;
+  const boundaryResult = boundary
+    ? evaluatePolicy(boundary.document, request, { kind: 'boundary', label: boundary.label })
+    : undefined;
   const identityInputs = input.identityPolicies ?? [];
   const identityResults = hasIdentity
     ? identityInputs.map((p, i) => {
@@ -121,9 +138,17 @@ export function evaluate(input: EvaluateInput): EvaluationResult {
         return evaluatePolicy(l.document, request, { kind: 'identity', label: l.label });
       })
     : [];
-  const resource = input.resourcePolicy ? label(input.resourcePolicy, input.resourcePolicyLabel ?? defaultLabel(kind)) : undefined;
-  const resourceResult = resource ? evaluatePolicy(resource.document, request, { kind, label: resource.label }) : undefined;
-  const policies = [...(boundaryResult ? [boundaryResult] : []), ...identityResults, ...(resourceResult ? [resourceResult] : [])];
+  const resource = input.resourcePolicy
+    ? label(input.resourcePolicy, input.resourcePolicyLabel ?? defaultLabel(kind))
+    : undefined;
+  const resourceResult = resource
+    ? evaluatePolicy(resource.document, request, { kind, label: resource.label })
+    : undefined;
+  const policies = [
+    ...(boundaryResult ? [boundaryResult] : []),
+    ...identityResults,
+    ...(resourceResult ? [resourceResult] : []),
+  ];
   const what = `${request.action} on ${request.resource} by ${request.principal.arn}`;
 
   // 1. Explicit deny anywhere wins.
@@ -158,7 +183,8 @@ export function evaluate(input: EvaluateInput): EvaluationResult {
   const resourceAllows = resourceResult?.allowing ?? [];
   const direct = resourceAllows.filter((s) => s.principalMatch?.kind !== 'account');
   const viaAccount = resourceAllows.filter((s) => s.principalMatch?.kind === 'account');
-  const bypassesBoundary = (s: StatementResult): boolean => s.principalMatch?.kind === 'user' || s.principalMatch?.kind === 'session';
+  const bypassesBoundary = (s: StatementResult): boolean =>
+    s.principalMatch?.kind === 'user' || s.principalMatch?.kind === 'session';
   const directUsable = direct.filter((s) => boundaryAllows || bypassesBoundary(s));
 
   let allowed: boolean;
@@ -199,35 +225,55 @@ export function evaluate(input: EvaluateInput): EvaluationResult {
   const resourceLabel = resource?.label ?? input.resourcePolicyLabel ?? defaultLabel(kind);
   const resourceMissing = (): void => {
     blockedBy.push('resource');
-    if (!resourceResult) lines.push(`There is no ${resourceLabel}${kind === 'resource' ? '' : `, and a ${resourceLabel} must allow ${request.action}`}.`);
-    else lines.push(`No statement of the ${resourceLabel} allows it.`, ...closestAllows(resourceResult).map(capitalize));
+    if (!resourceResult)
+      lines.push(
+        `There is no ${resourceLabel}${kind === 'resource' ? '' : `, and a ${resourceLabel} must allow ${request.action}`}.`,
+      );
+    else
+      lines.push(`No statement of the ${resourceLabel} allows it.`, ...closestAllows(resourceResult).map(capitalize));
   };
   const identityMissing = (): void => {
     if (!identityAllows) {
       blockedBy.push('identity');
       if (identityResults.length === 0) lines.push('No identity policy was given for the caller, so none allows it.');
-      else lines.push('No identity policy statement allows it.', ...identityResults.flatMap((r) => closestAllows(r, 1)).map(capitalize));
+      else
+        lines.push(
+          'No identity policy statement allows it.',
+          ...identityResults.flatMap((r) => closestAllows(r, 1)).map(capitalize),
+        );
     }
     if (!boundaryAllows) {
       blockedBy.push('boundary');
-      lines.push(`The ${boundary?.label ?? 'permissions boundary'} does not allow it: a boundary grants nothing, but every action must fall inside it.`);
+      lines.push(
+        `The ${boundary?.label ?? 'permissions boundary'} does not allow it: a boundary grants nothing, but every action must fall inside it.`,
+      );
     }
   };
 
   if (!hasIdentity) {
     resourceMissing();
   } else if (kind === 'resource' && !crossAccount) {
-    lines.push(`Within one account, an allow in either the identity policies or the ${resourceLabel} is enough, and neither gives one.`);
+    lines.push(
+      `Within one account, an allow in either the identity policies or the ${resourceLabel} is enough, and neither gives one.`,
+    );
     identityMissing();
     if (directUsable.length === 0) {
-      if (direct.length > 0) lines.push(`The ${resourceLabel} allows it for the role, but a role ARN principal is still limited by the permissions boundary.`);
-      else if (viaAccount.length > 0) lines.push(`The ${resourceLabel} allows it only by delegating to the account, which needs an identity-policy allow too.`);
+      if (direct.length > 0)
+        lines.push(
+          `The ${resourceLabel} allows it for the role, but a role ARN principal is still limited by the permissions boundary.`,
+        );
+      else if (viaAccount.length > 0)
+        lines.push(
+          `The ${resourceLabel} allows it only by delegating to the account, which needs an identity-policy allow too.`,
+        );
       else resourceMissing();
     }
   } else if (!crossAccount) {
     if (resourceAllows.length === 0) resourceMissing();
     else {
-      lines.push(`The ${resourceLabel} allows it only by delegating to account ${caller.accountId}, so an identity policy must allow it as well.`);
+      lines.push(
+        `The ${resourceLabel} allows it only by delegating to account ${caller.accountId}, so an identity policy must allow it as well.`,
+      );
       identityMissing();
     }
   } else {

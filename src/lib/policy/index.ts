@@ -46,7 +46,14 @@ export { evaluate, resourcePolicyKindFor, type EvaluateInput, type ResourcePolic
 export { evaluatePolicy, effectiveContext, type EvaluatePolicyOptions } from './policy.js';
 export { evaluateStatement, actionMatches } from './statement.js';
 export { evaluateConditionBlock } from './conditions.js';
-export { principalFromArn, principalContext, describePrincipal, matchPrincipal, matchNotPrincipal, type PrincipalDetails } from './principal.js';
+export {
+  principalFromArn,
+  principalContext,
+  describePrincipal,
+  matchPrincipal,
+  matchNotPrincipal,
+  type PrincipalDetails,
+} from './principal.js';
 export { parseArn, accountOfArn, matchArnSegments, matchResourcePattern, type ArnParts } from './arn.js';
 export { matchesWildcard } from './wildcard.js';
 export { parseIpAddress, parseCidr, ipInCidr } from './ip.js';

@@ -36,7 +36,11 @@ export function effectiveContext(request: PolicyRequest): RequestContext {
 }
 
 /** Evaluates every statement of one policy against the request. */
-export function evaluatePolicy(policy: PolicyDocument, request: PolicyRequest, options: EvaluatePolicyOptions = {}): PolicyResult {
+export function evaluatePolicy(
+  policy: PolicyDocument,
+  request: PolicyRequest,
+  options: EvaluatePolicyOptions = {},
+): PolicyResult {
   const kind = options.kind ?? 'identity';
   const label = options.label ?? defaultLabel(kind);
   const context = normalizeContext(effectiveContext(request));

@@ -46,14 +46,17 @@ export function describePrincipal(principal: RequestPrincipal): PrincipalDetails
   const base = { arn, accountId: principal.accountId, uniqueId: principal.uniqueId, partition: 'aws' };
   if (arn === '*' || arn.toLowerCase() === 'anonymous') return { ...base, type: principal.type ?? 'anonymous' };
   if (/^\d{12}$/.test(arn)) return { ...base, accountId: principal.accountId || arn, type: principal.type ?? 'root' };
-  if (SERVICE_PRINCIPAL.test(arn)) return { ...base, type: principal.type ?? 'service', serviceName: arn.toLowerCase() };
+  if (SERVICE_PRINCIPAL.test(arn))
+    return { ...base, type: principal.type ?? 'service', serviceName: arn.toLowerCase() };
   const parsed = parseArn(arn);
   if (!parsed) throw new Error(`"${arn}" is not a principal ARN, account id or service principal`);
   const details = { ...base, accountId: principal.accountId || parsed.account, partition: parsed.partition };
   const { service, resource } = parsed;
   if (service === 'iam' && resource === 'root') return { ...details, type: principal.type ?? 'root' };
-  if (service === 'iam' && resource.startsWith('user/')) return { ...details, type: principal.type ?? 'user', userName: lastSegment(resource) };
-  if (service === 'iam' && resource.startsWith('role/')) return { ...details, type: principal.type ?? 'role', roleName: lastSegment(resource) };
+  if (service === 'iam' && resource.startsWith('user/'))
+    return { ...details, type: principal.type ?? 'user', userName: lastSegment(resource) };
+  if (service === 'iam' && resource.startsWith('role/'))
+    return { ...details, type: principal.type ?? 'role', roleName: lastSegment(resource) };
   if (service === 'sts' && resource.startsWith('assumed-role/')) {
     const [, roleName, ...session] = resource.split('/');
     if (!roleName || session.length === 0) throw new Error(`"${arn}" is not a valid assumed-role session ARN`);
@@ -66,7 +69,11 @@ export function describePrincipal(principal: RequestPrincipal): PrincipalDetails
     };
   }
   if (service === 'sts' && resource.startsWith('federated-user/')) {
-    return { ...details, type: principal.type ?? 'federated-user', federatedName: resource.slice('federated-user/'.length) };
+    return {
+      ...details,
+      type: principal.type ?? 'federated-user',
+      federatedName: resource.slice('federated-user/'.length),
+    };
   }
   throw new Error(`"${arn}" is not an IAM user, role, root, assumed-role or federated-user ARN`);
 }
@@ -171,11 +178,14 @@ function matchAwsValue(value: string, d: PrincipalDetails): ValueMatch {
   if (d.type === 'anonymous') return {};
   if (/^\d{12}$/.test(value)) return value === d.accountId ? { link: 'account', kind: 'account' } : {};
   if (UNIQUE_ID.test(value)) {
-    if (d.uniqueId && value === d.uniqueId) return { link: d.type === 'assumed-role' ? 'role' : chainOf(d)[0], kind: 'unique-id' };
+    if (d.uniqueId && value === d.uniqueId)
+      return { link: d.type === 'assumed-role' ? 'role' : chainOf(d)[0], kind: 'unique-id' };
     return { note: `${value} is a unique id, which IAM shows when the user or role it named was deleted` };
   }
   if (value.includes('*') || value.includes('?')) {
-    return { note: `${value} uses a wildcard, which the Principal element does not support (use a Condition on aws:PrincipalArn)` };
+    return {
+      note: `${value} uses a wildcard, which the Principal element does not support (use a Condition on aws:PrincipalArn)`,
+    };
   }
   const parsed = parseArn(value);
   if (!parsed) return { note: `${value} is not an account id or principal ARN` };
@@ -183,7 +193,8 @@ function matchAwsValue(value: string, d: PrincipalDetails): ValueMatch {
   const { service, resource } = parsed;
   if (service === 'iam' && resource === 'root') return sameAccount ? { link: 'account', kind: 'account' } : {};
   if (!sameAccount) return {};
-  if (service === 'iam' && resource.startsWith('user/')) return d.type === 'user' && value === d.arn ? { link: 'user', kind: 'user' } : {};
+  if (service === 'iam' && resource.startsWith('user/'))
+    return d.type === 'user' && value === d.arn ? { link: 'user', kind: 'user' } : {};
   if (service === 'iam' && resource.startsWith('role/')) {
     if (d.type === 'role' && value === d.arn) return { link: 'role', kind: 'role' };
     // A role principal covers the role's sessions; the session ARN has no path, so compare names.
@@ -225,7 +236,8 @@ function scanElement(element: PrincipalElement, d: PrincipalDetails): ElementSca
   }
   for (const value of asList(element.Service)) {
     scan.listed.push(value);
-    if (d.type === 'service' && value.toLowerCase() === d.serviceName) scan.matches.push({ value, link: 'service', kind: 'service' });
+    if (d.type === 'service' && value.toLowerCase() === d.serviceName)
+      scan.matches.push({ value, link: 'service', kind: 'service' });
   }
   for (const value of asList(element.Federated)) {
     scan.listed.push(value);
@@ -267,7 +279,10 @@ export function matchPrincipal(element: PrincipalElement, principal: RequestPrin
     return match;
   }
   const notes = scan.notes.length > 0 ? ` (${scan.notes.join('; ')})` : '';
-  return { matched: false, detail: `its Principal [${listForMessage(scan.listed)}] does not include ${describeCaller(d)}${notes}` };
+  return {
+    matched: false,
+    detail: `its Principal [${listForMessage(scan.listed)}] does not include ${describeCaller(d)}${notes}`,
+  };
 }
 
 export interface NotPrincipalResult {
@@ -283,7 +298,11 @@ export interface NotPrincipalResult {
  * For an Allow with NotPrincipal (discouraged by AWS) we read it the other way round, so that neither
  * case over-states access: listing any link excludes the caller from the Allow.
  */
-export function matchNotPrincipal(element: PrincipalElement, principal: RequestPrincipal, effect: 'Allow' | 'Deny'): NotPrincipalResult {
+export function matchNotPrincipal(
+  element: PrincipalElement,
+  principal: RequestPrincipal,
+  effect: 'Allow' | 'Deny',
+): NotPrincipalResult {
   const d = describePrincipal(principal);
   const scan = scanElement(element, d);
   const chain = chainOf(d);

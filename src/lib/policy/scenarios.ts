@@ -18,7 +18,8 @@ export type PolicySource = PolicyDocument | string | { label: string; document: 
 function toLabeled(source: PolicySource, fallback: string): LabeledPolicy {
   if (typeof source === 'string') return { label: fallback, document: parsePolicyDocumentOrThrow(source) };
   if ('document' in source) {
-    const document = typeof source.document === 'string' ? parsePolicyDocumentOrThrow(source.document) : source.document;
+    const document =
+      typeof source.document === 'string' ? parsePolicyDocumentOrThrow(source.document) : source.document;
     return { label: source.label, document };
   }
   return { label: fallback, document: source };
@@ -50,7 +51,10 @@ export interface TrustPolicyOptions {
  * so aws:SecureTransport defaults to true.
  */
 export function evaluateTrustPolicy(trustPolicy: PolicySource, options: TrustPolicyOptions): EvaluationResult {
-  const principal = principalFromArn(options.callerArn, options.callerUniqueId === undefined ? {} : { uniqueId: options.callerUniqueId });
+  const principal = principalFromArn(
+    options.callerArn,
+    options.callerUniqueId === undefined ? {} : { uniqueId: options.callerUniqueId },
+  );
   const defaults: RequestContext = { 'aws:SecureTransport': true };
   if (options.externalId !== undefined) defaults['sts:ExternalId'] = options.externalId;
   const request: PolicyRequest = {
@@ -94,7 +98,10 @@ export interface S3PutObjectOptions {
 
 /** Would s3:PutObject of `bucket/key` by `principalArn` be allowed? */
 export function evaluateS3PutObject(options: S3PutObjectOptions): EvaluationResult {
-  const principal = principalFromArn(options.principalArn, options.principalUniqueId === undefined ? {} : { uniqueId: options.principalUniqueId });
+  const principal = principalFromArn(
+    options.principalArn,
+    options.principalUniqueId === undefined ? {} : { uniqueId: options.principalUniqueId },
+  );
   const defaults: RequestContext = {
     'aws:SecureTransport': true,
     's3:ResourceAccount': options.bucketAccountId,
@@ -114,7 +121,9 @@ export function evaluateS3PutObject(options: S3PutObjectOptions): EvaluationResu
     resourcePolicyLabel: 'bucket policy',
     ...(options.bucketPolicy ? { resourcePolicy: toLabeled(options.bucketPolicy, 'bucket policy') } : {}),
     ...(identityPolicies ? { identityPolicies } : {}),
-    ...(options.permissionsBoundary ? { permissionsBoundary: toLabeled(options.permissionsBoundary, 'permissions boundary') } : {}),
+    ...(options.permissionsBoundary
+      ? { permissionsBoundary: toLabeled(options.permissionsBoundary, 'permissions boundary') }
+      : {}),
     ...(options.now ? { now: options.now } : {}),
   });
 }
@@ -136,17 +145,27 @@ export interface KmsRequestOptions {
 
 /** Would a KMS call on the key be allowed? The key policy must allow it, directly or via the account root. */
 export function evaluateKmsRequest(options: KmsRequestOptions): EvaluationResult {
-  const principal = principalFromArn(options.principalArn, options.principalUniqueId === undefined ? {} : { uniqueId: options.principalUniqueId });
+  const principal = principalFromArn(
+    options.principalArn,
+    options.principalUniqueId === undefined ? {} : { uniqueId: options.principalUniqueId },
+  );
   const defaults: RequestContext = { 'aws:SecureTransport': true, 'kms:CallerAccount': principal.accountId };
   const identityPolicies = identityLabels(options.identityPolicies);
   const resourceAccount = accountOfArn(options.keyArn);
   return evaluate({
-    request: { principal, action: options.action, resource: options.keyArn, context: mergeContexts(defaults, options.context ?? {}) },
+    request: {
+      principal,
+      action: options.action,
+      resource: options.keyArn,
+      context: mergeContexts(defaults, options.context ?? {}),
+    },
     resourcePolicyKind: 'key',
     ...(resourceAccount ? { resourceAccount } : {}),
     ...(options.keyPolicy ? { resourcePolicy: toLabeled(options.keyPolicy, 'key policy') } : {}),
     ...(identityPolicies ? { identityPolicies } : {}),
-    ...(options.permissionsBoundary ? { permissionsBoundary: toLabeled(options.permissionsBoundary, 'permissions boundary') } : {}),
+    ...(options.permissionsBoundary
+      ? { permissionsBoundary: toLabeled(options.permissionsBoundary, 'permissions boundary') }
+      : {}),
     ...(options.now ? { now: options.now } : {}),
   });
 }

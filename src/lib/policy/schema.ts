@@ -63,7 +63,11 @@ export const StatementSchema = z
     ] as const;
     for (const [positive, negative] of pairs) {
       if (statement[positive] !== undefined && statement[negative] !== undefined) {
-        ctx.addIssue({ code: 'custom', message: `a statement cannot have both ${positive} and ${negative}`, path: [negative] });
+        ctx.addIssue({
+          code: 'custom',
+          message: `a statement cannot have both ${positive} and ${negative}`,
+          path: [negative],
+        });
       }
     }
     if (statement.Action === undefined && statement.NotAction === undefined) {
@@ -73,7 +77,9 @@ export const StatementSchema = z
 
 export const PolicyDocumentSchema = z.strictObject({
   // 2012-10-17 is current; 2008-10-17 is the legacy grammar without policy variables.
-  Version: z.enum(['2012-10-17', '2008-10-17'], { error: 'Version must be "2012-10-17" (or the legacy "2008-10-17")' }).optional(),
+  Version: z
+    .enum(['2012-10-17', '2008-10-17'], { error: 'Version must be "2012-10-17" (or the legacy "2008-10-17")' })
+    .optional(),
   Id: z.string().optional(),
   Statement: z.union([StatementSchema, z.array(StatementSchema).min(1, 'Statement must not be empty')], {
     error: 'Statement must be a statement object or an array of them',
@@ -127,13 +133,17 @@ interface RawIssue {
  * Statement was an object, not an array), its own, more precise issues are reported instead, with
  * their paths under the union's path.
  */
-function flattenIssues(issues: readonly RawIssue[], prefix: PropertyKey[] = []): Array<{ path: PropertyKey[]; message: string }> {
+function flattenIssues(
+  issues: readonly RawIssue[],
+  prefix: PropertyKey[] = [],
+): Array<{ path: PropertyKey[]; message: string }> {
   const out: Array<{ path: PropertyKey[]; message: string }> = [];
   for (const issue of issues) {
     const path = [...prefix, ...issue.path];
     if (issue.code === 'invalid_union' && issue.errors) {
       const shapeMatched = issue.errors.filter(
-        (branch) => !branch.some((e) => e.path.length === 0 && (e.code === 'invalid_type' || e.code === 'invalid_value')),
+        (branch) =>
+          !branch.some((e) => e.path.length === 0 && (e.code === 'invalid_type' || e.code === 'invalid_value')),
       );
       const [only] = shapeMatched;
       if (only && shapeMatched.length === 1) {
@@ -169,7 +179,10 @@ function decodeIfUrlEncoded(text: string): { ok: true; text: string } | { ok: fa
   } catch (cause) {
     return {
       ok: false,
-      error: new PolicyParseError('INVALID_ENCODING', `the policy looks URL-encoded but cannot be decoded: ${(cause as Error).message}`),
+      error: new PolicyParseError(
+        'INVALID_ENCODING',
+        `the policy looks URL-encoded but cannot be decoded: ${(cause as Error).message}`,
+      ),
     };
   }
 }
@@ -195,18 +208,28 @@ export function parsePolicyDocument(input: unknown): PolicyParseResult {
     try {
       value = JSON.parse(decoded.text) as unknown;
     } catch (cause) {
-      return { ok: false, error: new PolicyParseError('INVALID_JSON', `the policy is not valid JSON: ${(cause as Error).message}`) };
+      return {
+        ok: false,
+        error: new PolicyParseError('INVALID_JSON', `the policy is not valid JSON: ${(cause as Error).message}`),
+      };
     }
   }
   const parsed = PolicyDocumentSchema.safeParse(value);
   if (parsed.success) return { ok: true, policy: parsed.data };
-  const issues = flattenIssues(parsed.error.issues as unknown as RawIssue[]).map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+  const issues = flattenIssues(parsed.error.issues as unknown as RawIssue[]).map((issue) => ({
+    path: formatPath(issue.path),
+    message: issue.message,
+  }));
   const first = issues[0];
   const where = first?.path ? ` at ${first.path}` : '';
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
   return {
     ok: false,
-    error: new PolicyParseError('INVALID_POLICY', `the policy is not a valid IAM policy${where}: ${first?.message ?? 'invalid'}${more}`, issues),
+    error: new PolicyParseError(
+      'INVALID_POLICY',
+      `the policy is not a valid IAM policy${where}: ${first?.message ?? 'invalid'}${more}`,
+      issues,
+    ),
   };
 }
 

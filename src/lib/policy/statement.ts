@@ -54,7 +54,13 @@ function resourceHint(patterns: string[], resource: string): string {
   return '';
 }
 
-function checkResource(statement: Statement, kind: PolicyKind, resource: string, context: NormalizedContext, variables: boolean): StatementMismatch | undefined {
+function checkResource(
+  statement: Statement,
+  kind: PolicyKind,
+  resource: string,
+  context: NormalizedContext,
+  variables: boolean,
+): StatementMismatch | undefined {
   const matches = (pattern: string): boolean => {
     const resolved = resolveVariables(pattern, context, variables);
     // A variable without a value makes the pattern null: it matches no resource.
@@ -63,26 +69,39 @@ function checkResource(statement: Statement, kind: PolicyKind, resource: string,
   if (statement.Resource !== undefined) {
     const patterns = asList(statement.Resource);
     if (patterns.some(matches)) return undefined;
-    return { element: 'Resource', message: `its Resource ${shown(patterns)} does not match ${resource}${resourceHint(patterns, resource)}` };
+    return {
+      element: 'Resource',
+      message: `its Resource ${shown(patterns)} does not match ${resource}${resourceHint(patterns, resource)}`,
+    };
   }
   if (statement.NotResource !== undefined) {
     const patterns = asList(statement.NotResource);
     const hit = patterns.find(matches);
     if (hit === undefined) return undefined;
-    return { element: 'NotResource', message: `its NotResource excludes ${resource} (via "${unprotectWildcards(hit)}")` };
+    return {
+      element: 'NotResource',
+      message: `its NotResource excludes ${resource} (via "${unprotectWildcards(hit)}")`,
+    };
   }
   // A trust policy's resource is the role it is attached to: its statements carry no Resource.
   if (kind === 'trust') return undefined;
   return { element: 'Resource', message: 'it has no Resource' };
 }
 
-function checkPrincipal(statement: Statement, kind: PolicyKind, request: PolicyRequest): { mismatch?: StatementMismatch; match?: PrincipalMatch } {
+function checkPrincipal(
+  statement: Statement,
+  kind: PolicyKind,
+  request: PolicyRequest,
+): { mismatch?: StatementMismatch; match?: PrincipalMatch } {
   // Identity policies and boundaries apply to the identity they are attached to; IAM rejects Principal there.
   if (kind === 'identity' || kind === 'boundary') return {};
   if (statement.Principal !== undefined) {
     const match = matchPrincipal(statement.Principal, request.principal);
     if (match.matched) return { match };
-    return { match, mismatch: { element: 'Principal', message: match.detail ?? 'its Principal does not include the caller' } };
+    return {
+      match,
+      mismatch: { element: 'Principal', message: match.detail ?? 'its Principal does not include the caller' },
+    };
   }
   if (statement.NotPrincipal !== undefined) {
     const result = matchNotPrincipal(statement.NotPrincipal, request.principal, statement.Effect);
@@ -90,7 +109,9 @@ function checkPrincipal(statement: Statement, kind: PolicyKind, request: PolicyR
     // NotPrincipal names who is excepted; everyone else is covered directly (no account delegation).
     return { match: { matched: true, kind: 'wildcard', value: 'NotPrincipal', detail: result.detail } };
   }
-  return { mismatch: { element: 'Principal', message: 'it has no Principal, which a resource-based policy statement needs' } };
+  return {
+    mismatch: { element: 'Principal', message: 'it has no Principal, which a resource-based policy statement needs' },
+  };
 }
 
 export function describeStatement(policy: string, index: number, sid: string | undefined): string {

@@ -81,7 +81,8 @@ export interface PrincipalMatch {
 }
 
 /** The statement element that made a statement not apply to the request. */
-export type StatementElement = 'Action' | 'NotAction' | 'Resource' | 'NotResource' | 'Principal' | 'NotPrincipal' | 'Condition';
+export type StatementElement =
+  'Action' | 'NotAction' | 'Resource' | 'NotResource' | 'Principal' | 'NotPrincipal' | 'Condition';
 
 export interface StatementMismatch {
   element: StatementElement;

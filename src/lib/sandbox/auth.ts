@@ -29,13 +29,26 @@ export class SandboxAuth {
   /** Creates the sandbox's two keys on first start (kept afterwards, so profiles stay valid). */
   async ensureKeys(): Promise<SandboxKeys> {
     return this.store.update((state) => {
-      const find = (permission: boolean) => state.apiKeys.find((k) => k.permissions.includes(AUDIT_PERMISSION) === permission);
+      const find = (permission: boolean) =>
+        state.apiKeys.find((k) => k.permissions.includes(AUDIT_PERMISSION) === permission);
       const createdAt = new Date(this.now()).toISOString();
       if (!find(true)) {
-        state.apiKeys.push({ key: newSecret(), name: 'sandbox audit key', user: { ...SANDBOX_AUDIT_USER }, permissions: [AUDIT_PERMISSION], createdAt });
+        state.apiKeys.push({
+          key: newSecret(),
+          name: 'sandbox audit key',
+          user: { ...SANDBOX_AUDIT_USER },
+          permissions: [AUDIT_PERMISSION],
+          createdAt,
+        });
       }
       if (!find(false)) {
-        state.apiKeys.push({ key: newSecret(), name: 'sandbox key without AUDIT', user: { ...SANDBOX_NO_AUDIT_USER }, permissions: [], createdAt });
+        state.apiKeys.push({
+          key: newSecret(),
+          name: 'sandbox key without AUDIT',
+          user: { ...SANDBOX_NO_AUDIT_USER },
+          permissions: [],
+          createdAt,
+        });
       }
       return { auditApiKey: (find(true) as ApiKeyRecord).key, noAuditApiKey: (find(false) as ApiKeyRecord).key };
     });
@@ -56,19 +69,26 @@ export class SandboxAuth {
   /** Checks an Authorization header for the audit API. */
   check(header: string | undefined): AuthResult {
     const value = (header ?? '').trim();
-    if (value === '') return unauthenticated('Missing Authorization header: send your Immuta API key, or "Bearer <token>"');
+    if (value === '')
+      return unauthenticated('Missing Authorization header: send your Immuta API key, or "Bearer <token>"');
     const credential = /^bearer\s+/i.test(value) ? value.replace(/^bearer\s+/i, '').trim() : value;
     const state = this.store.snapshot;
     let key = state.apiKeys.find((k) => k.key === credential);
     if (!key) {
       const token = state.tokens.find((t) => t.token === credential);
       if (!token) return unauthenticated('Invalid API key or token');
-      if (Date.parse(token.expiresAt) <= this.now()) return unauthenticated('Token expired: authenticate again at /bim/apikey/authenticate');
+      if (Date.parse(token.expiresAt) <= this.now())
+        return unauthenticated('Token expired: authenticate again at /bim/apikey/authenticate');
       key = state.apiKeys.find((k) => k.key === token.apiKey);
       if (!key) return unauthenticated('Invalid API key or token');
     }
     if (!key.permissions.includes(AUDIT_PERMISSION)) {
-      return { ok: false, status: 403, code: 'FORBIDDEN', message: `User ${key.user.id} does not have the ${AUDIT_PERMISSION} permission` };
+      return {
+        ok: false,
+        status: 403,
+        code: 'FORBIDDEN',
+        message: `User ${key.user.id} does not have the ${AUDIT_PERMISSION} permission`,
+      };
     }
     return { ok: true, key };
   }

@@ -98,7 +98,11 @@ export function requireRunningSandbox(dataDir: string): RuntimeInfo {
   return info;
 }
 
-export async function sandboxRequest<T>(info: RuntimeInfo, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+export async function sandboxRequest<T>(
+  info: RuntimeInfo,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
   let response: Response;
   try {
     response = await fetch(info.graphqlUrl, {
@@ -114,14 +118,19 @@ export async function sandboxRequest<T>(info: RuntimeInfo, query: string, variab
       fix: 'Check `immuta sandbox status`; restart it with `immuta sandbox stop` and `immuta sandbox start --detach`.',
     });
   }
-  const body = (await response.json().catch(() => ({}))) as { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+  const body = (await response.json().catch(() => ({}))) as {
+    data?: T;
+    errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  };
   const first = body.errors?.[0];
   if (first || !body.data) {
     const badInput = first?.extensions?.code === 'BAD_USER_INPUT';
     throw new CliError(`the sandbox refused the request: ${first?.message ?? `HTTP ${response.status}`}`, {
       code: badInput ? 'SANDBOX_BAD_INPUT' : 'SANDBOX_ERROR',
       exitCode: badInput ? ExitCode.USAGE : ExitCode.TENANT,
-      fix: badInput ? 'Fix the value named in the message and run the command again.' : 'Read the sandbox log (`immuta sandbox status` shows where it is).',
+      fix: badInput
+        ? 'Fix the value named in the message and run the command again.'
+        : 'Read the sandbox log (`immuta sandbox status` shows where it is).',
     });
   }
   return body.data;

@@ -35,7 +35,10 @@ export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
 
 /** The sandbox's audit user (the owner of the AUDIT key) and the user without the permission. */
 export const SANDBOX_AUDIT_USER = { id: 'sandbox-admin@example.com', name: 'Sandbox Admin' } as const;
-export const SANDBOX_NO_AUDIT_USER = { id: 'sandbox-viewer@example.com', name: 'Sandbox Viewer (no AUDIT permission)' } as const;
+export const SANDBOX_NO_AUDIT_USER = {
+  id: 'sandbox-viewer@example.com',
+  name: 'Sandbox Viewer (no AUDIT permission)',
+} as const;
 
 /** The tenant id written into exported events. */
 export const SANDBOX_TENANT_ID = 'immuta-sandbox.local';

@@ -24,9 +24,7 @@ export interface DestinationEnvironment {
   findRole(roleArn: string): RoleRecord | undefined;
 }
 
-export type Access =
-  | { ok: true; target: S3WriteTarget; method: string }
-  | { ok: false; status: string };
+export type Access = { ok: true; target: S3WriteTarget; method: string } | { ok: false; status: string };
 
 /** "AccessKey AKIA..." or "AssumedRole arn:..." — how Immuta names the method in its messages. */
 export function methodLabel(config: ConfigurationRecord): string {
@@ -50,7 +48,11 @@ export function s3ErrorText(code: string, message: string, statusCode?: number):
  * sandbox's Immuta principal with sts:ExternalId = the configuration id (AWS answers the same
  * AccessDenied for an unknown role, so the sandbox does too).
  */
-export function resolveAccess(config: ConfigurationRecord, env: DestinationEnvironment, verb = 'testing access to'): Access {
+export function resolveAccess(
+  config: ConfigurationRecord,
+  env: DestinationEnvironment,
+  verb = 'testing access to',
+): Access {
   if (config.kind === 'adls:sasToken') return { ok: false, status: ADLS_NOT_EMULATED };
   const prefix = `Error ${verb} S3 using ${methodLabel(config)} - `;
   let credentials: S3Credentials;

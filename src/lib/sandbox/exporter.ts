@@ -47,7 +47,13 @@ export function armExportClock(config: ConfigurationRecord, now: Date, reset = f
   if (reset || !config.exportCursor) config.exportCursor = now.toISOString();
 }
 
-export function objectKey(path: string | null | undefined, at: Date, jobId: string, taskIndex: number, gzip: boolean): string {
+export function objectKey(
+  path: string | null | undefined,
+  at: Date,
+  jobId: string,
+  taskIndex: number,
+  gzip: boolean,
+): string {
   const prefix = (path ?? '').replace(/^\/+|\/+$/g, '');
   const yyyy = String(at.getUTCFullYear());
   const mm = String(at.getUTCMonth() + 1).padStart(2, '0');
@@ -111,7 +117,10 @@ export class Exporter {
   }
 
   private isDue(config: ConfigurationRecord, now: number): boolean {
-    return config.exportCursor !== undefined && now >= Date.parse(config.exportCursor) + intervalMs(config.interval, this.options.intervalScale);
+    return (
+      config.exportCursor !== undefined &&
+      now >= Date.parse(config.exportCursor) + intervalMs(config.interval, this.options.intervalScale)
+    );
   }
 
   /** Creates and runs one export job for a configuration, if it is exportable and due. */
@@ -168,7 +177,13 @@ export class Exporter {
     });
     if (!created) return undefined;
     const { job, seed, config } = created;
-    const events = generateEvents({ seed, count: job.eventCount, from: new Date(job.windowStart), to: new Date(job.windowEnd), tenantId: SANDBOX_TENANT_ID });
+    const events = generateEvents({
+      seed,
+      count: job.eventCount,
+      from: new Date(job.windowStart),
+      to: new Date(job.windowEnd),
+      tenantId: SANDBOX_TENANT_ID,
+    });
     for (const task of job.tasks) {
       await this.runTask(job, task, config, events.slice(task.offset, task.offset + task.limit));
     }
@@ -177,12 +192,19 @@ export class Exporter {
       if (!stored) return job;
       stored.status = stored.tasks.every((t) => t.status === 'SUCCESS') ? 'SUCCESS' : 'FAILURE';
       stored.endTimestamp = new Date(this.now()).toISOString();
-      this.options.log?.(`export job ${stored.id} (configuration ${configurationId}): ${stored.status}, ${stored.eventCount} events in ${stored.tasks.length} tasks`);
+      this.options.log?.(
+        `export job ${stored.id} (configuration ${configurationId}): ${stored.status}, ${stored.eventCount} events in ${stored.tasks.length} tasks`,
+      );
       return structuredClone(stored);
     });
   }
 
-  private async runTask(job: JobRecord, task: TaskRecord, config: ConfigurationRecord, events: unknown[]): Promise<void> {
+  private async runTask(
+    job: JobRecord,
+    task: TaskRecord,
+    config: ConfigurationRecord,
+    events: unknown[],
+  ): Promise<void> {
     const maxAttempts = this.options.maxAttempts ?? 3;
     const setTask = (change: (t: TaskRecord) => void) =>
       this.options.store.update((state) => {

@@ -32,7 +32,10 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -65,12 +68,16 @@ export function createHttpHandler(options: HttpServerOptions) {
       debug: () => undefined,
       info: () => undefined,
       warn: (...args: unknown[]) => options.log?.(`graphql warning: ${args.map(String).join(' ')}`),
-      error: (...args: unknown[]) => options.log?.(`graphql error: ${args.map((a) => (a instanceof Error ? a.stack ?? a.message : String(a))).join(' ')}`),
+      error: (...args: unknown[]) =>
+        options.log?.(
+          `graphql error: ${args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : String(a))).join(' ')}`,
+        ),
     },
   });
 
   async function authenticate(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method !== 'POST') return sendJson(res, 405, hapiError(405, 'Method Not Allowed', 'Use POST with {"apikey": "<your API key>"}'));
+    if (req.method !== 'POST')
+      return sendJson(res, 405, hapiError(405, 'Method Not Allowed', 'Use POST with {"apikey": "<your API key>"}'));
     let body: unknown;
     try {
       body = JSON.parse(await readBody(req));
@@ -78,7 +85,8 @@ export function createHttpHandler(options: HttpServerOptions) {
       return sendJson(res, 400, hapiError(400, 'Bad Request', 'Invalid request payload JSON format'));
     }
     const apikey = (body as { apikey?: unknown } | null)?.apikey;
-    if (typeof apikey !== 'string' || apikey === '') return sendJson(res, 400, hapiError(400, 'Bad Request', '"apikey" is required'));
+    if (typeof apikey !== 'string' || apikey === '')
+      return sendJson(res, 400, hapiError(400, 'Bad Request', '"apikey" is required'));
     const issued = await options.auth.issueToken(apikey);
     if (!issued) return sendJson(res, 401, hapiError(401, 'Unauthorized', 'Invalid API key'));
     return sendJson(res, 200, { token: issued.token });
@@ -89,23 +97,38 @@ export function createHttpHandler(options: HttpServerOptions) {
     try {
       if (path === GRAPHQL_PATH) {
         const result = options.auth.check(req.headers.authorization);
-        if (!result.ok) return sendJson(res, result.status, { errors: [{ message: result.message, extensions: { code: result.code } }] });
+        if (!result.ok)
+          return sendJson(res, result.status, {
+            errors: [{ message: result.message, extensions: { code: result.code } }],
+          });
         await yoga.handle(req, res, { req, res, key: result.key });
         return;
       }
       if (path === AUTHENTICATE_PATH) return await authenticate(req, res);
-      if (path === STATUS_PATH && (req.method === 'GET' || req.method === 'HEAD')) return sendJson(res, 200, options.status());
+      if (path === STATUS_PATH && (req.method === 'GET' || req.method === 'HEAD'))
+        return sendJson(res, 200, options.status());
       return sendJson(res, 404, hapiError(404, 'Not Found', 'Not Found'));
     } catch (error) {
       const status = (error as { status?: number }).status ?? 500;
       options.log?.(`http ${req.method ?? ''} ${path}: ${(error as Error).message}`);
-      if (!res.headersSent) sendJson(res, status, hapiError(status, status === 413 ? 'Payload Too Large' : 'Internal Server Error', status === 413 ? 'Payload Too Large' : 'An internal server error occurred'));
+      if (!res.headersSent)
+        sendJson(
+          res,
+          status,
+          hapiError(
+            status,
+            status === 413 ? 'Payload Too Large' : 'Internal Server Error',
+            status === 413 ? 'Payload Too Large' : 'An internal server error occurred',
+          ),
+        );
       else res.end();
     }
   };
 }
 
-export async function startHttpServer(options: HttpServerOptions & { host: string; port: number }): Promise<RunningHttpServer> {
+export async function startHttpServer(
+  options: HttpServerOptions & { host: string; port: number },
+): Promise<RunningHttpServer> {
   const handler = createHttpHandler(options);
   const server = createServer((req, res) => void handler(req, res));
   await new Promise<void>((resolve, reject) => {

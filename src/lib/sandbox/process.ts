@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import { LOG_FILE, STATUS_PATH } from './constants.js';
-import { type RuntimeInfo, isProcessAlive, liveRuntimeInfo, readRuntimeInfo, removeRuntimeInfo } from './runtime-file.js';
+import {
+  type RuntimeInfo,
+  isProcessAlive,
+  liveRuntimeInfo,
+  readRuntimeInfo,
+  removeRuntimeInfo,
+} from './runtime-file.js';
 
 /**
  * Running the sandbox in the background (`start --detach`) and stopping it (`stop`): the child is
@@ -50,11 +56,15 @@ export async function startDetached(options: DetachOptions): Promise<RuntimeInfo
   const fd = openSync(logFile, 'a', 0o600);
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, [options.binPath, 'sandbox', 'start', '--foreground-child', '--data-dir', options.dataDir, ...options.args], {
-      detached: true,
-      stdio: ['ignore', fd, fd],
-      env: { ...process.env, NO_COLOR: '1' },
-    });
+    child = spawn(
+      process.execPath,
+      [options.binPath, 'sandbox', 'start', '--foreground-child', '--data-dir', options.dataDir, ...options.args],
+      {
+        detached: true,
+        stdio: ['ignore', fd, fd],
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
   } finally {
     closeSync(fd);
   }
@@ -66,13 +76,22 @@ export async function startDetached(options: DetachOptions): Promise<RuntimeInfo
   while (Date.now() < deadline) {
     if (exited !== undefined || pid === undefined) {
       const tail = logTail(logFile);
-      const lastError = tail.split('\n').reverse().find((line) => /error/i.test(line)) ?? tail.split('\n').pop() ?? '';
-      throw new CliError(`the sandbox did not start: ${lastError.replace(/^.*?Error:\s*/, '').trim() || `exit code ${exited ?? '?'}`}`, {
-        code: 'SANDBOX_START_FAILED',
-        exitCode: exited === ExitCode.USAGE ? ExitCode.USAGE : ExitCode.BUG,
-        location: { file: logFile },
-        fix: `Read ${logFile} for details; ports can be changed with --port and --s3-port (0 = any free port).`,
-      });
+      const lastError =
+        tail
+          .split('\n')
+          .reverse()
+          .find((line) => /error/i.test(line)) ??
+        tail.split('\n').pop() ??
+        '';
+      throw new CliError(
+        `the sandbox did not start: ${lastError.replace(/^.*?Error:\s*/, '').trim() || `exit code ${exited ?? '?'}`}`,
+        {
+          code: 'SANDBOX_START_FAILED',
+          exitCode: exited === ExitCode.USAGE ? ExitCode.USAGE : ExitCode.BUG,
+          location: { file: logFile },
+          fix: `Read ${logFile} for details; ports can be changed with --port and --s3-port (0 = any free port).`,
+        },
+      );
     }
     const info = readRuntimeInfo(options.dataDir);
     if (info && info.pid === pid && (await answers(info))) return info;

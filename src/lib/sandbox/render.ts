@@ -37,7 +37,10 @@ export function renderStart(summary: StartSummary, paint: ChalkInstance): string
 
 export function startNextSteps(summary: StartSummary): string {
   const profile = summary.profile ? `-p ${summary.profile} ` : '';
-  const config = summary.profile && summary.configFile && summary.configFile !== defaultConfigPath() ? `--config ${summary.configFile} ` : '';
+  const config =
+    summary.profile && summary.configFile && summary.configFile !== defaultConfigPath()
+      ? `--config ${summary.configFile} `
+      : '';
   const dir = summary.dataDir === defaultDataDir() ? '' : ` --data-dir ${summary.dataDir}`;
   return [
     'Next:',
@@ -52,7 +55,12 @@ export function renderJobs(jobs: readonly SandboxJob[], paint: ChalkInstance, tt
   const columns: Column<SandboxJob>[] = [
     { header: 'Job id', value: (j) => j.id },
     { header: 'Configuration', value: (j) => j.exportConfigurationId },
-    { header: 'Status', value: (j) => j.status, style: (text, j) => (j.status === 'SUCCESS' ? paint.green(text) : j.status === 'FAILURE' ? paint.red(text) : paint.yellow(text)) },
+    {
+      header: 'Status',
+      value: (j) => j.status,
+      style: (text, j) =>
+        j.status === 'SUCCESS' ? paint.green(text) : j.status === 'FAILURE' ? paint.red(text) : paint.yellow(text),
+    },
     { header: 'Started', value: (j) => j.startTimestamp ?? '' },
     { header: 'Events', value: (j) => String(j.eventCount) },
     { header: 'Tasks', value: (j) => `${j.taskCount - j.failedTaskCount}/${j.taskCount} ok` },
@@ -79,7 +87,15 @@ export function describeEvent(json: string | null): string {
     const name = (event.auditPayload?.type ?? '?').replace(/AuditPayload$/, '');
     const score = event.auditPayload?.securityProfile?.sensitivity?.score;
     const target = event.targets?.[0]?.name;
-    return [event.eventTimestamp, name, event.action, event.actionStatus, event.actor?.id, target && `on ${target}`, score !== undefined && `sensitivity ${score}`]
+    return [
+      event.eventTimestamp,
+      name,
+      event.action,
+      event.actionStatus,
+      event.actor?.id,
+      target && `on ${target}`,
+      score !== undefined && `sensitivity ${score}`,
+    ]
       .filter(Boolean)
       .join(' ');
   } catch {

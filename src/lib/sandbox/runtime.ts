@@ -95,12 +95,15 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const listen = options.listen ?? DEFAULT_LISTEN;
   const running = liveRuntimeInfo(options.dataDir);
   if (running && running.pid !== process.pid) {
-    throw new CliError(`a sandbox is already running on this data directory (pid ${running.pid}, ${running.tenantUrl})`, {
-      code: 'SANDBOX_ALREADY_RUNNING',
-      exitCode: ExitCode.USAGE,
-      location: { file: options.dataDir },
-      fix: 'Use it, stop it with `immuta sandbox stop`, or start another one with --data-dir.',
-    });
+    throw new CliError(
+      `a sandbox is already running on this data directory (pid ${running.pid}, ${running.tenantUrl})`,
+      {
+        code: 'SANDBOX_ALREADY_RUNNING',
+        exitCode: ExitCode.USAGE,
+        location: { file: options.dataDir },
+        fix: 'Use it, stop it with `immuta sandbox stop`, or start another one with --data-dir.',
+      },
+    );
   }
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const store = await StateStore.open(options.dataDir);
@@ -112,7 +115,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   let embedded: EmbeddedS3 | undefined;
   const cleanups: Array<() => Promise<void>> = [];
   const cleanup = async () => {
-    for (const step of cleanups.reverse()) await step().catch((error: unknown) => log(`shutdown: ${(error as Error).message}`));
+    for (const step of cleanups.reverse())
+      await step().catch((error: unknown) => log(`shutdown: ${(error as Error).message}`));
     cleanups.length = 0;
   };
   try {
@@ -125,13 +129,23 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       });
       const s3 = embedded;
       cleanups.push(() => s3.stop());
-      embedded.addCredential({ accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY, principalArn: SANDBOX_USER_ARN });
+      embedded.addCredential({
+        accessKeyId: SANDBOX_ACCESS_KEY_ID,
+        secretAccessKey: SANDBOX_SECRET_ACCESS_KEY,
+        principalArn: SANDBOX_USER_ARN,
+      });
       for (const role of store.snapshot.roles) {
-        embedded.addCredential({ accessKeyId: role.accessKeyId, secretAccessKey: role.secretAccessKey, principalArn: role.roleArn });
+        embedded.addCredential({
+          accessKeyId: role.accessKeyId,
+          secretAccessKey: role.secretAccessKey,
+          principalArn: role.roleArn,
+        });
       }
     }
     // A wildcard bind address is not an address to connect to: use loopback in URLs.
-    const s3Endpoint = embedded ? embedded.endpoint.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:') : (options.s3Endpoint as string);
+    const s3Endpoint = embedded
+      ? embedded.endpoint.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:')
+      : (options.s3Endpoint as string);
     const env: DestinationEnvironment = {
       s3,
       endpoint: s3Endpoint,
@@ -141,10 +155,22 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     const service = new AuditService({
       store,
       env,
-      ...(embedded ? { objects: embeddedObjectReader(embedded, SANDBOX_BUCKET), registerCredential: (c: Parameters<EmbeddedS3['addCredential']>[0]) => embedded?.addCredential(c) } : {}),
+      ...(embedded
+        ? {
+            objects: embeddedObjectReader(embedded, SANDBOX_BUCKET),
+            registerCredential: (c: Parameters<EmbeddedS3['addCredential']>[0]) => embedded?.addCredential(c),
+          }
+        : {}),
     });
     const seed = options.seed ?? store.snapshot.seed;
-    const exporter = new Exporter({ store, env, intervalScale: options.intervalScale ?? 1, gzip: options.gzip ?? false, seed, log });
+    const exporter = new Exporter({
+      store,
+      env,
+      intervalScale: options.intervalScale ?? 1,
+      gzip: options.gzip ?? false,
+      seed,
+      log,
+    });
     const startedAt = new Date().toISOString();
     // Filled once the server listens (its port may be chosen by the OS).
     const known: { tenantUrl?: string } = {};
@@ -218,11 +244,17 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
 function portError(error: unknown, options: SandboxOptions): unknown {
   const e = error as NodeJS.ErrnoException & { port?: number };
   if (e?.code !== 'EADDRINUSE' && e?.code !== 'EACCES' && e?.code !== 'EADDRNOTAVAIL') return error;
-  const what = e.code === 'EADDRNOTAVAIL' ? `cannot listen on ${options.listen ?? DEFAULT_LISTEN}` : `cannot listen on port ${e.port ?? '?'} (${e.code === 'EACCES' ? 'permission denied' : 'already in use'})`;
+  const what =
+    e.code === 'EADDRNOTAVAIL'
+      ? `cannot listen on ${options.listen ?? DEFAULT_LISTEN}`
+      : `cannot listen on port ${e.port ?? '?'} (${e.code === 'EACCES' ? 'permission denied' : 'already in use'})`;
   return new CliError(`the sandbox ${what}`, {
     code: e.code === 'EADDRNOTAVAIL' ? 'SANDBOX_LISTEN_INVALID' : 'SANDBOX_PORT_IN_USE',
     exitCode: ExitCode.USAGE,
-    fix: e.code === 'EADDRNOTAVAIL' ? 'Use --listen with an address of this machine, e.g. 127.0.0.1.' : 'Pick other ports with --port and --s3-port (0 = any free port).',
+    fix:
+      e.code === 'EADDRNOTAVAIL'
+        ? 'Use --listen with an address of this machine, e.g. 127.0.0.1.'
+        : 'Pick other ports with --port and --s3-port (0 = any free port).',
     cause: error,
   });
 }

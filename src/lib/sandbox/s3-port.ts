@@ -59,9 +59,20 @@ export function statusOfS3Code(code: string, known?: number): number | undefined
 
 /** Reads `{ code, message, statusCode }` out of whatever putObject threw. */
 export function s3Failure(error: unknown): { code: string; message: string; statusCode?: number } {
-  const e = (error ?? {}) as { code?: unknown; name?: unknown; message?: unknown; statusCode?: unknown; $metadata?: { httpStatusCode?: unknown } };
+  const e = (error ?? {}) as {
+    code?: unknown;
+    name?: unknown;
+    message?: unknown;
+    statusCode?: unknown;
+    $metadata?: { httpStatusCode?: unknown };
+  };
   const code = typeof e.code === 'string' ? e.code : typeof e.name === 'string' ? e.name : 'UnknownError';
   const message = typeof e.message === 'string' ? e.message : String(error);
-  const status = typeof e.statusCode === 'number' ? e.statusCode : typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined;
+  const status =
+    typeof e.statusCode === 'number'
+      ? e.statusCode
+      : typeof e.$metadata?.httpStatusCode === 'number'
+        ? e.$metadata.httpStatusCode
+        : undefined;
   return status === undefined ? { code, message } : { code, message, statusCode: status };
 }

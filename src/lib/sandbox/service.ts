@@ -38,7 +38,11 @@ export interface ObjectReader {
 }
 
 /** Called when a role gets credentials, so the embedded S3 accepts them. */
-export type CredentialRegistrar = (credential: { accessKeyId: string; secretAccessKey: string; principalArn: string }) => void;
+export type CredentialRegistrar = (credential: {
+  accessKeyId: string;
+  secretAccessKey: string;
+  principalArn: string;
+}) => void;
 
 export interface ServiceOptions {
   store: StateStore;
@@ -75,7 +79,10 @@ function validate(mode: 'create' | 'update', kind: ConfigurationKind, input: Inp
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const field = issue?.path.join('.');
-  throw new ServiceError(`Invalid ${field ? `"${field}"` : 'input'}: ${issue?.message ?? 'invalid value'}`, 'BAD_USER_INPUT');
+  throw new ServiceError(
+    `Invalid ${field ? `"${field}"` : 'input'}: ${issue?.message ?? 'invalid value'}`,
+    'BAD_USER_INPUT',
+  );
 }
 
 function notFound(id: string): ServiceError {
@@ -103,7 +110,9 @@ export class AuditService {
   async listConfigurations(): Promise<ConfigurationRecord[]> {
     const pending = this.store.snapshot.configurations.filter((c) => c.connectionStatus !== 'SUCCESS');
     if (pending.length > 0) {
-      const results = await Promise.all(pending.map(async (c) => ({ id: c.id, revision: c.revision, status: await testConnection(c, this.env) })));
+      const results = await Promise.all(
+        pending.map(async (c) => ({ id: c.id, revision: c.revision, status: await testConnection(c, this.env) })),
+      );
       await this.store.update((state) => {
         for (const result of results) this.storeStatus(state, result.id, result.revision, result.status);
       });
@@ -135,7 +144,8 @@ export class AuditService {
       updatedAt: at,
       updatedBy: user,
     };
-    for (const field of KIND_FIELDS[kind]) if (data[field] !== undefined) (record as Record<string, unknown>)[field] = data[field];
+    for (const field of KIND_FIELDS[kind])
+      if (data[field] !== undefined) (record as Record<string, unknown>)[field] = data[field];
     // The id exists before the test, as in Immuta: it is the sts:ExternalId of the role flow.
     record.connectionStatus = await testConnection(record, this.env);
     record.statusCheckedAt = this.timestamp();
@@ -152,16 +162,25 @@ export class AuditService {
     const changed = await this.store.update((state) => {
       const config = state.configurations.find((c) => c.id === id);
       if (!config) throw notFound(id);
-      if (config.kind !== kind) throw new ServiceError(`Export configuration ${id} is ${KIND_LABEL[config.kind]} configuration, not ${KIND_LABEL[kind]} one`, 'BAD_USER_INPUT');
+      if (config.kind !== kind)
+        throw new ServiceError(
+          `Export configuration ${id} is ${KIND_LABEL[config.kind]} configuration, not ${KIND_LABEL[kind]} one`,
+          'BAD_USER_INPUT',
+        );
       if (data.interval !== undefined) config.interval = data.interval as ConfigurationRecord['interval'];
-      for (const field of KIND_FIELDS[kind]) if (data[field] !== undefined) (config as Record<string, unknown>)[field] = data[field];
+      for (const field of KIND_FIELDS[kind])
+        if (data[field] !== undefined) (config as Record<string, unknown>)[field] = data[field];
       config.revision += 1;
       config.updatedAt = this.timestamp();
       config.updatedBy = user;
       return structuredClone(config);
     });
     const status = await testConnection(changed, this.env);
-    return this.store.update((state) => structuredClone(this.storeStatus(state, changed.id, changed.revision, status) ?? { ...changed, connectionStatus: status }));
+    return this.store.update((state) =>
+      structuredClone(
+        this.storeStatus(state, changed.id, changed.revision, status) ?? { ...changed, connectionStatus: status },
+      ),
+    );
   }
 
   async setEnabled(id: string, enabled: boolean, user: UserRef): Promise<ConfigurationRecord> {
@@ -232,7 +251,11 @@ export class AuditService {
       const created: RoleRecord = {
         roleArn,
         trustPolicy: parsed.policy,
-        accessKeyId: `ASIA${randomBytes(12).toString('base64').replace(/[^A-Za-z0-9]/g, 'X').toUpperCase().slice(0, 16)}`,
+        accessKeyId: `ASIA${randomBytes(12)
+          .toString('base64')
+          .replace(/[^A-Za-z0-9]/g, 'X')
+          .toUpperCase()
+          .slice(0, 16)}`,
         secretAccessKey: randomBytes(30).toString('base64'),
         createdAt: at,
         updatedAt: at,
@@ -240,7 +263,11 @@ export class AuditService {
       state.roles.push(created);
       return structuredClone(created);
     });
-    this.options.registerCredential?.({ accessKeyId: role.accessKeyId, secretAccessKey: role.secretAccessKey, principalArn: role.roleArn });
+    this.options.registerCredential?.({
+      accessKeyId: role.accessKeyId,
+      secretAccessKey: role.secretAccessKey,
+      principalArn: role.roleArn,
+    });
     return role;
   }
 
@@ -250,7 +277,13 @@ export class AuditService {
     const written = this.store.snapshot.jobs.flatMap((job) =>
       job.tasks
         .filter((t) => t.status === 'SUCCESS' && (!prefix || t.objectKey.startsWith(prefix)))
-        .map((t) => ({ bucket: job.bucket, key: t.objectKey, size: 0, lastModified: t.endTimestamp, firstEvent: null })),
+        .map((t) => ({
+          bucket: job.bucket,
+          key: t.objectKey,
+          size: 0,
+          lastModified: t.endTimestamp,
+          firstEvent: null,
+        })),
     );
     return written.slice(-limit);
   }

@@ -9,12 +9,15 @@ export async function readTrustPolicy(file: string): Promise<string> {
   try {
     text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
   } catch (error) {
-    throw new CliError(`cannot read the trust policy: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, {
-      code: 'FILE_UNREADABLE',
-      exitCode: ExitCode.USAGE,
-      location: { file },
-      fix: 'Pass the path of a JSON trust policy, e.g. the nextSteps.trustPolicy that create:s3:assumedRole --json printed.',
-    });
+    throw new CliError(
+      `cannot read the trust policy: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+      {
+        code: 'FILE_UNREADABLE',
+        exitCode: ExitCode.USAGE,
+        location: { file },
+        fix: 'Pass the path of a JSON trust policy, e.g. the nextSteps.trustPolicy that create:s3:assumedRole --json printed.',
+      },
+    );
   }
   const parsed = parsePolicyDocument(text);
   if (!parsed.ok) {

@@ -6,7 +6,12 @@ import { registerSecret } from '../output/redact.js';
 import { MUTATIONS, type OperationName, documents } from './documents.js';
 import { type TenantFailure, isRetryable, networkCode, tenantError, unexpectedAnswer } from './errors.js';
 import { createFetch } from './transport.js';
-import { type ExportConfiguration, ExportConfigurationSchema, type ExportJobTask, ExportJobTaskSchema } from './types.js';
+import {
+  type ExportConfiguration,
+  ExportConfigurationSchema,
+  type ExportJobTask,
+  ExportJobTaskSchema,
+} from './types.js';
 
 export const GRAPHQL_PATH = '/api/audit/graphql';
 
@@ -39,11 +44,19 @@ export function classifyFailure(error: unknown, timeoutMs: number): TenantFailur
     const contentType = headers?.get?.('content-type') ?? null;
     const messages = (error.response.errors ?? []).map((e) => e.message);
     if (status >= 200 && status < 300) {
-      const codes = (error.response.errors ?? []).map((e) => String((e.extensions as { code?: unknown } | undefined)?.code ?? ''));
+      const codes = (error.response.errors ?? []).map((e) =>
+        String((e.extensions as { code?: unknown } | undefined)?.code ?? ''),
+      );
       return { kind: 'graphql', messages, codes };
     }
     const retry = retryAfterMs(headers);
-    return { kind: 'http', status, contentType, graphqlMessages: messages, ...(retry === undefined ? {} : { retryAfterMs: retry }) };
+    return {
+      kind: 'http',
+      status,
+      contentType,
+      graphqlMessages: messages,
+      ...(retry === undefined ? {} : { retryAfterMs: retry }),
+    };
   }
   const name = (error as { name?: string } | null)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') return { kind: 'timeout', timeoutMs };
@@ -108,7 +121,11 @@ export class TenantClient {
       const started = Date.now();
       try {
         debugLog('immuta:tenant', `${operation} -> ${this.endpoint} (attempt ${attempt}/${attempts})`);
-        const data = await client.request<T>({ document: documents[operation], variables, signal: AbortSignal.timeout(this.timeoutMs) });
+        const data = await client.request<T>({
+          document: documents[operation],
+          variables,
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
         debugLog('immuta:tenant', `${operation} <- ok in ${Date.now() - started} ms`);
         // A JSON 200 without `data` (some other JSON API at that URL) is not the audit service.
         if (data === null || typeof data !== 'object') {
@@ -118,10 +135,17 @@ export class TenantClient {
         return data;
       } catch (error) {
         last = classifyFailure(error, this.timeoutMs);
-        if (last.kind === 'not-graphql' && last.contentType === null) last = { ...last, contentType: this.lastContentType };
-        debugLog('immuta:tenant', `${operation} <- ${last.kind}${last.kind === 'http' ? ` ${last.status}` : ''} in ${Date.now() - started} ms`);
+        if (last.kind === 'not-graphql' && last.contentType === null)
+          last = { ...last, contentType: this.lastContentType };
+        debugLog(
+          'immuta:tenant',
+          `${operation} <- ${last.kind}${last.kind === 'http' ? ` ${last.status}` : ''} in ${Date.now() - started} ms`,
+        );
         if (attempt === attempts || !isRetryable(last)) break;
-        const delay = last.kind === 'http' && last.retryAfterMs !== undefined ? Math.min(last.retryAfterMs, 30_000) : this.backoffMs * 2 ** (attempt - 1);
+        const delay =
+          last.kind === 'http' && last.retryAfterMs !== undefined
+            ? Math.min(last.retryAfterMs, 30_000)
+            : this.backoffMs * 2 ** (attempt - 1);
         await sleep(delay);
       }
     }
@@ -139,7 +163,11 @@ export class TenantClient {
 
   async listExportConfigurations(): Promise<ExportConfiguration[]> {
     const data = await this.request<{ getAllExportConfigurations: unknown }>('getAllExportConfigurations');
-    return this.parseAnswer('getAllExportConfigurations', z.array(ExportConfigurationSchema), data.getAllExportConfigurations ?? []);
+    return this.parseAnswer(
+      'getAllExportConfigurations',
+      z.array(ExportConfigurationSchema),
+      data.getAllExportConfigurations ?? [],
+    );
   }
 
   async getExportJobTasks(exportJobId: string): Promise<ExportJobTask[]> {
@@ -148,13 +176,20 @@ export class TenantClient {
   }
 
   /** Runs one of the create/update/enable/disable mutations and returns the configuration it answers. */
-  async mutateConfiguration(operation: OperationName, variables: Record<string, unknown>): Promise<ExportConfiguration> {
+  async mutateConfiguration(
+    operation: OperationName,
+    variables: Record<string, unknown>,
+  ): Promise<ExportConfiguration> {
     const data = await this.request<Record<string, unknown>>(operation, variables);
     return this.parseAnswer(operation, ExportConfigurationSchema, data[operation]);
   }
 
   async deleteExportConfiguration(id: string): Promise<{ id: string }> {
     const data = await this.request<{ deleteExportConfiguration: unknown }>('deleteExportConfiguration', { id });
-    return this.parseAnswer('deleteExportConfiguration', z.object({ id: z.string() }).loose(), data.deleteExportConfiguration);
+    return this.parseAnswer(
+      'deleteExportConfiguration',
+      z.object({ id: z.string() }).loose(),
+      data.deleteExportConfiguration,
+    );
   }
 }

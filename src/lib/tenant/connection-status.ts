@@ -34,7 +34,8 @@ interface Rule {
 const trustFix = (o: ExplainOptions) =>
   `Set the role's trust policy to trust Immuta's account with "sts:ExternalId": "${o.configurationId ?? '<configuration id>'}": \`immuta audit exportConfig policy trust ${o.configurationId ? `--id ${o.configurationId}` : 'FILE --external-id ID'} --apply\`, then \`immuta audit exportConfig test ${o.configurationId ?? 'ID'} --wait\`.`;
 
-const roleFix = (o: ExplainOptions) => `\`immuta audit exportConfig policy role ${o.configurationId ? `--id ${o.configurationId}` : 'FILE'} --apply\``;
+const roleFix = (o: ExplainOptions) =>
+  `\`immuta audit exportConfig policy role ${o.configurationId ? `--id ${o.configurationId}` : 'FILE'} --apply\``;
 
 /** Ordered: the first matching rule wins, so specific texts come before generic ones. */
 const RULES: Rule[] = [
@@ -42,12 +43,13 @@ const RULES: Rule[] = [
     id: 'I7',
     test: /DurationSeconds exceeds the MaxSessionDuration/i,
     cause: () => "Immuta asks for a longer session than the role's MaxSessionDuration allows.",
-    fix: () => 'Raise the role\'s MaxSessionDuration (aws iam update-role --max-session-duration 43200).',
+    fix: () => "Raise the role's MaxSessionDuration (aws iam update-role --max-session-duration 43200).",
   },
   {
     id: 'I6',
     test: /not authorized to perform: sts:(TagSession|SetSourceIdentity)/i,
-    cause: (m) => `Immuta sends session ${m[1] === 'TagSession' ? 'tags' : 'source identity'}, which the trust policy does not allow.`,
+    cause: (m) =>
+      `Immuta sends session ${m[1] === 'TagSession' ? 'tags' : 'source identity'}, which the trust policy does not allow.`,
     fix: (m) => `Add "sts:${m[1] ?? 'TagSession'}" to the Action of the trust statement for Immuta.`,
   },
   {
@@ -61,14 +63,15 @@ const RULES: Rule[] = [
   {
     id: 'B5',
     test: /RegionDisabled|STS is not activated/i,
-    cause: () => "STS is deactivated in the region Immuta calls, in your account.",
+    cause: () => 'STS is deactivated in the region Immuta calls, in your account.',
     fix: () => 'Activate STS for that region (IAM console > Account settings > Security Token Service regions).',
   },
   {
     id: 'A1',
     test: /InvalidAccessKeyId|InvalidClientTokenId|Access Key Id you provided does not exist|security token included in the request is invalid/i,
     cause: () => 'AWS does not know the access key id: deleted, mistyped, inactive, or from another partition.',
-    fix: () => 'Create a new access key for the Immuta IAM user (or reactivate it) and update the configuration (update:s3:accessKey).',
+    fix: () =>
+      'Create a new access key for the Immuta IAM user (or reactivate it) and update the configuration (update:s3:accessKey).',
     mayBePropagating: true,
   },
   {
@@ -87,7 +90,8 @@ const RULES: Rule[] = [
     id: 'B6',
     test: /InvalidToken|not able to validate the provided access credentials/i,
     cause: () => 'The session token is not valid in this region (a v1 global-endpoint token used in an opt-in region).',
-    fix: () => 'Set the account\'s STS global endpoint token version to v2 (IAM > Account settings), or use a default-enabled region.',
+    fix: () =>
+      "Set the account's STS global endpoint token version to v2 (IAM > Account settings), or use a default-enabled region.",
   },
   {
     id: 'A6',
@@ -99,7 +103,8 @@ const RULES: Rule[] = [
     id: 'B1',
     test: /PermanentRedirect|must be addressed using the specified endpoint|AuthorizationHeaderMalformed|the region '([\w-]+)' is wrong; expecting '([\w-]+)'|IllegalLocationConstraint/i,
     cause: (m) => `The bucket is in another region than the configuration says${m[2] ? ` (it is in ${m[2]})` : ''}.`,
-    fix: (m) => `Set "region" to the bucket's region${m[2] ? ` ("${m[2]}")` : ''} with update:s3:accessKey / update:s3:assumedRole (\`immuta audit exportConfig doctor\` shows it).`,
+    fix: (m) =>
+      `Set "region" to the bucket's region${m[2] ? ` ("${m[2]}")` : ''} with update:s3:accessKey / update:s3:assumedRole (\`immuta audit exportConfig doctor\` shows it).`,
   },
   {
     id: 'B2',
@@ -111,7 +116,8 @@ const RULES: Rule[] = [
     id: 'F1',
     test: /AccessControlListNotSupported|bucket does not allow ACLs/i,
     cause: () => 'The write carried an ACL, and the bucket has ACLs disabled (Bucket owner enforced).',
-    fix: () => 'Contact Immuta support (writes should carry no ACL or bucket-owner-full-control); meanwhile Object Ownership "Bucket owner preferred" accepts ACLs.',
+    fix: () =>
+      'Contact Immuta support (writes should carry no ACL or bucket-owner-full-control); meanwhile Object Ownership "Bucket owner preferred" accepts ACLs.',
   },
   {
     id: 'E3',
@@ -123,7 +129,8 @@ const RULES: Rule[] = [
     id: 'E1',
     test: /kms:(GenerateDataKey|Decrypt|Encrypt)/i,
     cause: (m) => `The writer may not use the bucket's KMS key (kms:${m[1] ?? 'GenerateDataKey'}).`,
-    fix: (_m, o) => `Allow kms:GenerateDataKey and kms:Decrypt on the key, in the key policy and the writer's policy: ${roleFix(o)} --kms-key-arn ARN.`,
+    fix: (_m, o) =>
+      `Allow kms:GenerateDataKey and kms:Decrypt on the key, in the key policy and the writer's policy: ${roleFix(o)} --kms-key-arn ARN.`,
     mayBePropagating: true,
   },
   {
@@ -148,8 +155,10 @@ const RULES: Rule[] = [
   {
     id: 'D',
     test: /explicit deny in a resource-based policy/i,
-    cause: () => 'A Deny statement in the bucket policy blocks the write (VPC endpoint, source IP, encryption header or principal allow-list).',
-    fix: () => 'Run `immuta audit exportConfig doctor` to find the statement, then add a carve-out for the Immuta writer.',
+    cause: () =>
+      'A Deny statement in the bucket policy blocks the write (VPC endpoint, source IP, encryption header or principal allow-list).',
+    fix: () =>
+      'Run `immuta audit exportConfig doctor` to find the statement, then add a carve-out for the Immuta writer.',
   },
   {
     id: 'D',
@@ -162,7 +171,8 @@ const RULES: Rule[] = [
     id: 'ADLS',
     test: /AuthorizationFailure|AuthenticationFailed|AuthorizationPermissionMismatch|\bSAS\b|Signature not valid/i,
     cause: () => 'Azure refused the SAS token: invalid, expired, or without create/write permission on the container.',
-    fix: (_m, o) => `Create a new SAS token with create and write permission and run \`immuta audit exportConfig update:adls:sasToken ${o.configurationId ?? 'ID'} FILE\`.`,
+    fix: (_m, o) =>
+      `Create a new SAS token with create and write permission and run \`immuta audit exportConfig update:adls:sasToken ${o.configurationId ?? 'ID'} FILE\`.`,
   },
   {
     id: 'C1',
@@ -176,25 +186,41 @@ const RULES: Rule[] = [
     test: /AccessDenied|Access Denied|Forbidden|403/i,
     cause: () =>
       'S3 refused the write without saying why (cross-account callers only get a bare "Access Denied"): missing s3:PutObject on <bucket>/<path>/*, a Resource without /*, a Deny in the bucket policy, or the KMS key.',
-    fix: (_m, o) => `Run \`immuta audit exportConfig doctor${o.configurationId ? ` --id ${o.configurationId}` : ''}\` with the bucket owner's credentials: it evaluates each of these.`,
+    fix: (_m, o) =>
+      `Run \`immuta audit exportConfig doctor${o.configurationId ? ` --id ${o.configurationId}` : ''}\` with the bucket owner's credentials: it evaluates each of these.`,
     mayBePropagating: true,
   },
 ];
 
-export function explainConnectionStatus(status: string | null | undefined, options: ExplainOptions = {}): StatusExplanation {
-  if (status === 'SUCCESS') return { id: 'ok', cause: 'Immuta wrote to the bucket successfully.', fix: '', mayBePropagating: false };
+export function explainConnectionStatus(
+  status: string | null | undefined,
+  options: ExplainOptions = {},
+): StatusExplanation {
+  if (status === 'SUCCESS')
+    return { id: 'ok', cause: 'Immuta wrote to the bucket successfully.', fix: '', mayBePropagating: false };
   if (!status) {
     const id = options.configurationId ?? 'ID';
-    return { id: 'unknown', cause: 'The tenant reports no connection status yet.', fix: `Re-read it with \`immuta audit exportConfig test ${id} --wait\`.`, mayBePropagating: true };
+    return {
+      id: 'unknown',
+      cause: 'The tenant reports no connection status yet.',
+      fix: `Re-read it with \`immuta audit exportConfig test ${id} --wait\`.`,
+      mayBePropagating: true,
+    };
   }
   for (const rule of RULES) {
     const m = rule.test.exec(status);
-    if (m) return { id: rule.id, cause: rule.cause(m, options), fix: rule.fix(m, options), mayBePropagating: Boolean(rule.mayBePropagating) };
+    if (m)
+      return {
+        id: rule.id,
+        cause: rule.cause(m, options),
+        fix: rule.fix(m, options),
+        mayBePropagating: Boolean(rule.mayBePropagating),
+      };
   }
   return {
     id: 'unknown',
     cause: `Immuta reports: ${status}`,
-    fix: 'Run the doctor with the config FILE and the bucket owner\'s AWS credentials to check each setting; contact Immuta support with this text if all checks pass.',
+    fix: "Run the doctor with the config FILE and the bucket owner's AWS credentials to check each setting; contact Immuta support with this text if all checks pass.",
     mayBePropagating: false,
   };
 }

@@ -25,7 +25,15 @@ const TLS_CODES = new Set([
 /** The connection was established, then cut mid-way. */
 const CUT_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 /** Network failures worth retrying for reads: the next attempt may well succeed. */
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 export function isRetryable(failure: TenantFailure): boolean {
   switch (failure.kind) {
@@ -46,14 +54,20 @@ export function networkCode(error: unknown): { code: string; message: string } |
   for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
     const candidate = current as { code?: unknown; message?: unknown; cause?: unknown };
     if (typeof candidate.code === 'string' && candidate.code !== 'ERR_INVALID_ARG_TYPE') {
-      return { code: candidate.code, message: typeof candidate.message === 'string' ? candidate.message : candidate.code };
+      return {
+        code: candidate.code,
+        message: typeof candidate.message === 'string' ? candidate.message : candidate.code,
+      };
     }
     current = candidate.cause;
   }
   // fetch's own refusals (e.g. "bad port") carry no code: report the innermost message.
   const outer = error as { message?: unknown; cause?: { message?: unknown } } | null;
   if (outer?.message === 'fetch failed') {
-    return { code: 'FETCH_FAILED', message: typeof outer.cause?.message === 'string' ? outer.cause.message : 'fetch failed' };
+    return {
+      code: 'FETCH_FAILED',
+      message: typeof outer.cause?.message === 'string' ? outer.cause.message : 'fetch failed',
+    };
   }
   return undefined;
 }
@@ -81,12 +95,15 @@ export function tenantError(failure: TenantFailure, host: string): CliError {
         });
       }
       if (failure.status === 404 || !isJson(failure.contentType)) {
-        return new CliError(`${host} did not answer as an Immuta audit service (HTTP ${failure.status}${failure.contentType ? `, ${failure.contentType.split(';')[0]}` : ''})`, {
-          code: 'TENANT_NOT_AUDIT_ENDPOINT',
-          exitCode: ExitCode.TENANT,
-          fix: 'Check the tenant URL (it is the address you open Immuta at, without /api/...): `immuta configure`.',
-          ...at,
-        });
+        return new CliError(
+          `${host} did not answer as an Immuta audit service (HTTP ${failure.status}${failure.contentType ? `, ${failure.contentType.split(';')[0]}` : ''})`,
+          {
+            code: 'TENANT_NOT_AUDIT_ENDPOINT',
+            exitCode: ExitCode.TENANT,
+            fix: 'Check the tenant URL (it is the address you open Immuta at, without /api/...): `immuta configure`.',
+            ...at,
+          },
+        );
       }
       if (failure.status === 429) {
         return new CliError(`the tenant is rate-limiting requests (HTTP 429)${detail}`, {
@@ -99,20 +116,26 @@ export function tenantError(failure: TenantFailure, host: string): CliError {
       return new CliError(`the tenant failed to answer (HTTP ${failure.status})${detail}`, {
         code: failure.status >= 500 ? 'TENANT_SERVER_ERROR' : 'TENANT_HTTP_ERROR',
         exitCode: ExitCode.TENANT,
-        fix: failure.status >= 500 ? 'The Immuta audit service is failing: try again later, or contact Immuta support.' : 'Check the tenant URL and the CLI version.',
+        fix:
+          failure.status >= 500
+            ? 'The Immuta audit service is failing: try again later, or contact Immuta support.'
+            : 'Check the tenant URL and the CLI version.',
         ...at,
       });
     }
     case 'graphql': {
       const authLike = failure.codes.some((c) => /UNAUTHENTICATED|FORBIDDEN|UNAUTHORIZED/i.test(c));
-      return new CliError(`the tenant answered with an error: ${failure.messages.join('; ') || 'unknown GraphQL error'}`, {
-        code: authLike ? 'TENANT_FORBIDDEN' : 'TENANT_GRAPHQL_ERROR',
-        exitCode: authLike ? ExitCode.AUTH : ExitCode.TENANT,
-        fix: authLike
-          ? 'Check that the API key belongs to a user with the AUDIT permission.'
-          : 'Check the values sent (`--dry-run` shows them); if they are right, the tenant may not support this operation yet.',
-        details: { host, graphqlErrors: failure.messages },
-      });
+      return new CliError(
+        `the tenant answered with an error: ${failure.messages.join('; ') || 'unknown GraphQL error'}`,
+        {
+          code: authLike ? 'TENANT_FORBIDDEN' : 'TENANT_GRAPHQL_ERROR',
+          exitCode: authLike ? ExitCode.AUTH : ExitCode.TENANT,
+          fix: authLike
+            ? 'Check that the API key belongs to a user with the AUDIT permission.'
+            : 'Check the values sent (`--dry-run` shows them); if they are right, the tenant may not support this operation yet.',
+          details: { host, graphqlErrors: failure.messages },
+        },
+      );
     }
     case 'not-graphql':
       return new CliError(`${host} answered, but not with GraphQL JSON (${failure.contentType ?? 'no content type'})`, {
@@ -146,20 +169,29 @@ export function tenantError(failure: TenantFailure, host: string): CliError {
           ...at,
         });
       }
-      return new CliError(`cannot reach ${host} (${failure.code === 'FETCH_FAILED' ? failure.message : failure.code})`, {
-        code: 'TENANT_UNREACHABLE',
-        exitCode: ExitCode.TENANT,
-        fix: failure.code === 'ECONNREFUSED' ? 'Check the URL and port; is the tenant (or `immuta sandbox start`) running?' : 'Check the network, proxy settings (HTTPS_PROXY/NO_PROXY) and the URL.',
-        ...at,
-      });
+      return new CliError(
+        `cannot reach ${host} (${failure.code === 'FETCH_FAILED' ? failure.message : failure.code})`,
+        {
+          code: 'TENANT_UNREACHABLE',
+          exitCode: ExitCode.TENANT,
+          fix:
+            failure.code === 'ECONNREFUSED'
+              ? 'Check the URL and port; is the tenant (or `immuta sandbox start`) running?'
+              : 'Check the network, proxy settings (HTTPS_PROXY/NO_PROXY) and the URL.',
+          ...at,
+        },
+      );
     }
     case 'timeout':
-      return new CliError(`the tenant did not answer within ${failure.timeoutMs >= 1000 ? `${Math.round(failure.timeoutMs / 1000)} s` : `${failure.timeoutMs} ms`}`, {
-        code: 'TENANT_TIMEOUT',
-        exitCode: ExitCode.TENANT,
-        fix: 'Try again; if it persists, check the network or raise IMMUTA_TIMEOUT (milliseconds).',
-        ...at,
-      });
+      return new CliError(
+        `the tenant did not answer within ${failure.timeoutMs >= 1000 ? `${Math.round(failure.timeoutMs / 1000)} s` : `${failure.timeoutMs} ms`}`,
+        {
+          code: 'TENANT_TIMEOUT',
+          exitCode: ExitCode.TENANT,
+          fix: 'Try again; if it persists, check the network or raise IMMUTA_TIMEOUT (milliseconds).',
+          ...at,
+        },
+      );
   }
 }
 

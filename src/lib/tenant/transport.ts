@@ -22,5 +22,8 @@ export async function createFetch(env: NodeJS.ProcessEnv = process.env): Promise
     noProxy: proxyVariable(env, 'no_proxy') ?? '',
   });
   return ((input: Parameters<FetchLike>[0], init?: Parameters<FetchLike>[1]) =>
-    undici.fetch(input as Parameters<typeof undici.fetch>[0], { ...(init as Parameters<typeof undici.fetch>[1]), dispatcher })) as unknown as FetchLike;
+    undici.fetch(input as Parameters<typeof undici.fetch>[0], {
+      ...(init as Parameters<typeof undici.fetch>[1]),
+      dispatcher,
+    })) as unknown as FetchLike;
 }

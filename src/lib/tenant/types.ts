@@ -4,7 +4,13 @@ import { z } from 'zod';
  * What the tenant answers, parsed leniently: unknown fields are kept (the API may grow), and only
  * what the CLI relies on is required. Types derive from these schemas.
  */
-export const ExportIntervalSchema = z.enum(['EVERY_2_HOURS', 'EVERY_4_HOURS', 'EVERY_6_HOURS', 'EVERY_12_HOURS', 'EVERY_24_HOURS']);
+export const ExportIntervalSchema = z.enum([
+  'EVERY_2_HOURS',
+  'EVERY_4_HOURS',
+  'EVERY_6_HOURS',
+  'EVERY_12_HOURS',
+  'EVERY_24_HOURS',
+]);
 export type ExportInterval = z.infer<typeof ExportIntervalSchema>;
 
 export const EndpointConfigurationSchema = z
@@ -48,7 +54,9 @@ export type ExportJobTask = z.infer<typeof ExportJobTaskSchema>;
 export const CONNECTION_SUCCESS = 'SUCCESS';
 
 /** Which destination a configuration writes to, from its endpoint's __typename or fields. */
-export function destinationKind(config: ExportConfiguration): 's3:accessKey' | 's3:assumedRole' | 'adls:sasToken' | 'unknown' {
+export function destinationKind(
+  config: ExportConfiguration,
+): 's3:accessKey' | 's3:assumedRole' | 'adls:sasToken' | 'unknown' {
   const endpoint = config.endpointConfiguration;
   switch (endpoint?.__typename) {
     case 'S3AccessKeyEndpointConfiguration':

@@ -27,26 +27,27 @@ describe('normalizeArgv', () => {
   });
 
   it('keeps every token after the id, flags included, in order', () => {
-    expect(normalize(['audit', 'exportConfig', 'create:s3:accessKey', 'f.json', '--dry-run', '--json', '-p', 'x'])).toEqual([
-      CREATE,
-      'f.json',
-      '--dry-run',
-      '--json',
-      '-p',
-      'x',
-    ]);
+    expect(
+      normalize(['audit', 'exportConfig', 'create:s3:accessKey', 'f.json', '--dry-run', '--json', '-p', 'x']),
+    ).toEqual([CREATE, 'f.json', '--dry-run', '--json', '-p', 'x']);
   });
 
   it('moves global flags typed before the command after it, with their values', () => {
-    expect(normalize(['-p', 'sandbox', '--json', 'audit', 'exportConfig', 'list'])).toEqual(['audit:exportConfig:list', '-p', 'sandbox', '--json']);
-    expect(normalize(['--profile=prod', '--config', '/tmp/c.yaml', '--no-color', 'audit', 'exportConfig', 'list'])).toEqual([
+    expect(normalize(['-p', 'sandbox', '--json', 'audit', 'exportConfig', 'list'])).toEqual([
       'audit:exportConfig:list',
-      '--profile=prod',
-      '--config',
-      '/tmp/c.yaml',
-      '--no-color',
+      '-p',
+      'sandbox',
+      '--json',
     ]);
-    expect(normalize(['--host', 'https://x.example', 'audit:exportConfig:get', 'id-1'])).toEqual(['audit:exportConfig:get', '--host', 'https://x.example', 'id-1']);
+    expect(
+      normalize(['--profile=prod', '--config', '/tmp/c.yaml', '--no-color', 'audit', 'exportConfig', 'list']),
+    ).toEqual(['audit:exportConfig:list', '--profile=prod', '--config', '/tmp/c.yaml', '--no-color']);
+    expect(normalize(['--host', 'https://x.example', 'audit:exportConfig:get', 'id-1'])).toEqual([
+      'audit:exportConfig:get',
+      '--host',
+      'https://x.example',
+      'id-1',
+    ]);
   });
 
   it('does not take a value for a leading flag that has none', () => {
@@ -56,8 +57,14 @@ describe('normalizeArgv', () => {
 
   it('leaves a file name with a colon, a URL or a drive letter as an argument', () => {
     expect(normalize(['audit', 'exportConfig', 'create:s3:accessKey', 'a:b.json'])).toEqual([CREATE, 'a:b.json']);
-    expect(normalize(['audit', 'exportConfig', 'create', 's3', 'accessKey', 's3://bucket/x'])).toEqual([CREATE, 's3://bucket/x']);
-    expect(normalize(['audit', 'exportConfig', 'create:s3:accessKey', 'C:\\configs\\x.json'])).toEqual([CREATE, 'C:\\configs\\x.json']);
+    expect(normalize(['audit', 'exportConfig', 'create', 's3', 'accessKey', 's3://bucket/x'])).toEqual([
+      CREATE,
+      's3://bucket/x',
+    ]);
+    expect(normalize(['audit', 'exportConfig', 'create:s3:accessKey', 'C:\\configs\\x.json'])).toEqual([
+      CREATE,
+      'C:\\configs\\x.json',
+    ]);
   });
 
   it('does not join an argument that happens to be a command word', () => {
@@ -82,7 +89,12 @@ describe('normalizeArgv', () => {
     expect(normalize(['--version'])).toEqual(['--version']);
     expect(normalize(['--help'])).toEqual(['--help']);
     // An unknown leading flag is not moved (oclif reports it).
-    expect(normalize(['--verbose', 'audit', 'exportConfig', 'list'])).toEqual(['--verbose', 'audit', 'exportConfig', 'list']);
+    expect(normalize(['--verbose', 'audit', 'exportConfig', 'list'])).toEqual([
+      '--verbose',
+      'audit',
+      'exportConfig',
+      'list',
+    ]);
   });
 
   it('keeps a dangling leading flag without inventing a value', () => {
@@ -90,6 +102,10 @@ describe('normalizeArgv', () => {
   });
 
   it('keeps a "-" (standard input) argument', () => {
-    expect(normalize(['audit', 'exportConfig', 'create:s3:accessKey', '-', '--dry-run'])).toEqual([CREATE, '-', '--dry-run']);
+    expect(normalize(['audit', 'exportConfig', 'create:s3:accessKey', '-', '--dry-run'])).toEqual([
+      CREATE,
+      '-',
+      '--dry-run',
+    ]);
   });
 });

@@ -23,7 +23,6 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-
 describe('ProfileStore', () => {
   it('defaults to $HOME/.immutacfg.yaml', () => {
     expect(defaultConfigPath({ HOME: '/home/someone' })).toBe('/home/someone/.immutacfg.yaml');
@@ -50,7 +49,11 @@ describe('ProfileStore', () => {
     expect(text).toContain('# the end');
     const store = new ProfileStore(file);
     expect(store.get('prod')).toEqual({ host: 'https://prod.example', api_key: 'prod-key-0123456789' });
-    expect(store.get('other')).toEqual({ host: 'https://other.example', api_key: 'other-key-0123456789', extra: 'keep-me' });
+    expect(store.get('other')).toEqual({
+      host: 'https://other.example',
+      api_key: 'other-key-0123456789',
+      extra: 'keep-me',
+    });
   });
 
   it('updates one value of a profile in place, keeping its other keys and comments', () => {
@@ -60,7 +63,11 @@ describe('ProfileStore', () => {
     const text = readFileSync(file, 'utf8');
     expect(text).toContain('host: https://other.example # the staging tenant');
     expect(text).toContain('extra: keep-me # a key we do not own');
-    expect(new ProfileStore(file).get('other')).toMatchObject({ host: 'https://other.example', api_key: 'rotated-key-0123456789', extra: 'keep-me' });
+    expect(new ProfileStore(file).get('other')).toMatchObject({
+      host: 'https://other.example',
+      api_key: 'rotated-key-0123456789',
+      extra: 'keep-me',
+    });
   });
 
   it('makes the file mode 0600, for a new file (in a new directory) and for an existing 0644 one', () => {
@@ -96,12 +103,18 @@ describe('ProfileStore', () => {
     expect(text).toContain('# flat');
     expect(text).toMatch(/^api_key: new-flat-key-0123456789$/m);
     expect(text).not.toMatch(/^default:/m);
-    expect(new ProfileStore(file).get('default')).toEqual({ host: 'https://flat.example', api_key: 'new-flat-key-0123456789' });
+    expect(new ProfileStore(file).get('default')).toEqual({
+      host: 'https://flat.example',
+      api_key: 'new-flat-key-0123456789',
+    });
   });
 
   it('prefers a nested default profile over flat keys', () => {
     const file = join(dir, 'both.yaml');
-    writeFileSync(file, 'host: https://flat.example\napi_key: flat-key-0123456789\ndefault:\n  host: https://nested.example\n  api_key: nested-key-0123456789\n');
+    writeFileSync(
+      file,
+      'host: https://flat.example\napi_key: flat-key-0123456789\ndefault:\n  host: https://nested.example\n  api_key: nested-key-0123456789\n',
+    );
     expect(new ProfileStore(file).get('default')).toMatchObject({ host: 'https://nested.example' });
   });
 
@@ -119,7 +132,10 @@ describe('ProfileStore', () => {
   it('rejects a file that is not a mapping, and a profile value of the wrong type, with exit 2', () => {
     const list = join(dir, 'list.yaml');
     writeFileSync(list, '- a\n- b\n');
-    expect(thrown(() => new ProfileStore(list).get('default'))).toMatchObject({ code: 'CONFIG_FILE_INVALID', exitCode: 2 });
+    expect(thrown(() => new ProfileStore(list).get('default'))).toMatchObject({
+      code: 'CONFIG_FILE_INVALID',
+      exitCode: 2,
+    });
 
     const typed = join(dir, 'typed.yaml');
     writeFileSync(typed, 'prod:\n  host: 42\n');

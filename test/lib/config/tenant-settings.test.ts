@@ -2,7 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeTenantSettings, normalizeHost, resolveTenantSettings } from '../../../src/lib/config/tenant-settings.js';
+import {
+  describeTenantSettings,
+  normalizeHost,
+  resolveTenantSettings,
+} from '../../../src/lib/config/tenant-settings.js';
 import { REDACTED, clearRegisteredSecrets, redactText } from '../../../src/lib/output/redact.js';
 import { thrown } from '../../helpers/expect-cli-error.js';
 
@@ -21,7 +25,6 @@ afterAll(() => {
   clearRegisteredSecrets();
 });
 
-
 describe('resolveTenantSettings: flags > environment > profile', () => {
   it('uses the profile when nothing else is set', () => {
     const s = resolveTenantSettings({ configFile: file, env: {} });
@@ -36,12 +39,24 @@ describe('resolveTenantSettings: flags > environment > profile', () => {
   });
 
   it('lets IMMUTA_HOST and IMMUTA_API_KEY override the profile', () => {
-    const s = resolveTenantSettings({ configFile: file, env: { IMMUTA_HOST: 'https://env.example', IMMUTA_API_KEY: 'env-key-0123456789' } });
-    expect(s).toMatchObject({ host: 'https://env.example', hostSource: 'env', apiKey: 'env-key-0123456789', apiKeySource: 'env' });
+    const s = resolveTenantSettings({
+      configFile: file,
+      env: { IMMUTA_HOST: 'https://env.example', IMMUTA_API_KEY: 'env-key-0123456789' },
+    });
+    expect(s).toMatchObject({
+      host: 'https://env.example',
+      hostSource: 'env',
+      apiKey: 'env-key-0123456789',
+      apiKeySource: 'env',
+    });
   });
 
   it('lets --host override IMMUTA_HOST', () => {
-    const s = resolveTenantSettings({ host: 'https://flag.example/', configFile: file, env: { IMMUTA_HOST: 'https://env.example' } });
+    const s = resolveTenantSettings({
+      host: 'https://flag.example/',
+      configFile: file,
+      env: { IMMUTA_HOST: 'https://env.example' },
+    });
     expect(s).toMatchObject({ host: 'https://flag.example', hostSource: 'flag', apiKeySource: 'profile' });
   });
 
@@ -55,8 +70,17 @@ describe('resolveTenantSettings: flags > environment > profile', () => {
   });
 
   it('mixes sources per setting: a profile with a host only plus IMMUTA_API_KEY', () => {
-    const s = resolveTenantSettings({ profile: 'hostonly', configFile: file, env: { IMMUTA_API_KEY: 'env-key-0123456789' } });
-    expect(s).toMatchObject({ host: 'https://hostonly.example', hostSource: 'profile', apiKeySource: 'env', profile: 'hostonly' });
+    const s = resolveTenantSettings({
+      profile: 'hostonly',
+      configFile: file,
+      env: { IMMUTA_API_KEY: 'env-key-0123456789' },
+    });
+    expect(s).toMatchObject({
+      host: 'https://hostonly.example',
+      hostSource: 'profile',
+      apiKeySource: 'env',
+      profile: 'hostonly',
+    });
   });
 
   it('fails with NOT_CONFIGURED (exit 2) naming what is missing and how to set it', () => {
@@ -65,7 +89,9 @@ describe('resolveTenantSettings: flags > environment > profile', () => {
     expect(missing.message).toContain('API key');
     expect(missing.message).not.toContain('tenant URL');
     expect(missing.fix).toContain('immuta configure -p hostonly');
-    const none = thrown(() => resolveTenantSettings({ profile: 'nobody', configFile: join(dir, 'absent.yaml'), env: {} }));
+    const none = thrown(() =>
+      resolveTenantSettings({ profile: 'nobody', configFile: join(dir, 'absent.yaml'), env: {} }),
+    );
     expect(none.message).toContain('tenant URL and API key');
   });
 
@@ -77,8 +103,17 @@ describe('resolveTenantSettings: flags > environment > profile', () => {
 
 describe('describeTenantSettings', () => {
   it('reports partial settings with their sources and never throws for missing ones', () => {
-    const d = describeTenantSettings({ profile: 'nobody', configFile: file, env: { IMMUTA_HOST: 'https://env.example' } });
-    expect(d).toEqual({ profile: 'nobody', configFile: file, host: { value: 'https://env.example', source: 'env' }, apiKey: undefined });
+    const d = describeTenantSettings({
+      profile: 'nobody',
+      configFile: file,
+      env: { IMMUTA_HOST: 'https://env.example' },
+    });
+    expect(d).toEqual({
+      profile: 'nobody',
+      configFile: file,
+      host: { value: 'https://env.example', source: 'env' },
+      apiKey: undefined,
+    });
   });
 });
 

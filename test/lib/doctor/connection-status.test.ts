@@ -8,19 +8,71 @@ const ASSUME_ROLE_ERROR = `Error testing access to S3 using AssumedRole ${ROLE_A
 describe('explainConnectionStatus: every connectionStatus error maps to a cause and a fix', () => {
   const cases: Array<[string, string, RegExp]> = [
     [ASSUME_ROLE_ERROR, 'I2', /policy trust --id 259fc41c/],
-    ['Error testing access to S3 - The AWS Access Key Id you provided does not exist in our records. (Service: S3; Status Code: 403; Error Code: InvalidAccessKeyId)', 'A1', /new access key/],
-    ['Error testing access to S3 - The request signature we calculated does not match the signature you provided. (Error Code: SignatureDoesNotMatch)', 'A3', /Re-enter the secret/],
-    ['Error testing access to S3 - The specified bucket does not exist (Error Code: NoSuchBucket)', 'B2', /bucket name/],
-    ["Error testing access to S3 - The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'", 'B1', /"eu-west-1"/],
-    ['Error testing access to S3 - The bucket you are attempting to access must be addressed using the specified endpoint. (Error Code: PermanentRedirect)', 'B1', /region/],
-    ['Error testing access to S3 - User: arn:aws:iam::111122223333:user/w is not authorized to perform: kms:GenerateDataKey on resource: arn:aws:kms:eu-west-1:111122223333:key/x because no identity-based policy allows the kms:GenerateDataKey action', 'E1', /kms:GenerateDataKey and kms:Decrypt/],
-    ['Error testing access to S3 - User: x is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::b/p/k" with an explicit deny in a resource-based policy', 'D', /carve-out/],
-    ['Error testing access to S3 - User: x is not authorized to perform: s3:PutObject because no identity-based policy allows the s3:PutObject action', 'C1', /policy role/],
-    ['Error testing access to S3 - User: x is not authorized to perform: s3:PutObject with an explicit deny in a service control policy', 'D10', /SCP/],
-    ['Error testing access to S3 - Access Denied (Service: S3; Status Code: 403; Error Code: AccessDenied)', 'C1', /doctor/],
-    ['Error testing access to S3 - The bucket does not allow ACLs (Error Code: AccessControlListNotSupported)', 'F1', /ACL/],
-    ['Error testing access to S3 - The difference between the request time and the current time is too large. (Error Code: RequestTimeTooSkewed)', 'A6', /NTP/],
-    ['Error testing access to S3 - The requested DurationSeconds exceeds the MaxSessionDuration set for this role.', 'I7', /max-session-duration/],
+    [
+      'Error testing access to S3 - The AWS Access Key Id you provided does not exist in our records. (Service: S3; Status Code: 403; Error Code: InvalidAccessKeyId)',
+      'A1',
+      /new access key/,
+    ],
+    [
+      'Error testing access to S3 - The request signature we calculated does not match the signature you provided. (Error Code: SignatureDoesNotMatch)',
+      'A3',
+      /Re-enter the secret/,
+    ],
+    [
+      'Error testing access to S3 - The specified bucket does not exist (Error Code: NoSuchBucket)',
+      'B2',
+      /bucket name/,
+    ],
+    [
+      "Error testing access to S3 - The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'",
+      'B1',
+      /"eu-west-1"/,
+    ],
+    [
+      'Error testing access to S3 - The bucket you are attempting to access must be addressed using the specified endpoint. (Error Code: PermanentRedirect)',
+      'B1',
+      /region/,
+    ],
+    [
+      'Error testing access to S3 - User: arn:aws:iam::111122223333:user/w is not authorized to perform: kms:GenerateDataKey on resource: arn:aws:kms:eu-west-1:111122223333:key/x because no identity-based policy allows the kms:GenerateDataKey action',
+      'E1',
+      /kms:GenerateDataKey and kms:Decrypt/,
+    ],
+    [
+      'Error testing access to S3 - User: x is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::b/p/k" with an explicit deny in a resource-based policy',
+      'D',
+      /carve-out/,
+    ],
+    [
+      'Error testing access to S3 - User: x is not authorized to perform: s3:PutObject because no identity-based policy allows the s3:PutObject action',
+      'C1',
+      /policy role/,
+    ],
+    [
+      'Error testing access to S3 - User: x is not authorized to perform: s3:PutObject with an explicit deny in a service control policy',
+      'D10',
+      /SCP/,
+    ],
+    [
+      'Error testing access to S3 - Access Denied (Service: S3; Status Code: 403; Error Code: AccessDenied)',
+      'C1',
+      /doctor/,
+    ],
+    [
+      'Error testing access to S3 - The bucket does not allow ACLs (Error Code: AccessControlListNotSupported)',
+      'F1',
+      /ACL/,
+    ],
+    [
+      'Error testing access to S3 - The difference between the request time and the current time is too large. (Error Code: RequestTimeTooSkewed)',
+      'A6',
+      /NTP/,
+    ],
+    [
+      'Error testing access to S3 - The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+      'I7',
+      /max-session-duration/,
+    ],
   ];
   for (const [status, id, fix] of cases) {
     it(`${id}: ${status.slice(0, 70)}…`, () => {
@@ -41,30 +93,43 @@ describe('connection-status check: waits out IAM propagation after a recent chan
   it('re-reads a failing status after the role was just created, until SUCCESS (injected wait)', async () => {
     const statuses = [ASSUME_ROLE_ERROR, 'SUCCESS'];
     const slept: number[] = [];
-    const { check } = await doctorAgainst({ ...healthyAssumedRole(), 'iam:GetRole': getRoleRoute('trust-healthy.json', {}, 1 / 1440) }, ROLE_TARGET, {
-      tenantStatus: { initial: ASSUME_ROLE_ERROR, read: async () => statuses.shift() ?? null },
-      sleep: async (ms) => {
-        slept.push(ms);
+    const { check } = await doctorAgainst(
+      { ...healthyAssumedRole(), 'iam:GetRole': getRoleRoute('trust-healthy.json', {}, 1 / 1440) },
+      ROLE_TARGET,
+      {
+        tenantStatus: { initial: ASSUME_ROLE_ERROR, read: async () => statuses.shift() ?? null },
+        sleep: async (ms) => {
+          slept.push(ms);
+        },
       },
-    });
+    );
     expect(check('connection-status').status).toBe('pass');
     expect(slept).toEqual([10_000, 10_000]);
-    expect(check('connection-status').evidence?.join('\n')).toMatch(/was created .* ago: re-reading the status for up to 120 s/);
+    expect(check('connection-status').evidence?.join('\n')).toMatch(
+      /was created .* ago: re-reading the status for up to 120 s/,
+    );
   });
 
   it('gives up after the propagation window and explains the failure', async () => {
     let reads = 0;
     const slept: number[] = [];
-    const { check, report } = await doctorAgainst({ ...healthyAssumedRole(), 'iam:GetRole': getRoleRoute('trust-healthy.json', {}, 1 / 1440) }, ROLE_TARGET, {
-      tenantStatus: { initial: ASSUME_ROLE_ERROR, read: async () => (reads++, ASSUME_ROLE_ERROR) },
-      sleep: async (ms) => {
-        slept.push(ms);
+    const { check, report } = await doctorAgainst(
+      { ...healthyAssumedRole(), 'iam:GetRole': getRoleRoute('trust-healthy.json', {}, 1 / 1440) },
+      ROLE_TARGET,
+      {
+        tenantStatus: { initial: ASSUME_ROLE_ERROR, read: async () => (reads++, ASSUME_ROLE_ERROR) },
+        sleep: async (ms) => {
+          slept.push(ms);
+        },
+        propagationWaitMs: 30_000,
       },
-      propagationWaitMs: 30_000,
-    });
+    );
     expect(slept.reduce((a, b) => a + b, 0)).toBe(30_000);
     expect(reads).toBe(3);
-    expect(check('connection-status')).toMatchObject({ status: 'fail', fix: expect.stringContaining(`policy trust --id ${CONFIG_ID} --apply`) });
+    expect(check('connection-status')).toMatchObject({
+      status: 'fail',
+      fix: expect.stringContaining(`policy trust --id ${CONFIG_ID} --apply`),
+    });
     expect(report.exitCode).toBe(3);
   });
 

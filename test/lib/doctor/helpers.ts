@@ -4,7 +4,12 @@
  */
 import type { DoctorTarget } from '../../../src/lib/aws/checks/context.js';
 import { type DoctorOptions, runDoctor } from '../../../src/lib/doctor/doctor.js';
-import { type CheckId, type CheckResult, type DoctorReport, DoctorReportSchema } from '../../../src/lib/doctor/report.js';
+import {
+  type CheckId,
+  type CheckResult,
+  type DoctorReport,
+  DoctorReportSchema,
+} from '../../../src/lib/doctor/report.js';
 import { type FakeAws, type Routes, WRITER_KEY, startFakeAws } from '../../fixtures/aws/fake-aws.js';
 import { BUCKET, CONFIG_ID, EXPORT_PATH, IMMUTA_ACCOUNT, REGION, ROLE_ARN } from '../../fixtures/aws/scenarios.js';
 
@@ -34,12 +39,21 @@ export interface DoctorRun {
   calls: string[];
 }
 
-export async function doctorAgainst(routes: Routes, target: DoctorTarget = ACCESS_KEY_TARGET, extra: Partial<DoctorOptions> = {}): Promise<DoctorRun> {
+export async function doctorAgainst(
+  routes: Routes,
+  target: DoctorTarget = ACCESS_KEY_TARGET,
+  extra: Partial<DoctorOptions> = {},
+): Promise<DoctorRun> {
   const aws = await startFakeAws({ routes });
   const saved = { ...process.env };
   Object.assign(process.env, aws.env());
   try {
-    const report = await runDoctor({ target, config: { status: 'pass', summary: 'test target' }, aws: { region: REGION }, ...extra });
+    const report = await runDoctor({
+      target,
+      config: { status: 'pass', summary: 'test target' },
+      aws: { region: REGION },
+      ...extra,
+    });
     // Every report must match the published schema.
     DoctorReportSchema.parse(report);
     return {

@@ -8,14 +8,55 @@ import { doctorAgainst } from './helpers.js';
 
 describe('the --json report shape (public interface: change deliberately)', () => {
   it('has exactly these top-level and per-check fields', () => {
-    expect(Object.keys(DoctorReportSchema.shape)).toEqual(['ready', 'verdict', 'exitCode', 'flow', 'target', 'caller', 'checks', 'counts', 'durationMs', 'setupMs', 'awsCalls']);
+    expect(Object.keys(DoctorReportSchema.shape)).toEqual([
+      'ready',
+      'verdict',
+      'exitCode',
+      'flow',
+      'target',
+      'caller',
+      'checks',
+      'counts',
+      'durationMs',
+      'setupMs',
+      'awsCalls',
+    ]);
     const check = (DoctorReportSchema.shape.checks as z.ZodArray<z.ZodObject>).element;
-    expect(Object.keys(check.shape)).toEqual(['id', 'title', 'status', 'summary', 'evidence', 'fix', 'needs', 'durationMs']);
-    expect(CHECK_IDS).toEqual(['config', 'caller-identity', 'access-key', 'bucket', 'bucket-owner', 'bucket-policy', 'encryption', 'object-ownership', 'object-lock', 'requester-pays', 'identity-policy', 'trust-policy', 'organization', 'connection-status', 'probe']);
+    expect(Object.keys(check.shape)).toEqual([
+      'id',
+      'title',
+      'status',
+      'summary',
+      'evidence',
+      'fix',
+      'needs',
+      'durationMs',
+    ]);
+    expect(CHECK_IDS).toEqual([
+      'config',
+      'caller-identity',
+      'access-key',
+      'bucket',
+      'bucket-owner',
+      'bucket-policy',
+      'encryption',
+      'object-ownership',
+      'object-lock',
+      'requester-pays',
+      'identity-policy',
+      'trust-policy',
+      'organization',
+      'connection-status',
+      'probe',
+    ]);
   });
 
   it('renders one line per check, evidence and fix under failures, needs under skips, and the verdict last', async () => {
-    const { report } = await doctorAgainst({ ...healthyAccessKey(), 's3:HeadBucket': { status: 404 }, 's3:GetBucketPolicy': s3Error(403, 'AccessDenied', 'Access Denied') });
+    const { report } = await doctorAgainst({
+      ...healthyAccessKey(),
+      's3:HeadBucket': { status: 404 },
+      's3:GetBucketPolicy': s3Error(403, 'AccessDenied', 'Access Denied'),
+    });
     const text = renderReport(report, painter(false));
     const lines = text.split('\n');
     expect(lines[0]).toBe('Doctor: s3://acme-audit-logs/immuta/audit (eu-west-1), access key AKIAWRITEREXAMPLE001');

@@ -13,9 +13,20 @@ const noStdin = async () => Buffer.from('');
 describe('resolveImmutaAccountId', () => {
   it('takes the flag, then IMMUTA_AWS_ACCOUNT_ID, then the profile key immuta_aws_account_id', async () => {
     const config = join(dir, 'immutacfg.yaml');
-    writeFileSync(config, 'default:\n  host: https://x.example.com\n  api_key: k\n  immuta_aws_account_id: "210987654321"\n');
-    expect(await resolveImmutaAccountId({ flag: '111111111111', env: { IMMUTA_AWS_ACCOUNT_ID: '222222222222' }, configFile: config })).toBe('111111111111');
-    expect(await resolveImmutaAccountId({ env: { IMMUTA_AWS_ACCOUNT_ID: '222222222222' }, configFile: config })).toBe('222222222222');
+    writeFileSync(
+      config,
+      'default:\n  host: https://x.example.com\n  api_key: k\n  immuta_aws_account_id: "210987654321"\n',
+    );
+    expect(
+      await resolveImmutaAccountId({
+        flag: '111111111111',
+        env: { IMMUTA_AWS_ACCOUNT_ID: '222222222222' },
+        configFile: config,
+      }),
+    ).toBe('111111111111');
+    expect(await resolveImmutaAccountId({ env: { IMMUTA_AWS_ACCOUNT_ID: '222222222222' }, configFile: config })).toBe(
+      '222222222222',
+    );
     expect(await resolveImmutaAccountId({ env: {}, configFile: config })).toBe('210987654321');
     expect(await resolveImmutaAccountId({ env: {}, configFile: join(dir, 'missing.yaml') })).toBeUndefined();
   });
@@ -28,25 +39,69 @@ describe('resolveImmutaAccountId', () => {
 describe('loadTarget', () => {
   it('detects the assumed-role flow from the FILE and carries --external-id', async () => {
     const file = join(dir, 'role.json');
-    writeFileSync(file, JSON.stringify({ interval: 'EVERY_12_HOURS', bucket: 'acme-audit-logs', path: '/logs/', region: 'eu-west-1', roleArn: 'arn:aws:iam::111122223333:role/x' }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        interval: 'EVERY_12_HOURS',
+        bucket: 'acme-audit-logs',
+        path: '/logs/',
+        region: 'eu-west-1',
+        roleArn: 'arn:aws:iam::111122223333:role/x',
+      }),
+    );
     const loaded = await loadTarget({ file, externalId: 'cfg-1', env: {}, readStdin: noStdin });
     expect(loaded.config.status).toBe('pass');
-    expect(loaded.target).toMatchObject({ flow: 's3:assumedRole', path: 'logs', configurationId: 'cfg-1', commandSource: `${file} --external-id cfg-1` });
+    expect(loaded.target).toMatchObject({
+      flow: 's3:assumedRole',
+      path: 'logs',
+      configurationId: 'cfg-1',
+      commandSource: `${file} --external-id cfg-1`,
+    });
   });
 
-  it('uses the tenant\'s endpoint with the FILE\'s secret, and warns when they differ', async () => {
+  it("uses the tenant's endpoint with the FILE's secret, and warns when they differ", async () => {
     const file = join(dir, 'ak.json');
-    writeFileSync(file, JSON.stringify({ interval: 'EVERY_12_HOURS', bucket: 'other-bucket', region: 'eu-west-1', accessKeyId: 'AKIAWRITEREXAMPLE001', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYWRITERKEY1' }));
-    const tenantConfig = sampleConfiguration({ id: 'cfg-2', endpointConfiguration: { __typename: 'S3AccessKeyEndpointConfiguration', bucket: 'audit-bucket', path: 'immuta', region: 'eu-west-1' } }) as ExportConfiguration;
-    const loaded = await loadTarget({ file, id: 'cfg-2', env: {}, readStdin: noStdin, listConfigurations: async () => [tenantConfig] });
-    expect(loaded.target).toMatchObject({ bucket: 'audit-bucket', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYWRITERKEY1', configurationId: 'cfg-2' });
+    writeFileSync(
+      file,
+      JSON.stringify({
+        interval: 'EVERY_12_HOURS',
+        bucket: 'other-bucket',
+        region: 'eu-west-1',
+        accessKeyId: 'AKIAWRITEREXAMPLE001',
+        secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYWRITERKEY1',
+      }),
+    );
+    const tenantConfig = sampleConfiguration({
+      id: 'cfg-2',
+      endpointConfiguration: {
+        __typename: 'S3AccessKeyEndpointConfiguration',
+        bucket: 'audit-bucket',
+        path: 'immuta',
+        region: 'eu-west-1',
+      },
+    }) as ExportConfiguration;
+    const loaded = await loadTarget({
+      file,
+      id: 'cfg-2',
+      env: {},
+      readStdin: noStdin,
+      listConfigurations: async () => [tenantConfig],
+    });
+    expect(loaded.target).toMatchObject({
+      bucket: 'audit-bucket',
+      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYWRITERKEY1',
+      configurationId: 'cfg-2',
+    });
     expect(loaded.config.status).toBe('warn');
     expect(loaded.config.evidence?.join('\n')).toContain('differs from the tenant');
   });
 
   it('refuses an ADLS configuration (exit 2)', async () => {
     const file = join(dir, 'adls.json');
-    writeFileSync(file, JSON.stringify({ interval: 'EVERY_12_HOURS', storageAccount: 'acct', fileSystem: 'fs', sasToken: 'sv=x' }));
+    writeFileSync(
+      file,
+      JSON.stringify({ interval: 'EVERY_12_HOURS', storageAccount: 'acct', fileSystem: 'fs', sasToken: 'sv=x' }),
+    );
     await expect(loadTarget({ file, env: {}, readStdin: noStdin })).rejects.toMatchObject({ exitCode: 2 });
   });
 });

@@ -9,21 +9,29 @@ import { painter } from '../../../src/lib/output/terminal.js';
 // rather than end to end (test/e2e/exit-codes.test.ts covers every other code with the binary).
 describe('toCliError', () => {
   it('turns an unexpected exception into exit 1 with a report hint and no stack', () => {
-    const error = toCliError(new TypeError("Cannot read properties of undefined (reading 'id')"), 'audit:exportConfig:list');
+    const error = toCliError(
+      new TypeError("Cannot read properties of undefined (reading 'id')"),
+      'audit:exportConfig:list',
+    );
     expect(error.exitCode).toBe(ExitCode.BUG);
     expect(error.code).toBe('INTERNAL');
     expect(error.message).toBe("unexpected failure: Cannot read properties of undefined (reading 'id')");
     expect(error.fix).toMatch(/bug.*DEBUG=immuta\*.*report/);
     const text = errorText(error, painter(false));
     expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/);
-    expect(errorJson(error)).toEqual({ error: { code: 'INTERNAL', message: error.message, exitCode: 1, fix: error.fix } });
+    expect(errorJson(error)).toEqual({
+      error: { code: 'INTERNAL', message: error.message, exitCode: 1, fix: error.fix },
+    });
   });
 
   it("keeps every detail of oclif's multi-line parse errors on one line, exit 2", () => {
-    const parseError = Object.assign(new Error('Missing 1 required arg:\nfile  Path to the JSON file, or - for stdin\nSee more help with --help'), {
-      oclif: { exit: 2 },
-      parse: {},
-    });
+    const parseError = Object.assign(
+      new Error('Missing 1 required arg:\nfile  Path to the JSON file, or - for stdin\nSee more help with --help'),
+      {
+        oclif: { exit: 2 },
+        parse: {},
+      },
+    );
     const error = toCliError(parseError, 'audit:exportConfig:create:s3:accessKey');
     expect(error.exitCode).toBe(ExitCode.USAGE);
     expect(error.message).toBe('Missing 1 required arg: file  Path to the JSON file, or - for stdin');
@@ -31,7 +39,10 @@ describe('toCliError', () => {
   });
 
   it('names other commands in the spaced form', () => {
-    const error = toCliError(Object.assign(new Error('Nonexistent flag: --x'), { oclif: { exit: 2 }, parse: {} }), 'sandbox:role:put');
+    const error = toCliError(
+      Object.assign(new Error('Nonexistent flag: --x'), { oclif: { exit: 2 }, parse: {} }),
+      'sandbox:role:put',
+    );
     expect(error.fix).toBe('Run `immuta sandbox role put --help` for usage.');
   });
 

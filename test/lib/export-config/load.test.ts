@@ -70,29 +70,51 @@ describe('loadExportConfig: valid files', () => {
   });
 
   it('drops a path that normalises to nothing on create, keeps it ("" = bucket root) on update', async () => {
-    const create = await loadExportConfig(options('s3:accessKey', 'create', file(JSON.stringify({ ...ACCESS_KEY, path: '/' }))));
+    const create = await loadExportConfig(
+      options('s3:accessKey', 'create', file(JSON.stringify({ ...ACCESS_KEY, path: '/' }))),
+    );
     expect(create.data).not.toHaveProperty('path');
     const update = await loadExportConfig(options('s3:accessKey', 'update', file('{"path": "/"}'), { id: 'cfg-1' }));
     expect(update.data).toEqual({ id: 'cfg-1', path: '' });
   });
 
   it('update: a matching id in the file is fine, and the argument is what is sent', async () => {
-    const loaded = await loadExportConfig(options('adls:sasToken', 'update', file('{"id": "cfg-2", "fileSystem": "new-fs"}'), { id: 'cfg-2' }));
+    const loaded = await loadExportConfig(
+      options('adls:sasToken', 'update', file('{"id": "cfg-2", "fileSystem": "new-fs"}'), { id: 'cfg-2' }),
+    );
     expect(loaded.operation).toBe('updateAdlsSasTokenExportConfiguration');
     expect(loaded.data).toEqual({ id: 'cfg-2', fileSystem: 'new-fs' });
   });
 
   it('reads the configuration from standard input and strips a UTF-8 BOM', async () => {
     const text = `\uFEFF${JSON.stringify({ interval: 'EVERY_2_HOURS', bucket: 'b-1', region: 'eu-west-1', roleArn: 'arn:aws:iam::123456789012:role/r' })}`;
-    const loaded = await loadExportConfig(options('s3:assumedRole', 'create', '-', { readStdin: async () => Buffer.from(text) }));
+    const loaded = await loadExportConfig(
+      options('s3:assumedRole', 'create', '-', { readStdin: async () => Buffer.from(text) }),
+    );
     expect(loaded.file).toBe('<stdin>');
-    expect(loaded.data).toEqual({ interval: 'EVERY_2_HOURS', bucket: 'b-1', region: 'eu-west-1', roleArn: 'arn:aws:iam::123456789012:role/r' });
+    expect(loaded.data).toEqual({
+      interval: 'EVERY_2_HOURS',
+      bucket: 'b-1',
+      region: 'eu-west-1',
+      roleArn: 'arn:aws:iam::123456789012:role/r',
+    });
   });
 
   it('strips the leading "?" of a SAS token', async () => {
     const token = 'sv=2022-11-02&sp=cw&se=2099-01-01&sig=abc%3D';
     const loaded = await loadExportConfig(
-      options('adls:sasToken', 'create', file(JSON.stringify({ interval: 'EVERY_4_HOURS', storageAccount: 'acct1', fileSystem: 'fs1', sasToken: `?${token}` }))),
+      options(
+        'adls:sasToken',
+        'create',
+        file(
+          JSON.stringify({
+            interval: 'EVERY_4_HOURS',
+            storageAccount: 'acct1',
+            fileSystem: 'fs1',
+            sasToken: `?${token}`,
+          }),
+        ),
+      ),
     );
     expect(loaded.data.sasToken).toBe(token);
   });
@@ -137,30 +159,49 @@ describe('loadExportConfig: problems', () => {
     const path = file(text);
     const error = await failure(loadExportConfig(options('s3:accessKey', 'create', path, { listAllProblems: true })));
     expect(error.message.split('\n')[0]).toBe(`${path} has 5 problems (nothing was sent):`);
-    expect(error.message).toContain(`  5. "extra" is not a field of an S3 access-key configuration\n     at ${path}:7:3 ($.extra)\n     Fix: Remove it; the fields are: interval, bucket, path (optional), region, accessKeyId, secretAccessKey.`);
+    expect(error.message).toContain(
+      `  5. "extra" is not a field of an S3 access-key configuration\n     at ${path}:7:3 ($.extra)\n     Fix: Remove it; the fields are: interval, bucket, path (optional), region, accessKeyId, secretAccessKey.`,
+    );
     expect(error.location).toBeUndefined();
     expect(problemsOf(error)).toHaveLength(5);
   });
 
   it('says where a bad referenced value came from, without echoing it', async () => {
     const path = file(JSON.stringify({ ...ACCESS_KEY, secretAccessKey: { fromEnv: 'SHORT_SECRET' } }));
-    const error = await failure(loadExportConfig(options('s3:accessKey', 'create', path, { env: { SHORT_SECRET: 'too-short-secret' } })));
-    expect(error.message).toBe('"secretAccessKey" is 16 characters long; AWS secret access keys have 40 (value read from environment variable SHORT_SECRET)');
+    const error = await failure(
+      loadExportConfig(options('s3:accessKey', 'create', path, { env: { SHORT_SECRET: 'too-short-secret' } })),
+    );
+    expect(error.message).toBe(
+      '"secretAccessKey" is 16 characters long; AWS secret access keys have 40 (value read from environment variable SHORT_SECRET)',
+    );
   });
 
   it('checks the role partition against the region once both are valid', async () => {
-    const path = file(JSON.stringify({ interval: 'EVERY_2_HOURS', bucket: 'b-1', region: 'cn-north-1', roleArn: 'arn:aws:iam::123456789012:role/x/r' }));
+    const path = file(
+      JSON.stringify({
+        interval: 'EVERY_2_HOURS',
+        bucket: 'b-1',
+        region: 'cn-north-1',
+        roleArn: 'arn:aws:iam::123456789012:role/x/r',
+      }),
+    );
     const error = await failure(loadExportConfig(options('s3:assumedRole', 'create', path)));
     expect(error.message).toMatch(/"aws" partition but the region cn-north-1 is in "aws-cn"/);
     expect(error.fix).toContain('"arn:aws-cn:iam::123456789012:role/x/r"');
   });
 
   it('update: the file id must match the argument, and something must change', async () => {
-    const mismatch = await failure(loadExportConfig(options('s3:assumedRole', 'update', file('{"id": "a", "region": "us-east-2"}'), { id: 'b' })));
+    const mismatch = await failure(
+      loadExportConfig(options('s3:assumedRole', 'update', file('{"id": "a", "region": "us-east-2"}'), { id: 'b' })),
+    );
     expect(mismatch.message).toBe('"id" in the file ("a") differs from the ID argument ("b")');
-    const nothing = await failure(loadExportConfig(options('s3:assumedRole', 'update', file('{"id": "b"}'), { id: 'b' })));
+    const nothing = await failure(
+      loadExportConfig(options('s3:assumedRole', 'update', file('{"id": "b"}'), { id: 'b' })),
+    );
     expect(nothing.message).toMatch(/changes nothing/);
-    const wrongType = await failure(loadExportConfig(options('s3:assumedRole', 'update', file('{"id": 7, "region": "us-east-2"}'), { id: 'b' })));
+    const wrongType = await failure(
+      loadExportConfig(options('s3:assumedRole', 'update', file('{"id": 7, "region": "us-east-2"}'), { id: 'b' })),
+    );
     expect(wrongType.message).toBe('"id" must be a string, not a number');
   });
 
@@ -172,7 +213,9 @@ describe('loadExportConfig: problems', () => {
   });
 
   it('create: an "id" field is not allowed', async () => {
-    const error = await failure(loadExportConfig(options('s3:accessKey', 'create', file(JSON.stringify({ id: 'x', ...ACCESS_KEY })))));
+    const error = await failure(
+      loadExportConfig(options('s3:accessKey', 'create', file(JSON.stringify({ id: 'x', ...ACCESS_KEY })))),
+    );
     expect(error.message).toMatch(/"id" is assigned by Immuta/);
   });
 });
@@ -183,7 +226,13 @@ describe('loadExportConfig: reading the file', () => {
     ['a directory', () => dir, 'CONFIG_FILE_UNREADABLE', /is a directory/, /path of the JSON file/],
     ['an empty file', () => file(''), 'CONFIG_FILE_EMPTY', /is empty/, /examples\//],
     ['a UTF-16 file', () => file(Buffer.from('\uFEFF{}', 'utf16le')), 'CONFIG_FILE_ENCODING', /UTF-16/, /UTF-8/],
-    ['a huge file', () => file(`{"a": "${'x'.repeat(1024 * 1024)}"}`), 'CONFIG_FILE_TOO_LARGE', /KiB/, /configuration file/],
+    [
+      'a huge file',
+      () => file(`{"a": "${'x'.repeat(1024 * 1024)}"}`),
+      'CONFIG_FILE_TOO_LARGE',
+      /KiB/,
+      /configuration file/,
+    ],
   ])('%s', async (_name, make, code, message, fix) => {
     const path = make();
     const error = await failure(loadExportConfig(options('s3:accessKey', 'create', path)));
@@ -203,7 +252,11 @@ describe('loadExportConfig: reading the file', () => {
   });
 
   it('empty standard input', async () => {
-    const error = await failure(loadExportConfig(options('s3:accessKey', 'update', '-', { id: 'cfg-9', readStdin: async () => Buffer.from('\n') })));
+    const error = await failure(
+      loadExportConfig(
+        options('s3:accessKey', 'update', '-', { id: 'cfg-9', readStdin: async () => Buffer.from('\n') }),
+      ),
+    );
     expect(error.code).toBe('CONFIG_FILE_EMPTY');
     expect(error.fix).toContain('immuta audit exportConfig update:s3:accessKey cfg-9 - < exportConfig.json');
   });

@@ -21,7 +21,8 @@ function text(problems: RuleProblem[]): string {
 
 describe('interval', () => {
   it('accepts the five documented values only', () => {
-    for (const v of ['EVERY_2_HOURS', 'EVERY_4_HOURS', 'EVERY_6_HOURS', 'EVERY_12_HOURS', 'EVERY_24_HOURS']) expect(checkInterval(v)).toEqual([]);
+    for (const v of ['EVERY_2_HOURS', 'EVERY_4_HOURS', 'EVERY_6_HOURS', 'EVERY_12_HOURS', 'EVERY_24_HOURS'])
+      expect(checkInterval(v)).toEqual([]);
   });
   it.each([
     ['EVERY_12_HOUR', 'EVERY_12_HOURS'],
@@ -38,9 +39,12 @@ describe('interval', () => {
 });
 
 describe('S3 bucket names', () => {
-  it.each(['your-s3-bucket', 'abc', 'a.b.c', 'audit.example-bucket', 'x'.repeat(63), '123bucket'])('accepts %s', (name) => {
-    expect(checkBucketName(name)).toEqual([]);
-  });
+  it.each(['your-s3-bucket', 'abc', 'a.b.c', 'audit.example-bucket', 'x'.repeat(63), '123bucket'])(
+    'accepts %s',
+    (name) => {
+      expect(checkBucketName(name)).toEqual([]);
+    },
+  );
   it.each([
     ['ab', /2 characters long/],
     ['x'.repeat(64), /64 characters long/],
@@ -77,9 +81,12 @@ describe('S3 bucket names', () => {
 });
 
 describe('AWS regions', () => {
-  it.each(['us-east-1', 'eu-central-2', 'us-gov-west-1', 'cn-north-1', 'ap-southeast-7', 'il-central-1'])('accepts %s', (region) => {
-    expect(checkRegion(region)).toEqual([]);
-  });
+  it.each(['us-east-1', 'eu-central-2', 'us-gov-west-1', 'cn-north-1', 'ap-southeast-7', 'il-central-1'])(
+    'accepts %s',
+    (region) => {
+      expect(checkRegion(region)).toEqual([]);
+    },
+  );
   it('accepts a well-formed region newer than the list when its area is known or unknown but not close', () => {
     expect(KNOWN_REGIONS).not.toContain('ap-southeast-9');
     expect(checkRegion('ap-southeast-9')).toEqual([]);
@@ -113,11 +120,19 @@ describe('IAM role ARNs', () => {
     expect(checkRoleArn(arn)).toEqual([]);
   });
   it('parses path and name', () => {
-    expect(parseRoleArn('arn:aws:iam::123456789012:role/service-role/name')).toEqual({ partition: 'aws', accountId: '123456789012', path: '/service-role/', roleName: 'name' });
+    expect(parseRoleArn('arn:aws:iam::123456789012:role/service-role/name')).toEqual({
+      partition: 'aws',
+      accountId: '123456789012',
+      path: '/service-role/',
+      roleName: 'name',
+    });
     expect(parseRoleArn('arn:aws:iam::123456789012:role/name')?.path).toBe('/');
   });
   it.each([
-    ['immuta-audit-export', /role name, not a role ARN \| .*"arn:aws:iam::<your AWS account id>:role\/immuta-audit-export"/],
+    [
+      'immuta-audit-export',
+      /role name, not a role ARN \| .*"arn:aws:iam::<your AWS account id>:role\/immuta-audit-export"/,
+    ],
     ['arn:azure:iam::123456789012:role/r', /partition "azure"/],
     ['arn:aws:s3:::bucket', /"s3" service/],
     ['arn:aws:iam:us-east-1:123456789012:role/r', /no region/],
@@ -151,7 +166,8 @@ describe('access keys', () => {
     expect(text(checkAccessKeyId(id))).toMatch(pattern);
   });
   it('never echoes the key id whole', () => {
-    for (const id of ['ASIAIOSFODNN7EXAMPLE', 'AKIAIOSFODNN7', 'ABCDIOSFODNN7EXAMPLE']) expect(text(checkAccessKeyId(id))).not.toContain(id);
+    for (const id of ['ASIAIOSFODNN7EXAMPLE', 'AKIAIOSFODNN7', 'ABCDIOSFODNN7EXAMPLE'])
+      expect(text(checkAccessKeyId(id))).not.toContain(id);
   });
   it.each([
     ['short', /5 characters long/],
@@ -180,7 +196,11 @@ describe('ADLS names', () => {
     expect(text(checkStorageAccount(name))).toMatch(pattern);
   });
   it('recognises account URLs', () => {
-    expect(adlsFromUrl('https://acct.dfs.core.windows.net/fs/dir')).toEqual({ storageAccount: 'acct', fileSystem: 'fs', path: 'dir' });
+    expect(adlsFromUrl('https://acct.dfs.core.windows.net/fs/dir')).toEqual({
+      storageAccount: 'acct',
+      fileSystem: 'fs',
+      path: 'dir',
+    });
     expect(adlsFromUrl('abfss://fs@acct.dfs.core.windows.net/')).toEqual({ storageAccount: 'acct', fileSystem: 'fs' });
     expect(text(checkStorageAccount('acct.blob.core.windows.net'))).toMatch(/Use "storageAccount": "acct"/);
   });

@@ -24,9 +24,15 @@ describe('suggest', () => {
   });
 
   it('uses aliases only when their target is a candidate', () => {
-    expect(suggest('container', ['interval', 'storageAccount', 'fileSystem', 'path', 'sasToken'], { aliases: FIELD_ALIASES })).toBe('fileSystem');
+    expect(
+      suggest('container', ['interval', 'storageAccount', 'fileSystem', 'path', 'sasToken'], {
+        aliases: FIELD_ALIASES,
+      }),
+    ).toBe('fileSystem');
     expect(suggest('secret', S3_KEY_FIELDS, { aliases: FIELD_ALIASES })).toBe('secretAccessKey');
-    expect(suggest('secret', ['interval', 'storageAccount', 'fileSystem', 'path', 'sasToken'], { aliases: FIELD_ALIASES })).toBe('sasToken');
+    expect(
+      suggest('secret', ['interval', 'storageAccount', 'fileSystem', 'path', 'sasToken'], { aliases: FIELD_ALIASES }),
+    ).toBe('sasToken');
     expect(suggest('container', S3_KEY_FIELDS, { aliases: FIELD_ALIASES })).toBeUndefined();
   });
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type ConfigureIO, collectSettings, maskKey, renderShow, showResult, verificationFailed } from '../../../src/lib/lifecycle/configure.js';
+import {
+  type ConfigureIO,
+  collectSettings,
+  maskKey,
+  renderShow,
+  showResult,
+  verificationFailed,
+} from '../../../src/lib/lifecycle/configure.js';
 import { CliError } from '../../../src/lib/errors/cli-error.js';
 import { REDACTED, redactText } from '../../../src/lib/output/redact.js';
 
@@ -41,7 +48,13 @@ async function usage(promise: Promise<unknown>): Promise<CliError> {
 describe('collectSettings (non-interactive)', () => {
   it('takes --host and the key from standard input, trimmed', async () => {
     const { fake, asked } = io({ stdin: `  ${KEY}\n` });
-    const s = await collectSettings({ profile: 'default', host: 'https://x.example', apiKeyStdin: true, interactive: false, io: fake });
+    const s = await collectSettings({
+      profile: 'default',
+      host: 'https://x.example',
+      apiKeyStdin: true,
+      interactive: false,
+      io: fake,
+    });
     expect(s).toEqual({ host: 'https://x.example', apiKey: KEY, hostFrom: 'flag', apiKeyFrom: 'stdin' });
     expect(asked).toEqual(['stdin']);
     // Registered as a secret as soon as it is read.
@@ -50,9 +63,22 @@ describe('collectSettings (non-interactive)', () => {
 
   it('keeps the profile values not given again (rotate a key, move a host)', async () => {
     const existing = { host: 'https://old.example', api_key: 'old-key-0123456789' };
-    const rotated = await collectSettings({ profile: 'p', apiKeyStdin: true, interactive: false, existing, io: io({ stdin: KEY }).fake });
+    const rotated = await collectSettings({
+      profile: 'p',
+      apiKeyStdin: true,
+      interactive: false,
+      existing,
+      io: io({ stdin: KEY }).fake,
+    });
     expect(rotated).toMatchObject({ host: 'https://old.example', hostFrom: 'profile', apiKey: KEY });
-    const moved = await collectSettings({ profile: 'p', host: 'https://new.example', apiKeyStdin: false, interactive: false, existing, io: io().fake });
+    const moved = await collectSettings({
+      profile: 'p',
+      host: 'https://new.example',
+      apiKeyStdin: false,
+      interactive: false,
+      existing,
+      io: io().fake,
+    });
     expect(moved).toMatchObject({ host: 'https://new.example', apiKey: 'old-key-0123456789', apiKeyFrom: 'profile' });
   });
 
@@ -66,13 +92,29 @@ describe('collectSettings (non-interactive)', () => {
   });
 
   it('without a key: exit 2 naming --api-key-stdin', async () => {
-    const error = await usage(collectSettings({ profile: 'default', host: 'https://x.example', apiKeyStdin: false, interactive: false, io: io().fake }));
+    const error = await usage(
+      collectSettings({
+        profile: 'default',
+        host: 'https://x.example',
+        apiKeyStdin: false,
+        interactive: false,
+        io: io().fake,
+      }),
+    );
     expect(error).toMatchObject({ code: 'API_KEY_MISSING', exitCode: 2 });
     expect(error.fix).toContain('--api-key-stdin');
   });
 
   it('with --api-key-stdin and empty input: exit 2', async () => {
-    const error = await usage(collectSettings({ profile: 'default', host: 'https://x.example', apiKeyStdin: true, interactive: false, io: io({ stdin: ' \n' }).fake }));
+    const error = await usage(
+      collectSettings({
+        profile: 'default',
+        host: 'https://x.example',
+        apiKeyStdin: true,
+        interactive: false,
+        io: io({ stdin: ' \n' }).fake,
+      }),
+    );
     expect(error).toMatchObject({ code: 'API_KEY_MISSING', exitCode: 2 });
     expect(error.message).toContain('empty');
   });
@@ -81,7 +123,13 @@ describe('collectSettings (non-interactive)', () => {
 describe('collectSettings (interactive)', () => {
   it('asks for the host (current value as default) and the key at a masked prompt', async () => {
     const { fake, asked } = io({ line: 'https://typed.example', secret: KEY });
-    const s = await collectSettings({ profile: 'default', apiKeyStdin: false, interactive: true, existing: { host: 'https://old.example' }, io: fake });
+    const s = await collectSettings({
+      profile: 'default',
+      apiKeyStdin: false,
+      interactive: true,
+      existing: { host: 'https://old.example' },
+      io: fake,
+    });
     expect(s).toEqual({ host: 'https://typed.example', apiKey: KEY, hostFrom: 'prompt', apiKeyFrom: 'prompt' });
     expect(asked[0]).toContain('|https://old.example');
     expect(asked[1]).toMatch(/^secret:/);
@@ -91,19 +139,37 @@ describe('collectSettings (interactive)', () => {
     const existing = { host: 'https://old.example', api_key: 'old-key-0123456789' };
     const { fake, asked } = io({ line: '', secret: '' });
     const s = await collectSettings({ profile: 'default', apiKeyStdin: false, interactive: true, existing, io: fake });
-    expect(s).toEqual({ host: 'https://old.example', apiKey: 'old-key-0123456789', hostFrom: 'profile', apiKeyFrom: 'profile' });
+    expect(s).toEqual({
+      host: 'https://old.example',
+      apiKey: 'old-key-0123456789',
+      hostFrom: 'profile',
+      apiKeyFrom: 'profile',
+    });
     expect(asked[1]).toContain('****6789');
     expect(asked.join(' ')).not.toContain('old-key-0123456789');
   });
 
   it('does not prompt for what flags gave', async () => {
     const { fake, asked } = io({ stdin: KEY });
-    await collectSettings({ profile: 'default', host: 'https://x.example', apiKeyStdin: true, interactive: true, io: fake });
+    await collectSettings({
+      profile: 'default',
+      host: 'https://x.example',
+      apiKeyStdin: true,
+      interactive: true,
+      io: fake,
+    });
     expect(asked).toEqual(['stdin']);
   });
 
   it('an empty answer with nothing to keep: exit 2', async () => {
-    const error = await usage(collectSettings({ profile: 'default', apiKeyStdin: false, interactive: true, io: io({ line: '', secret: '' }).fake }));
+    const error = await usage(
+      collectSettings({
+        profile: 'default',
+        apiKeyStdin: false,
+        interactive: true,
+        io: io({ line: '', secret: '' }).fake,
+      }),
+    );
     expect(error).toMatchObject({ code: 'HOST_MISSING', exitCode: 2 });
   });
 });
@@ -117,10 +183,16 @@ describe('maskKey', () => {
 
 describe('verificationFailed', () => {
   it('keeps the code and exit code, says nothing was saved, and offers --no-verify for network failures only', () => {
-    const network = verificationFailed(new CliError('cannot reach x', { code: 'TENANT_UNREACHABLE', exitCode: 5, fix: 'Check the URL.' }), '/f.yaml') as CliError;
+    const network = verificationFailed(
+      new CliError('cannot reach x', { code: 'TENANT_UNREACHABLE', exitCode: 5, fix: 'Check the URL.' }),
+      '/f.yaml',
+    ) as CliError;
     expect(network).toMatchObject({ code: 'TENANT_UNREACHABLE', exitCode: 5, message: 'not saved: cannot reach x' });
     expect(network.fix).toContain('--no-verify');
-    const auth = verificationFailed(new CliError('rejected', { code: 'TENANT_UNAUTHORIZED', exitCode: 4, fix: 'New key.' }), '/f.yaml') as CliError;
+    const auth = verificationFailed(
+      new CliError('rejected', { code: 'TENANT_UNAUTHORIZED', exitCode: 4, fix: 'New key.' }),
+      '/f.yaml',
+    ) as CliError;
     expect(auth).toMatchObject({ code: 'TENANT_UNAUTHORIZED', exitCode: 4, fix: 'New key.' });
     const bug = new TypeError('x');
     expect(verificationFailed(bug, '/f.yaml')).toBe(bug);
@@ -147,6 +219,8 @@ describe('show', () => {
     expect(text).toContain('https://env.example  (from IMMUTA_HOST)');
     expect(text).toContain('****6789  (from profile "prod" in /h/.immutacfg.yaml)');
     expect(text).not.toContain(KEY);
-    expect(renderShow(showResult({ profile: 'p', configFile: '/f', host: undefined, apiKey: undefined }), (t) => t)).toMatch(/host\s+not set/);
+    expect(
+      renderShow(showResult({ profile: 'p', configFile: '/f', host: undefined, apiKey: undefined }), (t) => t),
+    ).toMatch(/host\s+not set/);
   });
 });

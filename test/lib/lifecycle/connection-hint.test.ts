@@ -14,7 +14,10 @@ describe('connectionHint', () => {
     ['InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records.', 'update:s3:accessKey'],
     ['SignatureDoesNotMatch', 'update:s3:accessKey'],
     ['NoSuchBucket: The specified bucket does not exist', 'bucket name'],
-    ['PermanentRedirect: the bucket you are attempting to access must be addressed using the specified endpoint', 'region'],
+    [
+      'PermanentRedirect: the bucket you are attempting to access must be addressed using the specified endpoint',
+      'region',
+    ],
     ['AccessDenied: User is not authorized to perform kms:GenerateDataKey', 'kms:GenerateDataKey'],
     ['AuthorizationFailure: This request is not authorized to perform this operation.', 'SAS token'],
     ['AccessDenied: Access Denied', 'doctor --id cfg-1'],

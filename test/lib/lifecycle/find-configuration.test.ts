@@ -23,6 +23,9 @@ describe('findConfiguration', () => {
   });
 
   it('suggests an id that differs only in case', async () => {
-    await expect(findConfiguration(tenant, 'abc-1')).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('did you mean AbC-1') as unknown });
+    await expect(findConfiguration(tenant, 'abc-1')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('did you mean AbC-1') as unknown,
+    });
   });
 });

@@ -4,8 +4,26 @@ import { hasFailedTasks, renderTasksTable } from '../../../src/lib/lifecycle/tas
 import type { ExportJobTask } from '../../../src/lib/tenant/types.js';
 
 const tasks: ExportJobTask[] = [
-  { id: 't1', status: 'SUCCESS', attempts: 1, startTimestamp: '2026-01-01T00:00:00Z', endTimestamp: '2026-01-01T00:01:00Z', offset: 0, limit: 100, failureReason: null },
-  { id: 't2', status: 'FAILURE', attempts: 3, startTimestamp: '2026-01-01T00:00:00Z', endTimestamp: null, offset: 100, limit: 100, failureReason: 'Access Denied writing s3://b/p' },
+  {
+    id: 't1',
+    status: 'SUCCESS',
+    attempts: 1,
+    startTimestamp: '2026-01-01T00:00:00Z',
+    endTimestamp: '2026-01-01T00:01:00Z',
+    offset: 0,
+    limit: 100,
+    failureReason: null,
+  },
+  {
+    id: 't2',
+    status: 'FAILURE',
+    attempts: 3,
+    startTimestamp: '2026-01-01T00:00:00Z',
+    endTimestamp: null,
+    offset: 100,
+    limit: 100,
+    failureReason: 'Access Denied writing s3://b/p',
+  },
 ];
 
 describe('tasks view', () => {

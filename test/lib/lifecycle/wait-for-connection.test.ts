@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_POLL_INTERVAL_MS, type PollEvent, waitForConnection } from '../../../src/lib/lifecycle/wait-for-connection.js';
+import {
+  MAX_POLL_INTERVAL_MS,
+  type PollEvent,
+  waitForConnection,
+} from '../../../src/lib/lifecycle/wait-for-connection.js';
 import type { ExportConfiguration } from '../../../src/lib/tenant/types.js';
 
-const DENIED = 'Error testing access to S3 using AssumedRole arn:aws:iam::1:role/r - not authorized to perform: sts:AssumeRole';
+const DENIED =
+  'Error testing access to S3 using AssumedRole arn:aws:iam::1:role/r - not authorized to perform: sts:AssumeRole';
 
 /** A clock that only moves when the loop sleeps: every delay is observable, nothing really waits. */
 function fakeTime() {
@@ -37,7 +42,12 @@ describe('waitForConnection', () => {
 
   it('stops at the first SUCCESS', async () => {
     const time = fakeTime();
-    const result = await waitForConnection({ read: statuses(DENIED, DENIED, 'SUCCESS', DENIED), timeoutMs: 600_000, intervalMs: 5000, ...time });
+    const result = await waitForConnection({
+      read: statuses(DENIED, DENIED, 'SUCCESS', DENIED),
+      timeoutMs: 600_000,
+      intervalMs: 5000,
+      ...time,
+    });
     expect(result).toMatchObject({ connected: true, attempts: 3, waitedMs: 15_000 });
     expect(result.configuration.connectionStatus).toBe('SUCCESS');
     expect(time.sleeps).toEqual([5000, 10_000]);
@@ -67,7 +77,13 @@ describe('waitForConnection', () => {
   it('reports every read, flagging status changes', async () => {
     const time = fakeTime();
     const events: PollEvent[] = [];
-    await waitForConnection({ read: statuses(null, DENIED, DENIED, 'SUCCESS'), timeoutMs: 600_000, intervalMs: 1000, onRead: (e) => events.push(e), ...time });
+    await waitForConnection({
+      read: statuses(null, DENIED, DENIED, 'SUCCESS'),
+      timeoutMs: 600_000,
+      intervalMs: 1000,
+      onRead: (e) => events.push(e),
+      ...time,
+    });
     expect(events.map((e) => [e.attempt, e.changed, e.elapsedMs])).toEqual([
       [1, true, 0],
       [2, true, 1000],
@@ -84,6 +100,8 @@ describe('waitForConnection', () => {
       if (calls === 2) throw new Error('tenant down');
       return { id: 'cfg-1', interval: 'EVERY_2_HOURS', enabled: true, connectionStatus: DENIED };
     };
-    await expect(waitForConnection({ read, timeoutMs: 60_000, intervalMs: 1000, ...time })).rejects.toThrow('tenant down');
+    await expect(waitForConnection({ read, timeoutMs: 60_000, intervalMs: 1000, ...time })).rejects.toThrow(
+      'tenant down',
+    );
   });
 });

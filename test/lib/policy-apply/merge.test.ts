@@ -14,8 +14,21 @@ const EXISTING = {
   Version: '2012-10-17',
   Id: 'CompanyGuardrails',
   Statement: [
-    { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['arn:aws:s3:::acme-audit-logs', 'arn:aws:s3:::acme-audit-logs/*'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
-    { Sid: 'AnalyticsRead', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/analytics' }, Action: ['s3:GetObject', 's3:ListBucket'], Resource: ['arn:aws:s3:::acme-audit-logs', 'arn:aws:s3:::acme-audit-logs/*'] },
+    {
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: ['arn:aws:s3:::acme-audit-logs', 'arn:aws:s3:::acme-audit-logs/*'],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    },
+    {
+      Sid: 'AnalyticsRead',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::111122223333:role/analytics' },
+      Action: ['s3:GetObject', 's3:ListBucket'],
+      Resource: ['arn:aws:s3:::acme-audit-logs', 'arn:aws:s3:::acme-audit-logs/*'],
+    },
   ],
 };
 
@@ -37,14 +50,23 @@ describe('mergeStatements', () => {
   });
 
   it('recognises an equivalent statement written differently (lists vs strings, order, another Sid)', () => {
-    const variant = { Effect: 'Allow', Sid: 'SomethingElse', Resource: ['arn:aws:s3:::acme-audit-logs/immuta/audit/*'], Action: ['s3:PutObject'], Principal: { AWS: ['arn:aws:iam::111122223333:user/immuta-audit-writer'] } };
+    const variant = {
+      Effect: 'Allow',
+      Sid: 'SomethingElse',
+      Resource: ['arn:aws:s3:::acme-audit-logs/immuta/audit/*'],
+      Action: ['s3:PutObject'],
+      Principal: { AWS: ['arn:aws:iam::111122223333:user/immuta-audit-writer'] },
+    };
     expect(sameStatement(variant, IMMUTA)).toBe(true);
     expect(mergeStatements({ Version: '2012-10-17', Statement: [variant] }, [IMMUTA]).changed).toBe(false);
   });
 
   it('keeps a different statement with the same Sid and adds the new one under a free Sid', () => {
     const old = { ...IMMUTA, Resource: 'arn:aws:s3:::acme-audit-logs/old/*' };
-    const merged = mergeStatements({ Version: '2012-10-17', Statement: [old, { ...old, Sid: 'ImmutaAuditExportWrite2', Resource: 'x' }] }, [IMMUTA]);
+    const merged = mergeStatements(
+      { Version: '2012-10-17', Statement: [old, { ...old, Sid: 'ImmutaAuditExportWrite2', Resource: 'x' }] },
+      [IMMUTA],
+    );
     const statements = merged.policy.Statement as Array<Record<string, unknown>>;
     expect(statements.slice(0, 2)).toEqual([old, { ...old, Sid: 'ImmutaAuditExportWrite2', Resource: 'x' }]);
     expect(statements[2]).toEqual({ ...IMMUTA, Sid: 'ImmutaAuditExportWrite3' });
@@ -65,7 +87,12 @@ describe('diffLines', () => {
     const lines = diffLines(before, after);
     expect(lines.filter((l) => l.op === '-')).toEqual([]);
     expect(lines.filter((l) => l.op === '+').map((l) => l.text.trim())).toContain('"Sid": "ImmutaAuditExportWrite",');
-    expect(lines.filter((l) => l.op !== '-').map((l) => l.text).join('\n')).toBe(after);
+    expect(
+      lines
+        .filter((l) => l.op !== '-')
+        .map((l) => l.text)
+        .join('\n'),
+    ).toBe(after);
     expect(renderDiff(lines)).toContain('+       "Sid": "ImmutaAuditExportWrite",');
   });
 

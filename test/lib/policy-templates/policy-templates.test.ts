@@ -37,7 +37,10 @@ describe('policy templates', () => {
   });
 
   it('trust policy: follows the role partition', () => {
-    expect(trustPolicy({ immutaAccountId: '111122223333', externalId: 'x', partition: 'aws-us-gov' }).policy.Statement[0]?.Principal).toEqual({
+    expect(
+      trustPolicy({ immutaAccountId: '111122223333', externalId: 'x', partition: 'aws-us-gov' }).policy.Statement[0]
+        ?.Principal,
+    ).toEqual({
       AWS: 'arn:aws-us-gov:iam::111122223333:root',
     });
   });
@@ -51,7 +54,9 @@ describe('policy templates', () => {
   it('role permission policy: s3:PutObject on bucket/path/*, plus KMS when given a key', () => {
     expect(rolePermissionPolicy({ bucket: 'b', path: 'audit' }).policy).toEqual({
       Version: '2012-10-17',
-      Statement: [{ Sid: 'ImmutaAuditExportWrite', Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::b/audit/*' }],
+      Statement: [
+        { Sid: 'ImmutaAuditExportWrite', Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::b/audit/*' },
+      ],
     });
     const key = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     expect(rolePermissionPolicy({ bucket: 'b', kmsKeyArn: key }).policy.Statement).toEqual([
@@ -61,18 +66,33 @@ describe('policy templates', () => {
   });
 
   it('bucket policy statement: the IAM user when known, else the documented placeholder', () => {
-    const known = bucketPolicyStatement({ bucket: 'b', path: 'p', principalArn: 'arn:aws:iam::123456789012:user/immuta' });
+    const known = bucketPolicyStatement({
+      bucket: 'b',
+      path: 'p',
+      principalArn: 'arn:aws:iam::123456789012:user/immuta',
+    });
     expect(known).toEqual({
-      policy: { Sid: 'ImmutaAuditExportWrite', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:user/immuta' }, Action: 's3:PutObject', Resource: 'arn:aws:s3:::b/p/*' },
+      policy: {
+        Sid: 'ImmutaAuditExportWrite',
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::123456789012:user/immuta' },
+        Action: 's3:PutObject',
+        Resource: 'arn:aws:s3:::b/p/*',
+      },
       placeholders: [],
     });
     const unknown = bucketPolicy({ bucket: 'b' });
     expect(unknown.placeholders).toEqual([IAM_USER_PLACEHOLDER]);
-    expect(unknown.policy.Statement[0]?.Principal).toEqual({ AWS: 'arn:aws:iam::<Your AWS account ID>:user/<Your IAM User>' });
+    expect(unknown.policy.Statement[0]?.Principal).toEqual({
+      AWS: 'arn:aws:iam::<Your AWS account ID>:user/<Your IAM User>',
+    });
   });
 
   it('KMS key policy statement and account id check', () => {
-    expect(kmsKeyPolicyStatement('arn:aws:iam::123456789012:role/r').Action).toEqual(['kms:GenerateDataKey', 'kms:Decrypt']);
+    expect(kmsKeyPolicyStatement('arn:aws:iam::123456789012:role/r').Action).toEqual([
+      'kms:GenerateDataKey',
+      'kms:Decrypt',
+    ]);
     expect(isAwsAccountId('012345678901')).toBe(true);
     expect(isAwsAccountId('12345678901')).toBe(false);
   });

@@ -1,7 +1,12 @@
 /** Condition operators one by one, including the absent-key rules, IfExists, set qualifiers and variables. */
 import { describe, expect, it } from 'vitest';
 import { normalizeContext } from '../../../src/lib/policy/context.js';
-import { evaluateConditionBlock, parseOperator, type ConditionBlock, type RequestContext } from '../../../src/lib/policy/index.js';
+import {
+  evaluateConditionBlock,
+  parseOperator,
+  type ConditionBlock,
+  type RequestContext,
+} from '../../../src/lib/policy/index.js';
 
 /** True when the whole block holds. */
 function holds(block: ConditionBlock, context: RequestContext = {}, variables = true): boolean {
@@ -10,8 +15,17 @@ function holds(block: ConditionBlock, context: RequestContext = {}, variables = 
 
 describe('operator names', () => {
   it('parses prefixes and the IfExists suffix, case-insensitively', () => {
-    expect(parseOperator('ForAllValues:StringLikeIfExists')).toMatchObject({ name: 'StringLike', set: 'ForAllValues', ifExists: true, negated: false });
-    expect(parseOperator('foranyvalue:stringnotequals')).toMatchObject({ name: 'StringNotEquals', set: 'ForAnyValue', negated: true });
+    expect(parseOperator('ForAllValues:StringLikeIfExists')).toMatchObject({
+      name: 'StringLike',
+      set: 'ForAllValues',
+      ifExists: true,
+      negated: false,
+    });
+    expect(parseOperator('foranyvalue:stringnotequals')).toMatchObject({
+      name: 'StringNotEquals',
+      set: 'ForAnyValue',
+      negated: true,
+    });
     expect(parseOperator('NotIpAddressIfExists')).toMatchObject({ family: 'ip', negated: true, ifExists: true });
   });
   it('rejects unknown operators and NullIfExists', () => {
@@ -20,7 +34,11 @@ describe('operator names', () => {
     expect(parseOperator('ForSomeValues:StringEquals')).toBeUndefined();
   });
   it('an unknown operator never holds', () => {
-    const [result] = evaluateConditionBlock({ StringEqual: { 'aws:username': 'bob' } }, normalizeContext({ 'aws:username': 'bob' }), true);
+    const [result] = evaluateConditionBlock(
+      { StringEqual: { 'aws:username': 'bob' } },
+      normalizeContext({ 'aws:username': 'bob' }),
+      true,
+    );
     expect(result).toMatchObject({ satisfied: false, message: 'unknown condition operator "StringEqual"' });
   });
 });
@@ -56,7 +74,9 @@ describe('string operators', () => {
     const context = { 'aws:username': 'Alice', 'aws:SecureTransport': true };
     expect(holds({ StringEquals: { 'aws:username': 'Alice', 'aws:SecureTransport': 'true' } }, context)).toBe(true);
     expect(holds({ StringEquals: { 'aws:username': 'Alice', 'aws:SecureTransport': 'false' } }, context)).toBe(false);
-    expect(holds({ StringEquals: { 'aws:username': 'Alice' }, Bool: { 'aws:SecureTransport': 'false' } }, context)).toBe(false);
+    expect(
+      holds({ StringEquals: { 'aws:username': 'Alice' }, Bool: { 'aws:SecureTransport': 'false' } }, context),
+    ).toBe(false);
   });
 
   it('condition keys are case-insensitive, values case-sensitive', () => {
@@ -106,8 +126,14 @@ describe('absent keys (IAM: positive false, negated true, IfExists true, Null tr
   });
 
   it('explains the negated-operator rule', () => {
-    const [result] = evaluateConditionBlock({ StringNotEquals: { 'aws:SourceVpce': 'vpce-1' } }, normalizeContext({}), true);
-    expect(result?.message).toBe('aws:SourceVpce is absent from the request; AWS evaluates a negated operator (StringNotEquals) on an absent key as true');
+    const [result] = evaluateConditionBlock(
+      { StringNotEquals: { 'aws:SourceVpce': 'vpce-1' } },
+      normalizeContext({}),
+      true,
+    );
+    expect(result?.message).toBe(
+      'aws:SourceVpce is absent from the request; AWS evaluates a negated operator (StringNotEquals) on an absent key as true',
+    );
   });
 });
 
@@ -140,7 +166,9 @@ describe('set qualifiers', () => {
   it('ForAllValues: every request value must match one policy value', () => {
     expect(holds({ 'ForAllValues:StringLike': { 'aws:TagKeys': 'key1*' } }, tags)).toBe(true);
     expect(holds({ 'ForAllValues:StringEquals': { 'aws:TagKeys': ['key1:legal'] } }, tags)).toBe(false);
-    expect(holds({ 'ForAllValues:StringEquals': { 'aws:TagKeys': ['key1:legal', 'key1:hr', 'other'] } }, tags)).toBe(true);
+    expect(holds({ 'ForAllValues:StringEquals': { 'aws:TagKeys': ['key1:legal', 'key1:hr', 'other'] } }, tags)).toBe(
+      true,
+    );
   });
   it('ForAnyValue: one request value must match', () => {
     expect(holds({ 'ForAnyValue:StringEquals': { 'aws:TagKeys': 'key1:hr' } }, tags)).toBe(true);
@@ -177,7 +205,9 @@ describe('numeric operators', () => {
     ['NumericGreaterThanEquals', 10, true],
     ['NumericEquals', 'ten', false],
   ] as const)('%s %s with s3:max-keys=10 → %s', (operator, value, expected) => {
-    expect(holds({ [operator]: { 's3:max-keys': value as string | number | number[] } }, { 's3:max-keys': 10 })).toBe(expected);
+    expect(holds({ [operator]: { 's3:max-keys': value as string | number | number[] } }, { 's3:max-keys': 10 })).toBe(
+      expected,
+    );
   });
 });
 
@@ -196,7 +226,9 @@ describe('date operators', () => {
     expect(holds({ [operator]: { 'aws:CurrentTime': value } }, ctx)).toBe(expected);
   });
   it('accepts epoch seconds in the request too', () => {
-    expect(holds({ DateLessThan: { 'aws:EpochTime': '2030-01-01T00:00:00Z' } }, { 'aws:EpochTime': 1717243200 })).toBe(true);
+    expect(holds({ DateLessThan: { 'aws:EpochTime': '2030-01-01T00:00:00Z' } }, { 'aws:EpochTime': 1717243200 })).toBe(
+      true,
+    );
   });
 });
 
@@ -207,8 +239,8 @@ describe('Bool and BinaryEquals', () => {
     expect(holds({ Bool: { 'aws:SecureTransport': false } }, { 'aws:SecureTransport': true })).toBe(false);
   });
   it('BinaryEquals compares the base64 text', () => {
-    expect(holds({ BinaryEquals: { 'key': 'QmluYXJ5VmFsdWU=' } }, { key: 'QmluYXJ5VmFsdWU=' })).toBe(true);
-    expect(holds({ BinaryEquals: { 'key': 'QmluYXJ5VmFsdWU=' } }, { key: 'other' })).toBe(false);
+    expect(holds({ BinaryEquals: { key: 'QmluYXJ5VmFsdWU=' } }, { key: 'QmluYXJ5VmFsdWU=' })).toBe(true);
+    expect(holds({ BinaryEquals: { key: 'QmluYXJ5VmFsdWU=' } }, { key: 'other' })).toBe(false);
   });
 });
 
@@ -261,8 +293,18 @@ describe('ARN operators', () => {
 
 describe('policy variables', () => {
   it('substitutes ${aws:username} and ${aws:PrincipalAccount} in condition values', () => {
-    expect(holds({ StringEquals: { 's3:prefix': 'home/${aws:username}/' } }, { 's3:prefix': 'home/alice/', 'aws:username': 'alice' })).toBe(true);
-    expect(holds({ StringEquals: { 'aws:ResourceAccount': '${aws:PrincipalAccount}' } }, { 'aws:ResourceAccount': '111122223333', 'aws:PrincipalAccount': '111122223333' })).toBe(true);
+    expect(
+      holds(
+        { StringEquals: { 's3:prefix': 'home/${aws:username}/' } },
+        { 's3:prefix': 'home/alice/', 'aws:username': 'alice' },
+      ),
+    ).toBe(true);
+    expect(
+      holds(
+        { StringEquals: { 'aws:ResourceAccount': '${aws:PrincipalAccount}' } },
+        { 'aws:ResourceAccount': '111122223333', 'aws:PrincipalAccount': '111122223333' },
+      ),
+    ).toBe(true);
   });
   it('a variable without a value matches nothing: positive false, negated true', () => {
     expect(holds({ StringEquals: { 's3:prefix': '${aws:username}' } }, { 's3:prefix': 'x' })).toBe(false);
@@ -276,10 +318,18 @@ describe('policy variables', () => {
     expect(holds({ StringEquals: { 's3:prefix': '${$}{x}' } }, { 's3:prefix': '${x}' })).toBe(true);
   });
   it('substituted values are literal, never wildcards', () => {
-    expect(holds({ StringLike: { 's3:prefix': '${aws:username}' } }, { 's3:prefix': 'bob', 'aws:username': '*' })).toBe(false);
+    expect(holds({ StringLike: { 's3:prefix': '${aws:username}' } }, { 's3:prefix': 'bob', 'aws:username': '*' })).toBe(
+      false,
+    );
   });
   it('are literal text when the policy is not Version 2012-10-17', () => {
-    expect(holds({ StringEquals: { 's3:prefix': '${aws:username}' } }, { 's3:prefix': '${aws:username}', 'aws:username': 'alice' }, false)).toBe(true);
+    expect(
+      holds(
+        { StringEquals: { 's3:prefix': '${aws:username}' } },
+        { 's3:prefix': '${aws:username}', 'aws:username': 'alice' },
+        false,
+      ),
+    ).toBe(true);
   });
   it('are not interpreted by numeric operators', () => {
     expect(holds({ NumericEquals: { 's3:max-keys': '${aws:n}' } }, { 's3:max-keys': 1, 'aws:n': 1 })).toBe(false);

@@ -68,7 +68,12 @@ describe('ARNs', () => {
     expect(matchArnSegments('arn:aws:iam::111122223333:role/X', 'arn:aws:iam::111122223333:role/x')).toBe(false);
   });
   it('Resource matching lets a segment-final * cross colons', () => {
-    expect(matchResourcePattern('arn:aws:logs:us-east-1:111122223333:log-group:g:*', 'arn:aws:logs:us-east-1:111122223333:log-group:g:log-stream:s')).toBe(true);
+    expect(
+      matchResourcePattern(
+        'arn:aws:logs:us-east-1:111122223333:log-group:g:*',
+        'arn:aws:logs:us-east-1:111122223333:log-group:g:log-stream:s',
+      ),
+    ).toBe(true);
     expect(matchResourcePattern('arn:aws:iam::*', 'arn:aws:iam::111122223333:role/x')).toBe(true);
     expect(matchResourcePattern('arn:aws:s3:::my-*-logs/*', 'arn:aws:s3:::my-x-logs/a')).toBe(true);
     expect(matchResourcePattern('arn:aws:s3:::bucket', 'arn:aws:s3:::bucket/key')).toBe(false);
@@ -88,9 +93,12 @@ describe('IP addresses', () => {
   ])('parses %s as IPv%s', (text, version) => {
     expect(parseIpAddress(text)?.version).toBe(version);
   });
-  it.each(['256.0.0.1', '1.2.3', '1.2.3.4.5', '01234::', '1::2::3', '1:2:3:4:5:6:7:8:9', ':::', 'g::1', ''])('rejects %s', (text) => {
-    expect(parseIpAddress(text)).toBeUndefined();
-  });
+  it.each(['256.0.0.1', '1.2.3', '1.2.3.4.5', '01234::', '1::2::3', '1:2:3:4:5:6:7:8:9', ':::', 'g::1', ''])(
+    'rejects %s',
+    (text) => {
+      expect(parseIpAddress(text)).toBeUndefined();
+    },
+  );
   it('compares compressed and full IPv6 forms', () => {
     expect(parseIpAddress('2001:db8::ff00:42:8329')).toEqual(parseIpAddress('2001:0db8:0000:0000:0000:ff00:0042:8329'));
   });

@@ -48,7 +48,9 @@ describe('principalContext', () => {
       'aws:PrincipalAccount': ACCOUNT,
       'aws:PrincipalIsAWSService': false,
     });
-    expect(principalContext(principalFromArn(SESSION, { uniqueId: 'AROAEXAMPLEID12345678' }))['aws:userid']).toBe('AROAEXAMPLEID12345678:immuta-session');
+    expect(principalContext(principalFromArn(SESSION, { uniqueId: 'AROAEXAMPLEID12345678' }))['aws:userid']).toBe(
+      'AROAEXAMPLEID12345678:immuta-session',
+    );
   });
   it('for a user: aws:username is the name without the path', () => {
     expect(principalContext(principalFromArn(USER, { uniqueId: 'AIDAEXAMPLEID12345678' }))).toMatchObject({
@@ -59,12 +61,18 @@ describe('principalContext', () => {
     });
   });
   it('for root, services and anonymous callers', () => {
-    expect(principalContext(principalFromArn(ACCOUNT))).toMatchObject({ 'aws:userid': ACCOUNT, 'aws:PrincipalType': 'Account' });
+    expect(principalContext(principalFromArn(ACCOUNT))).toMatchObject({
+      'aws:userid': ACCOUNT,
+      'aws:PrincipalType': 'Account',
+    });
     expect(principalContext(principalFromArn('cloudtrail.amazonaws.com'))).toEqual({
       'aws:PrincipalIsAWSService': true,
       'aws:PrincipalServiceName': 'cloudtrail.amazonaws.com',
     });
-    expect(principalContext(principalFromArn('*'))).toEqual({ 'aws:PrincipalType': 'Anonymous', 'aws:userid': 'anonymous' });
+    expect(principalContext(principalFromArn('*'))).toEqual({
+      'aws:PrincipalType': 'Anonymous',
+      'aws:userid': 'anonymous',
+    });
   });
 });
 
@@ -101,7 +109,9 @@ describe('matchPrincipal', () => {
   });
 
   it('matches service principals case-insensitively, and only services', () => {
-    expect(matchPrincipal({ Service: ['S3.amazonaws.com'] }, principalFromArn('s3.amazonaws.com')).kind).toBe('service');
+    expect(matchPrincipal({ Service: ['S3.amazonaws.com'] }, principalFromArn('s3.amazonaws.com')).kind).toBe(
+      'service',
+    );
     expect(matchPrincipal({ AWS: '*' }, principalFromArn('s3.amazonaws.com')).matched).toBe(false);
     expect(matchPrincipal('*', principalFromArn('s3.amazonaws.com')).matched).toBe(true);
   });
@@ -112,7 +122,10 @@ describe('matchPrincipal', () => {
   });
 
   it('matches a unique id only when the caller has it, and explains it otherwise', () => {
-    expect(matchPrincipal({ AWS: 'AROAEXAMPLEID12345678' }, principalFromArn(SESSION, { uniqueId: 'AROAEXAMPLEID12345678' })).kind).toBe('unique-id');
+    expect(
+      matchPrincipal({ AWS: 'AROAEXAMPLEID12345678' }, principalFromArn(SESSION, { uniqueId: 'AROAEXAMPLEID12345678' }))
+        .kind,
+    ).toBe('unique-id');
     expect(matchPrincipal({ AWS: 'AROAEXAMPLEID12345678' }, session).detail).toContain('deleted');
   });
 

@@ -86,7 +86,15 @@ const trustPolicy: PolicyDocument = {
 const defaultKeyPolicy = (account: string): PolicyDocument => ({
   Version: '2012-10-17',
   Id: 'key-default-1',
-  Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' }],
+  Statement: [
+    {
+      Sid: 'Enable IAM User Permissions',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${account}:root` },
+      Action: 'kms:*',
+      Resource: '*',
+    },
+  ],
 });
 const KEY_ARN = `arn:aws:kms:eu-west-1:${CUSTOMER}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 
@@ -99,7 +107,14 @@ interface Case {
 }
 
 const put = (overrides: Partial<Parameters<typeof evaluateS3PutObject>[0]> = {}): EvaluationResult =>
-  evaluateS3PutObject({ principalArn: ROLE_SESSION, bucket: BUCKET, key: KEY, bucketAccountId: CUSTOMER, now: NOW, ...overrides });
+  evaluateS3PutObject({
+    principalArn: ROLE_SESSION,
+    bucket: BUCKET,
+    key: KEY,
+    bucketAccountId: CUSTOMER,
+    now: NOW,
+    ...overrides,
+  });
 
 const cases: Case[] = [
   {
@@ -117,7 +132,9 @@ const cases: Case[] = [
       expect(r.explanation).toContain('lacks "/*"');
       const statement = r.policies[0]?.statements[0];
       expect(statement?.mismatches).toEqual([expect.objectContaining({ element: 'Resource' })]);
-      expect(statement?.summary).toMatch(/^statement 'AllowImmutaWrite' \(#0\) of the identity policy did not apply: its Resource arn:aws:s3:::customer-audit does not match .* it lacks "\/\*"/);
+      expect(statement?.summary).toMatch(
+        /^statement 'AllowImmutaWrite' \(#0\) of the identity policy did not apply: its Resource arn:aws:s3:::customer-audit does not match .* it lacks "\/\*"/,
+      );
     },
   },
   {
@@ -127,7 +144,12 @@ const cases: Case[] = [
   },
   {
     name: 'bucket policy denies non-TLS; request over plain HTTP',
-    run: () => put({ identityPolicies: [identityAllowsObjects], bucketPolicy: bucketPolicy(denyInsecureTransport), context: { 'aws:SecureTransport': false } }),
+    run: () =>
+      put({
+        identityPolicies: [identityAllowsObjects],
+        bucketPolicy: bucketPolicy(denyInsecureTransport),
+        context: { 'aws:SecureTransport': false },
+      }),
     expected: 'ExplicitDeny',
   },
   {
@@ -136,13 +158,20 @@ const cases: Case[] = [
     expected: 'ExplicitDeny',
     check: (r) => {
       expect(r.blockedBy).toEqual(['resource']);
-      expect(r.decidingStatements).toEqual([expect.objectContaining({ policy: 'bucket policy', statementIndex: 0, sid: 'DenyOutsideVpce', effect: 'Deny' })]);
+      expect(r.decidingStatements).toEqual([
+        expect.objectContaining({ policy: 'bucket policy', statementIndex: 0, sid: 'DenyOutsideVpce', effect: 'Deny' }),
+      ]);
       expect(r.explanation).toContain('negated operator');
     },
   },
   {
     name: 'bucket policy StringNotEquals aws:SourceVpce, request from that VPCE',
-    run: () => put({ identityPolicies: [identityAllowsObjects], bucketPolicy: bucketPolicy(denyOutsideVpce), context: { 'aws:SourceVpce': 'vpce-1a2b3c4d' } }),
+    run: () =>
+      put({
+        identityPolicies: [identityAllowsObjects],
+        bucketPolicy: bucketPolicy(denyOutsideVpce),
+        context: { 'aws:SourceVpce': 'vpce-1a2b3c4d' },
+      }),
     expected: 'Allow',
   },
   {
@@ -152,7 +181,12 @@ const cases: Case[] = [
   },
   {
     name: 'deny unless SSE header is aws:kms; header present',
-    run: () => put({ identityPolicies: [identityAllowsObjects], bucketPolicy: bucketPolicy(denyUnencrypted), context: { 's3:x-amz-server-side-encryption': 'aws:kms' } }),
+    run: () =>
+      put({
+        identityPolicies: [identityAllowsObjects],
+        bucketPolicy: bucketPolicy(denyUnencrypted),
+        context: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+      }),
     expected: 'Allow',
   },
   {
@@ -171,7 +205,13 @@ const cases: Case[] = [
       put({
         principalArn: OTHER_USER,
         identityPolicies: [identityAllowsObjects],
-        bucketPolicy: bucketPolicy({ Sid: 'AllowPartner', Effect: 'Allow', Principal: { AWS: OTHER_USER }, Action: 's3:PutObject', Resource: `arn:aws:s3:::${BUCKET}` }),
+        bucketPolicy: bucketPolicy({
+          Sid: 'AllowPartner',
+          Effect: 'Allow',
+          Principal: { AWS: OTHER_USER },
+          Action: 's3:PutObject',
+          Resource: `arn:aws:s3:::${BUCKET}`,
+        }),
       }),
     expected: 'ImplicitDeny',
     check: (r) => expect(r.explanation).toContain(`Statement 'AllowPartner' (#0) of the bucket policy did not apply`),
@@ -182,7 +222,13 @@ const cases: Case[] = [
       put({
         principalArn: OTHER_USER,
         identityPolicies: [identityAllowsObjects],
-        bucketPolicy: bucketPolicy({ Sid: 'AllowPartner', Effect: 'Allow', Principal: { AWS: OTHER_USER }, Action: 's3:PutObject', Resource: `arn:aws:s3:::${BUCKET}/*` }),
+        bucketPolicy: bucketPolicy({
+          Sid: 'AllowPartner',
+          Effect: 'Allow',
+          Principal: { AWS: OTHER_USER },
+          Action: 's3:PutObject',
+          Resource: `arn:aws:s3:::${BUCKET}/*`,
+        }),
       }),
     expected: 'Allow',
     check: (r) => expect(r.decidingStatements.map((s) => s.policy)).toEqual(['identity policy', 'bucket policy']),
@@ -192,7 +238,13 @@ const cases: Case[] = [
     run: () =>
       put({
         principalArn: OTHER_USER,
-        bucketPolicy: bucketPolicy({ Sid: 'AllowPartner', Effect: 'Allow', Principal: { AWS: OTHER_USER }, Action: 's3:PutObject', Resource: `arn:aws:s3:::${BUCKET}/*` }),
+        bucketPolicy: bucketPolicy({
+          Sid: 'AllowPartner',
+          Effect: 'Allow',
+          Principal: { AWS: OTHER_USER },
+          Action: 's3:PutObject',
+          Resource: `arn:aws:s3:::${BUCKET}/*`,
+        }),
       }),
     expected: 'ImplicitDeny',
     check: (r) => expect(r.blockedBy).toEqual(['identity']),
@@ -202,14 +254,18 @@ const cases: Case[] = [
     run: () =>
       put({
         identityPolicies: [identityAllowsObjects],
-        permissionsBoundary: { Version: '2012-10-17', Statement: { Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'], Resource: '*' } },
+        permissionsBoundary: {
+          Version: '2012-10-17',
+          Statement: { Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'], Resource: '*' },
+        },
       }),
     expected: 'ImplicitDeny',
     check: (r) => expect(r.blockedBy[0]).toBe('boundary'),
   },
   {
     name: 'trust policy, right ExternalId',
-    run: () => evaluateTrustPolicy(trustPolicy, { callerArn: `arn:aws:iam::${IMMUTA}:root`, externalId: EXTERNAL_ID, now: NOW }),
+    run: () =>
+      evaluateTrustPolicy(trustPolicy, { callerArn: `arn:aws:iam::${IMMUTA}:root`, externalId: EXTERNAL_ID, now: NOW }),
     expected: 'Allow',
     check: (r) => {
       expect(r.decidingStatements.map((s) => s.sid)).toEqual(['TrustImmuta']);
@@ -233,9 +289,11 @@ const cases: Case[] = [
   },
   {
     name: 'trust policy, wrong ExternalId',
-    run: () => evaluateTrustPolicy(trustPolicy, { callerArn: `arn:aws:iam::${IMMUTA}:root`, externalId: 'cfg-old', now: NOW }),
+    run: () =>
+      evaluateTrustPolicy(trustPolicy, { callerArn: `arn:aws:iam::${IMMUTA}:root`, externalId: 'cfg-old', now: NOW }),
     expected: 'ImplicitDeny',
-    check: (r) => expect(r.explanation).toContain('sts:ExternalId "cfg-old" does not satisfy StringEquals "cfg-0123456789abcdef"'),
+    check: (r) =>
+      expect(r.explanation).toContain('sts:ExternalId "cfg-old" does not satisfy StringEquals "cfg-0123456789abcdef"'),
   },
   {
     name: 'trust policy, missing ExternalId',
@@ -245,7 +303,8 @@ const cases: Case[] = [
   },
   {
     name: 'trust policy, another account with the right ExternalId',
-    run: () => evaluateTrustPolicy(trustPolicy, { callerArn: `arn:aws:iam::${OTHER}:root`, externalId: EXTERNAL_ID, now: NOW }),
+    run: () =>
+      evaluateTrustPolicy(trustPolicy, { callerArn: `arn:aws:iam::${OTHER}:root`, externalId: EXTERNAL_ID, now: NOW }),
     expected: 'ImplicitDeny',
   },
   {
@@ -255,7 +314,9 @@ const cases: Case[] = [
         callerArn: `arn:aws:sts::${IMMUTA}:assumed-role/ImmutaAuditExporter/export-42`,
         externalId: EXTERNAL_ID,
         roleArn: `arn:aws:iam::${CUSTOMER}:role/ImmutaExport`,
-        callerIdentityPolicies: [{ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 's3:*', Resource: '*' } }],
+        callerIdentityPolicies: [
+          { Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 's3:*', Resource: '*' } },
+        ],
         now: NOW,
       }),
     expected: 'ImplicitDeny',
@@ -263,17 +324,32 @@ const cases: Case[] = [
   },
   {
     name: 'Deny NotIpAddress aws:SourceIp, caller outside the CIDRs',
-    run: () => put({ identityPolicies: [identityAllowsObjects], bucketPolicy: bucketPolicy(denyOutsideCidr), context: { 'aws:SourceIp': '198.51.100.7' } }),
+    run: () =>
+      put({
+        identityPolicies: [identityAllowsObjects],
+        bucketPolicy: bucketPolicy(denyOutsideCidr),
+        context: { 'aws:SourceIp': '198.51.100.7' },
+      }),
     expected: 'ExplicitDeny',
   },
   {
     name: 'Deny NotIpAddress aws:SourceIp, caller inside the IPv4 CIDR',
-    run: () => put({ identityPolicies: [identityAllowsObjects], bucketPolicy: bucketPolicy(denyOutsideCidr), context: { 'aws:SourceIp': '203.0.113.44' } }),
+    run: () =>
+      put({
+        identityPolicies: [identityAllowsObjects],
+        bucketPolicy: bucketPolicy(denyOutsideCidr),
+        context: { 'aws:SourceIp': '203.0.113.44' },
+      }),
     expected: 'Allow',
   },
   {
     name: 'Deny NotIpAddress aws:SourceIp, caller inside the IPv6 CIDR',
-    run: () => put({ identityPolicies: [identityAllowsObjects], bucketPolicy: bucketPolicy(denyOutsideCidr), context: { 'aws:SourceIp': '2001:db8:1234::7' } }),
+    run: () =>
+      put({
+        identityPolicies: [identityAllowsObjects],
+        bucketPolicy: bucketPolicy(denyOutsideCidr),
+        context: { 'aws:SourceIp': '2001:db8:1234::7' },
+      }),
     expected: 'Allow',
   },
   {
@@ -284,14 +360,27 @@ const cases: Case[] = [
         keyArn: KEY_ARN,
         action: 'kms:GenerateDataKey',
         keyPolicy: defaultKeyPolicy(CUSTOMER),
-        identityPolicies: [{ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: KEY_ARN } }],
+        identityPolicies: [
+          {
+            Version: '2012-10-17',
+            Statement: { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: KEY_ARN },
+          },
+        ],
         now: NOW,
       }),
     expected: 'Allow',
   },
   {
     name: "KMS same account, default key policy, identity doesn't allow",
-    run: () => evaluateKmsRequest({ principalArn: ROLE_SESSION, keyArn: KEY_ARN, action: 'kms:GenerateDataKey', keyPolicy: defaultKeyPolicy(CUSTOMER), identityPolicies: [], now: NOW }),
+    run: () =>
+      evaluateKmsRequest({
+        principalArn: ROLE_SESSION,
+        keyArn: KEY_ARN,
+        action: 'kms:GenerateDataKey',
+        keyPolicy: defaultKeyPolicy(CUSTOMER),
+        identityPolicies: [],
+        now: NOW,
+      }),
     expected: 'ImplicitDeny',
     check: (r) => {
       expect(r.blockedBy).toEqual(['identity']);
@@ -332,7 +421,10 @@ const cases: Case[] = [
         principalArn: USER,
         keyArn: KEY_ARN,
         action: 'kms:GenerateDataKey',
-        keyPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: USER }, Action: 'kms:GenerateDataKey*', Resource: '*' }] },
+        keyPolicy: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { AWS: USER }, Action: 'kms:GenerateDataKey*', Resource: '*' }],
+        },
         now: NOW,
       }),
     expected: 'Allow',
@@ -358,7 +450,9 @@ describe('convenience wrappers', () => {
   });
 
   it('throw PolicyParseError for a malformed policy text', () => {
-    expect(() => put({ bucketPolicy: '{"Statement": [' })).toThrowError(expect.objectContaining({ name: 'PolicyParseError', code: 'INVALID_JSON' }));
+    expect(() => put({ bucketPolicy: '{"Statement": [' })).toThrowError(
+      expect.objectContaining({ name: 'PolicyParseError', code: 'INVALID_JSON' }),
+    );
   });
 
   it('S3 defaults aws:SecureTransport=true and aws:ResourceAccount, overridable by context', () => {
@@ -371,7 +465,13 @@ describe('convenience wrappers', () => {
       Condition: { StringNotEquals: { 'aws:ResourceAccount': CUSTOMER } },
     });
     expect(put({ identityPolicies: [identityAllowsObjects], bucketPolicy: perimeter }).decision).toBe('Allow');
-    expect(put({ identityPolicies: [identityAllowsObjects], bucketPolicy: perimeter, context: { 'aws:resourceaccount': OTHER } }).decision).toBe('ExplicitDeny');
+    expect(
+      put({
+        identityPolicies: [identityAllowsObjects],
+        bucketPolicy: perimeter,
+        context: { 'aws:resourceaccount': OTHER },
+      }).decision,
+    ).toBe('ExplicitDeny');
   });
 
   it('a Deny carve-out on aws:PrincipalArn lets the export role through (D3 fix)', () => {
@@ -383,6 +483,8 @@ describe('convenience wrappers', () => {
       },
     });
     expect(put({ identityPolicies: [identityAllowsObjects], bucketPolicy: withCarveOut }).decision).toBe('Allow');
-    expect(put({ principalArn: USER, identityPolicies: [identityAllowsObjects], bucketPolicy: withCarveOut }).decision).toBe('ExplicitDeny');
+    expect(
+      put({ principalArn: USER, identityPolicies: [identityAllowsObjects], bucketPolicy: withCarveOut }).decision,
+    ).toBe('ExplicitDeny');
   });
 });

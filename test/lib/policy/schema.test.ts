@@ -1,6 +1,11 @@
 /** Parsing policy documents: plain and URL-encoded JSON, and typed errors for malformed ones. */
 import { describe, expect, it } from 'vitest';
-import { parsePolicyDocument, parsePolicyDocumentOrThrow, PolicyParseError, statementsOf } from '../../../src/lib/policy/index.js';
+import {
+  parsePolicyDocument,
+  parsePolicyDocumentOrThrow,
+  PolicyParseError,
+  statementsOf,
+} from '../../../src/lib/policy/index.js';
 
 const trust = {
   Version: '2012-10-17',
@@ -30,7 +35,9 @@ describe('parsePolicyDocument', () => {
     const encoded = encodeURIComponent(JSON.stringify(trust, null, 2));
     expect(encoded.startsWith('%7B')).toBe(true);
     expect(parsePolicyDocument(encoded)).toEqual({ ok: true, policy: trust });
-    expect(parsePolicyDocument(`  ${encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())}`).ok).toBe(true);
+    expect(parsePolicyDocument(`  ${encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())}`).ok).toBe(
+      true,
+    );
   });
 
   it('decodes form-encoded text where spaces became +', () => {
@@ -39,9 +46,14 @@ describe('parsePolicyDocument', () => {
   });
 
   it('keeps a literal + inside an encoded value', () => {
-    const policy = { ...trust, Statement: [{ ...trust.Statement[0], Condition: { StringEquals: { 'sts:ExternalId': 'a+b' } } }] };
+    const policy = {
+      ...trust,
+      Statement: [{ ...trust.Statement[0], Condition: { StringEquals: { 'sts:ExternalId': 'a+b' } } }],
+    };
     const result = parsePolicyDocument(encodeURIComponent(JSON.stringify(policy)));
-    expect(result.ok && statementsOf(result.policy)[0]?.Condition).toEqual({ StringEquals: { 'sts:ExternalId': 'a+b' } });
+    expect(result.ok && statementsOf(result.policy)[0]?.Condition).toEqual({
+      StringEquals: { 'sts:ExternalId': 'a+b' },
+    });
   });
 
   it('reports bad encoding and bad JSON with typed errors', () => {
@@ -62,13 +74,33 @@ describe('parsePolicyDocument', () => {
     ['an unknown element (typo)', { Statement: [{ Effect: 'Allow', Action: '*', Resources: '*' }] }, 'Statement[0]'],
     ['an unknown top-level element', { Statement: { Effect: 'Allow', Action: '*', Resource: '*' }, Extra: 1 }, ''],
     ['a bad Version', { Version: '2012-10-18', Statement: { Effect: 'Allow', Action: '*', Resource: '*' } }, 'Version'],
-    ['Action and NotAction together', { Statement: { Effect: 'Allow', Action: '*', NotAction: 's3:*', Resource: '*' } }, 'Statement.NotAction'],
+    [
+      'Action and NotAction together',
+      { Statement: { Effect: 'Allow', Action: '*', NotAction: 's3:*', Resource: '*' } },
+      'Statement.NotAction',
+    ],
     ['no Action at all', { Statement: { Effect: 'Allow', Resource: '*' } }, 'Statement'],
-    ['Principal and NotPrincipal together', { Statement: { Effect: 'Deny', Principal: '*', NotPrincipal: { AWS: '1' }, Action: '*', Resource: '*' } }, 'Statement.NotPrincipal'],
-    ['a principal map with an unknown type', { Statement: { Effect: 'Allow', Principal: { Aws: '*' }, Action: '*', Resource: '*' } }, 'Statement.Principal'],
+    [
+      'Principal and NotPrincipal together',
+      { Statement: { Effect: 'Deny', Principal: '*', NotPrincipal: { AWS: '1' }, Action: '*', Resource: '*' } },
+      'Statement.NotPrincipal',
+    ],
+    [
+      'a principal map with an unknown type',
+      { Statement: { Effect: 'Allow', Principal: { Aws: '*' }, Action: '*', Resource: '*' } },
+      'Statement.Principal',
+    ],
     ['a numeric Action', { Statement: { Effect: 'Allow', Action: 5, Resource: '*' } }, 'Statement.Action'],
-    ['an unknown condition operator', { Statement: { Effect: 'Allow', Action: '*', Resource: '*', Condition: { StringEqual: { k: 'v' } } } }, 'Statement.Condition.StringEqual'],
-    ['a condition value that is an object', { Statement: { Effect: 'Allow', Action: '*', Resource: '*', Condition: { StringEquals: { k: { v: 1 } } } } }, 'Statement.Condition.StringEquals.k'],
+    [
+      'an unknown condition operator',
+      { Statement: { Effect: 'Allow', Action: '*', Resource: '*', Condition: { StringEqual: { k: 'v' } } } },
+      'Statement.Condition.StringEqual',
+    ],
+    [
+      'a condition value that is an object',
+      { Statement: { Effect: 'Allow', Action: '*', Resource: '*', Condition: { StringEquals: { k: { v: 1 } } } } },
+      'Statement.Condition.StringEquals.k',
+    ],
   ])('rejects %s', (_name, input, path) => {
     expect(issuesOf(input).map((i) => i.path)).toContain(path);
   });
@@ -78,7 +110,9 @@ describe('parsePolicyDocument', () => {
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe('INVALID_POLICY');
-      expect(result.error.message).toBe('the policy is not a valid IAM policy at Version: Version must be "2012-10-17" (or the legacy "2008-10-17") (and 1 more problem)');
+      expect(result.error.message).toBe(
+        'the policy is not a valid IAM policy at Version: Version must be "2012-10-17" (or the legacy "2008-10-17") (and 1 more problem)',
+      );
     }
   });
 
@@ -87,9 +121,29 @@ describe('parsePolicyDocument', () => {
       Version: '2008-10-17',
       Id: 'x',
       Statement: [
-        { Sid: 'a', Effect: 'Deny', NotPrincipal: { AWS: ['1', '2'], Service: 's3.amazonaws.com' }, NotAction: ['s3:Get*'], NotResource: 'arn:aws:s3:::b/*' },
-        { Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com', CanonicalUser: 'abc' }, Action: '*', Resource: ['*'] },
-        { Effect: 'Allow', Action: 's3:*', Resource: '*', Condition: { 'ForAnyValue:StringLikeIfExists': { k: ['a', 1, true] }, Null: { k2: true }, NumericLessThan: { n: 5 } } },
+        {
+          Sid: 'a',
+          Effect: 'Deny',
+          NotPrincipal: { AWS: ['1', '2'], Service: 's3.amazonaws.com' },
+          NotAction: ['s3:Get*'],
+          NotResource: 'arn:aws:s3:::b/*',
+        },
+        {
+          Effect: 'Allow',
+          Principal: { Federated: 'cognito-identity.amazonaws.com', CanonicalUser: 'abc' },
+          Action: '*',
+          Resource: ['*'],
+        },
+        {
+          Effect: 'Allow',
+          Action: 's3:*',
+          Resource: '*',
+          Condition: {
+            'ForAnyValue:StringLikeIfExists': { k: ['a', 1, true] },
+            Null: { k2: true },
+            NumericLessThan: { n: 5 },
+          },
+        },
       ],
     };
     expect(parsePolicyDocument(policy).ok).toBe(true);

@@ -20,7 +20,12 @@ const request = (overrides: Partial<PolicyRequest> = {}): PolicyRequest => ({
   ...overrides,
 });
 
-function one(statement: Statement, kind: PolicyKind = 'identity', req = request(), version: PolicyDocument['Version'] = '2012-10-17') {
+function one(
+  statement: Statement,
+  kind: PolicyKind = 'identity',
+  req = request(),
+  version: PolicyDocument['Version'] = '2012-10-17',
+) {
   const policy: PolicyDocument = version ? { Version: version, Statement: [statement] } : { Statement: [statement] };
   const result = evaluatePolicy(policy, req, { kind });
   const first = result.statements[0];
@@ -48,7 +53,9 @@ describe('Action and NotAction', () => {
     expect(one({ Effect: 'Deny', NotAction: ['s3:GetObject', 'iam:*'], Resource: '*' }).applies).toBe(true);
     const excluded = one({ Effect: 'Deny', NotAction: 's3:Put*', Resource: '*' });
     expect(excluded.applies).toBe(false);
-    expect(excluded.mismatches).toEqual([{ element: 'NotAction', message: 'its NotAction excludes s3:PutObject (via "s3:Put*")' }]);
+    expect(excluded.mismatches).toEqual([
+      { element: 'NotAction', message: 'its NotAction excludes s3:PutObject (via "s3:Put*")' },
+    ]);
   });
 });
 
@@ -68,22 +75,32 @@ describe('Resource and NotResource', () => {
   });
 
   it('says a bucket ARN lacks /*', () => {
-    const result = one({ Sid: 'AllowImmuta', Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::customer-audit' });
+    const result = one({
+      Sid: 'AllowImmuta',
+      Effect: 'Allow',
+      Action: 's3:PutObject',
+      Resource: 'arn:aws:s3:::customer-audit',
+    });
     expect(result.summary).toBe(
-      "statement 'AllowImmuta' (#0) of the identity policy did not apply: its Resource arn:aws:s3:::customer-audit does not match arn:aws:s3:::customer-audit/immuta/a.json: it lacks \"/*\" (arn:aws:s3:::customer-audit is the bucket or folder itself; objects need arn:aws:s3:::customer-audit/*)",
+      'statement \'AllowImmuta\' (#0) of the identity policy did not apply: its Resource arn:aws:s3:::customer-audit does not match arn:aws:s3:::customer-audit/immuta/a.json: it lacks "/*" (arn:aws:s3:::customer-audit is the bucket or folder itself; objects need arn:aws:s3:::customer-audit/*)',
     );
   });
 
   it('NotResource applies to every resource it does not list', () => {
     expect(one({ Effect: 'Deny', Action: 's3:*', NotResource: 'arn:aws:s3:::other/*' }).applies).toBe(true);
-    const excluded = one({ Effect: 'Deny', Action: 's3:*', NotResource: ['arn:aws:s3:::customer-audit', 'arn:aws:s3:::customer-audit/*'] });
+    const excluded = one({
+      Effect: 'Deny',
+      Action: 's3:*',
+      NotResource: ['arn:aws:s3:::customer-audit', 'arn:aws:s3:::customer-audit/*'],
+    });
     expect(excluded.applies).toBe(false);
     expect(excluded.mismatches[0]?.element).toBe('NotResource');
   });
 
   it('wildcards stay inside one ARN segment unless a * ends the segment (IAM Resource element)', () => {
     const req = request({ action: 'kms:Decrypt', resource: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/abc` });
-    const applies = (resource: string): boolean => one({ Effect: 'Allow', Action: 'kms:*', Resource: resource }, 'identity', req).applies;
+    const applies = (resource: string): boolean =>
+      one({ Effect: 'Allow', Action: 'kms:*', Resource: resource }, 'identity', req).applies;
     expect(applies(`arn:aws:kms:*:${ACCOUNT}:key/*`)).toBe(true);
     expect(applies('arn:aws:kms:eu-west-1*')).toBe(true);
     expect(applies('arn:aws:kms:eu-*-1:*')).toBe(true);
@@ -94,13 +111,23 @@ describe('Resource and NotResource', () => {
   });
 
   it('substitutes policy variables in Resource; an unresolved one matches nothing', () => {
-    const home = { Effect: 'Allow' as const, Action: 's3:PutObject', Resource: 'arn:aws:s3:::customer-audit/${aws:PrincipalAccount}/*' };
+    const home = {
+      Effect: 'Allow' as const,
+      Action: 's3:PutObject',
+      Resource: 'arn:aws:s3:::customer-audit/${aws:PrincipalAccount}/*',
+    };
     const req = request({ resource: `arn:aws:s3:::customer-audit/${ACCOUNT}/x` });
     expect(one(home, 'identity', req).applies).toBe(true);
     // The legacy grammar has no variables: the text is literal.
     expect(one(home, 'identity', req, '2008-10-17').applies).toBe(false);
-    const byUser = { Effect: 'Allow' as const, Action: 's3:PutObject', Resource: 'arn:aws:s3:::customer-audit/${aws:username}/*' };
-    expect(one(byUser, 'identity', request({ resource: 'arn:aws:s3:::customer-audit/${aws:username}/x' })).applies).toBe(false);
+    const byUser = {
+      Effect: 'Allow' as const,
+      Action: 's3:PutObject',
+      Resource: 'arn:aws:s3:::customer-audit/${aws:username}/*',
+    };
+    expect(
+      one(byUser, 'identity', request({ resource: 'arn:aws:s3:::customer-audit/${aws:username}/x' })).applies,
+    ).toBe(false);
   });
 
   it('a trust policy statement needs no Resource; other kinds do', () => {
@@ -118,10 +145,14 @@ describe('Principal in resource-based policies', () => {
     expect(one(noPrincipal, 'identity').applies).toBe(true);
   });
   it('records how the principal matched', () => {
-    expect(one({ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 's3:PutObject', Resource: '*' }, 'resource').principalMatch?.kind).toBe('account');
+    expect(
+      one({ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 's3:PutObject', Resource: '*' }, 'resource')
+        .principalMatch?.kind,
+    ).toBe('account');
   });
   it('NotPrincipal with Deny applies to everyone not fully listed', () => {
-    const deny = (listed: string[]) => one({ Effect: 'Deny', NotPrincipal: { AWS: listed }, Action: 's3:*', Resource: '*' }, 'resource');
+    const deny = (listed: string[]) =>
+      one({ Effect: 'Deny', NotPrincipal: { AWS: listed }, Action: 's3:*', Resource: '*' }, 'resource');
     expect(deny([`arn:aws:iam::${ACCOUNT}:role/ImmutaExport`, ACCOUNT]).applies).toBe(true);
     expect(deny([SESSION, `arn:aws:iam::${ACCOUNT}:role/ImmutaExport`, ACCOUNT]).applies).toBe(false);
   });
@@ -141,12 +172,22 @@ describe('reasons', () => {
       request(),
     );
     expect(result.mismatches.map((m) => m.element)).toEqual(['Action', 'Principal', 'Condition', 'Condition']);
-    expect(result.mismatches.filter((m) => m.element === 'Condition').map((m) => m.key)).toEqual(['sts:ExternalId', 'aws:MultiFactorAuthPresent']);
+    expect(result.mismatches.filter((m) => m.element === 'Condition').map((m) => m.key)).toEqual([
+      'sts:ExternalId',
+      'aws:MultiFactorAuthPresent',
+    ]);
   });
 
   it('explains why a Deny applies', () => {
     const result = one(
-      { Sid: 'DenyOutsideVpce', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*', Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-1' } } },
+      {
+        Sid: 'DenyOutsideVpce',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: '*',
+        Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-1' } },
+      },
       'resource',
     );
     expect(result.applies).toBe(true);
@@ -162,7 +203,13 @@ describe('evaluatePolicy', () => {
       Statement: [
         { Sid: 'A', Effect: 'Allow', Action: 's3:*', Resource: '*' },
         { Sid: 'B', Effect: 'Allow', Action: 's3:GetObject', Resource: '*' },
-        { Sid: 'C', Effect: 'Deny', Action: 's3:PutObject', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+        {
+          Sid: 'C',
+          Effect: 'Deny',
+          Action: 's3:PutObject',
+          Resource: '*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
       ],
     };
     const result = evaluatePolicy(policy, request(), { label: 'inline policy' });
@@ -176,15 +223,27 @@ describe('evaluatePolicy', () => {
   });
 
   it('accepts a single statement object', () => {
-    expect(evaluatePolicy({ Statement: { Effect: 'Allow', Action: '*', Resource: '*' } }, request()).decision).toBe('Allow');
+    expect(evaluatePolicy({ Statement: { Effect: 'Allow', Action: '*', Resource: '*' } }, request()).decision).toBe(
+      'Allow',
+    );
   });
 
   it('fills aws:PrincipalArn etc. from the principal, and the request context can override them', () => {
     const policy: PolicyDocument = {
       Version: '2012-10-17',
-      Statement: { Effect: 'Allow', Principal: '*', Action: '*', Resource: '*', Condition: { ArnEquals: { 'aws:PrincipalArn': `arn:aws:iam::${ACCOUNT}:role/ImmutaExport` } } },
+      Statement: {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: '*',
+        Resource: '*',
+        Condition: { ArnEquals: { 'aws:PrincipalArn': `arn:aws:iam::${ACCOUNT}:role/ImmutaExport` } },
+      },
     };
     expect(evaluatePolicy(policy, request(), { kind: 'resource' }).decision).toBe('Allow');
-    expect(evaluatePolicy(policy, request({ context: { 'AWS:PrincipalArn': 'arn:aws:iam::1:role/x' } }), { kind: 'resource' }).decision).toBe('ImplicitDeny');
+    expect(
+      evaluatePolicy(policy, request({ context: { 'AWS:PrincipalArn': 'arn:aws:iam::1:role/x' } }), {
+        kind: 'resource',
+      }).decision,
+    ).toBe('ImplicitDeny');
   });
 });

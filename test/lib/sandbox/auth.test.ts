@@ -47,7 +47,11 @@ describe('SandboxAuth', () => {
     now += 59_000;
     expect(auth.check(`Bearer ${token}`)).toMatchObject({ ok: true });
     now += 2_000;
-    expect(auth.check(`Bearer ${token}`)).toMatchObject({ ok: false, status: 401, message: expect.stringMatching(/expired/) });
+    expect(auth.check(`Bearer ${token}`)).toMatchObject({
+      ok: false,
+      status: 401,
+      message: expect.stringMatching(/expired/),
+    });
   });
 
   it('gives a no-AUDIT key a token that still answers 403', async () => {

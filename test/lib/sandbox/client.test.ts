@@ -10,7 +10,10 @@ const schema = buildSchema(loadTypeDefs().join('\n'));
 describe('the schema the sandbox serves', () => {
   it("validates the sandbox commands' documents and every document the CLI sends", () => {
     for (const [name, text] of Object.entries({ ...sandboxDocuments, ...documents })) {
-      expect(validate(schema, parse(text)).map((e) => e.message), name).toEqual([]);
+      expect(
+        validate(schema, parse(text)).map((e) => e.message),
+        name,
+      ).toEqual([]);
     }
   });
 
@@ -31,7 +34,15 @@ describe('the schema the sandbox serves', () => {
         }
       }
     }
-    expect(marked).toEqual(expect.arrayContaining(['SandboxExportJob', 'sandboxExportJobs', 'sandboxObjects', 'sandboxRoles', 'sandboxPutRole']));
+    expect(marked).toEqual(
+      expect.arrayContaining([
+        'SandboxExportJob',
+        'sandboxExportJobs',
+        'sandboxObjects',
+        'sandboxRoles',
+        'sandboxPutRole',
+      ]),
+    );
   });
 
   it('adds nothing to the documented types', () => {
@@ -39,7 +50,9 @@ describe('the schema the sandbox serves', () => {
     for (const [name, type] of Object.entries(documented.getTypeMap())) {
       if (name.startsWith('__') || name === 'Query' || name === 'Mutation' || !isObjectType(type)) continue;
       const served = schema.getType(name);
-      expect(served && isObjectType(served) ? Object.keys(served.getFields()) : [], name).toEqual(Object.keys(type.getFields()));
+      expect(served && isObjectType(served) ? Object.keys(served.getFields()) : [], name).toEqual(
+        Object.keys(type.getFields()),
+      );
     }
     const queryFields = Object.keys(schema.getQueryType()?.getFields() ?? {}).filter((f) => !f.startsWith('sandbox'));
     expect(queryFields).toEqual(Object.keys(documented.getQueryType()?.getFields() ?? {}));

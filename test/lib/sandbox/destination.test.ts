@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ADLS_NOT_EMULATED, type DestinationEnvironment, testConnection } from '../../../src/lib/sandbox/destination.js';
+import {
+  ADLS_NOT_EMULATED,
+  type DestinationEnvironment,
+  testConnection,
+} from '../../../src/lib/sandbox/destination.js';
 import type { S3WriteTarget } from '../../../src/lib/sandbox/s3-port.js';
 import type { ConfigurationRecord, RoleRecord } from '../../../src/lib/sandbox/state/schema.js';
 
@@ -24,11 +28,29 @@ const base: ConfigurationRecord = {
 };
 const trust = (externalId: string) => ({
   Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': externalId } } }],
+  Statement: [
+    {
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+      Action: 'sts:AssumeRole',
+      Condition: { StringEquals: { 'sts:ExternalId': externalId } },
+    },
+  ],
 });
-const role = (policy: unknown): RoleRecord => ({ roleArn: ROLE, trustPolicy: policy, accessKeyId: 'ASIAROLE000000000001', secretAccessKey: 'role-secret', createdAt: '', updatedAt: '' });
+const role = (policy: unknown): RoleRecord => ({
+  roleArn: ROLE,
+  trustPolicy: policy,
+  accessKeyId: 'ASIAROLE000000000001',
+  secretAccessKey: 'role-secret',
+  createdAt: '',
+  updatedAt: '',
+});
 
-function environment(probe: (t: S3WriteTarget) => Awaited<ReturnType<DestinationEnvironment['s3']['writeProbe']>>, roles: RoleRecord[] = [], embedded = true) {
+function environment(
+  probe: (t: S3WriteTarget) => Awaited<ReturnType<DestinationEnvironment['s3']['writeProbe']>>,
+  roles: RoleRecord[] = [],
+  embedded = true,
+) {
   const targets: S3WriteTarget[] = [];
   const env: DestinationEnvironment = {
     endpoint: 'http://s3.test',
@@ -49,24 +71,53 @@ describe('testConnection', () => {
   it('answers SUCCESS when the probe is written with the configuration credentials', async () => {
     const { env, targets } = environment(() => ({ ok: true }));
     expect(await testConnection(base, env)).toBe('SUCCESS');
-    expect(targets[0]).toEqual({ endpoint: 'http://s3.test', bucket: 'b', region: 'us-east-1', path: 'p', credentials: { accessKeyId: 'AKIASANDBOXDEMO00001', secretAccessKey: 'the-secret-value' } });
+    expect(targets[0]).toEqual({
+      endpoint: 'http://s3.test',
+      bucket: 'b',
+      region: 'us-east-1',
+      path: 'p',
+      credentials: { accessKeyId: 'AKIASANDBOXDEMO00001', secretAccessKey: 'the-secret-value' },
+    });
   });
 
   it("words S3 errors Immuta's way, without the secret", async () => {
-    const { env } = environment(() => ({ ok: false, code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.' }));
+    const { env } = environment(() => ({
+      ok: false,
+      code: 'SignatureDoesNotMatch',
+      message:
+        'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+    }));
     const status = await testConnection(base, env);
     expect(status).toBe(
       'Error testing access to S3 using AccessKey AKIASANDBOXDEMO00001 - The request signature we calculated does not match the signature you provided. Check your key and signing method. (Service: S3, Status Code: 403, Error Code: SignatureDoesNotMatch)',
     );
     expect(status).not.toContain('the-secret-value');
-    const missing = environment(() => ({ ok: false, code: 'NoSuchBucket', message: 'The specified bucket does not exist' }));
-    expect(await testConnection(base, missing.env)).toMatch(/\(Service: S3, Status Code: 404, Error Code: NoSuchBucket\)$/);
-    const network = environment(() => ({ ok: false, code: 'NetworkingError', message: 'connect ECONNREFUSED 127.0.0.1:1' }));
-    expect(await testConnection(base, network.env)).toMatch(/ - connect ECONNREFUSED 127\.0\.0\.1:1 \(Service: S3, Error Code: NetworkingError\)$/);
+    const missing = environment(() => ({
+      ok: false,
+      code: 'NoSuchBucket',
+      message: 'The specified bucket does not exist',
+    }));
+    expect(await testConnection(base, missing.env)).toMatch(
+      /\(Service: S3, Status Code: 404, Error Code: NoSuchBucket\)$/,
+    );
+    const network = environment(() => ({
+      ok: false,
+      code: 'NetworkingError',
+      message: 'connect ECONNREFUSED 127.0.0.1:1',
+    }));
+    expect(await testConnection(base, network.env)).toMatch(
+      / - connect ECONNREFUSED 127\.0\.0\.1:1 \(Service: S3, Error Code: NetworkingError\)$/,
+    );
   });
 
   describe('assumed role', () => {
-    const assumed: ConfigurationRecord = { ...base, kind: 's3:assumedRole', roleArn: ROLE, accessKeyId: undefined, secretAccessKey: undefined };
+    const assumed: ConfigurationRecord = {
+      ...base,
+      kind: 's3:assumedRole',
+      roleArn: ROLE,
+      accessKeyId: undefined,
+      secretAccessKey: undefined,
+    };
     const denied = `Error testing access to S3 using AssumedRole ${ROLE} - User: arn:aws:sts::111122223333:assumed-role/immuta-audit-export/audit-service is not authorized to perform: sts:AssumeRole on resource: ${ROLE}`;
 
     it('gives the documented error for an unknown role, without probing', async () => {
@@ -88,7 +139,12 @@ describe('testConnection', () => {
 
     it('lets an explicit Deny win', async () => {
       const policy = trust(base.id);
-      policy.Statement.push({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': base.id } } });
+      policy.Statement.push({
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'sts:ExternalId': base.id } },
+      });
       const { env } = environment(() => ({ ok: true }), [role(policy)]);
       expect(await testConnection(assumed, env)).toBe(denied);
     });
@@ -101,6 +157,8 @@ describe('testConnection', () => {
 
   it('says honestly that ADLS is not emulated', async () => {
     const { env } = environment(() => ({ ok: true }));
-    expect(await testConnection({ ...base, kind: 'adls:sasToken', storageAccount: 'acct', fileSystem: 'fs' }, env)).toBe(ADLS_NOT_EMULATED);
+    expect(
+      await testConnection({ ...base, kind: 'adls:sasToken', storageAccount: 'acct', fileSystem: 'fs' }, env),
+    ).toBe(ADLS_NOT_EMULATED);
   });
 });

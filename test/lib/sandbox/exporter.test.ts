@@ -53,7 +53,15 @@ function config(id: string, changes: Partial<ConfigurationRecord> = {}): Configu
 }
 
 function exporter(gzip = false): Exporter {
-  return new Exporter({ store, env: env(), intervalScale: 0.001, gzip, seed: 'fixed', now: () => now, retryDelayMs: 1 });
+  return new Exporter({
+    store,
+    env: env(),
+    intervalScale: 0.001,
+    gzip,
+    seed: 'fixed',
+    now: () => now,
+    retryDelayMs: 1,
+  });
 }
 
 beforeEach(async () => {
@@ -93,7 +101,9 @@ describe('Exporter', () => {
     expect(job?.eventCount).toBeGreaterThanOrEqual(30);
     expect(job?.tasks.length).toBe(Math.ceil((job?.eventCount ?? 0) / 25));
     expect(job?.tasks.every((t) => t.status === 'SUCCESS' && t.attempts === 1 && t.failureReason === null)).toBe(true);
-    expect(job?.tasks.map((t) => [t.offset, t.limit])).toEqual(job?.tasks.map((_, i) => [i * 25, Math.min(25, (job?.eventCount ?? 0) - i * 25)]));
+    expect(job?.tasks.map((t) => [t.offset, t.limit])).toEqual(
+      job?.tasks.map((_, i) => [i * 25, Math.min(25, (job?.eventCount ?? 0) - i * 25)]),
+    );
     expect(puts.map((p) => p.key)).toEqual(job?.tasks.map((t) => t.objectKey));
     expect(puts[0]?.key).toMatch(/^audit\/2026\/03\/04\/[0-9a-f-]{36}-0\.ndjson$/);
     expect(puts[0]?.credentials).toEqual({ accessKeyId: 'AKIAEXAMPLE000000001', secretAccessKey: 'secret' });
@@ -125,13 +135,17 @@ describe('Exporter', () => {
     now += 10_000;
     await exporter(true).runDueJobs();
     expect(puts[0]?.key).toMatch(/\.ndjson\.gz$/);
-    expect(parseUamLines(gunzipSync(puts[0]?.body ?? Buffer.alloc(0)).toString('utf8')).events.length).toBeGreaterThan(0);
+    expect(parseUamLines(gunzipSync(puts[0]?.body ?? Buffer.alloc(0)).toString('utf8')).events.length).toBeGreaterThan(
+      0,
+    );
   });
 
   it('gives disabled, failing and ADLS configurations no jobs', async () => {
     await store.update((s) => {
       s.configurations.push(config('off', { enabled: false }));
-      s.configurations.push(config('broken', { connectionStatus: 'Error testing access to S3 using AccessKey X - nope' }));
+      s.configurations.push(
+        config('broken', { connectionStatus: 'Error testing access to S3 using AccessKey X - nope' }),
+      );
       s.configurations.push(config('adls', { kind: 'adls:sasToken', connectionStatus: 'SUCCESS' }));
     });
     now += 100_000_000;
@@ -156,11 +170,23 @@ describe('Exporter', () => {
   });
 
   it('fails the tasks of an assumed-role configuration whose trust policy no longer allows Immuta', async () => {
-    await store.update((s) => void s.configurations.push(config('r1', { kind: 's3:assumedRole', roleArn: 'arn:aws:iam::444455556666:role/gone', accessKeyId: undefined, secretAccessKey: undefined })));
+    await store.update(
+      (s) =>
+        void s.configurations.push(
+          config('r1', {
+            kind: 's3:assumedRole',
+            roleArn: 'arn:aws:iam::444455556666:role/gone',
+            accessKeyId: undefined,
+            secretAccessKey: undefined,
+          }),
+        ),
+    );
     now += 10_000;
     const [job] = await exporter().runDueJobs();
     expect(job?.status).toBe('FAILURE');
-    expect(job?.tasks[0]?.failureReason).toMatch(/^Error writing audit logs to S3 using AssumedRole arn:aws:iam::444455556666:role\/gone - User: arn:aws:sts::111122223333:assumed-role\/.* is not authorized to perform: sts:AssumeRole/);
+    expect(job?.tasks[0]?.failureReason).toMatch(
+      /^Error writing audit logs to S3 using AssumedRole arn:aws:iam::444455556666:role\/gone - User: arn:aws:sts::111122223333:assumed-role\/.* is not authorized to perform: sts:AssumeRole/,
+    );
     expect(puts).toEqual([]);
   });
 });

@@ -27,14 +27,21 @@ const create = (secret: string, path: string) =>
 
 describe('--s3-endpoint', () => {
   it('reports the endpoint and no demo key of its own', () => {
-    expect(tenant.info.s3).toMatchObject({ endpoint: storage.info.s3.endpoint, embedded: false, demoAccessKeyId: null, demoSecretAccessKey: null });
+    expect(tenant.info.s3).toMatchObject({
+      endpoint: storage.info.s3.endpoint,
+      embedded: false,
+      demoAccessKeyId: null,
+      demoSecretAccessKey: null,
+    });
   });
 
   it('tests connections against that endpoint, with its answers', async () => {
     const ok = await create(SANDBOX_SECRET_ACCESS_KEY, 'external');
     expect(ok.body.data?.createS3AccessKeyExportConfiguration).toMatchObject({ connectionStatus: 'SUCCESS' });
     const bad = await create(SANDBOX_SECRET_ACCESS_KEY.replace(/.$/, 'Z'), 'external-bad');
-    expect((bad.body.data?.createS3AccessKeyExportConfiguration as { connectionStatus: string }).connectionStatus).toMatch(/Error Code: SignatureDoesNotMatch\)$/);
+    expect(
+      (bad.body.data?.createS3AccessKeyExportConfiguration as { connectionStatus: string }).connectionStatus,
+    ).toMatch(/Error Code: SignatureDoesNotMatch\)$/);
   });
 
   it('exports there, and lists what it wrote from its own records', async () => {
@@ -42,13 +49,21 @@ describe('--s3-endpoint', () => {
     let keys: string[] = [];
     while (keys.length === 0 && Date.now() < deadline) {
       await tenant.exporter.runDueJobs();
-      const listed = await postGraphql(tenant.info.graphqlUrl, tenant.info.auditApiKey, '{ sandboxObjects(prefix: "external/") { key firstEvent } }');
+      const listed = await postGraphql(
+        tenant.info.graphqlUrl,
+        tenant.info.auditApiKey,
+        '{ sandboxObjects(prefix: "external/") { key firstEvent } }',
+      );
       keys = (listed.body.data?.sandboxObjects as Array<{ key: string; firstEvent: string | null }>).map((o) => o.key);
       if (keys.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(keys.length).toBeGreaterThan(0);
     // The objects really are in the other S3.
-    const stored = await postGraphql(storage.info.graphqlUrl, storage.info.auditApiKey, '{ sandboxObjects(prefix: "external/", limit: 1000) { key firstEvent } }');
+    const stored = await postGraphql(
+      storage.info.graphqlUrl,
+      storage.info.auditApiKey,
+      '{ sandboxObjects(prefix: "external/", limit: 1000) { key firstEvent } }',
+    );
     const storedKeys = (stored.body.data?.sandboxObjects as Array<{ key: string }>).map((o) => o.key);
     expect(storedKeys).toEqual(expect.arrayContaining(keys));
   });

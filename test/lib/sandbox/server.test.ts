@@ -86,8 +86,11 @@ function sandboxValues(text: string): string {
 let sandbox: Awaited<ReturnType<typeof startInProcessSandbox>>;
 let now = Date.now();
 /** `authorization`: null sends no Authorization header; omitted sends the audit key. */
-const gql = (query: string, variables?: Record<string, unknown>, authorization: string | null = sandbox.info.auditApiKey) =>
-  postGraphql(sandbox.info.graphqlUrl, authorization ?? undefined, query, variables);
+const gql = (
+  query: string,
+  variables?: Record<string, unknown>,
+  authorization: string | null = sandbox.info.auditApiKey,
+) => postGraphql(sandbox.info.graphqlUrl, authorization ?? undefined, query, variables);
 
 beforeAll(async () => {
   sandbox = await startInProcessSandbox({ now: () => now, tokenTtlSeconds: 60 });
@@ -101,7 +104,8 @@ describe('the seed requests, verbatim', () => {
     const seed = join(ROOT, '..', 'shared', 'seeds', 'export-audit-logs-to-s3.txt');
     if (!existsSync(seed)) return;
     const text = readFileSync(seed, 'utf8');
-    for (const request of [SEED_ACCESS_KEY_MUTATION, SEED_ASSUMED_ROLE_MUTATION, SEED_LIST_QUERY]) expect(text.replace(/\r/g, '')).toContain(request);
+    for (const request of [SEED_ACCESS_KEY_MUTATION, SEED_ASSUMED_ROLE_MUTATION, SEED_LIST_QUERY])
+      expect(text.replace(/\r/g, '')).toContain(request);
   });
 
   it('createS3AccessKeyExportConfiguration answers the documented fields, connected', async () => {
@@ -115,7 +119,11 @@ describe('the seed requests, verbatim', () => {
       interval: 'EVERY_12_HOURS',
       enabled: true,
       connectionStatus: 'SUCCESS',
-      endpointConfiguration: { bucket: 'immuta-audit-sandbox', path: 'your-optional-s3-bucket-path', region: 'us-east-1' },
+      endpointConfiguration: {
+        bucket: 'immuta-audit-sandbox',
+        path: 'your-optional-s3-bucket-path',
+        region: 'us-east-1',
+      },
     });
   });
 
@@ -123,7 +131,15 @@ describe('the seed requests, verbatim', () => {
     const { status, body } = await gql(sandboxValues(SEED_ASSUMED_ROLE_MUTATION));
     expect(status).toBe(200);
     const created = body.data?.createS3AssumedRoleExportConfiguration as Record<string, unknown>;
-    expect(created).toMatchObject({ interval: 'EVERY_12_HOURS', enabled: true, endpointConfiguration: { bucket: 'immuta-audit-sandbox', path: 'your-optional-s3-bucket-path', region: 'us-east-1' } });
+    expect(created).toMatchObject({
+      interval: 'EVERY_12_HOURS',
+      enabled: true,
+      endpointConfiguration: {
+        bucket: 'immuta-audit-sandbox',
+        path: 'your-optional-s3-bucket-path',
+        region: 'us-east-1',
+      },
+    });
     expect(created.connectionStatus).toBe(
       `Error testing access to S3 using AssumedRole ${ROLE_ARN} - User: ${PRINCIPAL} is not authorized to perform: sts:AssumeRole on resource: ${ROLE_ARN}`,
     );
@@ -144,49 +160,102 @@ describe('documented shapes', () => {
     const query = `mutation Create($data: S3AccessKeyExportConfigurationInput!) {
       createS3AccessKeyExportConfiguration(data: $data) { id connectionStatus endpointConfiguration { __typename ... on S3AccessKeyEndpointConfiguration { bucket path region } } }
     }`;
-    const data = { interval: 'EVERY_2_HOURS', bucket: 'immuta-audit-sandbox', region: 'us-east-1', accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY };
+    const data = {
+      interval: 'EVERY_2_HOURS',
+      bucket: 'immuta-audit-sandbox',
+      region: 'us-east-1',
+      accessKeyId: SANDBOX_ACCESS_KEY_ID,
+      secretAccessKey: SANDBOX_SECRET_ACCESS_KEY,
+    };
     const { body } = await gql(query, { data });
     expect(body.data?.createS3AccessKeyExportConfiguration).toMatchObject({
       connectionStatus: 'SUCCESS',
-      endpointConfiguration: { __typename: 'S3AccessKeyEndpointConfiguration', bucket: 'immuta-audit-sandbox', path: null, region: 'us-east-1' },
+      endpointConfiguration: {
+        __typename: 'S3AccessKeyEndpointConfiguration',
+        bucket: 'immuta-audit-sandbox',
+        path: null,
+        region: 'us-east-1',
+      },
     });
   });
 
   it('never answers a secret, not even when asked for unknown fields', async () => {
-    const { body } = await gql('{ getAllExportConfigurations { id endpointConfiguration { ... on S3AccessKeyEndpointConfiguration { secretAccessKey } } } }');
+    const { body } = await gql(
+      '{ getAllExportConfigurations { id endpointConfiguration { ... on S3AccessKeyEndpointConfiguration { secretAccessKey } } } }',
+    );
     expect(body.errors?.[0]?.message).toMatch(/secretAccessKey/);
-    const all = await gql('{ getAllExportConfigurations { id connectionStatus endpointConfiguration { __typename ... on S3AccessKeyEndpointConfiguration { bucket } } createdBy { id name } } }');
+    const all = await gql(
+      '{ getAllExportConfigurations { id connectionStatus endpointConfiguration { __typename ... on S3AccessKeyEndpointConfiguration { bucket } } createdBy { id name } } }',
+    );
     expect(JSON.stringify(all.body)).not.toContain(SANDBOX_SECRET_ACCESS_KEY);
   });
 
   it('re-tests the real S3 on create: a wrong secret gets SignatureDoesNotMatch, a missing bucket NoSuchBucket', async () => {
-    const create = (fields: string) => gql(`mutation { createS3AccessKeyExportConfiguration(data: { interval: EVERY_2_HOURS region: "us-east-1" accessKeyId: "${SANDBOX_ACCESS_KEY_ID}" ${fields} }) { id connectionStatus } }`);
-    const wrongSecret = await create(`bucket: "immuta-audit-sandbox" secretAccessKey: "${SANDBOX_SECRET_ACCESS_KEY.replace(/.$/, 'X')}"`);
-    expect((wrongSecret.body.data?.createS3AccessKeyExportConfiguration as { connectionStatus: string }).connectionStatus).toBe(
+    const create = (fields: string) =>
+      gql(
+        `mutation { createS3AccessKeyExportConfiguration(data: { interval: EVERY_2_HOURS region: "us-east-1" accessKeyId: "${SANDBOX_ACCESS_KEY_ID}" ${fields} }) { id connectionStatus } }`,
+      );
+    const wrongSecret = await create(
+      `bucket: "immuta-audit-sandbox" secretAccessKey: "${SANDBOX_SECRET_ACCESS_KEY.replace(/.$/, 'X')}"`,
+    );
+    expect(
+      (wrongSecret.body.data?.createS3AccessKeyExportConfiguration as { connectionStatus: string }).connectionStatus,
+    ).toBe(
       `Error testing access to S3 using AccessKey ${SANDBOX_ACCESS_KEY_ID} - The request signature we calculated does not match the signature you provided. Check your key and signing method. (Service: S3, Status Code: 403, Error Code: SignatureDoesNotMatch)`,
     );
     const noBucket = await create(`bucket: "no-such-bucket-here" secretAccessKey: "${SANDBOX_SECRET_ACCESS_KEY}"`);
-    expect((noBucket.body.data?.createS3AccessKeyExportConfiguration as { connectionStatus: string }).connectionStatus).toMatch(/Error Code: NoSuchBucket\)$/);
+    expect(
+      (noBucket.body.data?.createS3AccessKeyExportConfiguration as { connectionStatus: string }).connectionStatus,
+    ).toMatch(/Error Code: NoSuchBucket\)$/);
   });
 
   it('updates, disables, enables and deletes, answering errors for unknown ids and bad input', async () => {
-    const { body } = await gql(`mutation { createS3AccessKeyExportConfiguration(data: { interval: EVERY_2_HOURS bucket: "immuta-audit-sandbox" region: "us-east-1" accessKeyId: "${SANDBOX_ACCESS_KEY_ID}" secretAccessKey: "${SANDBOX_SECRET_ACCESS_KEY.replace(/.$/, 'X')}" }) { id connectionStatus } }`);
+    const { body } = await gql(
+      `mutation { createS3AccessKeyExportConfiguration(data: { interval: EVERY_2_HOURS bucket: "immuta-audit-sandbox" region: "us-east-1" accessKeyId: "${SANDBOX_ACCESS_KEY_ID}" secretAccessKey: "${SANDBOX_SECRET_ACCESS_KEY.replace(/.$/, 'X')}" }) { id connectionStatus } }`,
+    );
     const id = (body.data?.createS3AccessKeyExportConfiguration as { id: string }).id;
-    const fixed = await gql(`mutation($data: UpdateS3AccessKeyExportConfigurationInput!) { updateS3AccessKeyExportConfiguration(data: $data) { id interval connectionStatus } }`, {
-      data: { id, interval: 'EVERY_24_HOURS', secretAccessKey: SANDBOX_SECRET_ACCESS_KEY },
+    const fixed = await gql(
+      `mutation($data: UpdateS3AccessKeyExportConfigurationInput!) { updateS3AccessKeyExportConfiguration(data: $data) { id interval connectionStatus } }`,
+      {
+        data: { id, interval: 'EVERY_24_HOURS', secretAccessKey: SANDBOX_SECRET_ACCESS_KEY },
+      },
+    );
+    expect(fixed.body.data?.updateS3AccessKeyExportConfiguration).toEqual({
+      id,
+      interval: 'EVERY_24_HOURS',
+      connectionStatus: 'SUCCESS',
     });
-    expect(fixed.body.data?.updateS3AccessKeyExportConfiguration).toEqual({ id, interval: 'EVERY_24_HOURS', connectionStatus: 'SUCCESS' });
-    expect((await gql(`mutation { disableExportConfiguration(id: "${id}") { id enabled } }`)).body.data?.disableExportConfiguration).toEqual({ id, enabled: false });
-    expect((await gql(`mutation { enableExportConfiguration(id: "${id}") { id enabled } }`)).body.data?.enableExportConfiguration).toEqual({ id, enabled: true });
-    const wrongKind = await gql(`mutation { updateS3AssumedRoleExportConfiguration(data: { id: "${id}" roleArn: "${ROLE_ARN}" }) { id } }`);
+    expect(
+      (await gql(`mutation { disableExportConfiguration(id: "${id}") { id enabled } }`)).body.data
+        ?.disableExportConfiguration,
+    ).toEqual({ id, enabled: false });
+    expect(
+      (await gql(`mutation { enableExportConfiguration(id: "${id}") { id enabled } }`)).body.data
+        ?.enableExportConfiguration,
+    ).toEqual({ id, enabled: true });
+    const wrongKind = await gql(
+      `mutation { updateS3AssumedRoleExportConfiguration(data: { id: "${id}" roleArn: "${ROLE_ARN}" }) { id } }`,
+    );
     expect(wrongKind.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect((await gql(`mutation { deleteExportConfiguration(id: "${id}") { id } }`)).body.data?.deleteExportConfiguration).toEqual({ id });
+    expect(
+      (await gql(`mutation { deleteExportConfiguration(id: "${id}") { id } }`)).body.data?.deleteExportConfiguration,
+    ).toEqual({ id });
     const gone = await gql(`mutation { deleteExportConfiguration(id: "${id}") { id } }`);
     expect(gone.status).toBe(200);
-    expect(gone.body.errors?.[0]).toMatchObject({ message: `Export configuration ${id} not found`, extensions: { code: 'NOT_FOUND' } });
-    const badRegion = await gql(`mutation { createS3AccessKeyExportConfiguration(data: { interval: EVERY_2_HOURS bucket: "immuta-audit-sandbox" region: "us-est-1" accessKeyId: "${SANDBOX_ACCESS_KEY_ID}" secretAccessKey: "${SANDBOX_SECRET_ACCESS_KEY}" }) { id } }`);
-    expect(badRegion.body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^Invalid "region"/), extensions: { code: 'BAD_USER_INPUT' } });
-    const badEnum = await gql(`mutation { createS3AccessKeyExportConfiguration(data: { interval: EVERY_3_HOURS bucket: "b" region: "us-east-1" accessKeyId: "a" secretAccessKey: "s" }) { id } }`);
+    expect(gone.body.errors?.[0]).toMatchObject({
+      message: `Export configuration ${id} not found`,
+      extensions: { code: 'NOT_FOUND' },
+    });
+    const badRegion = await gql(
+      `mutation { createS3AccessKeyExportConfiguration(data: { interval: EVERY_2_HOURS bucket: "immuta-audit-sandbox" region: "us-est-1" accessKeyId: "${SANDBOX_ACCESS_KEY_ID}" secretAccessKey: "${SANDBOX_SECRET_ACCESS_KEY}" }) { id } }`,
+    );
+    expect(badRegion.body.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/^Invalid "region"/),
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    const badEnum = await gql(
+      `mutation { createS3AccessKeyExportConfiguration(data: { interval: EVERY_3_HOURS bucket: "b" region: "us-east-1" accessKeyId: "a" secretAccessKey: "s" }) { id } }`,
+    );
     expect(badEnum.body.errors?.[0]?.message).toMatch(/EVERY_3_HOURS/);
   });
 
@@ -197,7 +266,12 @@ describe('documented shapes', () => {
     expect(body.errors).toBeUndefined();
     expect(body.data?.createAdlsSasTokenEndpointConfiguration).toEqual({
       connectionStatus: 'Error testing access to ADLS - the sandbox does not emulate Azure Data Lake Storage',
-      endpointConfiguration: { __typename: 'AdlsSasTokenEndpointConfiguration', storageAccount: 'auditaccount', fileSystem: 'audit-logs', path: null },
+      endpointConfiguration: {
+        __typename: 'AdlsSasTokenEndpointConfiguration',
+        storageAccount: 'auditaccount',
+        fileSystem: 'audit-logs',
+        path: null,
+      },
     });
   });
 
@@ -232,7 +306,11 @@ describe('authentication', () => {
 
   it('trades a key for a bearer token at /bim/apikey/authenticate; the token expires (401)', async () => {
     const authenticate = (body: unknown) =>
-      fetch(`${sandbox.info.tenantUrl}/bim/apikey/authenticate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${sandbox.info.tenantUrl}/bim/apikey/authenticate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const refused = await authenticate({ apikey: 'nope' });
     expect(refused.status).toBe(401);
     expect(await refused.json()).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
@@ -259,30 +337,49 @@ describe('concurrency and persistence', () => {
   it('persists 20 creates sent in parallel, all answered and all in the state file', async () => {
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        gql(`mutation { createS3AccessKeyExportConfiguration(data: { interval: EVERY_4_HOURS bucket: "immuta-audit-sandbox" path: "parallel-${i}" region: "us-east-1" accessKeyId: "${SANDBOX_ACCESS_KEY_ID}" secretAccessKey: "${SANDBOX_SECRET_ACCESS_KEY}" }) { id connectionStatus } }`),
+        gql(
+          `mutation { createS3AccessKeyExportConfiguration(data: { interval: EVERY_4_HOURS bucket: "immuta-audit-sandbox" path: "parallel-${i}" region: "us-east-1" accessKeyId: "${SANDBOX_ACCESS_KEY_ID}" secretAccessKey: "${SANDBOX_SECRET_ACCESS_KEY}" }) { id connectionStatus } }`,
+        ),
       ),
     );
-    const ids = results.map((r) => (r.body.data?.createS3AccessKeyExportConfiguration as { id: string; connectionStatus: string }).id);
+    const ids = results.map(
+      (r) => (r.body.data?.createS3AccessKeyExportConfiguration as { id: string; connectionStatus: string }).id,
+    );
     expect(new Set(ids).size).toBe(20);
-    for (const r of results) expect((r.body.data?.createS3AccessKeyExportConfiguration as { connectionStatus: string }).connectionStatus).toBe('SUCCESS');
-    const state = JSON.parse(readFileSync(join(sandbox.dataDir, 'state.json'), 'utf8')) as { configurations: Array<{ id: string }> };
+    for (const r of results)
+      expect((r.body.data?.createS3AccessKeyExportConfiguration as { connectionStatus: string }).connectionStatus).toBe(
+        'SUCCESS',
+      );
+    const state = JSON.parse(readFileSync(join(sandbox.dataDir, 'state.json'), 'utf8')) as {
+      configurations: Array<{ id: string }>;
+    };
     const stored = new Set(state.configurations.map((c) => c.id));
     for (const id of ids) expect(stored.has(id)).toBe(true);
   });
 
   it('keeps configurations, keys and roles across a restart on the same data directory', async () => {
-    const put = await gql('mutation($arn: String!, $policy: String!) { sandboxPutRole(roleArn: $arn, trustPolicy: $policy) { roleArn } }', {
-      arn: ROLE_ARN,
-      policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }] }),
-    });
+    const put = await gql(
+      'mutation($arn: String!, $policy: String!) { sandboxPutRole(roleArn: $arn, trustPolicy: $policy) { roleArn } }',
+      {
+        arn: ROLE_ARN,
+        policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' },
+          ],
+        }),
+      },
+    );
     expect(put.body.errors).toBeUndefined();
-    const before = (await gql('{ getAllExportConfigurations { id connectionStatus } }')).body.data?.getAllExportConfigurations;
+    const before = (await gql('{ getAllExportConfigurations { id connectionStatus } }')).body.data
+      ?.getAllExportConfigurations;
     const keys = { audit: sandbox.info.auditApiKey };
     await sandbox.stop();
     sandbox = await startInProcessSandbox({ dataDir: sandbox.dataDir, now: () => now });
     try {
       expect(sandbox.info.auditApiKey).toBe(keys.audit);
-      const after = (await gql('{ getAllExportConfigurations { id connectionStatus } }')).body.data?.getAllExportConfigurations as unknown[];
+      const after = (await gql('{ getAllExportConfigurations { id connectionStatus } }')).body.data
+        ?.getAllExportConfigurations as unknown[];
       expect(after.map((c) => (c as { id: string }).id)).toEqual((before as Array<{ id: string }>).map((c) => c.id));
       const roles = (await gql('{ sandboxRoles { roleArn } }')).body.data?.sandboxRoles;
       expect(roles).toEqual([{ roleArn: ROLE_ARN }]);

@@ -25,7 +25,6 @@ function client(options: TenantClientOptions = {}, host = tenant.url): TenantCli
   );
 }
 
-
 describe('TenantClient: what it sends', () => {
   it('POSTs to /api/audit/graphql with the raw API key as the whole Authorization header', async () => {
     tenant.reply('getAllExportConfigurations', { data: [sampleConfiguration()] });
@@ -62,7 +61,10 @@ describe('TenantClient: what it sends', () => {
 
 describe('TenantClient: failure classes', () => {
   it('401 -> TENANT_UNAUTHORIZED, exit 4, not retried', async () => {
-    tenant.replyAlways('getAllExportConfigurations', { status: 401, body: { errors: [{ message: 'Invalid API key' }] } });
+    tenant.replyAlways('getAllExportConfigurations', {
+      status: 401,
+      body: { errors: [{ message: 'Invalid API key' }] },
+    });
     const error = await failure(client().listExportConfigurations());
     expect(error).toMatchObject({ code: 'TENANT_UNAUTHORIZED', exitCode: 4 });
     expect(error.fix).toContain('immuta configure');
@@ -86,7 +88,10 @@ describe('TenantClient: failure classes', () => {
   });
 
   it('an HTML page with HTTP 200 (a login page, a proxy) -> TENANT_NOT_AUDIT_ENDPOINT, exit 5, naming the content type', async () => {
-    tenant.replyAlways('getAllExportConfigurations', { body: '<!doctype html><html><body>Sign in</body></html>', headers: { 'content-type': 'text/html; charset=utf-8' } });
+    tenant.replyAlways('getAllExportConfigurations', {
+      body: '<!doctype html><html><body>Sign in</body></html>',
+      headers: { 'content-type': 'text/html; charset=utf-8' },
+    });
     const error = await failure(client().listExportConfigurations());
     expect(error).toMatchObject({ code: 'TENANT_NOT_AUDIT_ENDPOINT', exitCode: 5 });
     expect(error.message).toContain('text/html');
@@ -95,7 +100,10 @@ describe('TenantClient: failure classes', () => {
 
   it('JSON without `data` (some other API at that URL) -> TENANT_NOT_AUDIT_ENDPOINT, exit 5 (not a crash)', async () => {
     tenant.replyAlways('getAllExportConfigurations', { body: { status: 'ok' } });
-    expect(await failure(client().listExportConfigurations())).toMatchObject({ code: 'TENANT_NOT_AUDIT_ENDPOINT', exitCode: 5 });
+    expect(await failure(client().listExportConfigurations())).toMatchObject({
+      code: 'TENANT_NOT_AUDIT_ENDPOINT',
+      exitCode: 5,
+    });
   });
 
   it('an answer of the wrong shape -> TENANT_UNEXPECTED_ANSWER, exit 5 (not a crash)', async () => {
@@ -114,7 +122,9 @@ describe('TenantClient: failure classes', () => {
   });
 
   it('GraphQL errors with an authentication code -> exit 4', async () => {
-    tenant.replyAlways('getAllExportConfigurations', { errors: [{ message: 'not allowed', extensions: { code: 'FORBIDDEN' } }] });
+    tenant.replyAlways('getAllExportConfigurations', {
+      errors: [{ message: 'not allowed', extensions: { code: 'FORBIDDEN' } }],
+    });
     expect(await failure(client().listExportConfigurations())).toMatchObject({ code: 'TENANT_FORBIDDEN', exitCode: 4 });
   });
 
@@ -138,7 +148,12 @@ describe('TenantClient: failure classes', () => {
 
 describe('TenantClient: retries', () => {
   it('retries a read on 429 and 503, then succeeds (3 attempts)', async () => {
-    tenant.reply('getAllExportConfigurations', { status: 429, body: { errors: [{ message: 'slow down' }] } }, { status: 503, body: 'unavailable', headers: { 'content-type': 'text/plain' } }, { data: [sampleConfiguration()] });
+    tenant.reply(
+      'getAllExportConfigurations',
+      { status: 429, body: { errors: [{ message: 'slow down' }] } },
+      { status: 503, body: 'unavailable', headers: { 'content-type': 'text/plain' } },
+      { data: [sampleConfiguration()] },
+    );
     const configs = await client().listExportConfigurations();
     expect(configs).toHaveLength(1);
     expect(tenant.requests).toHaveLength(3);
@@ -173,13 +188,21 @@ describe('TenantClient: retries', () => {
 
   it('honours Retry-After (seconds) instead of its own back-off', async () => {
     // The client's own back-off is an hour: only Retry-After can make the retry come soon enough.
-    tenant.reply('getAllExportConfigurations', { status: 429, headers: { 'retry-after': '0' }, body: { errors: [{ message: 'slow down' }] } }, { data: [] });
+    tenant.reply(
+      'getAllExportConfigurations',
+      { status: 429, headers: { 'retry-after': '0' }, body: { errors: [{ message: 'slow down' }] } },
+      { data: [] },
+    );
     await client({ backoffMs: 3_600_000 }).listExportConfigurations();
     expect(tenant.requests).toHaveLength(2);
   }, 15_000);
 
   it('waits at least the Retry-After delay before retrying', async () => {
-    tenant.reply('getAllExportConfigurations', { status: 503, headers: { 'retry-after': '1' }, body: { errors: [{ message: 'busy' }] } }, { data: [] });
+    tenant.reply(
+      'getAllExportConfigurations',
+      { status: 503, headers: { 'retry-after': '1' }, body: { errors: [{ message: 'busy' }] } },
+      { data: [] },
+    );
     const started = Date.now();
     await client({ backoffMs: 1 }).listExportConfigurations();
     // A lower bound only (a slow machine can only make it longer): the 1 ms back-off was not used.
@@ -188,7 +211,15 @@ describe('TenantClient: retries', () => {
   }, 15_000);
 
   it('honours Retry-After given as an HTTP date', async () => {
-    tenant.reply('getAllExportConfigurations', { status: 429, headers: { 'retry-after': new Date(Date.now() - 1000).toUTCString() }, body: { errors: [{ message: 'x' }] } }, { data: [] });
+    tenant.reply(
+      'getAllExportConfigurations',
+      {
+        status: 429,
+        headers: { 'retry-after': new Date(Date.now() - 1000).toUTCString() },
+        body: { errors: [{ message: 'x' }] },
+      },
+      { data: [] },
+    );
     await client({ backoffMs: 3_600_000 }).listExportConfigurations();
     expect(tenant.requests).toHaveLength(2);
   }, 15_000);

@@ -6,7 +6,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { type IncomingMessage, type Server, type ServerResponse, createServer, request as httpRequest } from 'node:http';
+import {
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  createServer,
+  request as httpRequest,
+} from 'node:http';
 import { type AddressInfo, type Socket, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +47,13 @@ class RecordingProxy {
       this.seen.push(`${req.method} ${req.url}`);
       const target = new URL(req.url ?? '');
       const upstream = httpRequest(
-        { host: target.hostname === UNRESOLVABLE ? '127.0.0.1' : target.hostname, port: target.port, path: target.pathname, method: req.method, headers: req.headers },
+        {
+          host: target.hostname === UNRESOLVABLE ? '127.0.0.1' : target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: req.method,
+          headers: req.headers,
+        },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
@@ -82,7 +94,6 @@ class RecordingProxy {
   }
 }
 
-
 function client(host: string, fetchImpl?: typeof fetch): TenantClient {
   return new TenantClient(
     { host, apiKey: KEY, profile: 'default', configFile: '/nowhere.yaml', hostSource: 'flag', apiKeySource: 'env' },
@@ -110,11 +121,30 @@ beforeAll(async () => {
     const keyFile = join(certDir, 'key.pem');
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', `/CN=${UNRESOLVABLE}`,
-        '-addext', `subjectAltName=DNS:${UNRESOLVABLE},IP:127.0.0.1`],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+        '-days',
+        '2',
+        '-subj',
+        `/CN=${UNRESOLVABLE}`,
+        '-addext',
+        `subjectAltName=DNS:${UNRESOLVABLE},IP:127.0.0.1`,
+      ],
       { stdio: 'ignore' },
     );
-    httpsTenant = await FakeTenant.start({ tls: { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8') } });
+    httpsTenant = await FakeTenant.start({
+      tls: { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8') },
+    });
   }
 });
 afterAll(async () => {
@@ -145,7 +175,9 @@ describe.skipIf(!openssl)('TLS against a real HTTPS server with a self-signed ce
     const refused = await runCli(['audit', 'exportConfig', 'list', '--host', httpsTenant.url], { env });
     expect(refused.exitCode).toBe(5);
     expect(refused.stderr).toContain('NODE_EXTRA_CA_CERTS');
-    const trusted = await runCli(['audit', 'exportConfig', 'list', '--host', httpsTenant.url, '--json'], { env: { ...env, NODE_EXTRA_CA_CERTS: certFile } });
+    const trusted = await runCli(['audit', 'exportConfig', 'list', '--host', httpsTenant.url, '--json'], {
+      env: { ...env, NODE_EXTRA_CA_CERTS: certFile },
+    });
     expect(trusted.exitCode).toBe(0);
     expect(JSON.parse(trusted.stdout)).toEqual([sampleConfiguration()]);
   });
@@ -153,22 +185,34 @@ describe.skipIf(!openssl)('TLS against a real HTTPS server with a self-signed ce
 
 describe('proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)', () => {
   it('HTTP_PROXY: the request goes through the proxy and succeeds', async () => {
-    const configs = await client(httpTenant.url, await createFetch({ HTTP_PROXY: proxyUrl })).listExportConfigurations();
+    const configs = await client(
+      httpTenant.url,
+      await createFetch({ HTTP_PROXY: proxyUrl }),
+    ).listExportConfigurations();
     expect(configs).toHaveLength(1);
     expect(proxy.seen).toHaveLength(1);
-    expect(proxy.seen[0]).toMatch(new RegExp(`^(CONNECT 127\\.0\\.0\\.1:${httpTenant.portNumber}|POST http://127\\.0\\.0\\.1:${httpTenant.portNumber}/api/audit/graphql)$`));
+    expect(proxy.seen[0]).toMatch(
+      new RegExp(
+        `^(CONNECT 127\\.0\\.0\\.1:${httpTenant.portNumber}|POST http://127\\.0\\.0\\.1:${httpTenant.portNumber}/api/audit/graphql)$`,
+      ),
+    );
     expect(httpTenant.requests[0]?.headers.authorization).toBe(KEY);
   });
 
   it.skipIf(!openssl)('HTTPS_PROXY: an https tenant is reached with CONNECT through the proxy', async () => {
     // In-process the certificate is not trusted, so the call fails after the tunnel: the CONNECT is the proof.
-    const error = await failure(client(httpsTenant.url, await createFetch({ HTTPS_PROXY: proxyUrl })).listExportConfigurations());
+    const error = await failure(
+      client(httpsTenant.url, await createFetch({ HTTPS_PROXY: proxyUrl })).listExportConfigurations(),
+    );
     expect(error.code).toBe('TENANT_TLS');
     expect(proxy.seen).toEqual([`CONNECT 127.0.0.1:${httpsTenant.portNumber}`]);
   });
 
   it('NO_PROXY: a listed host is reached directly, the proxy sees nothing', async () => {
-    const configs = await client(httpTenant.url, await createFetch({ HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, NO_PROXY: 'localhost,127.0.0.1' })).listExportConfigurations();
+    const configs = await client(
+      httpTenant.url,
+      await createFetch({ HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, NO_PROXY: 'localhost,127.0.0.1' }),
+    ).listExportConfigurations();
     expect(configs).toHaveLength(1);
     expect(proxy.seen).toEqual([]);
     expect(httpTenant.requests).toHaveLength(1);
@@ -180,19 +224,30 @@ describe('proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)', () => {
     expect(proxy.seen).toEqual([]);
   });
 
-  it.skipIf(!openssl)('the real binary: HTTPS_PROXY reaches a host only the proxy can resolve; NO_PROXY sends it direct (and DNS fails)', async () => {
-    const host = `https://${UNRESOLVABLE}:${httpsTenant.portNumber}`;
-    const env = { HOME: home.home, IMMUTA_API_KEY: KEY, IMMUTA_RETRY_BASE_MS: '1', NODE_EXTRA_CA_CERTS: certFile, HTTPS_PROXY: proxyUrl };
-    const viaProxy = await runCli(['audit', 'exportConfig', 'list', '--host', host, '--json'], { env });
-    expect(viaProxy.stderr).toBe('');
-    expect(viaProxy.exitCode).toBe(0);
-    expect(JSON.parse(viaProxy.stdout)).toHaveLength(1);
-    expect(proxy.seen).toEqual([`CONNECT ${UNRESOLVABLE}:${httpsTenant.portNumber}`]);
+  it.skipIf(!openssl)(
+    'the real binary: HTTPS_PROXY reaches a host only the proxy can resolve; NO_PROXY sends it direct (and DNS fails)',
+    async () => {
+      const host = `https://${UNRESOLVABLE}:${httpsTenant.portNumber}`;
+      const env = {
+        HOME: home.home,
+        IMMUTA_API_KEY: KEY,
+        IMMUTA_RETRY_BASE_MS: '1',
+        NODE_EXTRA_CA_CERTS: certFile,
+        HTTPS_PROXY: proxyUrl,
+      };
+      const viaProxy = await runCli(['audit', 'exportConfig', 'list', '--host', host, '--json'], { env });
+      expect(viaProxy.stderr).toBe('');
+      expect(viaProxy.exitCode).toBe(0);
+      expect(JSON.parse(viaProxy.stdout)).toHaveLength(1);
+      expect(proxy.seen).toEqual([`CONNECT ${UNRESOLVABLE}:${httpsTenant.portNumber}`]);
 
-    proxy.seen.length = 0;
-    const direct = await runCli(['audit', 'exportConfig', 'list', '--host', host, '--json'], { env: { ...env, NO_PROXY: UNRESOLVABLE } });
-    expect(direct.exitCode).toBe(5);
-    expect(JSON.parse(direct.stdout).error.code).toBe('TENANT_DNS');
-    expect(proxy.seen).toEqual([]);
-  });
+      proxy.seen.length = 0;
+      const direct = await runCli(['audit', 'exportConfig', 'list', '--host', host, '--json'], {
+        env: { ...env, NO_PROXY: UNRESOLVABLE },
+      });
+      expect(direct.exitCode).toBe(5);
+      expect(JSON.parse(direct.stdout).error.code).toBe('TENANT_DNS');
+      expect(proxy.seen).toEqual([]);
+    },
+  );
 });

@@ -12,9 +12,15 @@ export default class Delete extends BaseCommand<typeof Delete> {
   static override summary = 'Delete an export configuration (asks first on a terminal; --yes otherwise).';
   static override description =
     'Sends deleteExportConfiguration. On a terminal it shows the configuration and asks for confirmation; in scripts and CI it refuses (exit 2, nothing sent) unless --yes is given. To stop exports for a while, `disable` it instead.';
-  static override examples = ['<%= config.bin %> audit exportConfig delete 1a2b3c4d', '<%= config.bin %> audit exportConfig delete 1a2b3c4d --yes --json'];
+  static override examples = [
+    '<%= config.bin %> audit exportConfig delete 1a2b3c4d',
+    '<%= config.bin %> audit exportConfig delete 1a2b3c4d --yes --json',
+  ];
   static override args = {
-    id: Args.string({ required: true, description: 'The export configuration id (see `immuta audit exportConfig list`).' }),
+    id: Args.string({
+      required: true,
+      description: 'The export configuration id (see `immuta audit exportConfig list`).',
+    }),
   };
   static override flags = {
     yes: Flags.boolean({ char: 'y', summary: 'Delete without asking (required when the session cannot prompt).' }),
@@ -34,7 +40,9 @@ export default class Delete extends BaseCommand<typeof Delete> {
       const tenant = await this.tenant();
       const configuration = await findConfiguration(tenant, id);
       const { confirmPrompt } = await import('../../../lib/lifecycle/prompts.js');
-      const confirmed = await confirmPrompt(`Delete export configuration ${id} (${destinationOf(configuration)})? Its audit logs stop being exported.`);
+      const confirmed = await confirmPrompt(
+        `Delete export configuration ${id} (${destinationOf(configuration)})? Its audit logs stop being exported.`,
+      );
       if (!confirmed) {
         throw new CliError('not confirmed: nothing was deleted', { code: 'CANCELLED', exitCode: ExitCode.USAGE });
       }

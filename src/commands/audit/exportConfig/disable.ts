@@ -5,10 +5,14 @@ import type { ExportConfiguration } from '../../../lib/tenant/types.js';
 
 export default class Disable extends BaseCommand<typeof Disable> {
   static override summary = 'Pause exports of an export configuration without deleting it.';
-  static override description = 'Sends disableExportConfiguration and shows the configuration as the tenant answers it.';
+  static override description =
+    'Sends disableExportConfiguration and shows the configuration as the tenant answers it.';
   static override examples = ['<%= config.bin %> audit exportConfig disable 1a2b3c4d'];
   static override args = {
-    id: Args.string({ required: true, description: 'The export configuration id (see `immuta audit exportConfig list`).' }),
+    id: Args.string({
+      required: true,
+      description: 'The export configuration id (see `immuta audit exportConfig list`).',
+    }),
   };
 
   public async run(): Promise<ExportConfiguration> {

@@ -4,12 +4,13 @@ import type { ExitCodeValue } from '../../../lib/errors/exit-codes.js';
 import type { DoctorReport } from '../../../lib/doctor/report.js';
 
 export default class Doctor extends BaseCommand<typeof Doctor> {
-  static override summary = 'Find why an S3 export will fail (or fails), with your AWS credentials, and say how to fix it.';
+  static override summary =
+    'Find why an S3 export will fail (or fails), with your AWS credentials, and say how to fix it.';
   static override description = [
     'Checks, concurrently and read-only, everything Immuta needs on the AWS side: the config file, the key pair (access-key flow),',
     "the bucket's existence, region and owner, its policy (Deny statements, Resource without /*, principal), default encryption and",
-    'the KMS key, Object Ownership, Object Lock, Requester Pays, the writer\'s identity policies (IAM SimulatePrincipalPolicy, or',
-    'local evaluation), the role\'s trust policy and sts:ExternalId (role flow), organization guardrails, and with --id the',
+    "the KMS key, Object Ownership, Object Lock, Requester Pays, the writer's identity policies (IAM SimulatePrincipalPolicy, or",
+    "local evaluation), the role's trust policy and sts:ExternalId (role flow), organization guardrails, and with --id the",
     "tenant's connectionStatus. Each check is PASS, WARN, FAIL or SKIP (with the permission it lacks) and prints its fix.",
     '',
     'AWS credentials come from --aws-profile or the usual AWS chain (AWS_PROFILE, AWS_ACCESS_KEY_ID, SSO, instance roles); run it',
@@ -27,16 +28,36 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
     '<%= config.bin %> audit exportConfig doctor ./exportConfig.json --json | jq -r \'.checks[] | select(.status=="fail") | .fix\'',
   ];
   static override args = {
-    file: Args.string({ required: false, description: 'A create:s3:accessKey or create:s3:assumedRole config file, or - for standard input.' }),
+    file: Args.string({
+      required: false,
+      description: 'A create:s3:accessKey or create:s3:assumedRole config file, or - for standard input.',
+    }),
   };
   static override flags = {
-    id: Flags.string({ summary: 'Check an existing configuration: read it (and its connectionStatus) from the tenant.' }),
-    'external-id': Flags.string({ summary: 'For an assumed-role FILE: the configuration id the trust policy must require as sts:ExternalId.' }),
-    'immuta-account-id': Flags.string({ summary: "Immuta's AWS account id, which the role's trust policy must name (also IMMUTA_AWS_ACCOUNT_ID, profile key immuta_aws_account_id)." }),
-    'aws-profile': Flags.string({ summary: 'The AWS profile the doctor reads with (default: the AWS SDK chain, e.g. AWS_PROFILE).' }),
-    region: Flags.string({ summary: "Region for the doctor's STS and KMS calls (default: the configuration's region)." }),
-    probe: Flags.boolean({ summary: 'Also write one small object with the configuration\'s access key, as Immuta will (opt-in; asks first under Object Lock).' }),
-    yes: Flags.boolean({ summary: 'With --probe: write even when Object Lock keeps the object (no prompt).', dependsOn: ['probe'] }),
+    id: Flags.string({
+      summary: 'Check an existing configuration: read it (and its connectionStatus) from the tenant.',
+    }),
+    'external-id': Flags.string({
+      summary: 'For an assumed-role FILE: the configuration id the trust policy must require as sts:ExternalId.',
+    }),
+    'immuta-account-id': Flags.string({
+      summary:
+        "Immuta's AWS account id, which the role's trust policy must name (also IMMUTA_AWS_ACCOUNT_ID, profile key immuta_aws_account_id).",
+    }),
+    'aws-profile': Flags.string({
+      summary: 'The AWS profile the doctor reads with (default: the AWS SDK chain, e.g. AWS_PROFILE).',
+    }),
+    region: Flags.string({
+      summary: "Region for the doctor's STS and KMS calls (default: the configuration's region).",
+    }),
+    probe: Flags.boolean({
+      summary:
+        "Also write one small object with the configuration's access key, as Immuta will (opt-in; asks first under Object Lock).",
+    }),
+    yes: Flags.boolean({
+      summary: 'With --probe: write even when Object Lock keeps the object (no prompt).',
+      dependsOn: ['probe'],
+    }),
   };
 
   public async run(): Promise<DoctorReport> {
@@ -57,7 +78,12 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
       });
     }
     const { loadTarget, resolveImmutaAccountId } = await import('../../../lib/doctor/target.js');
-    const immutaAccountId = await resolveImmutaAccountId({ flag: this.flags['immuta-account-id'], env: process.env, profile: this.flags.profile, configFile: this.flags.config });
+    const immutaAccountId = await resolveImmutaAccountId({
+      flag: this.flags['immuta-account-id'],
+      env: process.env,
+      profile: this.flags.profile,
+      configFile: this.flags.config,
+    });
     const tenant = id === undefined ? undefined : await this.tenant();
     const { readStream } = await import('../../../lib/export-config/source.js');
     const loaded = await loadTarget({
@@ -105,8 +131,12 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
             }
           : {}),
         // Test and CI knobs (documented in the README): shorten the IAM-propagation wait and the per-check timeout.
-        ...(envMs('IMMUTA_DOCTOR_PROPAGATION_WAIT_MS') === undefined ? {} : { propagationWaitMs: envMs('IMMUTA_DOCTOR_PROPAGATION_WAIT_MS') }),
-        ...(envMs('IMMUTA_DOCTOR_CHECK_TIMEOUT_MS') === undefined ? {} : { checkTimeoutMs: envMs('IMMUTA_DOCTOR_CHECK_TIMEOUT_MS') }),
+        ...(envMs('IMMUTA_DOCTOR_PROPAGATION_WAIT_MS') === undefined
+          ? {}
+          : { propagationWaitMs: envMs('IMMUTA_DOCTOR_PROPAGATION_WAIT_MS') }),
+        ...(envMs('IMMUTA_DOCTOR_CHECK_TIMEOUT_MS') === undefined
+          ? {}
+          : { checkTimeoutMs: envMs('IMMUTA_DOCTOR_CHECK_TIMEOUT_MS') }),
         onCheck: () => progress.update(`Checking the export configuration (${++done} checks done)`),
       });
     } finally {

@@ -8,7 +8,10 @@ export default class Enable extends BaseCommand<typeof Enable> {
   static override description = 'Sends enableExportConfiguration and shows the configuration as the tenant answers it.';
   static override examples = ['<%= config.bin %> audit exportConfig enable 1a2b3c4d'];
   static override args = {
-    id: Args.string({ required: true, description: 'The export configuration id (see `immuta audit exportConfig list`).' }),
+    id: Args.string({
+      required: true,
+      description: 'The export configuration id (see `immuta audit exportConfig list`).',
+    }),
   };
 
   public async run(): Promise<ExportConfiguration> {

@@ -8,9 +8,15 @@ export default class Get extends BaseCommand<typeof Get> {
   static override summary = 'Show one export configuration, with its whole connection status.';
   static override description =
     'Reads getAllExportConfigurations and shows the one with this id. Exits 0 whatever the connection status (use `test` to judge it); exits 2 when no configuration has this id.';
-  static override examples = ['<%= config.bin %> audit exportConfig get 1a2b3c4d', '<%= config.bin %> audit exportConfig get 1a2b3c4d --json | jq -r .connectionStatus'];
+  static override examples = [
+    '<%= config.bin %> audit exportConfig get 1a2b3c4d',
+    '<%= config.bin %> audit exportConfig get 1a2b3c4d --json | jq -r .connectionStatus',
+  ];
   static override args = {
-    id: Args.string({ required: true, description: 'The export configuration id (see `immuta audit exportConfig list`).' }),
+    id: Args.string({
+      required: true,
+      description: 'The export configuration id (see `immuta audit exportConfig list`).',
+    }),
   };
 
   public async run(): Promise<ExportConfiguration> {

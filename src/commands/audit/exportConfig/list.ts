@@ -4,8 +4,12 @@ import type { ExportConfiguration } from '../../../lib/tenant/types.js';
 
 export default class List extends BaseCommand<typeof List> {
   static override summary = 'List the audit export configurations of the tenant, with their connection status.';
-  static override description = 'Sends getAllExportConfigurations. A table on a terminal, tab-separated rows when piped, one JSON array with --json.';
-  static override examples = ['<%= config.bin %> audit exportConfig list', '<%= config.bin %> audit exportConfig list --json | jq -r ".[].id"'];
+  static override description =
+    'Sends getAllExportConfigurations. A table on a terminal, tab-separated rows when piped, one JSON array with --json.';
+  static override examples = [
+    '<%= config.bin %> audit exportConfig list',
+    '<%= config.bin %> audit exportConfig list --json | jq -r ".[].id"',
+  ];
 
   public async run(): Promise<ExportConfiguration[]> {
     const tenant = await this.tenant();
@@ -13,7 +17,9 @@ export default class List extends BaseCommand<typeof List> {
     const configs = await tenant.listExportConfigurations();
     progress.stop();
     if (configs.length === 0) {
-      this.note('No export configurations yet: create one with `immuta audit exportConfig create:s3:accessKey ./exportConfig.json`.');
+      this.note(
+        'No export configurations yet: create one with `immuta audit exportConfig create:s3:accessKey ./exportConfig.json`.',
+      );
     } else {
       this.out(renderConfigurationTable(configs, this.paint, Boolean(process.stdout.isTTY)));
     }

@@ -7,7 +7,10 @@ export default class Tasks extends BaseCommand<typeof Tasks> {
   static override summary = 'List the tasks of an export job, with their status and failure reason.';
   static override description =
     'Sends getAllExportJobTasks. A table on a terminal, tab-separated rows when piped, the JSON array with --json. Exits 3 when any task has status FAILURE (the output says why), 0 otherwise.';
-  static override examples = ['<%= config.bin %> audit exportConfig tasks 9f8e7d6c', '<%= config.bin %> audit exportConfig tasks 9f8e7d6c --json | jq -r \'.[] | select(.status == "FAILURE") | .failureReason\''];
+  static override examples = [
+    '<%= config.bin %> audit exportConfig tasks 9f8e7d6c',
+    '<%= config.bin %> audit exportConfig tasks 9f8e7d6c --json | jq -r \'.[] | select(.status == "FAILURE") | .failureReason\'',
+  ];
   static override args = {
     job_id: Args.string({ required: true, description: 'The export job id.' }),
   };
@@ -21,7 +24,9 @@ export default class Tasks extends BaseCommand<typeof Tasks> {
     else this.out(renderTasksTable(tasks, this.paint, Boolean(process.stdout.isTTY)));
     if (hasFailedTasks(tasks)) {
       const failed = tasks.filter((t) => t.status === 'FAILURE').length;
-      this.note(`${failed} of ${tasks.length} tasks failed: see the failure reason; \`immuta audit exportConfig test ID\` checks the destination.`);
+      this.note(
+        `${failed} of ${tasks.length} tasks failed: see the failure reason; \`immuta audit exportConfig test ID\` checks the destination.`,
+      );
       this.setExitCode(ExitCode.ACTION_NEEDED);
     }
     return tasks;

@@ -18,7 +18,8 @@ const DEFAULT_TIMEOUT = '10m';
 const DEFAULT_INTERVAL = '5s';
 
 export default class Test extends BaseCommand<typeof Test> {
-  static override summary = "Check an export configuration's connection to its destination (exit 0 when SUCCESS, 3 otherwise).";
+  static override summary =
+    "Check an export configuration's connection to its destination (exit 0 when SUCCESS, 3 otherwise).";
   static override description =
     'Reads the configuration again: the audit service re-tests the destination when it is read. With --wait, reads again with exponential back-off (from --interval, at most 60s apart) until the status is SUCCESS or --timeout passes, e.g. after adding the trust relationship to an IAM role.';
   static override examples = [
@@ -27,7 +28,10 @@ export default class Test extends BaseCommand<typeof Test> {
     '<%= config.bin %> audit exportConfig test 1a2b3c4d --wait --json | jq .connected',
   ];
   static override args = {
-    id: Args.string({ required: true, description: 'The export configuration id (see `immuta audit exportConfig list`).' }),
+    id: Args.string({
+      required: true,
+      description: 'The export configuration id (see `immuta audit exportConfig list`).',
+    }),
   };
   static override flags = {
     wait: Flags.boolean({ summary: 'Keep reading until the connection is SUCCESS or --timeout passes.' }),
@@ -57,7 +61,8 @@ export default class Test extends BaseCommand<typeof Test> {
     const progress = await this.progress(`Testing the connection of ${id}`);
     let last: PollEvent | undefined;
     const started = Date.now();
-    const label = () => `Waiting for SUCCESS (${formatDuration(Date.now() - started)}${last ? `, ${last.attempt} reads, last: ${statusText(last.configuration)}` : ''})`;
+    const label = () =>
+      `Waiting for SUCCESS (${formatDuration(Date.now() - started)}${last ? `, ${last.attempt} reads, last: ${statusText(last.configuration)}` : ''})`;
     // On a terminal the spinner's elapsed time moves on between reads, which may be a minute apart.
     const ticker = wait && this.caps.spinners ? setInterval(() => progress.update(label()), 1000) : undefined;
     ticker?.unref();
@@ -71,7 +76,8 @@ export default class Test extends BaseCommand<typeof Test> {
           last = event;
           if (!wait) return;
           if (this.caps.spinners) progress.update(label());
-          else if (event.changed) this.note(`[${formatDuration(event.elapsedMs)}] read ${event.attempt}: ${statusText(event.configuration)}`);
+          else if (event.changed)
+            this.note(`[${formatDuration(event.elapsedMs)}] read ${event.attempt}: ${statusText(event.configuration)}`);
         },
       });
     } finally {
@@ -84,7 +90,9 @@ export default class Test extends BaseCommand<typeof Test> {
       if (wait && attempts > 1) this.note(`Connected after ${formatDuration(waitedMs)} (${attempts} reads).`);
     } else {
       this.setExitCode(ExitCode.ACTION_NEEDED);
-      const waited = wait ? ` after waiting ${formatDuration(waitedMs)} (${attempts} read${attempts === 1 ? '' : 's'})` : '';
+      const waited = wait
+        ? ` after waiting ${formatDuration(waitedMs)} (${attempts} read${attempts === 1 ? '' : 's'})`
+        : '';
       this.note(`${this.paintErr.red('Not connected')}${waited}: ${statusText(configuration)}`);
       this.note(`${this.paintErr.cyan('Next:')} ${connectionHint(configuration.connectionStatus, configuration.id)}`);
     }

@@ -15,8 +15,16 @@ export default class RolePut extends BaseCommand<typeof RolePut> {
     '<%= config.bin %> -p sandbox audit exportConfig create:s3:assumedRole examples/sandbox-assumed-role.json --json | jq .nextSteps.trustPolicy > trust-policy.json',
   ];
   static override flags = {
-    'role-arn': Flags.string({ summary: 'The role ARN, e.g. arn:aws:iam::444455556666:role/immuta-audit-export.', required: true, helpValue: 'ARN' }),
-    'trust-policy': Flags.string({ summary: "The role's trust policy (JSON file, or - for stdin).", required: true, helpValue: 'FILE' }),
+    'role-arn': Flags.string({
+      summary: 'The role ARN, e.g. arn:aws:iam::444455556666:role/immuta-audit-export.',
+      required: true,
+      helpValue: 'ARN',
+    }),
+    'trust-policy': Flags.string({
+      summary: "The role's trust policy (JSON file, or - for stdin).",
+      required: true,
+      helpValue: 'FILE',
+    }),
     'data-dir': dataDirFlag,
   };
 
@@ -25,20 +33,33 @@ export default class RolePut extends BaseCommand<typeof RolePut> {
     const trustPolicy = await readTrustPolicy(this.flags['trust-policy']);
     const { requireRunningSandbox, sandboxDocuments, sandboxRequest } = await import('../../../lib/sandbox/client.js');
     const info = requireRunningSandbox(resolveDataDir(this.flags['data-dir']));
-    const data = await sandboxRequest<{ sandboxPutRole: SandboxRoleResult }>(info, sandboxDocuments.putRole, { roleArn: this.flags['role-arn'], trustPolicy });
+    const data = await sandboxRequest<{ sandboxPutRole: SandboxRoleResult }>(info, sandboxDocuments.putRole, {
+      roleArn: this.flags['role-arn'],
+      trustPolicy,
+    });
     const role = data.sandboxPutRole;
     this.out(`Role ${role.roleArn} registered with the sandbox.`);
     for (const c of role.configurations) {
-      const verdict = c.decision === 'Allow' ? this.paint.green('allows') : this.paint.red(`does not allow (${c.decision})`);
-      this.out(`  configuration ${c.exportConfigurationId}: the trust policy ${verdict} the sandbox's Immuta principal`);
+      const verdict =
+        c.decision === 'Allow' ? this.paint.green('allows') : this.paint.red(`does not allow (${c.decision})`);
+      this.out(
+        `  configuration ${c.exportConfigurationId}: the trust policy ${verdict} the sandbox's Immuta principal`,
+      );
     }
     if (role.configurations.some((c) => c.decision !== 'Allow')) {
-      for (const c of role.configurations.filter((x) => x.decision !== 'Allow')) this.note(`${c.exportConfigurationId}: ${c.explanation}`);
+      for (const c of role.configurations.filter((x) => x.decision !== 'Allow'))
+        this.note(`${c.exportConfigurationId}: ${c.explanation}`);
     }
-    if (role.configurations.length === 0) this.note('No configuration uses this role yet: create one with `immuta -p sandbox audit exportConfig create:s3:assumedRole FILE`.');
-    else this.note('Verify with `immuta -p sandbox audit exportConfig test ID --wait` (the status is re-tested when configurations are read).');
-    if (!role.configurations.every((c) => c.decision === 'Allow') && role.configurations.length > 0) this.setExitCode(ExitCode.ACTION_NEEDED);
+    if (role.configurations.length === 0)
+      this.note(
+        'No configuration uses this role yet: create one with `immuta -p sandbox audit exportConfig create:s3:assumedRole FILE`.',
+      );
+    else
+      this.note(
+        'Verify with `immuta -p sandbox audit exportConfig test ID --wait` (the status is re-tested when configurations are read).',
+      );
+    if (!role.configurations.every((c) => c.decision === 'Allow') && role.configurations.length > 0)
+      this.setExitCode(ExitCode.ACTION_NEEDED);
     return role;
   }
 }
-

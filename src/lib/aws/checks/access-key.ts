@@ -6,7 +6,8 @@ export const KEY_AGE_WARN_DAYS = 90;
 
 const CODE_EXPLANATIONS: Record<string, { summary: string; fix: string }> = {
   InvalidClientTokenId: {
-    summary: 'AWS does not know this access key id: it was deleted, mistyped, is inactive, or belongs to another partition.',
+    summary:
+      'AWS does not know this access key id: it was deleted, mistyped, is inactive, or belongs to another partition.',
     fix: 'Create a new access key for the Immuta IAM user (or reactivate this one) and update the export configuration.',
   },
   InvalidAccessKeyId: {
@@ -33,7 +34,12 @@ export const accessKeyCheck: CheckDefinition = {
   applies: (target) => target.flow === 's3:accessKey',
   async run(ctx) {
     const { accessKeyId, secretAccessKey } = ctx.target;
-    if (!accessKeyId) return { status: 'fail', summary: 'The configuration has no accessKeyId.', fix: 'Add "accessKeyId" and "secretAccessKey" to the config file.' };
+    if (!accessKeyId)
+      return {
+        status: 'fail',
+        summary: 'The configuration has no accessKeyId.',
+        fix: 'Add "accessKeyId" and "secretAccessKey" to the config file.',
+      };
     if (accessKeyId.startsWith('ASIA')) {
       return {
         status: 'fail',
@@ -43,7 +49,8 @@ export const accessKeyCheck: CheckDefinition = {
       };
     }
     const evidence: string[] = [];
-    if (!accessKeyId.startsWith('AKIA')) evidence.push(`access key id ${accessKeyId} does not start with AKIA (long-term IAM user key)`);
+    if (!accessKeyId.startsWith('AKIA'))
+      evidence.push(`access key id ${accessKeyId} does not start with AKIA (long-term IAM user key)`);
     const identity = ctx.facts.writerIdentity();
     if (!identity || !secretAccessKey) {
       return {
@@ -55,7 +62,12 @@ export const accessKeyCheck: CheckDefinition = {
     const who = await identity;
     if (!who.ok) {
       const f = who.failure;
-      if (f.kind === 'network' || f.kind === 'timeout') return { status: 'skipped', summary: `Could not try the key: AWS STS did not answer (${f.kind}).`, evidence: [describeFailure(f)] };
+      if (f.kind === 'network' || f.kind === 'timeout')
+        return {
+          status: 'skipped',
+          summary: `Could not try the key: AWS STS did not answer (${f.kind}).`,
+          evidence: [describeFailure(f)],
+        };
       const known = CODE_EXPLANATIONS[f.code];
       return {
         status: 'fail',
@@ -67,10 +79,20 @@ export const accessKeyCheck: CheckDefinition = {
     const arn = who.value.arn;
     evidence.push(`GetCallerIdentity with the configured key: ${arn}`);
     if (/:assumed-role\//.test(arn) || /:federated-user\//.test(arn)) {
-      return { status: 'fail', summary: `The key belongs to a temporary session (${arn}).`, evidence, fix: 'Use a long-term access key of an IAM user, or use create:s3:assumedRole.' };
+      return {
+        status: 'fail',
+        summary: `The key belongs to a temporary session (${arn}).`,
+        evidence,
+        fix: 'Use a long-term access key of an IAM user, or use create:s3:assumedRole.',
+      };
     }
     if (/:root$/.test(arn)) {
-      return { status: 'warn', summary: `The key belongs to the account root user of ${who.value.account}.`, evidence, fix: 'Create a dedicated IAM user with only s3:PutObject on the export prefix, and use its key.' };
+      return {
+        status: 'warn',
+        summary: `The key belongs to the account root user of ${who.value.account}.`,
+        evidence,
+        fix: 'Create a dedicated IAM user with only s3:PutObject on the export prefix, and use its key.',
+      };
     }
     const userName = arn.split('/').pop() ?? '';
     const keys = await ctx.facts.accessKeys(userName);
@@ -87,12 +109,20 @@ export const accessKeyCheck: CheckDefinition = {
     }
     const now = ctx.now();
     if (meta.status !== 'Active') {
-      return { status: 'fail', summary: `The key ${accessKeyId} is ${meta.status}.`, evidence: [...evidence, `ListAccessKeys: Status=${meta.status}`], fix: `Reactivate it (aws iam update-access-key --user-name ${userName} --access-key-id ${accessKeyId} --status Active) or rotate it.` };
+      return {
+        status: 'fail',
+        summary: `The key ${accessKeyId} is ${meta.status}.`,
+        evidence: [...evidence, `ListAccessKeys: Status=${meta.status}`],
+        fix: `Reactivate it (aws iam update-access-key --user-name ${userName} --access-key-id ${accessKeyId} --status Active) or rotate it.`,
+      };
     }
     if (meta.createDate) {
       const ageMs = now.getTime() - meta.createDate.getTime();
-      evidence.push(`ListAccessKeys: Status=Active, created ${meta.createDate.toISOString()} (${ageText(meta.createDate, now)} ago)`);
-      if (ageMs < RECENT_CHANGE_MS) evidence.push('the key is only minutes old: IAM is eventually consistent, it may not work everywhere yet');
+      evidence.push(
+        `ListAccessKeys: Status=Active, created ${meta.createDate.toISOString()} (${ageText(meta.createDate, now)} ago)`,
+      );
+      if (ageMs < RECENT_CHANGE_MS)
+        evidence.push('the key is only minutes old: IAM is eventually consistent, it may not work everywhere yet');
       if (ageMs > KEY_AGE_WARN_DAYS * 86_400_000) {
         return {
           status: 'warn',

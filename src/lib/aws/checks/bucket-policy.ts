@@ -1,9 +1,20 @@
 import { type EvaluationResult, evaluateS3PutObject, parsePolicyDocument } from '../../policy/index.js';
-import { type CheckContext, type CheckDefinition, type Finding, policySource, quote, readFailed, sampleKey } from './context.js';
+import {
+  type CheckContext,
+  type CheckDefinition,
+  type Finding,
+  policySource,
+  quote,
+  readFailed,
+  sampleKey,
+} from './context.js';
 import { allowNearMisses, denyCause } from './policy-findings.js';
 
 /** The account the bucket belongs to, for same- vs cross-account evaluation. */
-export async function bucketAccountFor(ctx: CheckContext, fallback: string | undefined): Promise<{ account: string | undefined; assumed: boolean }> {
+export async function bucketAccountFor(
+  ctx: CheckContext,
+  fallback: string | undefined,
+): Promise<{ account: string | undefined; assumed: boolean }> {
   const owner = await ctx.bucketOwner();
   if (owner.kind === 'writer' || owner.kind === 'caller') return { account: owner.account, assumed: false };
   return { account: fallback, assumed: true };
@@ -40,10 +51,20 @@ export const bucketPolicyCheck: CheckDefinition = {
           fix: policyFix(target),
         };
       }
-      return { status: 'pass', summary: 'The bucket has no policy: nothing denies the write, and the writer\'s identity policy decides (see identity-policy).', evidence: ['GetBucketPolicy: NoSuchBucketPolicy'] };
+      return {
+        status: 'pass',
+        summary:
+          "The bucket has no policy: nothing denies the write, and the writer's identity policy decides (see identity-policy).",
+        evidence: ['GetBucketPolicy: NoSuchBucketPolicy'],
+      };
     }
     const parsed = parsePolicyDocument(read.value);
-    if (!parsed.ok) return { status: 'warn', summary: `The bucket policy could not be analysed: ${parsed.error.message}.`, evidence: [read.value.slice(0, 300)] };
+    if (!parsed.ok)
+      return {
+        status: 'warn',
+        summary: `The bucket policy could not be analysed: ${parsed.error.message}.`,
+        evidence: [read.value.slice(0, 300)],
+      };
     if (!writer) {
       return {
         status: 'skipped',
@@ -81,7 +102,11 @@ export const bucketPolicyCheck: CheckDefinition = {
     const direct = (resourceResult?.allowing ?? []).filter((s) => s.principalMatch?.kind !== 'account');
     const viaAccount = (resourceResult?.allowing ?? []).filter((s) => s.principalMatch?.kind === 'account');
     if (direct.length > 0) {
-      return { status: 'pass', summary: `The bucket policy allows ${writer.arn} to write, and no Deny statement hits the write.`, evidence: [...evidence, ...direct.map((s) => `allowing statement: ${quote(s.statement)}`)] };
+      return {
+        status: 'pass',
+        summary: `The bucket policy allows ${writer.arn} to write, and no Deny statement hits the write.`,
+        evidence: [...evidence, ...direct.map((s) => `allowing statement: ${quote(s.statement)}`)],
+      };
     }
     const nearMisses = allowNearMisses(resourceResult?.statements ?? [], target.bucket, writer.arn);
     const missEvidence = nearMisses.map((c) => `${c.id}: ${c.summary}`);
@@ -111,7 +136,8 @@ export const bucketPolicyCheck: CheckDefinition = {
     }
     return {
       status: 'pass',
-      summary: 'No Deny statement hits the write; the policy grants the writer nothing itself, which is fine in the same account: the identity policy decides (see identity-policy).',
+      summary:
+        'No Deny statement hits the write; the policy grants the writer nothing itself, which is fine in the same account: the identity policy decides (see identity-policy).',
       evidence,
     };
   },

@@ -23,10 +23,24 @@ export const bucketCheck: CheckDefinition = {
         };
       }
       if (f.kind === 'network' || f.kind === 'timeout') {
-        return { status: 'fail', summary: `S3 did not answer (${f.kind}).`, evidence: [describeFailure(f)], fix: 'Check the network path to S3 (proxy, firewall, AWS_ENDPOINT_URL_S3), then re-run.' };
+        return {
+          status: 'fail',
+          summary: `S3 did not answer (${f.kind}).`,
+          evidence: [describeFailure(f)],
+          fix: 'Check the network path to S3 (proxy, firewall, AWS_ENDPOINT_URL_S3), then re-run.',
+        };
       }
-      if (f.kind === 'credentials') return { status: 'skipped', summary: 'Could not check the bucket: the doctor has no usable AWS credentials.', evidence: [describeFailure(f)] };
-      return { status: 'skipped', summary: `Could not check the bucket: ${describeFailure(f)}.`, evidence: [describeFailure(f)] };
+      if (f.kind === 'credentials')
+        return {
+          status: 'skipped',
+          summary: 'Could not check the bucket: the doctor has no usable AWS credentials.',
+          evidence: [describeFailure(f)],
+        };
+      return {
+        status: 'skipped',
+        summary: `Could not check the bucket: ${describeFailure(f)}.`,
+        evidence: [describeFailure(f)],
+      };
     }
     const { status, region: actual } = head.value;
     const evidence = [`HeadBucket: HTTP ${status}${actual ? `, x-amz-bucket-region: ${actual}` : ''}`];
@@ -47,6 +61,10 @@ export const bucketCheck: CheckDefinition = {
       };
     }
     if (status >= 300) return { status: 'warn', summary: `HeadBucket answered HTTP ${status}.`, evidence };
-    return { status: 'pass', summary: `Bucket ${bucket} exists${actual ? ` in ${actual}, as configured` : ''}.`, evidence };
+    return {
+      status: 'pass',
+      summary: `Bucket ${bucket} exists${actual ? ` in ${actual}, as configured` : ''}.`,
+      evidence,
+    };
   },
 };

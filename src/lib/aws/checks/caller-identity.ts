@@ -9,7 +9,11 @@ export const callerIdentityCheck: CheckDefinition = {
   async run(ctx) {
     const result = await ctx.facts.callerIdentity();
     if (result.ok) {
-      return { status: 'pass', summary: `Running as ${result.value.arn} (account ${result.value.account}).`, evidence: [`GetCallerIdentity: ${result.value.arn}`] };
+      return {
+        status: 'pass',
+        summary: `Running as ${result.value.arn} (account ${result.value.account}).`,
+        evidence: [`GetCallerIdentity: ${result.value.arn}`],
+      };
     }
     const f = result.failure;
     if (f.kind === 'network' || f.kind === 'timeout') {
@@ -20,7 +24,7 @@ export const callerIdentityCheck: CheckDefinition = {
         fix: 'Check the network path to AWS (proxy, firewall, AWS_ENDPOINT_URL_STS), then re-run.',
       };
     }
-    if (f.code === 'CredentialsProviderError' || /credential/i.test(f.message) && f.status === undefined) {
+    if (f.code === 'CredentialsProviderError' || (/credential/i.test(f.message) && f.status === undefined)) {
       return {
         status: 'fail',
         summary: 'No AWS credentials found for the doctor: only the config file could be checked.',

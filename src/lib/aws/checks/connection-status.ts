@@ -11,13 +11,15 @@ async function recentIamChange(ctx: CheckContext): Promise<string | undefined> {
   const role = ctx.facts.role();
   if (role) {
     const r = await role;
-    if (r.ok && recent(r.value.createDate)) return `role ${r.value.name} was created ${ageText(r.value.createDate as Date, ctx.now())} ago`;
+    if (r.ok && recent(r.value.createDate))
+      return `role ${r.value.name} was created ${ageText(r.value.createDate as Date, ctx.now())} ago`;
   }
   const writer = await ctx.writer();
   if (writer?.kind === 'user' && writer.name && ctx.target.accessKeyId) {
     const keys = await ctx.facts.accessKeys(writer.name);
     const key = keys.ok ? keys.value.find((k) => k.accessKeyId === ctx.target.accessKeyId) : undefined;
-    if (recent(key?.createDate)) return `access key ${ctx.target.accessKeyId} was created ${ageText(key?.createDate as Date, ctx.now())} ago`;
+    if (recent(key?.createDate))
+      return `access key ${ctx.target.accessKeyId} was created ${ageText(key?.createDate as Date, ctx.now())} ago`;
   }
   return undefined;
 }
@@ -45,7 +47,9 @@ export const connectionStatusCheck: CheckDefinition = {
     if (status !== 'SUCCESS' && explanation.mayBePropagating) {
       const change = await recentIamChange(ctx);
       if (change) {
-        evidence.push(`${change}: re-reading the status for up to ${Math.round(ctx.propagationWaitMs / 1000)} s while IAM propagates`);
+        evidence.push(
+          `${change}: re-reading the status for up to ${Math.round(ctx.propagationWaitMs / 1000)} s while IAM propagates`,
+        );
         let waited = 0;
         while (waited < ctx.propagationWaitMs && status !== 'SUCCESS') {
           const step = Math.min(STATUS_RETRY_INTERVAL_MS, ctx.propagationWaitMs - waited);
@@ -57,7 +61,8 @@ export const connectionStatusCheck: CheckDefinition = {
         explanation = explainConnectionStatus(status, options);
       }
     }
-    if (status === 'SUCCESS') return { status: 'pass', summary: 'Immuta reports SUCCESS: it could write to the bucket.', evidence };
+    if (status === 'SUCCESS')
+      return { status: 'pass', summary: 'Immuta reports SUCCESS: it could write to the bucket.', evidence };
     return {
       status: 'fail',
       summary: `Immuta's connection test fails${explanation.id !== 'unknown' ? ` (${explanation.id})` : ''}: ${explanation.cause}`,

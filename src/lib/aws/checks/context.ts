@@ -118,11 +118,17 @@ export function readFailed(failure: AwsFailure, permission: string, what: string
         : `Could not read ${what}: the doctor's credentials lack ${permission}.`,
       evidence: [describeFailure(failure)],
       needs: [permission],
-      fix: otherAccount ? "Run the doctor with credentials of the bucket owner's account (--aws-profile)." : `Grant ${permission} to the identity running the doctor, or run it as an account admin (--aws-profile).`,
+      fix: otherAccount
+        ? "Run the doctor with credentials of the bucket owner's account (--aws-profile)."
+        : `Grant ${permission} to the identity running the doctor, or run it as an account admin (--aws-profile).`,
     };
   }
   if (failure.kind === 'credentials') {
-    return { status: 'skipped', summary: `Could not read ${what}: the doctor has no usable AWS credentials (see caller-identity).`, evidence: [describeFailure(failure)] };
+    return {
+      status: 'skipped',
+      summary: `Could not read ${what}: the doctor has no usable AWS credentials (see caller-identity).`,
+      evidence: [describeFailure(failure)],
+    };
   }
   if (failure.kind === 'network' || failure.kind === 'timeout') {
     return {
@@ -132,7 +138,11 @@ export function readFailed(failure: AwsFailure, permission: string, what: string
       fix: 'Check the network path to AWS (proxy, VPC endpoints, AWS_ENDPOINT_URL_*), then re-run.',
     };
   }
-  return { status: 'skipped', summary: `Could not read ${what}: ${describeFailure(failure)}.`, evidence: [describeFailure(failure)] };
+  return {
+    status: 'skipped',
+    summary: `Could not read ${what}: ${describeFailure(failure)}.`,
+    evidence: [describeFailure(failure)],
+  };
 }
 
 /** Compact JSON for quoting a statement as evidence. */

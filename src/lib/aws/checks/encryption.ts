@@ -2,7 +2,15 @@ import { evaluateKmsRequest, parsePolicyDocument } from '../../policy/index.js';
 import { describeFailure } from '../errors.js';
 import { regionOfArn } from '../facts.js';
 import { bucketAccountFor } from './bucket-policy.js';
-import { type CheckContext, type CheckDefinition, type Finding, objectArn, policySource, quote, readFailed } from './context.js';
+import {
+  type CheckContext,
+  type CheckDefinition,
+  type Finding,
+  objectArn,
+  policySource,
+  quote,
+  readFailed,
+} from './context.js';
 import { denyCause } from './policy-findings.js';
 
 export const KMS_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'] as const;
@@ -36,9 +44,15 @@ export const encryptionCheck: CheckDefinition = {
     if (!read.ok) return readFailed(read.failure, 's3:GetEncryptionConfiguration', 'the default encryption');
     const rule = read.value;
     if (!rule || rule.algorithm === 'AES256') {
-      return { status: 'pass', summary: 'SSE-S3 (AES256): S3 encrypts each object itself; the writer needs no KMS permission.', evidence: [`GetBucketEncryption: ${rule ? 'SSEAlgorithm=AES256' : 'no rule (S3 applies SSE-S3 by default)'}`] };
+      return {
+        status: 'pass',
+        summary: 'SSE-S3 (AES256): S3 encrypts each object itself; the writer needs no KMS permission.',
+        evidence: [`GetBucketEncryption: ${rule ? 'SSEAlgorithm=AES256' : 'no rule (S3 applies SSE-S3 by default)'}`],
+      };
     }
-    const evidence = [`GetBucketEncryption: SSEAlgorithm=${rule.algorithm}${rule.kmsKeyId ? `, KMSMasterKeyID=${rule.kmsKeyId}` : ''}, BucketKeyEnabled=${rule.bucketKeyEnabled}`];
+    const evidence = [
+      `GetBucketEncryption: SSEAlgorithm=${rule.algorithm}${rule.kmsKeyId ? `, KMSMasterKeyID=${rule.kmsKeyId}` : ''}, BucketKeyEnabled=${rule.bucketKeyEnabled}`,
+    ];
     // Start the key reads now, alongside the writer and owner lookups: they do not depend on them.
     if (rule.kmsKeyId) {
       void ctx.facts.kmsKey(rule.kmsKeyId, ctx.target.region);
@@ -54,10 +68,14 @@ export const encryptionCheck: CheckDefinition = {
           status: 'fail',
           summary: `The bucket uses the AWS managed key aws/s3, which cannot be shared: the writer's account ${writer?.account} would encrypt with its own aws/s3 key (or be denied).`,
           evidence,
-          fix: 'Set the bucket\'s default encryption to a customer managed KMS key (full key ARN), and allow the writer kms:GenerateDataKey and kms:Decrypt on it.',
+          fix: "Set the bucket's default encryption to a customer managed KMS key (full key ARN), and allow the writer kms:GenerateDataKey and kms:Decrypt on it.",
         };
       }
-      return { status: 'pass', summary: 'SSE-KMS with the AWS managed key aws/s3: same-account writers need no key policy change.', evidence };
+      return {
+        status: 'pass',
+        summary: 'SSE-KMS with the AWS managed key aws/s3: same-account writers need no key policy change.',
+        evidence,
+      };
     }
     const keyId = rule.kmsKeyId;
     const findings: Finding[] = [];
@@ -71,26 +89,58 @@ export const encryptionCheck: CheckDefinition = {
     const described = await ctx.facts.kmsKey(keyId, ctx.target.region);
     if (!described.ok) {
       if (described.failure.kind === 'not-found') {
-        return { status: 'fail', summary: `The default KMS key ${keyId} does not exist (deleted, or in another region).`, evidence: [...evidence, `DescribeKey: ${describeFailure(described.failure)}`], fix: 'Point the default encryption at an existing, enabled symmetric key in the bucket\'s region.' };
+        return {
+          status: 'fail',
+          summary: `The default KMS key ${keyId} does not exist (deleted, or in another region).`,
+          evidence: [...evidence, `DescribeKey: ${describeFailure(described.failure)}`],
+          fix: "Point the default encryption at an existing, enabled symmetric key in the bucket's region.",
+        };
       }
       const skipped = readFailed(described.failure, 'kms:DescribeKey', `the KMS key ${keyId}`);
-      return { ...skipped, evidence: [...evidence, ...(skipped.evidence ?? [])], ...(findings[0] ? { status: findings[0].status, summary: `${findings[0].summary} (${skipped.summary})`, fix: findings[0].fix } : {}) };
+      return {
+        ...skipped,
+        evidence: [...evidence, ...(skipped.evidence ?? [])],
+        ...(findings[0]
+          ? { status: findings[0].status, summary: `${findings[0].summary} (${skipped.summary})`, fix: findings[0].fix }
+          : {}),
+      };
     }
     const key = described.value;
-    evidence.push(`DescribeKey: ${key.arn}, KeyState=${key.keyState ?? '?'}, KeyManager=${key.keyManager ?? '?'}, KeySpec=${key.keySpec ?? '?'}`);
+    evidence.push(
+      `DescribeKey: ${key.arn}, KeyState=${key.keyState ?? '?'}, KeyManager=${key.keyManager ?? '?'}, KeySpec=${key.keySpec ?? '?'}`,
+    );
     if (key.keyState && key.keyState !== 'Enabled') {
-      findings.push({ status: 'fail', summary: `The KMS key is ${key.keyState}: S3 cannot encrypt new objects with it.`, fix: key.keyState === 'PendingDeletion' ? 'Cancel the key deletion (aws kms cancel-key-deletion) and enable it, or choose another key.' : 'Enable the key (aws kms enable-key), or choose another key.' });
+      findings.push({
+        status: 'fail',
+        summary: `The KMS key is ${key.keyState}: S3 cannot encrypt new objects with it.`,
+        fix:
+          key.keyState === 'PendingDeletion'
+            ? 'Cancel the key deletion (aws kms cancel-key-deletion) and enable it, or choose another key.'
+            : 'Enable the key (aws kms enable-key), or choose another key.',
+      });
     }
     if (key.keySpec && key.keySpec !== 'SYMMETRIC_DEFAULT') {
-      findings.push({ status: 'fail', summary: `The KMS key is ${key.keySpec}; S3 supports only symmetric keys.`, fix: 'Use a symmetric (SYMMETRIC_DEFAULT) key for the default encryption.' });
+      findings.push({
+        status: 'fail',
+        summary: `The KMS key is ${key.keySpec}; S3 supports only symmetric keys.`,
+        fix: 'Use a symmetric (SYMMETRIC_DEFAULT) key for the default encryption.',
+      });
     }
     const bucketRegion = ctx.target.region;
     const keyRegion = regionOfArn(key.arn);
     if (keyRegion && keyRegion !== bucketRegion) {
-      findings.push({ status: 'fail', summary: `The KMS key is in ${keyRegion}, the bucket in ${bucketRegion}.`, fix: `Use a key in ${bucketRegion}.` });
+      findings.push({
+        status: 'fail',
+        summary: `The KMS key is in ${keyRegion}, the bucket in ${bucketRegion}.`,
+        fix: `Use a key in ${bucketRegion}.`,
+      });
     }
     if (key.keyManager === 'AWS' && crossAccount) {
-      findings.push({ status: 'fail', summary: 'The key is AWS managed (aws/s3): it cannot be used from another account.', fix: 'Use a customer managed key.' });
+      findings.push({
+        status: 'fail',
+        summary: 'The key is AWS managed (aws/s3): it cannot be used from another account.',
+        fix: 'Use a customer managed key.',
+      });
     }
     if (writer && key.keyManager !== 'AWS') {
       const policy = await ctx.facts.keyPolicy(key.arn);
@@ -110,7 +160,9 @@ export const encryptionCheck: CheckDefinition = {
               keyPolicy: { label: 'key policy', document: parsed.policy },
               context: {
                 'kms:ViaService': `s3.${bucketRegion}.amazonaws.com`,
-                'kms:EncryptionContext:aws:s3:arn': rule.bucketKeyEnabled ? `arn:aws:s3:::${ctx.target.bucket}` : objectArn(ctx.target),
+                'kms:EncryptionContext:aws:s3:arn': rule.bucketKeyEnabled
+                  ? `arn:aws:s3:::${ctx.target.bucket}`
+                  : objectArn(ctx.target),
               },
               now: ctx.now(),
             });
@@ -127,7 +179,10 @@ export const encryptionCheck: CheckDefinition = {
               findings.push({
                 status: 'fail',
                 summary: `The key policy does not allow ${action} for ${writer.arn}, neither directly nor by delegating to account ${writer.account}, so no identity policy can grant it (E2).`,
-                evidence: (keyResult?.statements ?? []).filter((s) => s.effect === 'Allow').slice(0, 3).map((s) => s.summary),
+                evidence: (keyResult?.statements ?? [])
+                  .filter((s) => s.effect === 'Allow')
+                  .slice(0, 3)
+                  .map((s) => s.summary),
                 fix: `Add ${writer.arn} (or the account root "arn:aws:iam::${writer.account}:root", which lets IAM policies decide) to a key-policy statement allowing ${KMS_ACTIONS.join(' and ')}. ${roleFix(ctx, key.arn)}`,
               });
             }
@@ -149,9 +204,16 @@ export const encryptionCheck: CheckDefinition = {
       };
     }
     if (skipped.length > 0) {
-      return { status: 'skipped', summary: `SSE-KMS with ${key.arn} (enabled); ${skipped.map((f) => f.summary).join(' ')}`, evidence: allEvidence, needs: skipped.flatMap((f) => f.needs ?? []), ...(skipped[0]?.fix ? { fix: skipped[0].fix } : {}) };
+      return {
+        status: 'skipped',
+        summary: `SSE-KMS with ${key.arn} (enabled); ${skipped.map((f) => f.summary).join(' ')}`,
+        evidence: allEvidence,
+        needs: skipped.flatMap((f) => f.needs ?? []),
+        ...(skipped[0]?.fix ? { fix: skipped[0].fix } : {}),
+      };
     }
-    if (!writer) allEvidence.push('the writer is unknown (no usable key pair), so the key policy was not evaluated for it');
+    if (!writer)
+      allEvidence.push('the writer is unknown (no usable key pair), so the key policy was not evaluated for it');
     return {
       status: 'pass',
       summary: `SSE-KMS with ${key.arn}: enabled, symmetric, in the bucket's region${writer && key.keyManager !== 'AWS' ? `, and its key policy lets ${writer.arn} use it (the identity side is in identity-policy)` : ''}.`,

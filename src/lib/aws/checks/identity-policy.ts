@@ -1,16 +1,41 @@
-import { type EvaluationResult, evaluateKmsRequest, evaluateS3PutObject, parsePolicyDocument, type PolicySource } from '../../policy/index.js';
+import {
+  type EvaluationResult,
+  evaluateKmsRequest,
+  evaluateS3PutObject,
+  parsePolicyDocument,
+  type PolicySource,
+} from '../../policy/index.js';
 import { describeFailure } from '../errors.js';
 import type { IdentityPolicies, SimulationResult } from '../facts.js';
-import { type CheckContext, type CheckDefinition, type Finding, type Writer, objectArn, policySource, sampleKey } from './context.js';
+import {
+  type CheckContext,
+  type CheckDefinition,
+  type Finding,
+  type Writer,
+  objectArn,
+  policySource,
+  sampleKey,
+} from './context.js';
 import { KMS_ACTIONS, bucketKmsKeyArn } from './encryption.js';
 
 type Side = { decision: 'allowed' | 'explicitDeny' | 'implicitDeny'; boundaryBlocks: boolean; detail: string };
 
-const LOCAL_READ_PERMISSIONS = ['iam:GetUser/iam:GetRole', 'iam:List*Policies', 'iam:Get*Policy', 'iam:GetPolicyVersion', 'iam:ListGroupsForUser'];
+const LOCAL_READ_PERMISSIONS = [
+  'iam:GetUser/iam:GetRole',
+  'iam:List*Policies',
+  'iam:Get*Policy',
+  'iam:GetPolicyVersion',
+  'iam:ListGroupsForUser',
+];
 
 function fromSimulation(results: SimulationResult[], action: string): Side {
   const r = results.find((x) => x.action.toLowerCase() === action.toLowerCase());
-  if (!r) return { decision: 'implicitDeny', boundaryBlocks: false, detail: `SimulatePrincipalPolicy returned no result for ${action}` };
+  if (!r)
+    return {
+      decision: 'implicitDeny',
+      boundaryBlocks: false,
+      detail: `SimulatePrincipalPolicy returned no result for ${action}`,
+    };
   const matched = r.matchedPolicies.length > 0 ? ` (matched: ${r.matchedPolicies.join(', ')})` : '';
   return {
     decision: r.decision,
@@ -26,7 +51,10 @@ function toSources(policies: IdentityPolicies): { identity: PolicySource[]; boun
     if (parsed.ok) identity.push({ label: p.label, document: parsed.policy });
   }
   const b = policies.boundary ? parsePolicyDocument(policies.boundary.document) : undefined;
-  return { identity, ...(b?.ok && policies.boundary ? { boundary: { label: policies.boundary.label, document: b.policy } } : {}) };
+  return {
+    identity,
+    ...(b?.ok && policies.boundary ? { boundary: { label: policies.boundary.label, document: b.policy } } : {}),
+  };
 }
 
 /** The identity side of a local evaluation: identity policies capped by the boundary. */
@@ -34,10 +62,20 @@ function fromLocal(result: EvaluationResult, action: string): Side {
   const identity = result.policies.filter((p) => p.kind === 'identity');
   const boundary = result.policies.find((p) => p.kind === 'boundary');
   const denies = [...identity, ...(boundary ? [boundary] : [])].flatMap((p) => p.denying);
-  if (denies.length > 0) return { decision: 'explicitDeny', boundaryBlocks: false, detail: `local evaluation of ${action}: denied by ${denies.map((s) => s.summary).join('; ')}` };
+  if (denies.length > 0)
+    return {
+      decision: 'explicitDeny',
+      boundaryBlocks: false,
+      detail: `local evaluation of ${action}: denied by ${denies.map((s) => s.summary).join('; ')}`,
+    };
   const allows = identity.flatMap((p) => p.allowing);
   const boundaryBlocks = Boolean(boundary && boundary.allowing.length === 0);
-  if (allows.length > 0 && !boundaryBlocks) return { decision: 'allowed', boundaryBlocks, detail: `local evaluation of ${action}: ${allows.map((s) => s.summary).join('; ')}` };
+  if (allows.length > 0 && !boundaryBlocks)
+    return {
+      decision: 'allowed',
+      boundaryBlocks,
+      detail: `local evaluation of ${action}: ${allows.map((s) => s.summary).join('; ')}`,
+    };
   return {
     decision: 'implicitDeny',
     boundaryBlocks,
@@ -60,17 +98,35 @@ async function bucketPolicyAllows(ctx: CheckContext, writer: Writer): Promise<bo
     bucketAccountId: writer.account,
     now: ctx.now(),
   });
-  return result.decision !== 'ExplicitDeny' && (result.policies.find((p) => p.kind === 'resource')?.allowing ?? []).some((s) => s.principalMatch?.kind !== 'account');
+  return (
+    result.decision !== 'ExplicitDeny' &&
+    (result.policies.find((p) => p.kind === 'resource')?.allowing ?? []).some(
+      (s) => s.principalMatch?.kind !== 'account',
+    )
+  );
 }
 
 /** Does the key policy name the writer itself (then no identity policy is needed)? */
-async function keyPolicyAllowsDirectly(ctx: CheckContext, writer: Writer, keyArn: string, action: string): Promise<boolean> {
+async function keyPolicyAllowsDirectly(
+  ctx: CheckContext,
+  writer: Writer,
+  keyArn: string,
+  action: string,
+): Promise<boolean> {
   const read = await ctx.facts.keyPolicy(keyArn);
   if (!read.ok) return false;
   const parsed = parsePolicyDocument(read.value);
   if (!parsed.ok) return false;
-  const result = evaluateKmsRequest({ principalArn: writer.requestArn, keyArn, action, keyPolicy: parsed.policy, now: ctx.now() });
-  return (result.policies.find((p) => p.kind === 'key')?.allowing ?? []).some((s) => s.principalMatch?.kind !== 'account');
+  const result = evaluateKmsRequest({
+    principalArn: writer.requestArn,
+    keyArn,
+    action,
+    keyPolicy: parsed.policy,
+    now: ctx.now(),
+  });
+  return (result.policies.find((p) => p.kind === 'key')?.allowing ?? []).some(
+    (s) => s.principalMatch?.kind !== 'account',
+  );
 }
 
 function fixFor(ctx: CheckContext, keyArn?: string): string {
@@ -89,10 +145,19 @@ export const identityPolicyCheck: CheckDefinition = {
   async run(ctx) {
     const writer = await ctx.writer();
     if (!writer) {
-      return { status: 'skipped', summary: 'The writer is unknown (no usable access key), so its permissions could not be checked.', fix: 'Pass the config FILE with the key pair, or fix the access-key check first.' };
+      return {
+        status: 'skipped',
+        summary: 'The writer is unknown (no usable access key), so its permissions could not be checked.',
+        fix: 'Pass the config FILE with the key pair, or fix the access-key check first.',
+      };
     }
-    if (writer.kind === 'root') return { status: 'pass', summary: 'The writer is the account root user, which needs no identity policy.' };
-    if (writer.kind === 'session') return { status: 'skipped', summary: `The writer ${writer.arn} is a temporary session: its permissions cannot be simulated.` };
+    if (writer.kind === 'root')
+      return { status: 'pass', summary: 'The writer is the account root user, which needs no identity policy.' };
+    if (writer.kind === 'session')
+      return {
+        status: 'skipped',
+        summary: `The writer ${writer.arn} is a temporary session: its permissions cannot be simulated.`,
+      };
     const resource = objectArn(ctx.target);
     const s3SimP = ctx.facts.simulate(writer.arn, ['s3:PutObject'], resource);
     const keyArn = await bucketKmsKeyArn(ctx);
@@ -108,11 +173,20 @@ export const identityPolicyCheck: CheckDefinition = {
     } else {
       const failure = s3Sim.ok ? (kmsSim && !kmsSim.ok ? kmsSim.failure : undefined) : s3Sim.failure;
       if (failure && failure.kind !== 'access-denied') {
-        return { status: 'skipped', summary: `Could not simulate the writer's permissions: ${describeFailure(failure)}.`, evidence: [describeFailure(failure)] };
+        return {
+          status: 'skipped',
+          summary: `Could not simulate the writer's permissions: ${describeFailure(failure)}.`,
+          evidence: [describeFailure(failure)],
+        };
       }
-      evidence.push('SimulatePrincipalPolicy not permitted: read and evaluated the policies locally (SCPs not included)');
+      evidence.push(
+        'SimulatePrincipalPolicy not permitted: read and evaluated the policies locally (SCPs not included)',
+      );
       needs.push('iam:SimulatePrincipalPolicy');
-      const read = await ctx.facts.identityPolicies({ type: writer.kind === 'role' ? 'role' : 'user', name: writer.name ?? '' });
+      const read = await ctx.facts.identityPolicies({
+        type: writer.kind === 'role' ? 'role' : 'user',
+        name: writer.name ?? '',
+      });
       if (!read.ok) {
         return {
           status: 'skipped',
@@ -123,7 +197,9 @@ export const identityPolicyCheck: CheckDefinition = {
         };
       }
       const sources = toSources(read.value);
-      evidence.push(`read ${read.value.policies.length} identity polic${read.value.policies.length === 1 ? 'y' : 'ies'}${read.value.boundary ? ' and a permissions boundary' : ''}: ${read.value.policies.map((p) => p.label).join(', ') || 'none'}`);
+      evidence.push(
+        `read ${read.value.policies.length} identity polic${read.value.policies.length === 1 ? 'y' : 'ies'}${read.value.boundary ? ' and a permissions boundary' : ''}: ${read.value.policies.map((p) => p.label).join(', ') || 'none'}`,
+      );
       const s3 = evaluateS3PutObject({
         principalArn: writer.requestArn,
         bucket: ctx.target.bucket,
@@ -136,7 +212,14 @@ export const identityPolicyCheck: CheckDefinition = {
       sides = [{ action: 's3:PutObject', side: fromLocal(s3, 's3:PutObject') }];
       if (keyArn) {
         for (const a of KMS_ACTIONS) {
-          const r = evaluateKmsRequest({ principalArn: writer.requestArn, keyArn, action: a, identityPolicies: sources.identity, ...(sources.boundary ? { permissionsBoundary: sources.boundary } : {}), now: ctx.now() });
+          const r = evaluateKmsRequest({
+            principalArn: writer.requestArn,
+            keyArn,
+            action: a,
+            identityPolicies: sources.identity,
+            ...(sources.boundary ? { permissionsBoundary: sources.boundary } : {}),
+            now: ctx.now(),
+          });
           sides.push({ action: a, side: fromLocal(r, a) });
         }
       }
@@ -148,19 +231,32 @@ export const identityPolicyCheck: CheckDefinition = {
     for (const { action, side } of sides) {
       if (side.decision === 'allowed') continue;
       if (side.decision === 'explicitDeny') {
-        problems.push({ status: 'fail', summary: `An explicit Deny in the writer's policies blocks ${action}.`, fix: 'Remove the Deny statement (or exempt the export path/key) in the writer\'s identity policies or permissions boundary.' });
+        problems.push({
+          status: 'fail',
+          summary: `An explicit Deny in the writer's policies blocks ${action}.`,
+          fix: "Remove the Deny statement (or exempt the export path/key) in the writer's identity policies or permissions boundary.",
+        });
         continue;
       }
       if (action === 's3:PutObject' && !side.boundaryBlocks && (await bucketPolicyAllows(ctx, writer))) {
         notes.push('s3:PutObject is granted by the bucket policy (enough within one account)');
         continue;
       }
-      if (action.startsWith('kms:') && keyArn && !side.boundaryBlocks && (await keyPolicyAllowsDirectly(ctx, writer, keyArn, action))) {
+      if (
+        action.startsWith('kms:') &&
+        keyArn &&
+        !side.boundaryBlocks &&
+        (await keyPolicyAllowsDirectly(ctx, writer, keyArn, action))
+      ) {
         notes.push(`${action} is granted by the key policy itself`);
         continue;
       }
       if (side.boundaryBlocks) {
-        problems.push({ status: 'fail', summary: `The permissions boundary of ${writer.arn} does not allow ${action} (D12).`, fix: `Add ${action} on ${action.startsWith('kms:') ? keyArn ?? 'the key' : resource} to the permissions boundary policy.` });
+        problems.push({
+          status: 'fail',
+          summary: `The permissions boundary of ${writer.arn} does not allow ${action} (D12).`,
+          fix: `Add ${action} on ${action.startsWith('kms:') ? (keyArn ?? 'the key') : resource} to the permissions boundary policy.`,
+        });
       } else {
         problems.push({
           status: 'fail',
@@ -174,9 +270,18 @@ export const identityPolicyCheck: CheckDefinition = {
     if (notes.length > 0) evidence.push(...notes);
     const base = { evidence, ...(needs.length > 0 ? { needs } : {}) };
     if (problems.length > 0) {
-      return { status: 'fail', summary: problems.map((p) => p.summary).join(' '), fix: [...new Set(problems.map((p) => p.fix))].join(' '), ...base };
+      return {
+        status: 'fail',
+        summary: problems.map((p) => p.summary).join(' '),
+        fix: [...new Set(problems.map((p) => p.fix))].join(' '),
+        ...base,
+      };
     }
     const actions = sides.map((s) => s.action).join(', ');
-    return { status: 'pass', summary: `${writer.arn} may ${actions} for the export${notes.length > 0 ? ` (${notes.join('; ')})` : ''}.`, ...base };
+    return {
+      status: 'pass',
+      summary: `${writer.arn} may ${actions} for the export${notes.length > 0 ? ` (${notes.join('; ')})` : ''}.`,
+      ...base,
+    };
   },
 };

@@ -32,4 +32,12 @@ export const AWS_CHECKS: readonly CheckDefinition[] = [
   probeCheck,
 ];
 
-export type { CheckContext, CheckDefinition, DoctorTarget, Finding, ProbeOptions, TenantStatusSource, Writer } from './context.js';
+export type {
+  CheckContext,
+  CheckDefinition,
+  DoctorTarget,
+  Finding,
+  ProbeOptions,
+  TenantStatusSource,
+  Writer,
+} from './context.js';

@@ -19,7 +19,12 @@ export const objectOwnershipCheck: CheckDefinition = {
     const ownership = read.value ?? 'ObjectWriter (no ownership controls)';
     const evidence = [`GetBucketOwnershipControls: ${read.value ?? 'OwnershipControlsNotFoundError'}`];
     if (read.value === 'BucketOwnerEnforced') {
-      return { status: 'pass', summary: 'Bucket owner enforced: ACLs are disabled and the bucket owns every object (a PUT may carry no ACL or only bucket-owner-full-control).', evidence };
+      return {
+        status: 'pass',
+        summary:
+          'Bucket owner enforced: ACLs are disabled and the bucket owns every object (a PUT may carry no ACL or only bucket-owner-full-control).',
+        evidence,
+      };
     }
     if (crossAccount) {
       return {
@@ -29,6 +34,10 @@ export const objectOwnershipCheck: CheckDefinition = {
         fix: 'Set Object Ownership to "Bucket owner enforced" (aws s3api put-bucket-ownership-controls --ownership-controls Rules=[{ObjectOwnership=BucketOwnerEnforced}]).',
       };
     }
-    return { status: 'pass', summary: `Object Ownership is ${ownership}; the writer is in the bucket owner's account, so it owns what it writes.`, evidence };
+    return {
+      status: 'pass',
+      summary: `Object Ownership is ${ownership}; the writer is in the bucket owner's account, so it owns what it writes.`,
+      evidence,
+    };
   },
 };

@@ -11,12 +11,23 @@ export const organizationCheck: CheckDefinition = {
   async run(ctx) {
     const read = await ctx.facts.organization();
     if (!read.ok) return readFailed(read.failure, 'organizations:DescribeOrganization', 'the organization membership');
-    if (read.value === null) return { status: 'pass', summary: 'The account is not in an AWS organization: no SCPs or RCPs apply.', evidence: ['DescribeOrganization: AWSOrganizationsNotInUseException'] };
+    if (read.value === null)
+      return {
+        status: 'pass',
+        summary: 'The account is not in an AWS organization: no SCPs or RCPs apply.',
+        evidence: ['DescribeOrganization: AWSOrganizationsNotInUseException'],
+      };
     const caller = await ctx.facts.callerIdentity();
     const account = (await ctx.writer())?.account ?? (caller.ok ? caller.value.account : undefined);
-    const evidence = [`DescribeOrganization: ${read.value.id}, management account ${read.value.managementAccountId ?? '?'}`];
+    const evidence = [
+      `DescribeOrganization: ${read.value.id}, management account ${read.value.managementAccountId ?? '?'}`,
+    ];
     if (account && account === read.value.managementAccountId) {
-      return { status: 'pass', summary: `Account ${account} is the organization's management account: SCPs and RCPs do not apply to it.`, evidence };
+      return {
+        status: 'pass',
+        summary: `Account ${account} is the organization's management account: SCPs and RCPs do not apply to it.`,
+        evidence,
+      };
     }
     return {
       status: 'warn',

@@ -48,7 +48,10 @@ export function denyCause(result: StatementResult, writerArn: string | undefined
     return {
       id: 'D6',
       summary: `statement ${name} requires the x-amz-server-side-encryption-aws-kms-key-id header; Immuta relies on the bucket's default encryption and sends none`,
-      fix: 'Drop that requirement and set the key as the bucket\'s default encryption instead (it applies to every object), or ' + carveOut + '.',
+      fix:
+        "Drop that requirement and set the key as the bucket's default encryption instead (it applies to every object), or " +
+        carveOut +
+        '.',
     };
   }
   if (keys.includes('s3:x-amz-server-side-encryption')) {
@@ -66,16 +69,31 @@ export function denyCause(result: StatementResult, writerArn: string | undefined
     };
   }
   if (keys.includes('aws:principalorgid')) {
-    return { id: 'D9', summary: `statement ${name} denies principals outside your AWS organization`, fix: `In the bucket policy, ${carveOut}.` };
+    return {
+      id: 'D9',
+      summary: `statement ${name} denies principals outside your AWS organization`,
+      fix: `In the bucket policy, ${carveOut}.`,
+    };
   }
-  if (s.NotPrincipal !== undefined || keys.some((k) => k === 'aws:principalarn' || k === 'aws:userid' || k === 'aws:username' || k === 'aws:principalaccount')) {
+  if (
+    s.NotPrincipal !== undefined ||
+    keys.some(
+      (k) => k === 'aws:principalarn' || k === 'aws:userid' || k === 'aws:username' || k === 'aws:principalaccount',
+    )
+  ) {
     return {
       id: 'D8',
       summary: `statement ${name} denies everyone except the principals it lists, and Immuta's writer is not among them`,
-      fix: writerArn ? `Add ${writerArn} to the principals statement ${name} exempts.` : `Add the writer to the principals statement ${name} exempts.`,
+      fix: writerArn
+        ? `Add ${writerArn} to the principals statement ${name} exempts.`
+        : `Add the writer to the principals statement ${name} exempts.`,
     };
   }
-  return { id: 'D', summary: `statement ${name} explicitly denies the write`, fix: `Remove statement ${name} from the bucket policy, or ${carveOut}.` };
+  return {
+    id: 'D',
+    summary: `statement ${name} explicitly denies the write`,
+    fix: `Remove statement ${name} from the bucket policy, or ${carveOut}.`,
+  };
 }
 
 function resources(s: Statement): string[] {
@@ -95,7 +113,11 @@ function principals(s: Statement): string[] {
  * For Allow statements that grant s3:PutObject but did not apply to the writer's request, the reason
  * a human would want to hear. Returns one cause per near miss.
  */
-export function allowNearMisses(statements: readonly StatementResult[], bucket: string, writerArn: string | undefined): Cause[] {
+export function allowNearMisses(
+  statements: readonly StatementResult[],
+  bucket: string,
+  writerArn: string | undefined,
+): Cause[] {
   const causes: Cause[] = [];
   for (const s of statements) {
     if (s.effect !== 'Allow' || s.applies) continue;
@@ -104,7 +126,8 @@ export function allowNearMisses(statements: readonly StatementResult[], bucket: 
     const name = statementName(s);
     if (elements.has('Resource') && !elements.has('Principal') && !elements.has('NotPrincipal')) {
       const res = resources(s.statement);
-      const bucketOnly = res.length > 0 && res.every((r) => r === `arn:aws:s3:::${bucket}` || !r.startsWith(`arn:aws:s3:::${bucket}`));
+      const bucketOnly =
+        res.length > 0 && res.every((r) => r === `arn:aws:s3:::${bucket}` || !r.startsWith(`arn:aws:s3:::${bucket}`));
       if (bucketOnly && res.includes(`arn:aws:s3:::${bucket}`)) {
         causes.push({
           id: 'C2',
@@ -133,13 +156,19 @@ export function allowNearMisses(statements: readonly StatementResult[], bucket: 
         causes.push({
           id: 'C4',
           summary: `statement ${name} grants s3:PutObject to ${listed.join(', ') || 'other principals'}, not to the writer${writerArn ? ` ${writerArn}` : ''}`,
-          fix: writerArn ? `Add "${writerArn}" to the Principal of statement ${name}.` : `Add the writer's ARN to the Principal of statement ${name}.`,
+          fix: writerArn
+            ? `Add "${writerArn}" to the Principal of statement ${name}.`
+            : `Add the writer's ARN to the Principal of statement ${name}.`,
         });
       }
       continue;
     }
     if (elements.size === 1 && elements.has('Condition')) {
-      causes.push({ id: 'C', summary: s.summary, fix: `Relax the Condition of statement ${name}, or add a statement for the writer without it.` });
+      causes.push({
+        id: 'C',
+        summary: s.summary,
+        fix: `Relax the Condition of statement ${name}, or add a statement for the writer without it.`,
+      });
     }
   }
   return causes;

@@ -3,7 +3,10 @@ import { describeFailure, awsFailure } from '../errors.js';
 import type { CheckDefinition } from './context.js';
 
 export function probeKey(path: string | undefined, now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${path ? `${path}/` : ''}_immuta-doctor-probe-${stamp}.txt`;
 }
 
@@ -21,20 +24,31 @@ export const probeCheck: CheckDefinition = {
     if (target.flow === 's3:assumedRole') {
       return {
         status: 'skipped',
-        summary: "The doctor cannot write as Immuta in the role flow: the trust policy only lets Immuta's account assume the role.",
+        summary:
+          "The doctor cannot write as Immuta in the role flow: the trust policy only lets Immuta's account assume the role.",
         fix: "Use Immuta's own test: `immuta audit exportConfig test ID --wait` (or `doctor --id ID`).",
       };
     }
     const writerClients = ctx.facts.input.writerClients;
-    if (!writerClients) return { status: 'skipped', summary: 'No secret access key available (the tenant never returns it).', fix: 'Pass the config FILE to probe with its key pair.' };
+    if (!writerClients)
+      return {
+        status: 'skipped',
+        summary: 'No secret access key available (the tenant never returns it).',
+        fix: 'Pass the config FILE to probe with its key pair.',
+      };
     const lock = await ctx.facts.objectLock();
     const locked = lock.ok && lock.value?.enabled === true;
     if (locked && !ctx.probe.allowUnderObjectLock) {
-      const agreed = ctx.probe.confirm ? await ctx.probe.confirm('Object Lock is on: the probe object cannot be deleted until its retention ends. Write it anyway?') : false;
+      const agreed = ctx.probe.confirm
+        ? await ctx.probe.confirm(
+            'Object Lock is on: the probe object cannot be deleted until its retention ends. Write it anyway?',
+          )
+        : false;
       if (!agreed) {
         return {
           status: 'skipped',
-          summary: 'Object Lock is on: a probe object could not be deleted until its retention ends, so none was written.',
+          summary:
+            'Object Lock is on: a probe object could not be deleted until its retention ends, so none was written.',
           fix: 'Re-run with --probe --yes to write it anyway.',
         };
       }
@@ -43,7 +57,14 @@ export const probeCheck: CheckDefinition = {
     const { PutObjectCommand, DeleteObjectCommand } = await import('@aws-sdk/client-s3');
     const s3 = await writerClients.s3({ region: target.region, followRegionRedirects: false });
     try {
-      await s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: key, Body: 'Written by `immuta audit exportConfig doctor --probe` to test write access. Safe to delete.\n', ContentType: 'text/plain' }));
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: target.bucket,
+          Key: key,
+          Body: 'Written by `immuta audit exportConfig doctor --probe` to test write access. Safe to delete.\n',
+          ContentType: 'text/plain',
+        }),
+      );
     } catch (error) {
       const f = awsFailure(error);
       const explained = explainConnectionStatus(`${f.code}: ${f.message}`, { region: target.region });
@@ -57,10 +78,20 @@ export const probeCheck: CheckDefinition = {
     const evidence = [`PutObject s3://${target.bucket}/${key}: 200`];
     try {
       await s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: key }));
-      evidence.push(locked ? 'DeleteObject: a delete marker was added; the locked version stays until its retention ends' : 'DeleteObject: removed');
+      evidence.push(
+        locked
+          ? 'DeleteObject: a delete marker was added; the locked version stays until its retention ends'
+          : 'DeleteObject: removed',
+      );
     } catch (error) {
-      evidence.push(`DeleteObject: ${describeFailure(awsFailure(error))}: delete s3://${target.bucket}/${key} by hand (Immuta needs no s3:DeleteObject)`);
+      evidence.push(
+        `DeleteObject: ${describeFailure(awsFailure(error))}: delete s3://${target.bucket}/${key} by hand (Immuta needs no s3:DeleteObject)`,
+      );
     }
-    return { status: 'pass', summary: `The configured key wrote s3://${target.bucket}/${key}, exactly where Immuta writes.`, evidence };
+    return {
+      status: 'pass',
+      summary: `The configured key wrote s3://${target.bucket}/${key}, exactly where Immuta writes.`,
+      evidence,
+    };
   },
 };

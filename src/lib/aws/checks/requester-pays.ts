@@ -13,7 +13,8 @@ export const requesterPaysCheck: CheckDefinition = {
     const read = await ctx.facts.requestPayment();
     if (!read.ok) return readFailed(read.failure, 's3:GetBucketRequestPayment', 'the Requester Pays setting');
     const evidence = [`GetBucketRequestPayment: Payer=${read.value}`];
-    if (read.value !== 'Requester') return { status: 'pass', summary: 'Requester Pays is off (informational).', evidence };
+    if (read.value !== 'Requester')
+      return { status: 'pass', summary: 'Requester Pays is off (informational).', evidence };
     const writer = await ctx.writer();
     const { account, assumed } = await bucketAccountFor(ctx, writer?.account);
     if (writer && account && !assumed && account !== writer.account) {
@@ -21,9 +22,13 @@ export const requesterPaysCheck: CheckDefinition = {
         status: 'warn',
         summary: `Requester Pays is on and the writer is in another account (${writer.account}): its writes are refused (403) unless they send x-amz-request-payer: requester.`,
         evidence,
-        fix: 'Turn Requester Pays off for this bucket, or use a writer in the bucket owner\'s account.',
+        fix: "Turn Requester Pays off for this bucket, or use a writer in the bucket owner's account.",
       };
     }
-    return { status: 'pass', summary: "Requester Pays is on; the writer is in the bucket owner's account, which pays anyway (informational).", evidence };
+    return {
+      status: 'pass',
+      summary: "Requester Pays is on; the writer is in the bucket owner's account, which pays anyway (informational).",
+      evidence,
+    };
   },
 };

@@ -1,5 +1,20 @@
-import { type EvaluationResult, type StatementResult, evaluateTrustPolicy, parsePolicyDocument, statementsOf } from '../../policy/index.js';
-import { type CheckDefinition, type DoctorTarget, type Finding, RECENT_CHANGE_MS, ageText, policySource, quote, readFailed } from './context.js';
+import {
+  type EvaluationResult,
+  type StatementResult,
+  evaluateTrustPolicy,
+  parsePolicyDocument,
+  statementsOf,
+} from '../../policy/index.js';
+import {
+  type CheckDefinition,
+  type DoctorTarget,
+  type Finding,
+  RECENT_CHANGE_MS,
+  ageText,
+  policySource,
+  quote,
+  readFailed,
+} from './context.js';
 
 /** An ExternalId no configuration has: a trust policy that accepts it pins nothing. */
 const BOGUS_EXTERNAL_ID = 'immuta-doctor-not-a-configuration-id';
@@ -9,7 +24,10 @@ function trustStatements(result: EvaluationResult): StatementResult[] {
 }
 
 function trustsCaller(s: StatementResult): boolean {
-  return s.effect === 'Allow' && !s.mismatches.some((m) => ['Principal', 'NotPrincipal', 'Action', 'NotAction'].includes(m.element));
+  return (
+    s.effect === 'Allow' &&
+    !s.mismatches.some((m) => ['Principal', 'NotPrincipal', 'Action', 'NotAction'].includes(m.element))
+  );
 }
 
 function externalIdValues(s: StatementResult): string[] {
@@ -33,7 +51,8 @@ export const trustPolicyCheck: CheckDefinition = {
   async run(ctx) {
     const { target } = ctx;
     const read = ctx.facts.role();
-    if (!read || !target.roleArn) return { status: 'fail', summary: 'The configuration has no roleArn.', fix: 'Add "roleArn" to the config file.' };
+    if (!read || !target.roleArn)
+      return { status: 'fail', summary: 'The configuration has no roleArn.', fix: 'Add "roleArn" to the config file.' };
     const role = await read;
     if (!role.ok) {
       if (role.failure.kind === 'not-found') {
@@ -48,16 +67,30 @@ export const trustPolicyCheck: CheckDefinition = {
     }
     const info = role.value;
     const now = ctx.now();
-    const evidence: string[] = [`GetRole: ${info.arn}, MaxSessionDuration=${info.maxSessionDuration}s${info.createDate ? `, created ${info.createDate.toISOString()}` : ''}`];
+    const evidence: string[] = [
+      `GetRole: ${info.arn}, MaxSessionDuration=${info.maxSessionDuration}s${info.createDate ? `, created ${info.createDate.toISOString()}` : ''}`,
+    ];
     if (info.createDate && now.getTime() - info.createDate.getTime() < RECENT_CHANGE_MS) {
-      evidence.push(`the role is ${ageText(info.createDate, now)} old: IAM is eventually consistent, Immuta may not see it yet`);
+      evidence.push(
+        `the role is ${ageText(info.createDate, now)} old: IAM is eventually consistent, Immuta may not see it yet`,
+      );
     }
     const parsed = parsePolicyDocument(info.trustPolicy);
-    if (!parsed.ok) return { status: 'fail', summary: `The trust policy cannot be read: ${parsed.error.message}.`, evidence, fix: policyFix(target) };
+    if (!parsed.ok)
+      return {
+        status: 'fail',
+        summary: `The trust policy cannot be read: ${parsed.error.message}.`,
+        evidence,
+        fix: policyFix(target),
+      };
     const policy = parsed.policy;
     evidence.push(`trust policy (URL-decoded): ${quote(policy)}`);
 
-    const wildcard = statementsOf(policy).find((s) => s.Effect === 'Allow' && (s.Principal === '*' || (typeof s.Principal === 'object' && [s.Principal.AWS].flat().includes('*'))));
+    const wildcard = statementsOf(policy).find(
+      (s) =>
+        s.Effect === 'Allow' &&
+        (s.Principal === '*' || (typeof s.Principal === 'object' && [s.Principal.AWS].flat().includes('*'))),
+    );
     if (wildcard) {
       return {
         status: 'fail',
@@ -69,12 +102,23 @@ export const trustPolicyCheck: CheckDefinition = {
 
     const immuta = target.immutaAccountId;
     if (!immuta) {
-      const foreign = statementsOf(policy).filter((s) => s.Effect === 'Allow' && typeof s.Principal === 'object' && [s.Principal.AWS ?? []].flat().some((p) => !p.includes(info.arn.split(':')[4] ?? '')));
-      const withoutId = foreign.filter((s) => !JSON.stringify(s.Condition ?? {}).toLowerCase().includes('sts:externalid'));
+      const foreign = statementsOf(policy).filter(
+        (s) =>
+          s.Effect === 'Allow' &&
+          typeof s.Principal === 'object' &&
+          [s.Principal.AWS ?? []].flat().some((p) => !p.includes(info.arn.split(':')[4] ?? '')),
+      );
+      const withoutId = foreign.filter(
+        (s) =>
+          !JSON.stringify(s.Condition ?? {})
+            .toLowerCase()
+            .includes('sts:externalid'),
+      );
       if (withoutId.length > 0) {
         return {
           status: 'fail',
-          summary: 'The trust policy lets another account assume the role without requiring sts:ExternalId (confused-deputy risk).',
+          summary:
+            'The trust policy lets another account assume the role without requiring sts:ExternalId (confused-deputy risk).',
           evidence: [...evidence, ...withoutId.map((s) => `statement: ${quote(s)}`)],
           fix: policyFix(target),
         };
@@ -102,7 +146,8 @@ export const trustPolicyCheck: CheckDefinition = {
     if (wrong.decision === 'Allow') {
       return {
         status: 'fail',
-        summary: "The trust policy accepts any sts:ExternalId (e.g. a wildcard StringLike): it does not pin Immuta's access to this configuration.",
+        summary:
+          "The trust policy accepts any sts:ExternalId (e.g. a wildcard StringLike): it does not pin Immuta's access to this configuration.",
         evidence: [...evidence, ...wrong.decidingStatements.map((s) => `statement: ${quote(s.statement)}`)],
         fix: `Use "StringEquals": {"sts:ExternalId": "${target.configurationId ?? '<configuration id>'}"}. ${policyFix(target)}`,
       };
@@ -110,7 +155,12 @@ export const trustPolicyCheck: CheckDefinition = {
     if (!target.configurationId) {
       const pinned = trustStatements(without).filter(trustsCaller).flatMap(externalIdValues);
       if (pinned.length === 0) {
-        return { status: 'fail', summary: `The trust policy does not let Immuta's account ${immuta} assume the role.`, evidence, fix: policyFix(target) };
+        return {
+          status: 'fail',
+          summary: `The trust policy does not let Immuta's account ${immuta} assume the role.`,
+          evidence,
+          fix: policyFix(target),
+        };
       }
       return {
         status: 'warn',
@@ -149,9 +199,13 @@ export const trustPolicyCheck: CheckDefinition = {
     for (const s of trusting) {
       for (const c of s.conditions.filter((x) => !x.satisfied)) {
         if (c.key.toLowerCase() === 'sts:externalid') {
-          causes.push(`statement ${s.sid ? `"${s.sid}"` : `#${s.statementIndex}`} requires sts:ExternalId ${c.values.map((v) => `"${String(v)}"`).join(', ')}, but the configuration id is "${target.configurationId}" (I3: left over from an older configuration?)`);
+          causes.push(
+            `statement ${s.sid ? `"${s.sid}"` : `#${s.statementIndex}`} requires sts:ExternalId ${c.values.map((v) => `"${String(v)}"`).join(', ')}, but the configuration id is "${target.configurationId}" (I3: left over from an older configuration?)`,
+          );
         } else {
-          causes.push(`statement ${s.sid ? `"${s.sid}"` : `#${s.statementIndex}`} also requires ${c.operator} ${c.key}, which Immuta's AssumeRole cannot meet (I4)`);
+          causes.push(
+            `statement ${s.sid ? `"${s.sid}"` : `#${s.statementIndex}`} also requires ${c.operator} ${c.key}, which Immuta's AssumeRole cannot meet (I4)`,
+          );
         }
       }
     }

@@ -8,7 +8,10 @@ import { type RuleProblem, problem } from './rule.js';
 
 /** `acct.dfs.core.windows.net`, `https://acct.blob.core.windows.net/fs/path` → the parts. */
 export function adlsFromUrl(value: string): { storageAccount: string; fileSystem?: string; path?: string } | undefined {
-  const match = /^(?:(?:https?|abfss?):\/\/)?(?:([^@/]+)@)?([a-z0-9]+)\.(?:dfs|blob)\.core\.windows\.net\/?([^/]*)\/?(.*)$/i.exec(value.trim());
+  const match =
+    /^(?:(?:https?|abfss?):\/\/)?(?:([^@/]+)@)?([a-z0-9]+)\.(?:dfs|blob)\.core\.windows\.net\/?([^/]*)\/?(.*)$/i.exec(
+      value.trim(),
+    );
   if (!match) return undefined;
   const fileSystem = match[1] ?? match[3];
   return {
@@ -22,7 +25,12 @@ export function checkStorageAccount(value: string): RuleProblem[] {
   const url = adlsFromUrl(value);
   if (url) {
     const more = url.fileSystem ? ` and "fileSystem": "${url.fileSystem}"` : '';
-    return [problem('"storageAccount" must be the account name alone, not its URL', `Use "storageAccount": "${url.storageAccount}"${more}.`)];
+    return [
+      problem(
+        '"storageAccount" must be the account name alone, not its URL',
+        `Use "storageAccount": "${url.storageAccount}"${more}.`,
+      ),
+    ];
   }
   const reasons: string[] = [];
   if (value.length < 3 || value.length > 24) reasons.push(`it is ${value.length} characters long (3 to 24 allowed)`);
@@ -41,18 +49,29 @@ export function checkStorageAccount(value: string): RuleProblem[] {
 export function checkFileSystem(value: string): RuleProblem[] {
   if (value.includes('/')) {
     const [first = '', ...rest] = value.replace(/^\/+/, '').split('/');
-    return [problem('"fileSystem" is the container name alone; folders go in "path"', `Use "fileSystem": "${first}"${rest.length ? ` and "path": "${rest.join('/')}"` : ''}.`)];
+    return [
+      problem(
+        '"fileSystem" is the container name alone; folders go in "path"',
+        `Use "fileSystem": "${first}"${rest.length ? ` and "path": "${rest.join('/')}"` : ''}.`,
+      ),
+    ];
   }
   const reasons: string[] = [];
   if (value.length < 3 || value.length > 63) reasons.push(`it is ${value.length} characters long (3 to 63 allowed)`);
   if (/[A-Z]/.test(value)) reasons.push('it has upper-case letters');
   const bad = [...new Set(value.replace(/[a-zA-Z0-9-]/g, ''))];
   if (bad.length > 0) reasons.push(`it contains ${bad.map((c) => (c === ' ' ? 'a space' : `"${c}"`)).join(', ')}`);
-  if (value.length > 0 && (!/^[a-zA-Z0-9]/.test(value) || !/[a-zA-Z0-9]$/.test(value))) reasons.push('it must start and end with a letter or digit');
+  if (value.length > 0 && (!/^[a-zA-Z0-9]/.test(value) || !/[a-zA-Z0-9]$/.test(value)))
+    reasons.push('it must start and end with a letter or digit');
   if (value.includes('--')) reasons.push('it has two hyphens in a row');
   if (reasons.length === 0) return [];
-  const better = value.toLowerCase().replace(/[_\s.]+/g, '-').replace(/-{2,}/g, '-').replace(/^-+|-+$/g, '');
-  const example = better !== value && /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/.test(better) ? `, e.g. "${better}"` : '';
+  const better = value
+    .toLowerCase()
+    .replace(/[_\s.]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^-+|-+$/g, '');
+  const example =
+    better !== value && /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/.test(better) ? `, e.g. "${better}"` : '';
   return [
     problem(
       `"${value}" is not a valid ADLS file system (container) name: ${reasons.join('; ')}`,

@@ -18,7 +18,8 @@ const OTHER_IDS: Record<string, string> = {
 /** Messages never echo the key id whole: it is half of a credential. */
 export function checkAccessKeyId(value: string): RuleProblem[] {
   const id = value.trim();
-  if (id !== value) return [problem('"accessKeyId" has spaces or a line break around it', 'Remove the surrounding whitespace.')];
+  if (id !== value)
+    return [problem('"accessKeyId" has spaces or a line break around it', 'Remove the surrounding whitespace.')];
   const prefix = id.slice(0, 4).toUpperCase();
   if (prefix === 'ASIA') {
     return [
@@ -30,25 +31,51 @@ export function checkAccessKeyId(value: string): RuleProblem[] {
   }
   const other = OTHER_IDS[prefix];
   if (other !== undefined) {
-    return [problem(`"accessKeyId" starts with ${prefix}: that is ${other}, not an access key id`, 'Use the access key id (AKIA..., 20 characters) shown when the access key was created.')];
+    return [
+      problem(
+        `"accessKeyId" starts with ${prefix}: that is ${other}, not an access key id`,
+        'Use the access key id (AKIA..., 20 characters) shown when the access key was created.',
+      ),
+    ];
   }
   if (id.length !== 20) {
-    return [problem(`"accessKeyId" is ${id.length} characters long; AWS access key ids have 20`, 'Copy the access key id again (20 characters, starting with AKIA).')];
+    return [
+      problem(
+        `"accessKeyId" is ${id.length} characters long; AWS access key ids have 20`,
+        'Copy the access key id again (20 characters, starting with AKIA).',
+      ),
+    ];
   }
   if (!/^[A-Z0-9]+$/.test(id)) {
-    return [problem('"accessKeyId" may only contain upper-case letters and digits', 'Copy the access key id again (20 characters, starting with AKIA).')];
+    return [
+      problem(
+        '"accessKeyId" may only contain upper-case letters and digits',
+        'Copy the access key id again (20 characters, starting with AKIA).',
+      ),
+    ];
   }
   if (prefix !== 'AKIA') {
-    return [problem(`"accessKeyId" starts with ${prefix}; long-term AWS access key ids start with AKIA`, 'Use the access key id of an IAM user (AKIA..., 20 characters).')];
+    return [
+      problem(
+        `"accessKeyId" starts with ${prefix}; long-term AWS access key ids start with AKIA`,
+        'Use the access key id of an IAM user (AKIA..., 20 characters).',
+      ),
+    ];
   }
   return [];
 }
 
 /** Secret access keys are 40 base-64 characters. Never echo it: lengths and classes only. */
 export function checkSecretAccessKey(value: string): RuleProblem[] {
-  if (value.trim() !== value) return [problem('"secretAccessKey" has spaces or a line break around it', 'Remove the surrounding whitespace.')];
+  if (value.trim() !== value)
+    return [problem('"secretAccessKey" has spaces or a line break around it', 'Remove the surrounding whitespace.')];
   if (/^(AKIA|ASIA)[A-Z0-9]{16}$/.test(value)) {
-    return [problem('"secretAccessKey" holds an access key id', 'Put the access key id (AKIA...) in "accessKeyId" and the 40-character secret in "secretAccessKey".')];
+    return [
+      problem(
+        '"secretAccessKey" holds an access key id',
+        'Put the access key id (AKIA...) in "accessKeyId" and the 40-character secret in "secretAccessKey".',
+      ),
+    ];
   }
   if (value.length !== 40) {
     return [
@@ -59,7 +86,12 @@ export function checkSecretAccessKey(value: string): RuleProblem[] {
     ];
   }
   if (!/^[A-Za-z0-9/+]+$/.test(value)) {
-    return [problem('"secretAccessKey" contains characters other than letters, digits, "/" and "+"', 'Copy the secret access key again, without quotes or other characters around it.')];
+    return [
+      problem(
+        '"secretAccessKey" contains characters other than letters, digits, "/" and "+"',
+        'Copy the secret access key again, without quotes or other characters around it.',
+      ),
+    ];
   }
   return [];
 }

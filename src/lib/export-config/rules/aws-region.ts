@@ -84,7 +84,9 @@ export function checkRegion(value: string): RuleProblem[] {
     return [
       problem(
         `"${value}" is not an AWS region code${guess ? `; did you mean "${guess}"?` : ''}`,
-        guess ? `Use "region": "${guess}" (the region the bucket was created in).` : `Use the code of the bucket's region, ${example}.`,
+        guess
+          ? `Use "region": "${guess}" (the region the bucket was created in).`
+          : `Use the code of the bucket's region, ${example}.`,
       ),
     ];
   }
@@ -93,9 +95,16 @@ export function checkRegion(value: string): RuleProblem[] {
   const areas = suggestAll(area, KNOWN_AREAS);
   if (areas.length > 0) {
     const number = lower.slice(area.length + 1);
-    const guesses = areas.map((a) => (KNOWN_REGIONS.includes(`${a}-${number}`) ? `${a}-${number}` : (KNOWN_REGIONS.find((r) => areaOf(r) === a) ?? a)));
+    const guesses = areas.map((a) =>
+      KNOWN_REGIONS.includes(`${a}-${number}`) ? `${a}-${number}` : (KNOWN_REGIONS.find((r) => areaOf(r) === a) ?? a),
+    );
     const listed = guesses.map((g) => `"${g}"`).join(' or ');
-    return [problem(`"${value}" is not a known AWS region; did you mean ${listed}?`, `Use the region the bucket was created in, e.g. "region": "${guesses[0]}".`)];
+    return [
+      problem(
+        `"${value}" is not a known AWS region; did you mean ${listed}?`,
+        `Use the region the bucket was created in, e.g. "region": "${guesses[0]}".`,
+      ),
+    ];
   }
   // Well-formed and not near anything known: perhaps a region newer than this CLI. Accept it.
   return [];

@@ -20,7 +20,11 @@ export function bucketFromReference(value: string): { bucket: string; path?: str
   let match = /^s3a?n?:\/\/([^/]+)\/?(.*)$/i.exec(trimmed);
   if (match) return { bucket: match[1] ?? '', ...(match[2] ? { path: match[2] } : {}) };
   match = /^arn:aws[a-z-]*:s3:::([^/]+)\/?(.*)$/.exec(trimmed);
-  if (match) return { bucket: match[1] ?? '', ...(match[2] && match[2] !== '*' ? { path: match[2].replace(/\/?\*$/, '') } : {}) };
+  if (match)
+    return {
+      bucket: match[1] ?? '',
+      ...(match[2] && match[2] !== '*' ? { path: match[2].replace(/\/?\*$/, '') } : {}),
+    };
   match = /^https?:\/\/([^/]+?)\.s3[.-](?:[a-z0-9-]+\.)?amazonaws\.com(?:\.cn)?\/?(.*)$/i.exec(trimmed);
   if (match) return { bucket: match[1] ?? '', ...(match[2] ? { path: match[2] } : {}) };
   match = /^https?:\/\/s3[.-](?:[a-z0-9-]+\.)?amazonaws\.com(?:\.cn)?\/([^/]+)\/?(.*)$/i.exec(trimmed);
@@ -43,7 +47,12 @@ export function checkBucketName(name: string): RuleProblem[] {
   const reference = bucketFromReference(name);
   if (reference && reference.bucket !== name) {
     const pathHint = reference.path ? ` and "path": "${reference.path}"` : '';
-    return [problem('"bucket" must be the bucket name alone, not a URL or ARN', `Use "bucket": "${reference.bucket}"${pathHint}.`)];
+    return [
+      problem(
+        '"bucket" must be the bucket name alone, not a URL or ARN',
+        `Use "bucket": "${reference.bucket}"${pathHint}.`,
+      ),
+    ];
   }
   // One problem per name, listing every broken rule: a typo usually breaks several at once.
   const reasons: string[] = [];
@@ -51,15 +60,19 @@ export function checkBucketName(name: string): RuleProblem[] {
   if (/[A-Z]/.test(name)) reasons.push('it has upper-case letters');
   const bad = [...new Set(name.replace(/[a-zA-Z0-9.-]/g, ''))];
   if (bad.length > 0) reasons.push(`it contains ${bad.map((c) => (c === ' ' ? 'a space' : `"${c}"`)).join(', ')}`);
-  if (name.length > 0 && (!/^[a-zA-Z0-9]/.test(name) || !/[a-zA-Z0-9]$/.test(name))) reasons.push('it must start and end with a letter or digit');
+  if (name.length > 0 && (!/^[a-zA-Z0-9]/.test(name) || !/[a-zA-Z0-9]$/.test(name)))
+    reasons.push('it must start and end with a letter or digit');
   if (name.includes('..')) reasons.push('it has two dots in a row');
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) reasons.push('it is formatted like an IP address');
   const lower = name.toLowerCase();
-  for (const prefix of RESERVED_PREFIXES) if (lower.startsWith(prefix)) reasons.push(`it starts with "${prefix}", which S3 reserves`);
-  for (const [suffix, what] of RESERVED_SUFFIXES) if (lower.endsWith(suffix)) reasons.push(`it ends with "${suffix}", which S3 reserves for ${what}`);
+  for (const prefix of RESERVED_PREFIXES)
+    if (lower.startsWith(prefix)) reasons.push(`it starts with "${prefix}", which S3 reserves`);
+  for (const [suffix, what] of RESERVED_SUFFIXES)
+    if (lower.endsWith(suffix)) reasons.push(`it ends with "${suffix}", which S3 reserves for ${what}`);
   if (reasons.length === 0) return [];
   const better = repaired(name);
-  const rules = 'lower-case letters, digits, dots and hyphens, 3 to 63 characters, starting and ending with a letter or digit';
+  const rules =
+    'lower-case letters, digits, dots and hyphens, 3 to 63 characters, starting and ending with a letter or digit';
   return [
     problem(
       `"${name}" is not a valid S3 bucket name: ${reasons.join('; ')}`,

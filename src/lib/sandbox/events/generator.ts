@@ -49,133 +49,394 @@ type Builder = (r: Random, actor: Person) => Draft;
 const people = (role: Person['role'][]) => PEOPLE.filter((p) => role.includes(p.role));
 const userTarget = (p: Person) => ({ id: p.id, name: p.name });
 const dsTarget = (ds: DataSource) => ({ id: ds.id, name: ds.name, technology: ds.technology });
-const payload = (name: string, fields: Record<string, unknown>) => ({ type: `${name}AuditPayload`, version: 1, ...fields });
+const payload = (name: string, fields: Record<string, unknown>) => ({
+  type: `${name}AuditPayload`,
+  version: 1,
+  ...fields,
+});
 
 /** Application events, by name: [weight, who may do it, builder]. */
 const APPLICATION_EVENTS: ReadonlyArray<[string, number, Person['role'][], Builder]> = [
-  ['PermissionApplied', 4, ['admin'], (r) => {
-    const user = r.pick(PEOPLE);
-    const permission = r.pick(PERMISSIONS);
-    return { action: 'CREATE', targetType: 'PERMISSION', targets: [userTarget(user)], payload: payload('PermissionApplied', { userId: user.id, permission }) };
-  }],
-  ['PermissionRemoved', 2, ['admin'], (r) => {
-    const user = r.pick(PEOPLE);
-    return { action: 'DELETE', targetType: 'PERMISSION', targets: [userTarget(user)], payload: payload('PermissionRemoved', { userId: user.id, permission: r.pick(PERMISSIONS) }) };
-  }],
-  ['DomainPermissionsUpdated', 3, ['admin', 'governor'], (r) => {
-    const domain = r.pick(DOMAINS);
-    const user = r.pick(PEOPLE);
-    const granted = DOMAIN_PERMISSIONS.filter(() => r.bool(0.5));
-    return {
+  [
+    'PermissionApplied',
+    4,
+    ['admin'],
+    (r) => {
+      const user = r.pick(PEOPLE);
+      const permission = r.pick(PERMISSIONS);
+      return {
+        action: 'CREATE',
+        targetType: 'PERMISSION',
+        targets: [userTarget(user)],
+        payload: payload('PermissionApplied', { userId: user.id, permission }),
+      };
+    },
+  ],
+  [
+    'PermissionRemoved',
+    2,
+    ['admin'],
+    (r) => {
+      const user = r.pick(PEOPLE);
+      return {
+        action: 'DELETE',
+        targetType: 'PERMISSION',
+        targets: [userTarget(user)],
+        payload: payload('PermissionRemoved', { userId: user.id, permission: r.pick(PERMISSIONS) }),
+      };
+    },
+  ],
+  [
+    'DomainPermissionsUpdated',
+    3,
+    ['admin', 'governor'],
+    (r) => {
+      const domain = r.pick(DOMAINS);
+      const user = r.pick(PEOPLE);
+      const granted = DOMAIN_PERMISSIONS.filter(() => r.bool(0.5));
+      return {
+        action: 'UPDATE',
+        targetType: 'DOMAIN',
+        targets: [{ id: domain.id, name: domain.name }],
+        relatedResources: [userTarget(user)],
+        payload: payload('DomainPermissionsUpdated', { domainId: domain.id, userId: user.id, permissions: granted }),
+      };
+    },
+  ],
+  [
+    'GlobalPolicyCreated',
+    2,
+    ['governor'],
+    (r) => {
+      const policy = r.pick(GLOBAL_POLICIES);
+      return {
+        action: 'CREATE',
+        targetType: 'POLICY',
+        targets: [{ id: policy.id, name: policy.name }],
+        payload: payload('GlobalPolicyCreated', { policyId: policy.id, policyType: policy.type, staged: r.bool(0.2) }),
+      };
+    },
+  ],
+  [
+    'GlobalPolicyUpdated',
+    4,
+    ['governor'],
+    (r) => {
+      const policy = r.pick(GLOBAL_POLICIES);
+      return {
+        action: 'UPDATE',
+        targetType: 'POLICY',
+        targets: [{ id: policy.id, name: policy.name }],
+        payload: payload('GlobalPolicyUpdated', {
+          policyId: policy.id,
+          policyType: policy.type,
+          changedFields: r.pick([['actions'], ['circumstances'], ['actions', 'circumstances'], ['name']]),
+        }),
+      };
+    },
+  ],
+  [
+    'GlobalPolicyDeleted',
+    1,
+    ['governor'],
+    (r) => {
+      const policy = r.pick(GLOBAL_POLICIES);
+      return {
+        action: 'DELETE',
+        targetType: 'POLICY',
+        targets: [{ id: policy.id, name: policy.name }],
+        payload: payload('GlobalPolicyDeleted', { policyId: policy.id, policyType: policy.type }),
+      };
+    },
+  ],
+  [
+    'TagApplied',
+    6,
+    ['governor', 'engineer'],
+    (r) => {
+      const ds = r.pick(DATA_SOURCES);
+      const column = r.pick(ds.columns);
+      return {
+        action: 'CREATE',
+        targetType: 'DATASOURCE',
+        targets: [dsTarget(ds)],
+        payload: payload('TagApplied', {
+          tagName: r.pick(TAGS),
+          columnName: column.name,
+          source: r.pick(['MANUAL', 'IDENTIFICATION', 'CATALOG']),
+        }),
+      };
+    },
+  ],
+  [
+    'TagRemoved',
+    2,
+    ['governor', 'engineer'],
+    (r) => {
+      const ds = r.pick(DATA_SOURCES);
+      return {
+        action: 'DELETE',
+        targetType: 'DATASOURCE',
+        targets: [dsTarget(ds)],
+        payload: payload('TagRemoved', { tagName: r.pick(TAGS), columnName: r.pick(ds.columns).name }),
+      };
+    },
+  ],
+  [
+    'TagCreated',
+    1,
+    ['governor'],
+    (r) => {
+      const tag = `${r.pick(['Sensitive', 'Restricted', 'Internal'])}.${r.pick(['Finance', 'HR', 'Health'])}`;
+      return {
+        action: 'CREATE',
+        targetType: 'TAG',
+        targets: [{ id: tag, name: tag }],
+        payload: payload('TagCreated', { tagName: tag }),
+      };
+    },
+  ],
+  [
+    'AttributeApplied',
+    4,
+    ['admin'],
+    (r) => {
+      const user = r.pick(PEOPLE);
+      const attribute = r.pick(ATTRIBUTES);
+      return {
+        action: 'CREATE',
+        targetType: 'USER',
+        targets: [userTarget(user)],
+        payload: payload('AttributeApplied', {
+          attributeName: attribute.name,
+          attributeValue: r.pick(attribute.values),
+        }),
+      };
+    },
+  ],
+  [
+    'AttributeRemoved',
+    2,
+    ['admin'],
+    (r) => {
+      const user = r.pick(PEOPLE);
+      const attribute = r.pick(ATTRIBUTES);
+      return {
+        action: 'DELETE',
+        targetType: 'USER',
+        targets: [userTarget(user)],
+        payload: payload('AttributeRemoved', {
+          attributeName: attribute.name,
+          attributeValue: r.pick(attribute.values),
+        }),
+      };
+    },
+  ],
+  [
+    'UserCreated',
+    1,
+    ['admin'],
+    (r) => {
+      const id = `new.user${r.int(100, 999)}@example.com`;
+      return {
+        action: 'CREATE',
+        targetType: 'USER',
+        targets: [{ id, name: id }],
+        payload: payload('UserCreated', { userId: id, identityProvider: r.pick(['bim', 'okta']) }),
+      };
+    },
+  ],
+  [
+    'UserUpdated',
+    2,
+    ['admin'],
+    (r) => {
+      const user = r.pick(PEOPLE);
+      return {
+        action: 'UPDATE',
+        targetType: 'USER',
+        targets: [userTarget(user)],
+        payload: payload('UserUpdated', {
+          userId: user.id,
+          changedFields: [r.pick(['name', 'email', 'externalUserIds'])],
+        }),
+      };
+    },
+  ],
+  [
+    'UserDeleted',
+    1,
+    ['admin'],
+    (r) => {
+      const id = `former.user${r.int(100, 999)}@example.com`;
+      return {
+        action: 'DELETE',
+        targetType: 'USER',
+        targets: [{ id, name: id }],
+        payload: payload('UserDeleted', { userId: id }),
+      };
+    },
+  ],
+  [
+    'SubscriptionCreated',
+    4,
+    ['governor', 'engineer'],
+    (r) => {
+      const ds = r.pick(DATA_SOURCES);
+      const user = r.pick(people(['analyst', 'engineer']));
+      return {
+        action: 'CREATE',
+        targetType: 'DATASOURCE',
+        targets: [dsTarget(ds)],
+        relatedResources: [userTarget(user)],
+        payload: payload('SubscriptionCreated', {
+          subscriberId: user.id,
+          accessGrant: 'SELECT',
+          subscriptionType: r.pick(['MANUAL', 'POLICY']),
+        }),
+      };
+    },
+  ],
+  [
+    'SubscriptionRequestApproved',
+    2,
+    ['governor'],
+    (r) => {
+      const ds = r.pick(DATA_SOURCES);
+      const user = r.pick(people(['analyst']));
+      return {
+        action: 'UPDATE',
+        targetType: 'DATASOURCE',
+        targets: [dsTarget(ds)],
+        relatedResources: [userTarget(user)],
+        payload: payload('SubscriptionRequestApproved', {
+          requesterId: user.id,
+          requestId: `req-${r.int(1000, 9999)}`,
+        }),
+      };
+    },
+  ],
+  [
+    'SubscriptionUpdated',
+    1,
+    ['governor'],
+    (r) => {
+      const ds = r.pick(DATA_SOURCES);
+      const user = r.pick(people(['analyst', 'engineer']));
+      return {
+        action: 'UPDATE',
+        targetType: 'DATASOURCE',
+        targets: [dsTarget(ds)],
+        relatedResources: [userTarget(user)],
+        payload: payload('SubscriptionUpdated', { subscriberId: user.id, accessGrant: r.pick(['SELECT', 'OWNER']) }),
+      };
+    },
+  ],
+  [
+    'SubscriptionDeleted',
+    1,
+    ['governor'],
+    (r) => {
+      const ds = r.pick(DATA_SOURCES);
+      const user = r.pick(people(['analyst']));
+      return {
+        action: 'DELETE',
+        targetType: 'DATASOURCE',
+        targets: [dsTarget(ds)],
+        relatedResources: [userTarget(user)],
+        payload: payload('SubscriptionDeleted', { subscriberId: user.id }),
+      };
+    },
+  ],
+  [
+    'DatasourceCreated',
+    2,
+    ['engineer'],
+    (r) => {
+      const ds = r.pick(DATA_SOURCES);
+      return {
+        action: 'CREATE',
+        targetType: 'DATASOURCE',
+        targets: [dsTarget(ds)],
+        payload: payload('DatasourceCreated', {
+          datasourceId: ds.id,
+          technology: ds.technology,
+          columnCount: ds.columns.length,
+        }),
+      };
+    },
+  ],
+  [
+    'DatasourceUpdated',
+    2,
+    ['engineer'],
+    (r) => {
+      const ds = r.pick(DATA_SOURCES);
+      return {
+        action: 'UPDATE',
+        targetType: 'DATASOURCE',
+        targets: [dsTarget(ds)],
+        payload: payload('DatasourceUpdated', {
+          datasourceId: ds.id,
+          changedFields: [r.pick(['description', 'columns', 'owners'])],
+        }),
+      };
+    },
+  ],
+  [
+    'SDDDatasourceTagUpdated',
+    2,
+    ['engineer'],
+    (r) => {
+      const ds = r.pick(DATA_SOURCES);
+      return {
+        action: 'UPDATE',
+        targetType: 'DATASOURCE',
+        targets: [dsTarget(ds)],
+        payload: payload('SDDDatasourceTagUpdated', {
+          datasourceId: ds.id,
+          addedTags: [r.pick(TAGS)],
+          removedTags: [],
+        }),
+      };
+    },
+  ],
+  [
+    'ConfigurationUpdated',
+    1,
+    ['admin'],
+    (r) => ({
       action: 'UPDATE',
-      targetType: 'DOMAIN',
-      targets: [{ id: domain.id, name: domain.name }],
-      relatedResources: [userTarget(user)],
-      payload: payload('DomainPermissionsUpdated', { domainId: domain.id, userId: user.id, permissions: granted }),
-    };
-  }],
-  ['GlobalPolicyCreated', 2, ['governor'], (r) => {
-    const policy = r.pick(GLOBAL_POLICIES);
-    return { action: 'CREATE', targetType: 'POLICY', targets: [{ id: policy.id, name: policy.name }], payload: payload('GlobalPolicyCreated', { policyId: policy.id, policyType: policy.type, staged: r.bool(0.2) }) };
-  }],
-  ['GlobalPolicyUpdated', 4, ['governor'], (r) => {
-    const policy = r.pick(GLOBAL_POLICIES);
-    return {
-      action: 'UPDATE',
-      targetType: 'POLICY',
-      targets: [{ id: policy.id, name: policy.name }],
-      payload: payload('GlobalPolicyUpdated', { policyId: policy.id, policyType: policy.type, changedFields: r.pick([['actions'], ['circumstances'], ['actions', 'circumstances'], ['name']]) }),
-    };
-  }],
-  ['GlobalPolicyDeleted', 1, ['governor'], (r) => {
-    const policy = r.pick(GLOBAL_POLICIES);
-    return { action: 'DELETE', targetType: 'POLICY', targets: [{ id: policy.id, name: policy.name }], payload: payload('GlobalPolicyDeleted', { policyId: policy.id, policyType: policy.type }) };
-  }],
-  ['TagApplied', 6, ['governor', 'engineer'], (r) => {
-    const ds = r.pick(DATA_SOURCES);
-    const column = r.pick(ds.columns);
-    return { action: 'CREATE', targetType: 'DATASOURCE', targets: [dsTarget(ds)], payload: payload('TagApplied', { tagName: r.pick(TAGS), columnName: column.name, source: r.pick(['MANUAL', 'IDENTIFICATION', 'CATALOG']) }) };
-  }],
-  ['TagRemoved', 2, ['governor', 'engineer'], (r) => {
-    const ds = r.pick(DATA_SOURCES);
-    return { action: 'DELETE', targetType: 'DATASOURCE', targets: [dsTarget(ds)], payload: payload('TagRemoved', { tagName: r.pick(TAGS), columnName: r.pick(ds.columns).name }) };
-  }],
-  ['TagCreated', 1, ['governor'], (r) => {
-    const tag = `${r.pick(['Sensitive', 'Restricted', 'Internal'])}.${r.pick(['Finance', 'HR', 'Health'])}`;
-    return { action: 'CREATE', targetType: 'TAG', targets: [{ id: tag, name: tag }], payload: payload('TagCreated', { tagName: tag }) };
-  }],
-  ['AttributeApplied', 4, ['admin'], (r) => {
-    const user = r.pick(PEOPLE);
-    const attribute = r.pick(ATTRIBUTES);
-    return { action: 'CREATE', targetType: 'USER', targets: [userTarget(user)], payload: payload('AttributeApplied', { attributeName: attribute.name, attributeValue: r.pick(attribute.values) }) };
-  }],
-  ['AttributeRemoved', 2, ['admin'], (r) => {
-    const user = r.pick(PEOPLE);
-    const attribute = r.pick(ATTRIBUTES);
-    return { action: 'DELETE', targetType: 'USER', targets: [userTarget(user)], payload: payload('AttributeRemoved', { attributeName: attribute.name, attributeValue: r.pick(attribute.values) }) };
-  }],
-  ['UserCreated', 1, ['admin'], (r) => {
-    const id = `new.user${r.int(100, 999)}@example.com`;
-    return { action: 'CREATE', targetType: 'USER', targets: [{ id, name: id }], payload: payload('UserCreated', { userId: id, identityProvider: r.pick(['bim', 'okta']) }) };
-  }],
-  ['UserUpdated', 2, ['admin'], (r) => {
-    const user = r.pick(PEOPLE);
-    return { action: 'UPDATE', targetType: 'USER', targets: [userTarget(user)], payload: payload('UserUpdated', { userId: user.id, changedFields: [r.pick(['name', 'email', 'externalUserIds'])] }) };
-  }],
-  ['UserDeleted', 1, ['admin'], (r) => {
-    const id = `former.user${r.int(100, 999)}@example.com`;
-    return { action: 'DELETE', targetType: 'USER', targets: [{ id, name: id }], payload: payload('UserDeleted', { userId: id }) };
-  }],
-  ['SubscriptionCreated', 4, ['governor', 'engineer'], (r) => {
-    const ds = r.pick(DATA_SOURCES);
-    const user = r.pick(people(['analyst', 'engineer']));
-    return { action: 'CREATE', targetType: 'DATASOURCE', targets: [dsTarget(ds)], relatedResources: [userTarget(user)], payload: payload('SubscriptionCreated', { subscriberId: user.id, accessGrant: 'SELECT', subscriptionType: r.pick(['MANUAL', 'POLICY']) }) };
-  }],
-  ['SubscriptionRequestApproved', 2, ['governor'], (r) => {
-    const ds = r.pick(DATA_SOURCES);
-    const user = r.pick(people(['analyst']));
-    return { action: 'UPDATE', targetType: 'DATASOURCE', targets: [dsTarget(ds)], relatedResources: [userTarget(user)], payload: payload('SubscriptionRequestApproved', { requesterId: user.id, requestId: `req-${r.int(1000, 9999)}` }) };
-  }],
-  ['SubscriptionUpdated', 1, ['governor'], (r) => {
-    const ds = r.pick(DATA_SOURCES);
-    const user = r.pick(people(['analyst', 'engineer']));
-    return { action: 'UPDATE', targetType: 'DATASOURCE', targets: [dsTarget(ds)], relatedResources: [userTarget(user)], payload: payload('SubscriptionUpdated', { subscriberId: user.id, accessGrant: r.pick(['SELECT', 'OWNER']) }) };
-  }],
-  ['SubscriptionDeleted', 1, ['governor'], (r) => {
-    const ds = r.pick(DATA_SOURCES);
-    const user = r.pick(people(['analyst']));
-    return { action: 'DELETE', targetType: 'DATASOURCE', targets: [dsTarget(ds)], relatedResources: [userTarget(user)], payload: payload('SubscriptionDeleted', { subscriberId: user.id }) };
-  }],
-  ['DatasourceCreated', 2, ['engineer'], (r) => {
-    const ds = r.pick(DATA_SOURCES);
-    return { action: 'CREATE', targetType: 'DATASOURCE', targets: [dsTarget(ds)], payload: payload('DatasourceCreated', { datasourceId: ds.id, technology: ds.technology, columnCount: ds.columns.length }) };
-  }],
-  ['DatasourceUpdated', 2, ['engineer'], (r) => {
-    const ds = r.pick(DATA_SOURCES);
-    return { action: 'UPDATE', targetType: 'DATASOURCE', targets: [dsTarget(ds)], payload: payload('DatasourceUpdated', { datasourceId: ds.id, changedFields: [r.pick(['description', 'columns', 'owners'])] }) };
-  }],
-  ['SDDDatasourceTagUpdated', 2, ['engineer'], (r) => {
-    const ds = r.pick(DATA_SOURCES);
-    return { action: 'UPDATE', targetType: 'DATASOURCE', targets: [dsTarget(ds)], payload: payload('SDDDatasourceTagUpdated', { datasourceId: ds.id, addedTags: [r.pick(TAGS)], removedTags: [] }) };
-  }],
-  ['ConfigurationUpdated', 1, ['admin'], (r) => ({
-    action: 'UPDATE',
-    targetType: 'CONFIGURATION',
-    targets: [],
-    payload: payload('ConfigurationUpdated', { changedSettings: [r.pick(APP_SETTINGS)] }),
-  })],
-  ['ApiKeyCreated', 1, ['admin', 'engineer'], (r) => ({
-    action: 'CREATE',
-    targetType: 'APIKEY',
-    targets: [],
-    payload: payload('ApiKeyCreated', { apiKeyId: String(r.int(1_000_000, 9_999_999)), name: r.pick(['ci-pipeline', 'dbt', 'T1', 'airflow']) }),
-  })],
-  ['ApiKeyDeleted', 1, ['admin', 'engineer'], (r) => ({
-    action: 'DELETE',
-    targetType: 'APIKEY',
-    targets: [],
-    payload: payload('ApiKeyDeleted', { apiKeyId: String(r.int(1_000_000, 9_999_999)) }),
-  })],
+      targetType: 'CONFIGURATION',
+      targets: [],
+      payload: payload('ConfigurationUpdated', { changedSettings: [r.pick(APP_SETTINGS)] }),
+    }),
+  ],
+  [
+    'ApiKeyCreated',
+    1,
+    ['admin', 'engineer'],
+    (r) => ({
+      action: 'CREATE',
+      targetType: 'APIKEY',
+      targets: [],
+      payload: payload('ApiKeyCreated', {
+        apiKeyId: String(r.int(1_000_000, 9_999_999)),
+        name: r.pick(['ci-pipeline', 'dbt', 'T1', 'airflow']),
+      }),
+    }),
+  ],
+  [
+    'ApiKeyDeleted',
+    1,
+    ['admin', 'engineer'],
+    (r) => ({
+      action: 'DELETE',
+      targetType: 'APIKEY',
+      targets: [],
+      payload: payload('ApiKeyDeleted', { apiKeyId: String(r.int(1_000_000, 9_999_999)) }),
+    }),
+  ],
 ];
 
 /** Names of every application event the generator can produce. */
@@ -188,7 +449,12 @@ function applicationEvent(r: Random): Draft {
   // Now and then someone without the permission tries: Immuta records the refusal.
   if (r.bool(0.04)) {
     const intruder = r.pick(people(['analyst']));
-    return { ...draft, actor: intruder, actionStatus: 'UNAUTHORIZED', actionStatusReason: `User ${intruder.id} does not have the permission required for this action` };
+    return {
+      ...draft,
+      actor: intruder,
+      actionStatus: 'UNAUTHORIZED',
+      actionStatusReason: `User ${intruder.id} does not have the permission required for this action`,
+    };
   }
   return { ...draft, actor };
 }
@@ -202,7 +468,12 @@ const QUERY_FAILURES = [
 function technologyContext(r: Random, ds: DataSource, queryText: string): Record<string, unknown> {
   switch (ds.technology) {
     case 'SNOWFLAKE':
-      return { type: 'SnowflakeContext', warehouse: r.pick(['ANALYST_WH', 'ETL_WH']), account: 'example-account', queryText };
+      return {
+        type: 'SnowflakeContext',
+        warehouse: r.pick(['ANALYST_WH', 'ETL_WH']),
+        account: 'example-account',
+        queryText,
+      };
     case 'DATABRICKS':
       return {
         type: 'DatabricksContext',
@@ -229,7 +500,11 @@ function queryEvent(r: Random): Draft {
   const unauthorizedOdds = (actor.id.startsWith('dev.') ? 0.35 : 0.05) + (score >= 90 ? 0.1 : 0);
   const actionStatus: ActionStatus = r.bool(unauthorizedOdds) ? 'UNAUTHORIZED' : r.bool(0.08) ? 'FAILURE' : 'SUCCESS';
   const actionStatusReason =
-    actionStatus === 'UNAUTHORIZED' ? `User ${actor.id} is not subscribed to data source ${ds.name}` : actionStatus === 'FAILURE' ? r.pick(QUERY_FAILURES) : null;
+    actionStatus === 'UNAUTHORIZED'
+      ? `User ${actor.id} is not subscribed to data source ${ds.name}`
+      : actionStatus === 'FAILURE'
+        ? r.pick(QUERY_FAILURES)
+        : null;
   const durationMs = r.int(40, 9000);
   return {
     actor,
@@ -244,11 +519,25 @@ function queryEvent(r: Random): Draft {
       queryId: r.uuid(),
       query: queryText,
       duration: durationMs,
-      objectsAccessed: [{ id: ds.id, name: ds.table, datasourceId: ds.id, columns: chosen.map((c) => ({ name: c.name, tags: c.tags })) }],
+      objectsAccessed: [
+        {
+          id: ds.id,
+          name: ds.table,
+          datasourceId: ds.id,
+          columns: chosen.map((c) => ({ name: c.name, tags: c.tags })),
+        },
+      ],
       securityProfile: { sensitivity: { score } },
       accessControls: {
         entitlements: { groups: [], attributes: [] },
-        policySet: [{ type: 'SUBSCRIPTION', global: r.bool(0.5), subscriptionPolicyType: r.pick(['MANUAL', 'ADVANCED']), ruleAppliedForUser: actionStatus !== 'UNAUTHORIZED' }],
+        policySet: [
+          {
+            type: 'SUBSCRIPTION',
+            global: r.bool(0.5),
+            subscriptionPolicyType: r.pick(['MANUAL', 'ADVANCED']),
+            ruleAppliedForUser: actionStatus !== 'UNAUTHORIZED',
+          },
+        ],
       },
       technologyContext: technologyContext(r, ds, queryText),
     },
@@ -274,7 +563,11 @@ export function generateEvents(options: GenerateOptions): UamEvent[] {
     const start = new Date(time);
     const payloadFields =
       draft.payload.type === 'QueryAuditPayload'
-        ? { ...draft.payload, startTime: start.toISOString(), endTime: new Date(time + Number(draft.payload.duration ?? 0)).toISOString() }
+        ? {
+            ...draft.payload,
+            startTime: start.toISOString(),
+            endTime: new Date(time + Number(draft.payload.duration ?? 0)).toISOString(),
+          }
         : draft.payload;
     const event: UamEvent = {
       id: r.uuid(),
@@ -282,7 +575,14 @@ export function generateEvents(options: GenerateOptions): UamEvent[] {
       action: draft.action,
       actionStatus: draft.actionStatus ?? 'SUCCESS',
       actionStatusReason: draft.actionStatusReason ?? null,
-      actor: { type: 'USER_ACTOR', id: actor.id, name: actor.name, identityProvider: actor.identityProvider, profileId: actor.profileId, impersonatedBy: null },
+      actor: {
+        type: 'USER_ACTOR',
+        id: actor.id,
+        name: actor.name,
+        identityProvider: actor.identityProvider,
+        profileId: actor.profileId,
+        impersonatedBy: null,
+      },
       actorIp: actor.ip,
       eventTimestamp: eventTimestamp.toISOString(),
       receivedTimestamp: receivedTimestamp.toISOString(),

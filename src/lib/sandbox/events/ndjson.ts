@@ -38,7 +38,10 @@ export function parseUamLines(text: string): ParsedUamFile {
     if (parsed.success) events.push(parsed.data);
     else {
       const first = parsed.error.issues[0];
-      issues.push({ line: index + 1, message: `not a UAM event: ${first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid'}` });
+      issues.push({
+        line: index + 1,
+        message: `not a UAM event: ${first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid'}`,
+      });
     }
   });
   return { events, issues };

@@ -28,15 +28,78 @@ export interface DataSource {
 }
 
 export const PEOPLE: readonly Person[] = [
-  { id: 'taylor@example.com', name: 'Taylor Smith', identityProvider: 'bim', profileId: '1', role: 'admin', ip: '10.20.0.11' },
-  { id: 'priya.governor@example.com', name: 'Priya Raman', identityProvider: 'okta', profileId: '7', role: 'governor', ip: '10.20.0.24' },
-  { id: 'marc.steward@example.com', name: 'Marc Dubois', identityProvider: 'okta', profileId: '9', role: 'governor', ip: '10.20.3.9' },
-  { id: 'lee.engineer@example.com', name: 'Lee Chen', identityProvider: 'okta', profileId: '12', role: 'engineer', ip: '10.20.5.40' },
-  { id: 'sam.engineer@example.com', name: 'Sam Okafor', identityProvider: 'okta', profileId: '15', role: 'engineer', ip: '10.20.5.41' },
-  { id: 'ana.analyst@example.com', name: 'Ana Souza', identityProvider: 'okta', profileId: '21', role: 'analyst', ip: '10.30.1.17' },
-  { id: 'ben.analyst@example.com', name: 'Ben Fischer', identityProvider: 'okta', profileId: '22', role: 'analyst', ip: '10.30.1.18' },
-  { id: 'chloe.analyst@example.com', name: 'Chloe Martin', identityProvider: 'okta', profileId: '23', role: 'analyst', ip: '10.30.2.5' },
-  { id: 'dev.contractor@example.com', name: 'Dev Patel (contractor)', identityProvider: 'okta', profileId: '31', role: 'analyst', ip: '172.16.8.90' },
+  {
+    id: 'taylor@example.com',
+    name: 'Taylor Smith',
+    identityProvider: 'bim',
+    profileId: '1',
+    role: 'admin',
+    ip: '10.20.0.11',
+  },
+  {
+    id: 'priya.governor@example.com',
+    name: 'Priya Raman',
+    identityProvider: 'okta',
+    profileId: '7',
+    role: 'governor',
+    ip: '10.20.0.24',
+  },
+  {
+    id: 'marc.steward@example.com',
+    name: 'Marc Dubois',
+    identityProvider: 'okta',
+    profileId: '9',
+    role: 'governor',
+    ip: '10.20.3.9',
+  },
+  {
+    id: 'lee.engineer@example.com',
+    name: 'Lee Chen',
+    identityProvider: 'okta',
+    profileId: '12',
+    role: 'engineer',
+    ip: '10.20.5.40',
+  },
+  {
+    id: 'sam.engineer@example.com',
+    name: 'Sam Okafor',
+    identityProvider: 'okta',
+    profileId: '15',
+    role: 'engineer',
+    ip: '10.20.5.41',
+  },
+  {
+    id: 'ana.analyst@example.com',
+    name: 'Ana Souza',
+    identityProvider: 'okta',
+    profileId: '21',
+    role: 'analyst',
+    ip: '10.30.1.17',
+  },
+  {
+    id: 'ben.analyst@example.com',
+    name: 'Ben Fischer',
+    identityProvider: 'okta',
+    profileId: '22',
+    role: 'analyst',
+    ip: '10.30.1.18',
+  },
+  {
+    id: 'chloe.analyst@example.com',
+    name: 'Chloe Martin',
+    identityProvider: 'okta',
+    profileId: '23',
+    role: 'analyst',
+    ip: '10.30.2.5',
+  },
+  {
+    id: 'dev.contractor@example.com',
+    name: 'Dev Patel (contractor)',
+    identityProvider: 'okta',
+    profileId: '31',
+    role: 'analyst',
+    ip: '172.16.8.90',
+  },
 ];
 
 export const DATA_SOURCES: readonly DataSource[] = [
@@ -128,15 +191,36 @@ export const DOMAINS = [
   { id: 'd-203', name: 'Clinical' },
 ] as const;
 
-export const PERMISSIONS = ['AUDIT', 'GOVERNANCE', 'USER_ADMIN', 'CREATE_DATA_SOURCE', 'APPLICATION_ADMIN', 'CREATE_PROJECT'] as const;
+export const PERMISSIONS = [
+  'AUDIT',
+  'GOVERNANCE',
+  'USER_ADMIN',
+  'CREATE_DATA_SOURCE',
+  'APPLICATION_ADMIN',
+  'CREATE_PROJECT',
+] as const;
 export const DOMAIN_PERMISSIONS = ['MANAGE_POLICIES', 'AUDIT_ACTIVITY', 'VIEW_DATA_INVENTORY'] as const;
-export const TAGS = ['PII', 'PCI', 'PHI', 'Confidential', 'New', 'Discovered.Email Address', 'Discovered.Person Name'] as const;
+export const TAGS = [
+  'PII',
+  'PCI',
+  'PHI',
+  'Confidential',
+  'New',
+  'Discovered.Email Address',
+  'Discovered.Person Name',
+] as const;
 export const ATTRIBUTES = [
   { name: 'Department', values: ['Marketing', 'Finance', 'Clinical', 'Engineering'] },
   { name: 'Country', values: ['US', 'FR', 'DE', 'BR'] },
   { name: 'Clearance', values: ['Standard', 'Elevated'] },
 ] as const;
-export const APP_SETTINGS = ['audit.exportEnabled', 'sdd.enabled', 'snowflake.tableGrants', 'email.notifications', 'defaultSubscriptionPolicy'] as const;
+export const APP_SETTINGS = [
+  'audit.exportEnabled',
+  'sdd.enabled',
+  'snowflake.tableGrants',
+  'email.notifications',
+  'defaultSubscriptionPolicy',
+] as const;
 
 /** Sensitivity contribution of a tag (sandbox scale 0-100; Immuta does not document the scale). */
 export function tagSensitivity(tag: string): number {

@@ -18,8 +18,19 @@ const TYPENAME: Record<ConfigurationKind, string> = {
 export function configurationView(config: ConfigurationRecord) {
   const endpoint =
     config.kind === 'adls:sasToken'
-      ? { kind: config.kind, storageAccount: config.storageAccount, fileSystem: config.fileSystem, path: config.path ?? null }
-      : { kind: config.kind, bucket: config.bucket, path: config.path ?? null, region: config.region, ...(config.kind === 's3:assumedRole' ? { roleArn: config.roleArn } : {}) };
+      ? {
+          kind: config.kind,
+          storageAccount: config.storageAccount,
+          fileSystem: config.fileSystem,
+          path: config.path ?? null,
+        }
+      : {
+          kind: config.kind,
+          bucket: config.bucket,
+          path: config.path ?? null,
+          region: config.region,
+          ...(config.kind === 's3:assumedRole' ? { roleArn: config.roleArn } : {}),
+        };
   return {
     id: config.id,
     interval: config.interval,
@@ -87,9 +98,15 @@ export function createResolvers(service: AuditService) {
     Query: {
       getAllExportConfigurations: () => guard(async () => (await service.listConfigurations()).map(configurationView)),
       getAllExportJobTasks: (_: unknown, args: Args) => guard(() => service.tasks(String(args.exportJobId))),
-      sandboxExportJobs: (_: unknown, args: Args) => guard(() => service.jobs(args.exportConfigurationId as string | null).map(jobView)),
+      sandboxExportJobs: (_: unknown, args: Args) =>
+        guard(() => service.jobs(args.exportConfigurationId as string | null).map(jobView)),
       sandboxObjects: (_: unknown, args: Args) =>
-        guard(() => service.objects((args.prefix as string | null) ?? undefined, Math.max(1, Math.min(1000, (args.limit as number | null) ?? 100)))),
+        guard(() =>
+          service.objects(
+            (args.prefix as string | null) ?? undefined,
+            Math.max(1, Math.min(1000, (args.limit as number | null) ?? 100)),
+          ),
+        ),
       sandboxRoles: () => guard(() => service.roles().map(roleView)),
     },
     Mutation: {
@@ -103,8 +120,10 @@ export function createResolvers(service: AuditService) {
         guard(async () => configurationView(await service.setEnabled(String(args.id), true, user(ctx)))),
       disableExportConfiguration: (_: unknown, args: Args, ctx: RequestContext) =>
         guard(async () => configurationView(await service.setEnabled(String(args.id), false, user(ctx)))),
-      deleteExportConfiguration: (_: unknown, args: Args) => guard(async () => configurationView(await service.delete(String(args.id)))),
-      sandboxPutRole: (_: unknown, args: Args) => guard(async () => roleView(await service.putRole(String(args.roleArn), String(args.trustPolicy)))),
+      deleteExportConfiguration: (_: unknown, args: Args) =>
+        guard(async () => configurationView(await service.delete(String(args.id)))),
+      sandboxPutRole: (_: unknown, args: Args) =>
+        guard(async () => roleView(await service.putRole(String(args.roleArn), String(args.trustPolicy)))),
     },
   };
 }

@@ -8,5 +8,7 @@ import { packageRoot } from '../../cli/package-root.js';
  * (schema/sandbox-extensions.graphql).
  */
 export function loadTypeDefs(): string[] {
-  return ['immuta-audit.graphql', 'sandbox-extensions.graphql'].map((name) => readFileSync(join(packageRoot(), 'schema', name), 'utf8'));
+  return ['immuta-audit.graphql', 'sandbox-extensions.graphql'].map((name) =>
+    readFileSync(join(packageRoot(), 'schema', name), 'utf8'),
+  );
 }

@@ -33,7 +33,10 @@ export function decodeAwsChunked(encoded: Buffer): DecodedChunks {
     const [sizeHex = '', ...extensions] = encoded.subarray(pos, lineEnd).toString('latin1').split(';');
     if (!/^[0-9a-fA-F]{1,16}$/.test(sizeHex.trim())) throw malformed(`invalid chunk size "${sizeHex}"`);
     const size = parseInt(sizeHex.trim(), 16);
-    const signature = extensions.map((e) => e.trim()).find((e) => e.startsWith('chunk-signature='))?.slice('chunk-signature='.length);
+    const signature = extensions
+      .map((e) => e.trim())
+      .find((e) => e.startsWith('chunk-signature='))
+      ?.slice('chunk-signature='.length);
     pos = lineEnd + 2;
     if (size === 0) {
       chunks.push({ data: Buffer.alloc(0), ...(signature === undefined ? {} : { signature }) });

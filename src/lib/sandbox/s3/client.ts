@@ -29,7 +29,9 @@ function isAwsEndpoint(endpoint: string): boolean {
   }
 }
 
-export async function createS3Client(target: Pick<S3Target, 'endpoint' | 'forcePathStyle' | 'region' | 'credentials'>): Promise<S3Client> {
+export async function createS3Client(
+  target: Pick<S3Target, 'endpoint' | 'forcePathStyle' | 'region' | 'credentials'>,
+): Promise<S3Client> {
   // On Node 20 the SDK prints a "NodeVersionSupportWarning" about its future releases on stderr; the
   // CLI pins its SDK version, so the warning is noise to our users (they can still opt back in).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -53,7 +55,13 @@ export async function createS3Client(target: Pick<S3Target, 'endpoint' | 'forceP
 /** S3 error code and message of anything the SDK throws. */
 export function describeS3Failure(error: unknown): { code: string; message: string } {
   if (error instanceof S3RequestError) return { code: error.code, message: error.message };
-  const e = (error ?? {}) as { name?: unknown; Code?: unknown; code?: unknown; message?: unknown; $metadata?: { httpStatusCode?: number } };
+  const e = (error ?? {}) as {
+    name?: unknown;
+    Code?: unknown;
+    code?: unknown;
+    message?: unknown;
+    $metadata?: { httpStatusCode?: number };
+  };
   const message = typeof e.message === 'string' && e.message !== '' ? e.message : String(error);
   // The SDK attaches $metadata to socket errors too: only an HTTP status means S3 answered.
   if ((typeof e.code === 'string' && SYSTEM_ERROR_CODE.test(e.code)) || e.name === 'TimeoutError') {
@@ -78,7 +86,9 @@ export function probeKey(path: string | undefined, at = new Date()): string {
   return keyUnder(path, `immuta-audit-connection-test-${at.toISOString().replace(/[:.]/g, '-')}.txt`);
 }
 
-export async function putObject(input: S3Target & { key: string; body: Buffer; contentType: string; contentEncoding?: string }): Promise<void> {
+export async function putObject(
+  input: S3Target & { key: string; body: Buffer; contentType: string; contentEncoding?: string },
+): Promise<void> {
   const client = await createS3Client(input);
   try {
     const { PutObjectCommand } = await import('@aws-sdk/client-s3');

@@ -39,7 +39,8 @@ export function errorXml(error: S3Error, requestId: string): string {
 
 // The wordings below are AWS S3's own, so scripts (and the sandbox's connection status) read the same text.
 export const s3Errors = {
-  accessDenied: (message = 'Access Denied', details?: Record<string, string>) => new S3Error(403, 'AccessDenied', message, details),
+  accessDenied: (message = 'Access Denied', details?: Record<string, string>) =>
+    new S3Error(403, 'AccessDenied', message, details),
   invalidAccessKeyId: (accessKeyId: string) =>
     new S3Error(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', {
       AWSAccessKeyId: accessKeyId,
@@ -55,7 +56,8 @@ export const s3Errors = {
     new S3Error(400, 'AuthorizationHeaderMalformed', `The authorization header is malformed; ${detail}`, details),
   queryParametersError: (message: string, details?: Record<string, string>) =>
     new S3Error(400, 'AuthorizationQueryParametersError', message, details),
-  noSuchBucket: (bucket: string) => new S3Error(404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: bucket }),
+  noSuchBucket: (bucket: string) =>
+    new S3Error(404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: bucket }),
   invalidArgument: (message: string, name: string, value: string) =>
     new S3Error(400, 'InvalidArgument', message, { ArgumentName: name, ArgumentValue: value }),
   invalidRequest: (message: string) => new S3Error(400, 'InvalidRequest', message),

@@ -51,19 +51,57 @@ const DEFAULT_MAX_BUFFERED_BYTES = 256 * 1024 * 1024;
 /** s3rver's own key pair: the only one it accepts. */
 const UPSTREAM_KEY_ID = 'S3RVER';
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'upgrade', 'expect', 'trailer', 'host']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'upgrade',
+  'expect',
+  'trailer',
+  'host',
+]);
 
 /** Query parameters of plain bucket reads (ListObjects[V2], HeadBucket) and of the SDK. */
-const LISTING_PARAMS = new Set(['list-type', 'prefix', 'delimiter', 'marker', 'max-keys', 'continuation-token', 'start-after', 'encoding-type', 'fetch-owner', 'x-id']);
+const LISTING_PARAMS = new Set([
+  'list-type',
+  'prefix',
+  'delimiter',
+  'marker',
+  'max-keys',
+  'continuation-token',
+  'start-after',
+  'encoding-type',
+  'fetch-owner',
+  'x-id',
+]);
 /**
  * Bucket sub-resources s3rver routes (it answers NotImplemented for most). Any other one it silently
  * treats as a listing and answers 200 with a ListBucketResult (e.g. ?ownershipControls, ?versioning):
  * a false "success" we turn into NotImplemented.
  */
 const S3RVER_BUCKET_SUBRESOURCES = new Set([
-  'acl', 'analytics', 'cors', 'delete', 'encryption', 'inventory', 'lifecycle', 'location', 'metrics', 'notification',
-  'object-lock', 'policy', 'policyStatus', 'publicAccessBlock', 'replication', 'requestPayment', 'tagging', 'uploads',
-  'versions', 'website',
+  'acl',
+  'analytics',
+  'cors',
+  'delete',
+  'encryption',
+  'inventory',
+  'lifecycle',
+  'location',
+  'metrics',
+  'notification',
+  'object-lock',
+  'policy',
+  'policyStatus',
+  'publicAccessBlock',
+  'replication',
+  'requestPayment',
+  'tagging',
+  'uploads',
+  'versions',
+  'website',
 ]);
 
 type PayloadMode = 'hex' | 'unsigned' | 'streaming-unsigned-trailer' | 'streaming-signed' | 'streaming-signed-trailer';
@@ -129,7 +167,13 @@ function readBody(req: http.IncomingMessage, max: number): Promise<Buffer> {
     });
     req.on('end', () => {
       if (tooLarge) {
-        reject(new S3Error(400, 'EntityTooLarge', `Your proposed upload exceeds the maximum allowed size (the sandbox buffers at most ${max} bytes to verify them)`));
+        reject(
+          new S3Error(
+            400,
+            'EntityTooLarge',
+            `Your proposed upload exceeds the maximum allowed size (the sandbox buffers at most ${max} bytes to verify them)`,
+          ),
+        );
       } else resolve(Buffer.concat(chunks));
     });
     req.on('error', reject);
@@ -141,7 +185,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // Our own agent, so stop() can close the keep-alive sockets to s3rver and leave no handles behind.
   const agent = new http.Agent({ keepAlive: true });
 
-  function sendError(req: http.IncomingMessage, res: http.ServerResponse, error: S3Error, requestId: string, headers: Record<string, string>): void {
+  function sendError(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    error: S3Error,
+    requestId: string,
+    headers: Record<string, string>,
+  ): void {
     if (res.headersSent) {
       res.destroy();
       return;
@@ -159,7 +209,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     res.end(body);
   }
 
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse, requestId: string, extraHeaders: Record<string, string>): Promise<void> {
+  async function handle(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    requestId: string,
+    extraHeaders: Record<string, string>,
+  ): Promise<void> {
     const target = parseTarget(req.url ?? '/');
     const query = parseQuery(target.rawQuery);
     const method = (req.method ?? 'GET').toUpperCase();
@@ -172,7 +227,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       extraHeaders['x-amz-bucket-region'] = region;
     }
 
-    const parts: IncomingRequestParts = { method, rawPath: target.rawPath, rawQuery: target.rawQuery, headers: req.headers };
+    const parts: IncomingRequestParts = {
+      method,
+      rawPath: target.rawPath,
+      rawQuery: target.rawQuery,
+      headers: req.headers,
+    };
     const auth = parseAuth(parts, query);
     if (auth === null) throw s3Errors.accessDenied(); // anonymous: the sandbox's buckets are private
 
@@ -192,7 +252,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     let payloadHash = UNSIGNED_PAYLOAD; // presigned URLs never sign the payload
     if (auth.form === 'header') {
       const value = single(req.headers['x-amz-content-sha256']);
-      if (value === undefined) throw s3Errors.invalidRequest('Missing required header for this request: x-amz-content-sha256');
+      if (value === undefined)
+        throw s3Errors.invalidRequest('Missing required header for this request: x-amz-content-sha256');
       payloadHash = value;
     }
     const mode = payloadMode(payloadHash);
@@ -205,9 +266,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
 
     // S3 requires Host and every x-amz-* header sent to be covered by the signature (both auth forms).
-    const unsigned = Object.keys(req.headers).filter((name) => (name.startsWith('x-amz-') || name === 'host') && !auth.signedHeaders.includes(name));
+    const unsigned = Object.keys(req.headers).filter(
+      (name) => (name.startsWith('x-amz-') || name === 'host') && !auth.signedHeaders.includes(name),
+    );
     if (unsigned.length > 0) {
-      throw s3Errors.accessDenied('There were headers present in the request which were not signed', { HeadersNotSigned: unsigned.join(', ') });
+      throw s3Errors.accessDenied('There were headers present in the request which were not signed', {
+        HeadersNotSigned: unsigned.join(', '),
+      });
     }
 
     const verified = await verifySignature(parts, query, auth, credential.secretAccessKey, payloadHash);
@@ -226,14 +291,21 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         const body =
           '<?xml version="1.0" encoding="UTF-8"?>\n' +
           `<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${region === 'us-east-1' ? '' : region}</LocationConstraint>`;
-        res.writeHead(200, { ...extraHeaders, 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body), 'x-amz-request-id': requestId });
+        res.writeHead(200, {
+          ...extraHeaders,
+          'content-type': 'application/xml',
+          'content-length': Buffer.byteLength(body),
+          'x-amz-request-id': requestId,
+        });
         res.end(body);
         return;
       }
       const subresources = Object.keys(query).filter((name) => !LISTING_PARAMS.has(name) && !name.startsWith('X-Amz-'));
       if (subresources.some((name) => !S3RVER_BUCKET_SUBRESOURCES.has(name))) throw s3Errors.notImplemented();
       if ((method === 'PUT' || method === 'DELETE') && subresources.length === 0) {
-        throw s3Errors.accessDenied('Access Denied (the sandbox S3 serves a fixed set of buckets: CreateBucket and DeleteBucket are not allowed)');
+        throw s3Errors.accessDenied(
+          'Access Denied (the sandbox S3 serves a fixed set of buckets: CreateBucket and DeleteBucket are not allowed)',
+        );
       }
     }
 
@@ -246,11 +318,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const signedAt = parseAmzDate(auth.longDate) ?? 0; // validated by parseAuth
     if (auth.form === 'header') {
       if (Math.abs(now - signedAt) > MAX_SKEW_MS) {
-        throw new S3Error(403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.', {
-          RequestTime: auth.longDate,
-          ServerTime: isoSeconds(now),
-          MaxAllowedSkewMilliseconds: String(MAX_SKEW_MS),
-        });
+        throw new S3Error(
+          403,
+          'RequestTimeTooSkewed',
+          'The difference between the request time and the current time is too large.',
+          {
+            RequestTime: auth.longDate,
+            ServerTime: isoSeconds(now),
+            MaxAllowedSkewMilliseconds: String(MAX_SKEW_MS),
+          },
+        );
       }
     } else {
       if (signedAt - now > MAX_SKEW_MS) throw s3Errors.accessDenied('Request is not valid yet');
@@ -285,10 +362,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const computed = sha256Hex(body);
       const provided = payloadHash.toLowerCase();
       if (!constantTimeEqualHex(computed, provided)) {
-        throw new S3Error(400, 'XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.", {
-          ClientComputedContentSHA256: provided,
-          S3ComputedContentSHA256: computed,
-        });
+        throw new S3Error(
+          400,
+          'XAmzContentSHA256Mismatch',
+          "The provided 'x-amz-content-sha256' header does not match what was computed.",
+          {
+            ClientComputedContentSHA256: provided,
+            S3ComputedContentSHA256: computed,
+          },
+        );
       }
       verifyChecksums(body, checksumHeaders(req));
       // GET/HEAD have no body to send; an empty object body is forwarded as such.
@@ -305,19 +387,29 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       for (const chunk of decoded.chunks) {
         const expected = chunkSignature(verified.signingKey, auth, previous, chunk.data);
         if (chunk.signature === undefined || !constantTimeEqualHex(expected, chunk.signature)) {
-          throw s3Errors.signatureDoesNotMatch({ AWSAccessKeyId: auth.accessKeyId, SignatureProvided: chunk.signature ?? '' });
+          throw s3Errors.signatureDoesNotMatch({
+            AWSAccessKeyId: auth.accessKeyId,
+            SignatureProvided: chunk.signature ?? '',
+          });
         }
         previous = chunk.signature;
       }
       if (mode === 'streaming-signed-trailer') {
         const expected = trailerSignature(verified.signingKey, auth, previous, decoded.trailers);
         if (decoded.trailerSignature === undefined || !constantTimeEqualHex(expected, decoded.trailerSignature)) {
-          throw s3Errors.signatureDoesNotMatch({ AWSAccessKeyId: auth.accessKeyId, SignatureProvided: decoded.trailerSignature ?? '' });
+          throw s3Errors.signatureDoesNotMatch({
+            AWSAccessKeyId: auth.accessKeyId,
+            SignatureProvided: decoded.trailerSignature ?? '',
+          });
         }
       }
     }
     if (decoded.body.length !== Number(declared)) {
-      throw new S3Error(400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header');
+      throw new S3Error(
+        400,
+        'IncompleteBody',
+        'You did not provide the number of bytes specified by the Content-Length HTTP header',
+      );
     }
     verifyChecksums(decoded.body, [...checksumHeaders(req), ...decoded.trailers]);
     return decoded.body;
@@ -345,13 +437,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     headers.host = `${options.upstream.host}:${options.upstream.port}`;
     let rawQuery = target.rawQuery;
     if (auth.form === 'header') {
-      headers.authorization = (single(req.headers.authorization) ?? '').replace(/Credential=[^/,\s]+\//, `Credential=${UPSTREAM_KEY_ID}/`);
+      headers.authorization = (single(req.headers.authorization) ?? '').replace(
+        /Credential=[^/,\s]+\//,
+        `Credential=${UPSTREAM_KEY_ID}/`,
+      );
     } else {
       rawQuery = rawQuery.replace(/(^|&)(X-Amz-Credential=)[^&]*?(%2F|\/)/i, `$1$2${UPSTREAM_KEY_ID}$3`);
     }
     if (decodedChunks) {
       // The body is decoded: drop the framing headers, so s3rver stores (and later serves) the plain object.
-      const remaining = (single(req.headers['content-encoding']) ?? '').split(',').map((e) => e.trim()).filter((e) => e !== '' && e !== 'aws-chunked');
+      const remaining = (single(req.headers['content-encoding']) ?? '')
+        .split(',')
+        .map((e) => e.trim())
+        .filter((e) => e !== '' && e !== 'aws-chunked');
       if (remaining.length > 0) headers['content-encoding'] = remaining.join(', ');
       else delete headers['content-encoding'];
       delete headers['x-amz-decoded-content-length'];

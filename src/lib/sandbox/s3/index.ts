@@ -19,7 +19,9 @@ export async function writeProbe(input: WriteProbeInput): Promise<ProbeResult> {
 }
 
 /** Writes an object (used by the exporter). Throws S3RequestError ({ code, message }) on S3 errors. */
-export async function putObject(input: WriteProbeInput & { key: string; body: Buffer; contentType: string; contentEncoding?: string }): Promise<void> {
+export async function putObject(
+  input: WriteProbeInput & { key: string; body: Buffer; contentType: string; contentEncoding?: string },
+): Promise<void> {
   const { putObject: put } = await import('./client.js');
   return put(input);
 }

@@ -22,7 +22,8 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
   const regions = new Map<string, string>();
   for (const bucket of options.buckets) {
     if (!BUCKET_NAME.test(bucket.name)) throw new Error(`Invalid bucket name for the embedded S3: "${bucket.name}"`);
-    if (!REGION_NAME.test(bucket.region)) throw new Error(`Invalid region for bucket "${bucket.name}": "${bucket.region}"`);
+    if (!REGION_NAME.test(bucket.region))
+      throw new Error(`Invalid region for bucket "${bucket.name}": "${bucket.region}"`);
     regions.set(bucket.name, bucket.region);
   }
   const credentials = new Map<string, SandboxCredential>();
@@ -61,7 +62,12 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
   }
 
   // The CLI's own reads (what the sandbox exported) go straight to s3rver: they are not a client's.
-  const admin = await createS3Client({ endpoint: `http://127.0.0.1:${storage.port}`, forcePathStyle: true, region: 'us-east-1', credentials: S3RVER_CREDENTIALS });
+  const admin = await createS3Client({
+    endpoint: `http://127.0.0.1:${storage.port}`,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: S3RVER_CREDENTIALS,
+  });
   const sdk = await import('@aws-sdk/client-s3');
 
   let stopped = false;
@@ -86,7 +92,11 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
             }),
           );
           for (const item of page.Contents ?? []) {
-            objects.push({ key: item.Key ?? '', size: item.Size ?? 0, lastModified: (item.LastModified ?? new Date(0)).toISOString() });
+            objects.push({
+              key: item.Key ?? '',
+              size: item.Size ?? 0,
+              lastModified: (item.LastModified ?? new Date(0)).toISOString(),
+            });
           }
           continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
         } while (continuationToken !== undefined);

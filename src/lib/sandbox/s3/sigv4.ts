@@ -47,10 +47,26 @@ export class NodeSha256 {
 /** Exposes the library's canonicalisation; S3 signs the path as sent (no double encoding). */
 class Canonicalizer extends SignatureV4Base {
   constructor() {
-    super({ service: 's3', region: 'us-east-1', credentials: { accessKeyId: '', secretAccessKey: '' }, sha256: NodeSha256, uriEscapePath: false });
+    super({
+      service: 's3',
+      region: 'us-east-1',
+      credentials: { accessKeyId: '', secretAccessKey: '' },
+      sha256: NodeSha256,
+      uriEscapePath: false,
+    });
   }
-  canonicalRequest(method: string, path: string, query: Record<string, string | string[]>, headers: Record<string, string>, payloadHash: string): string {
-    return this.createCanonicalRequest({ method, protocol: 'http:', hostname: headers.host ?? '', path, query, headers }, headers, payloadHash);
+  canonicalRequest(
+    method: string,
+    path: string,
+    query: Record<string, string | string[]>,
+    headers: Record<string, string>,
+    payloadHash: string,
+  ): string {
+    return this.createCanonicalRequest(
+      { method, protocol: 'http:', hostname: headers.host ?? '', path, query, headers },
+      headers,
+      payloadHash,
+    );
   }
   stringToSign(longDate: string, scope: string, canonicalRequest: string): Promise<string> {
     return this.createStringToSign(longDate, scope, canonicalRequest, ALGORITHM_IDENTIFIER);
@@ -140,7 +156,12 @@ export function parseAuth(parts: IncomingRequestParts, query: Record<string, str
 
 function parseCredential(credential: string, malformed: (detail: string) => S3Error) {
   const pieces = credential.split('/');
-  if (pieces.length !== 5 || pieces.some((p) => p === '') || pieces[4] !== 'aws4_request' || !/^\d{8}$/.test(pieces[1] ?? '')) {
+  if (
+    pieces.length !== 5 ||
+    pieces.some((p) => p === '') ||
+    pieces[4] !== 'aws4_request' ||
+    !/^\d{8}$/.test(pieces[1] ?? '')
+  ) {
     throw malformed('the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".');
   }
   const [accessKeyId, scopeDate, region, service] = pieces as [string, string, string, string, string];
@@ -165,7 +186,9 @@ export function parseAuthorizationHeader(authorization: string, headers: Incomin
   const signedHeaders = components.get('SignedHeaders');
   const signature = components.get('Signature');
   if (!credential || !signedHeaders || !signature) {
-    throw s3Errors.headerMalformed('the authorization header requires three components: Credential, SignedHeaders, and Signature.');
+    throw s3Errors.headerMalformed(
+      'the authorization header requires three components: Credential, SignedHeaders, and Signature.',
+    );
   }
   const scope = parseCredential(credential, (detail) => s3Errors.headerMalformed(detail));
   const longDate = headerValue(headers, 'x-amz-date');
@@ -174,7 +197,9 @@ export function parseAuthorizationHeader(authorization: string, headers: Incomin
     throw s3Errors.accessDenied('AWS authentication requires a valid Date or x-amz-date header');
   }
   if (longDate.slice(0, 8) !== scope.scopeDate) {
-    throw s3Errors.headerMalformed(`Invalid credential date "${scope.scopeDate}". This date is not the same as X-Amz-Date: "${longDate.slice(0, 8)}".`);
+    throw s3Errors.headerMalformed(
+      `Invalid credential date "${scope.scopeDate}". This date is not the same as X-Amz-Date: "${longDate.slice(0, 8)}".`,
+    );
   }
   return {
     form: 'header',
@@ -190,7 +215,14 @@ export function parsePresignedQuery(query: Record<string, string | string[]>): S
     const value = query[name];
     return (Array.isArray(value) ? value[0] : value) ?? '';
   };
-  const required = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-Date', 'X-Amz-SignedHeaders', 'X-Amz-Expires'];
+  const required = [
+    'X-Amz-Algorithm',
+    'X-Amz-Credential',
+    'X-Amz-Signature',
+    'X-Amz-Date',
+    'X-Amz-SignedHeaders',
+    'X-Amz-Expires',
+  ];
   if (required.some((name) => get(name) === '')) {
     throw s3Errors.queryParametersError(
       'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.',
@@ -204,7 +236,7 @@ export function parsePresignedQuery(query: Record<string, string | string[]>): S
   );
   const longDate = get('X-Amz-Date');
   if (parseAmzDate(longDate) === undefined) {
-    throw s3Errors.queryParametersError('X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd\'T\'HHmmss\'Z\'"');
+    throw s3Errors.queryParametersError("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
   }
   if (longDate.slice(0, 8) !== scope.scopeDate) {
     throw s3Errors.queryParametersError(
@@ -215,13 +247,17 @@ export function parsePresignedQuery(query: Record<string, string | string[]>): S
   if (!/^\d+$/.test(expires)) throw s3Errors.queryParametersError('X-Amz-Expires should be a number');
   const expiresSeconds = Number(expires);
   if (expiresSeconds > MAX_PRESIGNED_SECONDS) {
-    throw s3Errors.queryParametersError(`X-Amz-Expires must be less than a week (in seconds) that is; ${MAX_PRESIGNED_SECONDS}`);
+    throw s3Errors.queryParametersError(
+      `X-Amz-Expires must be less than a week (in seconds) that is; ${MAX_PRESIGNED_SECONDS}`,
+    );
   }
   return {
     form: 'query',
     ...scope,
     longDate,
-    signedHeaders: get('X-Amz-SignedHeaders').split(';').map((h) => h.trim().toLowerCase()),
+    signedHeaders: get('X-Amz-SignedHeaders')
+      .split(';')
+      .map((h) => h.trim().toLowerCase()),
     signature: get('X-Amz-Signature'),
     expiresSeconds,
   };
@@ -257,14 +293,29 @@ export async function verifySignature(
 ): Promise<VerifyResult> {
   const canonicalHeaders: Record<string, string> = {};
   for (const name of auth.signedHeaders) {
-    canonicalHeaders[name] = (headerValue(parts.headers, name) ?? '').replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').trim();
+    canonicalHeaders[name] = (headerValue(parts.headers, name) ?? '')
+      .replace(/[\r\n]/g, ' ')
+      .replace(/[ \t]+/g, ' ')
+      .trim();
   }
   const signedQuery = { ...query };
   if (auth.form === 'query') delete signedQuery['X-Amz-Signature'];
-  const canonicalRequest = canonicalizer.canonicalRequest(parts.method, canonicalPath(parts.rawPath), signedQuery, canonicalHeaders, payloadHash);
+  const canonicalRequest = canonicalizer.canonicalRequest(
+    parts.method,
+    canonicalPath(parts.rawPath),
+    signedQuery,
+    canonicalHeaders,
+    payloadHash,
+  );
   const scope = createScope(auth.scopeDate, auth.region, auth.service);
   const stringToSign = await canonicalizer.stringToSign(auth.longDate, scope, canonicalRequest);
-  const signingKey = await getSigningKey(NodeSha256, { accessKeyId: auth.accessKeyId, secretAccessKey }, auth.scopeDate, auth.region, auth.service);
+  const signingKey = await getSigningKey(
+    NodeSha256,
+    { accessKeyId: auth.accessKeyId, secretAccessKey },
+    auth.scopeDate,
+    auth.region,
+    auth.service,
+  );
   const expected = hmacHex(signingKey, stringToSign);
   return { ok: constantTimeEqualHex(expected, auth.signature), canonicalRequest, stringToSign, signingKey };
 }
@@ -285,14 +336,30 @@ export function constantTimeEqualHex(expected: string, provided: string): boolea
 }
 
 /** The signature of one aws-chunked chunk (STREAMING-AWS4-HMAC-SHA256-PAYLOAD), chained from the previous one. */
-export function chunkSignature(signingKey: Uint8Array, auth: SigV4Auth, previousSignature: string, chunk: Buffer): string {
+export function chunkSignature(
+  signingKey: Uint8Array,
+  auth: SigV4Auth,
+  previousSignature: string,
+  chunk: Buffer,
+): string {
   const scope = createScope(auth.scopeDate, auth.region, auth.service);
-  return hmacHex(signingKey, ['AWS4-HMAC-SHA256-PAYLOAD', auth.longDate, scope, previousSignature, EMPTY_SHA256, sha256Hex(chunk)].join('\n'));
+  return hmacHex(
+    signingKey,
+    ['AWS4-HMAC-SHA256-PAYLOAD', auth.longDate, scope, previousSignature, EMPTY_SHA256, sha256Hex(chunk)].join('\n'),
+  );
 }
 
 /** The signature over the trailing headers (STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER). */
-export function trailerSignature(signingKey: Uint8Array, auth: SigV4Auth, previousSignature: string, trailers: Array<[string, string]>): string {
+export function trailerSignature(
+  signingKey: Uint8Array,
+  auth: SigV4Auth,
+  previousSignature: string,
+  trailers: Array<[string, string]>,
+): string {
   const scope = createScope(auth.scopeDate, auth.region, auth.service);
   const canonicalTrailers = trailers.map(([name, value]) => `${name.toLowerCase()}:${value.trim()}\n`).join('');
-  return hmacHex(signingKey, ['AWS4-HMAC-SHA256-TRAILER', auth.longDate, scope, previousSignature, sha256Hex(canonicalTrailers)].join('\n'));
+  return hmacHex(
+    signingKey,
+    ['AWS4-HMAC-SHA256-TRAILER', auth.longDate, scope, previousSignature, sha256Hex(canonicalTrailers)].join('\n'),
+  );
 }

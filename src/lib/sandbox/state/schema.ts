@@ -7,7 +7,13 @@ import { z } from 'zod';
  * restart, as Immuta's audit service keeps them; the API never returns them and nothing prints them.
  */
 
-export const IntervalSchema = z.enum(['EVERY_2_HOURS', 'EVERY_4_HOURS', 'EVERY_6_HOURS', 'EVERY_12_HOURS', 'EVERY_24_HOURS']);
+export const IntervalSchema = z.enum([
+  'EVERY_2_HOURS',
+  'EVERY_4_HOURS',
+  'EVERY_6_HOURS',
+  'EVERY_12_HOURS',
+  'EVERY_24_HOURS',
+]);
 export type Interval = z.infer<typeof IntervalSchema>;
 
 export const UserRefSchema = z.object({ id: z.string(), name: z.string() });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { APPLICATION_EVENT_NAMES, UamEventSchema, eventName, generateEvents, isQueryEvent } from '../../../../src/lib/sandbox/events/index.js';
+import {
+  APPLICATION_EVENT_NAMES,
+  UamEventSchema,
+  eventName,
+  generateEvents,
+  isQueryEvent,
+} from '../../../../src/lib/sandbox/events/index.js';
 
 const from = new Date('2026-01-01T00:00:00.000Z');
 const to = new Date('2026-01-01T02:00:00.000Z');

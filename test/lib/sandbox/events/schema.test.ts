@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { UamEventSchema, eventName, isQueryEvent, parseUamLines, toNdjson } from '../../../../src/lib/sandbox/events/index.js';
+import {
+  UamEventSchema,
+  eventName,
+  isQueryEvent,
+  parseUamLines,
+  toNdjson,
+} from '../../../../src/lib/sandbox/events/index.js';
 
 // Immuta's documented examples (../shared/notes/immuta-audit-events.md): the schema must read real exports.
 const apiKeyCreated = {
@@ -21,7 +27,13 @@ const apiKeyCreated = {
 
 const databricksQuery = {
   action: 'QUERY',
-  actor: { type: 'USER_ACTOR', name: 'John Doe', id: 'johndoe@example.com', identityProvider: 'okta', impersonatedBy: null },
+  actor: {
+    type: 'USER_ACTOR',
+    name: 'John Doe',
+    id: 'johndoe@example.com',
+    identityProvider: 'okta',
+    impersonatedBy: null,
+  },
   sessionId: 'abc123456589',
   actionStatus: 'SUCCESS',
   actionStatusReason: null,

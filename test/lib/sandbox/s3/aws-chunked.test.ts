@@ -27,7 +27,9 @@ describe('aws-chunked decoding', () => {
     const error = s3ErrorOf(() => verifyChecksums(Buffer.from('hello world!'), [['x-amz-checksum-crc32', 'DUoRhQ==']]));
     expect(error.code).toBe('BadDigest');
     expect(error.message).toBe('The CRC32 you specified did not match the calculated checksum.');
-    expect(s3ErrorOf(() => verifyChecksums(Buffer.from('a'), [['x-amz-checksum-sha256', 'AAAA']])).message).toMatch(/SHA256/);
+    expect(s3ErrorOf(() => verifyChecksums(Buffer.from('a'), [['x-amz-checksum-sha256', 'AAAA']])).message).toMatch(
+      /SHA256/,
+    );
   });
 
   it('keeps chunk signatures and the trailer signature apart from the data', () => {

@@ -28,7 +28,8 @@ async function verify(parts: IncomingRequestParts, secret: string, payloadHash?:
   const query = parseQuery(parts.rawQuery);
   const auth = parseAuth(parts, query);
   if (!auth) throw new Error('no auth');
-  const hash = payloadHash ?? (auth.form === 'query' ? 'UNSIGNED-PAYLOAD' : String(parts.headers['x-amz-content-sha256']));
+  const hash =
+    payloadHash ?? (auth.form === 'query' ? 'UNSIGNED-PAYLOAD' : String(parts.headers['x-amz-content-sha256']));
   return { auth, result: await verifySignature(parts, query, auth, secret, hash) };
 }
 
@@ -53,7 +54,10 @@ describe('SigV4 verification against AWS documented examples', () => {
         range: 'bytes=0-9',
         'x-amz-content-sha256': EMPTY,
         'x-amz-date': '20130524T000000Z',
-        authorization: docAuth('host;range;x-amz-content-sha256;x-amz-date', 'f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41'),
+        authorization: docAuth(
+          'host;range;x-amz-content-sha256;x-amz-date',
+          'f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41',
+        ),
       }),
     },
     {
@@ -76,7 +80,10 @@ describe('SigV4 verification against AWS documented examples', () => {
         host: 'examplebucket.s3.amazonaws.com',
         'x-amz-content-sha256': EMPTY,
         'x-amz-date': '20130524T000000Z',
-        authorization: docAuth('host;x-amz-content-sha256;x-amz-date', 'fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543'),
+        authorization: docAuth(
+          'host;x-amz-content-sha256;x-amz-date',
+          'fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543',
+        ),
       }),
     },
     {
@@ -85,7 +92,10 @@ describe('SigV4 verification against AWS documented examples', () => {
         host: 'examplebucket.s3.amazonaws.com',
         'x-amz-content-sha256': EMPTY,
         'x-amz-date': '20130524T000000Z',
-        authorization: docAuth('host;x-amz-content-sha256;x-amz-date', '34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7'),
+        authorization: docAuth(
+          'host;x-amz-content-sha256;x-amz-date',
+          '34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7',
+        ),
       }),
     },
     {
@@ -149,7 +159,12 @@ describe('SigV4 verification of requests signed by the AWS SDK', () => {
     server = http.createServer((req, res) => {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
-      captured.push({ method: req.method ?? 'GET', rawPath: q === -1 ? url : url.slice(0, q), rawQuery: q === -1 ? '' : url.slice(q + 1), headers: req.headers });
+      captured.push({
+        method: req.method ?? 'GET',
+        rawPath: q === -1 ? url : url.slice(0, q),
+        rawQuery: q === -1 ? '' : url.slice(q + 1),
+        headers: req.headers,
+      });
       req.resume();
       req.on('end', () => {
         res.writeHead(200, { 'content-type': 'application/xml' });
@@ -166,9 +181,18 @@ describe('SigV4 verification of requests signed by the AWS SDK', () => {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       maxAttempts: 1,
     });
-    await client.send(new PutObjectCommand({ Bucket: 'bucket-a', Key: 'dir/a b(1)+ü~!.json', Body: '{"x":1}', ContentType: 'application/json' }));
+    await client.send(
+      new PutObjectCommand({
+        Bucket: 'bucket-a',
+        Key: 'dir/a b(1)+ü~!.json',
+        Body: '{"x":1}',
+        ContentType: 'application/json',
+      }),
+    );
     await client.send(new ListObjectsV2Command({ Bucket: 'bucket-a', Prefix: 'dir/sub dir/', MaxKeys: 5 }));
-    await client.send(new GetObjectCommand({ Bucket: 'bucket-a', Key: 'dir/x.json', Range: 'bytes=0-3' })).catch(() => undefined);
+    await client
+      .send(new GetObjectCommand({ Bucket: 'bucket-a', Key: 'dir/x.json', Range: 'bytes=0-3' }))
+      .catch(() => undefined);
   });
 
   afterAll(async () => {
@@ -186,7 +210,12 @@ describe('SigV4 verification of requests signed by the AWS SDK', () => {
   it('verifies each with the right secret, and parses the credential scope', async () => {
     for (const parts of captured) {
       const { auth, result } = await verify(parts, secret);
-      expect(auth).toMatchObject({ form: 'header', accessKeyId: 'AKIASDKSIGNED', region: 'eu-central-1', service: 's3' });
+      expect(auth).toMatchObject({
+        form: 'header',
+        accessKeyId: 'AKIASDKSIGNED',
+        region: 'eu-central-1',
+        service: 's3',
+      });
       expect(result.ok, result.canonicalRequest).toBe(true);
     }
   });
@@ -197,40 +226,75 @@ describe('SigV4 verification of requests signed by the AWS SDK', () => {
 
   it('rejects a changed path, query or payload hash', async () => {
     const [put, list] = captured as [IncomingRequestParts, IncomingRequestParts];
-    expect((await verify({ ...put, rawPath: put.rawPath.replace('bucket-a', 'bucket-b') }, secret)).result.ok).toBe(false);
-    expect((await verify({ ...list, rawQuery: list.rawQuery.replace('max-keys=5', 'max-keys=6') }, secret)).result.ok).toBe(false);
+    expect((await verify({ ...put, rawPath: put.rawPath.replace('bucket-a', 'bucket-b') }, secret)).result.ok).toBe(
+      false,
+    );
+    expect(
+      (await verify({ ...list, rawQuery: list.rawQuery.replace('max-keys=5', 'max-keys=6') }, secret)).result.ok,
+    ).toBe(false);
     expect((await verify(put, secret, EMPTY)).result.ok).toBe(false);
   });
 });
 
 describe('SigV4 parsing errors (S3 codes)', () => {
   const base = { host: 'h', 'x-amz-date': '20240101T000000Z', 'x-amz-content-sha256': EMPTY };
-  const parse = (authorization: string, extra: Record<string, string> = {}) => () => {
-    const parts = partsOf('GET', '/b/k', { ...base, authorization, ...extra });
-    return parseAuth(parts, parseQuery(parts.rawQuery));
-  };
+  const parse =
+    (authorization: string, extra: Record<string, string> = {}) =>
+    () => {
+      const parts = partsOf('GET', '/b/k', { ...base, authorization, ...extra });
+      return parseAuth(parts, parseQuery(parts.rawQuery));
+    };
 
   it('no auth at all is anonymous (null)', () => {
     expect(parseAuth(partsOf('GET', '/b/k', { host: 'h' }), {})).toBeNull();
   });
 
   it('a missing component, a bad credential, another service, a date mismatch: AuthorizationHeaderMalformed', () => {
-    expectS3Error(parse('AWS4-HMAC-SHA256 Credential=AK/20240101/us-east-1/s3/aws4_request, Signature=ab'), 'AuthorizationHeaderMalformed', /three components/);
-    expectS3Error(parse('AWS4-HMAC-SHA256 Credential=AK/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=ab'), 'AuthorizationHeaderMalformed', /Credential is mal-formed/);
-    expectS3Error(parse('AWS4-HMAC-SHA256 Credential=AK/20240101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=ab'), 'AuthorizationHeaderMalformed', /incorrect service "ec2"/);
-    expectS3Error(parse('AWS4-HMAC-SHA256 Credential=AK/20240102/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=ab'), 'AuthorizationHeaderMalformed', /Invalid credential date/);
+    expectS3Error(
+      parse('AWS4-HMAC-SHA256 Credential=AK/20240101/us-east-1/s3/aws4_request, Signature=ab'),
+      'AuthorizationHeaderMalformed',
+      /three components/,
+    );
+    expectS3Error(
+      parse('AWS4-HMAC-SHA256 Credential=AK/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=ab'),
+      'AuthorizationHeaderMalformed',
+      /Credential is mal-formed/,
+    );
+    expectS3Error(
+      parse('AWS4-HMAC-SHA256 Credential=AK/20240101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=ab'),
+      'AuthorizationHeaderMalformed',
+      /incorrect service "ec2"/,
+    );
+    expectS3Error(
+      parse('AWS4-HMAC-SHA256 Credential=AK/20240102/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=ab'),
+      'AuthorizationHeaderMalformed',
+      /Invalid credential date/,
+    );
   });
 
   it('SigV2 is an unsupported authorization type; no x-amz-date is AccessDenied', () => {
     expectS3Error(parse('AWS AKID:c2lnbmF0dXJl'), 'InvalidArgument', /Unsupported Authorization Type/);
-    expectS3Error(parse('AWS4-HMAC-SHA256 Credential=AK/20240101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=ab', { 'x-amz-date': 'yesterday' }), 'AccessDenied', /x-amz-date/);
+    expectS3Error(
+      parse('AWS4-HMAC-SHA256 Credential=AK/20240101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=ab', {
+        'x-amz-date': 'yesterday',
+      }),
+      'AccessDenied',
+      /x-amz-date/,
+    );
   });
 
   it('header and query auth together, or an incomplete presigned query, are rejected', () => {
-    const both = partsOf('GET', '/b/k?X-Amz-Algorithm=AWS4-HMAC-SHA256', { ...base, authorization: 'AWS4-HMAC-SHA256 x' });
+    const both = partsOf('GET', '/b/k?X-Amz-Algorithm=AWS4-HMAC-SHA256', {
+      ...base,
+      authorization: 'AWS4-HMAC-SHA256 x',
+    });
     expectS3Error(() => parseAuth(both, parseQuery(both.rawQuery)), 'InvalidArgument', /Only one auth mechanism/);
     const partial = partsOf('GET', '/b/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=ab', { host: 'h' });
-    expectS3Error(() => parseAuth(partial, parseQuery(partial.rawQuery)), 'AuthorizationQueryParametersError', /requires the X-Amz-Algorithm/);
+    expectS3Error(
+      () => parseAuth(partial, parseQuery(partial.rawQuery)),
+      'AuthorizationQueryParametersError',
+      /requires the X-Amz-Algorithm/,
+    );
   });
 
   it('canonical paths encode each segment once, however the client escaped it', () => {

@@ -88,7 +88,9 @@ describe('StateStore', () => {
 
   it('writes atomically: no temporary file is left behind', async () => {
     const store = await StateStore.open(dir);
-    await Promise.all(Array.from({ length: 10 }, (_, i) => store.update((s) => void s.configurations.push(config(`x${i}`)))));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) => store.update((s) => void s.configurations.push(config(`x${i}`)))),
+    );
     expect(readdirSync(dir)).toEqual(['state.json']);
     expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).configurations).toHaveLength(10);
   });

@@ -1,7 +1,8 @@
 import { PolicyCommand } from '../../../../lib/policy-apply/policy-command.js';
 
 export default class PolicyTrust extends PolicyCommand<typeof PolicyTrust> {
-  static override summary = "Print the role's trust policy: Immuta's account, with sts:ExternalId = the configuration id; --apply merges it in.";
+  static override summary =
+    "Print the role's trust policy: Immuta's account, with sts:ExternalId = the configuration id; --apply merges it in.";
   static override examples = [
     '<%= config.bin %> audit exportConfig policy trust ./exportConfig.json',
     '<%= config.bin %> audit exportConfig policy trust --id 259fc41c-b502-418a-a8ff-d875335dbe9b --immuta-account-id 123456789012',

@@ -1,4 +1,10 @@
-import { SaveExportConfigCommand, createArgs, saveDescription, saveExamples, saveFlags } from '../../../../../lib/export-config/save-command.js';
+import {
+  SaveExportConfigCommand,
+  createArgs,
+  saveDescription,
+  saveExamples,
+  saveFlags,
+} from '../../../../../lib/export-config/save-command.js';
 
 export default class CreateAdlsSasToken extends SaveExportConfigCommand<typeof CreateAdlsSasToken> {
   static override summary = 'Create an ADLS Gen2 export configuration that writes with a SAS token.';

@@ -1,4 +1,10 @@
-import { SaveExportConfigCommand, createArgs, saveDescription, saveExamples, saveFlags } from '../../../../../lib/export-config/save-command.js';
+import {
+  SaveExportConfigCommand,
+  createArgs,
+  saveDescription,
+  saveExamples,
+  saveFlags,
+} from '../../../../../lib/export-config/save-command.js';
 
 export default class CreateS3AccessKey extends SaveExportConfigCommand<typeof CreateS3AccessKey> {
   static override summary = "Create an S3 export configuration that writes with an IAM user's access key.";

@@ -1,4 +1,10 @@
-import { SaveExportConfigCommand, saveDescription, saveExamples, saveFlags, updateArgs } from '../../../../../lib/export-config/save-command.js';
+import {
+  SaveExportConfigCommand,
+  saveDescription,
+  saveExamples,
+  saveFlags,
+  updateArgs,
+} from '../../../../../lib/export-config/save-command.js';
 
 export default class UpdateAdlsSasToken extends SaveExportConfigCommand<typeof UpdateAdlsSasToken> {
   static override summary = 'Update an ADLS SAS-token export configuration (only the fields in the file change).';

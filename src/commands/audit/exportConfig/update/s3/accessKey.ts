@@ -1,4 +1,10 @@
-import { SaveExportConfigCommand, saveDescription, saveExamples, saveFlags, updateArgs } from '../../../../../lib/export-config/save-command.js';
+import {
+  SaveExportConfigCommand,
+  saveDescription,
+  saveExamples,
+  saveFlags,
+  updateArgs,
+} from '../../../../../lib/export-config/save-command.js';
 
 export default class UpdateS3AccessKey extends SaveExportConfigCommand<typeof UpdateS3AccessKey> {
   static override summary = 'Update an S3 access-key export configuration (only the fields in the file change).';

@@ -1,4 +1,10 @@
-import { SaveExportConfigCommand, assumedRoleFlags, saveDescription, saveExamples, updateArgs } from '../../../../../lib/export-config/save-command.js';
+import {
+  SaveExportConfigCommand,
+  assumedRoleFlags,
+  saveDescription,
+  saveExamples,
+  updateArgs,
+} from '../../../../../lib/export-config/save-command.js';
 
 export default class UpdateS3AssumedRole extends SaveExportConfigCommand<typeof UpdateS3AssumedRole> {
   static override summary = 'Update an S3 assumed-role export configuration (only the fields in the file change).';
