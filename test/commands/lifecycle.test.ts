@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeTenant, sampleConfiguration, sampleTask } from '../helpers/fake-tenant.js';
-import { type CliResult, runCli, tempHome } from '../helpers/run-cli.js';
+import { type CliResult, tempHome } from '../helpers/run-cli.js';
+import { runCommand as runCli } from '../helpers/run-command.js';
 
 const KEY = 'lifecycle-test-key-0123456789';
 const ID = 'cfg-1111';

@@ -21,7 +21,7 @@ export interface FakeIOOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   globals?: Partial<GlobalOptions>;
-  stdin?: string;
+  stdin?: string | Buffer;
   now?: Date;
   /** Answers to prompts, in order (confirm: boolean; secret/line: string). */
   answers?: (string | boolean)[];
@@ -69,6 +69,8 @@ export function fakeIO(options: FakeIOOptions = {}): FakeIO {
     globals,
     env,
     cwd: options.cwd ?? process.cwd(),
+    stdoutIsTTY: tty,
+    stdinIsTTY: tty,
     signal: options.signal ?? new AbortController().signal,
     exitCode: undefined,
     asked: [],
@@ -83,6 +85,9 @@ export function fakeIO(options: FakeIOOptions = {}): FakeIO {
     },
     write(chunk) {
       out.push(redactText(chunk));
+    },
+    writeErr(chunk) {
+      err.push(redactText(chunk));
     },
     async progress() {
       return { update() {}, succeed() {}, fail() {}, stop() {} };
@@ -102,9 +107,12 @@ export function fakeIO(options: FakeIOOptions = {}): FakeIO {
       },
     },
     async readStdin(limitBytes) {
-      const text = options.stdin ?? '';
-      if (Buffer.byteLength(text) > limitBytes) throw new Error(`fakeIO: stdin over ${limitBytes} bytes`);
-      return text;
+      return (await io.readStdinBytes(limitBytes)).toString('utf8');
+    },
+    async readStdinBytes(limitBytes) {
+      const bytes = Buffer.isBuffer(options.stdin) ? options.stdin : Buffer.from(options.stdin ?? '');
+      if (bytes.length > limitBytes) throw new Error(`fakeIO: stdin over ${limitBytes} bytes`);
+      return bytes;
     },
     now: () => options.now ?? new Date('2026-01-15T12:00:00Z'),
     tenantSettings,

@@ -21,11 +21,11 @@ export interface RunOptions {
 }
 
 /**
- * Runs the real built CLI (bin/run.js) as a subprocess, the way a user or CI script does.
- * The environment is minimal and deterministic: no colour, no CI-inherited IMMUTA_* settings,
- * NODE_EXTRA_CA_CERTS removed (it only slows start-up), HOME as given (use tempHome()).
+ * The environment a test run of the CLI gets: the test process's, minus what would make results
+ * depend on the machine (IMMUTA_*, AWS_*, DEBUG, colour, NODE_EXTRA_CA_CERTS), with NO_COLOR=1,
+ * then `overrides` (`undefined` removes a variable). Shared by runCli and runCommand.
  */
-export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+export function childEnvironment(overrides: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (value === undefined) continue;
@@ -41,9 +41,18 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
   }
   env.NO_COLOR = '1';
   // An override of `undefined` removes the variable.
-  const childEnv = Object.fromEntries(
-    Object.entries({ ...env, ...options.env }).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  return Object.fromEntries(
+    Object.entries({ ...env, ...overrides }).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
+}
+
+/**
+ * Runs the real built CLI (bin/run.js) as a subprocess, the way a user or CI script does.
+ * The environment is minimal and deterministic: no colour, no CI-inherited IMMUTA_* settings,
+ * NODE_EXTRA_CA_CERTS removed (it only slows start-up), HOME as given (use tempHome()).
+ */
+export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+  const childEnv = childEnvironment(options.env);
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? ROOT,

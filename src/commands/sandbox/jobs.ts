@@ -1,8 +1,8 @@
 import { Args } from '@oclif/core';
-import { BaseCommand } from '../../lib/cli/base-command.js';
 import { SANDBOX_ONLY } from '../../lib/sandbox/constants.js';
-import type { SandboxJob } from '../../lib/sandbox/client.js';
-import { dataDirFlag, resolveDataDir } from '../../lib/sandbox/flags.js';
+import { dataDirFlag } from '../../lib/cli/sandbox-flags.js';
+import { BaseCommand } from '../../lib/cli/base-command.js';
+import { runSandboxJobs } from '../../lib/sandbox/commands/jobs.js';
 
 export default class Jobs extends BaseCommand<typeof Jobs> {
   static override summary = `${SANDBOX_ONLY} list the export jobs the sandbox ran, to find JOB_IDs.`;
@@ -17,20 +17,7 @@ export default class Jobs extends BaseCommand<typeof Jobs> {
   };
   static override flags = { 'data-dir': dataDirFlag };
 
-  public async run(): Promise<SandboxJob[]> {
-    const { requireRunningSandbox, sandboxDocuments, sandboxRequest } = await import('../../lib/sandbox/client.js');
-    const info = requireRunningSandbox(resolveDataDir(this.flags['data-dir']));
-    const data = await sandboxRequest<{ sandboxExportJobs: SandboxJob[] }>(info, sandboxDocuments.exportJobs, {
-      exportConfigurationId: this.args.config_id ?? null,
-    });
-    const jobs = data.sandboxExportJobs;
-    const { jobsNote, renderJobs } = await import('../../lib/sandbox/render.js');
-    if (jobs.length === 0)
-      this.note(
-        `No export jobs yet${this.args.config_id ? ` for ${this.args.config_id}` : ''}: jobs run once per (scaled) interval for enabled configurations whose connection is SUCCESS.`,
-      );
-    else this.out(renderJobs(jobs, this.paint, Boolean(process.stdout.isTTY)));
-    this.note(jobsNote());
-    return jobs;
+  public async run() {
+    return runSandboxJobs({ dataDir: this.flags['data-dir'], configId: this.args.config_id }, this.io);
   }
 }

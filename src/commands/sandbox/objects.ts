@@ -1,10 +1,8 @@
 import { Flags } from '@oclif/core';
-import { BaseCommand } from '../../lib/cli/base-command.js';
 import { SANDBOX_ONLY } from '../../lib/sandbox/constants.js';
-import type { SandboxObjectRow } from '../../lib/sandbox/client.js';
-import { dataDirFlag, resolveDataDir } from '../../lib/sandbox/flags.js';
-
-export type ObjectOutput = Omit<SandboxObjectRow, 'firstEvent'> & { firstEvent: unknown };
+import { dataDirFlag } from '../../lib/cli/sandbox-flags.js';
+import { BaseCommand } from '../../lib/cli/base-command.js';
+import { runSandboxObjects } from '../../lib/sandbox/commands/objects.js';
 
 export default class Objects extends BaseCommand<typeof Objects> {
   static override summary = `${SANDBOX_ONLY} list the audit files exported to the sandbox bucket, with the first event of each.`;
@@ -23,27 +21,8 @@ export default class Objects extends BaseCommand<typeof Objects> {
     'data-dir': dataDirFlag,
   };
 
-  public async run(): Promise<ObjectOutput[]> {
-    const { requireRunningSandbox, sandboxDocuments, sandboxRequest } = await import('../../lib/sandbox/client.js');
-    const info = requireRunningSandbox(resolveDataDir(this.flags['data-dir']));
-    const data = await sandboxRequest<{ sandboxObjects: SandboxObjectRow[] }>(info, sandboxDocuments.objects, {
-      prefix: this.flags.prefix ?? null,
-      limit: this.flags.limit,
-    });
-    const rows = data.sandboxObjects;
-    const { renderObjects } = await import('../../lib/sandbox/render.js');
-    if (rows.length === 0)
-      this.note('No exported objects yet: the first export runs one (scaled) interval after a configuration connects.');
-    else this.out(renderObjects(rows, Boolean(process.stdout.isTTY)));
-    return rows.map((row) => ({ ...row, firstEvent: parseJson(row.firstEvent) }));
-  }
-}
-
-function parseJson(text: string | null): unknown {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
+  public async run() {
+    const { prefix, limit } = this.flags;
+    return runSandboxObjects({ dataDir: this.flags['data-dir'], prefix, limit }, this.io);
   }
 }

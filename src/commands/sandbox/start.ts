@@ -1,17 +1,15 @@
-import { join } from 'node:path';
 import { Flags } from '@oclif/core';
-import { BaseCommand, CliError, ExitCode } from '../../lib/cli/base-command.js';
 import {
   DEFAULT_LISTEN,
   DEFAULT_PORT,
   DEFAULT_S3_PORT,
   DEFAULT_TOKEN_TTL_SECONDS,
-  IMMUTA_AWS_ACCOUNT_ID,
   SANDBOX_ONLY,
 } from '../../lib/sandbox/constants.js';
-import { dataDirFlag, isLoopback, resolveDataDir } from '../../lib/sandbox/flags.js';
-import type { StartSummary } from '../../lib/sandbox/render.js';
-import type { RuntimeInfo } from '../../lib/sandbox/runtime-file.js';
+import { dataDirFlag } from '../../lib/cli/sandbox-flags.js';
+import { join } from 'node:path';
+import { BaseCommand } from '../../lib/cli/base-command.js';
+import { runSandboxStart } from '../../lib/sandbox/commands/start.js';
 
 export default class Start extends BaseCommand<typeof Start> {
   static override summary = 'Start a local Immuta audit tenant with an embedded S3, to try every command offline.';
@@ -27,6 +25,7 @@ export default class Start extends BaseCommand<typeof Start> {
     '<%= config.bin %> sandbox start --s3-endpoint http://127.0.0.1:9000   # MinIO instead of the embedded S3',
     '<%= config.bin %> sandbox start --detach --json | jq -r .auditApiKey',
   ];
+  static override stopsOnSignal = true;
   static override flags = {
     port: Flags.integer({
       summary: 'Port of the tenant (GraphQL) server; 0 = any free port.',
@@ -76,129 +75,25 @@ export default class Start extends BaseCommand<typeof Start> {
     'foreground-child': Flags.boolean({ summary: 'Internal: the process started by --detach.', hidden: true }),
   };
 
-  private intervalScale(): number {
-    const raw = this.flags['interval-scale'];
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value <= 0) {
-      throw new CliError(`--interval-scale must be a positive number, not "${raw}"`, {
-        code: 'USAGE',
-        exitCode: ExitCode.USAGE,
-        fix: 'Use e.g. --interval-scale 0.001 (EVERY_2_HOURS then takes about 7 s).',
-      });
-    }
-    return value;
-  }
-
-  private childArgs(): string[] {
+  public async run() {
     const f = this.flags;
-    const args = [
-      '--port',
-      String(f.port),
-      '--s3-port',
-      String(f['s3-port']),
-      '--listen',
-      f.listen,
-      '--interval-scale',
-      f['interval-scale'],
-      '--token-ttl',
-      String(f['token-ttl']),
-    ];
-    if (f['s3-endpoint']) args.push('--s3-endpoint', f['s3-endpoint']);
-    if (f.gzip) args.push('--gzip');
-    if (f.seed !== undefined) args.push('--seed', f.seed);
-    return args;
-  }
-
-  private async writeProfile(info: RuntimeInfo): Promise<{ profile: string | null; configFile: string | null }> {
-    if (this.flags['no-profile']) return { profile: null, configFile: null };
-    const { ProfileStore } = await import('../../lib/config/profile-store.js');
-    const store = new ProfileStore(this.flags.config);
-    store.set('sandbox', {
-      host: info.tenantUrl,
-      api_key: info.auditApiKey,
-      immuta_aws_account_id: IMMUTA_AWS_ACCOUNT_ID,
-    });
-    return { profile: 'sandbox', configFile: store.path };
-  }
-
-  private async report(summary: StartSummary): Promise<void> {
-    const { renderStart, startNextSteps } = await import('../../lib/sandbox/render.js');
-    this.out(renderStart(summary, this.paint));
-    if (!isLoopback(this.flags.listen)) {
-      this.note(
-        this.paintErr.yellow(
-          `Listening on ${this.flags.listen}: anyone who can reach this machine can use the sandbox with its API key.`,
-        ),
-      );
-    }
-    this.note(startNextSteps(summary));
-  }
-
-  public async run(): Promise<StartSummary | undefined> {
-    const dataDir = resolveDataDir(this.flags['data-dir']);
-    const intervalScale = this.intervalScale();
-    if (this.flags.detach && !this.flags['foreground-child']) {
-      const { startDetached } = await import('../../lib/sandbox/process.js');
-      const { liveRuntimeInfo } = await import('../../lib/sandbox/runtime-file.js');
-      const running = liveRuntimeInfo(dataDir);
-      if (running) {
-        throw new CliError(`a sandbox is already running on ${dataDir} (pid ${running.pid}, ${running.tenantUrl})`, {
-          code: 'SANDBOX_ALREADY_RUNNING',
-          exitCode: ExitCode.USAGE,
-          fix: 'Use it, stop it with `immuta sandbox stop`, or start another one with --data-dir.',
-        });
-      }
-      const progress = await this.progress('Starting the sandbox');
-      const info = await startDetached({
-        dataDir,
+    return runSandboxStart(
+      {
+        port: f.port,
+        s3Port: f['s3-port'],
+        dataDir: f['data-dir'],
+        detach: f.detach,
+        s3Endpoint: f['s3-endpoint'],
+        intervalScale: f['interval-scale'],
+        gzip: f.gzip,
+        seed: f.seed,
+        noProfile: f['no-profile'],
+        listen: f.listen,
+        tokenTtlSeconds: f['token-ttl'],
+        foregroundChild: f['foreground-child'],
         binPath: join(this.config.root, 'bin', 'run.js'),
-        args: this.childArgs(),
-      });
-      progress.stop();
-      const summary: StartSummary = { ...info, detached: true, ...(await this.writeProfile(info)) };
-      await this.report(summary);
-      return summary;
-    }
-    return this.runForeground(dataDir, intervalScale);
-  }
-
-  private async runForeground(dataDir: string, intervalScale: number): Promise<undefined> {
-    const child = this.flags['foreground-child'];
-    const { startSandbox } = await import('../../lib/sandbox/runtime.js');
-    const { logFilePath } = await import('../../lib/sandbox/process.js');
-    // The detached child writes to the log file (its stdout); a foreground sandbox logs to stderr.
-    const log = (line: string) =>
-      (child ? process.stdout : process.stderr).write(`${new Date().toISOString()} ${line}\n`);
-    const sandbox = await startSandbox({
-      dataDir,
-      listen: this.flags.listen,
-      port: this.flags.port,
-      s3Port: this.flags['s3-port'],
-      ...(this.flags['s3-endpoint'] ? { s3Endpoint: this.flags['s3-endpoint'] } : {}),
-      intervalScale,
-      gzip: this.flags.gzip,
-      ...(this.flags.seed === undefined ? {} : { seed: this.flags.seed }),
-      tokenTtlSeconds: this.flags['token-ttl'],
-      ...(child ? { logFile: logFilePath(dataDir) } : {}),
-      log,
-    });
-    if (!child) {
-      const summary: StartSummary = { ...sandbox.info, detached: false, ...(await this.writeProfile(sandbox.info)) };
-      // Foreground: the JSON document is printed now, since the command only returns at shutdown.
-      if (this.jsonEnabled()) this.logJson(this.toSuccessJson(summary));
-      else await this.report(summary);
-    }
-    // Ctrl-C is how a foreground server is stopped: shut down cleanly instead of the default exit 130.
-    process.removeAllListeners('SIGINT');
-    await new Promise<void>((resolve) => {
-      const shutdown = (signal: string) => {
-        log(`${signal}: stopping the sandbox`);
-        void sandbox.stop().then(resolve, resolve);
-      };
-      process.once('SIGINT', () => shutdown('SIGINT'));
-      process.once('SIGTERM', () => shutdown('SIGTERM'));
-    });
-    log('sandbox stopped');
-    return undefined;
+      },
+      this.io,
+    );
   }
 }

@@ -1,16 +1,15 @@
 import { Command, type Interfaces } from '@oclif/core';
 import type { ChalkInstance } from 'chalk';
 import { CliError } from '../errors/cli-error.js';
-import { ExitCode, type ExitCodeValue } from '../errors/exit-codes.js';
+import { ExitCode } from '../errors/exit-codes.js';
 import { toCliError } from '../errors/normalize.js';
 import { errorJson, errorText } from '../output/render-error.js';
 import { installStreamRedaction, redactText, redactValue } from '../output/redact.js';
-import { type Progress, startProgress } from '../output/spinner.js';
+import type { Progress } from '../output/spinner.js';
 import { type TerminalCaps, detectTerminal, painter } from '../output/terminal.js';
-import type { TenantSettings } from '../config/tenant-settings.js';
-import type { TenantClient } from '../tenant/client.js';
-import { globalFlags } from './global-flags.js';
 import type { CommandIO } from '../io/command-io.js';
+import { globalFlags } from './global-flags.js';
+import { type CommandHost, currentHost } from './host.js';
 import { createProcessIO } from './process-io.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
@@ -23,23 +22,30 @@ export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args
  * terminal capabilities (colour, spinners, prompts), redaction of everything printed, turning every
  * failure into one rendered message and one documented exit code (oclif reads `oclif.exit` in human
  * mode and `exitCode` in JSON mode, oclif/core#1423: we settle both here), and Ctrl-C (exit 130).
- * Subclasses parse nothing themselves: `this.flags` and `this.args` are ready in `run()`.
+ *
+ * Subclasses only declare flags and args and map them to one `runX(options, this.io)` call
+ * (README "Development": the recipe). Everything a run touches goes through the host (the process,
+ * or the in-process test harness's fake of it), never `process` directly.
  */
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static override enableJsonFlag = true;
   static override baseFlags = globalFlags;
+  /**
+   * A long-running command (a foreground server) that stops cleanly on Ctrl-C or SIGTERM: the signal
+   * aborts `io.signal` and the run function returns (exit 0). Otherwise Ctrl-C exits 130 at once.
+   */
+  static stopsOnSignal = false;
 
   protected flags!: BaseFlags<T>;
   protected args!: BaseArgs<T>;
-  protected caps!: TerminalCaps;
-  /** Colours for stdout text. */
-  protected paint!: ChalkInstance;
-  /** Colours for stderr text. */
-  protected paintErr!: ChalkInstance;
+  private caps: TerminalCaps | undefined;
+  private paint: ChalkInstance = painter(false);
+  private paintErr: ChalkInstance = painter(false);
   private progressHandle: Progress | undefined;
-  private tenantClient: TenantClient | undefined;
   private commandIO: CommandIO | undefined;
   private readonly abort = new AbortController();
+  /** Captured when the command is constructed: the harness installs its host around the whole run. */
+  private readonly host: CommandHost = currentHost();
 
   /**
    * The one CommandIO of this run: what `runX(options, io)` functions get. Built on first use,
@@ -48,7 +54,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected get io(): CommandIO {
     this.commandIO ??= createProcessIO({
       json: this.jsonEnabled(),
-      caps: this.caps,
+      caps: this.terminal(),
       paint: this.paint,
       paintErr: this.paintErr,
       globals: {
@@ -58,6 +64,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         noColor: Boolean(this.flags['no-color']),
       },
       signal: this.abort.signal,
+      host: this.host,
       onProgress: (progress) => {
         this.progressHandle = progress;
       },
@@ -80,78 +87,59 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.flags = flags as BaseFlags<T>;
     this.args = args as BaseArgs<T>;
     this.setTerminal(Boolean(this.flags['no-color']));
-    process.once('SIGINT', () => {
-      this.progressHandle?.stop();
-      process.stderr.write('\nInterrupted.\n');
-      process.exit(ExitCode.INTERRUPTED);
-    });
+    if ((this.ctor as unknown as typeof BaseCommand).stopsOnSignal) {
+      this.host.onSignal(['SIGINT', 'SIGTERM'], (signal) => this.abort.abort(signal));
+    } else {
+      this.host.onSignal(['SIGINT'], () => {
+        this.abort.abort('SIGINT');
+        this.progressHandle?.stop();
+        this.host.stderr.write('\nInterrupted.\n');
+        this.host.exit(ExitCode.INTERRUPTED);
+      });
+    }
   }
 
-  private setTerminal(noColor: boolean): void {
-    this.caps = detectTerminal({ json: this.jsonEnabled(), noColor });
+  private terminal(): TerminalCaps {
+    return this.caps ?? this.setTerminal(false);
+  }
+
+  private setTerminal(noColor: boolean): TerminalCaps {
+    const { host } = this;
+    this.caps = detectTerminal({
+      json: this.jsonEnabled(),
+      noColor,
+      env: host.env,
+      stdinIsTTY: Boolean(host.stdin.isTTY),
+      stdoutIsTTY: Boolean(host.stdout.isTTY),
+      stderrIsTTY: Boolean(host.stderr.isTTY),
+    });
     this.paint = painter(this.caps.color);
     this.paintErr = painter(this.caps.colorStderr && !this.jsonEnabled());
-  }
-
-  /** Human output on stdout (silent in JSON mode). */
-  protected out(text = ''): void {
-    this.log(redactText(text));
-  }
-
-  /** Human notes on stderr (silent in JSON mode): progress lines, next steps, warnings. */
-  protected note(text = ''): void {
-    if (!this.jsonEnabled()) process.stderr.write(`${redactText(text)}\n`);
-  }
-
-  /** A spinner when the terminal allows it; otherwise nothing. Stopped on error automatically. */
-  protected async progress(text: string): Promise<Progress> {
-    this.progressHandle = await startProgress(this.caps, text);
-    return this.progressHandle;
-  }
-
-  /** The exit code for a run that completed but needs the user's action (e.g. connection not SUCCESS). */
-  protected setExitCode(code: ExitCodeValue): void {
-    process.exitCode = code;
-  }
-
-  /** Tenant settings resolved from flags > environment > profile file. */
-  protected async tenantSettings(): Promise<TenantSettings> {
-    const { resolveTenantSettings } = await import('../config/tenant-settings.js');
-    return resolveTenantSettings({
-      host: this.flags.host,
-      profile: this.flags.profile,
-      configFile: this.flags.config,
-      env: process.env,
-    });
-  }
-
-  /** The GraphQL client for the resolved tenant (created once, imported lazily). */
-  protected async tenant(): Promise<TenantClient> {
-    if (!this.tenantClient) {
-      const settings = await this.tenantSettings();
-      const { TenantClient } = await import('../tenant/client.js');
-      this.tenantClient = new TenantClient(settings);
-    }
-    return this.tenantClient;
+    return this.caps;
   }
 
   protected override toSuccessJson(result: unknown): unknown {
     return redactValue(result);
   }
 
+  /** The JSON document (success or error) on the host's stdout: one pretty-printed document, never coloured. */
+  public override logJson(json: unknown): void {
+    this.host.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  }
+
   public override async catch(thrown: Error & { exitCode?: number }): Promise<never> {
     this.progressHandle?.fail();
     this.progressHandle = undefined;
     const error = toCliError(thrown, this.id);
-    if (this.caps === undefined) this.setTerminal(false);
+    this.terminal();
     if (error.code !== 'EXIT') {
       if (this.jsonEnabled()) this.logJson(errorJson(error));
-      else process.stderr.write(`${errorText(error, this.paintErr)}\n`);
-      if (error.exitCode === ExitCode.BUG && process.env.DEBUG && thrown instanceof Error && thrown.stack) {
-        process.stderr.write(`${redactText(thrown.stack)}\n`);
+      else this.host.stderr.write(`${errorText(error, this.paintErr)}\n`);
+      if (error.exitCode === ExitCode.BUG && this.host.env.DEBUG && thrown instanceof Error && thrown.stack) {
+        this.host.stderr.write(`${redactText(thrown.stack)}\n`);
       }
     }
-    process.exitCode = error.exitCode;
+    this.host.setExitCode(error.exitCode);
     // Already rendered: tell oclif's handler not to print it again, and which code to exit with.
     throw Object.assign(new Error(error.message), {
       skipOclifErrorHandling: true,

@@ -7,6 +7,7 @@ import { type Progress, startProgress } from '../output/spinner.js';
 import type { TerminalCaps } from '../output/terminal.js';
 import type { TenantSettings } from '../config/tenant-settings.js';
 import type { TenantClient } from '../tenant/client.js';
+import type { CommandHost } from './host.js';
 
 export interface ProcessIOOptions {
   json: boolean;
@@ -15,6 +16,8 @@ export interface ProcessIOOptions {
   paintErr: ChalkInstance;
   globals: GlobalOptions;
   signal: AbortSignal;
+  /** The process (or the harness's fake of it) whose streams, environment and exit code this IO uses. */
+  host: CommandHost;
   /** Called with every spinner started, so the base command can stop it when the run fails. */
   onProgress(progress: Progress): void;
 }
@@ -35,14 +38,14 @@ const prompts: Prompts = {
 };
 
 /** Reads stdin until EOF, refusing more than `limitBytes` (a stream of unknown length may be endless). */
-async function readStdin(limitBytes: number): Promise<string> {
+async function readStdinBytes(stdin: CommandHost['stdin'], limitBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of process.stdin) {
+  for await (const chunk of stdin) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     total += buffer.length;
     if (total > limitBytes) {
-      process.stdin.destroy();
+      (stdin as { destroy?: () => void }).destroy?.();
       throw new CliError(`standard input is larger than ${limitBytes} bytes`, {
         code: 'INPUT_TOO_LARGE',
         exitCode: ExitCode.USAGE,
@@ -51,11 +54,12 @@ async function readStdin(limitBytes: number): Promise<string> {
     }
     chunks.push(buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
-/** The CommandIO of a real process: its streams, environment, clock and terminal. */
+/** The CommandIO of a real process (or of the harness's host): its streams, environment, clock and terminal. */
 export function createProcessIO(options: ProcessIOOptions): CommandIO {
+  const { host } = options;
   let tenantClient: TenantClient | undefined;
   const tenantSettings = async (): Promise<TenantSettings> => {
     const { resolveTenantSettings } = await import('../config/tenant-settings.js');
@@ -63,7 +67,7 @@ export function createProcessIO(options: ProcessIOOptions): CommandIO {
       host: options.globals.host,
       profile: options.globals.profile,
       configFile: options.globals.configFile,
-      env: process.env,
+      env: host.env,
     });
   };
   return {
@@ -72,20 +76,25 @@ export function createProcessIO(options: ProcessIOOptions): CommandIO {
     paint: options.paint,
     paintErr: options.paintErr,
     globals: options.globals,
-    env: process.env,
-    cwd: process.cwd(),
+    env: host.env,
+    cwd: host.cwd,
+    stdoutIsTTY: Boolean(host.stdout.isTTY),
+    stdinIsTTY: Boolean(host.stdin.isTTY),
     signal: options.signal,
     out(text = '') {
-      if (!options.json) process.stdout.write(`${redactText(text)}\n`);
+      if (!options.json) host.stdout.write(`${redactText(text)}\n`);
     },
     note(text = '') {
-      if (!options.json) process.stderr.write(`${redactText(text)}\n`);
+      if (!options.json) host.stderr.write(`${redactText(text)}\n`);
     },
     warn(text) {
-      process.stderr.write(`${options.paintErr.yellow('Warning:')} ${redactText(text)}\n`);
+      host.stderr.write(`${options.paintErr.yellow('Warning:')} ${redactText(text)}\n`);
     },
     write(chunk) {
-      process.stdout.write(redactText(chunk));
+      host.stdout.write(redactText(chunk));
+    },
+    writeErr(chunk) {
+      host.stderr.write(redactText(chunk));
     },
     async progress(text) {
       const progress = await startProgress(options.caps, text);
@@ -93,10 +102,11 @@ export function createProcessIO(options: ProcessIOOptions): CommandIO {
       return progress;
     },
     setExitCode(code: ExitCodeValue) {
-      process.exitCode = code;
+      host.setExitCode(code);
     },
-    prompts,
-    readStdin,
+    prompts: host.prompts ?? prompts,
+    readStdinBytes: (limitBytes) => readStdinBytes(host.stdin, limitBytes),
+    readStdin: async (limitBytes) => (await readStdinBytes(host.stdin, limitBytes)).toString('utf8'),
     now: () => new Date(),
     tenantSettings,
     async tenant() {

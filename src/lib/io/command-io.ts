@@ -46,6 +46,10 @@ export interface CommandIO {
   readonly env: NodeJS.ProcessEnv;
   /** The working directory relative paths are resolved against. */
   readonly cwd: string;
+  /** stdout is a terminal: tables for people rather than tab-separated rows for pipes. */
+  readonly stdoutIsTTY?: boolean;
+  /** stdin is a terminal: reading it waits for typing (say so), rather than a pipe or file. */
+  readonly stdinIsTTY?: boolean;
 
   /** A human line on stdout (nothing in JSON mode). */
   out(text?: string): void;
@@ -58,6 +62,8 @@ export interface CommandIO {
    * control-escaped like `out`, but written as given (no newline added) and also in JSON mode.
    */
   write(chunk: string): void;
+  /** Raw stderr, for diagnostics that are not human notes (a server's log lines): redacted, also in JSON mode. */
+  writeErr(chunk: string): void;
   /** A spinner on a terminal, nothing otherwise. */
   progress(text: string): Promise<Progress>;
   /** The exit code for a run that completed but needs action (e.g. 3: a connection is not SUCCESS). */
@@ -66,6 +72,8 @@ export interface CommandIO {
   readonly prompts: Prompts;
   /** Reads standard input until EOF, at most `limitBytes` (a CliError past the limit). */
   readStdin(limitBytes: number): Promise<string>;
+  /** Standard input as bytes (files whose encoding is checked, e.g. a UTF-16 BOM), same limit and error. */
+  readStdinBytes(limitBytes: number): Promise<Buffer>;
   /** The clock (fixed in tests). */
   now(): Date;
   /** Aborted on Ctrl-C / SIGTERM: long-running work (watch loops, polls, syncs) stops cleanly on it. */

@@ -3,7 +3,6 @@
  * configuration (FILE or --id) with the shared templates (src/lib/policy-templates), prints it, and
  * with --apply merges it into the live policy after showing the diff and getting a yes.
  */
-import { Args, Flags } from '@oclif/core';
 import type { ChalkInstance } from 'chalk';
 import type { AwsClients } from '../aws/clients.js';
 import { CliError } from '../errors/cli-error.js';
@@ -13,33 +12,6 @@ import type { DiffLine } from './diff.js';
 import type { JsonObject } from './merge.js';
 
 export type PolicyKind = 'bucket' | 'role' | 'trust';
-
-export const policyArgs = {
-  file: Args.string({
-    required: false,
-    description: 'A create:s3:accessKey or create:s3:assumedRole config file, or - for standard input.',
-  }),
-};
-
-export const policyFlags = {
-  id: Flags.string({ summary: 'Use an existing configuration (read from the tenant); its id is the sts:ExternalId.' }),
-  'external-id': Flags.string({
-    summary: 'For a FILE: the configuration id (the sts:ExternalId of the trust policy).',
-  }),
-  'immuta-account-id': Flags.string({
-    summary: "Immuta's AWS account id (also IMMUTA_AWS_ACCOUNT_ID, profile key immuta_aws_account_id).",
-  }),
-  'kms-key-arn': Flags.string({ summary: "The bucket's SSE-KMS key: adds kms:GenerateDataKey and kms:Decrypt on it." }),
-  'principal-arn': Flags.string({
-    summary: "Access-key flow: the IAM user ARN the key belongs to (default: asked from STS with the FILE's key).",
-  }),
-  'aws-profile': Flags.string({ summary: 'The AWS profile used to read and apply the policy.' }),
-  region: Flags.string({ summary: "Region for the AWS calls (default: the configuration's region)." }),
-  apply: Flags.boolean({
-    summary: 'Merge the statements into the live policy (shows the diff, asks on a terminal, needs --yes otherwise).',
-  }),
-  yes: Flags.boolean({ summary: 'With --apply: apply without asking.', dependsOn: ['apply'] }),
-};
 
 export interface PolicyCommandFlags {
   id?: string;
@@ -63,6 +35,9 @@ export interface PolicyCommandIO {
   interactive: boolean;
   paint: ChalkInstance;
   readStdin: () => Promise<Buffer>;
+  /** Asks yes/no (default no); only called when `interactive`. */
+  confirm: (message: string) => Promise<boolean>;
+  env: NodeJS.ProcessEnv;
 }
 
 /** The `--json` document of the policy commands. */
@@ -134,7 +109,7 @@ export async function runPolicyCommand(
   const { loadTarget, resolveImmutaAccountId } = await import('../doctor/target.js');
   const immutaAccountId = await resolveImmutaAccountId({
     flag: flags['immuta-account-id'],
-    env: process.env,
+    env: io.env,
     ...(flags.profile ? { profile: flags.profile } : {}),
     ...(flags.config ? { configFile: flags.config } : {}),
   });
@@ -144,7 +119,7 @@ export async function runPolicyCommand(
     ...(flags.id === undefined ? {} : { id: flags.id }),
     ...(flags['external-id'] === undefined ? {} : { externalId: flags['external-id'] }),
     ...(immutaAccountId ? { immutaAccountId } : {}),
-    env: process.env,
+    env: io.env,
     readStdin: io.readStdin,
     ...(tenant ? { listConfigurations: () => tenant.listExportConfigurations() } : {}),
   });
@@ -290,8 +265,7 @@ export async function runPolicyCommand(
           `not applied: --apply changes the ${planned.target}, and needs --yes when it cannot ask`,
           'Review the diff above, then re-run with --apply --yes.',
         );
-      const { default: confirm } = await import('@inquirer/confirm');
-      go = await confirm({ message: `Apply this change to the ${planned.target} (${planned.call})?`, default: false });
+      go = await io.confirm(`Apply this change to the ${planned.target} (${planned.call})?`);
       if (!go) {
         io.note('Not applied.');
         return result;

@@ -1,22 +1,14 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { Flags } from '@oclif/core';
 
-/** Flags shared by the sandbox commands (kept out of src/commands/, where every file is a command). */
+/** Where the sandbox keeps its state, unless --data-dir / IMMUTA_SANDBOX_DIR says otherwise. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env.HOME ?? homedir(), '.immuta-sandbox');
 }
 
-export const dataDirFlag = Flags.string({
-  summary: 'Directory holding the sandbox state, S3 objects, log and sandbox.json.',
-  description: 'Default: ~/.immuta-sandbox (or IMMUTA_SANDBOX_DIR).',
-  env: 'IMMUTA_SANDBOX_DIR',
-  helpValue: 'DIR',
-});
-
 /** The data directory the user asked for, absolute. */
-export function resolveDataDir(flag: string | undefined): string {
-  return resolve(flag ?? defaultDataDir());
+export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(flag ?? defaultDataDir(env));
 }
 
 /** Whether a --listen address keeps the sandbox on this machine. */

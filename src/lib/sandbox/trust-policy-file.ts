@@ -4,10 +4,10 @@ import { ExitCode } from '../errors/exit-codes.js';
 import { parsePolicyDocument } from '../policy/index.js';
 
 /** Reads and checks a trust policy file (or stdin for "-") before anything is sent to the sandbox. */
-export async function readTrustPolicy(file: string): Promise<string> {
+export async function readTrustPolicy(file: string, readStdinText: () => Promise<string> = readStdin): Promise<string> {
   let text: string;
   try {
-    text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+    text = file === '-' ? await readStdinText() : await readFile(file, 'utf8');
   } catch (error) {
     throw new CliError(
       `cannot read the trust policy: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,

@@ -1,12 +1,7 @@
-import { Args, Flags } from '@oclif/core';
-import { BaseCommand, CliError, ExitCode } from '../../../lib/cli/base-command.js';
-import { findConfiguration } from '../../../lib/lifecycle/find-configuration.js';
-import { destinationOf } from '../../../lib/output/configuration-view.js';
-
-export interface DeleteResult {
-  deleted: true;
-  id: string;
-}
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../../lib/cli/base-command.js';
+import { configurationIdArg } from '../../../lib/cli/shared-flags.js';
+import { runDelete } from '../../../lib/lifecycle/delete.js';
 
 export default class Delete extends BaseCommand<typeof Delete> {
   static override summary = 'Delete an export configuration (asks first on a terminal; --yes otherwise).';
@@ -16,42 +11,12 @@ export default class Delete extends BaseCommand<typeof Delete> {
     '<%= config.bin %> audit exportConfig delete 1a2b3c4d',
     '<%= config.bin %> audit exportConfig delete 1a2b3c4d --yes --json',
   ];
-  static override args = {
-    id: Args.string({
-      required: true,
-      description: 'The export configuration id (see `immuta audit exportConfig list`).',
-    }),
-  };
+  static override args = configurationIdArg;
   static override flags = {
     yes: Flags.boolean({ char: 'y', summary: 'Delete without asking (required when the session cannot prompt).' }),
   };
 
-  public async run(): Promise<DeleteResult> {
-    const { id } = this.args;
-    if (!this.flags.yes) {
-      // Checked before anything else: a script without --yes must not even read the tenant.
-      if (!this.caps.interactive) {
-        throw new CliError('refusing to delete without --yes in a non-interactive session', {
-          code: 'CONFIRMATION_REQUIRED',
-          exitCode: ExitCode.USAGE,
-          fix: `Add --yes to confirm: \`immuta audit exportConfig delete ${id} --yes\`.`,
-        });
-      }
-      const tenant = await this.tenant();
-      const configuration = await findConfiguration(tenant, id);
-      const { confirmPrompt } = await import('../../../lib/lifecycle/prompts.js');
-      const confirmed = await confirmPrompt(
-        `Delete export configuration ${id} (${destinationOf(configuration)})? Its audit logs stop being exported.`,
-      );
-      if (!confirmed) {
-        throw new CliError('not confirmed: nothing was deleted', { code: 'CANCELLED', exitCode: ExitCode.USAGE });
-      }
-    }
-    const tenant = await this.tenant();
-    const progress = await this.progress(`Deleting export configuration ${id}`);
-    const result = await tenant.deleteExportConfiguration(id);
-    progress.stop();
-    this.out(`Deleted export configuration ${result.id}.`);
-    return { deleted: true, id: result.id };
+  public async run() {
+    return runDelete({ id: this.args.id, yes: this.flags.yes }, this.io);
   }
 }

@@ -1,7 +1,6 @@
 import { Args, Flags } from '@oclif/core';
-import { BaseCommand, CliError, ExitCode } from '../../../lib/cli/base-command.js';
-import type { ExitCodeValue } from '../../../lib/errors/exit-codes.js';
-import type { DoctorReport } from '../../../lib/doctor/report.js';
+import { BaseCommand } from '../../../lib/cli/base-command.js';
+import { runDoctorCommand } from '../../../lib/doctor/command.js';
 
 export default class Doctor extends BaseCommand<typeof Doctor> {
   static override summary =
@@ -60,91 +59,20 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
     }),
   };
 
-  public async run(): Promise<DoctorReport> {
-    const { file } = this.args;
-    const { id } = this.flags;
-    if (file === undefined && id === undefined) {
-      throw new CliError('give a config FILE or --id ID', {
-        code: 'USAGE',
-        exitCode: ExitCode.USAGE,
-        fix: 'Run `immuta audit exportConfig doctor ./exportConfig.json` or `immuta audit exportConfig doctor --id ID`.',
-      });
-    }
-    if (id !== undefined && this.flags['external-id'] !== undefined && this.flags['external-id'] !== id) {
-      throw new CliError('--external-id differs from --id: with --id, the configuration id is the external id', {
-        code: 'USAGE',
-        exitCode: ExitCode.USAGE,
-        fix: 'Drop --external-id.',
-      });
-    }
-    const { loadTarget, resolveImmutaAccountId } = await import('../../../lib/doctor/target.js');
-    const immutaAccountId = await resolveImmutaAccountId({
-      flag: this.flags['immuta-account-id'],
-      env: process.env,
-      profile: this.flags.profile,
-      configFile: this.flags.config,
-    });
-    const tenant = id === undefined ? undefined : await this.tenant();
-    const { readStream } = await import('../../../lib/export-config/source.js');
-    const loaded = await loadTarget({
-      ...(file === undefined ? {} : { file }),
-      ...(id === undefined ? {} : { id }),
-      ...(this.flags['external-id'] === undefined ? {} : { externalId: this.flags['external-id'] }),
-      ...(immutaAccountId ? { immutaAccountId } : {}),
-      env: process.env,
-      readStdin: () => readStream(process.stdin),
-      ...(tenant ? { listConfigurations: () => tenant.listExportConfigurations() } : {}),
-    });
-    const { runDoctor } = await import('../../../lib/doctor/doctor.js');
-    const progress = await this.progress('Checking the export configuration');
-    let done = 0;
-    const envMs = (name: string) => (process.env[name] === undefined ? undefined : Number(process.env[name]));
-    const interactive = this.caps.interactive && !this.jsonEnabled();
-    let report: DoctorReport;
-    try {
-      report = await runDoctor({
-        target: loaded.target,
-        config: loaded.config,
-        aws: {
-          region: this.flags.region ?? loaded.target?.region ?? process.env.AWS_REGION ?? 'us-east-1',
-          ...(this.flags['aws-profile'] ? { profile: this.flags['aws-profile'] } : {}),
-        },
-        probe: {
-          enabled: this.flags.probe,
-          allowUnderObjectLock: this.flags.yes,
-          ...(interactive
-            ? {
-                confirm: async (message: string) => {
-                  progress.stop();
-                  const { default: confirm } = await import('@inquirer/confirm');
-                  return confirm({ message, default: false });
-                },
-              }
-            : {}),
-        },
-        ...(tenant && loaded.tenantConfiguration && id !== undefined
-          ? {
-              tenantStatus: {
-                initial: loaded.tenantConfiguration.connectionStatus,
-                read: async () => (await tenant.listExportConfigurations()).find((c) => c.id === id)?.connectionStatus,
-              },
-            }
-          : {}),
-        // Test and CI knobs (documented in the README): shorten the IAM-propagation wait and the per-check timeout.
-        ...(envMs('IMMUTA_DOCTOR_PROPAGATION_WAIT_MS') === undefined
-          ? {}
-          : { propagationWaitMs: envMs('IMMUTA_DOCTOR_PROPAGATION_WAIT_MS') }),
-        ...(envMs('IMMUTA_DOCTOR_CHECK_TIMEOUT_MS') === undefined
-          ? {}
-          : { checkTimeoutMs: envMs('IMMUTA_DOCTOR_CHECK_TIMEOUT_MS') }),
-        onCheck: () => progress.update(`Checking the export configuration (${++done} checks done)`),
-      });
-    } finally {
-      progress.stop();
-    }
-    const { renderReport } = await import('../../../lib/doctor/render.js');
-    this.out(renderReport(report, this.paint));
-    if (report.exitCode !== ExitCode.OK) this.setExitCode(report.exitCode as ExitCodeValue);
-    return report;
+  public async run() {
+    const f = this.flags;
+    return runDoctorCommand(
+      {
+        file: this.args.file,
+        id: f.id,
+        externalId: f['external-id'],
+        immutaAccountId: f['immuta-account-id'],
+        awsProfile: f['aws-profile'],
+        region: f.region,
+        probe: f.probe,
+        yes: f.yes,
+      },
+      this.io,
+    );
   }
 }

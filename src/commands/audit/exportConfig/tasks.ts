@@ -1,7 +1,6 @@
 import { Args } from '@oclif/core';
-import { BaseCommand, ExitCode } from '../../../lib/cli/base-command.js';
-import { hasFailedTasks, renderTasksTable } from '../../../lib/lifecycle/tasks-view.js';
-import type { ExportJobTask } from '../../../lib/tenant/types.js';
+import { BaseCommand } from '../../../lib/cli/base-command.js';
+import { runTasks } from '../../../lib/lifecycle/tasks.js';
 
 export default class Tasks extends BaseCommand<typeof Tasks> {
   static override summary = 'List the tasks of an export job, with their status and failure reason.';
@@ -15,20 +14,7 @@ export default class Tasks extends BaseCommand<typeof Tasks> {
     job_id: Args.string({ required: true, description: 'The export job id.' }),
   };
 
-  public async run(): Promise<ExportJobTask[]> {
-    const tenant = await this.tenant();
-    const progress = await this.progress(`Reading the tasks of export job ${this.args.job_id}`);
-    const tasks = await tenant.getExportJobTasks(this.args.job_id);
-    progress.stop();
-    if (tasks.length === 0) this.note(`Export job ${this.args.job_id} has no tasks (or no such job exists).`);
-    else this.out(renderTasksTable(tasks, this.paint, Boolean(process.stdout.isTTY)));
-    if (hasFailedTasks(tasks)) {
-      const failed = tasks.filter((t) => t.status === 'FAILURE').length;
-      this.note(
-        `${failed} of ${tasks.length} tasks failed: see the failure reason; \`immuta audit exportConfig test ID\` checks the destination.`,
-      );
-      this.setExitCode(ExitCode.ACTION_NEEDED);
-    }
-    return tasks;
+  public async run() {
+    return runTasks({ jobId: this.args.job_id }, this.io);
   }
 }

@@ -1,21 +1,7 @@
-import { Args, Flags } from '@oclif/core';
-import { BaseCommand, CliError, ExitCode } from '../../../lib/cli/base-command.js';
-import { connectionHint } from '../../../lib/lifecycle/connection-hint.js';
-import { formatDuration, parseDuration } from '../../../lib/lifecycle/duration.js';
-import { findConfiguration } from '../../../lib/lifecycle/find-configuration.js';
-import { type PollEvent, waitForConnection } from '../../../lib/lifecycle/wait-for-connection.js';
-import { renderConfigurationSummary, statusText } from '../../../lib/output/configuration-view.js';
-import type { ExportConfiguration } from '../../../lib/tenant/types.js';
-
-export interface TestResult {
-  configuration: ExportConfiguration;
-  connected: boolean;
-  attempts: number;
-  waitedMs: number;
-}
-
-const DEFAULT_TIMEOUT = '10m';
-const DEFAULT_INTERVAL = '5s';
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../../lib/cli/base-command.js';
+import { configurationIdArg } from '../../../lib/cli/shared-flags.js';
+import { DEFAULT_INTERVAL, DEFAULT_TIMEOUT, runTest } from '../../../lib/lifecycle/test-connection.js';
 
 export default class Test extends BaseCommand<typeof Test> {
   static override summary =
@@ -27,12 +13,7 @@ export default class Test extends BaseCommand<typeof Test> {
     '<%= config.bin %> audit exportConfig test 1a2b3c4d --wait --timeout 5m',
     '<%= config.bin %> audit exportConfig test 1a2b3c4d --wait --json | jq .connected',
   ];
-  static override args = {
-    id: Args.string({
-      required: true,
-      description: 'The export configuration id (see `immuta audit exportConfig list`).',
-    }),
-  };
+  static override args = configurationIdArg;
   static override flags = {
     wait: Flags.boolean({ summary: 'Keep reading until the connection is SUCCESS or --timeout passes.' }),
     timeout: Flags.string({
@@ -43,59 +24,8 @@ export default class Test extends BaseCommand<typeof Test> {
     }),
   };
 
-  public async run(): Promise<TestResult> {
-    const { id } = this.args;
-    const wait = this.flags.wait;
-    // Checked here rather than with oclif's dependsOn, whose message is a multi-line block.
-    if (!wait && (this.flags.timeout !== undefined || this.flags.interval !== undefined)) {
-      throw new CliError(`${this.flags.timeout === undefined ? '--interval' : '--timeout'} only applies with --wait`, {
-        code: 'USAGE',
-        exitCode: ExitCode.USAGE,
-        fix: `Add --wait, e.g. \`immuta audit exportConfig test ${id} --wait --timeout 10m\`.`,
-      });
-    }
-    // Durations are validated before anything is sent.
-    const timeoutMs = wait ? parseDuration(this.flags.timeout ?? DEFAULT_TIMEOUT, '--timeout') : 0;
-    const intervalMs = parseDuration(this.flags.interval ?? DEFAULT_INTERVAL, '--interval');
-    const tenant = await this.tenant();
-    const progress = await this.progress(`Testing the connection of ${id}`);
-    let last: PollEvent | undefined;
-    const started = Date.now();
-    const label = () =>
-      `Waiting for SUCCESS (${formatDuration(Date.now() - started)}${last ? `, ${last.attempt} reads, last: ${statusText(last.configuration)}` : ''})`;
-    // On a terminal the spinner's elapsed time moves on between reads, which may be a minute apart.
-    const ticker = wait && this.caps.spinners ? setInterval(() => progress.update(label()), 1000) : undefined;
-    ticker?.unref();
-    let result;
-    try {
-      result = await waitForConnection({
-        read: () => findConfiguration(tenant, id),
-        timeoutMs,
-        intervalMs,
-        onRead: (event) => {
-          last = event;
-          if (!wait) return;
-          if (this.caps.spinners) progress.update(label());
-          else if (event.changed)
-            this.note(`[${formatDuration(event.elapsedMs)}] read ${event.attempt}: ${statusText(event.configuration)}`);
-        },
-      });
-    } finally {
-      if (ticker) clearInterval(ticker);
-      progress.stop();
-    }
-    const { configuration, connected, attempts, waitedMs } = result;
-    this.out(renderConfigurationSummary(configuration, this.paint));
-    if (connected) {
-      if (wait && attempts > 1) this.note(`Connected after ${formatDuration(waitedMs)} (${attempts} reads).`);
-    } else {
-      this.setExitCode(ExitCode.ACTION_NEEDED);
-      const waited = wait
-        ? ` after waiting ${formatDuration(waitedMs)} (${attempts} read${attempts === 1 ? '' : 's'})`
-        : '';
-      this.note(`${this.paintErr.red('Not connected')}${waited}: ${statusText(configuration)}`);
-      this.note(`${this.paintErr.cyan('Next:')} ${connectionHint(configuration.connectionStatus, configuration.id)}`);
-    }
-    return { configuration, connected, attempts, waitedMs };
+  public async run() {
+    const { wait, timeout, interval } = this.flags;
+    return runTest({ id: this.args.id, wait, timeout, interval }, this.io);
   }
 }

@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
-import { BaseCommand, ExitCode } from '../../../lib/cli/base-command.js';
-import type { SandboxRoleResult } from '../../../lib/sandbox/client.js';
 import { SANDBOX_ONLY } from '../../../lib/sandbox/constants.js';
-import { dataDirFlag, resolveDataDir } from '../../../lib/sandbox/flags.js';
+import { dataDirFlag } from '../../../lib/cli/sandbox-flags.js';
+import { BaseCommand } from '../../../lib/cli/base-command.js';
+import { runSandboxRolePut } from '../../../lib/sandbox/commands/role-put.js';
 
 export default class RolePut extends BaseCommand<typeof RolePut> {
   static override summary = `${SANDBOX_ONLY} register an IAM role and its trust policy, as you would create it in your AWS account.`;
@@ -28,38 +28,11 @@ export default class RolePut extends BaseCommand<typeof RolePut> {
     'data-dir': dataDirFlag,
   };
 
-  public async run(): Promise<SandboxRoleResult> {
-    const { readTrustPolicy } = await import('../../../lib/sandbox/trust-policy-file.js');
-    const trustPolicy = await readTrustPolicy(this.flags['trust-policy']);
-    const { requireRunningSandbox, sandboxDocuments, sandboxRequest } = await import('../../../lib/sandbox/client.js');
-    const info = requireRunningSandbox(resolveDataDir(this.flags['data-dir']));
-    const data = await sandboxRequest<{ sandboxPutRole: SandboxRoleResult }>(info, sandboxDocuments.putRole, {
-      roleArn: this.flags['role-arn'],
-      trustPolicy,
-    });
-    const role = data.sandboxPutRole;
-    this.out(`Role ${role.roleArn} registered with the sandbox.`);
-    for (const c of role.configurations) {
-      const verdict =
-        c.decision === 'Allow' ? this.paint.green('allows') : this.paint.red(`does not allow (${c.decision})`);
-      this.out(
-        `  configuration ${c.exportConfigurationId}: the trust policy ${verdict} the sandbox's Immuta principal`,
-      );
-    }
-    if (role.configurations.some((c) => c.decision !== 'Allow')) {
-      for (const c of role.configurations.filter((x) => x.decision !== 'Allow'))
-        this.note(`${c.exportConfigurationId}: ${c.explanation}`);
-    }
-    if (role.configurations.length === 0)
-      this.note(
-        'No configuration uses this role yet: create one with `immuta -p sandbox audit exportConfig create:s3:assumedRole FILE`.',
-      );
-    else
-      this.note(
-        'Verify with `immuta -p sandbox audit exportConfig test ID --wait` (the status is re-tested when configurations are read).',
-      );
-    if (!role.configurations.every((c) => c.decision === 'Allow') && role.configurations.length > 0)
-      this.setExitCode(ExitCode.ACTION_NEEDED);
-    return role;
+  public async run() {
+    const f = this.flags;
+    return runSandboxRolePut(
+      { roleArn: f['role-arn'], trustPolicyFile: f['trust-policy'], dataDir: f['data-dir'] },
+      this.io,
+    );
   }
 }

@@ -1,6 +1,8 @@
-import { PolicyCommand } from '../../../../lib/policy-apply/policy-command.js';
+import { BaseCommand } from '../../../../lib/cli/base-command.js';
+import { policyArgs, policyDescription, policyFlags } from '../../../../lib/cli/policy-flags.js';
+import { runPolicy } from '../../../../lib/policy-apply/policy.js';
 
-export default class PolicyBucket extends PolicyCommand<typeof PolicyBucket> {
+export default class PolicyBucket extends BaseCommand<typeof PolicyBucket> {
   static override summary =
     "Print the bucket policy statement Immuta needs (s3:PutObject on the export path); --apply merges it into the bucket's policy.";
   static override examples = [
@@ -9,5 +11,11 @@ export default class PolicyBucket extends PolicyCommand<typeof PolicyBucket> {
     '<%= config.bin %> audit exportConfig policy bucket ./exportConfig.json --apply --aws-profile admin',
   ];
 
-  protected readonly kind = 'bucket' as const;
+  static override description = policyDescription;
+  static override args = policyArgs;
+  static override flags = policyFlags;
+
+  public async run() {
+    return runPolicy({ kind: 'bucket', file: this.args.file, ...this.flags }, this.io);
+  }
 }

@@ -1,6 +1,8 @@
-import { PolicyCommand } from '../../../../lib/policy-apply/policy-command.js';
+import { BaseCommand } from '../../../../lib/cli/base-command.js';
+import { policyArgs, policyDescription, policyFlags } from '../../../../lib/cli/policy-flags.js';
+import { runPolicy } from '../../../../lib/policy-apply/policy.js';
 
-export default class PolicyRole extends PolicyCommand<typeof PolicyRole> {
+export default class PolicyRole extends BaseCommand<typeof PolicyRole> {
   static override summary =
     "Print the permission policy for the role (or the access key's IAM user): s3:PutObject, plus KMS with --kms-key-arn; --apply puts it inline.";
   static override examples = [
@@ -9,5 +11,11 @@ export default class PolicyRole extends PolicyCommand<typeof PolicyRole> {
     '<%= config.bin %> audit exportConfig policy role ./exportConfig.json --kms-key-arn arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab --apply --aws-profile admin',
   ];
 
-  protected readonly kind = 'role' as const;
+  static override description = policyDescription;
+  static override args = policyArgs;
+  static override flags = policyFlags;
+
+  public async run() {
+    return runPolicy({ kind: 'role', file: this.args.file, ...this.flags }, this.io);
+  }
 }

@@ -1,6 +1,8 @@
-import { PolicyCommand } from '../../../../lib/policy-apply/policy-command.js';
+import { BaseCommand } from '../../../../lib/cli/base-command.js';
+import { policyArgs, policyDescription, policyFlags } from '../../../../lib/cli/policy-flags.js';
+import { runPolicy } from '../../../../lib/policy-apply/policy.js';
 
-export default class PolicyTrust extends PolicyCommand<typeof PolicyTrust> {
+export default class PolicyTrust extends BaseCommand<typeof PolicyTrust> {
   static override summary =
     "Print the role's trust policy: Immuta's account, with sts:ExternalId = the configuration id; --apply merges it in.";
   static override examples = [
@@ -9,5 +11,11 @@ export default class PolicyTrust extends PolicyCommand<typeof PolicyTrust> {
     '<%= config.bin %> audit exportConfig policy trust ./exportConfig.json --external-id 259fc41c-b502-418a-a8ff-d875335dbe9b --apply --aws-profile admin',
   ];
 
-  protected readonly kind = 'trust' as const;
+  static override description = policyDescription;
+  static override args = policyArgs;
+  static override flags = policyFlags;
+
+  public async run() {
+    return runPolicy({ kind: 'trust', file: this.args.file, ...this.flags }, this.io);
+  }
 }

@@ -1,18 +1,16 @@
-import {
-  SaveExportConfigCommand,
-  createArgs,
-  saveDescription,
-  saveExamples,
-  saveFlags,
-} from '../../../../../lib/export-config/save-command.js';
+import { BaseCommand } from '../../../../../lib/cli/base-command.js';
+import { createArgs, saveFlags, saveDescription, saveExamples } from '../../../../../lib/cli/save-flags.js';
+import { runSave } from '../../../../../lib/export-config/save.js';
 
-export default class CreateAdlsSasToken extends SaveExportConfigCommand<typeof CreateAdlsSasToken> {
+export default class CreateAdlsSasToken extends BaseCommand<typeof CreateAdlsSasToken> {
   static override summary = 'Create an ADLS Gen2 export configuration that writes with a SAS token.';
   static override description = saveDescription('adls:sasToken', 'create');
   static override examples = saveExamples('adls:sasToken', 'create');
   static override args = createArgs;
   static override flags = saveFlags;
 
-  protected readonly kind = 'adls:sasToken' as const;
-  protected readonly mode = 'create' as const;
+  public async run() {
+    const { file } = this.args;
+    return runSave({ kind: 'adls:sasToken', mode: 'create', file, dryRun: this.flags['dry-run'] }, this.io);
+  }
 }

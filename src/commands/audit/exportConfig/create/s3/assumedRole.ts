@@ -1,12 +1,8 @@
-import {
-  SaveExportConfigCommand,
-  assumedRoleFlags,
-  createArgs,
-  saveDescription,
-  saveExamples,
-} from '../../../../../lib/export-config/save-command.js';
+import { BaseCommand } from '../../../../../lib/cli/base-command.js';
+import { createArgs, assumedRoleFlags, saveDescription, saveExamples } from '../../../../../lib/cli/save-flags.js';
+import { runSave } from '../../../../../lib/export-config/save.js';
 
-export default class CreateS3AssumedRole extends SaveExportConfigCommand<typeof CreateS3AssumedRole> {
+export default class CreateS3AssumedRole extends BaseCommand<typeof CreateS3AssumedRole> {
   static override summary =
     'Create an S3 export configuration that writes by assuming an IAM role (prints the trust policy to add).';
   static override description = saveDescription('s3:assumedRole', 'create');
@@ -14,6 +10,17 @@ export default class CreateS3AssumedRole extends SaveExportConfigCommand<typeof 
   static override args = createArgs;
   static override flags = assumedRoleFlags;
 
-  protected readonly kind = 's3:assumedRole' as const;
-  protected readonly mode = 'create' as const;
+  public async run() {
+    const { file } = this.args;
+    return runSave(
+      {
+        kind: 's3:assumedRole',
+        mode: 'create',
+        file,
+        dryRun: this.flags['dry-run'],
+        immutaAccountId: this.flags['immuta-account-id'],
+      },
+      this.io,
+    );
+  }
 }

@@ -1,18 +1,16 @@
-import {
-  SaveExportConfigCommand,
-  saveDescription,
-  saveExamples,
-  saveFlags,
-  updateArgs,
-} from '../../../../../lib/export-config/save-command.js';
+import { BaseCommand } from '../../../../../lib/cli/base-command.js';
+import { updateArgs, saveFlags, saveDescription, saveExamples } from '../../../../../lib/cli/save-flags.js';
+import { runSave } from '../../../../../lib/export-config/save.js';
 
-export default class UpdateAdlsSasToken extends SaveExportConfigCommand<typeof UpdateAdlsSasToken> {
+export default class UpdateAdlsSasToken extends BaseCommand<typeof UpdateAdlsSasToken> {
   static override summary = 'Update an ADLS SAS-token export configuration (only the fields in the file change).';
   static override description = saveDescription('adls:sasToken', 'update');
   static override examples = saveExamples('adls:sasToken', 'update');
   static override args = updateArgs;
   static override flags = saveFlags;
 
-  protected readonly kind = 'adls:sasToken' as const;
-  protected readonly mode = 'update' as const;
+  public async run() {
+    const { file, id } = this.args;
+    return runSave({ kind: 'adls:sasToken', mode: 'update', file, id, dryRun: this.flags['dry-run'] }, this.io);
+  }
 }

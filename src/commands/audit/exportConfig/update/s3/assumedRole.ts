@@ -1,18 +1,26 @@
-import {
-  SaveExportConfigCommand,
-  assumedRoleFlags,
-  saveDescription,
-  saveExamples,
-  updateArgs,
-} from '../../../../../lib/export-config/save-command.js';
+import { BaseCommand } from '../../../../../lib/cli/base-command.js';
+import { updateArgs, assumedRoleFlags, saveDescription, saveExamples } from '../../../../../lib/cli/save-flags.js';
+import { runSave } from '../../../../../lib/export-config/save.js';
 
-export default class UpdateS3AssumedRole extends SaveExportConfigCommand<typeof UpdateS3AssumedRole> {
+export default class UpdateS3AssumedRole extends BaseCommand<typeof UpdateS3AssumedRole> {
   static override summary = 'Update an S3 assumed-role export configuration (only the fields in the file change).';
   static override description = saveDescription('s3:assumedRole', 'update');
   static override examples = saveExamples('s3:assumedRole', 'update');
   static override args = updateArgs;
   static override flags = assumedRoleFlags;
 
-  protected readonly kind = 's3:assumedRole' as const;
-  protected readonly mode = 'update' as const;
+  public async run() {
+    const { file, id } = this.args;
+    return runSave(
+      {
+        kind: 's3:assumedRole',
+        mode: 'update',
+        file,
+        id,
+        dryRun: this.flags['dry-run'],
+        immutaAccountId: this.flags['immuta-account-id'],
+      },
+      this.io,
+    );
+  }
 }

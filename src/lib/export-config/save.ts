@@ -1,0 +1,159 @@
+/**
+ * `audit exportConfig create:<kind>` and `update:<kind>`: read and validate the file (nothing is sent
+ * before it is valid), `--dry-run` prints the request instead, otherwise send the mutation and
+ * explain the result (exit 3 with next steps when the connection is not SUCCESS).
+ */
+import { CliError } from '../errors/cli-error.js';
+import { ExitCode } from '../errors/exit-codes.js';
+import type { CommandIO } from '../io/command-io.js';
+import { isConnected, renderConfigurationSummary } from '../output/configuration-view.js';
+import { redactValue } from '../output/redact.js';
+import { isAwsAccountId } from '../policy-templates/index.js';
+import { type OperationName, documents } from '../tenant/documents.js';
+import type { ExportConfiguration } from '../tenant/types.js';
+import type { ExportKind, SaveMode } from './kinds.js';
+import type { LoadedExportConfig } from './load.js';
+import type { NextSteps } from './next-steps.js';
+import { readConfigStdin } from './stdin.js';
+
+export interface SaveOptions {
+  kind: ExportKind;
+  mode: SaveMode;
+  /** The file, or - for standard input. */
+  file: string;
+  /** update: the configuration to change. */
+  id?: string;
+  dryRun: boolean;
+  /** s3:assumedRole: Immuta's AWS account id, to fill in the trust policy. */
+  immutaAccountId?: string;
+}
+
+/** `--json` result of a dry run. */
+export interface DryRunResult {
+  dryRun: true;
+  operation: OperationName;
+  query: string;
+  variables: { data: Record<string, unknown> };
+}
+
+/** `--json` result of create/update: the configuration as the tenant returned it, plus what to do next. */
+export type SaveResult = ExportConfiguration & { nextSteps: NextSteps };
+
+const MAX_SECRET_BYTES = 64 * 1024;
+
+export async function runSave(options: SaveOptions, io: CommandIO): Promise<DryRunResult | SaveResult> {
+  checkAccountInputs(options, io.env);
+  if (options.file === '-' && io.stdinIsTTY)
+    io.note('Reading the configuration from standard input (finish with Ctrl-D).');
+  const { loadExportConfig } = await import('./load.js');
+  const loaded = await loadExportConfig({
+    kind: options.kind,
+    mode: options.mode,
+    file: options.file,
+    id: options.id,
+    env: io.env,
+    readStdin: () => readConfigStdin(io),
+    readSecret: (field) => readSecret(field, io),
+    listAllProblems: !io.json,
+  });
+  if (options.dryRun) return dryRun(loaded, io);
+  return send(loaded, options, io);
+}
+
+/** A bad --immuta-account-id is a usage error, caught before anything is sent. */
+function checkAccountInputs(options: SaveOptions, env: NodeJS.ProcessEnv): void {
+  const flag = options.immutaAccountId;
+  if (flag !== undefined && !isAwsAccountId(flag)) {
+    throw new CliError(`--immuta-account-id must be a 12-digit AWS account id, not "${flag}"`, {
+      code: 'USAGE',
+      exitCode: ExitCode.USAGE,
+      fix: 'Pass the id Immuta gave you, e.g. --immuta-account-id 123456789012, or leave the flag out.',
+    });
+  }
+  const fromEnv = env.IMMUTA_AWS_ACCOUNT_ID;
+  if (
+    options.kind === 's3:assumedRole' &&
+    flag === undefined &&
+    fromEnv !== undefined &&
+    fromEnv !== '' &&
+    !isAwsAccountId(fromEnv)
+  ) {
+    throw new CliError(`IMMUTA_AWS_ACCOUNT_ID must be a 12-digit AWS account id, not "${fromEnv}"`, {
+      code: 'USAGE',
+      exitCode: ExitCode.USAGE,
+      fix: 'Fix or unset the variable.',
+    });
+  }
+}
+
+/** A secret given as {"fromStdin": true}: a masked prompt on a terminal, else all of standard input. */
+async function readSecret(field: string, io: CommandIO): Promise<string> {
+  if (io.stdinIsTTY && io.caps.interactive) return io.prompts.secret(`${field}:`);
+  return (await readConfigStdin(io, MAX_SECRET_BYTES)).toString('utf8');
+}
+
+/** The GraphQL document in its canonical layout, for people (--json keeps the exact text sent). */
+async function prettyQuery(query: string): Promise<string> {
+  const { parse, print } = await import('graphql');
+  return print(parse(query));
+}
+
+async function dryRun(loaded: LoadedExportConfig, io: CommandIO): Promise<DryRunResult> {
+  const result: DryRunResult = {
+    dryRun: true,
+    operation: loaded.operation,
+    query: documents[loaded.operation],
+    variables: redactValue({ data: loaded.data }),
+  };
+  io.note(`${loaded.file} is valid. Dry run: nothing was sent.`);
+  for (const [field, from] of Object.entries(loaded.sources)) io.note(`${field}: read from ${from}`);
+  if (!io.json)
+    io.out(
+      [
+        `${io.paint.bold('Operation:')} ${result.operation}`,
+        io.paint.bold('Variables:'),
+        JSON.stringify(result.variables, null, 2),
+        io.paint.bold('Query:'),
+        await prettyQuery(result.query),
+      ].join('\n'),
+    );
+  return result;
+}
+
+async function profileAccountId(kind: ExportKind, io: CommandIO): Promise<string | undefined> {
+  if (kind !== 's3:assumedRole') return undefined;
+  const { ProfileStore } = await import('../config/profile-store.js');
+  const profile = new ProfileStore(io.globals.configFile).get(io.globals.profile) as
+    Record<string, unknown> | undefined;
+  const value = profile?.immuta_aws_account_id;
+  // YAML reads an unquoted 012345678901 as a number: restore the leading zeros.
+  if (typeof value === 'number' && Number.isInteger(value)) return String(value).padStart(12, '0');
+  return typeof value === 'string' ? value.trim() : undefined;
+}
+
+async function send(loaded: LoadedExportConfig, options: SaveOptions, io: CommandIO): Promise<SaveResult> {
+  const tenant = await io.tenant();
+  const profileAccount = await profileAccountId(options.kind, io);
+  const verb = options.mode === 'create' ? 'Creating' : 'Updating';
+  const progress = await io.progress(`${verb} the export configuration on ${tenant.host}`);
+  const config = await tenant.mutateConfiguration(loaded.operation, { data: loaded.data });
+  progress.stop();
+  const { buildNextSteps, renderNextSteps, resolveImmutaAccount } = await import('./next-steps.js');
+  const account = resolveImmutaAccount({
+    flag: options.immutaAccountId,
+    env: io.env.IMMUTA_AWS_ACCOUNT_ID,
+    profile: profileAccount,
+    status: config.connectionStatus,
+  });
+  const nextSteps = buildNextSteps({ loaded, config, account, profile: io.globals.profile });
+  io.out(renderConfigurationSummary(config, io.paint));
+  const connected = isConnected(config);
+  io.note('');
+  io.note(
+    connected && !nextSteps.trustPolicy
+      ? io.paintErr.green(nextSteps.message)
+      : renderNextSteps(nextSteps, io.paintErr),
+  );
+  if (!connected) io.setExitCode(ExitCode.ACTION_NEEDED);
+  return { ...config, nextSteps };
+}

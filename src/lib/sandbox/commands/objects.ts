@@ -1,0 +1,36 @@
+import type { CommandIO } from '../../io/command-io.js';
+import type { SandboxObjectRow } from '../client.js';
+import { resolveDataDir } from '../flags.js';
+
+export interface ObjectsOptions {
+  dataDir?: string;
+  prefix?: string;
+  limit: number;
+}
+
+export type ObjectOutput = Omit<SandboxObjectRow, 'firstEvent'> & { firstEvent: unknown };
+
+/** `sandbox objects`: the audit files exported to the sandbox bucket, with the first event of each. */
+export async function runSandboxObjects(options: ObjectsOptions, io: CommandIO): Promise<ObjectOutput[]> {
+  const { requireRunningSandbox, sandboxDocuments, sandboxRequest } = await import('../client.js');
+  const info = requireRunningSandbox(resolveDataDir(options.dataDir, io.env));
+  const data = await sandboxRequest<{ sandboxObjects: SandboxObjectRow[] }>(info, sandboxDocuments.objects, {
+    prefix: options.prefix ?? null,
+    limit: options.limit,
+  });
+  const rows = data.sandboxObjects;
+  const { renderObjects } = await import('../render.js');
+  if (rows.length === 0)
+    io.note('No exported objects yet: the first export runs one (scaled) interval after a configuration connects.');
+  else io.out(renderObjects(rows, Boolean(io.stdoutIsTTY)));
+  return rows.map((row) => ({ ...row, firstEvent: parseJson(row.firstEvent) }));
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
