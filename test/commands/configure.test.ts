@@ -1,5 +1,5 @@
 /**
- * `immuta configure` and the settings precedence through the real binary: the profile file it
+ * `immuta configure` and the settings precedence in-process through the command harness (test/helpers/run-command.ts): the profile file it
  * writes (mode 0600, other content kept), verification against the fake tenant, the refusals of
  * a non-interactive session, --show, and flags > environment > profile for a real command.
  */
@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { FakeTenant, sampleConfiguration } from '../helpers/fake-tenant.js';
-import { type CliResult, runCli, tempHome } from '../helpers/run-cli.js';
+import { type CliResult, tempHome } from '../helpers/run-cli.js';
+import { runCommand } from '../helpers/run-command.js';
 
 const KEY = 'configure-test-key-0123456789abcd';
 const WRONG = 'wrong-key-0123456789abcdef';
@@ -37,7 +38,10 @@ beforeEach(() => {
 afterEach(() => home.cleanup());
 
 function immuta(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
-  return runCli(args, { env: { HOME: home.home, IMMUTA_RETRY_BASE_MS: '1', ...options.env }, input: options.input });
+  return runCommand(args, {
+    env: { HOME: home.home, IMMUTA_RETRY_BASE_MS: '1', ...options.env },
+    input: options.input,
+  });
 }
 
 const readCfg = () => parse(readFileSync(cfg, 'utf8')) as Record<string, Record<string, string>>;

@@ -2,7 +2,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTenant } from '../helpers/fake-tenant.js';
-import { ROOT, runCli, tempHome } from '../helpers/run-cli.js';
+import { ROOT, tempHome } from '../helpers/run-cli.js';
+import { runCommand } from '../helpers/run-command.js';
 
 /**
  * The corpus of bad configuration files, run through the REAL binary. Each must fail with exit
@@ -395,7 +396,7 @@ const cases: Case[] = [
 /** A stack frame (`at fn (/x/y.js:1:2)`, `at node:internal/...:1:2`), not our `at file:line:col ($.path)` location line. */
 const STACK_FRAME = /\n\s+at (?:.+ \()?(?:node:|file:|\/)[^\s)]*:\d+:\d+\)?/;
 
-describe('bad configuration files (real binary)', () => {
+describe('bad configuration files (command harness)', () => {
   let tenant: FakeTenant;
   const { home, cleanup } = tempHome();
   let env: Record<string, string>;
@@ -417,7 +418,7 @@ describe('bad configuration files (real binary)', () => {
     expect(files.length).toBeGreaterThanOrEqual(25);
   });
 
-  it.concurrent.each(cases)('$file', async (c) => {
+  it.each(cases)('$file', async (c) => {
     const path = `${DIR}/${c.file}`;
     const command = c.command ?? AK;
     const target = c.stdin ? '-' : path;
@@ -425,7 +426,7 @@ describe('bad configuration files (real binary)', () => {
     const shownFile = c.stdin ? '<stdin>' : path;
     const args = ['audit', 'exportConfig', command, ...(c.before ?? []), target];
 
-    const human = await runCli(args, { env, input });
+    const human = await runCommand(args, { env, input });
     expect(human.exitCode, human.stderr).toBe(2);
     expect(human.stdout).toBe('');
     expect(human.stderr).toContain(`${shownFile}:${c.line}:${c.column}`);
@@ -433,7 +434,7 @@ describe('bad configuration files (real binary)', () => {
     expect(human.stderr).toMatch(c.message);
     expect(human.stderr).not.toMatch(STACK_FRAME);
 
-    const json = await runCli([...args, '--json'], { env, input });
+    const json = await runCommand([...args, '--json'], { env, input });
     expect(json.exitCode, json.stderr).toBe(2);
     expect(json.stderr).toBe('');
     const { error } = JSON.parse(json.stdout) as {
@@ -476,7 +477,7 @@ describe('bad configuration files (real binary)', () => {
       const secret = /"secretAccessKey": "([^"]+)"/.exec(text)?.[1] ?? '';
       expect(secret.length).toBeGreaterThan(30);
       for (const mode of [[], ['--json']]) {
-        const result = await runCli(['audit', 'exportConfig', AK, `${DIR}/${file}`, ...mode], { env });
+        const result = await runCommand(['audit', 'exportConfig', AK, `${DIR}/${file}`, ...mode], { env });
         expect(result.exitCode).toBe(2);
         expect(result.stdout + result.stderr).not.toContain(secret);
       }

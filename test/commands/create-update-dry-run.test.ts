@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documents } from '../../src/lib/tenant/documents.js';
 import { closedPort } from '../helpers/ports.js';
-import { ROOT, runCli, tempHome } from '../helpers/run-cli.js';
+import { ROOT, tempHome } from '../helpers/run-cli.js';
+import { runCommand } from '../helpers/run-command.js';
 
 /**
- * --dry-run through the real binary: valid files exit 0, print the operation, document and
+ * --dry-run in-process through the command harness (test/helpers/run-command.ts): valid files exit 0, print the operation, document and
  * variables with secrets redacted, and send nothing. There is no profile and no API key, and
  * IMMUTA_HOST points at a closed port: any attempt to resolve or reach the tenant would fail.
  */
@@ -22,7 +23,7 @@ const ENV_SECRET = 'Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0MTIz';
 const SAS_SIG = 'EXAMPLEsignatureEXAMPLEsignatureEXAMPLE00%3D';
 const ENV_SAS = `?sv=2022-11-02&ss=b&srt=co&sp=rwdlac&se=2099-12-31T23:59:59Z&spr=https&sig=EnvSignatureForTheDryRunTest0000000%3D`;
 
-describe('create/update --dry-run (real binary, nothing sent)', () => {
+describe('create/update --dry-run (command harness, nothing sent)', () => {
   const { home, cleanup } = tempHome();
   let env: Record<string, string>;
 
@@ -35,7 +36,7 @@ describe('create/update --dry-run (real binary, nothing sent)', () => {
     args: string[],
     extra: { env?: Record<string, string>; input?: string } = {},
   ): Promise<DryRun> {
-    const result = await runCli(['audit', 'exportConfig', ...args, '--dry-run', '--json'], {
+    const result = await runCommand(['audit', 'exportConfig', ...args, '--dry-run', '--json'], {
       env: { ...env, ...extra.env },
       input: extra.input,
     });
@@ -50,7 +51,7 @@ describe('create/update --dry-run (real binary, nothing sent)', () => {
   }
 
   it('prints the request for humans, secrets redacted', async () => {
-    const result = await runCli(
+    const result = await runCommand(
       ['audit', 'exportConfig', 'create:s3:accessKey', 'examples/s3-access-key.json', '--dry-run'],
       { env },
     );
@@ -66,7 +67,7 @@ describe('create/update --dry-run (real binary, nothing sent)', () => {
   });
 
   it('accepts the official CLI spelling --dryRun and the flag before the file', async () => {
-    const result = await runCli(
+    const result = await runCommand(
       ['audit', 'exportConfig', 'create:s3:assumedRole', '--dryRun', 'examples/s3-assumed-role.json', '--json'],
       { env },
     );

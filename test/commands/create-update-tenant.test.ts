@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { documents } from '../../src/lib/tenant/documents.js';
 import { FakeTenant, type RecordedRequest, type ScriptedResponse } from '../helpers/fake-tenant.js';
-import { runCli, tempHome } from '../helpers/run-cli.js';
+import { tempHome } from '../helpers/run-cli.js';
+import { runCommand } from '../helpers/run-command.js';
 
 /**
- * create/update through the real binary against a real HTTP server on 127.0.0.1 that answers as
+ * create/update in-process through the command harness (test/helpers/run-command.ts) against a real HTTP server on 127.0.0.1 that answers as
  * Immuta documents and records what it receives: the exact operation and variables (the secret is
  * on the wire, never in our output), exit 0 on SUCCESS, exit 3 with the trust policy otherwise.
  */
@@ -68,7 +69,7 @@ function configuration(operation: string, data: Record<string, unknown>, connect
   };
 }
 
-describe('create/update against a tenant (real binary, real HTTP server)', () => {
+describe('create/update against a tenant (command harness, real HTTP server)', () => {
   let tenant: FakeTenant;
   const { home, cleanup } = tempHome();
   let env: Record<string, string>;
@@ -103,7 +104,7 @@ describe('create/update against a tenant (real binary, real HTTP server)', () =>
   }
 
   it('create:s3:accessKey sends the documented mutation with the secret, and exits 0 on SUCCESS', async () => {
-    const result = await runCli(['audit', 'exportConfig', 'create:s3:accessKey', 'examples/s3-access-key.json'], {
+    const result = await runCommand(['audit', 'exportConfig', 'create:s3:accessKey', 'examples/s3-access-key.json'], {
       env,
     });
     expect(result.exitCode, result.stderr).toBe(0);
@@ -133,7 +134,7 @@ describe('create/update against a tenant (real binary, real HTTP server)', () =>
   it('--json: the configuration as returned plus nextSteps; a non-SUCCESS status exits 3', async () => {
     status =
       'Error testing access to S3 - The AWS Access Key Id you provided does not exist in our records. (InvalidAccessKeyId)';
-    const result = await runCli(
+    const result = await runCommand(
       ['audit', 'exportConfig', 'create:s3:accessKey', 'examples/s3-access-key.json', '--json'],
       { env },
     );
@@ -160,9 +161,12 @@ describe('create/update against a tenant (real binary, real HTTP server)', () =>
 
   it('create:s3:assumedRole: the expected first error exits 3 and prints the trust policy for the new id', async () => {
     status = ASSUME_ERROR;
-    const result = await runCli(['audit', 'exportConfig', 'create:s3:assumedRole', 'examples/s3-assumed-role.json'], {
-      env,
-    });
+    const result = await runCommand(
+      ['audit', 'exportConfig', 'create:s3:assumedRole', 'examples/s3-assumed-role.json'],
+      {
+        env,
+      },
+    );
     expect(result.exitCode, result.stderr).toBe(3);
     expect(onlyRequest().operation).toBe('createS3AssumedRoleExportConfiguration');
     expect(tenant.requests[0]!.variables).toEqual({
@@ -196,7 +200,7 @@ describe('create/update against a tenant (real binary, real HTTP server)', () =>
 
   it('create:s3:assumedRole --json: nextSteps.trustPolicy with sts:ExternalId = the returned id; --immuta-account-id wins', async () => {
     status = ASSUME_ERROR;
-    const result = await runCli(
+    const result = await runCommand(
       [
         'audit',
         'exportConfig',
@@ -225,7 +229,7 @@ describe('create/update against a tenant (real binary, real HTTP server)', () =>
         `default:\n  host: ${tenant.url}\n  api_key: ${API_KEY}\n  immuta_aws_account_id: "777788889999"\n`,
         { mode: 0o600 },
       );
-      const withProfile = await runCli(
+      const withProfile = await runCommand(
         ['audit', 'exportConfig', 'create:s3:assumedRole', 'examples/s3-assumed-role.json', '--json'],
         { env: { HOME: profileHome.home } },
       );
@@ -236,9 +240,12 @@ describe('create/update against a tenant (real binary, real HTTP server)', () =>
     } finally {
       profileHome.cleanup();
     }
-    const unknown = await runCli(['audit', 'exportConfig', 'create:s3:assumedRole', 'examples/s3-assumed-role.json'], {
-      env,
-    });
+    const unknown = await runCommand(
+      ['audit', 'exportConfig', 'create:s3:assumedRole', 'examples/s3-assumed-role.json'],
+      {
+        env,
+      },
+    );
     expect(unknown.exitCode).toBe(3);
     expect(unknown.stderr).toContain('"AWS": "arn:aws:iam::<Immuta AWS Account ID>:root"');
     expect(unknown.stderr).toMatch(/account id is not known here: replace <Immuta AWS Account ID>/);
@@ -246,7 +253,7 @@ describe('create/update against a tenant (real binary, real HTTP server)', () =>
 
   it('update:adls:sasToken sends the id and the token (without "?"), exits 3 when Azure refuses', async () => {
     status = 'Error testing access to ADLS - AuthenticationFailed: Server failed to authenticate the request.';
-    const result = await runCli(
+    const result = await runCommand(
       [
         'audit',
         'exportConfig',
@@ -269,7 +276,7 @@ describe('create/update against a tenant (real binary, real HTTP server)', () =>
   });
 
   it('update:s3:accessKey from standard input sends only the changed field', async () => {
-    const result = await runCli(['audit', 'exportConfig', 'update:s3:accessKey', 'cfg-42', '-'], {
+    const result = await runCommand(['audit', 'exportConfig', 'update:s3:accessKey', 'cfg-42', '-'], {
       env,
       input: '{"interval": "EVERY_24_HOURS"}',
     });
@@ -279,7 +286,7 @@ describe('create/update against a tenant (real binary, real HTTP server)', () =>
   });
 
   it('an invalid file sends nothing, even with a reachable tenant', async () => {
-    const result = await runCli(['audit', 'exportConfig', 'update:s3:assumedRole', CONFIG_ID, '-'], {
+    const result = await runCommand(['audit', 'exportConfig', 'update:s3:assumedRole', CONFIG_ID, '-'], {
       env,
       input: '{"roleArn": "my-role"}',
     });

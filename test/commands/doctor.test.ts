@@ -1,5 +1,5 @@
 /**
- * The real binary against the fake AWS endpoint (AWS_ENDPOINT_URL_* — the SDK's own setting, which the
+ * The command harness (in-process, same parsing and exit codes as the binary) against the fake AWS endpoint (AWS_ENDPOINT_URL_* — the SDK's own setting, which the
  * doctor honours) and, for --id, the fake tenant: exit codes, the printed fix, the JSON report, and
  * that the configuration's secret never reaches any output.
  */
@@ -22,7 +22,8 @@ import {
   writeScenarioConfigFiles,
 } from '../fixtures/aws/scenarios.js';
 import { FakeTenant, sampleConfiguration } from '../helpers/fake-tenant.js';
-import { runCli, tempHome } from '../helpers/run-cli.js';
+import { tempHome } from '../helpers/run-cli.js';
+import { runCommand } from '../helpers/run-command.js';
 
 const API_KEY = 'test-api-key-0123456789';
 let home: { home: string; cleanup: () => void };
@@ -56,10 +57,10 @@ function expectNoSecret(...texts: string[]): void {
   for (const t of texts) expect(t).not.toContain(WRITER_KEY.secretAccessKey);
 }
 
-describe('immuta audit exportConfig doctor (real binary, fake AWS)', () => {
+describe('immuta audit exportConfig doctor (command harness, fake AWS)', () => {
   it('reports a healthy setup ready, exit 0, with one verdict line last', async () => {
     await withAws(healthyAccessKey(), async (aws) => {
-      const r = await runCli(['audit', 'exportConfig', 'doctor', accessKeyFile], {
+      const r = await runCommand(['audit', 'exportConfig', 'doctor', accessKeyFile], {
         env: { HOME: home.home, ...aws.env() },
       });
       expect(r.exitCode).toBe(0);
@@ -76,7 +77,7 @@ describe('immuta audit exportConfig doctor (real binary, fake AWS)', () => {
     await withAws(
       { ...healthyAccessKey(), 's3:GetBucketPolicy': bucketPolicy('bucket-deny-vpce.json') },
       async (aws) => {
-        const r = await runCli(['audit', 'exportConfig', 'doctor', accessKeyFile], {
+        const r = await runCommand(['audit', 'exportConfig', 'doctor', accessKeyFile], {
           env: { HOME: home.home, ...aws.env() },
         });
         expect(r.exitCode).toBe(3);
@@ -91,7 +92,7 @@ describe('immuta audit exportConfig doctor (real binary, fake AWS)', () => {
     await withAws(
       { ...healthyAccessKey(), 's3:HeadBucket': { status: 301, headers: { 'x-amz-bucket-region': 'us-west-2' } } },
       async (aws) => {
-        const r = await runCli(['audit', 'exportConfig', 'doctor', accessKeyFile, '--json'], {
+        const r = await runCommand(['audit', 'exportConfig', 'doctor', accessKeyFile, '--json'], {
           env: { HOME: home.home, ...aws.env() },
         });
         expect(r.exitCode).toBe(3);
@@ -116,7 +117,7 @@ describe('immuta audit exportConfig doctor (real binary, fake AWS)', () => {
     await withAws(
       { ...healthyAssumedRole(), 'iam:GetRole': getRoleRoute('trust-no-external-id.json') },
       async (aws) => {
-        const r = await runCli(['audit', 'exportConfig', 'doctor', roleFile, '--external-id', CONFIG_ID], {
+        const r = await runCommand(['audit', 'exportConfig', 'doctor', roleFile, '--external-id', CONFIG_ID], {
           env: { HOME: home.home, IMMUTA_AWS_ACCOUNT_ID: IMMUTA_ACCOUNT, ...aws.env() },
         });
         expect(r.exitCode).toBe(3);
@@ -146,7 +147,7 @@ describe('immuta audit exportConfig doctor (real binary, fake AWS)', () => {
         ],
       });
       await withAws(healthyAssumedRole(), async (aws) => {
-        const r = await runCli(
+        const r = await runCommand(
           [
             'audit',
             'exportConfig',
@@ -190,7 +191,7 @@ describe('immuta audit exportConfig doctor (real binary, fake AWS)', () => {
       }),
     );
     await withAws(healthyAccessKey(), async (aws) => {
-      const r = await runCli(['audit', 'exportConfig', 'doctor', bad], { env: { HOME: home.home, ...aws.env() } });
+      const r = await runCommand(['audit', 'exportConfig', 'doctor', bad], { env: { HOME: home.home, ...aws.env() } });
       expect(r.exitCode).toBe(2);
       expect(r.stdout).toMatch(/FAIL {2}Config file .*bucket/);
       expect(aws.calls).toEqual([]);
@@ -198,7 +199,7 @@ describe('immuta audit exportConfig doctor (real binary, fake AWS)', () => {
   });
 
   it('exits 2 without FILE or --id', async () => {
-    const r = await runCli(['audit', 'exportConfig', 'doctor'], { env: { HOME: home.home } });
+    const r = await runCommand(['audit', 'exportConfig', 'doctor'], { env: { HOME: home.home } });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('give a config FILE or --id ID');
   });
@@ -209,7 +210,9 @@ describe('immuta audit exportConfig doctor (real binary, fake AWS)', () => {
         string,
         string | undefined
       >;
-      const r = await runCli(['audit', 'exportConfig', 'doctor', accessKeyFile], { env: { HOME: home.home, ...env } });
+      const r = await runCommand(['audit', 'exportConfig', 'doctor', accessKeyFile], {
+        env: { HOME: home.home, ...env },
+      });
       expect(r.exitCode).toBe(4);
       expect(r.stdout).toMatch(/FAIL {2}Doctor credentials +No AWS credentials found/);
       expect(r.stdout).toContain('--aws-profile');
@@ -220,7 +223,9 @@ describe('immuta audit exportConfig doctor (real binary, fake AWS)', () => {
     const aws = await startFakeAws({ routes: {} });
     const env = aws.env();
     await aws.close();
-    const r = await runCli(['audit', 'exportConfig', 'doctor', accessKeyFile], { env: { HOME: home.home, ...env } });
+    const r = await runCommand(['audit', 'exportConfig', 'doctor', accessKeyFile], {
+      env: { HOME: home.home, ...env },
+    });
     expect(r.exitCode).toBe(5);
     expect(r.stdout.trim().split('\n').pop()).toBe(
       'Not ready: AWS could not be reached, so the setup could not be checked.',
@@ -229,7 +234,7 @@ describe('immuta audit exportConfig doctor (real binary, fake AWS)', () => {
 
   it("--probe writes with the configuration's key and never prints the secret", async () => {
     await withAws(healthyAccessKey(), async (aws) => {
-      const r = await runCli(['audit', 'exportConfig', 'doctor', accessKeyFile, '--probe'], {
+      const r = await runCommand(['audit', 'exportConfig', 'doctor', accessKeyFile, '--probe'], {
         env: { HOME: home.home, ...aws.env(), DEBUG: '*' },
       });
       expect(r.exitCode).toBe(0);

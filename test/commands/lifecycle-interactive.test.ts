@@ -1,5 +1,5 @@
 /**
- * The interactive paths, on a real pseudo-terminal (util-linux `script`), through the real binary:
+ * The interactive paths, on a real pseudo-terminal (util-linux `script`), in-process through the command harness (test/helpers/run-command.ts):
  * `delete` asks and obeys the answer, Ctrl-C at a prompt is exit 130, `configure` prompts for the
  * host and a masked key. Skipped where util-linux `script` is missing (e.g. macOS).
  */

@@ -1,11 +1,11 @@
 /**
- * get / test / enable / disable / delete / tasks through the real binary against the fake tenant:
+ * get / test / enable / disable / delete / tasks in-process through the command harness (test/helpers/run-command.ts) against the fake tenant:
  * human and --json output, the documented exit codes, and what reached the tenant.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeTenant, sampleConfiguration, sampleTask } from '../helpers/fake-tenant.js';
 import { type CliResult, tempHome } from '../helpers/run-cli.js';
-import { runCommand as runCli } from '../helpers/run-command.js';
+import { runCommand } from '../helpers/run-command.js';
 
 const KEY = 'lifecycle-test-key-0123456789';
 const ID = 'cfg-1111';
@@ -26,7 +26,7 @@ afterAll(async () => {
 beforeEach(() => tenant.reset());
 
 function immuta(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return runCli(['audit', 'exportConfig', ...args, '--host', tenant.url], {
+  return runCommand(['audit', 'exportConfig', ...args, '--host', tenant.url], {
     env: { HOME: home.home, IMMUTA_API_KEY: KEY, IMMUTA_RETRY_BASE_MS: '1', ...env },
   });
 }
@@ -249,7 +249,7 @@ describe('delete ID', () => {
   });
 
   it('without --yes and without any tenant settings: still exit 2 for the missing --yes', async () => {
-    const result = await runCli(['audit', 'exportConfig', 'delete', ID], { env: { HOME: home.home } });
+    const result = await runCommand(['audit', 'exportConfig', 'delete', ID], { env: { HOME: home.home } });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('--yes');
   });

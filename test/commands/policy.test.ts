@@ -1,5 +1,5 @@
 /**
- * `immuta audit exportConfig policy bucket|role|trust` with the real binary: the printed policy, and
+ * `immuta audit exportConfig policy bucket|role|trust` through the command harness: the printed policy, and
  * --apply against a stateful fake AWS (what is written is what is read next): the diff is shown
  * first, nothing already in the policy is lost, applying twice changes nothing, and without a
  * terminal --apply needs --yes.
@@ -22,7 +22,8 @@ import {
   writeScenarioConfigFiles,
 } from '../fixtures/aws/scenarios.js';
 import { FakeTenant, sampleConfiguration } from '../helpers/fake-tenant.js';
-import { runCli, tempHome } from '../helpers/run-cli.js';
+import { tempHome } from '../helpers/run-cli.js';
+import { runCommand } from '../helpers/run-command.js';
 
 let home: { home: string; cleanup: () => void };
 let accessKeyFile: string;
@@ -120,7 +121,7 @@ async function withAws<T>(routes: Routes, fn: (aws: FakeAws) => Promise<T>): Pro
 describe('policy: printing', () => {
   it("prints the bucket statement for the key's IAM user (asked from STS with the FILE's key), with /* on the export path", async () => {
     await withAws(statefulAws({ bucketPolicy: null, trust: '{}', inline: null }), async (aws) => {
-      const r = await runCli(['audit', 'exportConfig', 'policy', 'bucket', accessKeyFile], {
+      const r = await runCommand(['audit', 'exportConfig', 'policy', 'bucket', accessKeyFile], {
         env: { HOME: home.home, ...aws.env() },
       });
       expect(r.exitCode).toBe(0);
@@ -153,7 +154,7 @@ describe('policy: printing', () => {
           }),
         ],
       });
-      const r = await runCli(
+      const r = await runCommand(
         [
           'audit',
           'exportConfig',
@@ -190,7 +191,7 @@ describe('policy: printing', () => {
   });
 
   it('prints the role policy with the KMS statement for --kms-key-arn', async () => {
-    const r = await runCli(['audit', 'exportConfig', 'policy', 'role', roleFile, '--kms-key-arn', KEY_ARN], {
+    const r = await runCommand(['audit', 'exportConfig', 'policy', 'role', roleFile, '--kms-key-arn', KEY_ARN], {
       env: { HOME: home.home },
     });
     expect(r.exitCode).toBe(0);
@@ -199,7 +200,7 @@ describe('policy: printing', () => {
   });
 
   it('refuses a trust policy without the configuration id (exit 2)', async () => {
-    const r = await runCli(['audit', 'exportConfig', 'policy', 'trust', roleFile], { env: { HOME: home.home } });
+    const r = await runCommand(['audit', 'exportConfig', 'policy', 'trust', roleFile], { env: { HOME: home.home } });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('--external-id');
   });
@@ -210,7 +211,7 @@ describe('policy --apply: merge without loss, idempotent', () => {
     const state = { bucketPolicy: JSON.stringify(GUARDRAILS) as string | null, trust: '{}', inline: null };
     await withAws(statefulAws(state), async (aws) => {
       const env = { HOME: home.home, ...aws.env() };
-      const first = await runCli(['audit', 'exportConfig', 'policy', 'bucket', accessKeyFile, '--apply', '--yes'], {
+      const first = await runCommand(['audit', 'exportConfig', 'policy', 'bucket', accessKeyFile, '--apply', '--yes'], {
         env,
       });
       expect(first.exitCode).toBe(0);
@@ -222,9 +223,12 @@ describe('policy --apply: merge without loss, idempotent', () => {
       expect(written.Statement.slice(0, 2)).toEqual(GUARDRAILS.Statement);
       expect(written.Statement).toHaveLength(3);
 
-      const second = await runCli(['audit', 'exportConfig', 'policy', 'bucket', accessKeyFile, '--apply', '--yes'], {
-        env,
-      });
+      const second = await runCommand(
+        ['audit', 'exportConfig', 'policy', 'bucket', accessKeyFile, '--apply', '--yes'],
+        {
+          env,
+        },
+      );
       expect(second.exitCode).toBe(0);
       expect(second.stderr).toContain('nothing to change');
       expect(aws.callsOf('s3:PutBucketPolicy')).toHaveLength(1);
@@ -248,14 +252,14 @@ describe('policy --apply: merge without loss, idempotent', () => {
         '--apply',
         '--yes',
       ];
-      expect((await runCli(args, { env })).exitCode).toBe(0);
+      expect((await runCommand(args, { env })).exitCode).toBe(0);
       const written = JSON.parse(state.trust) as { Statement: Array<Record<string, unknown>> };
       expect(written.Statement[0]).toEqual(EC2_TRUST.Statement[0]);
       expect(written.Statement[1]).toMatchObject({
         Principal: { AWS: `arn:aws:iam::${IMMUTA_ACCOUNT}:root` },
         Condition: { StringEquals: { 'sts:ExternalId': CONFIG_ID } },
       });
-      const again = await runCli(args, { env });
+      const again = await runCommand(args, { env });
       expect(again.stderr).toContain('nothing to change');
       expect(aws.callsOf('iam:UpdateAssumeRolePolicy')).toHaveLength(1);
     });
@@ -264,7 +268,7 @@ describe('policy --apply: merge without loss, idempotent', () => {
   it('role: creates the inline policy when the role has none', async () => {
     const state = { bucketPolicy: null, trust: '{}', inline: null as string | null };
     await withAws(statefulAws(state), async (aws) => {
-      const r = await runCli(
+      const r = await runCommand(
         ['audit', 'exportConfig', 'policy', 'role', roleFile, '--kms-key-arn', KEY_ARN, '--apply', '--yes'],
         { env: { HOME: home.home, ...aws.env() } },
       );
@@ -283,7 +287,7 @@ describe('policy --apply: merge without loss, idempotent', () => {
   it('without a terminal, --apply shows the diff but needs --yes (exit 2, nothing written)', async () => {
     const state = { bucketPolicy: JSON.stringify(GUARDRAILS) as string | null, trust: '{}', inline: null };
     await withAws(statefulAws(state), async (aws) => {
-      const r = await runCli(['audit', 'exportConfig', 'policy', 'bucket', accessKeyFile, '--apply'], {
+      const r = await runCommand(['audit', 'exportConfig', 'policy', 'bucket', accessKeyFile, '--apply'], {
         env: { HOME: home.home, ...aws.env() },
       });
       expect(r.exitCode).toBe(2);

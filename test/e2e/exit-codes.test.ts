@@ -4,11 +4,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTenant, sampleConfiguration } from '../helpers/fake-tenant.js';
 import { BIN, ROOT, runCli, tempHome } from '../helpers/run-cli.js';
+import { runCommand } from '../helpers/run-command.js';
 
 /**
  * The documented exit codes (README "Exit codes"), each produced by the real binary, in human mode
  * and with --json (oclif reads different properties in the two modes: oclif/core#1423).
  * Exit 1 (a bug) has no user-reachable trigger by design; test/lib/errors/normalize.test.ts covers it.
+ * Human mode runs the real binary end to end; --json mode runs the same commands through the
+ * in-process harness (same parsing, rendering and exit-code path), and one --json error and Ctrl-C
+ * run the binary too.
  */
 const API_KEY = 'exit-code-test-key-0001';
 let tenant: FakeTenant;
@@ -23,14 +27,14 @@ afterAll(async () => {
   home.cleanup();
 });
 
-const modes: Array<{ name: string; flags: string[] }> = [
-  { name: 'human', flags: [] },
-  { name: '--json', flags: ['--json'] },
+const modes: Array<{ name: string; flags: string[]; runner: typeof runCli }> = [
+  { name: 'human, real binary', flags: [], runner: runCli },
+  { name: '--json, in-process', flags: ['--json'], runner: runCommand },
 ];
 
-describe.each(modes)('exit codes ($name)', ({ flags }) => {
+describe.each(modes)('exit codes ($name)', ({ flags, runner }) => {
   const run = (args: string[], extraEnv: Record<string, string | undefined> = {}) =>
-    runCli([...args, ...flags], { env: { ...env(), ...extraEnv } });
+    runner([...args, ...flags], { env: { ...env(), ...extraEnv } });
 
   it('0: done, connection SUCCESS', async () => {
     tenant.reply('getAllExportConfigurations', { data: [sampleConfiguration({ id: 'cfg-ok' })] });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTenant, sampleConfiguration, sampleTask } from '../helpers/fake-tenant.js';
 import { runCli, tempHome } from '../helpers/run-cli.js';
+import { runCommand } from '../helpers/run-command.js';
 
 /**
  * The `--json` documents are a public interface (README "JSON shapes"): CI scripts parse them.
@@ -51,8 +52,9 @@ afterAll(async () => {
   home.cleanup();
 });
 
-async function json(args: string[]): Promise<unknown> {
-  const result = await runCli([...args, '--json'], {
+/** In-process (the harness prints the JSON document exactly as the binary does; one test below proves it). */
+async function json(args: string[], runner: typeof runCli = runCommand): Promise<unknown> {
+  const result = await runner([...args, '--json'], {
     env: { HOME: home.home, IMMUTA_HOST: tenant.url, IMMUTA_API_KEY: API_KEY },
   });
   return JSON.parse(result.stdout) as unknown;
@@ -222,5 +224,14 @@ describe('--json shapes', () => {
         },
       }
     `);
+  });
+
+  it('the real binary prints the same documents as the harness (success and error)', async () => {
+    for (const args of [
+      ['audit', 'exportConfig', 'list'],
+      ['audit', 'exportConfig', 'get', 'no-such-id'],
+    ]) {
+      expect(await json(args, runCli)).toEqual(await json(args));
+    }
   });
 });

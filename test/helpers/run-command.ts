@@ -113,13 +113,41 @@ class HostExit extends Error {
   }
 }
 
+/** Sends a process stream's writes into `into` until the returned function restores it. */
+function captureProcessStream(stream: NodeJS.WriteStream, into: HostStream): () => void {
+  const original = Object.getOwnPropertyDescriptor(stream, 'write');
+  stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+    into.write(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+    const callback = rest.find((r): r is () => void => typeof r === 'function');
+    callback?.();
+    return true;
+  }) as typeof stream.write;
+  return () => {
+    if (original) Object.defineProperty(stream, 'write', original);
+    else Reflect.deleteProperty(stream, 'write');
+  };
+}
+
 /** Replaces the contents of process.env (libraries keep references to the object itself). */
 function replaceEnv(next: Record<string, string>): void {
   for (const key of Object.keys(process.env)) Reflect.deleteProperty(process.env, key);
   Object.assign(process.env, next);
 }
 
-export async function runCommand(argv: readonly string[], options: RunCommandOptions = {}): Promise<CommandResult> {
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs one command in-process and resolves to what the binary would have printed and exited with.
+ * Runs are queued one after another (they share process.env, the working directory and the streams),
+ * so `it.concurrent` tests are safe, merely not concurrent.
+ */
+export function runCommand(argv: readonly string[], options: RunCommandOptions = {}): Promise<CommandResult> {
+  const run = queue.then(() => runAlone(argv, options));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function runAlone(argv: readonly string[], options: RunCommandOptions): Promise<CommandResult> {
   const { config, commands } = await load();
   const normalized = normalizeArgv(argv, { commandIds: [...commands.keys()], leadingFlags: LEADING_GLOBAL_FLAGS });
   const [id = '', ...rest] = normalized;
@@ -157,6 +185,9 @@ export async function runCommand(argv: readonly string[], options: RunCommandOpt
   const savedExitCode = process.exitCode;
   replaceEnv(env);
   process.chdir(host.cwd);
+  // Whatever writes to the process's own streams during the run (DEBUG logs, libraries) is part of
+  // the command's output, as it is for the binary: capture it too.
+  const restoreStreams = [captureProcessStream(process.stdout, stdout), captureProcessStream(process.stderr, stderr)];
   // A fresh process knows no secrets yet: secrets registered by earlier runs must not redact this one.
   clearRegisteredSecrets();
   try {
@@ -173,6 +204,7 @@ export async function runCommand(argv: readonly string[], options: RunCommandOpt
     else if (e.skipOclifErrorHandling) exitCode = e.oclif?.exit ?? 1;
     else throw error;
   } finally {
+    for (const restore of restoreStreams) restore();
     replaceEnv(savedEnv);
     process.chdir(savedCwd);
     process.exitCode = savedExitCode;
