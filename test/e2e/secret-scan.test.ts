@@ -157,10 +157,16 @@ describe.each(modes)('no secret in any output: $name', (mode) => {
   });
 });
 
+/** The first case of each command id (its variants differ in input, which the in-process scan covers). */
+const commandOf = (name: string) => name.split(' ')[0];
+const oneCasePerCommand = commands.filter(
+  (command, i) => commands.findIndex((c) => commandOf(c.name) === commandOf(command.name)) === i,
+);
+
 // The real binary, every command once, the modes taken in turn: what only a real process shows
 // (its stream redaction, start-up, a DEBUG logger's first write) is covered for each command.
 describe('no secret in any output of the real binary (a sample)', () => {
-  it.each(commands.map((command, i) => ({ ...command, mode: modes[i % modes.length]! })))(
+  it.each(oneCasePerCommand.map((command, i) => ({ ...command, mode: modes[i % modes.length]! })))(
     '$name ($mode.name)',
     async (command) => {
       const result = await runCli([...command.args(), ...command.mode.flags], {
