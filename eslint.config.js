@@ -1,6 +1,7 @@
 // Flat config: typescript-eslint's type-aware strict rules over src/ and test/.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layers from './eslint-rules/layers.js';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'oclif.manifest.json', 'bin/**', '.sandbox/**'] },
@@ -17,6 +18,8 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  // Imports go down the layers, with no folder cycles (eslint-rules/layers.js, README "Development").
+  { files: ['src/**/*.ts'], plugins: { layers }, rules: { 'layers/layers': 'error' } },
   // Plain Node scripts (build, bench, demo): no type information, Node globals.
   {
     files: ['**/*.mjs', '**/*.js'],

@@ -16,8 +16,8 @@ import {
   type ProbeOptions,
   type TenantStatusSource,
   type Writer,
-} from '../aws/checks/index.js';
-import type { OwnerVerdict } from '../aws/checks/context.js';
+} from './checks/index.js';
+import type { OwnerVerdict } from './checks/context.js';
 import { isUnreachable } from '../aws/errors.js';
 import { Facts } from '../aws/facts.js';
 import { runLimited } from '../aws/runner.js';

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { CliError, formatLocation } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
-import type { DoctorTarget, Finding } from '../aws/checks/context.js';
+import type { DoctorTarget, Finding } from './checks/context.js';
 import { type ExportConfiguration, destinationKind } from '../tenant/types.js';
 import type { Flow } from './report.js';
 

@@ -1,4 +1,4 @@
-import { displayCommandId } from '../cli/display-id.js';
+import { displayCommandId } from '../util/display-id.js';
 import { CliError } from './cli-error.js';
 import { ExitCode } from './exit-codes.js';
 

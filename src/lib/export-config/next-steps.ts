@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import { destinationOf, isConnected } from '../output/configuration-view.js';
+import { destinationOf, isConnected } from './configuration-view.js';
 import {
   IMMUTA_ACCOUNT_PLACEHOLDER,
   type PolicyDocument,

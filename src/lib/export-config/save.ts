@@ -6,7 +6,7 @@
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
-import { isConnected, renderConfigurationSummary } from '../output/configuration-view.js';
+import { isConnected, renderConfigurationSummary } from './configuration-view.js';
 import { redactValue } from '../output/redact.js';
 import { isAwsAccountId } from '../policy-templates/index.js';
 import { type OperationName, documents } from '../tenant/documents.js';

@@ -1,7 +1,7 @@
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
-import { destinationOf } from '../output/configuration-view.js';
+import { destinationOf } from '../export-config/configuration-view.js';
 import { findConfiguration } from './find-configuration.js';
 
 export interface DeleteOptions {

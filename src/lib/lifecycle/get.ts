@@ -1,5 +1,5 @@
 import type { CommandIO } from '../io/command-io.js';
-import { renderConfigurationSummary } from '../output/configuration-view.js';
+import { renderConfigurationSummary } from '../export-config/configuration-view.js';
 import type { ExportConfiguration } from '../tenant/types.js';
 import { findConfiguration } from './find-configuration.js';
 

@@ -1,5 +1,5 @@
 import type { CommandIO } from '../io/command-io.js';
-import { renderConfigurationTable } from '../output/configuration-view.js';
+import { renderConfigurationTable } from '../export-config/configuration-view.js';
 import type { ExportConfiguration } from '../tenant/types.js';
 
 /** `audit exportConfig list`: every configuration of the tenant; the array is the --json document. */

@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import { renderConfigurationSummary, isConnected } from '../output/configuration-view.js';
+import { renderConfigurationSummary, isConnected } from '../export-config/configuration-view.js';
 import type { ExportConfiguration } from '../tenant/types.js';
 import { connectionHint } from './connection-hint.js';
 

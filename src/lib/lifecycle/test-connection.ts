@@ -1,7 +1,7 @@
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
-import { renderConfigurationSummary, statusText } from '../output/configuration-view.js';
+import { renderConfigurationSummary, statusText } from '../export-config/configuration-view.js';
 import type { ExportConfiguration } from '../tenant/types.js';
 import { connectionHint } from './connection-hint.js';
 import { formatDuration, parseDuration } from './duration.js';

@@ -2,7 +2,7 @@
  * In-process doctor runs against the fake AWS endpoint: the real SDK clients, the real HTTP and
  * XML/JSON parsing, reached through AWS_ENDPOINT_URL_<SERVICE> exactly as the binary is.
  */
-import type { DoctorTarget } from '../../../src/lib/aws/checks/context.js';
+import type { DoctorTarget } from '../../../src/lib/doctor/checks/context.js';
 import { type DoctorOptions, runDoctor } from '../../../src/lib/doctor/doctor.js';
 import {
   type CheckId,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../../cli/package-root.js';
+import { packageRoot } from '../../util/package-root.js';
 
 /**
  * The schema the sandbox serves: Immuta's documented audit schema (schema/immuta-audit.graphql,

@@ -1,5 +1,5 @@
 import { explainConnectionStatus } from '../../tenant/connection-status.js';
-import { describeFailure, awsFailure } from '../errors.js';
+import { describeFailure, awsFailure } from '../../aws/errors.js';
 import type { CheckDefinition } from './context.js';
 
 export function probeKey(path: string | undefined, now: Date): string {

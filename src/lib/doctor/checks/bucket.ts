@@ -1,4 +1,4 @@
-import { describeFailure } from '../errors.js';
+import { describeFailure } from '../../aws/errors.js';
 import type { CheckDefinition } from './context.js';
 
 /**

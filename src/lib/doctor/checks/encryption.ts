@@ -1,6 +1,6 @@
 import { evaluateKmsRequest, parsePolicyDocument } from '../../policy/index.js';
-import { describeFailure } from '../errors.js';
-import { regionOfArn } from '../facts.js';
+import { describeFailure } from '../../aws/errors.js';
+import { regionOfArn } from '../../aws/facts.js';
 import { bucketAccountFor } from './bucket-policy.js';
 import {
   type CheckContext,

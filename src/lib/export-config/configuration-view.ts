@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import { CONNECTION_SUCCESS, type ExportConfiguration, destinationKind } from '../tenant/types.js';
-import { type Column, renderTable } from './table.js';
+import { type Column, renderTable } from '../output/table.js';
 
 /** Where a configuration writes, in one short string: `s3://bucket/path (region)` or `adls://account/fs/path`. */
 export function destinationOf(config: ExportConfiguration): string {

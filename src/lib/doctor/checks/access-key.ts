@@ -1,4 +1,4 @@
-import { describeFailure } from '../errors.js';
+import { describeFailure } from '../../aws/errors.js';
 import { type CheckDefinition, type Finding, RECENT_CHANGE_MS, ageText } from './context.js';
 
 /** Keys older than this get a rotation warning (A5: the customer's own rotation tooling may disable them). */

@@ -2,9 +2,9 @@
  * What every check gets: the export configuration under test, the shared AWS facts, and a few
  * derived answers (who writes, which account owns the bucket) computed once for all checks.
  */
-import type { CheckId, CheckStatus, Flow } from '../../doctor/report.js';
-import { type AwsFailure, describeFailure } from '../errors.js';
-import type { Facts } from '../facts.js';
+import type { CheckId, CheckStatus, Flow } from '../report.js';
+import { type AwsFailure, describeFailure } from '../../aws/errors.js';
+import type { Facts } from '../../aws/facts.js';
 
 export interface DoctorTarget {
   flow: Flow;

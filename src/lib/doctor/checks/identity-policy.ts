@@ -5,8 +5,8 @@ import {
   parsePolicyDocument,
   type PolicySource,
 } from '../../policy/index.js';
-import { describeFailure } from '../errors.js';
-import type { IdentityPolicies, SimulationResult } from '../facts.js';
+import { describeFailure } from '../../aws/errors.js';
+import type { IdentityPolicies, SimulationResult } from '../../aws/facts.js';
 import {
   type CheckContext,
   type CheckDefinition,
