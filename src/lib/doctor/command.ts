@@ -2,7 +2,7 @@
  * `audit exportConfig doctor [FILE] [--id ID]`: resolve the target (a file, or a configuration read
  * from the tenant), run the checks (runDoctor), print the report; exit 3 when a check fails.
  */
-import { CliError } from '../errors/cli-error.js';
+import { usageError } from '../errors/cli-error.js';
 import { ExitCode, type ExitCodeValue } from '../errors/exit-codes.js';
 import { readConfigStdin } from '../export-config/stdin.js';
 import type { CommandIO } from '../io/command-io.js';
@@ -28,18 +28,16 @@ function envMs(env: NodeJS.ProcessEnv, name: string): number | undefined {
 export async function runDoctorCommand(options: DoctorCommandOptions, io: CommandIO): Promise<DoctorReport> {
   const { file, id } = options;
   if (file === undefined && id === undefined) {
-    throw new CliError('give a config FILE or --id ID', {
-      code: 'USAGE',
-      exitCode: ExitCode.USAGE,
-      fix: 'Run `immuta audit exportConfig doctor ./exportConfig.json` or `immuta audit exportConfig doctor --id ID`.',
-    });
+    throw usageError(
+      'give a config FILE or --id ID',
+      'Run `immuta audit exportConfig doctor ./exportConfig.json` or `immuta audit exportConfig doctor --id ID`.',
+    );
   }
   if (id !== undefined && options.externalId !== undefined && options.externalId !== id) {
-    throw new CliError('--external-id differs from --id: with --id, the configuration id is the external id', {
-      code: 'USAGE',
-      exitCode: ExitCode.USAGE,
-      fix: 'Drop --external-id.',
-    });
+    throw usageError(
+      '--external-id differs from --id: with --id, the configuration id is the external id',
+      'Drop --external-id.',
+    );
   }
   const { loadTarget, resolveImmutaAccountId } = await import('./target.js');
   const immutaAccountId = await resolveImmutaAccountId({

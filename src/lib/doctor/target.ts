@@ -4,7 +4,7 @@
  * endpoint settings with the FILE's key pair, since the tenant never returns secretAccessKey.
  */
 import { readFile } from 'node:fs/promises';
-import { CliError, formatLocation } from '../errors/cli-error.js';
+import { CliError, formatLocation, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { DoctorTarget, Finding } from './checks/context.js';
 import { type ExportConfiguration, destinationKind } from '../tenant/types.js';
@@ -49,11 +49,10 @@ function detectKind(text: string): Flow | 'adls' {
 }
 
 function adlsError(where: string): CliError {
-  return new CliError(`${where} is an ADLS configuration; the doctor checks S3 destinations only`, {
-    code: 'USAGE',
-    exitCode: ExitCode.USAGE,
-    fix: 'Run the doctor on a create:s3:accessKey or create:s3:assumedRole configuration.',
-  });
+  return usageError(
+    `${where} is an ADLS configuration; the doctor checks S3 destinations only`,
+    'Run the doctor on a create:s3:accessKey or create:s3:assumedRole configuration.',
+  );
 }
 
 function str(value: unknown): string | undefined {
@@ -110,18 +109,16 @@ export async function loadTarget(input: TargetInput): Promise<LoadedTarget> {
     const kind = destinationKind(tenantConfiguration);
     if (kind === 'adls:sasToken') throw adlsError(`configuration ${input.id}`);
     if (kind === 'unknown') {
-      throw new CliError(`configuration ${input.id} has no S3 endpoint the doctor can read`, {
-        code: 'USAGE',
-        exitCode: ExitCode.USAGE,
-        fix: 'Pass the config FILE as well.',
-      });
+      throw usageError(
+        `configuration ${input.id} has no S3 endpoint the doctor can read`,
+        'Pass the config FILE as well.',
+      );
     }
     if (fromFile && fromFile.flow !== kind) {
-      throw new CliError(`the FILE is a ${fromFile.flow} configuration but ${input.id} is ${kind}`, {
-        code: 'USAGE',
-        exitCode: ExitCode.USAGE,
-        fix: 'Pass the file the configuration was created from, or only --id.',
-      });
+      throw usageError(
+        `the FILE is a ${fromFile.flow} configuration but ${input.id} is ${kind}`,
+        'Pass the file the configuration was created from, or only --id.',
+      );
     }
   }
 
@@ -208,11 +205,10 @@ export async function resolveImmutaAccountId(options: {
   if (value === undefined || value.trim() === '') return undefined;
   const trimmed = value.trim();
   if (!/^\d{12}$/.test(trimmed)) {
-    throw new CliError(`"${trimmed}" (from ${from}) is not an AWS account id`, {
-      code: 'USAGE',
-      exitCode: ExitCode.USAGE,
-      fix: "Use Immuta's 12-digit AWS account id (ask your Immuta representative).",
-    });
+    throw usageError(
+      `"${trimmed}" (from ${from}) is not an AWS account id`,
+      "Use Immuta's 12-digit AWS account id (ask your Immuta representative).",
+    );
   }
   return trimmed;
 }

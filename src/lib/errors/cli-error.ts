@@ -1,4 +1,5 @@
-import { ExitCode, type ExitCodeValue } from './exit-codes.js';
+import { ERRORS, type ErrorCode } from './catalogue.js';
+import type { ExitCodeValue } from './exit-codes.js';
 
 /** Where in the user's input a problem is: a file, a JSON path inside it, and a line:column. */
 export interface ErrorLocation {
@@ -9,9 +10,10 @@ export interface ErrorLocation {
 }
 
 export interface CliErrorOptions {
-  /** Stable machine-readable code, e.g. `CONFIG_INVALID`, `TENANT_UNAUTHORIZED`. */
-  code: string;
-  exitCode: ExitCodeValue;
+  /** Stable machine-readable code, declared in the catalogue (src/lib/errors/catalogue.ts). */
+  code: ErrorCode;
+  /** Default: the catalogue's exit code for `code`. */
+  exitCode?: ExitCodeValue;
   /** One line telling the user what to do about it. */
   fix?: string;
   location?: ErrorLocation;
@@ -26,7 +28,7 @@ export interface CliErrorOptions {
  * that reaches the base command is treated as a bug (exit 1).
  */
 export class CliError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly exitCode: ExitCodeValue;
   readonly fix: string | undefined;
   readonly location: ErrorLocation | undefined;
@@ -36,15 +38,17 @@ export class CliError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CliError';
     this.code = options.code;
-    this.exitCode = options.exitCode;
-    this.fix = options.fix;
+    const spec: { exitCode: ExitCodeValue; fix?: string } = ERRORS[options.code];
+    this.exitCode = options.exitCode ?? spec.exitCode;
+    this.fix = options.fix ?? spec.fix;
     this.location = options.location;
     this.details = options.details;
   }
 }
 
+/** A usage error (exit 2, nothing sent): a bad argument or flag, with the fix. */
 export function usageError(message: string, fix?: string, extra: Partial<CliErrorOptions> = {}): CliError {
-  return new CliError(message, { code: 'USAGE', exitCode: ExitCode.USAGE, fix, ...extra });
+  return new CliError(message, { code: 'USAGE', ...(fix === undefined ? {} : { fix }), ...extra });
 }
 
 /** Formats a location as `file:line:column (json.path)` for one-line messages. */

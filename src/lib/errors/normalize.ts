@@ -1,6 +1,5 @@
 import { displayCommandId } from '../util/display-id.js';
-import { CliError } from './cli-error.js';
-import { ExitCode } from './exit-codes.js';
+import { CliError, usageError } from './cli-error.js';
 
 interface OclifLikeError {
   message?: string;
@@ -20,23 +19,14 @@ export function toCliError(error: unknown, commandId?: string): CliError {
     ? `Run \`immuta ${displayCommandId(commandId)} --help\` for usage.`
     : 'Run `immuta --help` for usage.';
   if (e.parse !== undefined || e.oclif?.exit === 2) {
-    return new CliError(oneLine(e.message ?? 'invalid usage'), {
-      code: 'USAGE',
-      exitCode: ExitCode.USAGE,
-      fix: help,
-      cause: error,
-    });
+    return usageError(oneLine(e.message ?? 'invalid usage'), help, { cause: error });
   }
   if (e.code === 'EEXIT' && typeof e.oclif?.exit === 'number') {
     return new CliError('exit', { code: 'EXIT', exitCode: e.oclif.exit as 0, cause: error });
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new CliError(`unexpected failure: ${message}`, {
-    code: 'INTERNAL',
-    exitCode: ExitCode.BUG,
-    fix: 'This is a bug in immuta-audit-cli: re-run with DEBUG=immuta* and report the output (secrets are redacted).',
-    cause: error,
-  });
+  // Exit code and fix come from the catalogue.
+  return new CliError(`unexpected failure: ${message}`, { code: 'INTERNAL', cause: error });
 }
 
 /**

@@ -1,5 +1,4 @@
-import { CliError } from '../errors/cli-error.js';
-import { ExitCode } from '../errors/exit-codes.js';
+import { usageError } from '../errors/cli-error.js';
 import type { OperationName } from '../tenant/documents.js';
 import { parseJsonDocument } from './json-document.js';
 import { EXAMPLE_FILES, type ExportKind, OPERATIONS, type SaveMode, commandFor } from './kinds.js';
@@ -47,15 +46,11 @@ function checkIdArgument(options: LoadOptions): string | undefined {
   if (options.mode !== 'update') return undefined;
   const id = (options.id ?? '').trim();
   if (id === '' || id === '-' || /\.json$/i.test(id)) {
-    throw new CliError(
+    throw usageError(
       id === ''
         ? 'the configuration ID is empty'
         : `"${id}" looks like a file, but the first argument is the configuration ID`,
-      {
-        code: 'USAGE',
-        exitCode: ExitCode.USAGE,
-        fix: `Run \`${commandFor('update', options.kind)} <id> <file>\`; \`immuta audit exportConfig list\` shows the ids.`,
-      },
+      `Run \`${commandFor('update', options.kind)} <id> <file>\`; \`immuta audit exportConfig list\` shows the ids.`,
     );
   }
   return id;

@@ -3,7 +3,7 @@
  * before it is valid), `--dry-run` prints the request instead, otherwise send the mutation and
  * explain the result (exit 3 with next steps when the connection is not SUCCESS).
  */
-import { CliError } from '../errors/cli-error.js';
+import { usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
 import { isConnected, renderConfigurationSummary } from './configuration-view.js';
@@ -64,11 +64,10 @@ export async function runSave(options: SaveOptions, io: CommandIO): Promise<DryR
 function checkAccountInputs(options: SaveOptions, env: NodeJS.ProcessEnv): void {
   const flag = options.immutaAccountId;
   if (flag !== undefined && !isAwsAccountId(flag)) {
-    throw new CliError(`--immuta-account-id must be a 12-digit AWS account id, not "${flag}"`, {
-      code: 'USAGE',
-      exitCode: ExitCode.USAGE,
-      fix: 'Pass the id Immuta gave you, e.g. --immuta-account-id 123456789012, or leave the flag out.',
-    });
+    throw usageError(
+      `--immuta-account-id must be a 12-digit AWS account id, not "${flag}"`,
+      'Pass the id Immuta gave you, e.g. --immuta-account-id 123456789012, or leave the flag out.',
+    );
   }
   const fromEnv = env.IMMUTA_AWS_ACCOUNT_ID;
   if (
@@ -78,11 +77,10 @@ function checkAccountInputs(options: SaveOptions, env: NodeJS.ProcessEnv): void 
     fromEnv !== '' &&
     !isAwsAccountId(fromEnv)
   ) {
-    throw new CliError(`IMMUTA_AWS_ACCOUNT_ID must be a 12-digit AWS account id, not "${fromEnv}"`, {
-      code: 'USAGE',
-      exitCode: ExitCode.USAGE,
-      fix: 'Fix or unset the variable.',
-    });
+    throw usageError(
+      `IMMUTA_AWS_ACCOUNT_ID must be a 12-digit AWS account id, not "${fromEnv}"`,
+      'Fix or unset the variable.',
+    );
   }
 }
 

@@ -1,5 +1,4 @@
-import { CliError } from '../errors/cli-error.js';
-import { ExitCode } from '../errors/exit-codes.js';
+import { usageError } from '../errors/cli-error.js';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 // `ms` before `m`, so that "500ms" is not read as 500 minutes and a stray "s".
@@ -19,11 +18,10 @@ export function parseDuration(text: string, flag: string): number {
     for (const [, amount, unit] of value.matchAll(PART)) ms += Number(amount) * (UNIT_MS[unit ?? 's'] ?? 1000);
   }
   if (ms === undefined || !Number.isFinite(ms)) {
-    throw new CliError(`${flag} "${text}" is not a duration`, {
-      code: 'USAGE',
-      exitCode: ExitCode.USAGE,
-      fix: `Use a number with a unit, e.g. ${flag} 90s, 10m, 1h or 1h30m (a plain number means seconds).`,
-    });
+    throw usageError(
+      `${flag} "${text}" is not a duration`,
+      `Use a number with a unit, e.g. ${flag} 90s, 10m, 1h or 1h30m (a plain number means seconds).`,
+    );
   }
   return Math.round(ms);
 }

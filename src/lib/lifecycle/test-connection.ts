@@ -1,4 +1,4 @@
-import { CliError } from '../errors/cli-error.js';
+import { usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
 import { renderConfigurationSummary, statusText } from '../export-config/configuration-view.js';
@@ -32,11 +32,10 @@ export async function runTest(options: TestOptions, io: CommandIO): Promise<Test
   const { id, wait } = options;
   // Checked here rather than with oclif's dependsOn, whose message is a multi-line block.
   if (!wait && (options.timeout !== undefined || options.interval !== undefined)) {
-    throw new CliError(`${options.timeout === undefined ? '--interval' : '--timeout'} only applies with --wait`, {
-      code: 'USAGE',
-      exitCode: ExitCode.USAGE,
-      fix: `Add --wait, e.g. \`immuta audit exportConfig test ${id} --wait --timeout 10m\`.`,
-    });
+    throw usageError(
+      `${options.timeout === undefined ? '--interval' : '--timeout'} only applies with --wait`,
+      `Add --wait, e.g. \`immuta audit exportConfig test ${id} --wait --timeout 10m\`.`,
+    );
   }
   // Durations are validated before anything is sent.
   const timeoutMs = wait ? parseDuration(options.timeout ?? DEFAULT_TIMEOUT, '--timeout') : 0;

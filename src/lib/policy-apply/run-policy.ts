@@ -5,7 +5,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import type { AwsClients } from '../aws/clients.js';
-import { CliError } from '../errors/cli-error.js';
+import { CliError, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { TenantClient } from '../tenant/client.js';
 import type { DiffLine } from './diff.js';
@@ -62,10 +62,6 @@ export interface PolicyCommandResult {
   };
 }
 
-function usage(message: string, fix: string): CliError {
-  return new CliError(message, { code: 'USAGE', exitCode: ExitCode.USAGE, fix });
-}
-
 async function writerFromKey(
   clients: AwsClients,
   accessKeyId: string,
@@ -95,13 +91,13 @@ export async function runPolicyCommand(
   io: PolicyCommandIO,
 ): Promise<PolicyCommandResult> {
   if (file === undefined && flags.id === undefined) {
-    throw usage(
+    throw usageError(
       'give a config FILE or --id ID',
       `Run \`immuta audit exportConfig policy ${kind} ./exportConfig.json\` or \`immuta audit exportConfig policy ${kind} --id ID\`.`,
     );
   }
   if (flags.id !== undefined && flags['external-id'] !== undefined && flags['external-id'] !== flags.id) {
-    throw usage(
+    throw usageError(
       '--external-id differs from --id: with --id, the configuration id is the external id',
       'Drop --external-id.',
     );
@@ -133,7 +129,7 @@ export async function runPolicyCommand(
   }
   const kmsKeyArn = flags['kms-key-arn'];
   if (kmsKeyArn !== undefined && !/^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/.test(kmsKeyArn)) {
-    throw usage(
+    throw usageError(
       `"${kmsKeyArn}" is not a KMS key ARN`,
       "Use the full key ARN (arn:aws:kms:<region>:<account>:key/<id>): KMS resolves aliases in the caller's account.",
     );
@@ -185,12 +181,12 @@ export async function runPolicyCommand(
         destination = `inline policy ImmutaAuditExport of IAM user ${principalArn?.split('/').pop() ?? "<the key's IAM user>"}`;
     } else {
       if (target.flow !== 's3:assumedRole')
-        throw usage(
+        throw usageError(
           'a trust policy is for create:s3:assumedRole configurations',
           'Use `policy bucket` or `policy role` for the access-key flow.',
         );
       if (!target.configurationId) {
-        throw usage(
+        throw usageError(
           'the trust policy needs the configuration id (sts:ExternalId)',
           'Pass --id ID (an existing configuration) or --external-id ID (the id `create:s3:assumedRole` returned).',
         );
@@ -219,7 +215,7 @@ export async function runPolicyCommand(
       return result;
     }
     if (placeholders.length > 0) {
-      throw usage(
+      throw usageError(
         `cannot apply a policy with placeholders (${placeholders.join(', ')})`,
         kind === 'trust'
           ? 'Pass --immuta-account-id (ask your Immuta representative).'
@@ -237,7 +233,7 @@ export async function runPolicyCommand(
           ? { type: 'role' as const, name: roleName ?? '' }
           : { type: 'user' as const, name: principalArn?.split('/').pop() ?? '' };
       if (!principal.name)
-        throw usage(
+        throw usageError(
           'the IAM user of the access key is unknown',
           'Pass --principal-arn arn:aws:iam::<account>:user/<name>.',
         );
@@ -261,7 +257,7 @@ export async function runPolicyCommand(
     let go = flags.yes;
     if (!go) {
       if (!io.interactive)
-        throw usage(
+        throw usageError(
           `not applied: --apply changes the ${planned.target}, and needs --yes when it cannot ask`,
           'Review the diff above, then re-run with --apply --yes.',
         );

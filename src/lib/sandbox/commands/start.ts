@@ -2,7 +2,7 @@
  * `sandbox start`: a local audit tenant with an embedded S3, in the foreground until Ctrl-C or
  * SIGTERM (io.signal), or --detach: in the background, returning once it answers.
  */
-import { CliError } from '../../errors/cli-error.js';
+import { CliError, usageError } from '../../errors/cli-error.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import type { CommandIO } from '../../io/command-io.js';
 import { redactValue } from '../../output/redact.js';
@@ -33,11 +33,10 @@ export interface StartOptions {
 function parseIntervalScale(raw: string): number {
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) {
-    throw new CliError(`--interval-scale must be a positive number, not "${raw}"`, {
-      code: 'USAGE',
-      exitCode: ExitCode.USAGE,
-      fix: 'Use e.g. --interval-scale 0.001 (EVERY_2_HOURS then takes about 7 s).',
-    });
+    throw usageError(
+      `--interval-scale must be a positive number, not "${raw}"`,
+      'Use e.g. --interval-scale 0.001 (EVERY_2_HOURS then takes about 7 s).',
+    );
   }
   return value;
 }

@@ -1,0 +1,91 @@
+import { ExitCode, type ExitCodeValue } from './exit-codes.js';
+
+export interface ErrorSpec {
+  /** The exit code (a throw site may pass another only where the catalogue says it varies). */
+  exitCode: ExitCodeValue;
+  /** One line: what the code means (README "Error codes" is checked against it). */
+  meaning: string;
+  /** The fix used when the throw site gives none. */
+  fix?: string;
+}
+
+const { USAGE, ACTION_NEEDED, AUTH, TENANT, BUG, INTERRUPTED } = ExitCode;
+
+/**
+ * Every error code a user can see, declared once: `--json` error documents carry `code`, and CI
+ * scripts branch on it, so a code is part of the public interface. Add a code here (and to the
+ * README table, which test/lib/errors/catalogue.test.ts compares) before throwing it.
+ */
+export const ERRORS = {
+  // Usage and input (exit 2: nothing was sent).
+  USAGE: { exitCode: USAGE, meaning: 'invalid usage: a missing, unknown or conflicting argument or flag' },
+  API_KEY_AS_FLAG: { exitCode: USAGE, meaning: 'an API key was given as a flag value (refused, never echoed)' },
+  API_KEY_MISSING: { exitCode: USAGE, meaning: '`configure` got no API key (stdin empty, or no terminal to ask)' },
+  HOST_MISSING: { exitCode: USAGE, meaning: '`configure` got no tenant URL' },
+  HOST_INVALID: { exitCode: USAGE, meaning: 'the tenant URL is not an http(s) URL' },
+  NOT_CONFIGURED: { exitCode: USAGE, meaning: 'no tenant URL or API key in flags, environment or profile' },
+  CONFIRMATION_REQUIRED: { exitCode: USAGE, meaning: 'a destructive command needs --yes where it cannot ask' },
+  CANCELLED: { exitCode: USAGE, meaning: 'the user answered no at a confirmation prompt' },
+  NOT_FOUND: { exitCode: USAGE, meaning: 'no export configuration has this id' },
+  INPUT_TOO_LARGE: { exitCode: USAGE, meaning: 'standard input is larger than the command reads' },
+  CONFIG_FILE_NOT_FOUND: { exitCode: USAGE, meaning: 'the configuration file does not exist' },
+  CONFIG_FILE_UNREADABLE: { exitCode: USAGE, meaning: 'a configuration or profile file cannot be read' },
+  CONFIG_FILE_TOO_LARGE: { exitCode: USAGE, meaning: 'the configuration file (or stdin) is too large to be one' },
+  CONFIG_FILE_EMPTY: { exitCode: USAGE, meaning: 'the configuration file (or stdin) is empty' },
+  CONFIG_FILE_ENCODING: { exitCode: USAGE, meaning: 'the configuration file is not UTF-8 (e.g. UTF-16)' },
+  CONFIG_FILE_INVALID: { exitCode: USAGE, meaning: 'the profile file is not valid YAML or not a mapping' },
+  CONFIG_JSON_INVALID: { exitCode: USAGE, meaning: 'the configuration file is not strict JSON' },
+  CONFIG_INVALID: { exitCode: USAGE, meaning: 'the configuration does not match the export input schema' },
+  FILE_UNREADABLE: { exitCode: USAGE, meaning: 'an input file (e.g. a trust policy) cannot be read' },
+  POLICY_INVALID: { exitCode: USAGE, meaning: 'a policy document is not a valid IAM policy' },
+  // Done, action needed (exit 3).
+  POLICY_UNREADABLE: { exitCode: ACTION_NEEDED, meaning: '`policy --apply` cannot read the live policy to merge into' },
+  // Tenant answers (exit 4 and 5).
+  TENANT_UNAUTHORIZED: { exitCode: AUTH, meaning: 'the tenant refused the API key (HTTP 401)' },
+  TENANT_FORBIDDEN: { exitCode: AUTH, meaning: 'the API key lacks the permission (HTTP 403)' },
+  TENANT_UNREACHABLE: { exitCode: TENANT, meaning: 'the tenant cannot be reached (connection refused, reset, proxy)' },
+  TENANT_DNS: { exitCode: TENANT, meaning: "the tenant's host name does not resolve" },
+  TENANT_TLS: { exitCode: TENANT, meaning: "the tenant's TLS certificate is not trusted" },
+  TENANT_TIMEOUT: { exitCode: TENANT, meaning: 'the tenant did not answer in time (IMMUTA_TIMEOUT)' },
+  TENANT_RATE_LIMITED: { exitCode: TENANT, meaning: 'the tenant kept answering 429 after the retries' },
+  TENANT_NOT_AUDIT_ENDPOINT: { exitCode: TENANT, meaning: 'the URL answers, but not as an Immuta audit GraphQL API' },
+  TENANT_UNEXPECTED_ANSWER: { exitCode: TENANT, meaning: 'the tenant answered something this CLI cannot read' },
+  TENANT_SERVER_ERROR: { exitCode: TENANT, meaning: 'the tenant answered HTTP 5xx after the retries' },
+  TENANT_HTTP_ERROR: { exitCode: TENANT, meaning: 'the tenant answered an unexpected HTTP status' },
+  TENANT_GRAPHQL_ERROR: { exitCode: TENANT, meaning: 'the tenant answered with GraphQL errors' },
+  // AWS (doctor, policy --apply).
+  AWS_ACCESS_DENIED: { exitCode: AUTH, meaning: 'AWS refused the call to the credentials used' },
+  AWS_UNREACHABLE: { exitCode: TENANT, meaning: 'AWS (or the configured endpoint) could not be reached' },
+  AWS_ERROR: {
+    exitCode: ACTION_NEEDED,
+    meaning: 'an AWS call failed otherwise (exit 4 when no AWS credentials were found)',
+  },
+  // Sandbox.
+  SANDBOX_NOT_RUNNING: { exitCode: TENANT, meaning: 'no sandbox runs on this data directory' },
+  SANDBOX_UNREACHABLE: { exitCode: TENANT, meaning: 'the sandbox of this data directory does not answer' },
+  SANDBOX_ALREADY_RUNNING: { exitCode: USAGE, meaning: 'a sandbox already runs on this data directory' },
+  SANDBOX_PORT_IN_USE: { exitCode: USAGE, meaning: 'the sandbox cannot listen on its port (in use or not allowed)' },
+  SANDBOX_LISTEN_INVALID: { exitCode: USAGE, meaning: 'the --listen address is not one of this machine' },
+  SANDBOX_START_FAILED: {
+    exitCode: BUG,
+    meaning: 'the background sandbox exited while starting (exit 2 when it refused its arguments)',
+  },
+  SANDBOX_START_TIMEOUT: { exitCode: TENANT, meaning: 'the background sandbox did not answer in time' },
+  SANDBOX_STATE_INVALID: { exitCode: USAGE, meaning: "the sandbox's state file is not valid" },
+  SANDBOX_BAD_INPUT: { exitCode: USAGE, meaning: 'the sandbox refused the input of a sandbox-only request' },
+  SANDBOX_ERROR: { exitCode: TENANT, meaning: 'the sandbox failed a sandbox-only request' },
+  // Process.
+  INTERRUPTED: { exitCode: INTERRUPTED, meaning: 'interrupted (Ctrl-C)' },
+  INTERNAL: {
+    exitCode: BUG,
+    meaning: 'unexpected failure: a bug in this CLI',
+    fix: 'This is a bug in immuta-audit-cli: re-run with DEBUG=immuta* and report the output (secrets are redacted).',
+  },
+  EXIT: { exitCode: ExitCode.OK, meaning: "internal: oclif's own exit (help, version), carrying its exit code" },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERRORS, code);
+}
