@@ -49,7 +49,6 @@ const result = await build({
     '@aws-sdk/*',
     '@smithy/*',
     'graphql',
-    'graphql-request',
     'graphql-yoga',
     's3rver',
     'undici',

@@ -3,7 +3,7 @@ import { BaseCommand, CliError, ExitCode } from '../cli/base-command.js';
 import { isConnected, renderConfigurationSummary } from '../output/configuration-view.js';
 import { redactValue } from '../output/redact.js';
 import { isAwsAccountId } from '../policy-templates/index.js';
-import { type OperationName, documents } from '../tenant/documents.js';
+import { type OperationName, buildOperation } from '../tenant/documents.js';
 import type { ExportConfiguration } from '../tenant/types.js';
 import { EXAMPLE_FILES, type ExportKind, type SaveMode } from './kinds.js';
 import type { LoadedExportConfig } from './load.js';
@@ -20,7 +20,8 @@ export interface DryRunResult {
   dryRun: true;
   operation: OperationName;
   query: string;
-  variables: { data: Record<string, unknown> };
+  /** The variables exactly as sent (string values; the interval and id are literals in the query). */
+  variables: Record<string, unknown>;
 }
 
 /** `--json` result of create/update: the configuration as the tenant returned it, plus what to do next. */
@@ -94,12 +95,6 @@ export function saveExamples(kind: ExportKind, mode: SaveMode): string[] {
   return examples;
 }
 
-/** The GraphQL document in its canonical layout, for people (--json keeps the exact text sent). */
-async function prettyQuery(query: string): Promise<string> {
-  const { parse, print } = await import('graphql');
-  return print(parse(query));
-}
-
 export abstract class SaveExportConfigCommand<T extends typeof Command> extends BaseCommand<T> {
   protected abstract readonly kind: ExportKind;
   protected abstract readonly mode: SaveMode;
@@ -167,11 +162,12 @@ export abstract class SaveExportConfigCommand<T extends typeof Command> extends 
   }
 
   private async dryRun(loaded: LoadedExportConfig): Promise<DryRunResult> {
+    const request = buildOperation(loaded.operation, { data: loaded.data });
     const result: DryRunResult = {
       dryRun: true,
       operation: loaded.operation,
-      query: documents[loaded.operation],
-      variables: redactValue({ data: loaded.data }),
+      query: request.query,
+      variables: redactValue(request.variables),
     };
     this.note(`${loaded.file} is valid. Dry run: nothing was sent.`);
     for (const [field, from] of Object.entries(loaded.sources)) this.note(`${field}: read from ${from}`);
@@ -181,7 +177,7 @@ export abstract class SaveExportConfigCommand<T extends typeof Command> extends 
         this.paint.bold('Variables:'),
         JSON.stringify(result.variables, null, 2),
         this.paint.bold('Query:'),
-        await prettyQuery(result.query),
+        result.query.trimEnd(),
       ].join('\n'),
     );
     return result;
