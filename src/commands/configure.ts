@@ -116,7 +116,7 @@ Settings are resolved as: --host flag > IMMUTA_HOST / IMMUTA_API_KEY > the profi
       }
     }
 
-    store.set(profile, { host, api_key: collected.apiKey });
+    await store.set(profile, { host, api_key: collected.apiKey });
     this.out(`Saved profile "${profile}" (${host}, key ${maskKey(collected.apiKey)}) to ${store.path}${checked}.`);
     const overriding = ['IMMUTA_HOST', 'IMMUTA_API_KEY'].filter((name) => process.env[name]);
     if (overriding.length > 0)

@@ -113,7 +113,7 @@ export default class Start extends BaseCommand<typeof Start> {
     if (this.flags['no-profile']) return { profile: null, configFile: null };
     const { ProfileStore } = await import('../../lib/config/profile-store.js');
     const store = new ProfileStore(this.flags.config);
-    store.set('sandbox', {
+    await store.set('sandbox', {
       host: info.tenantUrl,
       api_key: info.auditApiKey,
       immuta_aws_account_id: IMMUTA_AWS_ACCOUNT_ID,
