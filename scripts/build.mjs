@@ -67,6 +67,8 @@ const result = await build({
     'graphql-yoga',
     's3rver',
     'undici',
+    // Only for profile files the simple reader does not accept, and for writes (src/lib/config/profile-store.ts).
+    'yaml',
     'ora',
     '@inquirer/*',
     // oclif only touches these when running TypeScript sources in development.

@@ -1,10 +1,23 @@
 import { closeSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { Document, isMap, parseDocument } from 'yaml';
 import * as z from 'zod/mini';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
+import { parseSimpleProfiles } from './simple-profiles.js';
+import type * as YamlModule from 'yaml';
+
+type Yaml = typeof YamlModule;
+let yamlModule: Yaml | undefined;
+/**
+ * The `yaml` package, loaded only when needed (a file the simple reader does not accept, or a write):
+ * synchronously, since reading settings is synchronous. It stays out of the bundle (scripts/build.mjs).
+ */
+function yaml(): Yaml {
+  yamlModule ??= createRequire(import.meta.url)('yaml') as Yaml;
+  return yamlModule;
+}
 
 /**
  * The profile file, compatible with the official Immuta CLI: `~/.immutacfg.yaml` by default,
@@ -86,7 +99,9 @@ function invalidYaml(path: string, message: string, pos?: { line: number; col: n
 
 function parseStore(path: string, text: string): Store {
   if (text.trim() === '') return {};
-  const doc = parseDocument(text);
+  const simple = parseSimpleProfiles(text);
+  if (simple) return simple;
+  const doc = yaml().parseDocument(text);
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
     throw invalidYaml(path, first?.message.split('\n')[0] ?? 'parse error', first?.linePos?.[0]);
@@ -111,6 +126,7 @@ function parseStore(path: string, text: string): Store {
 
 /** Applies `next` to the existing YAML text leaf by leaf, keeping unrelated keys and comments. */
 function serializeKeepingComments(text: string, current: Store, next: Store): string {
+  const { Document, isMap, parseDocument } = yaml();
   const doc = parseDocument(text);
   if (!isMap(doc.contents)) return new Document(next).toString();
   for (const key of Object.keys(current)) if (!(key in next)) doc.delete(key);
@@ -259,7 +275,7 @@ export class ProfileStore {
       const next = change(store);
       if (next !== undefined) {
         const serialized =
-          text.trim() === '' ? new Document(next).toString() : serializeKeepingComments(text, store, next);
+          text.trim() === '' ? new (yaml().Document)(next).toString() : serializeKeepingComments(text, store, next);
         await writeAtomically(this.path, serialized);
         this.store = next;
       } else {
