@@ -22,6 +22,20 @@ function commandFiles(dir) {
   });
 }
 
+/**
+ * `@oclif/core` (the index) resolves to scripts/oclif-core-entry.mjs, which re-exports only what the
+ * commands import (Command, Args, Flags) from oclif's own subpath entries. Subpaths are untouched.
+ * If a source file imports another name from '@oclif/core', the build fails on the missing export.
+ */
+const oclifCoreEntry = {
+  name: 'oclif-core-entry',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^@oclif\/core$/ }, () => ({
+      path: join(root, 'scripts', 'oclif-core-entry.mjs'),
+    }));
+  },
+};
+
 const entryPoints = [join(src, 'lib/cli/run.ts'), ...commandFiles(join(src, 'commands'))];
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
@@ -43,16 +57,18 @@ const result = await build({
   minifyWhitespace: true,
   chunkNames: 'chunks/[name]-[hash]',
   metafile: true,
+  plugins: [oclifCoreEntry],
   logLevel: 'warning',
   // Loaded lazily, only by the commands that use them (and large): never part of start-up.
   external: [
     '@aws-sdk/*',
     '@smithy/*',
     'graphql',
-    'graphql-request',
     'graphql-yoga',
     's3rver',
     'undici',
+    // Only for profile files the simple reader does not accept, and for writes (src/lib/config/profile-store.ts).
+    'yaml',
     'ora',
     '@inquirer/*',
     // oclif only touches these when running TypeScript sources in development.

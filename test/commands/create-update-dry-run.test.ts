@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documents } from '../../src/lib/tenant/documents.js';
+import { buildOperation } from '../../src/lib/tenant/documents.js';
+import { requestInput } from '../helpers/tenant-documents.js';
 import { closedPort } from '../helpers/ports.js';
 import { ROOT, tempHome } from '../helpers/run-cli.js';
 import { runCommand } from '../helpers/run-command.js';
@@ -15,7 +16,7 @@ interface DryRun {
   dryRun: true;
   operation: string;
   query: string;
-  variables: { data: Record<string, unknown> };
+  variables: Record<string, unknown>;
 }
 
 const LITERAL_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
@@ -32,6 +33,9 @@ describe('create/update --dry-run (command harness, nothing sent)', () => {
   });
   afterAll(() => cleanup());
 
+  /** The `data` input the tenant would receive: the query's literals and the variables, resolved. */
+  const dataOf = (dryRun: DryRun) => requestInput(dryRun).data as Record<string, unknown>;
+
   async function dryRunJson(
     args: string[],
     extra: { env?: Record<string, string>; input?: string } = {},
@@ -46,7 +50,9 @@ describe('create/update --dry-run (command harness, nothing sent)', () => {
       expect(result.stdout).not.toContain(secret);
     const parsed = JSON.parse(result.stdout) as DryRun;
     expect(parsed.dryRun).toBe(true);
-    expect(parsed.query).toBe(documents[parsed.operation as keyof typeof documents]);
+    expect(parsed.query).toBe(
+      buildOperation(parsed.operation as Parameters<typeof buildOperation>[0], requestInput(parsed)).query,
+    );
     return parsed;
   }
 
@@ -59,7 +65,7 @@ describe('create/update --dry-run (command harness, nothing sent)', () => {
     expect(result.stderr).toContain('Dry run: nothing was sent');
     expect(result.stdout).toContain('Operation: createS3AccessKeyExportConfiguration');
     expect(result.stdout).toContain(
-      'mutation CreateS3AccessKeyExportConfiguration($data: S3AccessKeyExportConfigurationInput!)',
+      'mutation CreateS3AccessKeyExportConfiguration($bucket: String!, $path: String!, $region: String!, $accessKeyId: String!, $secretAccessKey: String!)',
     );
     expect(result.stdout).toContain('"secretAccessKey": "[REDACTED]"');
     expect(result.stdout).toContain('"accessKeyId": "AKIAIOSFODNN7EXAMPLE"');
@@ -74,15 +80,13 @@ describe('create/update --dry-run (command harness, nothing sent)', () => {
     expect(result.exitCode, result.stderr).toBe(0);
     const parsed = JSON.parse(result.stdout) as DryRun;
     expect(parsed.operation).toBe('createS3AssumedRoleExportConfiguration');
-    expect(parsed.variables.data).toEqual(
-      JSON.parse(readFileSync(join(ROOT, 'examples/s3-assumed-role.json'), 'utf8')),
-    );
+    expect(dataOf(parsed)).toEqual(JSON.parse(readFileSync(join(ROOT, 'examples/s3-assumed-role.json'), 'utf8')));
   });
 
   it('example: s3 access key (literal secret)', async () => {
     const parsed = await dryRunJson(['create:s3:accessKey', 'examples/s3-access-key.json']);
     expect(parsed.operation).toBe('createS3AccessKeyExportConfiguration');
-    expect(parsed.variables.data).toEqual({
+    expect(dataOf(parsed)).toEqual({
       interval: 'EVERY_12_HOURS',
       bucket: 'your-s3-bucket',
       path: 'immuta-audit',
@@ -96,13 +100,13 @@ describe('create/update --dry-run (command harness, nothing sent)', () => {
     const parsed = await dryRunJson(['create:s3:accessKey', 'examples/s3-access-key.ci.json'], {
       env: { AWS_ACCESS_KEY_ID: 'AKIAI44QH8DHBEXAMPLE', AWS_SECRET_ACCESS_KEY: `${ENV_SECRET}\n` },
     });
-    expect(parsed.variables.data).toMatchObject({ accessKeyId: 'AKIAI44QH8DHBEXAMPLE', secretAccessKey: '[REDACTED]' });
+    expect(dataOf(parsed)).toMatchObject({ accessKeyId: 'AKIAI44QH8DHBEXAMPLE', secretAccessKey: '[REDACTED]' });
   });
 
   it('examples: adls (literal token and token from the environment)', async () => {
     const literal = await dryRunJson(['create:adls:sasToken', 'examples/adls-sas-token.json']);
     expect(literal.operation).toBe('createAdlsSasTokenEndpointConfiguration');
-    expect(literal.variables.data).toEqual({
+    expect(dataOf(literal)).toEqual({
       interval: 'EVERY_12_HOURS',
       storageAccount: 'yourstorageaccount',
       fileSystem: 'audit-output',
@@ -112,7 +116,7 @@ describe('create/update --dry-run (command harness, nothing sent)', () => {
     const fromEnv = await dryRunJson(['create:adls:sasToken', 'examples/adls-sas-token.ci.json'], {
       env: { AZURE_SAS_TOKEN: ENV_SAS },
     });
-    expect(fromEnv.variables.data.sasToken).toBe('[REDACTED]');
+    expect(dataOf(fromEnv).sasToken).toBe('[REDACTED]');
   });
 
   it('reads a secret from standard input ({"fromStdin": true}) and normalises the path', async () => {
@@ -120,7 +124,7 @@ describe('create/update --dry-run (command harness, nothing sent)', () => {
       ['create:s3:accessKey', 'test/fixtures/configs/good/s3-access-key-messy-path.json'],
       { input: `${ENV_SECRET}\n` },
     );
-    expect(parsed.variables.data).toEqual({
+    expect(dataOf(parsed)).toEqual({
       interval: 'EVERY_6_HOURS',
       bucket: 'audit.example-bucket',
       path: 'immuta/audit/logs',
@@ -133,8 +137,8 @@ describe('create/update --dry-run (command harness, nothing sent)', () => {
   it('reads the configuration from standard input (-)', async () => {
     const text = readFileSync(join(ROOT, 'test/fixtures/configs/good/s3-assumed-role-govcloud.json'), 'utf8');
     const parsed = await dryRunJson(['create:s3:assumedRole', '-'], { input: text });
-    expect(parsed.variables.data).toEqual(JSON.parse(text));
-    expect(parsed.variables.data).not.toHaveProperty('path');
+    expect(dataOf(parsed)).toEqual(JSON.parse(text));
+    expect(dataOf(parsed)).not.toHaveProperty('path');
   });
 
   it('update: the ID argument becomes data.id; only the given fields are sent', async () => {
@@ -144,7 +148,7 @@ describe('create/update --dry-run (command harness, nothing sent)', () => {
       'test/fixtures/configs/good/update-interval-only.json',
     ]);
     expect(s3.operation).toBe('updateS3AccessKeyExportConfiguration');
-    expect(s3.variables.data).toEqual({ id: 'cfg-1', interval: 'EVERY_2_HOURS' });
+    expect(dataOf(s3)).toEqual({ id: 'cfg-1', interval: 'EVERY_2_HOURS' });
     const adls = await dryRunJson(
       [
         'update:adls:sasToken',
@@ -156,6 +160,6 @@ describe('create/update --dry-run (command harness, nothing sent)', () => {
       },
     );
     expect(adls.operation).toBe('updateAdlsSasTokenExportConfiguration');
-    expect(adls.variables.data).toEqual({ id: '259fc41c-b502-418a-a8ff-d875335dbe9b', sasToken: '[REDACTED]' });
+    expect(dataOf(adls)).toEqual({ id: '259fc41c-b502-418a-a8ff-d875335dbe9b', sasToken: '[REDACTED]' });
   });
 });

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { documents } from '../../src/lib/tenant/documents.js';
+import { OPERATION_NAMES } from '../../src/lib/tenant/documents.js';
 import { FakeTenant, type RecordedRequest, type ScriptedResponse } from '../helpers/fake-tenant.js';
 import { tempHome } from '../helpers/run-cli.js';
 import { runCommand } from '../helpers/run-command.js';
@@ -37,7 +37,7 @@ interface SaveJson {
 }
 
 /** Every create/update mutation the client can send. */
-const SAVE_OPERATIONS = Object.keys(documents).filter((operation) => /^(create|update)/.test(operation));
+const SAVE_OPERATIONS = OPERATION_NAMES.filter((operation) => /^(create|update)/.test(operation));
 
 function configuration(operation: string, data: Record<string, unknown>, connectionStatus: string): ScriptedResponse {
   const typename = operation.includes('Adls')
@@ -79,7 +79,7 @@ describe('create/update against a tenant (command harness, real HTTP server)', (
     tenant = await FakeTenant.start();
     for (const operation of SAVE_OPERATIONS) {
       tenant.replyWith(operation, (request: RecordedRequest) => {
-        const data = (request.variables?.data ?? {}) as Record<string, unknown>;
+        const data = (request.input.data ?? {}) as Record<string, unknown>;
         return configuration(operation, data, status);
       });
     }
@@ -110,10 +110,12 @@ describe('create/update against a tenant (command harness, real HTTP server)', (
     expect(result.exitCode, result.stderr).toBe(0);
     const request = onlyRequest();
     expect(request.operation).toBe('createS3AccessKeyExportConfiguration');
+    // No undocumented type name: strings as String! variables, the interval as a literal.
     expect(request.query).toContain(
-      'mutation CreateS3AccessKeyExportConfiguration($data: S3AccessKeyExportConfigurationInput!)',
+      'mutation CreateS3AccessKeyExportConfiguration($bucket: String!, $path: String!, $region: String!, $accessKeyId: String!, $secretAccessKey: String!)',
     );
-    expect(request.variables).toEqual({
+    expect(request.query).toContain('interval: EVERY_12_HOURS');
+    expect(request.input).toEqual({
       data: {
         interval: 'EVERY_12_HOURS',
         bucket: 'your-s3-bucket',
@@ -156,7 +158,7 @@ describe('create/update against a tenant (command harness, real HTTP server)', (
     );
     expect(body.nextSteps.commands).toContain(`immuta audit exportConfig test ${CONFIG_ID} --wait`);
     expect(result.stdout).not.toContain(SECRET);
-    expect(onlyRequest().variables?.data).toMatchObject({ secretAccessKey: SECRET });
+    expect(onlyRequest().variables).toMatchObject({ secretAccessKey: SECRET });
   });
 
   it('create:s3:assumedRole: the expected first error exits 3 and prints the trust policy for the new id', async () => {
@@ -169,7 +171,7 @@ describe('create/update against a tenant (command harness, real HTTP server)', (
     );
     expect(result.exitCode, result.stderr).toBe(3);
     expect(onlyRequest().operation).toBe('createS3AssumedRoleExportConfiguration');
-    expect(tenant.requests[0]!.variables).toEqual({
+    expect(tenant.requests[0]!.input).toEqual({
       data: {
         interval: 'EVERY_12_HOURS',
         bucket: 'your-s3-bucket',
@@ -269,7 +271,8 @@ describe('create/update against a tenant (command harness, real HTTP server)', (
     expect(result.exitCode, result.stderr).toBe(3);
     const request = onlyRequest();
     expect(request.operation).toBe('updateAdlsSasTokenExportConfiguration');
-    expect(request.variables).toEqual({ data: { id: CONFIG_ID, sasToken: SAS } });
+    expect(request.input).toEqual({ data: { id: CONFIG_ID, sasToken: SAS } });
+    expect(request.variables).toEqual({ sasToken: SAS });
     const body = JSON.parse(result.stdout) as SaveJson;
     expect(body.nextSteps.message).toMatch(/Azure rejected the SAS token/);
     expect(result.stdout).not.toContain(SAS.split('sig=')[1]);
@@ -281,7 +284,7 @@ describe('create/update against a tenant (command harness, real HTTP server)', (
       input: '{"interval": "EVERY_24_HOURS"}',
     });
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(onlyRequest().variables).toEqual({ data: { id: 'cfg-42', interval: 'EVERY_24_HOURS' } });
+    expect(onlyRequest().input).toEqual({ data: { id: 'cfg-42', interval: 'EVERY_24_HOURS' } });
     expect(result.stdout).toContain('cfg-42');
   });
 

@@ -193,7 +193,7 @@ describe('enable ID / disable ID', () => {
     expect(result.stdout).toContain(`Enabled export configuration ${ID}.`);
     expect(result.stdout).toMatch(/enabled\s+yes/);
     const [request] = tenant.requestsFor('enableExportConfiguration');
-    expect(request?.variables).toEqual({ id: ID });
+    expect(request?.input).toEqual({ id: ID });
   });
 
   it('disable --json: the configuration as answered', async () => {
@@ -203,7 +203,7 @@ describe('enable ID / disable ID', () => {
     expectClean(result, true);
     expect(result.exitCode).toBe(0);
     expect(json(result)).toEqual(answered);
-    expect(tenant.requestsFor('disableExportConfiguration')[0]?.variables).toEqual({ id: ID });
+    expect(tenant.requestsFor('disableExportConfiguration')[0]?.input).toEqual({ id: ID });
   });
 
   it('disable (human): says exports stop and how to resume', async () => {
@@ -261,7 +261,7 @@ describe('delete ID', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain(`Deleted export configuration ${ID}.`);
     expect(tenant.requests.map((r) => r.operation)).toEqual(['deleteExportConfiguration']);
-    expect(tenant.requests[0]?.variables).toEqual({ id: ID });
+    expect(tenant.requests[0]?.input).toEqual({ id: ID });
   });
 
   it('-y --json: { deleted: true, id }', async () => {
@@ -303,7 +303,7 @@ describe('tasks JOB_ID', () => {
     expect(rows).toHaveLength(2);
     expect(rows[0]?.split('\t').slice(0, 3)).toEqual(['task-1', 'SUCCESS', '1']);
     expect(rows[1]?.split('\t').slice(0, 2)).toEqual(['task-3', 'RUNNING']);
-    expect(tenant.requests[0]?.variables).toEqual({ exportJobId: 'job-9' });
+    expect(tenant.requests[0]?.input).toEqual({ exportJobId: 'job-9' });
   });
 
   it('a FAILURE task: exit 3, the failure reason shown', async () => {

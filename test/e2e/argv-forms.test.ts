@@ -109,7 +109,7 @@ describe('commands with arguments keep them, and the flags after them', () => {
     });
     expect(result.exitCode).toBe(0);
     expect(json(result)).toEqual([sampleTask()]);
-    expect(tenant.requests[0]?.variables).toEqual({ exportJobId: 'job-7' });
+    expect(tenant.requests[0]?.input).toEqual({ exportJobId: 'job-7' });
   });
 
   it('test ID --wait --timeout=1m --interval=20ms (flag=value after the argument)', async () => {
@@ -159,7 +159,7 @@ describe('create:s3:accessKey FILE --dry-run: every form keeps the file and the 
     expect(json(result)).toMatchObject({
       dryRun: true,
       operation: 'createS3AccessKeyExportConfiguration',
-      variables: { data: { bucket: 'argv-forms-bucket' } },
+      variables: { bucket: 'argv-forms-bucket' },
     });
     expect(result.stdout).not.toContain('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
   });
@@ -170,7 +170,7 @@ describe('create:s3:accessKey FILE --dry-run: every form keeps the file and the 
       env: { HOME: home.home },
     });
     expect(result.exitCode).toBe(0);
-    expect(json(result)).toMatchObject({ dryRun: true, variables: { data: { bucket: 'argv-forms-bucket' } } });
+    expect(json(result)).toMatchObject({ dryRun: true, variables: { bucket: 'argv-forms-bucket' } });
   });
 
   it('flags before the command and before the file: --json audit exportConfig create:s3:accessKey --dry-run FILE', async () => {
@@ -190,7 +190,7 @@ describe('create:s3:accessKey FILE --dry-run: every form keeps the file and the 
     );
     expect(result.exitCode).toBe(0);
     const [request] = tenant.requestsFor('createS3AccessKeyExportConfiguration');
-    expect(request?.variables).toMatchObject({
+    expect(request?.input).toMatchObject({
       data: { bucket: 'argv-forms-bucket', accessKeyId: 'AKIAIOSFODNN7EXAMPLE' },
     });
   });

@@ -146,13 +146,10 @@ describe('--json shapes', () => {
         "operation": "string",
         "query": "string",
         "variables": {
-          "data": {
-            "accessKeyId": "string",
-            "bucket": "string",
-            "interval": "string",
-            "region": "string",
-            "secretAccessKey": "string",
-          },
+          "accessKeyId": "string",
+          "bucket": "string",
+          "region": "string",
+          "secretAccessKey": "string",
         },
       }
     `);

@@ -23,7 +23,7 @@
  * (used whenever the queue is empty, replacing any `replyAlways()` answer) and is called once per
  * request with what was recorded:
  *
- *   tenant.replyWith('updateS3AccessKeyExportConfiguration', (request) => ({ data: sampleConfiguration({ ...(request.variables?.data as object) }) }));
+ *   tenant.replyWith('updateS3AccessKeyExportConfiguration', (request) => ({ data: sampleConfiguration({ ...(request.input.data as object) }) }));
  */
 import {
   createServer as createHttpServer,
@@ -34,7 +34,7 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { parse, Kind, type OperationDefinitionNode } from 'graphql';
+import { parse, Kind, type OperationDefinitionNode, valueFromASTUntyped } from 'graphql';
 
 export const GRAPHQL_PATH = '/api/audit/graphql';
 
@@ -70,6 +70,11 @@ export interface RecordedRequest {
   operationName: string | undefined;
   query: string | undefined;
   variables: Record<string, unknown> | undefined;
+  /**
+   * The root field's arguments as the tenant receives them, literals and variables resolved
+   * (`{ id: 'cfg-1' }`, `{ data: { interval, bucket, ... } }`): what was asked, whatever the wire form.
+   */
+  input: Record<string, unknown>;
   /** The raw body text. */
   body: string;
 }
@@ -113,15 +118,22 @@ export function sampleTask(overrides: Record<string, unknown> = {}): Record<stri
   };
 }
 
-function rootField(query: string | undefined): string {
-  if (!query) return '';
+function rootField(
+  query: string | undefined,
+  variables: Record<string, unknown> | undefined,
+): { operation: string; input: Record<string, unknown> } {
+  if (!query) return { operation: '', input: {} };
   try {
     const doc = parse(query);
     const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
     const first = op?.selectionSet.selections[0];
-    return first?.kind === Kind.FIELD ? first.name.value : '';
+    if (first?.kind !== Kind.FIELD) return { operation: '', input: {} };
+    const input = Object.fromEntries(
+      (first.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value, variables)]),
+    );
+    return { operation: first.name.value, input };
   } catch {
-    return '';
+    return { operation: '', input: {} };
   }
 }
 
@@ -233,7 +245,11 @@ export class FakeTenant {
       // Recorded as-is; the answer below tells the client.
     }
     const query = typeof parsed.query === 'string' ? parsed.query : undefined;
-    const operation = rootField(query);
+    const variables =
+      parsed.variables && typeof parsed.variables === 'object'
+        ? (parsed.variables as Record<string, unknown>)
+        : undefined;
+    const { operation, input } = rootField(query, variables);
     const recorded: RecordedRequest = {
       method: req.method ?? '',
       path,
@@ -241,10 +257,8 @@ export class FakeTenant {
       operation,
       operationName: typeof parsed.operationName === 'string' ? parsed.operationName : undefined,
       query,
-      variables:
-        parsed.variables && typeof parsed.variables === 'object'
-          ? (parsed.variables as Record<string, unknown>)
-          : undefined,
+      variables,
+      input,
       body,
     };
     this.requests.push(recorded);

@@ -3,11 +3,19 @@ import { fileURLToPath } from 'node:url';
 // its whole index (ux, parser, logger...), which a command loads later if it runs (~9 ms saved).
 import { Config } from '@oclif/core/config';
 import { execute } from '@oclif/core/execute';
+import { installStreamRedaction } from '../output/redact.js';
 import { normalizeArgv } from './argv.js';
+import { registerArgvSecrets } from './argv-secrets.js';
+import { makeStdioBlocking } from './blocking-stdio.js';
 import { LEADING_GLOBAL_FLAGS } from './global-flags.js';
 
 /** Entry point used by bin/run.js and bin/dev.js: load oclif once, normalise argv, run. */
 export async function runCli(argv: string[], binUrl: string, development = false): Promise<void> {
+  // Exit only after stdout and stderr are flushed (oclif ends failed runs with process.exit).
+  makeStdioBlocking();
+  // Before oclif loads: its DEBUG lines print argv, which may hold a secret the command would refuse.
+  registerArgvSecrets(argv);
+  installStreamRedaction();
   // The AWS SDK warns on every start under Node < 22 (our engines say >= 20, and CI tests 20):
   // it would pollute stderr of doctor/policy/sandbox runs, which CI logs treat as errors.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

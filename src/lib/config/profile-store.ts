@@ -1,25 +1,42 @@
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
-import { basename, dirname, resolve } from 'node:path';
-import Conf from 'conf';
-import { Document, isMap, parseDocument } from 'yaml';
-import { z } from 'zod';
+import { dirname, resolve } from 'node:path';
+import * as z from 'zod/mini';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
+import { parseSimpleProfiles } from './simple-profiles.js';
+import type * as YamlModule from 'yaml';
+
+type Yaml = typeof YamlModule;
+let yamlModule: Yaml | undefined;
+/**
+ * The `yaml` package, loaded only when needed (a file the simple reader does not accept, or a write):
+ * synchronously, since reading settings is synchronous. It stays out of the bundle (scripts/build.mjs).
+ */
+function yaml(): Yaml {
+  yamlModule ??= createRequire(import.meta.url)('yaml') as Yaml;
+  return yamlModule;
+}
 
 /**
  * The profile file, compatible with the official Immuta CLI: `~/.immutacfg.yaml` by default,
- * one mapping per profile with `host` and `api_key`. `conf` owns reading and the atomic write
- * (mode 0600); serialisation goes through the `yaml` Document API so that keys and comments we do
- * not own (the official CLI's, the user's) survive a write.
+ * one mapping per profile with `host` and `api_key`. Written through the `yaml` Document API, so
+ * keys and comments we do not own (the official CLI's, the user's) survive a write; atomically
+ * (a temporary file renamed over it) with mode 0600; and under a lock (proper-lockfile) around the
+ * whole read-modify-write, so parallel `immuta configure` runs each keep their profile.
+ *
+ * Reading is bounded: a profile file is a few hundred bytes, so anything over MAX_PROFILE_FILE_BYTES,
+ * and YAML whose aliases expand past MAX_ALIAS_COUNT (a "billion laughs" file), is refused (exit 2).
  */
-export const ProfileSchema = z
-  .object({
-    host: z.string().optional(),
-    api_key: z.string().optional(),
-  })
-  .loose();
+export const ProfileSchema = z.looseObject({
+  host: z.optional(z.string()),
+  api_key: z.optional(z.string()),
+});
 export type Profile = z.infer<typeof ProfileSchema>;
+
+export const MAX_PROFILE_FILE_BYTES = 1024 * 1024;
+const MAX_ALIAS_COUNT = 100;
 
 type Store = Record<string, unknown>;
 
@@ -27,24 +44,75 @@ export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string 
   return resolve(env.HOME ?? homedir(), '.immutacfg.yaml');
 }
 
-function readDocumentText(path: string): string {
-  return existsSync(path) ? readFileSync(path, 'utf8') : '';
+/** The file's text ('' when absent), refusing what is not a regular file or is over the size limit. */
+function readBounded(path: string): string {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT') return '';
+    throw error;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (!stat.isFile()) {
+      throw new CliError('the config file is not a regular file', {
+        code: 'CONFIG_FILE_UNREADABLE',
+        exitCode: ExitCode.USAGE,
+        location: { file: path },
+        fix: 'Point --config (or IMMUTA_CONFIG) at a YAML file, e.g. ~/.immutacfg.yaml.',
+      });
+    }
+    // Read at most one byte past the limit, whatever stat says (it says 0 for devices).
+    const buffer = Buffer.allocUnsafe(MAX_PROFILE_FILE_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+      if (length > MAX_PROFILE_FILE_BYTES) throw tooLarge(path);
+    }
+    return buffer.subarray(0, length).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function tooLarge(path: string): CliError {
+  return new CliError(`the config file is larger than ${MAX_PROFILE_FILE_BYTES / 1024 / 1024} MiB`, {
+    code: 'CONFIG_FILE_TOO_LARGE',
+    exitCode: ExitCode.USAGE,
+    location: { file: path },
+    fix: 'A profile file holds a few lines per profile: point --config at the right file, or move this one away and run `immuta configure`.',
+  });
+}
+
+function invalidYaml(path: string, message: string, pos?: { line: number; col: number }): CliError {
+  return new CliError(`the config file is not valid YAML: ${message}`, {
+    code: 'CONFIG_FILE_INVALID',
+    exitCode: ExitCode.USAGE,
+    location: { file: path, ...(pos ? { line: pos.line, column: pos.col } : {}) },
+    fix: 'Fix the YAML by hand, or move the file away and run `immuta configure` again.',
+  });
 }
 
 function parseStore(path: string, text: string): Store {
   if (text.trim() === '') return {};
-  const doc = parseDocument(text);
+  const simple = parseSimpleProfiles(text);
+  if (simple) return simple;
+  const doc = yaml().parseDocument(text);
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
-    const pos = first?.linePos?.[0];
-    throw new CliError(`the config file is not valid YAML: ${first?.message.split('\n')[0] ?? 'parse error'}`, {
-      code: 'CONFIG_FILE_INVALID',
-      exitCode: ExitCode.USAGE,
-      location: { file: path, ...(pos ? { line: pos.line, column: pos.col } : {}) },
-      fix: 'Fix the YAML by hand, or move the file away and run `immuta configure` again.',
-    });
+    throw invalidYaml(path, first?.message.split('\n')[0] ?? 'parse error', first?.linePos?.[0]);
   }
-  const value: unknown = doc.toJS();
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // yaml refuses alias expansion past maxAliasCount (ReferenceError), and reports bad references.
+    throw invalidYaml(path, `${(error as Error).message} (aliases are limited to ${MAX_ALIAS_COUNT} expansions)`);
+  }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new CliError('the config file must be a YAML mapping of profile names to settings', {
       code: 'CONFIG_FILE_INVALID',
@@ -57,10 +125,10 @@ function parseStore(path: string, text: string): Store {
 }
 
 /** Applies `next` to the existing YAML text leaf by leaf, keeping unrelated keys and comments. */
-function serializeKeepingComments(path: string, next: Store): string {
-  const doc = parseDocument(readDocumentText(path));
-  if (!isMap(doc.contents)) return stringifyFresh(next);
-  const current = (doc.toJS() ?? {}) as Store;
+function serializeKeepingComments(text: string, current: Store, next: Store): string {
+  const { Document, isMap, parseDocument } = yaml();
+  const doc = parseDocument(text);
+  if (!isMap(doc.contents)) return new Document(next).toString();
   for (const key of Object.keys(current)) if (!(key in next)) doc.delete(key);
   for (const [key, value] of Object.entries(next)) {
     if (value && typeof value === 'object' && !Array.isArray(value) && isMap(doc.get(key))) {
@@ -76,14 +144,18 @@ function serializeKeepingComments(path: string, next: Store): string {
   return doc.toString();
 }
 
-function stringifyFresh(value: Store): string {
-  return new Document(value).toString();
-}
-
 /** A config path that cannot be read (a directory, no permission...) is the user's to fix, not a bug. */
 function configFileError(error: unknown, path: string, verb: 'read' | 'written'): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   if (error instanceof CliError || typeof code !== 'string') return error;
+  if (code === 'ELOCKED') {
+    return new CliError('the config file is being written by another immuta process', {
+      code: 'CONFIG_FILE_LOCKED',
+      exitCode: ExitCode.USAGE,
+      location: { file: path },
+      fix: `Try again in a moment; if no other immuta runs, remove the stale lock ${path}.lock.`,
+    });
+  }
   const reason =
     code === 'EISDIR'
       ? 'is a directory'
@@ -98,35 +170,38 @@ function configFileError(error: unknown, path: string, verb: 'read' | 'written')
   });
 }
 
+/** The official CLI's flat layout: `host`/`api_key` at the top level, no `default` mapping. */
+function isFlat(store: Store): boolean {
+  const nested = store.default;
+  if (nested !== null && typeof nested === 'object') return false;
+  return typeof store.host === 'string' || typeof store.api_key === 'string';
+}
+
 export class ProfileStore {
   readonly path: string;
-  private readonly conf: Conf<Store>;
+  private store: Store;
 
   constructor(configFile?: string) {
     this.path = resolve(configFile ?? defaultConfigPath());
-    const path = this.path;
+    this.store = this.load().store;
+  }
+
+  private load(): { text: string; store: Store } {
+    let text: string;
     try {
-      this.conf = new Conf<Store>({
-        cwd: dirname(path),
-        configName: basename(path),
-        fileExtension: '',
-        configFileMode: 0o600,
-        accessPropertiesByDotNotation: false,
-        clearInvalidConfig: false,
-        serialize: (value) => (existsSync(path) ? serializeKeepingComments(path, value) : stringifyFresh(value)),
-        deserialize: (text) => parseStore(path, text),
-      });
+      text = readBounded(this.path);
     } catch (error) {
-      throw configFileError(error, path, 'read');
+      throw configFileError(error, this.path, 'read');
     }
+    return { text, store: parseStore(this.path, text) };
   }
 
   /** The profile's settings; the official CLI's flat layout (top-level host/api_key) counts as `default`. */
   get(profile: string): Profile | undefined {
-    const raw = this.conf.get(profile);
+    const raw = Object.hasOwn(this.store, profile) ? this.store[profile] : undefined;
     if (raw && typeof raw === 'object') return this.parseProfile(profile, raw);
-    if (profile === 'default' && this.isFlat()) {
-      const flat = this.parseProfile(profile, this.conf.store);
+    if (profile === 'default' && isFlat(this.store)) {
+      const flat = this.parseProfile(profile, this.store);
       return { host: flat.host, api_key: flat.api_key };
     }
     return undefined;
@@ -142,51 +217,96 @@ export class ProfileStore {
       {
         code: 'CONFIG_FILE_INVALID',
         exitCode: ExitCode.USAGE,
-        location: { file: this.path, jsonPath: this.isFlat() && profile === 'default' ? key : `${profile}.${key}` },
+        location: {
+          file: this.path,
+          jsonPath: isFlat(this.store) && profile === 'default' ? key : `${profile}.${key}`,
+        },
         fix: 'Fix the value by hand, or run `immuta configure` again.',
       },
     );
   }
 
-  /** The official CLI's flat layout: `host`/`api_key` at the top level, no `default` mapping. */
-  private isFlat(): boolean {
-    const store = this.conf.store;
-    const nested = store.default;
-    if (nested !== null && typeof nested === 'object') return false;
-    return typeof store.host === 'string' || typeof store.api_key === 'string';
-  }
-
   profiles(): string[] {
-    return Object.entries(this.conf.store)
+    return Object.entries(this.store)
       .filter(([, v]) => v !== null && typeof v === 'object' && !Array.isArray(v))
       .map(([k]) => k);
   }
 
-  set(profile: string, settings: Profile): void {
-    this.write(() => {
-      if (profile === 'default' && this.isFlat()) {
+  /** Sets (merges) one profile's settings. Resolves once the file is on disk. */
+  async set(profile: string, settings: Profile): Promise<void> {
+    await this.update((store) => {
+      if (profile === 'default' && isFlat(store)) {
         // Keep the official CLI's flat layout as it is, so both CLIs keep reading the same values.
-        this.conf.set({ ...this.conf.store, ...settings });
-      } else {
-        const existing = (this.conf.get(profile) ?? {}) as Record<string, unknown>;
-        this.conf.set(profile, { ...existing, ...settings });
+        return { ...store, ...settings };
       }
+      const existing = store[profile];
+      const base = existing && typeof existing === 'object' && !Array.isArray(existing) ? existing : {};
+      return { ...store, [profile]: { ...base, ...settings } };
     });
   }
 
-  /** Runs a change, then makes mode 0600 certain (atomically keeps an existing file's mode on some paths). */
-  private write(change: () => void): void {
-    try {
-      change();
-      chmodSync(this.path, 0o600);
-    } catch (error) {
-      throw configFileError(error, this.path, 'written');
-    }
+  /** Removes a profile; false when there was none. */
+  async delete(profile: string): Promise<boolean> {
+    let found = false;
+    await this.update((store) => {
+      found = Object.hasOwn(store, profile);
+      if (!found) return undefined;
+      return Object.fromEntries(Object.entries(store).filter(([key]) => key !== profile));
+    });
+    return found;
   }
 
-  delete(profile: string): boolean {
-    if (!this.conf.has(profile)) return false;
-    this.write(() => this.conf.delete(profile));
-    return true;
+  /**
+   * The read-modify-write, under the file's lock: the file is read again inside the lock (another
+   * process may have written it since this store was loaded), changed, and replaced atomically.
+   * `change` returns undefined for "nothing to write".
+   */
+  private async update(change: (store: Store) => Store | undefined): Promise<void> {
+    const { lock } = await import('proper-lockfile');
+    let release: (() => Promise<void>) | undefined;
+    try {
+      mkdirSync(dirname(this.path), { recursive: true });
+      release = await lock(this.path, {
+        realpath: false,
+        stale: 10_000,
+        retries: { retries: 30, factor: 1.3, minTimeout: 10, maxTimeout: 200, randomize: true },
+      });
+      const { text, store } = this.load();
+      const next = change(store);
+      if (next !== undefined) {
+        const serialized =
+          text.trim() === '' ? new (yaml().Document)(next).toString() : serializeKeepingComments(text, store, next);
+        await writeAtomically(this.path, serialized);
+        this.store = next;
+      } else {
+        this.store = store;
+      }
+    } catch (error) {
+      throw configFileError(error, this.path, 'written');
+    } finally {
+      await release?.().catch(() => undefined);
+    }
+  }
+}
+
+/** Writes a temporary file beside `path` (mode 0600, flushed to disk), then renames it over `path`. */
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const { open, rename, rm, chmod } = await import('node:fs/promises');
+  const { randomBytes } = await import('node:crypto');
+  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const handle = await open(temporary, 'wx', 0o600);
+  try {
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    // The umask may have narrowed the mode further, never widened it; make it exactly 0600.
+    await chmod(temporary, 0o600);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
   }
 }

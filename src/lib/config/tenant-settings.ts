@@ -22,22 +22,40 @@ export interface ResolveOptions {
   env: NodeJS.ProcessEnv;
 }
 
+/** `scheme://user:password@host` with the password masked: user input that is echoed must not show it. */
+function maskUserinfo(raw: string): string {
+  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@]*)@/i, (_m, scheme: string, userinfo: string) => {
+    const user = userinfo.split(':')[0] ?? '';
+    return `${scheme}${user}${userinfo.includes(':') ? ':***' : ''}@`;
+  });
+}
+
 /** Normalises a tenant URL: adds https:// when no scheme is given, drops a trailing slash. */
 export function normalizeHost(raw: string): string {
   const trimmed = raw.trim().replace(/\/+$/, '');
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
+  const shown = maskUserinfo(raw);
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
-    throw new CliError(`"${raw}" is not a valid tenant URL`, {
+    throw new CliError(`"${shown}" is not a valid tenant URL`, {
       code: 'HOST_INVALID',
       exitCode: ExitCode.USAGE,
       fix: 'Use the address of your Immuta tenant, e.g. https://your-immuta.com',
     });
   }
+  if (url.username || url.password) {
+    // Immuta authenticates with the API key: credentials in the URL would only leak (history, logs, messages).
+    registerSecret(decodeURIComponent(url.password));
+    throw new CliError(`the tenant URL "${shown}" must not contain a user name or password`, {
+      code: 'HOST_INVALID',
+      exitCode: ExitCode.USAGE,
+      fix: `Use ${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname} and the API key (\`immuta configure\`, IMMUTA_API_KEY).`,
+    });
+  }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new CliError(`"${raw}" must be an http(s) URL`, {
+    throw new CliError(`"${shown}" must be an http(s) URL`, {
       code: 'HOST_INVALID',
       exitCode: ExitCode.USAGE,
       fix: 'Use https://your-immuta.com',

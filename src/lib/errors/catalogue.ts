@@ -74,6 +74,14 @@ export const ERRORS = {
   SANDBOX_STATE_INVALID: { exitCode: USAGE, meaning: "the sandbox's state file is not valid" },
   SANDBOX_BAD_INPUT: { exitCode: USAGE, meaning: 'the sandbox refused the input of a sandbox-only request' },
   SANDBOX_ERROR: { exitCode: TENANT, meaning: 'the sandbox failed a sandbox-only request' },
+  CONFIG_FILE_LOCKED: { exitCode: USAGE, meaning: 'the profile file stayed locked by another immuta process' },
+  ID_INVALID: { exitCode: USAGE, meaning: 'an id is not of the form the tenant accepts' },
+  INTERVAL_INVALID: { exitCode: USAGE, meaning: 'the interval is not one of the documented export intervals' },
+  TENANT_REDIRECTED: {
+    exitCode: TENANT,
+    meaning: 'the tenant redirected to another origin (not followed, nothing re-sent)',
+  },
+  TENANT_ANSWER_TOO_LARGE: { exitCode: TENANT, meaning: "the tenant's answer is larger than the CLI reads" },
   // Process.
   INTERRUPTED: { exitCode: INTERRUPTED, meaning: 'interrupted (Ctrl-C)' },
   INTERNAL: {

@@ -9,7 +9,7 @@ import type { CommandIO } from '../io/command-io.js';
 import { isConnected, renderConfigurationSummary } from './configuration-view.js';
 import { redactValue } from '../output/redact.js';
 import { isAwsAccountId } from '../policy-templates/index.js';
-import { type OperationName, documents } from '../tenant/documents.js';
+import { type OperationName, buildOperation } from '../tenant/documents.js';
 import type { ExportConfiguration } from '../tenant/types.js';
 import type { ExportKind, SaveMode } from './kinds.js';
 import type { LoadedExportConfig } from './load.js';
@@ -33,7 +33,8 @@ export interface DryRunResult {
   dryRun: true;
   operation: OperationName;
   query: string;
-  variables: { data: Record<string, unknown> };
+  /** The variables exactly as sent (string values; the interval and id are literals in the query). */
+  variables: Record<string, unknown>;
 }
 
 /** `--json` result of create/update: the configuration as the tenant returned it, plus what to do next. */
@@ -90,18 +91,13 @@ async function readSecret(field: string, io: CommandIO): Promise<string> {
   return (await readConfigStdin(io, MAX_SECRET_BYTES)).toString('utf8');
 }
 
-/** The GraphQL document in its canonical layout, for people (--json keeps the exact text sent). */
-async function prettyQuery(query: string): Promise<string> {
-  const { parse, print } = await import('graphql');
-  return print(parse(query));
-}
-
 async function dryRun(loaded: LoadedExportConfig, io: CommandIO): Promise<DryRunResult> {
+  const request = buildOperation(loaded.operation, { data: loaded.data });
   const result: DryRunResult = {
     dryRun: true,
     operation: loaded.operation,
-    query: documents[loaded.operation],
-    variables: redactValue({ data: loaded.data }),
+    query: request.query,
+    variables: redactValue(request.variables),
   };
   io.note(`${loaded.file} is valid. Dry run: nothing was sent.`);
   for (const [field, from] of Object.entries(loaded.sources)) io.note(`${field}: read from ${from}`);
@@ -112,7 +108,7 @@ async function dryRun(loaded: LoadedExportConfig, io: CommandIO): Promise<DryRun
         io.paint.bold('Variables:'),
         JSON.stringify(result.variables, null, 2),
         io.paint.bold('Query:'),
-        await prettyQuery(result.query),
+        result.query.trimEnd(),
       ].join('\n'),
     );
   return result;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod'; // a namespace import: the bundle keeps only what is used (not zod's 60 locales)
 import type { ExportInterval } from '../tenant/types.js';
 import type { ExportKind, SaveMode } from './kinds.js';
 import { checkAccessKeyId, checkSecretAccessKey } from './rules/aws-access-key.js';

@@ -94,7 +94,7 @@ export async function runConfigure(options: ConfigureOptions, io: CommandIO): Pr
     }
   }
 
-  store.set(profile, { host, api_key: collected.apiKey });
+  await store.set(profile, { host, api_key: collected.apiKey });
   io.out(`Saved profile "${profile}" (${host}, key ${maskKey(collected.apiKey)}) to ${store.path}${checked}.`);
   const overriding = ['IMMUTA_HOST', 'IMMUTA_API_KEY'].filter((name) => io.env[name]);
   if (overriding.length > 0)

@@ -33,8 +33,10 @@ export function isSecretKey(key: string): boolean {
  * input in an error, a library dumping a request). Values written as `name=value`, `name: value`
  * or `"name": "value"` under a secret-looking name, and SAS signatures (`sig=`), are scrubbed by shape.
  */
+// A GraphQL variable (`$secretAccessKey: String!`, `secretAccessKey: $secretAccessKey`) is a name, not
+// a value: the documents the CLI sends (and `--dry-run` prints) stay readable, the values stay redacted.
 const SECRET_ASSIGNMENT =
-  /\b(secret_?access_?key|aws_secret_access_key|sas_?token|api_?key|x-api-key)("?\s*[=:]\s*"?)([^\s"',;}]+)/gi;
+  /(?<!\$)\b(secret_?access_?key|aws_secret_access_key|sas_?token|api_?key|x-api-key)("?\s*[=:]\s*"?)([^\s"',;}$][^\s"',;}]*)/gi;
 const SAS_SIGNATURE = /([?&\s]sig=)([^&\s"]+)/gi;
 
 /** Replaces every registered secret value, and anything shaped like a secret assignment, in a text. */

@@ -1,6 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod'; // a namespace import: the bundle keeps only what is used (not zod's 60 locales)
 import { RUNTIME_FILE } from './constants.js';
 import { writeFileAtomic } from './state/atomic-write.js';
 

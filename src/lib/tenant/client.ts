@@ -1,19 +1,36 @@
-import { ClientError, GraphQLClient } from 'graphql-request';
-import { z } from 'zod';
 import type { TenantSettings } from '../config/tenant-settings.js';
 import { debugLog } from '../output/debug.js';
 import { registerSecret } from '../output/redact.js';
-import { MUTATIONS, type OperationName, documents } from './documents.js';
-import { type TenantFailure, isRetryable, networkCode, tenantError, unexpectedAnswer } from './errors.js';
-import { createFetch } from './transport.js';
+import { buildOperation, isMutation, type OperationName } from './documents.js';
+import {
+  type TenantFailure,
+  capRemoteText,
+  isRetryable,
+  networkCode,
+  safeUrlForDisplay,
+  tenantError,
+  unexpectedAnswer,
+} from './errors.js';
+import { insecureHostWarning } from './host-safety.js';
+import { type HttpAnswer, AnswerTooLargeError, type Transport, createTransport } from './transport.js';
 import {
   type ExportConfiguration,
-  ExportConfigurationSchema,
   type ExportJobTask,
-  ExportJobTaskSchema,
-} from './types.js';
+  type AnswerCheck,
+  checkConfiguration,
+  checkConfigurations,
+  checkDeleted,
+  checkTasks,
+} from './answers.js';
 
 export const GRAPHQL_PATH = '/api/audit/graphql';
+
+/** What is read of one answer at most: the audit API's answers are a few KB; a tenant gone wrong may send gigabytes. */
+export const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+/** Nesting deeper than this is no answer of the audit API, and would overflow recursive rendering later. */
+const MAX_ANSWER_DEPTH = 64;
+/** Redirect hops followed within the tenant's own origin (307/308 only: they keep the POST). */
+const MAX_SAME_ORIGIN_REDIRECTS = 3;
 
 export interface TenantClientOptions {
   /** Per-request timeout (default 30 s, or IMMUTA_TIMEOUT in ms). */
@@ -22,13 +39,19 @@ export interface TenantClientOptions {
   readAttempts?: number;
   /** Base back-off delay in ms (tests make it small). */
   backoffMs?: number;
-  fetch?: typeof fetch;
+  /** How requests are sent (default: node:http(s), or undici when a proxy variable is set). */
+  transport?: Transport;
+  /** The environment read for IMMUTA_TIMEOUT, IMMUTA_RETRY_BASE_MS and proxy variables. */
+  env?: NodeJS.ProcessEnv;
+  /** Cap on one answer's body (default MAX_ANSWER_BYTES). */
+  maxAnswerBytes?: number;
+  /** Where a warning goes (an API key about to travel over plain http). Default: stderr. */
+  warn?: (message: string) => void;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function retryAfterMs(headers: Headers | undefined): number | undefined {
-  const value = headers?.get('retry-after');
+function retryAfterMs(value: string | undefined): number | undefined {
   if (!value) return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return seconds * 1000;
@@ -36,28 +59,70 @@ function retryAfterMs(headers: Headers | undefined): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-/** Maps whatever graphql-request or fetch threw to a TenantFailure. Never keeps request variables. */
-export function classifyFailure(error: unknown, timeoutMs: number): TenantFailure {
-  if (error instanceof ClientError) {
-    const { status } = error.response;
-    const headers = error.response.headers as Headers | undefined;
-    const contentType = headers?.get?.('content-type') ?? null;
-    const messages = (error.response.errors ?? []).map((e) => e.message);
-    if (status >= 200 && status < 300) {
-      const codes = (error.response.errors ?? []).map((e) =>
-        String((e.extensions as { code?: unknown } | undefined)?.code ?? ''),
-      );
-      return { kind: 'graphql', messages, codes };
-    }
-    const retry = retryAfterMs(headers);
+/** True when a parsed JSON value nests deeper than `limit` (iterative: no recursion on hostile input). */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (current === null || typeof current !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const inner of Object.values(current)) stack.push([inner, depth + 1]);
+  }
+  return false;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The messages and codes of a GraphQL `errors` array: strings only, few of them, each capped. */
+function remoteErrors(errors: unknown): { messages: string[]; codes: string[] } {
+  if (!Array.isArray(errors)) return { messages: [], codes: [] };
+  const picked = errors.slice(0, 5) as Array<{ message?: unknown; extensions?: { code?: unknown } } | null>;
+  return {
+    messages: picked.map((e) => capRemoteText(typeof e?.message === 'string' ? e.message : 'unknown error')),
+    codes: picked.map((e) => (typeof e?.extensions?.code === 'string' ? capRemoteText(e.extensions.code) : '')),
+  };
+}
+
+/** Reads one HTTP answer as the GraphQL endpoint's: its `data`, or the failure class. */
+export function interpretAnswer(answer: HttpAnswer): { data: Record<string, unknown> } | { failure: TenantFailure } {
+  const contentType = answer.headers['content-type'] ?? null;
+  const parsed = answer.body.trim() === '' ? undefined : parseJson(answer.body);
+  const object = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : undefined;
+  if (object && nestsDeeperThan(object, MAX_ANSWER_DEPTH)) {
+    return { failure: { kind: 'not-graphql', contentType, detail: `JSON nested deeper than ${MAX_ANSWER_DEPTH}` } };
+  }
+  const body = object as { data?: unknown; errors?: unknown } | undefined;
+  const { messages, codes } = remoteErrors(body?.errors);
+  if (answer.status < 200 || answer.status >= 300) {
+    const retry = retryAfterMs(answer.headers['retry-after']);
     return {
-      kind: 'http',
-      status,
-      contentType,
-      graphqlMessages: messages,
-      ...(retry === undefined ? {} : { retryAfterMs: retry }),
+      failure: {
+        kind: 'http',
+        status: answer.status,
+        contentType,
+        graphqlMessages: messages,
+        ...(retry === undefined ? {} : { retryAfterMs: retry }),
+      },
     };
   }
+  if (!body) return { failure: { kind: 'not-graphql', contentType } };
+  if (Array.isArray(body.errors) && body.errors.length > 0) return { failure: { kind: 'graphql', messages, codes } };
+  // A JSON 200 without `data` (some other JSON API at that URL) is not the audit service.
+  if (body.data === null || typeof body.data !== 'object' || Array.isArray(body.data)) {
+    return { failure: { kind: 'not-graphql', contentType } };
+  }
+  return { data: body.data as Record<string, unknown> };
+}
+
+/** Maps what a transport threw to a TenantFailure. Never keeps request variables. */
+export function classifyThrown(error: unknown, timeoutMs: number): TenantFailure {
+  if (error instanceof AnswerTooLargeError) return { kind: 'too-large', limitBytes: error.limitBytes };
   const name = (error as { name?: string } | null)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') return { kind: 'timeout', timeoutMs };
   const network = networkCode(error);
@@ -69,6 +134,8 @@ export function classifyFailure(error: unknown, timeoutMs: number): TenantFailur
  * The audit service's GraphQL API (POST <host>/api/audit/graphql, API key in the Authorization
  * header as Immuta's REST docs send it). Reads retry with back-off on 429/5xx/transient network
  * errors; mutations are never retried, since a retry could create a second configuration.
+ * Answers are capped (MAX_ANSWER_BYTES); a redirect to another origin is never followed (the body
+ * may carry a secret), it stops the command naming where it pointed.
  */
 export class TenantClient {
   readonly endpoint: string;
@@ -76,103 +143,125 @@ export class TenantClient {
   private readonly timeoutMs: number;
   private readonly readAttempts: number;
   private readonly backoffMs: number;
-  private readonly fetchOverride: typeof fetch | undefined;
-  private client: GraphQLClient | undefined;
-  /** Content type of the last HTTP answer: graphql-request drops it when a 2xx body is not JSON. */
-  private lastContentType: string | null = null;
+  private readonly maxAnswerBytes: number;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly warn: (message: string) => void;
+  private transport: Transport | undefined;
+  private warned = false;
 
   constructor(settings: TenantSettings, options: TenantClientOptions = {}) {
     registerSecret(settings.apiKey);
     this.settings = settings;
     this.endpoint = `${settings.host}${GRAPHQL_PATH}`;
-    this.timeoutMs = options.timeoutMs ?? (Number(process.env.IMMUTA_TIMEOUT) || 30_000);
+    this.env = options.env ?? process.env;
+    this.timeoutMs = options.timeoutMs ?? (Number(this.env.IMMUTA_TIMEOUT) || 30_000);
     this.readAttempts = options.readAttempts ?? 3;
-    this.backoffMs = options.backoffMs ?? (Number(process.env.IMMUTA_RETRY_BASE_MS) || 500);
-    this.fetchOverride = options.fetch;
+    this.backoffMs = options.backoffMs ?? (Number(this.env.IMMUTA_RETRY_BASE_MS) || 500);
+    this.maxAnswerBytes = options.maxAnswerBytes ?? MAX_ANSWER_BYTES;
+    this.transport = options.transport;
+    this.warn = options.warn ?? ((message) => process.stderr.write(`Warning: ${message}\n`));
   }
 
+  /** The tenant URL as it may be shown (never with a user name or password). */
   get host(): string {
-    return this.settings.host;
-  }
-
-  private async graphql(): Promise<GraphQLClient> {
-    if (!this.client) {
-      const base = this.fetchOverride ?? (await createFetch());
-      const recording = (async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
-        this.lastContentType = null;
-        const response = await base(input, init);
-        this.lastContentType = response.headers.get('content-type');
-        return response;
-      }) as typeof fetch;
-      this.client = new GraphQLClient(this.endpoint, {
-        headers: { authorization: this.settings.apiKey, 'user-agent': 'immuta-audit-cli' },
-        fetch: recording,
-      });
-    }
-    return this.client;
+    return safeUrlForDisplay(this.settings.host);
   }
 
   /** Sends one operation by name; returns its `data` or throws a CliError with the failure class. */
-  async request<T>(operation: OperationName, variables?: Record<string, unknown>): Promise<T> {
-    const client = await this.graphql();
-    const attempts = MUTATIONS.has(operation) ? 1 : Math.max(1, this.readAttempts);
-    let last: TenantFailure | undefined;
+  async request<T>(operation: OperationName, variables: Record<string, unknown> = {}): Promise<T> {
+    this.transport ??= await createTransport(this.env);
+    if (!this.warned) {
+      this.warned = true;
+      const warning = insecureHostWarning(this.settings.host);
+      if (warning) this.warn(warning);
+    }
+    const payload = JSON.stringify(buildOperation(operation, variables));
+    const attempts = isMutation(operation) ? 1 : Math.max(1, this.readAttempts);
+    let last: TenantFailure = { kind: 'not-graphql', contentType: null };
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const started = Date.now();
-      try {
-        debugLog('immuta:tenant', `${operation} -> ${this.endpoint} (attempt ${attempt}/${attempts})`);
-        const data = await client.request<T>({
-          document: documents[operation],
-          variables,
-          signal: AbortSignal.timeout(this.timeoutMs),
-        });
+      debugLog('immuta:tenant', `${operation} -> ${this.host}${GRAPHQL_PATH} (attempt ${attempt}/${attempts})`);
+      const outcome = await this.send(payload);
+      if ('data' in outcome) {
         debugLog('immuta:tenant', `${operation} <- ok in ${Date.now() - started} ms`);
-        // A JSON 200 without `data` (some other JSON API at that URL) is not the audit service.
-        if (data === null || typeof data !== 'object') {
-          last = { kind: 'not-graphql', contentType: this.lastContentType };
-          break;
-        }
-        return data;
-      } catch (error) {
-        last = classifyFailure(error, this.timeoutMs);
-        if (last.kind === 'not-graphql' && last.contentType === null)
-          last = { ...last, contentType: this.lastContentType };
-        debugLog(
-          'immuta:tenant',
-          `${operation} <- ${last.kind}${last.kind === 'http' ? ` ${last.status}` : ''} in ${Date.now() - started} ms`,
-        );
-        if (attempt === attempts || !isRetryable(last)) break;
-        const delay =
-          last.kind === 'http' && last.retryAfterMs !== undefined
-            ? Math.min(last.retryAfterMs, 30_000)
-            : this.backoffMs * 2 ** (attempt - 1);
-        await sleep(delay);
+        return outcome.data as T;
       }
+      last = outcome.failure;
+      debugLog(
+        'immuta:tenant',
+        `${operation} <- ${last.kind}${last.kind === 'http' ? ` ${last.status}` : ''} in ${Date.now() - started} ms`,
+      );
+      if (attempt === attempts || !isRetryable(last)) break;
+      const delay =
+        last.kind === 'http' && last.retryAfterMs !== undefined
+          ? Math.min(last.retryAfterMs, 30_000)
+          : this.backoffMs * 2 ** (attempt - 1);
+      await sleep(delay);
     }
-    throw tenantError(last ?? { kind: 'not-graphql', contentType: null }, this.settings.host);
+    throw tenantError(last, this.host);
   }
 
-  /** Parses an answer with its schema; a mismatch is the tenant's (exit 5), not a bug of ours (exit 1). */
-  private parseAnswer<S extends z.ZodType>(operation: OperationName, schema: S, value: unknown): z.infer<S> {
-    const parsed = schema.safeParse(value);
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-    throw unexpectedAnswer(operation, `${where}${issue?.message ?? 'invalid'}`, this.settings.host);
+  /** One attempt: POST, following 307/308 only within the tenant's origin. */
+  private async send(payload: string): Promise<{ data: Record<string, unknown> } | { failure: TenantFailure }> {
+    const transport = this.transport as Transport;
+    const origin = new URL(this.endpoint);
+    let url = origin;
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    for (let hop = 0; ; hop++) {
+      let answer: HttpAnswer;
+      try {
+        answer = await transport({
+          url,
+          headers: {
+            authorization: this.settings.apiKey,
+            'content-type': 'application/json',
+            accept: 'application/graphql-response+json, application/json',
+            'user-agent': 'immuta-audit-cli',
+          },
+          body: payload,
+          signal,
+          maxBytes: this.maxAnswerBytes,
+        });
+      } catch (error) {
+        return { failure: classifyThrown(error, this.timeoutMs) };
+      }
+      if (answer.status < 300 || answer.status >= 400) return interpretAnswer(answer);
+      const location = answer.headers.location;
+      if (!location) return interpretAnswer(answer);
+      let target: URL;
+      try {
+        target = new URL(location, url);
+      } catch {
+        return { failure: { kind: 'redirect', status: answer.status, location: capRemoteText(location) } };
+      }
+      const followable =
+        target.origin === origin.origin &&
+        (answer.status === 307 || answer.status === 308) &&
+        hop < MAX_SAME_ORIGIN_REDIRECTS;
+      if (!followable) {
+        return {
+          failure: { kind: 'redirect', status: answer.status, location: capRemoteText(safeUrlForDisplay(target.href)) },
+        };
+      }
+      url = target;
+    }
+  }
+
+  private check<T>(operation: OperationName, check: AnswerCheck<T>, value: unknown): T {
+    const result = check(value);
+    if (result.ok) return result.value;
+    // A mismatch is the tenant's (exit 5), not a bug of ours (exit 1).
+    throw unexpectedAnswer(operation, result.problem, this.host);
   }
 
   async listExportConfigurations(): Promise<ExportConfiguration[]> {
     const data = await this.request<{ getAllExportConfigurations: unknown }>('getAllExportConfigurations');
-    return this.parseAnswer(
-      'getAllExportConfigurations',
-      z.array(ExportConfigurationSchema),
-      data.getAllExportConfigurations ?? [],
-    );
+    return this.check('getAllExportConfigurations', checkConfigurations, data.getAllExportConfigurations ?? []);
   }
 
   async getExportJobTasks(exportJobId: string): Promise<ExportJobTask[]> {
     const data = await this.request<{ getAllExportJobTasks: unknown }>('getAllExportJobTasks', { exportJobId });
-    return this.parseAnswer('getAllExportJobTasks', z.array(ExportJobTaskSchema), data.getAllExportJobTasks ?? []);
+    return this.check('getAllExportJobTasks', checkTasks, data.getAllExportJobTasks ?? []);
   }
 
   /** Runs one of the create/update/enable/disable mutations and returns the configuration it answers. */
@@ -181,15 +270,11 @@ export class TenantClient {
     variables: Record<string, unknown>,
   ): Promise<ExportConfiguration> {
     const data = await this.request<Record<string, unknown>>(operation, variables);
-    return this.parseAnswer(operation, ExportConfigurationSchema, data[operation]);
+    return this.check(operation, checkConfiguration, data[operation]);
   }
 
   async deleteExportConfiguration(id: string): Promise<{ id: string }> {
     const data = await this.request<{ deleteExportConfiguration: unknown }>('deleteExportConfiguration', { id });
-    return this.parseAnswer(
-      'deleteExportConfiguration',
-      z.object({ id: z.string() }).loose(),
-      data.deleteExportConfiguration,
-    );
+    return this.check('deleteExportConfiguration', checkDeleted, data.deleteExportConfiguration);
   }
 }

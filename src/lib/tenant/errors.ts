@@ -5,9 +5,33 @@ import { ExitCode } from '../errors/exit-codes.js';
 export type TenantFailure =
   | { kind: 'http'; status: number; contentType: string | null; graphqlMessages: string[]; retryAfterMs?: number }
   | { kind: 'graphql'; messages: string[]; codes: string[] }
-  | { kind: 'not-graphql'; contentType: string | null }
+  | { kind: 'not-graphql'; contentType: string | null; detail?: string }
   | { kind: 'network'; code: string; message: string }
-  | { kind: 'timeout'; timeoutMs: number };
+  | { kind: 'timeout'; timeoutMs: number }
+  | { kind: 'redirect'; status: number; location: string }
+  | { kind: 'too-large'; limitBytes: number };
+
+/** What is printed of one remote text (a GraphQL error message, a Location header) at most. */
+export const MAX_REMOTE_TEXT = 300;
+
+/** Cuts a text that came from the tenant to MAX_REMOTE_TEXT characters, saying how much was left out. */
+export function capRemoteText(text: string, limit = MAX_REMOTE_TEXT): string {
+  if (text.length <= limit) return text;
+  return `${text.slice(0, limit)}… (${text.length - limit} more characters)`;
+}
+
+/** A URL without its user name and password (`http://admin:pw@host` must never be echoed whole). */
+export function safeUrlForDisplay(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (!url.username && !url.password) return raw;
+    url.username = '';
+    url.password = '';
+    return url.href.replace(/\/$/, raw.endsWith('/') ? '/' : '');
+  } catch {
+    return raw.replace(/\/\/[^/@\s]*@/, '//');
+  }
+}
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NODATA', 'EAI_NONAME']);
 const TLS_CODES = new Set([
@@ -133,17 +157,40 @@ export function tenantError(failure: TenantFailure, host: string): CliError {
           fix: authLike
             ? 'Check that the API key belongs to a user with the AUDIT permission.'
             : 'Check the values sent (`--dry-run` shows them); if they are right, the tenant may not support this operation yet.',
-          details: { host, graphqlErrors: failure.messages },
+          details: { host, graphqlErrors: failure.messages.map((m) => capRemoteText(m)) },
         },
       );
     }
+    case 'redirect':
+      return new CliError(
+        `${host} redirected the request (HTTP ${failure.status}) to ${failure.location}; the CLI does not follow redirects to another address`,
+        {
+          code: 'TENANT_REDIRECTED',
+          exitCode: ExitCode.TENANT,
+          fix: 'Nothing was sent there. If that address is your Immuta tenant, use it as the tenant URL (`immuta configure`, --host); otherwise check the URL and any proxy in between.',
+          details: { host, status: failure.status, location: failure.location },
+        },
+      );
+    case 'too-large':
+      return new CliError(
+        `the answer from ${host} is larger than ${Math.round(failure.limitBytes / 1024 / 1024)} MiB; reading stopped there`,
+        {
+          code: 'TENANT_ANSWER_TOO_LARGE',
+          exitCode: ExitCode.TENANT,
+          fix: 'The audit API answers in kilobytes: check the tenant URL (and any proxy in between).',
+          ...at,
+        },
+      );
     case 'not-graphql':
-      return new CliError(`${host} answered, but not with GraphQL JSON (${failure.contentType ?? 'no content type'})`, {
-        code: 'TENANT_NOT_AUDIT_ENDPOINT',
-        exitCode: ExitCode.TENANT,
-        fix: 'Check the tenant URL: it must be your Immuta address, e.g. https://your-immuta.com (`immuta configure`).',
-        ...at,
-      });
+      return new CliError(
+        `${host} answered, but not with GraphQL JSON (${failure.detail ?? failure.contentType ?? 'no content type'})`,
+        {
+          code: 'TENANT_NOT_AUDIT_ENDPOINT',
+          exitCode: ExitCode.TENANT,
+          fix: 'Check the tenant URL: it must be your Immuta address, e.g. https://your-immuta.com (`immuta configure`).',
+          ...at,
+        },
+      );
     case 'network': {
       if (DNS_CODES.has(failure.code)) {
         return new CliError(`cannot resolve the tenant host ${new URL(host).hostname} (${failure.code})`, {

@@ -1,8 +1,40 @@
 /**
- * The fetch the GraphQL client uses. Node's global fetch ignores HTTPS_PROXY/NO_PROXY, so when a
- * proxy variable is set we route through undici's EnvHttpProxyAgent (imported only then).
+ * One HTTP POST and its answer, capped. The default transport is node:http/node:https: Node's global
+ * fetch costs ~50 ms of CPU to initialise on the first call (measured, see README "Start-up"), more
+ * than the rest of a `list`. Node's http ignores HTTPS_PROXY/NO_PROXY, so when a proxy variable is
+ * set the request goes through undici's EnvHttpProxyAgent instead (imported only then).
+ *
+ * Neither transport follows redirects: the client decides (it never follows one to another origin).
  */
-export type FetchLike = typeof fetch;
+import type { IncomingHttpHeaders } from 'node:http';
+
+export interface HttpRequest {
+  url: URL;
+  headers: Record<string, string>;
+  body: string;
+  signal: AbortSignal;
+  /** Stop reading and fail with AnswerTooLargeError past this many bytes of body. */
+  maxBytes: number;
+}
+
+export interface HttpAnswer {
+  status: number;
+  /** Lower-case header names; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  body: string;
+}
+
+export type Transport = (request: HttpRequest) => Promise<HttpAnswer>;
+
+/** The answer's body went past `HttpRequest.maxBytes`: reading stopped there. */
+export class AnswerTooLargeError extends Error {
+  readonly limitBytes: number;
+  constructor(limitBytes: number) {
+    super(`the answer is larger than ${limitBytes} bytes`);
+    this.name = 'AnswerTooLargeError';
+    this.limitBytes = limitBytes;
+  }
+}
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 
@@ -11,8 +43,80 @@ function proxyVariable(env: NodeJS.ProcessEnv, name: string): string | undefined
   return env[name.toLowerCase()] ?? env[name.toUpperCase()] ?? undefined;
 }
 
-export async function createFetch(env: NodeJS.ProcessEnv = process.env): Promise<FetchLike> {
-  if (!PROXY_VARIABLES.some((name) => env[name])) return fetch;
+export function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
+  return PROXY_VARIABLES.some((name) => env[name]);
+}
+
+export async function createTransport(env: NodeJS.ProcessEnv = process.env): Promise<Transport> {
+  return proxyConfigured(env) ? proxyTransport(env) : nodeTransport;
+}
+
+function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+/** Collects a body stream up to `maxBytes`; past it, destroys the stream and fails. */
+async function readCapped(
+  stream: AsyncIterable<Buffer | string> & { destroy(error?: Error): void },
+  maxBytes: number,
+  declaredLength: string | undefined,
+): Promise<string> {
+  if (declaredLength !== undefined && Number(declaredLength) > maxBytes) {
+    stream.destroy();
+    throw new AnswerTooLargeError(maxBytes);
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    total += buffer.length;
+    if (total > maxBytes) {
+      stream.destroy();
+      throw new AnswerTooLargeError(maxBytes);
+    }
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** node:http(s), one connection per request (no keep-alive socket holds the process open). */
+export const nodeTransport: Transport = async (request) => {
+  // The module object (default export), not a destructured binding: request interceptors (nock in
+  // tests) patch its property.
+  const { default: module } =
+    request.url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  return new Promise<HttpAnswer>((resolve, reject) => {
+    const outgoing = module.request(
+      request.url,
+      {
+        method: 'POST',
+        headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
+        signal: request.signal,
+        agent: false,
+      },
+      (incoming) => {
+        readCapped(incoming, request.maxBytes, incoming.headers['content-length'])
+          .then((body) =>
+            resolve({ status: incoming.statusCode ?? 0, headers: flattenHeaders(incoming.headers), body }),
+          )
+          .catch((error: unknown) => reject(request.signal.aborted ? abortReason(request.signal) : error));
+      },
+    );
+    outgoing.on('error', (error) => reject(request.signal.aborted ? abortReason(request.signal) : error));
+    outgoing.end(request.body);
+  });
+};
+
+/** The signal's reason (a TimeoutError for AbortSignal.timeout), so the client can classify it. */
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? Object.assign(new Error('aborted'), { name: 'AbortError' });
+}
+
+async function proxyTransport(env: NodeJS.ProcessEnv): Promise<Transport> {
   const undici = await import('undici');
   // The values are passed explicitly: EnvHttpProxyAgent would otherwise read process.env, not `env`.
   const dispatcher = new undici.EnvHttpProxyAgent({
@@ -21,9 +125,23 @@ export async function createFetch(env: NodeJS.ProcessEnv = process.env): Promise
     httpsProxy: proxyVariable(env, 'https_proxy') ?? '',
     noProxy: proxyVariable(env, 'no_proxy') ?? '',
   });
-  return ((input: Parameters<FetchLike>[0], init?: Parameters<FetchLike>[1]) =>
-    undici.fetch(input as Parameters<typeof undici.fetch>[0], {
-      ...(init as Parameters<typeof undici.fetch>[1]),
-      dispatcher,
-    })) as unknown as FetchLike;
+  return async (request) => {
+    try {
+      const answer = await undici.request(request.url, {
+        method: 'POST',
+        headers: request.headers,
+        body: request.body,
+        signal: request.signal,
+        dispatcher,
+      });
+      const body = await readCapped(
+        answer.body as unknown as AsyncIterable<Buffer> & { destroy(error?: Error): void },
+        request.maxBytes,
+        typeof answer.headers['content-length'] === 'string' ? answer.headers['content-length'] : undefined,
+      );
+      return { status: answer.statusCode, headers: flattenHeaders(answer.headers as IncomingHttpHeaders), body };
+    } catch (error) {
+      throw request.signal.aborted ? abortReason(request.signal) : error;
+    }
+  };
 }

@@ -3,13 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { sandboxDocuments } from '../../../src/lib/sandbox/client.js';
 import { SANDBOX_ONLY } from '../../../src/lib/sandbox/constants.js';
 import { loadTypeDefs } from '../../../src/lib/sandbox/graphql/type-defs.js';
-import { documents } from '../../../src/lib/tenant/documents.js';
+import { exampleRequests } from '../../helpers/tenant-documents.js';
 
 const schema = buildSchema(loadTypeDefs().join('\n'));
 
 describe('the schema the sandbox serves', () => {
   it("validates the sandbox commands' documents and every document the CLI sends", () => {
-    for (const [name, text] of Object.entries({ ...sandboxDocuments, ...documents })) {
+    const cliDocuments = Object.fromEntries(exampleRequests().map((r) => [r.label, r.request.query]));
+    for (const [name, text] of Object.entries({ ...sandboxDocuments, ...cliDocuments })) {
       expect(
         validate(schema, parse(text)).map((e) => e.message),
         name,

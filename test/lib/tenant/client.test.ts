@@ -39,17 +39,26 @@ describe('TenantClient: what it sends', () => {
     expect(request?.operationName).toBe('GetAllExportConfigurations');
   });
 
-  it('sends user values as variables, never inside the query text', async () => {
-    const id = 'cfg-"; drop';
-    tenant.reply('enableExportConfiguration', { data: sampleConfiguration({ id }) });
+  it('sends string values as variables, never inside the query text; ids as checked literals', async () => {
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    tenant.reply('updateS3AccessKeyExportConfiguration', { data: sampleConfiguration() });
     tenant.reply('getAllExportJobTasks', { data: [sampleTask()] });
-    await client().mutateConfiguration('enableExportConfiguration', { id });
+    await client().mutateConfiguration('updateS3AccessKeyExportConfiguration', {
+      data: { id: 'cfg-1111', bucket: 'b"}) { x }', secretAccessKey: secret },
+    });
     await client().getExportJobTasks('job-42');
-    const [enable, tasks] = tenant.requests;
-    expect(enable?.variables).toEqual({ id });
-    expect(enable?.query).not.toContain(id);
-    expect(tasks?.variables).toEqual({ exportJobId: 'job-42' });
-    expect(tasks?.query).not.toContain('job-42');
+    const [update, tasks] = tenant.requests;
+    expect(update?.variables).toEqual({ bucket: 'b"}) { x }', secretAccessKey: secret });
+    expect(update?.query).not.toContain(secret);
+    expect(update?.query).not.toContain('{ x }');
+    expect(update?.query).toContain('id: "cfg-1111"');
+    expect(tasks?.query).toContain('exportJobId: "job-42"');
+  });
+
+  it('an id that could change the query is refused before anything is sent (exit 2)', async () => {
+    const error = await failure(client().mutateConfiguration('enableExportConfiguration', { id: 'cfg-"; drop' }));
+    expect(error).toMatchObject({ code: 'ID_INVALID', exitCode: 2 });
+    expect(tenant.requests).toHaveLength(0);
   });
 
   it('keeps fields the CLI does not know (the API may grow)', async () => {

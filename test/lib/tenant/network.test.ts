@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TenantClient } from '../../../src/lib/tenant/client.js';
-import { createFetch } from '../../../src/lib/tenant/transport.js';
+import { type Transport, createTransport, nodeTransport } from '../../../src/lib/tenant/transport.js';
 import { FakeTenant, sampleConfiguration } from '../../helpers/fake-tenant.js';
 import { runCli, tempHome } from '../../helpers/run-cli.js';
 import { failure } from '../../helpers/expect-cli-error.js';
@@ -94,10 +94,10 @@ class RecordingProxy {
   }
 }
 
-function client(host: string, fetchImpl?: typeof fetch): TenantClient {
+function client(host: string, transport?: Transport): TenantClient {
   return new TenantClient(
     { host, apiKey: KEY, profile: 'default', configFile: '/nowhere.yaml', hostSource: 'flag', apiKeySource: 'env' },
-    { backoffMs: 1, timeoutMs: 5000, readAttempts: 1, ...(fetchImpl ? { fetch: fetchImpl } : {}) },
+    { backoffMs: 1, timeoutMs: 5000, readAttempts: 1, env: {}, ...(transport ? { transport } : {}) },
   );
 }
 
@@ -187,7 +187,7 @@ describe('proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)', () => {
   it('HTTP_PROXY: the request goes through the proxy and succeeds', async () => {
     const configs = await client(
       httpTenant.url,
-      await createFetch({ HTTP_PROXY: proxyUrl }),
+      await createTransport({ HTTP_PROXY: proxyUrl }),
     ).listExportConfigurations();
     expect(configs).toHaveLength(1);
     expect(proxy.seen).toHaveLength(1);
@@ -202,7 +202,7 @@ describe('proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)', () => {
   it.skipIf(!openssl)('HTTPS_PROXY: an https tenant is reached with CONNECT through the proxy', async () => {
     // In-process the certificate is not trusted, so the call fails after the tunnel: the CONNECT is the proof.
     const error = await failure(
-      client(httpsTenant.url, await createFetch({ HTTPS_PROXY: proxyUrl })).listExportConfigurations(),
+      client(httpsTenant.url, await createTransport({ HTTPS_PROXY: proxyUrl })).listExportConfigurations(),
     );
     expect(error.code).toBe('TENANT_TLS');
     expect(proxy.seen).toEqual([`CONNECT 127.0.0.1:${httpsTenant.portNumber}`]);
@@ -211,16 +211,16 @@ describe('proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)', () => {
   it('NO_PROXY: a listed host is reached directly, the proxy sees nothing', async () => {
     const configs = await client(
       httpTenant.url,
-      await createFetch({ HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, NO_PROXY: 'localhost,127.0.0.1' }),
+      await createTransport({ HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, NO_PROXY: 'localhost,127.0.0.1' }),
     ).listExportConfigurations();
     expect(configs).toHaveLength(1);
     expect(proxy.seen).toEqual([]);
     expect(httpTenant.requests).toHaveLength(1);
   });
 
-  it('no proxy variable: plain fetch, the proxy sees nothing', async () => {
-    expect(await createFetch({})).toBe(globalThis.fetch);
-    await client(httpTenant.url, await createFetch({})).listExportConfigurations();
+  it('no proxy variable: plain node:http, the proxy sees nothing', async () => {
+    expect(await createTransport({})).toBe(nodeTransport);
+    await client(httpTenant.url, await createTransport({})).listExportConfigurations();
     expect(proxy.seen).toEqual([]);
   });
 

@@ -69,7 +69,7 @@ async function writeProfile(
   if (options.noProfile) return { profile: null, configFile: null };
   const { ProfileStore } = await import('../../config/profile-store.js');
   const store = new ProfileStore(io.globals.configFile);
-  store.set('sandbox', {
+  await store.set('sandbox', {
     host: info.tenantUrl,
     api_key: info.auditApiKey,
     immuta_aws_account_id: IMMUTA_AWS_ACCOUNT_ID,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod'; // a namespace import: the bundle keeps only what is used (not zod's 60 locales)
 
 /**
  * What the sandbox persists in `<data-dir>/state.json`. Parsed with zod on load so that a file

@@ -1,0 +1,24 @@
+import { isSecretKey, registerSecret } from '../output/redact.js';
+
+/**
+ * Secrets given on the command line (`configure --api-key VALUE`, which the CLI refuses, or any flag
+ * named like a secret) are registered before oclif sees argv: oclif's own debug lines
+ * (`DEBUG=*`) print argv and parsed flags before any command can refuse them.
+ * Returns the values registered (for tests).
+ */
+export function registerArgvSecrets(argv: readonly string[]): string[] {
+  const found: string[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const token = argv[index] ?? '';
+    if (token === '--') break;
+    const match = /^--?([A-Za-z][\w-]*)(?:=(.*))?$/s.exec(token);
+    if (!match) continue;
+    const name = (match[1] ?? '').replace(/[-_]/g, '');
+    if (!isSecretKey(name) && !isSecretKey(match[1] ?? '')) continue;
+    const value = match[2] ?? argv[index + 1];
+    if (value === undefined || (match[2] === undefined && value.startsWith('-'))) continue;
+    registerSecret(value);
+    found.push(value);
+  }
+  return found;
+}

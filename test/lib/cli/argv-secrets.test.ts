@@ -1,0 +1,49 @@
+/**
+ * `DEBUG='*' immuta configure --api-key VALUE` printed VALUE in oclif's debug lines before the CLI
+ * refused the flag (issue 11, item 15). Secrets on the command line are registered before oclif runs.
+ */
+import { describe, expect, it } from 'vitest';
+import { registerArgvSecrets } from '../../../src/lib/cli/argv-secrets.js';
+import { runCli, tempHome } from '../../helpers/run-cli.js';
+
+describe('registerArgvSecrets', () => {
+  it('finds values of secret-named flags in both forms, and nothing else', () => {
+    expect(
+      registerArgvSecrets([
+        'configure',
+        '--api-key',
+        'spaced-api-key-value-1',
+        '--api-key=equals-api-key-value-2',
+        '--secret-access-key',
+        'wJalrXUtnFEMI/K7MDENG/bPxRfiCYARGVKEY',
+        '--host',
+        'https://not-a-secret.example',
+        '--token',
+        '--json',
+        '--',
+        '--password',
+        'after-double-dash',
+      ]),
+    ).toEqual(['spaced-api-key-value-1', 'equals-api-key-value-2', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYARGVKEY']);
+  });
+});
+
+describe('the real binary with DEBUG=*', () => {
+  it('never prints an --api-key value, in debug lines or the refusal', async () => {
+    const value = 'argv-debug-api-key-0123456789';
+    const { home, cleanup } = tempHome();
+    try {
+      for (const form of [['--api-key', value], [`--api-key=${value}`]]) {
+        const result = await runCli(['configure', '--host', 'https://tenant.example.com', ...form], {
+          env: { HOME: home, DEBUG: '*' },
+        });
+        expect(result.exitCode).not.toBe(0);
+        expect(result.stderr).toContain('immuta'); // the debug lines were printed
+        expect(result.stdout + result.stderr).not.toContain(value);
+        expect(result.stdout + result.stderr).not.toContain(value.slice(0, 20));
+      }
+    } finally {
+      cleanup();
+    }
+  }, 60_000);
+});
