@@ -51,7 +51,6 @@ const result = await build({
     'graphql',
     'graphql-request',
     'graphql-yoga',
-    's3rver',
     'undici',
     'ora',
     '@inquirer/*',
