@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode, type ExitCodeValue } from '../errors/exit-codes.js';
 import type { CommandIO, GlobalOptions, Prompts } from '../io/command-io.js';
+import { escapeForStream } from '../output/control-codes.js';
 import { redactText } from '../output/redact.js';
 import { type Progress, startProgress } from '../output/spinner.js';
 import type { TerminalCaps } from '../output/terminal.js';
@@ -75,17 +76,19 @@ export function createProcessIO(options: ProcessIOOptions): CommandIO {
     env: process.env,
     cwd: process.cwd(),
     signal: options.signal,
+    // Remote and user text reaches these writers: control codes are escaped, our own colours kept.
     out(text = '') {
-      if (!options.json) process.stdout.write(`${redactText(text)}\n`);
+      if (!options.json) process.stdout.write(`${escapeForStream(redactText(text), options.caps.color)}\n`);
     },
     note(text = '') {
-      if (!options.json) process.stderr.write(`${redactText(text)}\n`);
+      if (!options.json) process.stderr.write(`${escapeForStream(redactText(text), options.caps.colorStderr)}\n`);
     },
     warn(text) {
-      process.stderr.write(`${options.paintErr.yellow('Warning:')} ${redactText(text)}\n`);
+      const escaped = escapeForStream(redactText(text), options.caps.colorStderr);
+      process.stderr.write(`${options.paintErr.yellow('Warning:')} ${escaped}\n`);
     },
     write(chunk) {
-      process.stdout.write(redactText(chunk));
+      process.stdout.write(escapeForStream(redactText(chunk), options.caps.color));
     },
     async progress(text) {
       const progress = await startProgress(options.caps, text);
