@@ -65,7 +65,6 @@ const result = await build({
     '@smithy/*',
     'graphql',
     'graphql-yoga',
-    's3rver',
     'undici',
     // Only for profile files the simple reader does not accept, and for writes (src/lib/config/profile-store.ts).
     'yaml',

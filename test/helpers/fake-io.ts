@@ -10,6 +10,7 @@
 import { painter, type TerminalCaps } from '../../src/lib/output/terminal.js';
 import type { CommandIO, GlobalOptions } from '../../src/lib/io/command-io.js';
 import type { ExitCodeValue } from '../../src/lib/errors/exit-codes.js';
+import { escapeControl } from '../../src/lib/output/control-codes.js';
 import { redactText } from '../../src/lib/output/redact.js';
 import type { TenantSettings } from '../../src/lib/config/tenant-settings.js';
 import type { TenantClient } from '../../src/lib/tenant/client.js';
@@ -74,20 +75,21 @@ export function fakeIO(options: FakeIOOptions = {}): FakeIO {
     signal: options.signal ?? new AbortController().signal,
     exitCode: undefined,
     asked: [],
+    // As the process writers do (colour is off here): control codes escaped.
     out(text = '') {
-      if (!json) out.push(`${redactText(text)}\n`);
+      if (!json) out.push(`${escapeControl(redactText(text))}\n`);
     },
     note(text = '') {
-      if (!json) err.push(`${redactText(text)}\n`);
+      if (!json) err.push(`${escapeControl(redactText(text))}\n`);
     },
     warn(text) {
-      err.push(`Warning: ${redactText(text)}\n`);
+      err.push(`Warning: ${escapeControl(redactText(text))}\n`);
     },
     write(chunk) {
-      out.push(redactText(chunk));
+      out.push(escapeControl(redactText(chunk)));
     },
     writeErr(chunk) {
-      err.push(redactText(chunk));
+      err.push(escapeControl(redactText(chunk)));
     },
     async progress() {
       return { update() {}, succeed() {}, fail() {}, stop() {} };

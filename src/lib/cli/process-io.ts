@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode, type ExitCodeValue } from '../errors/exit-codes.js';
 import type { CommandIO, GlobalOptions, Prompts } from '../io/command-io.js';
+import { escapeForStream } from '../output/control-codes.js';
 import { redactText } from '../output/redact.js';
 import { type Progress, startProgress } from '../output/spinner.js';
 import type { TerminalCaps } from '../output/terminal.js';
@@ -81,20 +82,27 @@ export function createProcessIO(options: ProcessIOOptions): CommandIO {
     stdoutIsTTY: Boolean(host.stdout.isTTY),
     stdinIsTTY: Boolean(host.stdin.isTTY),
     signal: options.signal,
+    // Remote and user text reaches these writers: control codes are escaped, our own colours kept.
     out(text = '') {
-      if (!options.json) host.stdout.write(`${redactText(text)}\n`);
+      if (!options.json)
+        host.stdout.write(`${escapeForStream(redactText(text), options.caps.color)}
+`);
     },
     note(text = '') {
-      if (!options.json) host.stderr.write(`${redactText(text)}\n`);
+      if (!options.json)
+        host.stderr.write(`${escapeForStream(redactText(text), options.caps.colorStderr)}
+`);
     },
     warn(text) {
-      host.stderr.write(`${options.paintErr.yellow('Warning:')} ${redactText(text)}\n`);
+      const escaped = escapeForStream(redactText(text), options.caps.colorStderr);
+      host.stderr.write(`${options.paintErr.yellow('Warning:')} ${escaped}
+`);
     },
     write(chunk) {
-      host.stdout.write(redactText(chunk));
+      host.stdout.write(escapeForStream(redactText(chunk), options.caps.color));
     },
     writeErr(chunk) {
-      host.stderr.write(redactText(chunk));
+      host.stderr.write(escapeForStream(redactText(chunk), options.caps.colorStderr));
     },
     async progress(text) {
       const progress = await startProgress(options.caps, text);

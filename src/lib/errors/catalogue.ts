@@ -82,6 +82,18 @@ export const ERRORS = {
     meaning: 'the tenant redirected to another origin (not followed, nothing re-sent)',
   },
   TENANT_ANSWER_TOO_LARGE: { exitCode: TENANT, meaning: "the tenant's answer is larger than the CLI reads" },
+  CONFIG_FILE_NOT_REGULAR: {
+    exitCode: USAGE,
+    meaning: 'the configuration path is not a regular file (a FIFO, device or directory)',
+  },
+  CONFIG_JSON_TOO_DEEP: {
+    exitCode: USAGE,
+    meaning: 'the configuration JSON is nested deeper than an export configuration can be',
+  },
+  CONFIG_JSON_TOO_MANY_KEYS: {
+    exitCode: USAGE,
+    meaning: 'the configuration JSON has more keys than an export configuration can have',
+  },
   // Process.
   INTERRUPTED: { exitCode: INTERRUPTED, meaning: 'interrupted (Ctrl-C)' },
   INTERNAL: {

@@ -1,12 +1,4 @@
-import {
-  type Node,
-  type ParseError,
-  ParseErrorCode,
-  findNodeAtLocation,
-  getLocation,
-  getNodeValue,
-  parseTree,
-} from 'jsonc-parser';
+import { type Node, type ParseError, ParseErrorCode, findNodeAtLocation, getLocation, parseTree } from 'jsonc-parser';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { ConfigSource } from './source.js';
@@ -48,8 +40,19 @@ export class JsonDocument {
     this.lineStarts = lineStarts(source.text);
   }
 
+  private parsedValue: unknown;
+  private parsed = false;
+
+  /**
+   * The document's value, from JSON.parse: it makes `__proto__`, `constructor` and `toString` keys
+   * ordinary own properties (jsonc-parser's getNodeValue would assign `__proto__` as a prototype).
+   */
   get value(): unknown {
-    return getNodeValue(this.root);
+    if (!this.parsed) {
+      this.parsedValue = JSON.parse(this.source.text) as unknown;
+      this.parsed = true;
+    }
+    return this.parsedValue;
   }
 
   positionOf(offset: number): Position {
@@ -331,8 +334,62 @@ function syntaxError(source: ConfigSource, description: SyntaxDescription): CliE
   });
 }
 
+/** Deeper than this is no export configuration (they are flat), and recursive readers would overflow. */
+export const MAX_JSON_DEPTH = 32;
+/** Keys in the whole document: a configuration has fewer than ten. */
+export const MAX_JSON_KEYS = 1000;
+
+/**
+ * One linear pass over the text, before any recursive parser sees it: refuses nesting deeper than
+ * MAX_JSON_DEPTH (a few KB of `[[[[...` overflow the stack) and more than MAX_JSON_KEYS keys (each
+ * unknown key costs a suggestion and a position lookup), with the position where the limit was passed.
+ */
+function checkStructure(source: ConfigSource): void {
+  const text = source.text;
+  let depth = 0;
+  let keys = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_JSON_DEPTH)
+        throw structureError(
+          source,
+          i,
+          'CONFIG_JSON_TOO_DEEP',
+          `the JSON is nested more than ${MAX_JSON_DEPTH} levels deep`,
+        );
+    } else if (c === 0x7d || c === 0x5d) depth--;
+    else if (c === 0x3a && ++keys > MAX_JSON_KEYS) {
+      throw structureError(source, i, 'CONFIG_JSON_TOO_MANY_KEYS', `the JSON has more than ${MAX_JSON_KEYS} keys`);
+    }
+  }
+}
+
+function structureError(
+  source: ConfigSource,
+  offset: number,
+  code: 'CONFIG_JSON_TOO_DEEP' | 'CONFIG_JSON_TOO_MANY_KEYS',
+  message: string,
+): CliError {
+  return new CliError(`${message}; an export configuration is one flat object of a few fields`, {
+    code,
+    exitCode: ExitCode.USAGE,
+    location: { file: source.name, ...positionIn(lineStarts(source.text), offset) },
+    fix: 'Check that you passed the configuration file; see the files in examples/ for each kind.',
+  });
+}
+
 /** Parses strict JSON or throws a CliError (exit 2) at the first syntax error. */
 export function parseJsonDocument(source: ConfigSource): JsonDocument {
+  checkStructure(source);
   const errors: ParseError[] = [];
   const root = parseTree(source.text, errors, {
     disallowComments: true,

@@ -42,6 +42,9 @@ export interface LoadedExportConfig {
   sources: Record<string, string>;
 }
 
+/** No field value is this long (SAS tokens, the longest, are a few hundred characters). */
+export const MAX_VALUE_CHARS = 4096;
+
 function checkIdArgument(options: LoadOptions): string | undefined {
   if (options.mode !== 'update') return undefined;
   const id = (options.id ?? '').trim();
@@ -122,14 +125,26 @@ export async function loadExportConfig(options: LoadOptions): Promise<LoadedExpo
     readSecret: options.readSecret,
   });
   problems.push(...secrets.problems);
-  const parsed = SCHEMAS[mode][kind].safeParse(secrets.value);
+  // A megabyte-long value is no bucket, region or key: say so once, and spare the rules (suggestions) the work.
+  const oversized = new Set<string>();
+  for (const [field, value] of Object.entries(secrets.value)) {
+    if (typeof value !== 'string' || value.length <= MAX_VALUE_CHARS) continue;
+    oversized.add(field);
+    problems.push({
+      path: [field],
+      anchor: 'value',
+      message: `"${field}" is ${value.length} characters long; no field of an export configuration is longer than ${MAX_VALUE_CHARS}`,
+      fix: 'Check that the value is what you meant to paste.',
+    });
+  }
+  const checked = Object.fromEntries(Object.entries(secrets.value).filter(([field]) => !oversized.has(field)));
+  const parsed = SCHEMAS[mode][kind].safeParse(checked);
   if (!parsed.success) {
-    const relevant = parsed.error.issues.filter(
-      (issue) => !(typeof issue.path[0] === 'string' && secrets.unresolved.has(issue.path[0])),
-    );
+    const skip = (name: string) => secrets.unresolved.has(name) || oversized.has(name);
+    const relevant = parsed.error.issues.filter((issue) => !(typeof issue.path[0] === 'string' && skip(issue.path[0])));
     for (const found of issuesToProblems(relevant, object, kind, mode)) {
       const field = typeof found.path[0] === 'string' ? found.path[0] : undefined;
-      const from = field !== undefined ? secrets.sources[field] : undefined;
+      const from = field !== undefined && Object.hasOwn(secrets.sources, field) ? secrets.sources[field] : undefined;
       problems.push(from ? { ...found, message: `${found.message} (value read from ${from})` } : found);
     }
   }

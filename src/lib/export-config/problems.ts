@@ -227,7 +227,7 @@ export function issuesToProblems(
     if (issue.code === 'unrecognized_keys') {
       for (const unknown of issue.keys) problems.push(unknownKeyProblem(unknown, kind, mode));
     } else if (issue.code === 'invalid_type' && key !== undefined && path.length === 1) {
-      if (key in raw) problems.push(typeProblem(key, raw[key], kind, mode));
+      if (Object.hasOwn(raw, key)) problems.push(typeProblem(key, raw[key], kind, mode));
       else if (!renamed.has(key)) problems.push(missingProblem(key, kind));
     } else if (issue.code === 'custom') {
       const fix =
@@ -245,15 +245,45 @@ export function issuesToProblems(
   return problems;
 }
 
+/** Longer quoted values (keys, bucket names, ...) are shortened where a message echoes them. */
+export const MAX_ECHOED_CHARS = 80;
+/** Problems listed for one file; the rest are counted. */
+export const MAX_REPORTED_PROBLEMS = 20;
+
+/** Shortens every quoted run longer than MAX_ECHOED_CHARS: `"aaaa…" (1048576 characters)`. One pass, no regex. */
+export function shortenEchoes(text: string): string {
+  if (text.length <= MAX_ECHOED_CHARS) return text;
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const open = text.indexOf('"', from);
+    if (open === -1) break;
+    const close = text.indexOf('"', open + 1);
+    if (close === -1) break;
+    const inner = text.slice(open + 1, close);
+    if (inner.length > MAX_ECHOED_CHARS && !inner.includes('\n')) {
+      out += `${text.slice(from, open)}"${[...inner.slice(0, MAX_ECHOED_CHARS)].slice(0, MAX_ECHOED_CHARS - 20).join('')}…" (${inner.length} characters)`;
+    } else {
+      out += text.slice(from, close + 1);
+    }
+    from = close + 1;
+  }
+  return out + text.slice(from);
+}
+
+function shortenPath(path: string): string {
+  return path.length <= 2 * MAX_ECHOED_CHARS ? path : `${[...path].slice(0, MAX_ECHOED_CHARS).join('')}…`;
+}
+
 export function locate(doc: JsonDocument, problem: PathProblem): ConfigProblem {
   const position =
     problem.position ?? (problem.anchor === 'key' ? doc.keyPosition(problem.path) : doc.valuePosition(problem.path));
   return {
     file: doc.source.name,
-    jsonPath: formatJsonPath(problem.path),
+    jsonPath: shortenPath(formatJsonPath(problem.path)),
     ...position,
-    message: problem.message,
-    fix: problem.fix,
+    message: shortenEchoes(problem.message),
+    fix: shortenEchoes(problem.fix),
   };
 }
 
@@ -291,16 +321,22 @@ export interface InvalidConfigOptions {
 
 /** The CliError for an invalid file: exit code 2, `details.problems` lists every problem. */
 export function invalidConfigError(problems: readonly ConfigProblem[], options: InvalidConfigOptions): CliError {
-  const sorted = sortProblems(problems);
+  const all = sortProblems(problems);
+  const sorted = all.slice(0, MAX_REPORTED_PROBLEMS);
+  const omitted = all.length - sorted.length;
   const first = sorted[0];
   if (!first) throw new Error('invalidConfigError needs at least one problem');
-  const details = { file: first.file, problems: sorted };
+  const details = { file: first.file, problems: sorted, ...(omitted > 0 ? { omittedProblems: omitted } : {}) };
   if (options.listAll && sorted.length > 1) {
-    return new CliError(`${first.file} has ${sorted.length} problems (nothing was sent):\n${renderProblems(sorted)}`, {
-      code: 'CONFIG_INVALID',
-      exitCode: ExitCode.USAGE,
-      details,
-    });
+    const more = omitted > 0 ? `\n  … and ${omitted} more (fix these first)` : '';
+    return new CliError(
+      `${first.file} has ${all.length} problems (nothing was sent):\n${renderProblems(sorted)}${more}`,
+      {
+        code: 'CONFIG_INVALID',
+        exitCode: ExitCode.USAGE,
+        details,
+      },
+    );
   }
   return new CliError(first.message, {
     code: 'CONFIG_INVALID',

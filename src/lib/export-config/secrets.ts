@@ -28,6 +28,17 @@ const REFERENCE_ALIASES: Readonly<Record<string, readonly string[]>> = {
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/**
+ * A "name" in fromEnv that is more likely the secret itself, pasted in the wrong place: long, mixed
+ * case and digits, no underscore separating words (AWS_SECRET_ACCESS_KEY and Azure_Sas are names;
+ * a 40-character base62 string is not). Such a name is never echoed, and is scrubbed from output.
+ */
+function looksLikeSecretValue(name: string): boolean {
+  if (!ENV_NAME.test(name)) return true;
+  if (/^[A-Z][A-Z0-9_]*$/.test(name)) return name.length > 64; // UPPER_SNAKE: a name, unless absurdly long
+  return name.length >= 16 && /[a-z]/.test(name) && /[A-Z0-9]/.test(name) && !name.includes('_');
+}
+
 export interface SecretContext {
   env: NodeJS.ProcessEnv;
   /** The configuration itself is being read from standard input (FILE is `-`). */
@@ -104,6 +115,17 @@ export async function resolveSecretReferences(
     }
     if ('fromEnv' in given) {
       const name = given.fromEnv;
+      if (typeof name === 'string' && looksLikeSecretValue(name.replace(/^\$\{?|\}$/g, ''))) {
+        // Maybe the secret itself: never show it, and scrub it from anything else that would.
+        if (name.length >= 12) registerSecret(name);
+        fail(
+          ['fromEnv'],
+          'value',
+          '"fromEnv" must be the name of an environment variable; this value does not look like one (not shown: it may be the secret itself)',
+          `Put the secret into an environment variable and name it here, e.g. "${field}": {"fromEnv": "${kind === 'adls:sasToken' ? 'AZURE_SAS_TOKEN' : 'AWS_SECRET_ACCESS_KEY'}"}.`,
+        );
+        continue;
+      }
       if (typeof name !== 'string' || !ENV_NAME.test(name.replace(/^\$\{?|\}$/g, ''))) {
         fail(
           ['fromEnv'],

@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
@@ -77,6 +78,72 @@ function directoryError(name: string): CliError {
   });
 }
 
+function tooLarge(name: string, size: number | undefined): CliError {
+  return new CliError(
+    size === undefined
+      ? `${name} is larger than ${MAX_CONFIG_BYTES / 1024} KiB; an export configuration is a small JSON object`
+      : `${name} is ${Math.round(size / 1024)} KiB; an export configuration is a small JSON object`,
+    {
+      code: 'CONFIG_FILE_TOO_LARGE',
+      exitCode: ExitCode.USAGE,
+      location: { file: name },
+      fix: 'Check that you passed the configuration file and not another file.',
+    },
+  );
+}
+
+function notRegular(name: string, what: string): CliError {
+  return new CliError(`${name} is ${what}, not a regular file`, {
+    code: 'CONFIG_FILE_NOT_REGULAR',
+    exitCode: ExitCode.USAGE,
+    location: { file: name },
+    fix: 'Pass the path of the JSON file, or - to read it from standard input (e.g. `... - < <(command)`).',
+  });
+}
+
+/**
+ * Reads a configuration file that must be a regular file. Opened non-blocking, so a FIFO cannot
+ * hang the open; the type is checked on the opened descriptor (no swap between check and read);
+ * and reading stops after MAX_CONFIG_BYTES whatever `stat` said (devices report size 0).
+ */
+async function readRegularFile(file: string, name: string): Promise<Buffer> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    throw readFailure(name, error as NodeJS.ErrnoException);
+  }
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory()) throw directoryError(name);
+    if (!info.isFile()) {
+      const what = info.isFIFO()
+        ? 'a named pipe (FIFO)'
+        : info.isCharacterDevice() || info.isBlockDevice()
+          ? 'a device'
+          : info.isSocket()
+            ? 'a socket'
+            : 'a special file';
+      throw notRegular(name, what);
+    }
+    if (info.size > MAX_CONFIG_BYTES) throw tooLarge(name, info.size);
+    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > MAX_CONFIG_BYTES) throw tooLarge(name, undefined);
+    return buffer.subarray(0, length);
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw readFailure(name, error as NodeJS.ErrnoException);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Bytes to text: UTF-8 with an optional BOM. UTF-16 (PowerShell's `>` default) is refused with the fix. */
 export function decodeConfig(name: string, bytes: Buffer): string {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
@@ -120,25 +187,7 @@ export async function readConfigSource(
   if (fromStdin) {
     bytes = await readStdin();
   } else {
-    try {
-      const info = await stat(file);
-      if (info.isDirectory()) throw directoryError(name);
-      if (info.size > MAX_CONFIG_BYTES) {
-        throw new CliError(
-          `${name} is ${Math.round(info.size / 1024)} KiB; an export configuration is a small JSON object`,
-          {
-            code: 'CONFIG_FILE_TOO_LARGE',
-            exitCode: ExitCode.USAGE,
-            location: { file: name },
-            fix: 'Check that you passed the configuration file and not another file.',
-          },
-        );
-      }
-      bytes = await readFile(file);
-    } catch (error) {
-      if (error instanceof CliError) throw error;
-      throw readFailure(name, error as NodeJS.ErrnoException);
-    }
+    bytes = await readRegularFile(file, name);
   }
   const text = decodeConfig(name, bytes);
   if (text.trim() === '') throw emptyError(name, fromStdin, command);

@@ -32,7 +32,9 @@ export interface SuggestOptions {
 export function suggestAll(input: string, candidates: readonly string[], options: SuggestOptions = {}): string[] {
   const wanted = normalizeWord(input);
   if (wanted === '') return [];
-  const alias = options.aliases?.[wanted]?.find((target) => candidates.includes(target));
+  // Own entries only: a key such as "constructor" or "__proto__" must not find Object's members.
+  const aliases = options.aliases && Object.hasOwn(options.aliases, wanted) ? options.aliases[wanted] : undefined;
+  const alias = aliases?.find((target) => candidates.includes(target));
   if (alias !== undefined) return [alias];
   const exact = candidates.filter((c) => normalizeWord(c) === wanted);
   if (exact.length > 0) return exact;

@@ -5,6 +5,8 @@
  *    and every byte written to stdout/stderr is scrubbed of it (`installStreamRedaction`), which
  *    also covers debug logs and third-party messages we do not control.
  */
+import { escapeC1 } from './control-codes.js';
+
 export const REDACTED = '[REDACTED]';
 
 const SECRET_KEY_PATTERN =
@@ -74,7 +76,8 @@ let streamsPatched = false;
 
 /**
  * Wraps process.stdout/stderr.write so that no registered secret can be printed by anything in
- * this process (our code, oclif, a library's debug output). Idempotent.
+ * this process (our code, oclif, a library's debug output), and no raw C1 control code either
+ * (`\u009b` is a one-character CSI; JSON.stringify leaves it raw, its `\u009b` escape is valid JSON). Idempotent.
  */
 export function installStreamRedaction(): void {
   if (streamsPatched) return;
@@ -82,8 +85,8 @@ export function installStreamRedaction(): void {
   for (const stream of [process.stdout, process.stderr]) {
     const original = stream.write.bind(stream) as (...args: unknown[]) => boolean;
     stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-      if (typeof chunk === 'string') chunk = redactText(chunk);
-      else if (chunk instanceof Uint8Array) chunk = redactText(Buffer.from(chunk).toString('utf8'));
+      if (typeof chunk === 'string') chunk = escapeC1(redactText(chunk));
+      else if (chunk instanceof Uint8Array) chunk = escapeC1(redactText(Buffer.from(chunk).toString('utf8')));
       return original(chunk, ...rest);
     }) as typeof stream.write;
   }

@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import { type CliError, formatLocation } from '../errors/cli-error.js';
+import { escapeControl } from './control-codes.js';
 import { redactText, redactValue } from './redact.js';
 
 /** The `--json` error document: `{"error": {code, message, exitCode, fix?, location?, details?}}`. */
@@ -18,9 +19,10 @@ export function errorJson(error: CliError): { error: Record<string, unknown> } {
 
 /** Human rendering for stderr: the cause on one line, then where, then the fix. Never a stack. */
 export function errorText(error: CliError, paint: ChalkInstance): string {
-  const lines = [`${paint.red.bold('Error:')} ${error.message}`];
+  // Messages carry remote and user text (tenant errors, file names, keys): escape it before painting.
+  const lines = [`${paint.red.bold('Error:')} ${escapeControl(error.message)}`];
   const where = formatLocation(error.location);
-  if (where) lines.push(`  ${paint.dim('at')} ${where}`);
-  if (error.fix) lines.push(`  ${paint.cyan('Fix:')} ${error.fix}`);
+  if (where) lines.push(`  ${paint.dim('at')} ${escapeControl(where)}`);
+  if (error.fix) lines.push(`  ${paint.cyan('Fix:')} ${escapeControl(error.fix)}`);
   return redactText(lines.join('\n'));
 }

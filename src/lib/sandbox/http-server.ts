@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createSchema, createYoga } from 'graphql-yoga';
 import type { SandboxAuth } from './auth.js';
 import { AUTHENTICATE_PATH, GRAPHQL_PATH, STATUS_PATH } from './constants.js';
+import { QueryCostRule } from './graphql/query-cost.js';
 import { createResolvers } from './graphql/resolvers.js';
 import { loadTypeDefs } from './graphql/type-defs.js';
 import type { AuditService } from './service.js';
@@ -64,6 +65,12 @@ export function createHttpHandler(options: HttpServerOptions) {
     // A local tenant holding API keys must not be callable from arbitrary web pages.
     cors: false,
     maskedErrors: true,
+    plugins: [
+      {
+        onValidate: ({ addValidationRule }: { addValidationRule: (rule: typeof QueryCostRule) => void }) =>
+          addValidationRule(QueryCostRule),
+      },
+    ],
     logging: {
       debug: () => undefined,
       info: () => undefined,

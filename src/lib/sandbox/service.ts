@@ -106,8 +106,21 @@ export class AuditService {
     return new Date(this.now()).toISOString();
   }
 
-  /** getAllExportConfigurations: re-tests every configuration that is not SUCCESS first. */
+  /**
+   * getAllExportConfigurations: re-tests every configuration that is not SUCCESS first. Concurrent
+   * requests share the re-test that is already running instead of starting one each.
+   */
   async listConfigurations(): Promise<ConfigurationRecord[]> {
+    this.retesting ??= this.retestPending().finally(() => {
+      this.retesting = undefined;
+    });
+    await this.retesting;
+    return structuredClone(this.store.snapshot.configurations);
+  }
+
+  private retesting: Promise<void> | undefined;
+
+  private async retestPending(): Promise<void> {
     const pending = this.store.snapshot.configurations.filter((c) => c.connectionStatus !== 'SUCCESS');
     if (pending.length > 0) {
       const results = await Promise.all(
@@ -117,7 +130,6 @@ export class AuditService {
         for (const result of results) this.storeStatus(state, result.id, result.revision, result.status);
       });
     }
-    return structuredClone(this.store.snapshot.configurations);
   }
 
   private storeStatus(state: State, id: string, revision: number, status: string): ConfigurationRecord | undefined {

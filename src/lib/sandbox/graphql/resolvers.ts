@@ -6,6 +6,8 @@ import type { ApiKeyRecord, ConfigurationKind, ConfigurationRecord, JobRecord, R
 /** Per-request context: the caller (auth is checked before GraphQL runs). */
 export interface RequestContext {
   key: ApiKeyRecord;
+  /** getAllExportConfigurations of this request: every alias of it shares one re-test. */
+  configurations?: Promise<ReturnType<typeof configurationView>[]>;
 }
 
 const TYPENAME: Record<ConfigurationKind, string> = {
@@ -96,7 +98,8 @@ export function createResolvers(service: AuditService) {
       __resolveType: (endpoint: { kind: ConfigurationKind }) => TYPENAME[endpoint.kind],
     },
     Query: {
-      getAllExportConfigurations: () => guard(async () => (await service.listConfigurations()).map(configurationView)),
+      getAllExportConfigurations: (_: unknown, _args: Args, ctx: RequestContext) =>
+        (ctx.configurations ??= guard(async () => (await service.listConfigurations()).map(configurationView))),
       getAllExportJobTasks: (_: unknown, args: Args) => guard(() => service.tasks(String(args.exportJobId))),
       sandboxExportJobs: (_: unknown, args: Args) =>
         guard(() => service.jobs(args.exportConfigurationId as string | null).map(jobView)),

@@ -1,8 +1,8 @@
 /**
  * aws-chunked bodies (`Content-Encoding: aws-chunked`), which the AWS SDK sends for streamed uploads
  * with flexible checksums (STREAMING-UNSIGNED-PAYLOAD-TRAILER) and older SDKs send with per-chunk
- * signatures (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]). s3rver does not understand this framing and
- * would store it verbatim (the "corrupted stream" trap), so the gateway decodes it into the plain body.
+ * signatures (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]). The gateway verifies and decodes it, so the
+ * object store keeps the plain body (never the framing: the "corrupted stream" trap).
  *
  *   <hex size>[;chunk-signature=<sig>]\r\n<data>\r\n ... 0[;chunk-signature=<sig>]\r\n[<trailer>:<value>\r\n]*\r\n
  */

@@ -1,14 +1,16 @@
 /**
- * The verifying front door of the sandbox's S3. s3rver stores objects faithfully but checks neither
- * SigV4 signatures nor regions (it accepts any secret for its one key id, `S3RVER`, and anonymous writes),
- * so every request passes through here first: the credential must be registered, signed for the
- * bucket's region, and the signature (and payload hash) must verify. Only then is the request proxied
- * to s3rver with the key id rewritten to `S3RVER`. Answers follow S3's status codes and XML errors.
+ * The verifying front door of the sandbox's S3, and the only part of it that listens. Every request
+ * is checked first: the credential must be registered, signed for the bucket's region, and the
+ * signature (and payload hash, aws-chunked chunk signatures) must verify. Only then is the request
+ * handed, in process, to `route` (router.ts: the S3 operations on the sandbox's object store).
+ * Answers follow S3's status codes and XML errors; an error in one request answers that request only.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream/promises';
 import { decodeAwsChunked, verifyChecksums } from './aws-chunked.js';
 import { S3Error, errorXml, newRequestId, s3Errors } from './errors.js';
+import type { S3Reply, VerifiedS3Request } from './router.js';
 import {
   UNSIGNED_PAYLOAD,
   chunkSignature,
@@ -32,11 +34,12 @@ export interface GatewayCredential {
 export interface GatewayOptions {
   host: string;
   port: number;
-  upstream: { host: string; port: number };
+  /** Serves a verified request (router.ts); errors thrown as S3Error are answered as such. */
+  route(request: VerifiedS3Request): Promise<S3Reply>;
   /** Live lookups: credentials and buckets may change while the gateway runs. */
   credential(accessKeyId: string): GatewayCredential | undefined;
   bucketRegion(bucket: string): string | undefined;
-  /** Bodies that must be verified (hex payload hash, aws-chunked) are buffered up to this size. */
+  /** Request bodies are buffered (and verified) up to this size. */
   maxBufferedBytes?: number;
 }
 
@@ -47,63 +50,7 @@ export interface Gateway {
 
 /** S3 rejects requests more than 15 minutes away from its clock. */
 const MAX_SKEW_MS = 15 * 60 * 1000;
-const DEFAULT_MAX_BUFFERED_BYTES = 256 * 1024 * 1024;
-/** s3rver's own key pair: the only one it accepts. */
-const UPSTREAM_KEY_ID = 'S3RVER';
-
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'te',
-  'upgrade',
-  'expect',
-  'trailer',
-  'host',
-]);
-
-/** Query parameters of plain bucket reads (ListObjects[V2], HeadBucket) and of the SDK. */
-const LISTING_PARAMS = new Set([
-  'list-type',
-  'prefix',
-  'delimiter',
-  'marker',
-  'max-keys',
-  'continuation-token',
-  'start-after',
-  'encoding-type',
-  'fetch-owner',
-  'x-id',
-]);
-/**
- * Bucket sub-resources s3rver routes (it answers NotImplemented for most). Any other one it silently
- * treats as a listing and answers 200 with a ListBucketResult (e.g. ?ownershipControls, ?versioning):
- * a false "success" we turn into NotImplemented.
- */
-const S3RVER_BUCKET_SUBRESOURCES = new Set([
-  'acl',
-  'analytics',
-  'cors',
-  'delete',
-  'encryption',
-  'inventory',
-  'lifecycle',
-  'location',
-  'metrics',
-  'notification',
-  'object-lock',
-  'policy',
-  'policyStatus',
-  'publicAccessBlock',
-  'replication',
-  'requestPayment',
-  'tagging',
-  'uploads',
-  'versions',
-  'website',
-]);
-
+const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 type PayloadMode = 'hex' | 'unsigned' | 'streaming-unsigned-trailer' | 'streaming-signed' | 'streaming-signed-trailer';
 
 function payloadMode(value: string): PayloadMode | undefined {
@@ -135,6 +82,8 @@ interface Target {
   rawQuery: string;
   bucket: string;
   hasKey: boolean;
+  /** The object key, percent-decoded (an opaque string: `..`, `%`, `/` are just characters). */
+  key?: string;
 }
 
 function parseTarget(url: string): Target {
@@ -152,7 +101,14 @@ function parseTarget(url: string): Target {
     bucket = bucketPart;
   }
   const hasKey = slash !== -1 && rawPath.length > slash + 1;
-  return { rawPath, rawQuery, bucket, hasKey };
+  if (!hasKey) return { rawPath, rawQuery, bucket, hasKey };
+  let key: string;
+  try {
+    key = decodeURIComponent(rawPath.slice(slash + 1));
+  } catch {
+    throw new S3Error(400, 'InvalidURI', "Couldn't parse the specified URI.", { URI: rawPath.slice(0, 1024) });
+  }
+  return { rawPath, rawQuery, bucket, hasKey, key };
 }
 
 function readBody(req: http.IncomingMessage, max: number): Promise<Buffer> {
@@ -182,8 +138,6 @@ function readBody(req: http.IncomingMessage, max: number): Promise<Buffer> {
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
-  // Our own agent, so stop() can close the keep-alive sockets to s3rver and leave no handles behind.
-  const agent = new http.Agent({ keepAlive: true });
 
   function sendError(
     req: http.IncomingMessage,
@@ -285,32 +239,18 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       });
     }
 
-    if (target.bucket !== '' && !target.hasKey) {
-      if (isLocation && method === 'GET') {
-        // s3rver always answers its default location; S3 answers the bucket's (empty for us-east-1).
-        const body =
-          '<?xml version="1.0" encoding="UTF-8"?>\n' +
-          `<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${region === 'us-east-1' ? '' : region}</LocationConstraint>`;
-        res.writeHead(200, {
-          ...extraHeaders,
-          'content-type': 'application/xml',
-          'content-length': Buffer.byteLength(body),
-          'x-amz-request-id': requestId,
-        });
-        res.end(body);
-        return;
-      }
-      const subresources = Object.keys(query).filter((name) => !LISTING_PARAMS.has(name) && !name.startsWith('X-Amz-'));
-      if (subresources.some((name) => !S3RVER_BUCKET_SUBRESOURCES.has(name))) throw s3Errors.notImplemented();
-      if ((method === 'PUT' || method === 'DELETE') && subresources.length === 0) {
-        throw s3Errors.accessDenied(
-          'Access Denied (the sandbox S3 serves a fixed set of buckets: CreateBucket and DeleteBucket are not allowed)',
-        );
-      }
-    }
-
     const body = await readVerifiedBody(req, mode, payloadHash, auth, verified, target, method);
-    await forward(req, res, target, auth, body, mode.startsWith('streaming'), extraHeaders);
+    const reply = await options.route({
+      method,
+      bucket: target.bucket,
+      ...(target.key === undefined ? {} : { key: target.key }),
+      region: region ?? '',
+      query,
+      headers: req.headers,
+      body,
+      accessKeyId: auth.accessKeyId,
+    });
+    await send(res, reply, requestId, extraHeaders, method);
   }
 
   function checkTime(auth: SigV4Auth): void {
@@ -342,7 +282,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
   }
 
-  /** Returns the plain body to forward (verified), or undefined to stream an UNSIGNED-PAYLOAD body untouched. */
+  /** Reads the whole body (at most maxBuffered bytes) and verifies it against what was signed. */
   async function readVerifiedBody(
     req: http.IncomingMessage,
     mode: PayloadMode,
@@ -351,14 +291,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     verified: VerifyResult,
     target: Target,
     method: string,
-  ): Promise<Buffer | undefined> {
+  ): Promise<Buffer> {
     const putsObject = method === 'PUT' && target.hasKey;
     if (mode === 'hex' || mode === 'unsigned') {
       if (putsObject && req.headers['content-length'] === undefined) {
         throw new S3Error(411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.');
       }
-      if (mode === 'unsigned') return undefined;
       const body = await readBody(req, maxBuffered);
+      if (mode === 'unsigned') return body;
       const computed = sha256Hex(body);
       const provided = payloadHash.toLowerCase();
       if (!constantTimeEqualHex(computed, provided)) {
@@ -373,8 +313,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         );
       }
       verifyChecksums(body, checksumHeaders(req));
-      // GET/HEAD have no body to send; an empty object body is forwarded as such.
-      return body.length === 0 && !putsObject ? undefined : body;
+      return body;
     }
 
     const declared = single(req.headers['x-amz-decoded-content-length']);
@@ -421,80 +360,41 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       .map(([name, value]) => [name, single(value) ?? '']);
   }
 
-  function forward(
-    req: http.IncomingMessage,
+  async function send(
     res: http.ServerResponse,
-    target: Target,
-    auth: SigV4Auth,
-    body: Buffer | undefined,
-    decodedChunks: boolean,
+    reply: S3Reply,
+    requestId: string,
     extraHeaders: Record<string, string>,
+    method: string,
   ): Promise<void> {
-    const headers: http.OutgoingHttpHeaders = {};
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
+    const headers: http.OutgoingHttpHeaders = {
+      ...extraHeaders,
+      ...reply.headers,
+      'x-amz-request-id': requestId,
+      'x-amz-id-2': requestId,
+    };
+    const body = reply.body;
+    if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) {
+      const bytes = body === undefined ? Buffer.alloc(0) : Buffer.from(body);
+      headers['content-length'] ??= String(bytes.length);
+      res.writeHead(reply.status, headers);
+      res.end(method === 'HEAD' ? undefined : bytes);
+      return;
     }
-    headers.host = `${options.upstream.host}:${options.upstream.port}`;
-    let rawQuery = target.rawQuery;
-    if (auth.form === 'header') {
-      headers.authorization = (single(req.headers.authorization) ?? '').replace(
-        /Credential=[^/,\s]+\//,
-        `Credential=${UPSTREAM_KEY_ID}/`,
-      );
-    } else {
-      rawQuery = rawQuery.replace(/(^|&)(X-Amz-Credential=)[^&]*?(%2F|\/)/i, `$1$2${UPSTREAM_KEY_ID}$3`);
+    res.writeHead(reply.status, headers);
+    if (method === 'HEAD') {
+      body.destroy();
+      res.end();
+      return;
     }
-    if (decodedChunks) {
-      // The body is decoded: drop the framing headers, so s3rver stores (and later serves) the plain object.
-      const remaining = (single(req.headers['content-encoding']) ?? '')
-        .split(',')
-        .map((e) => e.trim())
-        .filter((e) => e !== '' && e !== 'aws-chunked');
-      if (remaining.length > 0) headers['content-encoding'] = remaining.join(', ');
-      else delete headers['content-encoding'];
-      delete headers['x-amz-decoded-content-length'];
-      delete headers['x-amz-trailer'];
-      headers['x-amz-content-sha256'] = UNSIGNED_PAYLOAD;
-    }
-    if (body !== undefined) headers['content-length'] = String(body.length);
-
-    return new Promise<void>((resolve) => {
-      const upstream = http.request({
-        host: options.upstream.host,
-        port: options.upstream.port,
-        method: req.method,
-        path: target.rawPath + (rawQuery === '' ? '' : `?${rawQuery}`),
-        headers,
-        agent,
-      });
-      upstream.on('response', (up) => {
-        const responseHeaders: http.OutgoingHttpHeaders = { ...extraHeaders };
-        for (const [name, value] of Object.entries(up.headers)) {
-          if (!HOP_BY_HOP.has(name) && value !== undefined) responseHeaders[name] = value;
-        }
-        res.writeHead(up.statusCode ?? 502, responseHeaders);
-        up.pipe(res);
-        up.on('error', () => res.destroy());
-      });
-      upstream.on('error', () => {
-        // s3rver unreachable or the client went away mid-request.
-        if (!res.headersSent && !res.destroyed) sendError(req, res, s3Errors.internal(), newRequestId(), extraHeaders);
-        else res.destroy();
-      });
-      res.on('close', () => {
-        // The client went away before the answer was complete: stop the upstream request too.
-        if (!res.writableFinished) upstream.destroy();
-        resolve();
-      });
-      if (body !== undefined) upstream.end(body);
-      else if (req.complete) upstream.end();
-      else req.pipe(upstream);
-    });
+    // A client that goes away mid-answer ends this response only.
+    await pipeline(body, res).catch(() => res.destroy());
   }
 
   const server = http.createServer((req, res) => {
     const requestId = newRequestId();
     const extraHeaders: Record<string, string> = {};
+    res.on('error', () => res.destroy());
     handle(req, res, requestId, extraHeaders).catch((error: unknown) => {
       sendError(req, res, error instanceof S3Error ? error : s3Errors.internal(), requestId, extraHeaders);
     });
@@ -514,7 +414,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-        agent.destroy();
       }),
   };
 }

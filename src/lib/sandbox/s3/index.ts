@@ -1,12 +1,22 @@
 /**
  * The sandbox's embedded, signature-verifying S3 (contract: brief/sandbox-s3-interface.md).
- * This module is light: s3rver, node:http servers and the AWS SDK load only when a function runs.
+ * This module is light: the object store, node:http servers and the AWS SDK load only when a function runs.
  */
 import type { EmbeddedS3, EmbeddedS3Options, ProbeResult, WriteProbeInput } from './types.js';
 
-export type { EmbeddedS3, EmbeddedS3Options, ProbeResult, SandboxCredential, WriteProbeInput } from './types.js';
+export type {
+  BucketSubresourceHandlers,
+  EmbeddedS3,
+  EmbeddedS3Options,
+  ProbeResult,
+  S3Operation,
+  S3Reply,
+  SandboxCredential,
+  VerifiedS3Request,
+  WriteProbeInput,
+} from './types.js';
 
-/** Starts s3rver (private loopback port) and the verifying gateway in front of it. */
+/** Starts the verifying gateway (the only listener) in front of the in-process object store. */
 export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<EmbeddedS3> {
   const { startEmbeddedS3: start } = await import('./server.js');
   return start(options);

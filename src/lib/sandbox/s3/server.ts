@@ -1,18 +1,17 @@
 /**
- * The embedded S3: s3rver (storage, on a private loopback port) behind the verifying gateway
- * (the endpoint clients use). Objects live in `${dataDir}/s3`, so a restart on the same data
- * directory keeps them.
+ * The embedded S3: the verifying gateway (the one endpoint clients use, and the only thing that
+ * listens) in front of the sandbox's own in-process object store. Objects live in
+ * `${dataDir}/s3-objects`, so a restart on the same data directory keeps them.
  */
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createS3Client, describeS3Failure, S3RequestError } from './client.js';
-import { startGateway, type Gateway } from './gateway.js';
+import { S3RequestError } from './client.js';
+import { startGateway } from './gateway.js';
+import { ObjectStore } from './object-store.js';
+import { createRouter } from './router.js';
 import type { EmbeddedS3, EmbeddedS3Options, SandboxCredential } from './types.js';
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const REGION_NAME = /^[a-z0-9][a-z0-9-]*[a-z0-9]$/;
-/** s3rver's built-in key pair; it is not reachable from outside (it listens on its own loopback port). */
-const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
@@ -28,47 +27,23 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
   }
   const credentials = new Map<string, SandboxCredential>();
 
-  const directory = join(options.dataDir, 's3');
-  await mkdir(directory, { recursive: true });
-  const { default: S3rver } = await import('s3rver');
-  const s3rver = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory,
-    vhostBuckets: false,
-    configureBuckets: options.buckets.map((b) => ({ name: b.name })),
+  const store = await ObjectStore.open(join(options.dataDir, 's3-objects'), [...regions.keys()]);
+  const route = createRouter({
+    store,
+    buckets: () => [...regions].map(([name, region]) => ({ name, region })),
+    ...(options.bucketSubresources === undefined ? {} : { bucketSubresources: options.bucketSubresources }),
   });
-  const storage = await s3rver.run();
-
-  let gateway: Gateway;
-  try {
-    gateway = await startGateway({
-      host: options.host ?? '127.0.0.1',
-      port: options.port ?? 0,
-      upstream: { host: '127.0.0.1', port: storage.port },
-      credential: (accessKeyId) => credentials.get(accessKeyId),
-      bucketRegion: (bucket) => regions.get(bucket),
-    });
-  } catch (error) {
-    await closeS3rver();
-    throw error;
-  }
-
-  async function closeS3rver(): Promise<void> {
-    const closing = s3rver.close();
-    s3rver.httpServer?.closeAllConnections();
-    await closing;
-  }
-
-  // The CLI's own reads (what the sandbox exported) go straight to s3rver: they are not a client's.
-  const admin = await createS3Client({
-    endpoint: `http://127.0.0.1:${storage.port}`,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    credentials: S3RVER_CREDENTIALS,
+  const gateway = await startGateway({
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    route,
+    credential: (accessKeyId) => credentials.get(accessKeyId),
+    bucketRegion: (bucket) => regions.get(bucket),
   });
-  const sdk = await import('@aws-sdk/client-s3');
+
+  function requireBucket(bucket: string): void {
+    if (!store.hasBucket(bucket)) throw new S3RequestError('NoSuchBucket', 'The specified bucket does not exist');
+  }
 
   let stopped = false;
   return {
@@ -79,48 +54,27 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
     removeCredential(accessKeyId) {
       credentials.delete(accessKeyId);
     },
-    async listObjects(bucket, prefix) {
-      const objects: Array<{ key: string; size: number; lastModified: string }> = [];
-      let continuationToken: string | undefined;
-      try {
-        do {
-          const page = await admin.send(
-            new sdk.ListObjectsV2Command({
-              Bucket: bucket,
-              ...(prefix === undefined ? {} : { Prefix: prefix }),
-              ...(continuationToken === undefined ? {} : { ContinuationToken: continuationToken }),
-            }),
-          );
-          for (const item of page.Contents ?? []) {
-            objects.push({
-              key: item.Key ?? '',
-              size: item.Size ?? 0,
-              lastModified: (item.LastModified ?? new Date(0)).toISOString(),
-            });
-          }
-          continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-        } while (continuationToken !== undefined);
-      } catch (error) {
-        const { code, message } = describeS3Failure(error);
-        throw new S3RequestError(code, message);
-      }
-      return objects;
+    // The CLI's own reads (what the sandbox exported) go straight to the store: they are not a client's.
+    listObjects(bucket, prefix) {
+      requireBucket(bucket);
+      return Promise.resolve(
+        store.listAll(bucket, prefix).map((o) => ({
+          key: o.key,
+          size: o.size,
+          lastModified: o.lastModified.toISOString(),
+        })),
+      );
     },
     async getObject(bucket, key) {
-      try {
-        const result = await admin.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
-        return Buffer.from((await result.Body?.transformToByteArray()) ?? new Uint8Array());
-      } catch (error) {
-        const { code, message } = describeS3Failure(error);
-        throw new S3RequestError(code, message);
-      }
+      requireBucket(bucket);
+      const found = await store.read(bucket, key);
+      if (!found) throw new S3RequestError('NoSuchKey', 'The specified key does not exist.');
+      return found.body;
     },
     async stop() {
       if (stopped) return;
       stopped = true;
-      admin.destroy();
       await gateway.close();
-      await closeS3rver();
     },
   };
 }

@@ -1,4 +1,8 @@
 /** The embedded S3's public shapes (see index.ts); kept apart so importing them loads nothing. */
+import type { BucketSubresourceHandlers } from './router.js';
+
+export type { BucketSubresourceHandlers, S3Operation, S3Reply, VerifiedS3Request } from './router.js';
+
 export interface SandboxCredential {
   accessKeyId: string;
   secretAccessKey: string;
@@ -6,7 +10,7 @@ export interface SandboxCredential {
 }
 
 export interface EmbeddedS3Options {
-  /** s3rver files live in `${dataDir}/s3`. */
+  /** Objects live in `${dataDir}/s3-objects` (one hashed file name per key, metadata beside it). */
   dataDir: string;
   /** Default '127.0.0.1'. */
   host?: string;
@@ -14,6 +18,8 @@ export interface EmbeddedS3Options {
   port?: number;
   /** Created (idempotently) at start; the gateway serves these buckets only, each in its region. */
   buckets: Array<{ name: string; region: string }>;
+  /** Bucket sub-resources beyond `?location`, e.g. `{ policy: { GET, PUT } }`; others answer NotImplemented. */
+  bucketSubresources?: Record<string, BucketSubresourceHandlers>;
 }
 
 export interface EmbeddedS3 {

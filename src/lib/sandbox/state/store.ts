@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CliError } from '../../errors/cli-error.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { STATE_FILE } from '../constants.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { removeAbandonedTemporaries, writeFileAtomic } from './atomic-write.js';
 import { Mutex } from './mutex.js';
 import { type State, StateSchema } from './schema.js';
 
@@ -30,6 +30,8 @@ export class StateStore {
   static async open(dataDir: string): Promise<StateStore> {
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
     const path = join(dataDir, STATE_FILE);
+    // Copies of the state (with its secrets) that a kill -9 left behind mid-write.
+    await removeAbandonedTemporaries(dataDir);
     let text: string | undefined;
     try {
       text = await readFile(path, 'utf8');

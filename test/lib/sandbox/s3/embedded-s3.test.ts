@@ -63,7 +63,7 @@ async function signedPut(
   return { url, headers };
 }
 
-describe('embedded S3 (s3rver behind the verifying gateway)', () => {
+describe('embedded S3 (object store behind the verifying gateway)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'immuta-s3-test-'));
   let s3: EmbeddedS3 | undefined;
   const clients: S3Client[] = [];
@@ -165,7 +165,7 @@ describe('embedded S3 (s3rver behind the verifying gateway)', () => {
     });
 
     it('a stream with the SDK default checksums (aws-chunked + CRC32 trailer) is decoded, not stored framed', async () => {
-      // The s3rver trap: without the gateway this body would be stored with its chunk framing.
+      // The trap: stored without decoding, this body would keep its chunk framing.
       const chunks = [big.subarray(0, 300_000), big.subarray(300_000)];
       const c = client({ requestChecksumCalculation: 'WHEN_SUPPORTED' });
       await c.send(
@@ -260,7 +260,7 @@ describe('embedded S3 (s3rver behind the verifying gateway)', () => {
       });
     });
 
-    it('right key, wrong secret: SignatureDoesNotMatch (s3rver alone would accept it)', async () => {
+    it('right key, wrong secret: SignatureDoesNotMatch', async () => {
       const f = await failure(
         client({ credentials: { accessKeyId: KEY.accessKeyId, secretAccessKey: 'wrong-secret' } }).send(
           new PutObjectCommand({ Bucket: BUCKET, Key: 'no/2', Body: 'x' }),
@@ -349,7 +349,7 @@ describe('embedded S3 (s3rver behind the verifying gateway)', () => {
       expect(f).toMatchObject({ name: 'AccessDenied', status: 403 });
     });
 
-    it('a bucket sub-resource s3rver would answer with a false empty 200 is NotImplemented', async () => {
+    it('a bucket sub-resource the sandbox does not serve is NotImplemented, not a false empty 200', async () => {
       const f = await failure(client().send(new GetBucketVersioningCommand({ Bucket: BUCKET })));
       expect(f).toMatchObject({ name: 'NotImplemented', status: 501 });
     });
