@@ -88,7 +88,7 @@ describe('get ID', () => {
   it('a missing ID argument: exit 2, nothing sent', async () => {
     const result = await immuta(['get']);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain('Missing 1 required arg');
+    expect(result.stderr).toContain('missing required argument ID (');
     expect(tenant.requests).toHaveLength(0);
   });
 });
