@@ -1,5 +1,6 @@
 import { BaseCommand, ExitCode } from '../../lib/cli/base-command.js';
 import { dataDirFlag, resolveDataDir } from '../../lib/sandbox/flags.js';
+import { counted } from '../../lib/output/plural.js';
 
 export interface StatusOutput {
   running: boolean;
@@ -60,7 +61,7 @@ export default class Status extends BaseCommand<typeof Status> {
         `Running (pid ${info.pid}, since ${info.startedAt})`,
         `  Tenant URL   ${info.tenantUrl}`,
         `  S3 endpoint  ${info.s3.endpoint}${info.s3.embedded ? ' (embedded)' : ''}, bucket ${info.s3.bucket}`,
-        `  State        ${output.configurations ?? 0} configurations, ${output.jobs ?? 0} export jobs, ${output.roles ?? 0} roles in ${dataDir}`,
+        `  State        ${counted(output.configurations ?? 0, 'configuration')}, ${counted(output.jobs ?? 0, 'export job')}, ${counted(output.roles ?? 0, 'role')} in ${dataDir}`,
         ...(info.logFile ? [`  Log          ${info.logFile}`] : []),
       ].join('\n'),
     );

@@ -61,7 +61,7 @@ export interface EffectiveSettings {
   host: SourcedValue | undefined;
   apiKey: SourcedValue | undefined;
   /** Whether the config file has this profile. */
-  profileFound: boolean;
+  profileFound?: boolean;
 }
 
 function firstSet(candidates: Array<[string | undefined, SettingSource]>): SourcedValue | undefined {

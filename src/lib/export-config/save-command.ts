@@ -8,6 +8,7 @@ import type { ExportConfiguration } from '../tenant/types.js';
 import { EXAMPLE_FILES, type ExportKind, type SaveMode } from './kinds.js';
 import type { LoadedExportConfig } from './load.js';
 import type { NextSteps } from './next-steps.js';
+import { checkUpdateTarget } from './update-target.js';
 
 /**
  * The six create/update commands share one flow, kept here so that each command file only says
@@ -201,6 +202,8 @@ export abstract class SaveExportConfigCommand<T extends typeof Command> extends 
   private async send(loaded: LoadedExportConfig): Promise<SaveResult> {
     const tenant = await this.tenant();
     const profileAccount = await this.profileAccountId();
+    const id = (this.args as unknown as { id?: string }).id;
+    if (this.mode === 'update' && id !== undefined) await checkUpdateTarget(tenant, id, this.kind);
     const verb = this.mode === 'create' ? 'Creating' : 'Updating';
     const progress = await this.progress(`${verb} the export configuration on ${tenant.host}`);
     const config = await tenant.mutateConfiguration(loaded.operation, { data: loaded.data });

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand, CliError, ExitCode } from '../../../lib/cli/base-command.js';
-import { findConfiguration } from '../../../lib/lifecycle/find-configuration.js';
+import { explainMutationFailure, findConfiguration } from '../../../lib/lifecycle/find-configuration.js';
 import { destinationOf } from '../../../lib/output/configuration-view.js';
 
 export interface DeleteResult {
@@ -31,7 +31,9 @@ export default class Delete extends BaseCommand<typeof Delete> {
     if (!this.flags.yes) {
       // Checked before anything else: a script without --yes must not even read the tenant.
       if (!this.caps.interactive) {
-        throw new CliError('refusing to delete without --yes in a non-interactive session', {
+        const { nonInteractiveReason } = await import('../../../lib/output/terminal.js');
+        const why = nonInteractiveReason({ env: this.io.env }) ?? 'prompts are off';
+        throw new CliError(`refusing to delete without --yes: this session cannot ask for confirmation (${why})`, {
           code: 'CONFIRMATION_REQUIRED',
           exitCode: ExitCode.USAGE,
           fix: `Add --yes to confirm: \`immuta audit exportConfig delete ${id} --yes\`.`,
@@ -49,7 +51,9 @@ export default class Delete extends BaseCommand<typeof Delete> {
     }
     const tenant = await this.tenant();
     const progress = await this.progress(`Deleting export configuration ${id}`);
-    const result = await tenant.deleteExportConfiguration(id);
+    const result = await tenant
+      .deleteExportConfiguration(id)
+      .catch((error: unknown) => explainMutationFailure(tenant, id, error));
     progress.stop();
     this.out(`Deleted export configuration ${result.id}.`);
     return { deleted: true, id: result.id };

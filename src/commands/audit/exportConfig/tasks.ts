@@ -1,5 +1,6 @@
 import { Args } from '@oclif/core';
 import { BaseCommand, ExitCode } from '../../../lib/cli/base-command.js';
+import { readJobTasks } from '../../../lib/lifecycle/job-tasks.js';
 import { hasFailedTasks, renderTasksTable } from '../../../lib/lifecycle/tasks-view.js';
 import type { ExportJobTask } from '../../../lib/tenant/types.js';
 
@@ -18,7 +19,7 @@ export default class Tasks extends BaseCommand<typeof Tasks> {
   public async run(): Promise<ExportJobTask[]> {
     const tenant = await this.tenant();
     const progress = await this.progress(`Reading the tasks of export job ${this.args.job_id}`);
-    const tasks = await tenant.getExportJobTasks(this.args.job_id);
+    const tasks = await readJobTasks(tenant, this.args.job_id);
     progress.stop();
     if (tasks.length === 0) this.note(`Export job ${this.args.job_id} has no tasks (or no such job exists).`);
     else this.out(renderTasksTable(tasks, this.paint, Boolean(process.stdout.isTTY)));

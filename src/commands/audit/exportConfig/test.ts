@@ -46,6 +46,9 @@ export default class Test extends BaseCommand<typeof Test> {
   public async run(): Promise<TestResult> {
     const { id } = this.args;
     const wait = this.flags.wait;
+    // Durations are validated before anything is sent, and first: a bad value is the error to report.
+    const timeoutMs = parseDuration(this.flags.timeout ?? DEFAULT_TIMEOUT, '--timeout');
+    const intervalMs = parseDuration(this.flags.interval ?? DEFAULT_INTERVAL, '--interval');
     // Checked here rather than with oclif's dependsOn, whose message is a multi-line block.
     if (!wait && (this.flags.timeout !== undefined || this.flags.interval !== undefined)) {
       throw new CliError(`${this.flags.timeout === undefined ? '--interval' : '--timeout'} only applies with --wait`, {
@@ -54,9 +57,6 @@ export default class Test extends BaseCommand<typeof Test> {
         fix: `Add --wait, e.g. \`immuta audit exportConfig test ${id} --wait --timeout 10m\`.`,
       });
     }
-    // Durations are validated before anything is sent.
-    const timeoutMs = wait ? parseDuration(this.flags.timeout ?? DEFAULT_TIMEOUT, '--timeout') : 0;
-    const intervalMs = parseDuration(this.flags.interval ?? DEFAULT_INTERVAL, '--interval');
     const tenant = await this.tenant();
     const progress = await this.progress(`Testing the connection of ${id}`);
     let last: PollEvent | undefined;
@@ -70,7 +70,7 @@ export default class Test extends BaseCommand<typeof Test> {
     try {
       result = await waitForConnection({
         read: () => findConfiguration(tenant, id),
-        timeoutMs,
+        timeoutMs: wait ? timeoutMs : 0,
         intervalMs,
         onRead: (event) => {
           last = event;
