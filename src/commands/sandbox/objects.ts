@@ -9,7 +9,7 @@ export type ObjectOutput = Omit<SandboxObjectRow, 'firstEvent'> & { firstEvent: 
 export default class Objects extends BaseCommand<typeof Objects> {
   static override summary = `${SANDBOX_ONLY} list the audit files exported to the sandbox bucket, with the first event of each.`;
   static override description =
-    'Reads the embedded S3 (newest last). With --s3-endpoint the sandbox lists only the objects its exporter wrote, without their events (use your S3 tools there). In --json, firstEvent is the parsed event object.';
+    'Reads the embedded S3, newest first (--limit, default 20). With --s3-endpoint the sandbox lists only the objects its exporter wrote, without their events (use your S3 tools there). In --json, firstEvent is the parsed event object.';
   static override examples = [
     '<%= config.bin %> sandbox objects',
     '<%= config.bin %> sandbox objects --prefix audit-logs/ --limit 5 --json | jq ".[0].firstEvent"',
@@ -28,13 +28,17 @@ export default class Objects extends BaseCommand<typeof Objects> {
     const info = requireRunningSandbox(resolveDataDir(this.flags['data-dir']));
     const data = await sandboxRequest<{ sandboxObjects: SandboxObjectRow[] }>(info, sandboxDocuments.objects, {
       prefix: this.flags.prefix ?? null,
-      limit: this.flags.limit,
+      // One more than shown: tells whether there are more.
+      limit: Math.min(1000, this.flags.limit + 1),
     });
-    const rows = data.sandboxObjects;
+    const { newestObjects, objectsShownNote } = await import('../../lib/sandbox/listing.js');
+    const { shown: rows, more } = newestObjects(data.sandboxObjects, this.flags.limit);
     const { renderObjects } = await import('../../lib/sandbox/render.js');
     if (rows.length === 0)
       this.note('No exported objects yet: the first export runs one (scaled) interval after a configuration connects.');
     else this.out(renderObjects(rows, Boolean(process.stdout.isTTY)));
+    const shownNote = objectsShownNote(rows.length, more);
+    if (shownNote) this.note(shownNote);
     return rows.map((row) => ({ ...row, firstEvent: parseJson(row.firstEvent) }));
   }
 }

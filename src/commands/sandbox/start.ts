@@ -9,7 +9,14 @@ import {
   IMMUTA_AWS_ACCOUNT_ID,
   SANDBOX_ONLY,
 } from '../../lib/sandbox/constants.js';
-import { dataDirFlag, isLoopback, resolveDataDir } from '../../lib/sandbox/flags.js';
+import {
+  dataDirFlag,
+  isLoopback,
+  resolveDataDir,
+  PROFILE_DATA_DIR_KEY,
+  chooseSandboxProfile,
+  secondSandboxFix,
+} from '../../lib/sandbox/flags.js';
 import type { StartSummary } from '../../lib/sandbox/render.js';
 import type { RuntimeInfo } from '../../lib/sandbox/runtime-file.js';
 
@@ -60,7 +67,9 @@ export default class Start extends BaseCommand<typeof Start> {
       summary: 'Seed of the generated audit events (default: one chosen per data directory).',
       helpValue: 'N',
     }),
-    'no-profile': Flags.boolean({ summary: 'Do not write the "sandbox" profile to the config file.' }),
+    'no-profile': Flags.boolean({
+      summary: 'Do not write a profile ("sandbox", or "sandbox-<dir>" for another --data-dir) to the config file.',
+    }),
     listen: Flags.string({
       summary:
         'Address to listen on. Anything but loopback exposes the sandbox: its keys work for anyone who can reach it.',
@@ -113,12 +122,19 @@ export default class Start extends BaseCommand<typeof Start> {
     if (this.flags['no-profile']) return { profile: null, configFile: null };
     const { ProfileStore } = await import('../../lib/config/profile-store.js');
     const store = new ProfileStore(this.flags.config);
-    store.set('sandbox', {
+    const { liveRuntimeInfo } = await import('../../lib/sandbox/runtime-file.js');
+    const profile = chooseSandboxProfile(
+      info.dataDir,
+      (name) => store.get(name) as Record<string, unknown> | undefined,
+      (dir) => liveRuntimeInfo(dir) !== undefined,
+    );
+    store.set(profile, {
       host: info.tenantUrl,
       api_key: info.auditApiKey,
       immuta_aws_account_id: IMMUTA_AWS_ACCOUNT_ID,
+      [PROFILE_DATA_DIR_KEY]: info.dataDir,
     });
-    return { profile: 'sandbox', configFile: store.path };
+    return { profile, configFile: store.path };
   }
 
   private async report(summary: StartSummary): Promise<void> {
@@ -131,7 +147,7 @@ export default class Start extends BaseCommand<typeof Start> {
         ),
       );
     }
-    this.note(startNextSteps(summary));
+    this.note(startNextSteps(summary, join(this.config.root, 'examples')));
   }
 
   public async run(): Promise<StartSummary | undefined> {
@@ -145,7 +161,7 @@ export default class Start extends BaseCommand<typeof Start> {
         throw new CliError(`a sandbox is already running on ${dataDir} (pid ${running.pid}, ${running.tenantUrl})`, {
           code: 'SANDBOX_ALREADY_RUNNING',
           exitCode: ExitCode.USAGE,
-          fix: 'Use it, stop it with `immuta sandbox stop`, or start another one with --data-dir.',
+          fix: secondSandboxFix(dataDir),
         });
       }
       const progress = await this.progress('Starting the sandbox');

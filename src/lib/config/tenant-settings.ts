@@ -2,7 +2,6 @@ import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import { registerSecret } from '../output/redact.js';
 import { distance } from 'fastest-levenshtein';
-import { profileNames } from './profile-names.js';
 import { ProfileStore } from './profile-store.js';
 
 export type SettingSource = 'flag' | 'env' | 'profile';
@@ -114,7 +113,7 @@ export function resolveTenantSettings(options: ResolveOptions): TenantSettings {
   const { profile: profileName, configFile, host, apiKey, profileFound } = describeTenantSettings(options);
   if ((!host || !apiKey) && !profileFound && profileName !== 'default') {
     // Only when the file has profiles: with no file at all, "run configure" (below) is the better fix.
-    const names = profileNames(configFile);
+    const names = new ProfileStore(configFile).profiles().sort();
     if (names.length > 0) throw unknownProfile(profileName, configFile, names);
   }
   if (!host || !apiKey) {
