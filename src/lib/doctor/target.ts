@@ -18,6 +18,8 @@ export interface TargetInput {
   /** --external-id: the configuration id for an assumed-role FILE. */
   externalId?: string;
   immutaAccountId?: string;
+  /** --role-arn: the role of an assumed-role configuration, when neither the FILE nor the tenant names it. */
+  roleArn?: string;
   env: NodeJS.ProcessEnv;
   /** Reads all of standard input (once). */
   readStdin: () => Promise<Buffer>;
@@ -131,7 +133,17 @@ export async function loadTarget(input: TargetInput): Promise<LoadedTarget> {
   const bucket = str(endpoint?.bucket) ?? str(data.bucket) ?? '';
   const region = str(endpoint?.region) ?? str(data.region) ?? '';
   const path = (str(endpoint?.path) ?? str(data.path))?.replace(/^\/+|\/+$/g, '') || undefined;
-  const roleArn = str(endpoint?.roleArn) ?? str(data.roleArn);
+  // The tenant does not return roleArn: --role-arn, the FILE, or the role the connectionStatus names.
+  const { accountFromStatus, roleArnFromStatus } = await import('../export-config/next-steps.js');
+  const connectionStatus = tenantConfiguration?.connectionStatus;
+  const roleArn =
+    str(input.roleArn) ??
+    str(endpoint?.roleArn) ??
+    str(data.roleArn) ??
+    roleArnFromStatus(connectionStatus) ??
+    undefined;
+  // Immuta's account id, as its own error names it, when no flag, variable or profile gave it.
+  const immutaAccountId = input.immutaAccountId ?? accountFromStatus(connectionStatus)?.accountId;
   const accessKeyId = str(endpoint?.accessKeyId) ?? str(data.accessKeyId);
   const secretAccessKey = str(data.secretAccessKey);
   const configurationId = input.id ?? input.externalId;
@@ -144,7 +156,7 @@ export async function loadTarget(input: TargetInput): Promise<LoadedTarget> {
     ...(accessKeyId ? { accessKeyId } : {}),
     ...(secretAccessKey ? { secretAccessKey } : {}),
     ...(configurationId ? { configurationId } : {}),
-    ...(input.immutaAccountId ? { immutaAccountId: input.immutaAccountId } : {}),
+    ...(immutaAccountId ? { immutaAccountId } : {}),
     commandSource:
       input.id !== undefined
         ? `--id ${input.id}`

@@ -44,6 +44,15 @@ export function accountFromStatus(
   return match ? { partition: match[1] ?? 'aws', accountId: match[2] ?? '' } : undefined;
 }
 
+/**
+ * The role an assumed-role configuration uses, as Immuta's connectionStatus names it
+ * (`Error testing access to S3 using AssumedRole arn:aws:iam::444455556666:role/x - ...`): the tenant
+ * does not return roleArn itself.
+ */
+export function roleArnFromStatus(status: string | null | undefined): string | undefined {
+  return /using AssumedRole (arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+)/.exec(status ?? '')?.[1];
+}
+
 export interface AccountInputs {
   flag?: string;
   env?: string;
