@@ -84,6 +84,11 @@ export interface NextStepsInput {
   account: ImmutaAccount;
   /** The profile used (commands shown carry `-p NAME` when it is not `default`). */
   profile?: string;
+  /**
+   * The tenant is `immuta sandbox`: it plays the customer's AWS account too, so the role's trust
+   * policy is registered with `immuta sandbox role put`, not with `aws iam`.
+   */
+  sandbox?: boolean;
 }
 
 function cli(profile: string | undefined): string {
@@ -167,12 +172,13 @@ export function buildNextSteps(input: NextStepsInput): NextSteps {
         `Note: Immuta's error names account ${fromStatus.accountId}, but the policy uses ${account.id} (from ${SOURCE_TEXT[account.source]}); check which is right.`,
       );
     }
-    const commands = [
-      ...(role
+    const roleArn = str(loaded.data.roleArn) ?? str(endpoint.roleArn);
+    const putRole = input.sandbox
+      ? [`immuta sandbox role put --role-arn ${roleArn ?? 'ROLE_ARN'} --trust-policy trust-policy.json`]
+      : role
         ? [`aws iam update-assume-role-policy --role-name ${role.roleName} --policy-document file://trust-policy.json`]
-        : []),
-      test,
-    ];
+        : [];
+    const commands = [...putRole, test];
     if (isConnected(config)) {
       if (loaded.mode === 'create') {
         return {
@@ -197,7 +203,7 @@ export function buildNextSteps(input: NextStepsInput): NextSteps {
       return {
         message: [
           `Immuta cannot assume ${roleText} yet${loaded.mode === 'create' ? ' (expected for a new configuration: the trust policy must name its id)' : ''}.`,
-          `Add this trust policy to ${roleText} (IAM console > Roles > Trust relationships), with sts:ExternalId = ${id}, then verify${role ? "; the aws command below replaces the role's whole trust policy" : ''}.`,
+          `Add this trust policy to ${roleText} (IAM console > Roles > Trust relationships), with sts:ExternalId = ${id}, then verify${input.sandbox ? '; in the sandbox, save it as trust-policy.json and register it with `immuta sandbox role put` below' : role ? "; the aws command below replaces the role's whole trust policy" : ''}.`,
           ...notes,
         ].join(' '),
         trustPolicy: trust.policy,

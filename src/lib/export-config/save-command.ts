@@ -215,7 +215,9 @@ export abstract class SaveExportConfigCommand<T extends typeof Command> extends 
       profile: profileAccount,
       status: config.connectionStatus,
     });
-    const nextSteps = buildNextSteps({ loaded, config, account, profile: this.saveFlags.profile });
+    const { isSandboxTenant } = await import('../sandbox/detect.js');
+    const sandbox = isSandboxTenant(tenant.host, process.env);
+    const nextSteps = buildNextSteps({ loaded, config, account, profile: this.saveFlags.profile, sandbox });
     this.out(renderConfigurationSummary(config, this.paint));
     const connected = isConnected(config);
     this.note('');

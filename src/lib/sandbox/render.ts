@@ -125,3 +125,11 @@ export function renderObjects(rows: readonly SandboxObjectRow[], tty: boolean): 
   ];
   return renderTable(rows, columns, tty);
 }
+
+/** `sandbox role put`'s last line: verify each configuration that uses the role, by its real id. */
+export function roleVerifyLine(configurationIds: readonly string[], profile = 'sandbox'): string {
+  if (configurationIds.length === 0)
+    return `No configuration uses this role yet: create one with \`immuta -p ${profile} audit exportConfig create:s3:assumedRole FILE\`.`;
+  const commands = configurationIds.map((id) => `\`immuta -p ${profile} audit exportConfig test ${id} --wait\``);
+  return `Verify with ${commands.join(', ')} (the status is re-tested when configurations are read).`;
+}

@@ -151,3 +151,31 @@ describe('one profile per data directory', () => {
     );
   });
 });
+
+describe('hints on the sandbox name `immuta sandbox role put`, with real ids', () => {
+  it('a failed test on the sandbox: role put with the role from the status, not policy trust --apply', async () => {
+    const { connectionHint } = await import('../../../src/lib/lifecycle/connection-hint.js');
+    const status =
+      'Error testing access to S3 using AssumedRole arn:aws:iam::444455556666:role/audit - User: arn:aws:sts::111122223333:assumed-role/x/y is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::444455556666:role/audit';
+    const hint = connectionHint(status, 'cfg-9', { sandbox: true });
+    expect(hint).toContain(
+      '`immuta sandbox role put --role-arn arn:aws:iam::444455556666:role/audit --trust-policy trust-policy.json`',
+    );
+    expect(hint).toContain('test cfg-9 --wait');
+    expect(hint).not.toContain('--apply');
+    expect(connectionHint(status, 'cfg-9')).toContain('policy trust --id cfg-9 --apply');
+  });
+
+  it('role put verifies each configuration by its id', async () => {
+    const { roleVerifyLine } = await import('../../../src/lib/sandbox/render.js');
+    expect(roleVerifyLine(['cfg-1', 'cfg-2'])).toBe(
+      'Verify with `immuta -p sandbox audit exportConfig test cfg-1 --wait`, `immuta -p sandbox audit exportConfig test cfg-2 --wait` (the status is re-tested when configurations are read).',
+    );
+    expect(roleVerifyLine([])).toMatch(/^No configuration uses this role yet/);
+  });
+
+  it('isSandboxTenant: a host no running sandbox serves is not one', async () => {
+    const { isSandboxTenant } = await import('../../../src/lib/sandbox/detect.js');
+    expect(isSandboxTenant('https://acme.immuta.com', { HOME: '/nonexistent-home' })).toBe(false);
+  });
+});

@@ -94,7 +94,11 @@ export default class Test extends BaseCommand<typeof Test> {
         ? ` after waiting ${formatDuration(waitedMs)} (${attempts} read${attempts === 1 ? '' : 's'})`
         : '';
       this.note(`${this.paintErr.red('Not connected')}${waited}: ${statusText(configuration)}`);
-      this.note(`${this.paintErr.cyan('Next:')} ${connectionHint(configuration.connectionStatus, configuration.id)}`);
+      const { isSandboxTenant } = await import('../../../lib/sandbox/detect.js');
+      const sandbox = isSandboxTenant(tenant.host, process.env);
+      this.note(
+        `${this.paintErr.cyan('Next:')} ${connectionHint(configuration.connectionStatus, configuration.id, { sandbox })}`,
+      );
     }
     return { configuration, connected, attempts, waitedMs };
   }

@@ -50,14 +50,8 @@ export default class RolePut extends BaseCommand<typeof RolePut> {
       for (const c of role.configurations.filter((x) => x.decision !== 'Allow'))
         this.note(`${c.exportConfigurationId}: ${c.explanation}`);
     }
-    if (role.configurations.length === 0)
-      this.note(
-        'No configuration uses this role yet: create one with `immuta -p sandbox audit exportConfig create:s3:assumedRole FILE`.',
-      );
-    else
-      this.note(
-        'Verify with `immuta -p sandbox audit exportConfig test ID --wait` (the status is re-tested when configurations are read).',
-      );
+    const { roleVerifyLine } = await import('../../../lib/sandbox/render.js');
+    this.note(roleVerifyLine(role.configurations.map((c) => c.exportConfigurationId)));
     if (!role.configurations.every((c) => c.decision === 'Allow') && role.configurations.length > 0)
       this.setExitCode(ExitCode.ACTION_NEEDED);
     return role;
