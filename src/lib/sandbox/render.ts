@@ -3,7 +3,7 @@ import type { ChalkInstance } from 'chalk';
 import { type Column, renderTable } from '../output/table.js';
 import type { SandboxJob, SandboxObjectRow } from './client.js';
 import { defaultConfigPath } from '../config/profile-store.js';
-import { SANDBOX_ONLY } from './constants.js';
+import { OFFLINE_NOTE, SANDBOX_ONLY } from './constants.js';
 import { defaultDataDir } from './flags.js';
 import { scaleNote } from './listing.js';
 import type { RuntimeInfo } from './runtime-file.js';
@@ -60,10 +60,6 @@ export function startNextSteps(summary: StartSummary, examplesDir: string): stri
     OFFLINE_NOTE,
   ].join('\n');
 }
-
-/** What the sandbox does and does not cover offline (also in the README and `sandbox start --help`). */
-export const OFFLINE_NOTE =
-  'Offline: configure, create/update/get/list/test/enable/disable/delete/tasks, policy (printing) and the role flow through `immuta sandbox role put` work against the sandbox. `doctor` and `policy --apply` call AWS itself (IAM, STS, S3): the sandbox serves no AWS account for them yet.';
 
 export function renderJobs(jobs: readonly SandboxJob[], paint: ChalkInstance, tty: boolean): string {
   const columns: Column<SandboxJob>[] = [

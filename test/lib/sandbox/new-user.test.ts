@@ -179,3 +179,13 @@ describe('hints on the sandbox name `immuta sandbox role put`, with real ids', (
     expect(isSandboxTenant('https://acme.immuta.com', { HOME: '/nonexistent-home' })).toBe(false);
   });
 });
+
+describe('sandbox start --help says what works offline', () => {
+  it('summary and description', async () => {
+    const { default: Start } = await import('../../../src/commands/sandbox/start.js');
+    const { OFFLINE_NOTE } = await import('../../../src/lib/sandbox/constants.js');
+    expect(Start.summary).toContain('not doctor or policy --apply');
+    expect(Start.description).toContain(OFFLINE_NOTE);
+    expect(OFFLINE_NOTE).toMatch(/`doctor` and `policy --apply` call AWS itself/);
+  });
+});
