@@ -81,20 +81,25 @@ async function main() {
   );
 
   step(1, 'Start the sandbox in the background (free ports, exports every 2 h x 0.0005 = 3.6 s)');
-  const start = await immuta([
-    'sandbox',
-    'start',
-    '--detach',
-    '--port',
-    '0',
-    '--s3-port',
-    '0',
-    '--interval-scale',
-    INTERVAL_SCALE,
-    '--data-dir',
-    dataDir,
-  ]);
-  if (start.code !== 0) throw new Error(`the sandbox did not start (exit ${start.code})`);
+  const start = await immuta(
+    [
+      'sandbox',
+      'start',
+      '--detach',
+      '--port',
+      '0',
+      '--s3-port',
+      '0',
+      '--interval-scale',
+      INTERVAL_SCALE,
+      '--data-dir',
+      dataDir,
+    ],
+    { capture: true, show: true },
+  );
+  // The summary, without start's "Next:" lines: they name this demo's temporary folder, deleted at the end.
+  process.stdout.write(start.stdout);
+  if (start.code !== 0) throw new Error(`the sandbox did not start (exit ${start.code}): ${start.stderr}`);
   started = true;
 
   step(2, 'Create the export configuration from examples/sandbox-access-key.json, exactly as Immuta documents it');
@@ -149,7 +154,7 @@ try {
   await main();
   await stopSandbox();
   process.stdout.write(
-    `\n${bold('Done.')} Try it yourself: npx immuta sandbox start --detach, then the commands above with -p sandbox (README: "Try it offline").\n`,
+    `\n${bold('Done.')} Try it yourself: \`immuta sandbox start --detach\` prints the commands to run next (README: "The sandbox", and "Offline: what works and what does not").\n`,
   );
 } catch (error) {
   if (!interrupted) process.stderr.write(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -83,6 +83,19 @@ describe('create/update against a tenant (command harness, real HTTP server)', (
         return configuration(operation, data, status);
       });
     }
+    // Updates read the configurations first (the id must exist and be of the command's kind).
+    tenant.replyAlways('getAllExportConfigurations', {
+      data: [
+        { id: CONFIG_ID, interval: 'EVERY_12_HOURS', enabled: true, connectionStatus: 'SUCCESS' },
+        {
+          id: 'cfg-42',
+          interval: 'EVERY_12_HOURS',
+          enabled: true,
+          connectionStatus: 'SUCCESS',
+          endpointConfiguration: { __typename: 'S3AccessKeyEndpointConfiguration', bucket: 'b', region: 'us-east-1' },
+        },
+      ],
+    });
     env = { HOME: home, IMMUTA_HOST: tenant.url, IMMUTA_API_KEY: API_KEY };
   });
   beforeEach(() => {
@@ -94,9 +107,11 @@ describe('create/update against a tenant (command harness, real HTTP server)', (
     cleanup();
   });
 
+  /** The one mutation sent (the read before an update is not counted). */
   function onlyRequest(): RecordedRequest {
-    expect(tenant.requests).toHaveLength(1);
-    const request = tenant.requests[0]!;
+    const mutations = tenant.requests.filter((request) => request.operation !== 'getAllExportConfigurations');
+    expect(mutations).toHaveLength(1);
+    const request = mutations[0]!;
     expect(request.method).toBe('POST');
     expect(request.path).toBe('/api/audit/graphql');
     expect(request.headers.authorization).toBe(API_KEY);
@@ -286,6 +301,29 @@ describe('create/update against a tenant (command harness, real HTTP server)', (
     expect(result.exitCode, result.stderr).toBe(0);
     expect(onlyRequest().input).toEqual({ data: { id: 'cfg-42', interval: 'EVERY_24_HOURS' } });
     expect(result.stdout).toContain('cfg-42');
+  });
+
+  it('update on an unknown id: exit 2 "not found" with the nearest id, nothing mutated', async () => {
+    const result = await runCommand(['audit', 'exportConfig', 'update:s3:accessKey', 'cfg-4', '-'], {
+      env,
+      input: '{"interval": "EVERY_24_HOURS"}',
+    });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('no export configuration with id "cfg-4" (did you mean cfg-42');
+    expect(tenant.requests.map((r) => r.operation)).toEqual(['getAllExportConfigurations']);
+  });
+
+  it('update with the wrong kind: exit 2 naming the right command, nothing mutated', async () => {
+    const result = await runCommand(['audit', 'exportConfig', 'update:s3:assumedRole', 'cfg-42', '-', '--json'], {
+      env,
+      input: '{"interval": "EVERY_24_HOURS"}',
+    });
+    expect(result.exitCode).toBe(2);
+    const error = (JSON.parse(result.stdout) as { error: { code: string; message: string; fix: string } }).error;
+    expect(error.code).toBe('WRONG_KIND');
+    expect(error.message).toContain('is an s3:accessKey configuration');
+    expect(error.fix).toContain('update:s3:accessKey cfg-42');
+    expect(tenant.requests.map((r) => r.operation)).toEqual(['getAllExportConfigurations']);
   });
 
   it('an invalid file sends nothing, even with a reachable tenant', async () => {

@@ -89,7 +89,7 @@ describe('get ID', () => {
   it('a missing ID argument: exit 2, nothing sent', async () => {
     const result = await immuta(['get']);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain('Missing 1 required arg');
+    expect(result.stderr).toContain('missing required argument ID (');
     expect(tenant.requests).toHaveLength(0);
   });
 });
@@ -171,6 +171,14 @@ describe('test ID', () => {
     expect(tenant.requests).toHaveLength(0);
   });
 
+  it('a bad --timeout without --wait: the bad value is what is reported', async () => {
+    const result = await immuta(['test', ID, '--timeout', '10x']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('10x');
+    expect(result.stderr).not.toContain('only applies with --wait');
+    expect(tenant.requests).toHaveLength(0);
+  });
+
   it('--timeout without --wait: exit 2, nothing sent', async () => {
     const result = await immuta(['test', ID, '--timeout', '5m']);
     expect(result.exitCode).toBe(2);
@@ -229,11 +237,21 @@ describe('enable ID / disable ID', () => {
     expect(tenant.requestsFor('enableExportConfiguration')).toHaveLength(1);
   });
 
-  it('a GraphQL error (unknown id): exit 5 with the message', async () => {
-    tenant.replyAlways('disableExportConfiguration', { errors: ['Export configuration nope not found'] });
-    const result = await immuta(['disable', 'nope']);
+  it('an unknown id: exit 2 "not found" with the nearest ids, not a tenant error', async () => {
+    tenant.replyAlways('disableExportConfiguration', { errors: ['Export configuration cfg-111 not found'] });
+    tenant.replyAlways('getAllExportConfigurations', list(other, sampleConfiguration()));
+    const result = await immuta(['disable', 'cfg-111']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('no export configuration with id "cfg-111" (did you mean cfg-1111');
+    expect(result.stderr).not.toContain('--dry-run');
+  });
+
+  it('a GraphQL error on an id the tenant has: still exit 5 with the message', async () => {
+    tenant.replyAlways('disableExportConfiguration', { errors: ['internal problem'] });
+    tenant.replyAlways('getAllExportConfigurations', list(sampleConfiguration()));
+    const result = await immuta(['disable', ID]);
     expect(result.exitCode).toBe(5);
-    expect(result.stderr).toContain('Export configuration nope not found');
+    expect(result.stderr).toContain('internal problem');
   });
 });
 
@@ -241,7 +259,7 @@ describe('delete ID', () => {
   it('without --yes in a non-interactive session: exit 2 and nothing sent', async () => {
     const human = await immuta(['delete', ID]);
     expect(human.exitCode).toBe(2);
-    expect(human.stderr).toContain('refusing to delete without --yes in a non-interactive session');
+    expect(human.stderr).toContain('refusing to delete without --yes: this session cannot ask for confirmation (');
     const machine = await immuta(['delete', ID, '--json']);
     expect(machine.exitCode).toBe(2);
     expect(json(machine)).toMatchObject({ error: { code: 'CONFIRMATION_REQUIRED', exitCode: 2 } });

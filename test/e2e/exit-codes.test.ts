@@ -49,6 +49,33 @@ describe.each(modes)('exit codes ($name)', ({ flags, runner }) => {
     expect(tenant.requests.length).toBe(before);
   });
 
+  it.each([
+    [['audit', 'exportConfig', 'lst'], 'did you mean "list"?'],
+    [['audit', 'exportConfig', 'create:s3:accesskey', 'f.json'], 'did you mean "create:s3:accessKey"?'],
+    [['audit', 'exportConfig', 'creat', 's3', 'accessKey', 'f.json'], 'did you mean "create s3 accessKey"?'],
+    [['audti', 'exportConfig', 'list'], 'did you mean "audit exportConfig list"?'],
+    [['audit', 'exportConfig', 'create:s3:assumedRole', 'f.json', '--dryrun'], 'did you mean --dry-run?'],
+  ])('2: a typo in %j names the nearest, nothing sent', async (args, suggestion) => {
+    const before = tenant.requests.length;
+    const result = await run(args);
+    expect(result.exitCode).toBe(2);
+    const message =
+      flags.length > 0 ? (JSON.parse(result.stdout) as { error: { message: string } }).error.message : result.stderr;
+    expect(message).toContain(suggestion);
+    expect(tenant.requests.length).toBe(before);
+  });
+
+  it('0: -h is --help, on a topic and on a command', async () => {
+    for (const args of [
+      ['audit', '-h'],
+      ['audit', 'exportConfig', 'list', '-h'],
+    ]) {
+      const result = await runCli(args, { env: env() });
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout).toContain('USAGE');
+    }
+  });
+
   it('2: invalid config file, nothing sent', async () => {
     const file = join(home.home, 'bad.json');
     writeFileSync(file, '{"interval": "EVERY_12_HOUR", "bucket": "b"}');

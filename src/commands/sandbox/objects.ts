@@ -7,7 +7,7 @@ import { runSandboxObjects } from '../../lib/sandbox/commands/objects.js';
 export default class Objects extends BaseCommand<typeof Objects> {
   static override summary = `${SANDBOX_ONLY} list the audit files exported to the sandbox bucket, with the first event of each.`;
   static override description =
-    'Reads the embedded S3 (newest last). With --s3-endpoint the sandbox lists only the objects its exporter wrote, without their events (use your S3 tools there). In --json, firstEvent is the parsed event object.';
+    'Reads the embedded S3, newest first (--limit, default 20). With --s3-endpoint the sandbox lists only the objects its exporter wrote, without their events (use your S3 tools there). In --json, firstEvent is the parsed event object.';
   static override examples = [
     '<%= config.bin %> sandbox objects',
     '<%= config.bin %> sandbox objects --prefix audit-logs/ --limit 5 --json | jq ".[0].firstEvent"',

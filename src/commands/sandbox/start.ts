@@ -4,6 +4,7 @@ import {
   DEFAULT_PORT,
   DEFAULT_S3_PORT,
   DEFAULT_TOKEN_TTL_SECONDS,
+  OFFLINE_NOTE,
   SANDBOX_ONLY,
 } from '../../lib/sandbox/constants.js';
 import { dataDirFlag } from '../../lib/cli/sandbox-flags.js';
@@ -12,11 +13,13 @@ import { BaseCommand } from '../../lib/cli/base-command.js';
 import { runSandboxStart } from '../../lib/sandbox/commands/start.js';
 
 export default class Start extends BaseCommand<typeof Start> {
-  static override summary = 'Start a local Immuta audit tenant with an embedded S3, to try every command offline.';
+  static override summary =
+    'Start a local Immuta audit tenant with an embedded S3, to try the export workflow offline (not doctor or policy --apply).';
   static override description = [
     'Serves the documented audit GraphQL API at <tenant>/api/audit/graphql (plus POST /bim/apikey/authenticate) on 127.0.0.1, with an embedded S3 (bucket immuta-audit-sandbox in us-east-1, demo key pair AKIASANDBOXDEMO00001) and writes the profile "sandbox" (host, api_key, immuta_aws_account_id) so that `immuta -p sandbox audit exportConfig list` just works.',
     "Real: the GraphQL API and its auth (raw key, Bearer key, Bearer token; 401/403), connection tests that really write a probe object with the configuration's credentials (S3 errors as S3 answers them), exports of newline-delimited UAM events in jobs and tasks, state kept across restarts. Simulated: Immuta's AWS account (111122223333) and sts:AssumeRole, decided by evaluating the trust policy registered with `immuta sandbox role put`; the audit events themselves (a seeded, realistic mix). Not emulated: ADLS (configurations are stored; their connectionStatus says so).",
     `${SANDBOX_ONLY} the sandbox also serves sandboxExportJobs, sandboxObjects, sandboxRoles and sandboxPutRole (schema/sandbox-extensions.graphql).`,
+    OFFLINE_NOTE,
     'Runs in the foreground until Ctrl-C or SIGTERM (then shuts down cleanly, exit 0); --detach starts it in the background (log in <data-dir>/sandbox.log) and returns once it answers.',
   ].join('\n\n');
   static override examples = [
@@ -59,7 +62,9 @@ export default class Start extends BaseCommand<typeof Start> {
       summary: 'Seed of the generated audit events (default: one chosen per data directory).',
       helpValue: 'N',
     }),
-    'no-profile': Flags.boolean({ summary: 'Do not write the "sandbox" profile to the config file.' }),
+    'no-profile': Flags.boolean({
+      summary: 'Do not write a profile ("sandbox", or "sandbox-<dir>" for another --data-dir) to the config file.',
+    }),
     listen: Flags.string({
       summary:
         'Address to listen on. Anything but loopback exposes the sandbox: its keys work for anyone who can reach it.',
@@ -92,6 +97,7 @@ export default class Start extends BaseCommand<typeof Start> {
         tokenTtlSeconds: f['token-ttl'],
         foregroundChild: f['foreground-child'],
         binPath: join(this.config.root, 'bin', 'run.js'),
+        examplesDir: join(this.config.root, 'examples'),
       },
       this.io,
     );

@@ -55,7 +55,11 @@ function takeLeadingFlags(
   return { flags, rest: argv.slice(i) };
 }
 
-export function normalizeArgv(argv: readonly string[], options: NormalizeOptions): string[] {
+/** The leading global flags, the command id's parts as far as they name known commands or topics, and the rest. */
+export function splitCommandTokens(
+  argv: readonly string[],
+  options: Pick<NormalizeOptions, 'commandIds' | 'leadingFlags'>,
+): { leading: string[]; idParts: string[]; rest: string[] } {
   const { flags: leading, rest } = takeLeadingFlags(argv, options.leadingFlags);
   const prefixes = usablePrefixes(options.commandIds);
   const idParts: string[] = [];
@@ -69,6 +73,11 @@ export function normalizeArgv(argv: readonly string[], options: NormalizeOptions
     idParts.push(...token.split(':'));
     consumed++;
   }
-  if (consumed === 0) return [...leading, ...rest];
-  return [idParts.join(':'), ...leading, ...rest.slice(consumed)];
+  return { leading, idParts, rest: rest.slice(consumed) };
+}
+
+export function normalizeArgv(argv: readonly string[], options: NormalizeOptions): string[] {
+  const { leading, idParts, rest } = splitCommandTokens(argv, options);
+  if (idParts.length === 0) return [...leading, ...rest];
+  return [idParts.join(':'), ...leading, ...rest];
 }

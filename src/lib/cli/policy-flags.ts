@@ -20,6 +20,11 @@ export const policyFlags = {
     summary: "Immuta's AWS account id (also IMMUTA_AWS_ACCOUNT_ID, profile key immuta_aws_account_id).",
   }),
   'kms-key-arn': Flags.string({ summary: "The bucket's SSE-KMS key: adds kms:GenerateDataKey and kms:Decrypt on it." }),
+  'role-arn': Flags.string({
+    summary:
+      'Role flow: the role to read or change (the tenant does not return it; default: the FILE, or the role the connection status names).',
+    helpValue: 'ARN',
+  }),
   'principal-arn': Flags.string({
     summary: "Access-key flow: the IAM user ARN the key belongs to (default: asked from STS with the FILE's key).",
   }),

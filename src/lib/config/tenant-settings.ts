@@ -1,6 +1,7 @@
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import { registerSecret } from '../output/redact.js';
+import { distance } from 'fastest-levenshtein';
 import { ProfileStore } from './profile-store.js';
 
 export type SettingSource = 'flag' | 'env' | 'profile';
@@ -76,6 +77,8 @@ export interface EffectiveSettings {
   configFile: string;
   host: SourcedValue | undefined;
   apiKey: SourcedValue | undefined;
+  /** Whether the config file has this profile. */
+  profileFound?: boolean;
 }
 
 function firstSet(candidates: Array<[string | undefined, SettingSource]>): SourcedValue | undefined {
@@ -99,12 +102,38 @@ export function describeTenantSettings(options: ResolveOptions): EffectiveSettin
     [profile?.api_key, 'profile'],
   ]);
   if (apiKey) registerSecret(apiKey.value);
-  return { profile: profileName, configFile: store.path, host, apiKey };
+  return { profile: profileName, configFile: store.path, host, apiKey, profileFound: profile !== undefined };
+}
+
+/** `-p nosuch`: say which profiles the file has, the nearest first. */
+function unknownProfile(profile: string, configFile: string, names: string[]): CliError {
+  const nearest = names
+    .map((name) => ({ name, dist: distance(name.toLowerCase(), profile.toLowerCase()) }))
+    .filter(({ name, dist }) => dist <= Math.max(2, Math.ceil(name.length * 0.4)))
+    .sort((a, b) => a.dist - b.dist)[0]?.name;
+  const known = `the profiles there are ${names.join(', ')}`;
+  return new CliError(
+    `no profile "${profile}" in the config file: ${known}${nearest ? ` (did you mean "${nearest}"?)` : ''}`,
+    {
+      code: 'PROFILE_NOT_FOUND',
+      exitCode: ExitCode.USAGE,
+      location: { file: configFile },
+      fix: nearest
+        ? `Use \`-p ${nearest}\`, or create "${profile}" with \`immuta configure -p ${profile}\`.`
+        : `Create it with \`immuta configure -p ${profile}\`, or pass one of the existing profiles with -p.`,
+      details: { profile, profiles: names },
+    },
+  );
 }
 
 /** Precedence: flags > environment (IMMUTA_HOST, IMMUTA_API_KEY) > profile in the config file. */
 export function resolveTenantSettings(options: ResolveOptions): TenantSettings {
-  const { profile: profileName, configFile, host, apiKey } = describeTenantSettings(options);
+  const { profile: profileName, configFile, host, apiKey, profileFound } = describeTenantSettings(options);
+  if ((!host || !apiKey) && !profileFound && profileName !== 'default') {
+    // Only when the file has profiles: with no file at all, "run configure" (below) is the better fix.
+    const names = new ProfileStore(configFile).profiles().sort();
+    if (names.length > 0) throw unknownProfile(profileName, configFile, names);
+  }
   if (!host || !apiKey) {
     const missing = [!host && 'tenant URL', !apiKey && 'API key'].filter(Boolean).join(' and ');
     throw new CliError(`no ${missing} for profile "${profileName}"`, {

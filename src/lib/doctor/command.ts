@@ -18,6 +18,8 @@ export interface DoctorCommandOptions {
   probe: boolean;
   /** With probe: write even under Object Lock, without asking. */
   yes: boolean;
+  /** Role flow: the role to check (the tenant does not return it). */
+  roleArn?: string;
 }
 
 /** A number of milliseconds from the environment (test and CI knobs documented in the README). */
@@ -52,6 +54,7 @@ export async function runDoctorCommand(options: DoctorCommandOptions, io: Comman
     ...(id === undefined ? {} : { id }),
     ...(options.externalId === undefined ? {} : { externalId: options.externalId }),
     ...(immutaAccountId ? { immutaAccountId } : {}),
+    ...(options.roleArn === undefined ? {} : { roleArn: options.roleArn }),
     env: io.env,
     readStdin: () => readConfigStdin(io),
     ...(tenant ? { listConfigurations: () => tenant.listExportConfigurations() } : {}),

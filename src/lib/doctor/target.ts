@@ -18,6 +18,8 @@ export interface TargetInput {
   /** --external-id: the configuration id for an assumed-role FILE. */
   externalId?: string;
   immutaAccountId?: string;
+  /** --role-arn: the role of an assumed-role configuration, when neither the FILE nor the tenant names it. */
+  roleArn?: string;
   env: NodeJS.ProcessEnv;
   /** Reads all of standard input (once). */
   readStdin: () => Promise<Buffer>;
@@ -104,7 +106,7 @@ export async function loadTarget(input: TargetInput): Promise<LoadedTarget> {
   let tenantConfiguration: ExportConfiguration | undefined;
   if (input.id !== undefined) {
     if (!input.listConfigurations) throw new Error('listConfigurations is required with --id');
-    const { findConfiguration } = await import('../lifecycle/find-configuration.js');
+    const { findConfiguration } = await import('../tenant/find-configuration.js');
     tenantConfiguration = await findConfiguration({ listExportConfigurations: input.listConfigurations }, input.id);
     const kind = destinationKind(tenantConfiguration);
     if (kind === 'adls:sasToken') throw adlsError(`configuration ${input.id}`);
@@ -128,7 +130,17 @@ export async function loadTarget(input: TargetInput): Promise<LoadedTarget> {
   const bucket = str(endpoint?.bucket) ?? str(data.bucket) ?? '';
   const region = str(endpoint?.region) ?? str(data.region) ?? '';
   const path = (str(endpoint?.path) ?? str(data.path))?.replace(/^\/+|\/+$/g, '') || undefined;
-  const roleArn = str(endpoint?.roleArn) ?? str(data.roleArn);
+  // The tenant does not return roleArn: --role-arn, the FILE, or the role the connectionStatus names.
+  const { accountFromStatus, roleArnFromStatus } = await import('../export-config/next-steps.js');
+  const connectionStatus = tenantConfiguration?.connectionStatus;
+  const roleArn =
+    str(input.roleArn) ??
+    str(endpoint?.roleArn) ??
+    str(data.roleArn) ??
+    roleArnFromStatus(connectionStatus) ??
+    undefined;
+  // Immuta's account id, as its own error names it, when no flag, variable or profile gave it.
+  const immutaAccountId = input.immutaAccountId ?? accountFromStatus(connectionStatus)?.accountId;
   const accessKeyId = str(endpoint?.accessKeyId) ?? str(data.accessKeyId);
   const secretAccessKey = str(data.secretAccessKey);
   const configurationId = input.id ?? input.externalId;
@@ -141,7 +153,7 @@ export async function loadTarget(input: TargetInput): Promise<LoadedTarget> {
     ...(accessKeyId ? { accessKeyId } : {}),
     ...(secretAccessKey ? { secretAccessKey } : {}),
     ...(configurationId ? { configurationId } : {}),
-    ...(input.immutaAccountId ? { immutaAccountId: input.immutaAccountId } : {}),
+    ...(immutaAccountId ? { immutaAccountId } : {}),
     commandSource:
       input.id !== undefined
         ? `--id ${input.id}`

@@ -94,6 +94,14 @@ export const ERRORS = {
     exitCode: USAGE,
     meaning: 'the configuration JSON has more keys than an export configuration can have',
   },
+  UNKNOWN_COMMAND: { exitCode: USAGE, meaning: 'no command of that name (the nearest ones are suggested)' },
+  UNKNOWN_FLAG: { exitCode: USAGE, meaning: 'the command has no flag of that name (the nearest one is suggested)' },
+  PROFILE_NOT_FOUND: {
+    exitCode: USAGE,
+    meaning: 'the profile named with -p is not in the profile file (the ones that exist are listed)',
+  },
+  WRONG_KIND: { exitCode: USAGE, meaning: 'update:<kind> names a configuration of another kind (nothing is sent)' },
+  HOST_SCHEME_MISSING: { exitCode: USAGE, meaning: 'the tenant URL has no https:// (or http:// for a local sandbox)' },
   // Process.
   INTERRUPTED: { exitCode: INTERRUPTED, meaning: 'interrupted (Ctrl-C)' },
   INTERNAL: {

@@ -34,6 +34,8 @@ export function toCliError(error: unknown, commandId?: string): CliError {
  * Keep every detail but fold it onto one line; the fix line already says where help is.
  */
 function oneLine(message: string): string {
+  const missing = missingArguments(message);
+  if (missing) return missing;
   return message
     .replace(/^Error: /, '')
     .split('\n')
@@ -41,4 +43,23 @@ function oneLine(message: string): string {
     .filter((line) => line !== '' && !/^See more help with/i.test(line))
     .join(' ')
     .replace(/:\s*$/, '');
+}
+
+/**
+ * oclif says "Missing 1 required arg:\njob_id  The export job id." (two spaces, a lower-case name that
+ * USAGE shows as JOB_ID). Say it the way the help shows it: "missing required argument JOB_ID (the export job id)".
+ */
+function missingArguments(message: string): string | undefined {
+  const match = /^(?:Error: )?Missing \d+ required args?:\n([\s\S]*)$/.exec(message);
+  if (!match) return undefined;
+  const args = (match[1] ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !/^See more help with/i.test(line))
+    .map((line) => {
+      const [, name = line, description] = /^(\S+)\s+(.*)$/.exec(line) ?? [];
+      const about = description?.replace(/\.$/, '');
+      return `${name.toUpperCase()}${about ? ` (${about.charAt(0).toLowerCase()}${about.slice(1)})` : ''}`;
+    });
+  return `missing required argument${args.length > 1 ? 's' : ''} ${args.join(', ')}`;
 }

@@ -36,12 +36,35 @@ export function renderConfigurationTable(
     { header: 'destination', value: destinationOf },
     {
       header: 'connection',
-      // On a terminal, long AWS errors are cut to keep rows on one line; `get ID` shows them whole.
-      value: (c) => (tty && statusText(c).length > 60 ? `${statusText(c).slice(0, 57)}...` : statusText(c)),
+      // On a terminal, a long status is shown as its cause (`NoSuchBucket`) to keep rows on one line
+      // (cutting it hid the cause); `get ID` shows it whole. Piped, the whole text.
+      value: (c) => (tty ? statusCause(statusText(c)) : statusText(c)),
       style: (t, c) => paintStatus(t, isConnected(c), paint),
     },
   ];
-  return renderTable(configs, columns, tty);
+  const table = renderTable(configs, columns, tty);
+  const shortened = tty && configs.some((c) => statusCause(statusText(c)) !== statusText(c));
+  return shortened
+    ? `${table}\n${paint.dim('The whole connection status: `immuta audit exportConfig get ID`.')}`
+    : table;
+}
+
+/** AWS/Azure error codes Immuta passes through in connectionStatus, as CamelCase words. */
+const ERROR_CODE =
+  /\b(NoSuchBucket|AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken|InvalidToken|PermanentRedirect|AuthorizationHeaderMalformed|IllegalLocationConstraintException|KMS\.\w+|AuthenticationFailed|AuthorizationPermissionMismatch|AuthorizationFailure|ContainerNotFound|FilesystemNotFound|ResourceNotFound|InvalidRegion|Invalid region|[A-Z][a-z]+(?:[A-Z][a-z]+)+Exception)\b/;
+
+/**
+ * The cause of a connection status in a few words, for the `list` table: SUCCESS as is, an error code
+ * (`NoSuchBucket`), `sts:AssumeRole denied`, or the text after Immuta's "Error testing ... - " prefix.
+ */
+export function statusCause(status: string, max = 48): string {
+  if (status.length <= max) return status;
+  if (/not authorized to perform: sts:AssumeRole\b/i.test(status)) return 'sts:AssumeRole denied';
+  if (/Access Denied/i.test(status) && !ERROR_CODE.test(status)) return 'AccessDenied';
+  const code = ERROR_CODE.exec(status)?.[1];
+  if (code) return code;
+  const tail = status.split(' - ').pop()?.trim() ?? status;
+  return tail.length > max ? `${tail.slice(0, max - 3)}...` : tail;
 }
 
 /** The multi-line summary shown after create/update/get/test. */

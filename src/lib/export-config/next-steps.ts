@@ -44,6 +44,15 @@ export function accountFromStatus(
   return match ? { partition: match[1] ?? 'aws', accountId: match[2] ?? '' } : undefined;
 }
 
+/**
+ * The role an assumed-role configuration uses, as Immuta's connectionStatus names it
+ * (`Error testing access to S3 using AssumedRole arn:aws:iam::444455556666:role/x - ...`): the tenant
+ * does not return roleArn itself.
+ */
+export function roleArnFromStatus(status: string | null | undefined): string | undefined {
+  return /using AssumedRole (arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+)/.exec(status ?? '')?.[1];
+}
+
 export interface AccountInputs {
   flag?: string;
   env?: string;
@@ -75,6 +84,11 @@ export interface NextStepsInput {
   account: ImmutaAccount;
   /** The profile used (commands shown carry `-p NAME` when it is not `default`). */
   profile?: string;
+  /**
+   * The tenant is `immuta sandbox`: it plays the customer's AWS account too, so the role's trust
+   * policy is registered with `immuta sandbox role put`, not with `aws iam`.
+   */
+  sandbox?: boolean;
 }
 
 function cli(profile: string | undefined): string {
@@ -158,12 +172,13 @@ export function buildNextSteps(input: NextStepsInput): NextSteps {
         `Note: Immuta's error names account ${fromStatus.accountId}, but the policy uses ${account.id} (from ${SOURCE_TEXT[account.source]}); check which is right.`,
       );
     }
-    const commands = [
-      ...(role
+    const roleArn = str(loaded.data.roleArn) ?? str(endpoint.roleArn);
+    const putRole = input.sandbox
+      ? [`immuta sandbox role put --role-arn ${roleArn ?? 'ROLE_ARN'} --trust-policy trust-policy.json`]
+      : role
         ? [`aws iam update-assume-role-policy --role-name ${role.roleName} --policy-document file://trust-policy.json`]
-        : []),
-      test,
-    ];
+        : [];
+    const commands = [...putRole, test];
     if (isConnected(config)) {
       if (loaded.mode === 'create') {
         return {
@@ -188,7 +203,7 @@ export function buildNextSteps(input: NextStepsInput): NextSteps {
       return {
         message: [
           `Immuta cannot assume ${roleText} yet${loaded.mode === 'create' ? ' (expected for a new configuration: the trust policy must name its id)' : ''}.`,
-          `Add this trust policy to ${roleText} (IAM console > Roles > Trust relationships), with sts:ExternalId = ${id}, then verify${role ? "; the aws command below replaces the role's whole trust policy" : ''}.`,
+          `Add this trust policy to ${roleText} (IAM console > Roles > Trust relationships), with sts:ExternalId = ${id}, then verify${input.sandbox ? '; in the sandbox, save it as trust-policy.json and register it with `immuta sandbox role put` below' : role ? "; the aws command below replaces the role's whole trust policy" : ''}.`,
           ...notes,
         ].join(' '),
         trustPolicy: trust.policy,

@@ -15,6 +15,7 @@ import type { ExportKind, SaveMode } from './kinds.js';
 import type { LoadedExportConfig } from './load.js';
 import type { NextSteps } from './next-steps.js';
 import { readConfigStdin } from './stdin.js';
+import { checkUpdateTarget } from './update-target.js';
 
 export interface SaveOptions {
   kind: ExportKind;
@@ -128,6 +129,7 @@ async function profileAccountId(kind: ExportKind, io: CommandIO): Promise<string
 async function send(loaded: LoadedExportConfig, options: SaveOptions, io: CommandIO): Promise<SaveResult> {
   const tenant = await io.tenant();
   const profileAccount = await profileAccountId(options.kind, io);
+  if (options.mode === 'update' && options.id !== undefined) await checkUpdateTarget(tenant, options.id, options.kind);
   const verb = options.mode === 'create' ? 'Creating' : 'Updating';
   const progress = await io.progress(`${verb} the export configuration on ${tenant.host}`);
   const config = await tenant.mutateConfiguration(loaded.operation, { data: loaded.data });
@@ -139,7 +141,9 @@ async function send(loaded: LoadedExportConfig, options: SaveOptions, io: Comman
     profile: profileAccount,
     status: config.connectionStatus,
   });
-  const nextSteps = buildNextSteps({ loaded, config, account, profile: io.globals.profile });
+  const { isSandboxTenant } = await import('../config/sandbox-tenant.js');
+  const sandbox = isSandboxTenant(tenant.host, io.env);
+  const nextSteps = buildNextSteps({ loaded, config, account, profile: io.globals.profile, sandbox });
   io.out(renderConfigurationSummary(config, io.paint));
   const connected = isConnected(config);
   io.note('');

@@ -43,6 +43,26 @@ export function maskKey(key: string): string {
   return trimmed.length >= 12 ? `****${trimmed.slice(-4)}` : '****';
 }
 
+const hasScheme = (host: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(host);
+const LOCAL = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?(\/|$)/i;
+
+/** `127.0.0.1:4466` is most likely the local sandbox (plain http); anything else a real tenant (https). */
+function withLikelyScheme(host: string): string {
+  return `${LOCAL.test(host) ? 'http' : 'https'}://${host}`;
+}
+
+function schemeAdvice(host: string): string {
+  return `"${host}" has no scheme: the URL needs https:// (or http:// for a local sandbox, e.g. ${withLikelyScheme(host).replace(/^https:/, 'http:')}).`;
+}
+
+function schemeMissing(host: string, profile: string): CliError {
+  return new CliError(`the tenant URL "${host}" has no scheme: it needs https:// (or http:// for a local sandbox)`, {
+    code: 'HOST_SCHEME_MISSING',
+    exitCode: ExitCode.USAGE,
+    fix: `Pass the whole URL, e.g. \`immuta configure${profileFlag(profile)} --host ${withLikelyScheme(host)}\`.`,
+  });
+}
+
 const profileFlag = (profile: string) => (profile === 'default' ? '' : ` -p ${profile}`);
 
 /**
@@ -55,9 +75,20 @@ export async function collectSettings(options: CollectOptions): Promise<Collecte
   const { io, existing, profile } = options;
   let host: string | undefined;
   let hostFrom: InputSource = 'flag';
-  if (options.host !== undefined && options.host.trim() !== '') host = options.host.trim();
-  else if (options.interactive) {
-    host = (await io.askLine('Immuta tenant URL (e.g. https://your-immuta.com)', existing?.host)).trim();
+  if (options.host !== undefined && options.host.trim() !== '') {
+    host = options.host.trim();
+    if (!hasScheme(host)) throw schemeMissing(host, profile);
+  } else if (options.interactive) {
+    let question = 'Immuta tenant URL (e.g. https://your-immuta.com)';
+    let suggestion = existing?.host;
+    host = (await io.askLine(question, suggestion)).trim();
+    // Ask again at once (before the key), so nothing typed so far is lost to a later TLS error.
+    for (let retry = 0; host && !hasScheme(host) && retry < 3; retry++) {
+      question = `${schemeAdvice(host)} Immuta tenant URL`;
+      suggestion = withLikelyScheme(host);
+      host = (await io.askLine(question, suggestion)).trim();
+    }
+    if (host && !hasScheme(host)) throw schemeMissing(host, profile);
     hostFrom = existing?.host !== undefined && host === existing.host ? 'profile' : 'prompt';
   } else if (existing?.host) {
     host = existing.host;

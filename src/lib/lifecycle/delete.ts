@@ -2,7 +2,8 @@ import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
 import { destinationOf } from '../export-config/configuration-view.js';
-import { findConfiguration } from './find-configuration.js';
+import { explainMutationFailure, findConfiguration } from '../tenant/find-configuration.js';
+import { nonInteractiveReason } from '../output/terminal.js';
 
 export interface DeleteOptions {
   id: string;
@@ -21,7 +22,8 @@ export async function runDelete(options: DeleteOptions, io: CommandIO): Promise<
   if (!options.yes) {
     // Checked before anything else: a script without --yes must not even read the tenant.
     if (!io.caps.interactive) {
-      throw new CliError('refusing to delete without --yes in a non-interactive session', {
+      const why = nonInteractiveReason({ env: io.env }) ?? 'prompts are off';
+      throw new CliError(`refusing to delete without --yes: this session cannot ask for confirmation (${why})`, {
         code: 'CONFIRMATION_REQUIRED',
         exitCode: ExitCode.USAGE,
         fix: `Add --yes to confirm: \`immuta audit exportConfig delete ${id} --yes\`.`,
@@ -37,7 +39,9 @@ export async function runDelete(options: DeleteOptions, io: CommandIO): Promise<
   }
   const tenant = await io.tenant();
   const progress = await io.progress(`Deleting export configuration ${id}`);
-  const result = await tenant.deleteExportConfiguration(id);
+  const result = await tenant
+    .deleteExportConfiguration(id)
+    .catch((error: unknown) => explainMutationFailure(tenant, id, error));
   progress.stop();
   io.out(`Deleted export configuration ${result.id}.`);
   return { deleted: true, id: result.id };

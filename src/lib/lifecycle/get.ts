@@ -1,7 +1,7 @@
 import type { CommandIO } from '../io/command-io.js';
 import { renderConfigurationSummary } from '../export-config/configuration-view.js';
 import type { ExportConfiguration } from '../tenant/types.js';
-import { findConfiguration } from './find-configuration.js';
+import { findConfiguration } from '../tenant/find-configuration.js';
 
 export interface GetOptions {
   id: string;

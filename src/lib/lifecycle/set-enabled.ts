@@ -2,8 +2,9 @@ import type { ChalkInstance } from 'chalk';
 import { renderConfigurationSummary, isConnected } from '../export-config/configuration-view.js';
 import type { ExportConfiguration } from '../tenant/types.js';
 import { connectionHint } from './connection-hint.js';
+import { type ConfigurationReader, explainMutationFailure } from '../tenant/find-configuration.js';
 
-export interface ConfigurationMutator {
+export interface ConfigurationMutator extends ConfigurationReader {
   mutateConfiguration(
     operation: 'enableExportConfiguration' | 'disableExportConfiguration',
     variables: { id: string },
@@ -23,10 +24,9 @@ export async function setEnabled(
   id: string,
   enabled: boolean,
 ): Promise<SetEnabledResult> {
-  const configuration = await tenant.mutateConfiguration(
-    enabled ? 'enableExportConfiguration' : 'disableExportConfiguration',
-    { id },
-  );
+  const configuration = await tenant
+    .mutateConfiguration(enabled ? 'enableExportConfiguration' : 'disableExportConfiguration', { id })
+    .catch((error: unknown) => explainMutationFailure(tenant, id, error));
   const notes: string[] = [];
   if (enabled && !isConnected(configuration)) {
     notes.push(

@@ -1,6 +1,7 @@
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
 import type { ExportJobTask } from '../tenant/types.js';
+import { readJobTasks } from './job-tasks.js';
 import { hasFailedTasks, renderTasksTable } from './tasks-view.js';
 
 export interface TasksOptions {
@@ -11,7 +12,7 @@ export interface TasksOptions {
 export async function runTasks(options: TasksOptions, io: CommandIO): Promise<ExportJobTask[]> {
   const tenant = await io.tenant();
   const progress = await io.progress(`Reading the tasks of export job ${options.jobId}`);
-  const tasks = await tenant.getExportJobTasks(options.jobId);
+  const tasks = await readJobTasks(tenant, options.jobId);
   progress.stop();
   if (tasks.length === 0) io.note(`Export job ${options.jobId} has no tasks (or no such job exists).`);
   else io.out(renderTasksTable(tasks, io.paint, Boolean(io.stdoutIsTTY)));

@@ -5,7 +5,7 @@ import { renderConfigurationSummary, statusText } from '../export-config/configu
 import type { ExportConfiguration } from '../tenant/types.js';
 import { connectionHint } from './connection-hint.js';
 import { formatDuration, parseDuration } from './duration.js';
-import { findConfiguration } from './find-configuration.js';
+import { findConfiguration } from '../tenant/find-configuration.js';
 import { type PollEvent, waitForConnection } from './wait-for-connection.js';
 
 export const DEFAULT_TIMEOUT = '10m';
@@ -30,6 +30,9 @@ export interface TestResult {
 /** `audit exportConfig test ID [--wait]`: exit 0 when the connection is SUCCESS, 3 otherwise. */
 export async function runTest(options: TestOptions, io: CommandIO): Promise<TestResult> {
   const { id, wait } = options;
+  // Durations are validated before anything is sent, and first: a bad value is the error to report.
+  const timeoutMs = parseDuration(options.timeout ?? DEFAULT_TIMEOUT, '--timeout');
+  const intervalMs = parseDuration(options.interval ?? DEFAULT_INTERVAL, '--interval');
   // Checked here rather than with oclif's dependsOn, whose message is a multi-line block.
   if (!wait && (options.timeout !== undefined || options.interval !== undefined)) {
     throw usageError(
@@ -37,9 +40,6 @@ export async function runTest(options: TestOptions, io: CommandIO): Promise<Test
       `Add --wait, e.g. \`immuta audit exportConfig test ${id} --wait --timeout 10m\`.`,
     );
   }
-  // Durations are validated before anything is sent.
-  const timeoutMs = wait ? parseDuration(options.timeout ?? DEFAULT_TIMEOUT, '--timeout') : 0;
-  const intervalMs = parseDuration(options.interval ?? DEFAULT_INTERVAL, '--interval');
   const tenant = await io.tenant();
   const progress = await io.progress(`Testing the connection of ${id}`);
   let last: PollEvent | undefined;
@@ -53,7 +53,7 @@ export async function runTest(options: TestOptions, io: CommandIO): Promise<Test
   try {
     result = await waitForConnection({
       read: () => findConfiguration(tenant, id),
-      timeoutMs,
+      timeoutMs: wait ? timeoutMs : 0,
       intervalMs,
       onRead: (event) => {
         last = event;
@@ -77,7 +77,11 @@ export async function runTest(options: TestOptions, io: CommandIO): Promise<Test
       ? ` after waiting ${formatDuration(waitedMs)} (${attempts} read${attempts === 1 ? '' : 's'})`
       : '';
     io.note(`${io.paintErr.red('Not connected')}${waited}: ${statusText(configuration)}`);
-    io.note(`${io.paintErr.cyan('Next:')} ${connectionHint(configuration.connectionStatus, configuration.id)}`);
+    const { isSandboxTenant } = await import('../config/sandbox-tenant.js');
+    const sandbox = isSandboxTenant(tenant.host, io.env);
+    io.note(
+      `${io.paintErr.cyan('Next:')} ${connectionHint(configuration.connectionStatus, configuration.id, { sandbox })}`,
+    );
   }
   return { configuration, connected, attempts, waitedMs };
 }

@@ -44,6 +44,31 @@ export function detectTerminal(options: TerminalOptions): TerminalCaps {
   };
 }
 
+/** The streams and sizes `nonInteractiveReason` looks at (the process's by default). */
+export interface SessionFacts {
+  env?: NodeJS.ProcessEnv;
+  stdinIsTTY?: boolean;
+  stdoutIsTTY?: boolean;
+  /** The smaller of stdout's and stderr's reported widths. */
+  columns?: number;
+}
+
+/**
+ * Why this session cannot prompt (the reasons behind `caps.interactive` being false), in words a user
+ * can act on; undefined when it can. Refusals ("refusing to delete without --yes") quote it.
+ */
+export function nonInteractiveReason(facts: SessionFacts = {}): string | undefined {
+  const env = facts.env ?? process.env;
+  if (isCi(env)) return 'CI is set';
+  if (!(facts.stdinIsTTY ?? Boolean(process.stdin.isTTY))) return 'standard input is not a terminal';
+  if (!(facts.stdoutIsTTY ?? Boolean(process.stdout.isTTY)))
+    return 'standard output is not a terminal (piped or redirected)';
+  const columns = facts.columns ?? Math.min(process.stderr.columns ?? 80, process.stdout.columns ?? 80);
+  if (columns <= 0)
+    return 'the terminal reports a width of 0 columns (a pseudo-terminal without a size, e.g. `script` or `docker run -t`), where a prompt cannot be drawn';
+  return undefined;
+}
+
 /** A chalk instance that is plain when colour is off (chalk's own detection ignores NO_COLOR/--no-color). */
 export function painter(enabled: boolean): ChalkInstance {
   return new Chalk({ level: enabled ? 1 : 0 });

@@ -44,15 +44,20 @@ function awsCallFailed(error: unknown, action: string, what: string): CliError {
   const f = awsFailure(error);
   const denied = f.kind === 'access-denied';
   const unreachable = f.kind === 'network' || f.kind === 'timeout';
+  // A failed read comes before anything was printed; a failed write after the diff was shown.
+  const byHand =
+    action === 'read'
+      ? 'run the same command without --apply to print the policy, and apply it by hand'
+      : 'apply the change shown above by hand';
   return new CliError(`could not ${action} the ${what}: ${describeFailure(f)}`, {
     code: denied ? 'AWS_ACCESS_DENIED' : unreachable ? 'AWS_UNREACHABLE' : 'AWS_ERROR',
     exitCode:
       denied || f.kind === 'credentials' ? ExitCode.AUTH : unreachable ? ExitCode.TENANT : ExitCode.ACTION_NEEDED,
     fix: denied
-      ? `Run it with credentials allowed to ${action} the ${what} (--aws-profile), or apply the printed policy by hand.`
+      ? `Run it with credentials allowed to ${action} the ${what} (--aws-profile), or ${byHand}.`
       : unreachable
         ? 'Check the network path to AWS (proxy, AWS_ENDPOINT_URL_*), then re-run.'
-        : 'Apply the printed policy by hand.',
+        : `${byHand.charAt(0).toUpperCase()}${byHand.slice(1)}.`,
     cause: error,
   });
 }

@@ -19,6 +19,7 @@ export interface PolicyCommandFlags {
   'immuta-account-id'?: string;
   'kms-key-arn'?: string;
   'principal-arn'?: string;
+  'role-arn'?: string;
   'aws-profile'?: string;
   region?: string;
   apply: boolean;
@@ -115,6 +116,7 @@ export async function runPolicyCommand(
     ...(flags.id === undefined ? {} : { id: flags.id }),
     ...(flags['external-id'] === undefined ? {} : { externalId: flags['external-id'] }),
     ...(immutaAccountId ? { immutaAccountId } : {}),
+    ...(flags['role-arn'] === undefined ? {} : { roleArn: flags['role-arn'] }),
     env: io.env,
     readStdin: io.readStdin,
     ...(tenant ? { listConfigurations: () => tenant.listExportConfigurations() } : {}),
@@ -157,6 +159,14 @@ export async function runPolicyCommand(
     let placeholders: string[];
     let destination: string;
     const roleName = target.roleArn?.split('/').pop();
+    const roleUnknown = target.flow === 's3:assumedRole' && kind !== 'bucket' && roleName === undefined;
+    if (roleUnknown && flags.apply) {
+      throw usageError(
+        'the role to change is not known: the tenant does not return roleArn, and the connection status does not name it',
+        `Pass it: \`immuta audit exportConfig policy ${kind} ${flags.id ? `--id ${flags.id}` : 'FILE'} --role-arn arn:aws:iam::<account>:role/<name> --apply\`.`,
+      );
+    }
+    const roleText = roleName ?? '<the role> (pass --role-arn ARN to name it)';
     if (kind === 'bucket') {
       const built = templates.bucketPolicy({
         bucket: target.bucket,
@@ -176,7 +186,7 @@ export async function runPolicyCommand(
       policy = built.policy as unknown as JsonObject;
       statements = built.policy.Statement as unknown as JsonObject[];
       placeholders = built.placeholders;
-      if (target.flow === 's3:assumedRole') destination = `inline policy ImmutaAuditExport of role ${roleName ?? '?'}`;
+      if (target.flow === 's3:assumedRole') destination = `inline policy ImmutaAuditExport of role ${roleText}`;
       else
         destination = `inline policy ImmutaAuditExport of IAM user ${principalArn?.split('/').pop() ?? "<the key's IAM user>"}`;
     } else {
@@ -193,13 +203,14 @@ export async function runPolicyCommand(
       }
       const built = templates.trustPolicy({
         externalId: target.configurationId,
-        ...(immutaAccountId ? { immutaAccountId } : {}),
+        // The account from a flag, IMMUTA_AWS_ACCOUNT_ID, the profile, or the connection status (target).
+        ...(target.immutaAccountId ? { immutaAccountId: target.immutaAccountId } : {}),
         partition: target.roleArn?.split(':')[1] ?? 'aws',
       });
       policy = built.policy as unknown as JsonObject;
       statements = built.policy.Statement as unknown as JsonObject[];
       placeholders = built.placeholders;
-      destination = `trust policy of role ${roleName ?? '?'}`;
+      destination = `trust policy of role ${roleText}`;
     }
     const result: PolicyCommandResult = { kind, policy, statements, placeholders, destination, apply: null };
     const { pretty } = await import('./diff.js');

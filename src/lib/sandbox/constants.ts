@@ -45,8 +45,12 @@ export const SANDBOX_TENANT_ID = 'immuta-sandbox.local';
 
 /** Files in the data directory. */
 export const STATE_FILE = 'state.json';
-export const RUNTIME_FILE = 'sandbox.json';
+export { SANDBOX_RUNTIME_FILE as RUNTIME_FILE } from '../config/sandbox-tenant.js';
 export const LOG_FILE = 'sandbox.log';
 
 /** Marks every sandbox-only (undocumented by Immuta) extension in the schema and the help. */
 export const SANDBOX_ONLY = 'Sandbox only (not an Immuta API):';
+
+/** What the sandbox does and does not cover offline (also in the README and `sandbox start --help`). */
+export const OFFLINE_NOTE =
+  'Offline: configure, create/update/get/list/test/enable/disable/delete/tasks, policy (printing) and the role flow through `immuta sandbox role put` work against the sandbox. `doctor` and `policy --apply` call AWS itself (IAM, STS, S3): the sandbox serves no AWS account for them yet.';

@@ -76,11 +76,15 @@ export interface ExporterOptions {
   maxAttempts?: number;
   retryDelayMs?: number;
   log?: (line: string) => void;
+  /** When the sandbox started (default: when the exporter is created): events start no earlier. */
+  runningSince?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class Exporter {
+  /** When this sandbox started: no event is dated while it was stopped (before this). */
+  private readonly runningSince: number;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = false;
@@ -88,6 +92,7 @@ export class Exporter {
 
   constructor(private readonly options: ExporterOptions) {
     this.now = options.now ?? Date.now;
+    this.runningSince = options.runningSince ?? this.now();
   }
 
   start(): void {
@@ -180,7 +185,8 @@ export class Exporter {
     const events = generateEvents({
       seed,
       count: job.eventCount,
-      from: new Date(job.windowStart),
+      // The export window may span a time the sandbox was stopped: nobody was using it then.
+      from: new Date(Math.max(Date.parse(job.windowStart), Math.min(this.runningSince, Date.parse(job.windowEnd)))),
       to: new Date(job.windowEnd),
       tenantId: SANDBOX_TENANT_ID,
     });

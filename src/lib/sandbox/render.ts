@@ -1,9 +1,11 @@
+import { join } from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import { type Column, renderTable } from '../output/table.js';
 import type { SandboxJob, SandboxObjectRow } from './client.js';
 import { defaultConfigPath } from '../config/profile-store.js';
-import { SANDBOX_ONLY } from './constants.js';
+import { OFFLINE_NOTE, SANDBOX_ONLY } from './constants.js';
 import { defaultDataDir } from './flags.js';
+import { scaleNote } from './listing.js';
 import type { RuntimeInfo } from './runtime-file.js';
 
 /** Human output of the sandbox commands (the --json documents are the objects themselves). */
@@ -28,26 +30,34 @@ export function renderStart(summary: StartSummary, paint: ChalkInstance): string
   }
   lines.push(
     `  Immuta AWS acct   ${summary.immutaAwsAccountId}   (assumes roles as ${summary.immutaPrincipal})`,
-    `  Export interval   x${summary.intervalScale}${summary.gzip ? ', gzip' : ''}, seed ${summary.seed}`,
+    `  Export interval   scale ${summary.intervalScale} (--interval-scale)${summary.gzip ? ', gzip' : ''}, seed ${summary.seed}`,
     `  Data directory    ${summary.dataDir}${summary.logFile ? `   (log: ${summary.logFile})` : ''}`,
   );
   if (summary.profile) lines.push(`  Profile           "${summary.profile}" in ${summary.configFile ?? ''}`);
   return lines.join('\n');
 }
 
-export function startNextSteps(summary: StartSummary): string {
-  const profile = summary.profile ? `-p ${summary.profile} ` : '';
+/**
+ * The "Next:" lines after `sandbox start`: commands that work from any directory (the example file by
+ * its absolute path, from the installed package) and without the profile (`--no-profile`: --host and
+ * the key in IMMUTA_API_KEY).
+ */
+export function startNextSteps(summary: StartSummary, examplesDir: string): string {
+  const profile = summary.profile ? `-p ${summary.profile} ` : `--host ${summary.tenantUrl} `;
   const config =
     summary.profile && summary.configFile && summary.configFile !== defaultConfigPath()
       ? `--config ${summary.configFile} `
       : '';
+  const key = summary.profile ? '' : `IMMUTA_API_KEY=${summary.auditApiKey} `;
   const dir = summary.dataDir === defaultDataDir() ? '' : ` --data-dir ${summary.dataDir}`;
   return [
     'Next:',
-    `  immuta ${config}${profile}audit exportConfig create:s3:accessKey examples/sandbox-access-key.json`,
-    `  immuta ${config}${profile}audit exportConfig list`,
+    `  ${key}immuta ${config}${profile}audit exportConfig create:s3:accessKey ${join(examplesDir, 'sandbox-access-key.json')}`,
+    `  ${key}immuta ${config}${profile}audit exportConfig list`,
     `  immuta sandbox jobs${dir}${summary.detached ? '' : '   (in another terminal)'}`,
     summary.detached ? `  immuta sandbox stop${dir}` : 'Stop with Ctrl-C.',
+    scaleNote(summary.intervalScale),
+    OFFLINE_NOTE,
   ].join('\n');
 }
 
@@ -110,4 +120,12 @@ export function renderObjects(rows: readonly SandboxObjectRow[], tty: boolean): 
     { header: 'First event', value: (o) => describeEvent(o.firstEvent) },
   ];
   return renderTable(rows, columns, tty);
+}
+
+/** `sandbox role put`'s last line: verify each configuration that uses the role, by its real id. */
+export function roleVerifyLine(configurationIds: readonly string[], profile = 'sandbox'): string {
+  if (configurationIds.length === 0)
+    return `No configuration uses this role yet: create one with \`immuta -p ${profile} audit exportConfig create:s3:assumedRole FILE\`.`;
+  const commands = configurationIds.map((id) => `\`immuta -p ${profile} audit exportConfig test ${id} --wait\``);
+  return `Verify with ${commands.join(', ')} (the status is re-tested when configurations are read).`;
 }

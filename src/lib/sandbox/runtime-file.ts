@@ -2,6 +2,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod'; // a namespace import: the bundle keeps only what is used (not zod's 60 locales)
 import { RUNTIME_FILE } from './constants.js';
+import { isLiveSandboxPid } from '../config/sandbox-tenant.js';
+export { isProcessAlive } from '../config/sandbox-tenant.js';
 import { writeFileAtomic } from './state/atomic-write.js';
 
 /**
@@ -67,22 +69,6 @@ export function removeRuntimeInfo(dataDir: string, pid: number): void {
   if (current === undefined || current.pid === pid) rmSync(runtimeFilePath(dataDir), { force: true });
 }
 
-/** Whether a process with this pid exists (signal 0 checks without sending anything). */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  // A zombie (exited, not yet reaped by its parent) still "exists" for kill(0).
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
-  }
-}
-
 /**
  * The live sandbox of a data directory: the runtime file's process must exist and, where /proc
  * shows command lines (Linux), be a sandbox, so a stale file whose pid was reused by another
@@ -90,12 +76,5 @@ export function isProcessAlive(pid: number): boolean {
  */
 export function liveRuntimeInfo(dataDir: string): RuntimeInfo | undefined {
   const info = readRuntimeInfo(dataDir);
-  if (!info || !isProcessAlive(info.pid)) return undefined;
-  try {
-    const cmdline = readFileSync(`/proc/${info.pid}/cmdline`, 'utf8');
-    if (!cmdline.includes('sandbox')) return undefined;
-  } catch {
-    // No /proc (macOS, Windows): trust the pid.
-  }
-  return info;
+  return info && isLiveSandboxPid(info.pid) ? info : undefined;
 }

@@ -22,6 +22,7 @@ import { type RuntimeInfo, liveRuntimeInfo, removeRuntimeInfo, writeRuntimeInfo 
 import type { S3Port } from './s3-port.js';
 import type { EmbeddedS3 } from './s3/index.js';
 import { AuditService, type ObjectInfo, type ObjectReader } from './service.js';
+import { secondSandboxFix } from './flags.js';
 import { StateStore } from './state/store.js';
 
 /**
@@ -101,7 +102,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         code: 'SANDBOX_ALREADY_RUNNING',
         exitCode: ExitCode.USAGE,
         location: { file: options.dataDir },
-        fix: 'Use it, stop it with `immuta sandbox stop`, or start another one with --data-dir.',
+        fix: secondSandboxFix(options.dataDir),
       },
     );
   }

@@ -4,7 +4,7 @@ import { SCHEMAS } from '../export-config/schemas.js';
 import { checkRoleArn } from '../export-config/rules/iam-role-arn.js';
 import { evaluateTrustPolicy, parsePolicyDocument } from '../policy/index.js';
 import { IMMUTA_AUDIT_PRINCIPAL } from './constants.js';
-import { type DestinationEnvironment, testConnection } from './destination.js';
+import { type DestinationEnvironment, methodLabel, testConnection } from './destination.js';
 import { armExportClock } from './exporter.js';
 import type { ConfigurationKind, ConfigurationRecord, JobRecord, RoleRecord, State, UserRef } from './state/schema.js';
 import type { StateStore } from './state/store.js';
@@ -68,21 +68,57 @@ const KIND_LABEL: Record<ConfigurationKind, string> = {
 
 /**
  * Input is checked with the CLI's own export-config schemas (the same rules `immuta audit
- * exportConfig` applies before sending), so the sandbox refuses what the CLI would refuse; Immuta
- * does not document its server-side validation.
+ * exportConfig` applies before sending). Immuta does not document its server-side validation, but it
+ * does document the answer to the how-to's mutation sent verbatim (placeholder values such as
+ * `region: "your-aws-region"`): the configuration is saved and its connectionStatus says what failed.
+ * So a field that is present but has a bad value is a `problem` for connectionStatus; only a shape
+ * error (a missing or mistyped field) is refused as a GraphQL error. Validation before sending stays
+ * the CLI's job.
  */
-function validate(mode: 'create' | 'update', kind: ConfigurationKind, input: Input): Input {
+function validate(mode: 'create' | 'update', kind: ConfigurationKind, input: Input): { data: Input; problem?: string } {
   const schema = SCHEMAS[mode][kind] as z.ZodType<Input>;
   // GraphQL passes omitted optional input fields as absent, but explicit nulls as null.
   const present = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined));
   const parsed = schema.safeParse(present);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
+  if (parsed.success) return { data: parsed.data };
+  const issues = parsed.error.issues;
+  const badValue = (path: readonly PropertyKey[]) =>
+    path.length > 0 && typeof present[String(path[0])] === 'string' && KIND_FIELDS[kind].includes(String(path[0]));
+  if (issues.every((issue) => badValue(issue.path))) {
+    const problem = issues.map((issue) => `Invalid "${issue.path.join('.')}": ${issue.message}`).join('; ');
+    return { data: present, problem };
+  }
+  const issue = issues.find((i) => !badValue(i.path)) ?? issues[0];
   const field = issue?.path.join('.');
   throw new ServiceError(
     `Invalid ${field ? `"${field}"` : 'input'}: ${issue?.message ?? 'invalid value'}`,
     'BAD_USER_INPUT',
   );
+}
+
+/** The connectionStatus of a configuration saved with bad values: Immuta's "Error testing access" form. */
+function problemStatus(config: ConfigurationRecord, problem: string): string {
+  const destination = config.kind === 'adls:sasToken' ? 'ADLS' : 'S3';
+  return `Error testing access to ${destination} using ${methodLabel(config)} - ${problem}`;
+}
+
+/** Re-checks the stored values (a configuration saved with bad values keeps failing its tests). */
+function storedValueProblem(config: ConfigurationRecord): string | undefined {
+  const fields = Object.fromEntries(
+    [...KIND_FIELDS[config.kind], 'interval'].map((f) => [f, (config as Record<string, unknown>)[f]]),
+  ) as Input;
+  return validate('create', config.kind, fields).problem;
+}
+
+/** Immuta's connection test: bad stored values first, else a real write to the destination. */
+async function testStatus(config: ConfigurationRecord, env: DestinationEnvironment): Promise<string> {
+  let problem: string | undefined;
+  try {
+    problem = storedValueProblem(config);
+  } catch {
+    problem = undefined;
+  }
+  return problem === undefined ? testConnection(config, env) : problemStatus(config, problem);
 }
 
 function notFound(id: string): ServiceError {
@@ -124,7 +160,7 @@ export class AuditService {
     const pending = this.store.snapshot.configurations.filter((c) => c.connectionStatus !== 'SUCCESS');
     if (pending.length > 0) {
       const results = await Promise.all(
-        pending.map(async (c) => ({ id: c.id, revision: c.revision, status: await testConnection(c, this.env) })),
+        pending.map(async (c) => ({ id: c.id, revision: c.revision, status: await testStatus(c, this.env) })),
       );
       await this.store.update((state) => {
         for (const result of results) this.storeStatus(state, result.id, result.revision, result.status);
@@ -142,7 +178,7 @@ export class AuditService {
   }
 
   async create(kind: ConfigurationKind, input: Input, user: UserRef): Promise<ConfigurationRecord> {
-    const data = validate('create', kind, input);
+    const { data, problem } = validate('create', kind, input);
     const at = this.timestamp();
     const record: ConfigurationRecord = {
       id: randomUUID(),
@@ -159,7 +195,7 @@ export class AuditService {
     for (const field of KIND_FIELDS[kind])
       if (data[field] !== undefined) (record as Record<string, unknown>)[field] = data[field];
     // The id exists before the test, as in Immuta: it is the sts:ExternalId of the role flow.
-    record.connectionStatus = await testConnection(record, this.env);
+    record.connectionStatus = problem ? problemStatus(record, problem) : await testConnection(record, this.env);
     record.statusCheckedAt = this.timestamp();
     armExportClock(record, new Date(this.now()));
     await this.store.update((state) => {
@@ -170,7 +206,7 @@ export class AuditService {
 
   async update(kind: ConfigurationKind, input: Input, user: UserRef): Promise<ConfigurationRecord> {
     const id = String(input.id ?? '');
-    const data = validate('update', kind, input);
+    const { data } = validate('update', kind, input);
     const changed = await this.store.update((state) => {
       const config = state.configurations.find((c) => c.id === id);
       if (!config) throw notFound(id);
@@ -187,7 +223,7 @@ export class AuditService {
       config.updatedBy = user;
       return structuredClone(config);
     });
-    const status = await testConnection(changed, this.env);
+    const status = await testStatus(changed, this.env);
     return this.store.update((state) =>
       structuredClone(
         this.storeStatus(state, changed.id, changed.revision, status) ?? { ...changed, connectionStatus: status },

@@ -113,7 +113,31 @@ describe('describeTenantSettings', () => {
       configFile: file,
       host: { value: 'https://env.example', source: 'env' },
       apiKey: undefined,
+      profileFound: false,
     });
+  });
+});
+
+describe('-p with a profile the file does not have', () => {
+  it('exit 2 naming the profiles that exist and the nearest', () => {
+    const error = thrown(() => resolveTenantSettings({ profile: 'hostonlY', configFile: file, env: {} }));
+    expect(error).toMatchObject({ code: 'PROFILE_NOT_FOUND', exitCode: 2 });
+    expect(error.message).toBe(
+      'no profile "hostonlY" in the config file: the profiles there are default, hostonly (did you mean "hostonly"?)',
+    );
+    expect(error.fix).toContain('-p hostonly');
+    const far = thrown(() => resolveTenantSettings({ profile: 'zzzzzzzzzzz', configFile: file, env: {} }));
+    expect(far.message).toBe('no profile "zzzzzzzzzzz" in the config file: the profiles there are default, hostonly');
+    expect(far.fix).toContain('immuta configure -p zzzzzzzzzzz');
+  });
+
+  it('the environment still wins: a missing profile with IMMUTA_HOST and IMMUTA_API_KEY set is fine', () => {
+    const s = resolveTenantSettings({
+      profile: 'nosuch',
+      configFile: file,
+      env: { IMMUTA_HOST: 'https://env.example', IMMUTA_API_KEY: 'env-key-0123456789' },
+    });
+    expect(s.host).toBe('https://env.example');
   });
 });
 

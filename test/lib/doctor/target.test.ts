@@ -105,3 +105,50 @@ describe('loadTarget', () => {
     await expect(loadTarget({ file, env: {}, readStdin: noStdin })).rejects.toMatchObject({ exitCode: 2 });
   });
 });
+
+describe('loadTarget --id, role flow: the tenant does not return roleArn', () => {
+  const DENIED =
+    'Error testing access to S3 using AssumedRole arn:aws:iam::444455556666:role/immuta-audit-export - User: arn:aws:sts::111122223333:assumed-role/immuta/audit is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::444455556666:role/immuta-audit-export';
+  const roleConfig = (connectionStatus: string): ExportConfiguration => ({
+    id: 'cfg-role',
+    interval: 'EVERY_12_HOURS',
+    enabled: true,
+    connectionStatus,
+    endpointConfiguration: {
+      __typename: 'S3AssumedRoleEndpointConfiguration',
+      bucket: 'acme-audit-logs',
+      region: 'eu-west-1',
+    },
+  });
+  const load = (status: string, extra: { roleArn?: string; immutaAccountId?: string } = {}) =>
+    loadTarget({
+      id: 'cfg-role',
+      env: {},
+      readStdin: noStdin,
+      listConfigurations: async () => [roleConfig(status)],
+      ...extra,
+    });
+
+  it('finds the role and Immuta account id in the connection status', async () => {
+    const { target } = await load(DENIED);
+    expect(target).toMatchObject({
+      flow: 's3:assumedRole',
+      roleArn: 'arn:aws:iam::444455556666:role/immuta-audit-export',
+      immutaAccountId: '111122223333',
+      configurationId: 'cfg-role',
+    });
+  });
+
+  it('--role-arn and a configured account id win over the status', async () => {
+    const { target } = await load(DENIED, {
+      roleArn: 'arn:aws:iam::444455556666:role/other',
+      immutaAccountId: '999999999999',
+    });
+    expect(target).toMatchObject({ roleArn: 'arn:aws:iam::444455556666:role/other', immutaAccountId: '999999999999' });
+  });
+
+  it('a SUCCESS status names no role: none is invented', async () => {
+    const { target } = await load('SUCCESS');
+    expect(target?.roleArn).toBeUndefined();
+  });
+});

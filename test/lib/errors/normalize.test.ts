@@ -24,7 +24,7 @@ describe('toCliError', () => {
     });
   });
 
-  it("keeps every detail of oclif's multi-line parse errors on one line, exit 2", () => {
+  it('says a missing argument the way USAGE shows it, on one line, exit 2', () => {
     const parseError = Object.assign(
       new Error('Missing 1 required arg:\nfile  Path to the JSON file, or - for stdin\nSee more help with --help'),
       {
@@ -34,7 +34,7 @@ describe('toCliError', () => {
     );
     const error = toCliError(parseError, 'audit:exportConfig:create:s3:accessKey');
     expect(error.exitCode).toBe(ExitCode.USAGE);
-    expect(error.message).toBe('Missing 1 required arg: file  Path to the JSON file, or - for stdin');
+    expect(error.message).toBe('missing required argument FILE (path to the JSON file, or - for stdin)');
     expect(error.fix).toBe('Run `immuta audit exportConfig create:s3:accessKey --help` for usage.');
   });
 

@@ -84,6 +84,19 @@ describe('next steps', () => {
     expect(steps.message).toMatch(/cannot assume the role immuta-audit-export yet/);
   });
 
+  it('assumed role on the sandbox: `immuta sandbox role put` with the role, not `aws iam`', () => {
+    const steps = buildNextSteps({
+      loaded: assumedRole,
+      config: config(ASSUME_ERROR),
+      account: { id: '111122223333', source: 'connectionStatus' },
+      profile: 'sandbox',
+      sandbox: true,
+    });
+    expect(steps.commands[0]).toBe(`immuta sandbox role put --role-arn ${ROLE} --trust-policy trust-policy.json`);
+    expect(steps.commands.join('\n')).not.toContain('aws iam');
+    expect(steps.message).toContain('immuta sandbox role put');
+  });
+
   it('assumed role, unknown account: placeholder and how to fill it in', () => {
     const steps = buildNextSteps({
       loaded: assumedRole,

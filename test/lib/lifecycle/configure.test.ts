@@ -224,3 +224,33 @@ describe('show', () => {
     ).toMatch(/host\s+not set/);
   });
 });
+
+describe('collectSettings: a tenant URL without a scheme', () => {
+  it('--host 127.0.0.1:4466: exit 2 saying the URL needs https:// (http:// for a local sandbox), before reading the key', async () => {
+    const { fake, asked } = io({ stdin: KEY });
+    const error = await usage(
+      collectSettings({ profile: 'sandbox', host: '127.0.0.1:4466', apiKeyStdin: true, interactive: false, io: fake }),
+    );
+    expect(error).toMatchObject({ code: 'HOST_SCHEME_MISSING', exitCode: 2 });
+    expect(error.message).toContain('needs https:// (or http:// for a local sandbox)');
+    expect(error.fix).toContain('--host http://127.0.0.1:4466');
+    expect(asked).toEqual([]);
+  });
+
+  it('at the prompt: asks the host again at once, offering the likely URL, and keeps going', async () => {
+    const answers = ['127.0.0.1:4466', ''];
+    const asked: string[] = [];
+    const fake: ConfigureIO = {
+      readStdin: async () => '',
+      askLine: async (message, defaultValue) => {
+        asked.push(`${message}|${defaultValue ?? ''}`);
+        return answers.shift() || defaultValue || '';
+      },
+      askSecret: async () => KEY,
+    };
+    const s = await collectSettings({ profile: 'default', apiKeyStdin: false, interactive: true, io: fake });
+    expect(s).toMatchObject({ host: 'http://127.0.0.1:4466', apiKey: KEY, hostFrom: 'prompt' });
+    expect(asked[1]).toContain('the URL needs https:// (or http:// for a local sandbox');
+    expect(asked[1]).toMatch(/\|http:\/\/127\.0\.0\.1:4466$/);
+  });
+});

@@ -115,6 +115,28 @@ describe('Exporter', () => {
     expect(store.snapshot.jobs).toHaveLength(1);
   });
 
+  it('dates no event while the sandbox was stopped (the window before it started)', async () => {
+    // The cursor is a day old: the sandbox was stopped since, and has run for an hour now.
+    await store.update(
+      (s) => void s.configurations.push(config('c1', { exportCursor: new Date(now - 86_400_000).toISOString() })),
+    );
+    const startedAt = now - 3_600_000;
+    const ex = new Exporter({
+      store,
+      env: env(),
+      intervalScale: 0.001,
+      gzip: false,
+      seed: 'fixed',
+      now: () => now,
+      runningSince: startedAt,
+    });
+    const [job] = await ex.runDueJobs();
+    expect(job?.status).toBe('SUCCESS');
+    const events = puts.flatMap((p) => parseUamLines(p.body.toString('utf8')).events);
+    expect(events.length).toBe(job?.eventCount);
+    for (const event of events) expect(Date.parse(event.eventTimestamp)).toBeGreaterThanOrEqual(startedAt);
+  });
+
   it('is reproducible: the same seed and job sequence give the same events', async () => {
     await store.update((s) => void s.configurations.push(config('c1')));
     now += 10_000;

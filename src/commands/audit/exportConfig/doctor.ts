@@ -43,6 +43,11 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
       summary:
         "Immuta's AWS account id, which the role's trust policy must name (also IMMUTA_AWS_ACCOUNT_ID, profile key immuta_aws_account_id).",
     }),
+    'role-arn': Flags.string({
+      summary:
+        'Role flow: the role to check (the tenant does not return it; default: the FILE, or the role the connection status names).',
+      helpValue: 'ARN',
+    }),
     'aws-profile': Flags.string({
       summary: 'The AWS profile the doctor reads with (default: the AWS SDK chain, e.g. AWS_PROFILE).',
     }),
@@ -71,6 +76,7 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
         region: f.region,
         probe: f.probe,
         yes: f.yes,
+        roleArn: f['role-arn'],
       },
       this.io,
     );

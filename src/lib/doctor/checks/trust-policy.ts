@@ -52,7 +52,12 @@ export const trustPolicyCheck: CheckDefinition = {
     const { target } = ctx;
     const read = ctx.facts.role();
     if (!read || !target.roleArn)
-      return { status: 'fail', summary: 'The configuration has no roleArn.', fix: 'Add "roleArn" to the config file.' };
+      return {
+        status: 'fail',
+        summary:
+          'The role is not known: the tenant does not return roleArn, and the connection status does not name it.',
+        fix: `Pass --role-arn arn:aws:iam::<account>:role/<name> (or the config FILE it was created from): \`immuta audit exportConfig doctor ${target.configurationId ? `--id ${target.configurationId} ` : ''}--role-arn ARN\`.`,
+      };
     const role = await read;
     if (!role.ok) {
       if (role.failure.kind === 'not-found') {

@@ -16,13 +16,17 @@ export async function runSandboxObjects(options: ObjectsOptions, io: CommandIO):
   const info = requireRunningSandbox(resolveDataDir(options.dataDir, io.env));
   const data = await sandboxRequest<{ sandboxObjects: SandboxObjectRow[] }>(info, sandboxDocuments.objects, {
     prefix: options.prefix ?? null,
-    limit: options.limit,
+    // One more than shown: tells whether there are more.
+    limit: Math.min(1000, options.limit + 1),
   });
-  const rows = data.sandboxObjects;
+  const { newestObjects, objectsShownNote } = await import('../listing.js');
+  const { shown: rows, more } = newestObjects(data.sandboxObjects, options.limit);
   const { renderObjects } = await import('../render.js');
   if (rows.length === 0)
     io.note('No exported objects yet: the first export runs one (scaled) interval after a configuration connects.');
   else io.out(renderObjects(rows, Boolean(io.stdoutIsTTY)));
+  const shownNote = objectsShownNote(rows.length, more);
+  if (shownNote) io.note(shownNote);
   return rows.map((row) => ({ ...row, firstEvent: parseJson(row.firstEvent) }));
 }
 

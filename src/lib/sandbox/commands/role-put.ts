@@ -31,14 +31,8 @@ export async function runSandboxRolePut(options: RolePutOptions, io: CommandIO):
   }
   for (const c of role.configurations.filter((x) => x.decision !== 'Allow'))
     io.note(`${c.exportConfigurationId}: ${c.explanation}`);
-  if (role.configurations.length === 0)
-    io.note(
-      'No configuration uses this role yet: create one with `immuta -p sandbox audit exportConfig create:s3:assumedRole FILE`.',
-    );
-  else
-    io.note(
-      'Verify with `immuta -p sandbox audit exportConfig test ID --wait` (the status is re-tested when configurations are read).',
-    );
+  const { roleVerifyLine } = await import('../render.js');
+  io.note(roleVerifyLine(role.configurations.map((c) => c.exportConfigurationId)));
   if (!role.configurations.every((c) => c.decision === 'Allow') && role.configurations.length > 0)
     io.setExitCode(ExitCode.ACTION_NEEDED);
   return role;

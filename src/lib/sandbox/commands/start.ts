@@ -7,11 +7,13 @@ import { ExitCode } from '../../errors/exit-codes.js';
 import type { CommandIO } from '../../io/command-io.js';
 import { redactValue } from '../../output/redact.js';
 import { IMMUTA_AWS_ACCOUNT_ID } from '../constants.js';
-import { isLoopback, resolveDataDir } from '../flags.js';
+import { PROFILE_DATA_DIR_KEY, chooseSandboxProfile, isLoopback, resolveDataDir, secondSandboxFix } from '../flags.js';
 import type { StartSummary } from '../render.js';
 import type { RuntimeInfo } from '../runtime-file.js';
 
 export interface StartOptions {
+  /** The examples folder of the installed package (the Next: lines name files there). */
+  examplesDir: string;
   port: number;
   s3Port: number;
   dataDir?: string;
@@ -69,12 +71,19 @@ async function writeProfile(
   if (options.noProfile) return { profile: null, configFile: null };
   const { ProfileStore } = await import('../../config/profile-store.js');
   const store = new ProfileStore(io.globals.configFile);
-  await store.set('sandbox', {
+  const { liveRuntimeInfo } = await import('../runtime-file.js');
+  const profile = chooseSandboxProfile(
+    info.dataDir,
+    (name) => store.get(name) as Record<string, unknown> | undefined,
+    (dir) => liveRuntimeInfo(dir) !== undefined,
+  );
+  await store.set(profile, {
     host: info.tenantUrl,
     api_key: info.auditApiKey,
     immuta_aws_account_id: IMMUTA_AWS_ACCOUNT_ID,
+    [PROFILE_DATA_DIR_KEY]: info.dataDir,
   });
-  return { profile: 'sandbox', configFile: store.path };
+  return { profile, configFile: store.path };
 }
 
 async function report(summary: StartSummary, options: StartOptions, io: CommandIO): Promise<void> {
@@ -87,7 +96,7 @@ async function report(summary: StartSummary, options: StartOptions, io: CommandI
       ),
     );
   }
-  io.note(startNextSteps(summary));
+  io.note(startNextSteps(summary, options.examplesDir));
 }
 
 export async function runSandboxStart(options: StartOptions, io: CommandIO): Promise<StartSummary | undefined> {
@@ -101,7 +110,7 @@ export async function runSandboxStart(options: StartOptions, io: CommandIO): Pro
       throw new CliError(`a sandbox is already running on ${dataDir} (pid ${running.pid}, ${running.tenantUrl})`, {
         code: 'SANDBOX_ALREADY_RUNNING',
         exitCode: ExitCode.USAGE,
-        fix: 'Use it, stop it with `immuta sandbox stop`, or start another one with --data-dir.',
+        fix: secondSandboxFix(dataDir),
       });
     }
     const progress = await io.progress('Starting the sandbox');

@@ -1,3 +1,4 @@
+import { counted } from '../../output/plural.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import type { CommandIO } from '../../io/command-io.js';
 import { resolveDataDir } from '../flags.js';
@@ -56,7 +57,7 @@ export async function runSandboxStatus(options: StatusOptions, io: CommandIO): P
       `Running (pid ${info.pid}, since ${info.startedAt})`,
       `  Tenant URL   ${info.tenantUrl}`,
       `  S3 endpoint  ${info.s3.endpoint}${info.s3.embedded ? ' (embedded)' : ''}, bucket ${info.s3.bucket}`,
-      `  State        ${output.configurations ?? 0} configurations, ${output.jobs ?? 0} export jobs, ${output.roles ?? 0} roles in ${dataDir}`,
+      `  State        ${counted(output.configurations ?? 0, 'configuration')}, ${counted(output.jobs ?? 0, 'export job')}, ${counted(output.roles ?? 0, 'role')} in ${dataDir}`,
       ...(info.logFile ? [`  Log          ${info.logFile}`] : []),
     ].join('\n'),
   );

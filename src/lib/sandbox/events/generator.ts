@@ -559,14 +559,19 @@ export function generateEvents(options: GenerateOptions): UamEvent[] {
     const eventTimestamp = new Date(time);
     // Query audit is pulled from the platforms later than application events arrive.
     const delay = draft.action === 'QUERY' ? r.int(500, 20_000) : r.int(20, 900);
-    const receivedTimestamp = new Date(Math.min(time + delay, from + span));
+    // A query is received after it ended, never before: received = end + delay, within the window.
+    const windowEnd = from + span;
+    const duration = Math.max(0, Number(draft.payload.duration ?? 0));
+    const end = Math.min(time + duration, windowEnd);
+    const receivedTimestamp = new Date(Math.min(end + delay, windowEnd));
     const start = new Date(time);
     const payloadFields =
       draft.payload.type === 'QueryAuditPayload'
         ? {
             ...draft.payload,
+            duration: end - time,
             startTime: start.toISOString(),
-            endTime: new Date(time + Number(draft.payload.duration ?? 0)).toISOString(),
+            endTime: new Date(end).toISOString(),
           }
         : draft.payload;
     const event: UamEvent = {

@@ -81,3 +81,21 @@ describe('generateEvents', () => {
     expect(share).toBeLessThan(0.7);
   });
 });
+
+describe('realistic timing', () => {
+  it('no QUERY event ends after it was received, and every time is within the window', () => {
+    const events = generateEvents({ ...options, count: 2000 });
+    const queries = events.filter(isQueryEvent);
+    expect(queries.length).toBeGreaterThan(100);
+    for (const event of events) {
+      const received = Date.parse(event.receivedTimestamp ?? '');
+      expect(received).toBeLessThanOrEqual(to.getTime());
+      expect(received).toBeGreaterThanOrEqual(Date.parse(event.eventTimestamp));
+      const payload = event.auditPayload as { endTime?: string | null; startTime?: string };
+      if (payload.endTime) {
+        expect(Date.parse(payload.endTime), event.id).toBeLessThanOrEqual(received);
+        expect(Date.parse(payload.endTime)).toBeGreaterThanOrEqual(Date.parse(payload.startTime ?? ''));
+      }
+    }
+  });
+});

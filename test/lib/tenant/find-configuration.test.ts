@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findConfiguration } from '../../../src/lib/lifecycle/find-configuration.js';
+import { findConfiguration } from '../../../src/lib/tenant/find-configuration.js';
 import type { ExportConfiguration } from '../../../src/lib/tenant/types.js';
 
 const configs: ExportConfiguration[] = [

@@ -1,0 +1,103 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type CompletionCommand, completionScript, runCompletion } from '../../../src/lib/completion/completion.js';
+import { fakeIO } from '../../helpers/fake-io.js';
+
+const globals = [
+  { name: 'json', takesValue: false },
+  { name: 'profile', char: 'p', takesValue: true, summary: 'The profile.' },
+];
+const commands: CompletionCommand[] = [
+  { id: 'configure', flags: [...globals, { name: 'api-key-stdin', takesValue: false }] },
+  { id: 'audit:exportConfig:list', summary: 'List them.', flags: globals },
+  { id: 'audit:exportConfig:get', flags: globals },
+  {
+    id: 'audit:exportConfig:create:s3:accessKey',
+    flags: [...globals, { name: 'dry-run', takesValue: false }, { name: 'secret', takesValue: true, hidden: true }],
+  },
+  { id: 'sandbox:start', flags: [...globals, { name: 'interval-scale', takesValue: true }] },
+  { id: 'hidden:thing', hidden: true, flags: [] },
+];
+
+const dir = mkdtempSync(join(tmpdir(), 'immuta-completion-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const config = join(dir, 'c.yaml');
+writeFileSync(config, 'default:\n  host: https://a\n  api_key: k\nsandbox:\n  host: http://127.0.0.1:4466\n');
+
+/** Runs the generated bash function for a command line, as bash's completion would, and returns COMPREPLY. */
+function bashComplete(words: string[]): string[] {
+  const script = join(dir, 'immuta.bash');
+  writeFileSync(script, completionScript('bash', commands));
+  const quoted = words.map((w) => `'${w}'`).join(' ');
+  const out = execFileSync(
+    'bash',
+    [
+      '-c',
+      `source '${script}'; COMP_WORDS=(immuta ${quoted}); COMP_CWORD=${words.length}; _immuta; printf '%s\\n' "\${COMPREPLY[@]}"`,
+    ],
+    { env: { PATH: process.env.PATH, HOME: dir, IMMUTA_CONFIG: config }, encoding: 'utf8' },
+  );
+  return out.split('\n').filter(Boolean).sort();
+}
+
+describe('completion bash (run in bash)', () => {
+  it('completes topics and commands at each level, in the spaced form', () => {
+    expect(bashComplete([''])).toEqual(['audit', 'configure', 'sandbox']);
+    expect(bashComplete(['audit', 'exportConfig', ''])).toEqual(['create', 'get', 'list']);
+    expect(bashComplete(['audit', 'exportConfig', 'create', 's3', 'a'])).toEqual(['accessKey']);
+  });
+
+  it("completes a command's flags, without hidden ones", () => {
+    expect(bashComplete(['audit', 'exportConfig', 'create', 's3', 'accessKey', 'f.json', '--'])).toEqual([
+      '--dry-run',
+      '--json',
+      '--profile',
+    ]);
+    expect(bashComplete(['sandbox', 'start', '--int'])).toEqual(['--interval-scale']);
+  });
+
+  it('completes profile names from the config file after -p', () => {
+    expect(bashComplete(['audit', 'exportConfig', 'list', '-p', ''])).toEqual(['default', 'sandbox']);
+    expect(bashComplete(['-p', 's'])).toEqual(['sandbox']);
+  });
+});
+
+describe('completion zsh and fish', () => {
+  it('zsh: the bash function through bashcompinit', () => {
+    const script = completionScript('zsh', commands);
+    expect(script).toContain('bashcompinit');
+    expect(script).toContain('complete -o default -F _immuta immuta');
+  });
+
+  it('fish: subcommands per path, flags per command, profiles for -p', () => {
+    const script = completionScript('fish', commands);
+    expect(script).toContain(
+      `complete -c immuta -n 'test (__immuta_path) = "audit exportConfig"' -f -a 'list' -d 'List them.'`,
+    );
+    expect(script).toContain(
+      `complete -c immuta -n 'test (__immuta_path) = "audit exportConfig list"' -l profile -s p -x -a '(__immuta_profiles)'`,
+    );
+    expect(script).not.toContain('hidden');
+    expect(script).not.toContain('-l secret');
+  });
+});
+
+describe('runCompletion', () => {
+  it('prints the script on stdout and how to install it on stderr; --json returns it', async () => {
+    const io = fakeIO();
+    const result = await runCompletion({ shell: 'Bash', commands }, io);
+    expect(result.shell).toBe('bash');
+    expect(io.stdout()).toBe(result.script);
+    expect(io.stderr()).toContain('~/.local/share/bash-completion/completions/immuta');
+  });
+
+  it('an unknown shell: exit 2 naming the supported ones', async () => {
+    await expect(runCompletion({ shell: 'tcsh', commands }, fakeIO())).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringContaining('bash, zsh and fish') as unknown,
+    });
+  });
+});
