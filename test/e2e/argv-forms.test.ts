@@ -1,8 +1,10 @@
 /**
- * The real binary routes every way of typing a command (the documented colon form, spaced,
- * full colon, mixed; global flags before the command; --flag=value) to the right command, with
+ * Every way of typing a command (the documented colon form, spaced,
+ * full colon, mixed; global flags before the command; --flag=value) reaches the right command, with
  * every argument and flag kept. Stock oclif with topicSeparator " " drops the two tokens after
  * `create:s3:accessKey` and so ignores a flag after the file: these tests catch that.
+ * Most forms run in-process (test/helpers/run-command.ts applies the binary's own argv normalisation
+ * before oclif parses); leading global flags, the documented create form and --help run the binary.
  */
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeTenant, sampleConfiguration, sampleTask } from '../helpers/fake-tenant.js';
 import { type CliResult, runCli, tempHome } from '../helpers/run-cli.js';
+import { runCommand } from '../helpers/run-command.js';
 
 const KEY = 'argv-forms-key-0123456789';
 
@@ -55,7 +58,7 @@ describe('list: every form reaches the list command', () => {
     ['mixed (topic colon)', ['audit:exportConfig', 'list']],
     ['mixed (command colon)', ['audit', 'exportConfig:list']],
   ])('%s', async (_name, argv) => {
-    const result = await runCli([...argv, '--host', tenant.url, '--json'], { env: env() });
+    const result = await runCommand([...argv, '--host', tenant.url, '--json'], { env: env() });
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     expect(json(result)).toEqual([sampleConfiguration()]);
@@ -69,17 +72,17 @@ describe('list: every form reaches the list command', () => {
   });
 
   it('--flag=value forms before and after the command', async () => {
-    const before = await runCli(['--profile=x', '--json', 'audit', 'exportConfig', 'list'], {
+    const before = await runCommand(['--profile=x', '--json', 'audit', 'exportConfig', 'list'], {
       env: { HOME: home.home },
     });
     expect(before.exitCode).toBe(0);
-    const after = await runCli(['audit', 'exportConfig', 'list', `--host=${tenant.url}`, '--json'], { env: env() });
+    const after = await runCommand(['audit', 'exportConfig', 'list', `--host=${tenant.url}`, '--json'], { env: env() });
     expect(after.exitCode).toBe(0);
     expect(json(after)).toHaveLength(1);
   });
 
   it('a leading flag value is not taken for a command word: --host URL audit exportConfig list', async () => {
-    const result = await runCli(['--host', tenant.url, 'audit', 'exportConfig', 'list', '--json'], { env: env() });
+    const result = await runCommand(['--host', tenant.url, 'audit', 'exportConfig', 'list', '--json'], { env: env() });
     expect(result.exitCode).toBe(0);
   });
 });
@@ -90,13 +93,13 @@ describe('commands with arguments keep them, and the flags after them', () => {
     ['full colon', ['audit:exportConfig:get', 'cfg-1111']],
     ['mixed', ['audit', 'exportConfig:get', 'cfg-1111']],
   ])('get ID (%s) --json', async (_name, argv) => {
-    const result = await runCli([...argv, '--json', '--host', tenant.url], { env: env() });
+    const result = await runCommand([...argv, '--json', '--host', tenant.url], { env: env() });
     expect(result.exitCode).toBe(0);
     expect(json(result)).toMatchObject({ id: 'cfg-1111' });
   });
 
   it('an id that is also a command word stays the argument (get list -> NOT_FOUND for "list")', async () => {
-    const result = await runCli(['audit', 'exportConfig', 'get', 'list', '--json', '--host', tenant.url], {
+    const result = await runCommand(['audit', 'exportConfig', 'get', 'list', '--json', '--host', tenant.url], {
       env: env(),
     });
     expect(result.exitCode).toBe(2);
@@ -104,7 +107,7 @@ describe('commands with arguments keep them, and the flags after them', () => {
   });
 
   it('tasks JOB_ID with flags before and after: -p x audit exportConfig tasks job-7 --json', async () => {
-    const result = await runCli(['-p', 'x', 'audit', 'exportConfig', 'tasks', 'job-7', '--json'], {
+    const result = await runCommand(['-p', 'x', 'audit', 'exportConfig', 'tasks', 'job-7', '--json'], {
       env: { HOME: home.home },
     });
     expect(result.exitCode).toBe(0);
@@ -116,7 +119,7 @@ describe('commands with arguments keep them, and the flags after them', () => {
     tenant.reset();
     tenant.reply('getAllExportConfigurations', { data: [sampleConfiguration({ connectionStatus: 'Access Denied' })] });
     tenant.replyAlways('getAllExportConfigurations', { data: [sampleConfiguration()] });
-    const result = await runCli(
+    const result = await runCommand(
       [
         'audit:exportConfig:test',
         'cfg-1111',
@@ -151,7 +154,7 @@ describe('create:s3:accessKey FILE --dry-run: every form keeps the file and the 
     ['full colon form', ['audit:exportConfig:create:s3:accessKey']],
     ['mixed form', ['audit', 'exportConfig:create', 's3:accessKey']],
   ])('%s', async (_name, command) => {
-    const result = await runCli([...command, './exportConfig.json', '--dry-run', '--json'], {
+    const result = await runCommand([...command, './exportConfig.json', '--dry-run', '--json'], {
       cwd: work,
       env: { HOME: home.home },
     });
@@ -165,16 +168,19 @@ describe('create:s3:accessKey FILE --dry-run: every form keeps the file and the 
   });
 
   it('a file named a:b.json stays the file argument', async () => {
-    const result = await runCli(['audit', 'exportConfig', 'create:s3:accessKey', 'a:b.json', '--dry-run', '--json'], {
-      cwd: work,
-      env: { HOME: home.home },
-    });
+    const result = await runCommand(
+      ['audit', 'exportConfig', 'create:s3:accessKey', 'a:b.json', '--dry-run', '--json'],
+      {
+        cwd: work,
+        env: { HOME: home.home },
+      },
+    );
     expect(result.exitCode).toBe(0);
     expect(json(result)).toMatchObject({ dryRun: true, variables: { bucket: 'argv-forms-bucket' } });
   });
 
   it('flags before the command and before the file: --json audit exportConfig create:s3:accessKey --dry-run FILE', async () => {
-    const result = await runCli(
+    const result = await runCommand(
       ['--json', 'audit', 'exportConfig', 'create:s3:accessKey', '--dry-run', './exportConfig.json'],
       { cwd: work, env: { HOME: home.home } },
     );
