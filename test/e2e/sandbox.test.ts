@@ -355,7 +355,15 @@ describe('immuta sandbox, end to end', () => {
       'list',
       '--json',
     ]);
-    const jobsBefore = await cliJson<Job[]>(['sandbox', 'jobs', '--data-dir', sandbox.dataDir, '--json']);
+    const jobsBefore = await cliJson<Job[]>([
+      'sandbox',
+      'jobs',
+      '--data-dir',
+      sandbox.dataDir,
+      '--limit',
+      '1000',
+      '--json',
+    ]);
     await sandbox.stop();
     const stopped = await sandbox.cli(['sandbox', 'status', '--data-dir', sandbox.dataDir, '--json']);
     expect(stopped.exitCode).toBe(3);
@@ -369,8 +377,18 @@ describe('immuta sandbox, end to end', () => {
       '--json',
     ]);
     expect(listAfter).toEqual(listBefore);
-    const jobsAfter = await cliJson<Job[]>(['sandbox', 'jobs', '--data-dir', sandbox.dataDir, '--json']);
-    expect(jobsAfter.slice(0, jobsBefore.length).map((j) => j.id)).toEqual(jobsBefore.map((j) => j.id));
+    const jobsAfter = await cliJson<Job[]>([
+      'sandbox',
+      'jobs',
+      '--data-dir',
+      sandbox.dataDir,
+      '--limit',
+      '1000',
+      '--json',
+    ]);
+    // Newest first: every job from before the restart is still there.
+    const after = new Set(jobsAfter.map((j) => j.id));
+    expect(jobsBefore.every((j) => after.has(j.id))).toBe(true);
     const status = await cliJson<{ roles: number }>(['sandbox', 'status', '--data-dir', sandbox.dataDir, '--json']);
     expect(status.roles).toBe(1);
     const known = new Set(jobsBefore.map((j) => j.id));
