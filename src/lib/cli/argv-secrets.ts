@@ -4,13 +4,28 @@ import { isSecretKey, registerSecret } from '../output/redact.js';
  * Secrets given on the command line (`configure --api-key VALUE`, which the CLI refuses, or any flag
  * named like a secret) are registered before oclif sees argv: oclif's own debug lines
  * (`DEBUG=*`) print argv and parsed flags before any command can refuse them.
- * Returns the values registered (for tests).
+ * Passwords in URLs (`--host http://admin:pw@...`) are registered too. Returns the values registered.
  */
 export function registerArgvSecrets(argv: readonly string[]): string[] {
   const found: string[] = [];
   for (let index = 0; index < argv.length; index++) {
     const token = argv[index] ?? '';
     if (token === '--') break;
+    // A URL with a password (`--host http://admin:pw@...`): the CLI refuses it, but never echoes the password.
+    const password = /^(?:--?[\w-]+=)?[a-z][a-z0-9+.-]*:\/\/[^/@\s:]*:([^/@\s]+)@/i.exec(token)?.[1];
+    if (password) {
+      let decoded = password;
+      try {
+        decoded = decodeURIComponent(password);
+      } catch {
+        // Not percent-encoded: the raw text is the password.
+      }
+      for (const value of new Set([password, decoded])) {
+        registerSecret(value);
+        found.push(value);
+      }
+      continue;
+    }
     const match = /^--?([A-Za-z][\w-]*)(?:=(.*))?$/s.exec(token);
     if (!match) continue;
     const name = (match[1] ?? '').replace(/[-_]/g, '');

@@ -262,7 +262,9 @@ export class ProfileStore {
    * `change` returns undefined for "nothing to write".
    */
   private async update(change: (store: Store) => Store | undefined): Promise<void> {
-    const { lock } = await import('proper-lockfile');
+    // A CommonJS module: bundled, its functions are on the default export only.
+    const lockfile = await import('proper-lockfile');
+    const lock = lockfile.default.lock;
     let release: (() => Promise<void>) | undefined;
     try {
       mkdirSync(dirname(this.path), { recursive: true });

@@ -26,6 +26,18 @@ describe('registerArgvSecrets', () => {
       ]),
     ).toEqual(['spaced-api-key-value-1', 'equals-api-key-value-2', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYARGVKEY']);
   });
+
+  it('finds passwords in URLs, in both flag forms', () => {
+    expect(
+      registerArgvSecrets([
+        'list',
+        '--host',
+        'http://admin:hunter2%21pw@tenant.example',
+        '--host=https://u:plainpass9@x.example/',
+      ]),
+    ).toEqual(['hunter2%21pw', 'hunter2!pw', 'plainpass9']);
+    expect(registerArgvSecrets(['--host', 'https://user@x.example', 'https://x.example:443/'])).toEqual([]);
+  });
 });
 
 describe('the real binary with DEBUG=*', () => {
