@@ -40,6 +40,13 @@ export default class Start extends BaseCommand<typeof Start> {
       min: 0,
       max: 65535,
     }),
+    'aws-port': Flags.integer({
+      summary:
+        "Port of the sandbox AWS account's API (STS, IAM, KMS); 0 = any free port (`immuta sandbox env` prints it).",
+      default: 0,
+      min: 0,
+      max: 65535,
+    }),
     'data-dir': dataDirFlag,
     detach: Flags.boolean({
       summary: 'Run in the background and return once the sandbox answers (stop it with `immuta sandbox stop`).',
@@ -96,6 +103,8 @@ export default class Start extends BaseCommand<typeof Start> {
       String(f.port),
       '--s3-port',
       String(f['s3-port']),
+      '--aws-port',
+      String(f['aws-port']),
       '--listen',
       f.listen,
       '--interval-scale',
@@ -174,6 +183,7 @@ export default class Start extends BaseCommand<typeof Start> {
       listen: this.flags.listen,
       port: this.flags.port,
       s3Port: this.flags['s3-port'],
+      awsPort: this.flags['aws-port'],
       ...(this.flags['s3-endpoint'] ? { s3Endpoint: this.flags['s3-endpoint'] } : {}),
       intervalScale,
       gzip: this.flags.gzip,

@@ -38,6 +38,26 @@ export interface GatewayOptions {
   bucketRegion(bucket: string): string | undefined;
   /** Bodies that must be verified (hex payload hash, aws-chunked) are buffered up to this size. */
   maxBufferedBytes?: number;
+  /**
+   * Optional hook, called once a request's signature has verified and before it is routed to s3rver:
+   * it may answer the request itself (returns true: bucket configuration the sandbox account keeps)
+   * or refuse it (throws an S3Error, e.g. AccessDenied from the account's policies). The sandbox's
+   * AWS account plugs in here (src/lib/sandbox/aws/s3-config.ts).
+   */
+  intercept?(request: VerifiedS3Request, res: http.ServerResponse, headers: Record<string, string>): Promise<boolean>;
+}
+
+/** What the intercept hook gets: a request whose signature verified. */
+export interface VerifiedS3Request {
+  method: string;
+  bucket: string;
+  /** The decoded object key ('' for bucket-level requests). */
+  key: string;
+  query: Record<string, string | string[]>;
+  headers: http.IncomingHttpHeaders;
+  accessKeyId: string;
+  /** The verified request body (read once). */
+  body(): Promise<Buffer>;
 }
 
 export interface Gateway {
@@ -283,6 +303,34 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         SignatureProvided: auth.signature,
         CanonicalRequest: verified.canonicalRequest,
       });
+    }
+
+    if (options.intercept) {
+      const slash = target.rawPath.indexOf('/', 1);
+      let key = '';
+      try {
+        key = target.hasKey ? decodeURIComponent(target.rawPath.slice(slash + 1)) : '';
+      } catch {
+        key = target.rawPath.slice(slash + 1);
+      }
+      let bodyRead: Promise<Buffer> | undefined;
+      const answered = await options.intercept(
+        {
+          method,
+          bucket: target.bucket,
+          key,
+          query,
+          headers: req.headers,
+          accessKeyId: auth.accessKeyId,
+          body: () =>
+            (bodyRead ??= readVerifiedBody(req, mode, payloadHash, auth, verified, target, method).then(
+              async (b) => b ?? (await readBody(req, maxBuffered)),
+            )),
+        },
+        res,
+        { ...extraHeaders, 'x-amz-request-id': requestId },
+      );
+      if (answered) return;
     }
 
     if (target.bucket !== '' && !target.hasKey) {

@@ -1,4 +1,6 @@
 /** The embedded S3's public shapes (see index.ts); kept apart so importing them loads nothing. */
+import type { GatewayOptions } from './gateway.js';
+
 export interface SandboxCredential {
   accessKeyId: string;
   secretAccessKey: string;
@@ -14,6 +16,12 @@ export interface EmbeddedS3Options {
   port?: number;
   /** Created (idempotently) at start; the gateway serves these buckets only, each in its region. */
   buckets: Array<{ name: string; region: string }>;
+  /** The sandbox's AWS account: live keys, bucket regions, and the gateway hook (see gateway.ts `intercept`). */
+  account?: {
+    credential(accessKeyId: string): { accessKeyId: string; secretAccessKey: string } | undefined;
+    bucketRegion(bucket: string): string | undefined;
+    intercept: NonNullable<GatewayOptions['intercept']>;
+  };
 }
 
 export interface EmbeddedS3 {
