@@ -109,7 +109,9 @@ describe('doctor versus exporter, scenario by scenario', () => {
       }
       // Nothing the doctor needs is missing from the sandbox account's APIs.
       expect(
-        skipped.filter((s) => !s.startsWith('identity-policy') && !s.startsWith('bucket-policy')),
+        // A rotated key leaves the writer unknown (its permissions cannot be checked); a bucket in another
+        // region answers HeadBucket with 400, as AWS does, so its owner cannot be asked. The doctor says so.
+        skipped.filter((s) => !/^(identity-policy|bucket-policy|bucket-owner):/.test(s)),
         detail,
       ).toEqual([]);
     },
