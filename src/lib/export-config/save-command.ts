@@ -8,6 +8,7 @@ import type { ExportConfiguration } from '../tenant/types.js';
 import { EXAMPLE_FILES, type ExportKind, type SaveMode } from './kinds.js';
 import type { LoadedExportConfig } from './load.js';
 import type { NextSteps } from './next-steps.js';
+import type { PreflightRefusal } from '../doctor/preflight.js';
 
 /**
  * The six create/update commands share one flow, kept here so that each command file only says
@@ -50,10 +51,16 @@ const dryRun = Flags.boolean({
   aliases: ['dryRun'],
 });
 
-export const saveFlags = { 'dry-run': dryRun };
+const preflight = Flags.boolean({
+  summary:
+    "Run the doctor's checks on the file first and send nothing if one fails (exit 3, findings printed). Also IMMUTA_PREFLIGHT=1.",
+});
+
+export const saveFlags = { 'dry-run': dryRun, preflight };
 
 export const assumedRoleFlags = {
   'dry-run': dryRun,
+  preflight,
   'immuta-account-id': Flags.string({
     summary:
       "Immuta's AWS account id, to print the trust policy filled in (else IMMUTA_AWS_ACCOUNT_ID, the profile's immuta_aws_account_id, or the account in Immuta's error).",
@@ -63,6 +70,7 @@ export const assumedRoleFlags = {
 
 interface SaveFlags {
   'dry-run'?: boolean;
+  preflight?: boolean;
   'immuta-account-id'?: string;
   profile: string;
   config?: string;
@@ -108,7 +116,7 @@ export abstract class SaveExportConfigCommand<T extends typeof Command> extends 
     return this.flags as unknown as SaveFlags;
   }
 
-  public async run(): Promise<DryRunResult | SaveResult> {
+  public async run(): Promise<DryRunResult | SaveResult | PreflightRefusal> {
     const flags = this.saveFlags;
     const args = this.args as unknown as { file: string; id?: string };
     this.checkAccountInputs();
@@ -126,6 +134,14 @@ export abstract class SaveExportConfigCommand<T extends typeof Command> extends 
       readSecret: (field) => this.readSecret(field),
       listAllProblems: !this.jsonEnabled(),
     });
+    const { preflightEnabled, runPreflight } = await import('../doctor/preflight.js');
+    if (preflightEnabled(flags.preflight, process.env)) {
+      const checked = await runPreflight(
+        { kind: this.kind, mode: this.mode, data: loaded.data, file: loaded.file, ...(args.id ? { id: args.id } : {}) },
+        this.io,
+      );
+      if (checked.refusal) return checked.refusal;
+    }
     if (flags['dry-run']) return this.dryRun(loaded);
     return this.send(loaded);
   }
