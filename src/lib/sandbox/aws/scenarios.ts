@@ -10,7 +10,7 @@ import type { CheckId } from '../../doctor/report.js';
 import { IMMUTA_AWS_ACCOUNT_ID, SANDBOX_BUCKET, SANDBOX_KMS_KEY_ID, SANDBOX_WRITER_POLICY_NAME } from '../constants.js';
 import type { AwsAccount } from '../state/aws-schema.js';
 import type { State } from '../state/schema.js';
-import { defaultAwsAccount, defaultKmsKey, kmsKeyArn, policyText, writerPolicy } from './account.js';
+import { defaultAwsAccount, kmsKeyArn, policyText, writerPolicy } from './account.js';
 
 export type ScenarioFlow = 's3:accessKey' | 's3:assumedRole';
 
@@ -42,10 +42,10 @@ function setWriterPolicy(state: State, account: AwsAccount, document: string | u
   const { user, roles } = writers(state, account);
   const targets = [...(user ? [user] : []), ...roles];
   for (const holder of targets) {
-    const inline = { ...(holder.inlinePolicies ?? {}) };
-    if (document === undefined) delete inline[SANDBOX_WRITER_POLICY_NAME];
-    else inline[SANDBOX_WRITER_POLICY_NAME] = document;
-    holder.inlinePolicies = inline;
+    const others = Object.entries(holder.inlinePolicies ?? {}).filter(([name]) => name !== SANDBOX_WRITER_POLICY_NAME);
+    holder.inlinePolicies = Object.fromEntries(
+      document === undefined ? others : [...others, [SANDBOX_WRITER_POLICY_NAME, document]],
+    );
   }
 }
 
@@ -274,9 +274,7 @@ export function findScenario(name: string): Scenario | undefined {
  */
 export function applyScenario(state: State, scenario: Scenario, at: string): void {
   const fresh = defaultAwsAccount(at);
-  // Keys the user may have created stay, except the writer's, which the healthy account restores.
   state.aws = fresh;
-  fresh.kmsKeys = [defaultKmsKey(at)];
   for (const role of state.roles) {
     role.inlinePolicies = { [SANDBOX_WRITER_POLICY_NAME]: writerPolicy() };
     role.attachedPolicies = [];
