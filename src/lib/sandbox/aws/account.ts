@@ -179,6 +179,11 @@ export function defaultRole(at: string): RoleRecord {
 export function ensureAwsAccount(state: State, at: string): AwsAccount {
   state.aws ??= defaultAwsAccount(at);
   if (!state.roles.some((r) => r.roleArn === SANDBOX_ROLE_ARN)) state.roles.push(defaultRole(at));
+  // Roles registered by older versions had no permission policies (writes were not authorized then).
+  for (const role of state.roles) {
+    if (role.inlinePolicies === undefined) role.inlinePolicies = { [SANDBOX_WRITER_POLICY_NAME]: writerPolicy() };
+    role.roleId ??= uniqueId('AROA', role.roleArn);
+  }
   return state.aws;
 }
 
