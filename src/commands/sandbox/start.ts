@@ -42,6 +42,13 @@ export default class Start extends BaseCommand<typeof Start> {
       min: 0,
       max: 65535,
     }),
+    'aws-port': Flags.integer({
+      summary:
+        "Port of the sandbox AWS account's API (STS, IAM, KMS); 0 = any free port (`immuta sandbox env` prints it).",
+      default: 0,
+      min: 0,
+      max: 65535,
+    }),
     'data-dir': dataDirFlag,
     detach: Flags.boolean({
       summary: 'Run in the background and return once the sandbox answers (stop it with `immuta sandbox stop`).',
@@ -86,6 +93,7 @@ export default class Start extends BaseCommand<typeof Start> {
       {
         port: f.port,
         s3Port: f['s3-port'],
+        awsPort: f['aws-port'],
         dataDir: f['data-dir'],
         detach: f.detach,
         s3Endpoint: f['s3-endpoint'],

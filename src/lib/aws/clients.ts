@@ -58,6 +58,20 @@ export function hasS3EndpointOverride(env: NodeJS.ProcessEnv): boolean {
 }
 
 /**
+ * The endpoint override for a service: `AWS_ENDPOINT_URL_<SERVICE>`, else `AWS_ENDPOINT_URL`, unless
+ * `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is true. The SDK reads the same variables from process.env by
+ * itself; passing them explicitly makes the doctor honour the environment it was given (tests, the
+ * CommandIO's env) and not only the process's.
+ */
+export function endpointFor(
+  service: 'S3' | 'STS' | 'IAM' | 'KMS' | 'ORGANIZATIONS',
+  env: NodeJS.ProcessEnv,
+): string | undefined {
+  if ((env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '').toLowerCase() === 'true') return undefined;
+  return env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL || undefined;
+}
+
+/**
  * Loads every SDK client module at once (in parallel), so that the checks' wall time measures AWS,
  * not module loading, and no check waits for another's import.
  */
@@ -97,10 +111,12 @@ export class AwsClients {
     return other;
   }
 
-  private common(region: string): Record<string, unknown> {
+  private common(region: string, service: Parameters<typeof endpointFor>[0]): Record<string, unknown> {
     const o = this.options;
+    const endpoint = endpointFor(service, o.env ?? process.env);
     return {
       region,
+      ...(endpoint ? { endpoint } : {}),
       maxAttempts: o.maxAttempts ?? 2,
       requestHandler: {
         requestTimeout: o.requestTimeoutMs ?? 10_000,
@@ -140,7 +156,7 @@ export class AwsClients {
       const env = this.options.env ?? process.env;
       return this.counted(
         new S3Client({
-          ...this.common(region),
+          ...this.common(region, 'S3'),
           followRegionRedirects: follow,
           ...(hasS3EndpointOverride(env) ? { forcePathStyle: true } : {}),
           // Send checksums only when an operation requires them: S3-compatible test servers store
@@ -155,7 +171,7 @@ export class AwsClients {
     const r = region ?? this.options.region;
     return this.memo(`sts:${r}`, async () => {
       const { STSClient } = await import('@aws-sdk/client-sts');
-      return this.counted(new STSClient(this.common(r)));
+      return this.counted(new STSClient(this.common(r, 'STS')));
     });
   }
 
@@ -163,7 +179,7 @@ export class AwsClients {
   iam(): Promise<IAMClient> {
     return this.memo('iam', async () => {
       const { IAMClient } = await import('@aws-sdk/client-iam');
-      return this.counted(new IAMClient(this.common('us-east-1')));
+      return this.counted(new IAMClient(this.common('us-east-1', 'IAM')));
     });
   }
 
@@ -171,7 +187,7 @@ export class AwsClients {
     const r = region ?? this.options.region;
     return this.memo(`kms:${r}`, async () => {
       const { KMSClient } = await import('@aws-sdk/client-kms');
-      return this.counted(new KMSClient(this.common(r)));
+      return this.counted(new KMSClient(this.common(r, 'KMS')));
     });
   }
 
@@ -179,7 +195,7 @@ export class AwsClients {
   organizations(): Promise<OrganizationsClient> {
     return this.memo('organizations', async () => {
       const { OrganizationsClient } = await import('@aws-sdk/client-organizations');
-      return this.counted(new OrganizationsClient(this.common('us-east-1')));
+      return this.counted(new OrganizationsClient(this.common('us-east-1', 'ORGANIZATIONS')));
     });
   }
 

@@ -1,6 +1,6 @@
 /**
  * Declarations shared by the six `audit exportConfig create:<kind>` / `update:<kind>` commands:
- * their args, flags, help text and examples. The behaviour is runSave (src/lib/export-config/save.ts).
+ * their args, flags, help text and examples. The behaviour is runSave (src/lib/create-update/save.ts).
  */
 import { Args, Flags } from '@oclif/core';
 import { EXAMPLE_FILES, type ExportKind, type SaveMode } from '../export-config/kinds.js';
@@ -29,10 +29,16 @@ const dryRun = Flags.boolean({
   aliases: ['dryRun'],
 });
 
-export const saveFlags = { 'dry-run': dryRun };
+const preflight = Flags.boolean({
+  summary:
+    "Run the doctor's checks on the file first and send nothing if one fails (exit 3, findings printed). Also IMMUTA_PREFLIGHT=1.",
+});
+
+export const saveFlags = { 'dry-run': dryRun, preflight };
 
 export const assumedRoleFlags = {
   'dry-run': dryRun,
+  preflight,
   'immuta-account-id': Flags.string({
     summary:
       "Immuta's AWS account id, to print the trust policy filled in (else IMMUTA_AWS_ACCOUNT_ID, the profile's immuta_aws_account_id, or the account in Immuta's error).",

@@ -46,6 +46,8 @@ export interface DoctorOptions {
   concurrency?: number;
   /** Called as each check finishes (progress display). */
   onCheck?: (result: CheckResult) => void;
+  /** Rewrites a check's result before it is counted (preflight: the trust of a new role configuration cannot exist yet). */
+  adjust?: (result: CheckResult) => CheckResult;
 }
 
 function accountOf(arn: string): string {
@@ -211,12 +213,13 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
           run: async () => {
             const t0 = performance.now();
             const finding = await check.run(ctx);
-            const result: CheckResult = {
+            const measured: CheckResult = {
               id: check.id,
               title: check.title,
               ...finding,
               durationMs: Math.round(performance.now() - t0),
             };
+            const result = options.adjust ? options.adjust(measured) : measured;
             options.onCheck?.(result);
             return result;
           },

@@ -102,6 +102,11 @@ export const ERRORS = {
   },
   WRONG_KIND: { exitCode: USAGE, meaning: 'update:<kind> names a configuration of another kind (nothing is sent)' },
   HOST_SCHEME_MISSING: { exitCode: USAGE, meaning: 'the tenant URL has no https:// (or http:// for a local sandbox)' },
+  SANDBOX_OUTDATED: { exitCode: USAGE, meaning: 'the running sandbox predates the AWS account API: restart it' },
+  SANDBOX_SCENARIO_UNKNOWN: {
+    exitCode: USAGE,
+    meaning: 'no sandbox scenario of that name (`immuta sandbox scenario list`)',
+  },
   // Process.
   INTERRUPTED: { exitCode: INTERRUPTED, meaning: 'interrupted (Ctrl-C)' },
   INTERNAL: {

@@ -52,6 +52,18 @@ export const sandboxDocuments = {
       }
     }
   `,
+  scenario: /* GraphQL */ `
+    mutation SandboxScenario($name: String!) {
+      sandboxScenario(name: $name) {
+        name
+        title
+        catalogue
+        flows
+        expect
+        fix
+      }
+    }
+  `,
 } as const;
 
 export interface SandboxJob {

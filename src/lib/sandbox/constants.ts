@@ -53,4 +53,14 @@ export const SANDBOX_ONLY = 'Sandbox only (not an Immuta API):';
 
 /** What the sandbox does and does not cover offline (also in the README and `sandbox start --help`). */
 export const OFFLINE_NOTE =
-  'Offline: configure, create/update/get/list/test/enable/disable/delete/tasks, policy (printing) and the role flow through `immuta sandbox role put` work against the sandbox. `doctor` and `policy --apply` call AWS itself (IAM, STS, S3): the sandbox serves no AWS account for them yet.';
+  'Offline: configure, create/update/get/list/test/enable/disable/delete/tasks, policy (printing) and the role flow through `immuta sandbox role put` work against the sandbox. `doctor` and `policy --apply` work offline too once the shell points at the sandbox AWS account: `eval "$(immuta sandbox env)"`.';
+/** The admin IAM user of the sandbox account: what `immuta sandbox env` exports (public demo values). */
+export const SANDBOX_ADMIN_USER_NAME = 'sandbox-admin';
+export const SANDBOX_ADMIN_ACCESS_KEY_ID = 'AKIASANDBOXADMIN0001';
+export const SANDBOX_ADMIN_SECRET_ACCESS_KEY = 'sandboxAdminDemoSecretKey/NotARealAwsKey00';
+/** The role the documented assumed-role flow uses (it exists in the sandbox account, trusting nobody outside). */
+export const SANDBOX_ROLE_ARN = `arn:aws:iam::${SANDBOX_CUSTOMER_ACCOUNT_ID}:role/immuta-audit-export`;
+/** The customer managed KMS key the sandbox account holds (scenarios point the bucket at it). */
+export const SANDBOX_KMS_KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
+/** The name of the inline policy that gives the writers s3:PutObject (the one `policy role --apply` writes). */
+export const SANDBOX_WRITER_POLICY_NAME = 'ImmutaAuditExport';

@@ -62,6 +62,14 @@ export function resolveAccess(
     const roleArn = config.roleArn ?? '';
     const role = env.findRole(roleArn);
     if (!role || !trustAllows(role, config.id)) return { ok: false, status: prefix + assumeRoleDenied(roleArn) };
+    if (trustAllows(role, undefined) || trustAllows(role, NOT_THIS_CONFIGURATION)) {
+      // AWS's advice to third parties (confused deputy): try AssumeRole without the ExternalId too, and
+      // refuse a role that allows it. Sandbox behaviour; Immuta does not document whether it checks this.
+      return {
+        ok: false,
+        status: `${prefix}the trust policy of ${roleArn} lets Immuta's account assume it without sts:ExternalId ${config.id}, so any Immuta configuration could write to the bucket; the role is refused`,
+      };
+    }
     if (!env.embedded) {
       return {
         ok: false,
@@ -80,11 +88,15 @@ export function resolveAccess(
   return { ok: true, target, method: methodLabel(config) };
 }
 
-export function trustAllows(role: RoleRecord, configurationId: string): boolean {
+/** An ExternalId no configuration has. */
+const NOT_THIS_CONFIGURATION = 'sandbox-not-a-configuration-id';
+
+/** Would sts:AssumeRole by the sandbox's Immuta principal with this ExternalId (undefined = none sent) succeed? */
+export function trustAllows(role: RoleRecord, configurationId: string | undefined): boolean {
   try {
     const result = evaluateTrustPolicy(role.trustPolicy as Parameters<typeof evaluateTrustPolicy>[0], {
       callerArn: IMMUTA_AUDIT_PRINCIPAL,
-      externalId: configurationId,
+      ...(configurationId === undefined ? {} : { externalId: configurationId }),
       roleArn: role.roleArn,
     });
     return result.decision === 'Allow';

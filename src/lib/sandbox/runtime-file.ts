@@ -29,6 +29,16 @@ export const RuntimeInfoSchema = z.object({
     demoAccessKeyId: z.string().nullable(),
     demoSecretAccessKey: z.string().nullable(),
   }),
+  /** The simulated customer AWS account's API (STS, IAM, KMS) and its admin key (public demo values). */
+  aws: z
+    .object({
+      endpoint: z.string(),
+      accountId: z.string(),
+      region: z.string(),
+      adminAccessKeyId: z.string(),
+      adminSecretAccessKey: z.string(),
+    })
+    .optional(),
   immutaAwsAccountId: z.string(),
   immutaPrincipal: z.string(),
   intervalScale: z.number(),

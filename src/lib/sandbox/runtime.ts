@@ -10,7 +10,10 @@ import {
   IMMUTA_AUDIT_PRINCIPAL,
   IMMUTA_AWS_ACCOUNT_ID,
   SANDBOX_ACCESS_KEY_ID,
+  SANDBOX_ADMIN_ACCESS_KEY_ID,
+  SANDBOX_ADMIN_SECRET_ACCESS_KEY,
   SANDBOX_BUCKET,
+  SANDBOX_CUSTOMER_ACCOUNT_ID,
   SANDBOX_REGION,
   SANDBOX_SECRET_ACCESS_KEY,
   SANDBOX_USER_ARN,
@@ -36,6 +39,8 @@ export interface SandboxOptions {
   listen?: string;
   port?: number;
   s3Port?: number;
+  /** Port of the simulated AWS account's API (STS, IAM, KMS); default 0 = any free port. */
+  awsPort?: number;
   /** Another S3-compatible endpoint instead of the embedded S3. */
   s3Endpoint?: string;
   intervalScale?: number;
@@ -110,6 +115,9 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const store = await StateStore.open(options.dataDir);
   const auth = new SandboxAuth(store, (options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS) * 1000, options.now);
   const keys = await auth.ensureKeys();
+  // The simulated customer AWS account (seeded once per data directory; older state files get it now).
+  const account = await import('./aws/account.js');
+  await store.update((state) => void account.ensureAwsAccount(state, new Date().toISOString()));
 
   const s3module = await import('./s3/index.js');
   const s3: S3Port = { writeProbe: s3module.writeProbe, putObject: s3module.putObject };
@@ -127,6 +135,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         host: listen,
         port: options.s3Port ?? 0,
         buckets: [{ name: SANDBOX_BUCKET, region: SANDBOX_REGION }],
+        account: {
+          credential: (accessKeyId) => account.principalForKey(store.snapshot, accessKeyId),
+          bucketRegion: (bucket) => account.findBucket(store.snapshot, bucket)?.region,
+          intercept: (await import('./aws/s3-config.js')).s3AccountHook(store),
+        },
       });
       const s3 = embedded;
       cleanups.push(() => s3.stop());
@@ -143,6 +156,9 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         });
       }
     }
+    const { startAwsApiServer } = await import('./aws/api-server.js');
+    const awsApi = await startAwsApiServer({ host: listen, port: options.awsPort ?? 0, store });
+    cleanups.push(() => awsApi.close());
     // A wildcard bind address is not an address to connect to: use loopback in URLs.
     const s3Endpoint = embedded
       ? embedded.endpoint.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:')
@@ -187,6 +203,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         startedAt,
         tenantUrl: known.tenantUrl,
         s3Endpoint,
+        awsEndpoint: awsApi.endpoint,
         configurations: store.snapshot.configurations.length,
         jobs: store.snapshot.jobs.length,
         roles: store.snapshot.roles.length,
@@ -215,6 +232,13 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         region: SANDBOX_REGION,
         demoAccessKeyId: embedded ? SANDBOX_ACCESS_KEY_ID : null,
         demoSecretAccessKey: embedded ? SANDBOX_SECRET_ACCESS_KEY : null,
+      },
+      aws: {
+        endpoint: awsApi.endpoint,
+        accountId: SANDBOX_CUSTOMER_ACCOUNT_ID,
+        region: SANDBOX_REGION,
+        adminAccessKeyId: SANDBOX_ADMIN_ACCESS_KEY_ID,
+        adminSecretAccessKey: SANDBOX_ADMIN_SECRET_ACCESS_KEY,
       },
       immutaAwsAccountId: IMMUTA_AWS_ACCOUNT_ID,
       immutaPrincipal: IMMUTA_AUDIT_PRINCIPAL,

@@ -3,7 +3,8 @@ import type { z } from 'zod';
 import { SCHEMAS } from '../export-config/schemas.js';
 import { checkRoleArn } from '../export-config/rules/iam-role-arn.js';
 import { evaluateTrustPolicy, parsePolicyDocument } from '../policy/index.js';
-import { IMMUTA_AUDIT_PRINCIPAL } from './constants.js';
+import { writerPolicy } from './aws/account.js';
+import { IMMUTA_AUDIT_PRINCIPAL, SANDBOX_WRITER_POLICY_NAME } from './constants.js';
 import { type DestinationEnvironment, methodLabel, testConnection } from './destination.js';
 import { armExportClock } from './exporter.js';
 import type { ConfigurationKind, ConfigurationRecord, JobRecord, RoleRecord, State, UserRef } from './state/schema.js';
@@ -299,6 +300,9 @@ export class AuditService {
       const created: RoleRecord = {
         roleArn,
         trustPolicy: parsed.policy,
+        // A role made for the export gets the permission it needs; `policy role --apply` would add the same.
+        inlinePolicies: { [SANDBOX_WRITER_POLICY_NAME]: writerPolicy() },
+        attachedPolicies: [],
         accessKeyId: `ASIA${randomBytes(12)
           .toString('base64')
           .replace(/[^A-Za-z0-9]/g, 'X')
@@ -317,6 +321,22 @@ export class AuditService {
       principalArn: role.roleArn,
     });
     return role;
+  }
+
+  /** sandboxScenario: puts the sandbox AWS account into a named state (healthy first, then the break). */
+  async applyScenario(
+    name: string,
+  ): Promise<{ name: string; title: string; catalogue: string; flows: string[]; expect: string | null; fix: string }> {
+    const { applyScenario, findScenario, SCENARIOS } = await import('./aws/scenarios.js');
+    const scenario = findScenario(name);
+    if (!scenario)
+      throw new ServiceError(
+        `Unknown scenario "${name}"; known: ${SCENARIOS.map((s) => s.name).join(', ')}`,
+        'BAD_USER_INPUT',
+      );
+    await this.store.update((state) => applyScenario(state, scenario, this.timestamp()));
+    const { name: n, title, catalogue, flows, expect, fix } = scenario;
+    return { name: n, title, catalogue, flows: [...flows], expect: expect ?? null, fix };
   }
 
   async objects(prefix: string | undefined, limit: number): Promise<ObjectInfo[]> {

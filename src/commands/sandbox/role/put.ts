@@ -5,7 +5,7 @@ import { BaseCommand } from '../../../lib/cli/base-command.js';
 import { runSandboxRolePut } from '../../../lib/sandbox/commands/role-put.js';
 
 export default class RolePut extends BaseCommand<typeof RolePut> {
-  static override summary = `${SANDBOX_ONLY} register an IAM role and its trust policy, as you would create it in your AWS account.`;
+  static override summary = `${SANDBOX_ONLY} create or update an IAM role's trust policy in the sandbox AWS account (alias of iam:CreateRole/UpdateAssumeRolePolicy; prefer \`eval "$(immuta sandbox env)"\` and \`policy trust --id ID --apply\`).`;
   static override description = [
     "Plays the customer's side of the role flow: the sandbox stores the role and its trust policy, and gives the role credentials in the embedded S3 (principal = the role ARN). When the audit service tests an assumed-role configuration it evaluates this trust policy as AWS would for sts:AssumeRole by arn:aws:sts::111122223333:assumed-role/immuta-audit-export/audit-service with sts:ExternalId = the configuration id.",
     'Use the trust policy that `immuta audit exportConfig create:s3:assumedRole` printed (--json: nextSteps.trustPolicy), then `immuta audit exportConfig test ID --wait`. Putting the same role again replaces its trust policy.',

@@ -16,6 +16,8 @@ export interface StartOptions {
   examplesDir: string;
   port: number;
   s3Port: number;
+  /** The sandbox AWS account's API port (0 = any free port). */
+  awsPort: number;
   dataDir?: string;
   detach: boolean;
   s3Endpoint?: string;
@@ -50,6 +52,8 @@ function childArgs(o: StartOptions): string[] {
     String(o.port),
     '--s3-port',
     String(o.s3Port),
+    '--aws-port',
+    String(o.awsPort),
     '--listen',
     o.listen,
     '--interval-scale',
@@ -143,6 +147,7 @@ async function runForeground(
     listen: options.listen,
     port: options.port,
     s3Port: options.s3Port,
+    awsPort: options.awsPort,
     ...(options.s3Endpoint ? { s3Endpoint: options.s3Endpoint } : {}),
     intervalScale,
     gzip: options.gzip,

@@ -127,6 +127,7 @@ export function createResolvers(service: AuditService) {
         guard(async () => configurationView(await service.delete(String(args.id)))),
       sandboxPutRole: (_: unknown, args: Args) =>
         guard(async () => roleView(await service.putRole(String(args.roleArn), String(args.trustPolicy)))),
+      sandboxScenario: (_: unknown, args: Args) => guard(() => service.applyScenario(String(args.name))),
     },
   };
 }

@@ -41,6 +41,30 @@ export interface GatewayOptions {
   bucketRegion(bucket: string): string | undefined;
   /** Request bodies are buffered (and verified) up to this size. */
   maxBufferedBytes?: number;
+  /**
+   * Optional hook, called once a request's signature has verified and before it is routed to the object store:
+   * it may answer the request itself (returns true: bucket configuration the sandbox account keeps)
+   * or refuse it (throws an S3Error, e.g. AccessDenied from the account's policies). The sandbox's
+   * AWS account plugs in here (src/lib/sandbox/aws/s3-config.ts).
+   */
+  intercept?(
+    request: InterceptedS3Request,
+    res: http.ServerResponse,
+    headers: Record<string, string>,
+  ): Promise<boolean>;
+}
+
+/** What the intercept hook gets: a request whose signature verified. */
+export interface InterceptedS3Request {
+  method: string;
+  bucket: string;
+  /** The decoded object key ('' for bucket-level requests). */
+  key: string;
+  query: Record<string, string | string[]>;
+  headers: http.IncomingHttpHeaders;
+  accessKeyId: string;
+  /** The verified request body (read once). */
+  body(): Promise<Buffer>;
 }
 
 export interface Gateway {
@@ -240,6 +264,22 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
 
     const body = await readVerifiedBody(req, mode, payloadHash, auth, verified, target, method);
+    if (options.intercept) {
+      const answered = await options.intercept(
+        {
+          method,
+          bucket: target.bucket,
+          key: target.key ?? '',
+          query,
+          headers: req.headers,
+          accessKeyId: auth.accessKeyId,
+          body: async () => body,
+        },
+        res,
+        { ...extraHeaders, 'x-amz-request-id': requestId },
+      );
+      if (answered) return;
+    }
     const reply = await options.route({
       method,
       bucket: target.bucket,

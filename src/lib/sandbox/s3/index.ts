@@ -12,7 +12,7 @@ export type {
   S3Operation,
   S3Reply,
   SandboxCredential,
-  VerifiedS3Request,
+  InterceptedS3Request,
   WriteProbeInput,
 } from './types.js';
 

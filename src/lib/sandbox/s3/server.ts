@@ -37,8 +37,12 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
     route,
-    credential: (accessKeyId) => credentials.get(accessKeyId),
-    bucketRegion: (bucket) => regions.get(bucket),
+    // The sandbox's AWS account, when given, is the authority on keys and regions (keys rotate, buckets move).
+    credential: (accessKeyId) =>
+      options.account ? options.account.credential(accessKeyId) : credentials.get(accessKeyId),
+    bucketRegion: (bucket) =>
+      regions.has(bucket) ? (options.account?.bucketRegion(bucket) ?? regions.get(bucket)) : undefined,
+    ...(options.account ? { intercept: options.account.intercept } : {}),
   });
 
   function requireBucket(bucket: string): void {

@@ -139,7 +139,12 @@ function headerValue(headers: IncomingHttpHeaders, name: string): string | undef
 }
 
 /** Which auth the request carries: `none`, or a parsed SigV4 header/query. Throws S3Error when malformed. */
-export function parseAuth(parts: IncomingRequestParts, query: Record<string, string | string[]>): SigV4Auth | null {
+export function parseAuth(
+  parts: IncomingRequestParts,
+  query: Record<string, string | string[]>,
+  /** The services this endpoint serves (the sandbox AWS account's API serves several). */
+  services: readonly string[] = ['s3'],
+): SigV4Auth | null {
   const authorization = headerValue(parts.headers, 'authorization');
   const queryAuth = 'X-Amz-Algorithm' in query || 'X-Amz-Credential' in query || 'X-Amz-Signature' in query;
   if (authorization !== undefined && queryAuth) {
@@ -149,12 +154,12 @@ export function parseAuth(parts: IncomingRequestParts, query: Record<string, str
       authorization,
     );
   }
-  if (authorization !== undefined) return parseAuthorizationHeader(authorization, parts.headers);
-  if (queryAuth) return parsePresignedQuery(query);
+  if (authorization !== undefined) return parseAuthorizationHeader(authorization, parts.headers, services);
+  if (queryAuth) return parsePresignedQuery(query, services);
   return null;
 }
 
-function parseCredential(credential: string, malformed: (detail: string) => S3Error) {
+function parseCredential(credential: string, malformed: (detail: string) => S3Error, services: readonly string[]) {
   const pieces = credential.split('/');
   if (
     pieces.length !== 5 ||
@@ -165,11 +170,16 @@ function parseCredential(credential: string, malformed: (detail: string) => S3Er
     throw malformed('the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".');
   }
   const [accessKeyId, scopeDate, region, service] = pieces as [string, string, string, string, string];
-  if (service !== 's3') throw malformed(`incorrect service "${service}". This endpoint belongs to "s3".`);
+  if (!services.includes(service))
+    throw malformed(`incorrect service "${service}". This endpoint belongs to "${services.join('", "')}".`);
   return { accessKeyId, scopeDate, region, service };
 }
 
-export function parseAuthorizationHeader(authorization: string, headers: IncomingHttpHeaders): SigV4Auth {
+export function parseAuthorizationHeader(
+  authorization: string,
+  headers: IncomingHttpHeaders,
+  services: readonly string[] = ['s3'],
+): SigV4Auth {
   const space = authorization.indexOf(' ');
   const algorithm = space === -1 ? authorization : authorization.slice(0, space);
   if (algorithm !== ALGORITHM_IDENTIFIER) {
@@ -190,7 +200,7 @@ export function parseAuthorizationHeader(authorization: string, headers: Incomin
       'the authorization header requires three components: Credential, SignedHeaders, and Signature.',
     );
   }
-  const scope = parseCredential(credential, (detail) => s3Errors.headerMalformed(detail));
+  const scope = parseCredential(credential, (detail) => s3Errors.headerMalformed(detail), services);
   const longDate = headerValue(headers, 'x-amz-date');
   if (longDate === undefined || parseAmzDate(longDate) === undefined) {
     // S3 also accepts `Date` for SigV4 in theory; every SigV4 signer sends x-amz-date.
@@ -210,7 +220,10 @@ export function parseAuthorizationHeader(authorization: string, headers: Incomin
   };
 }
 
-export function parsePresignedQuery(query: Record<string, string | string[]>): SigV4Auth {
+export function parsePresignedQuery(
+  query: Record<string, string | string[]>,
+  services: readonly string[] = ['s3'],
+): SigV4Auth {
   const get = (name: string): string => {
     const value = query[name];
     return (Array.isArray(value) ? value[0] : value) ?? '';
@@ -231,8 +244,10 @@ export function parsePresignedQuery(query: Record<string, string | string[]>): S
   if (get('X-Amz-Algorithm') !== ALGORITHM_IDENTIFIER) {
     throw s3Errors.queryParametersError('X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"');
   }
-  const scope = parseCredential(get('X-Amz-Credential'), (detail) =>
-    s3Errors.queryParametersError(`Error parsing the X-Amz-Credential parameter; ${detail}`),
+  const scope = parseCredential(
+    get('X-Amz-Credential'),
+    (detail) => s3Errors.queryParametersError(`Error parsing the X-Amz-Credential parameter; ${detail}`),
+    services,
   );
   const longDate = get('X-Amz-Date');
   if (parseAmzDate(longDate) === undefined) {

@@ -1,7 +1,9 @@
 /** The embedded S3's public shapes (see index.ts); kept apart so importing them loads nothing. */
+import type { GatewayOptions } from './gateway.js';
 import type { BucketSubresourceHandlers } from './router.js';
 
-export type { BucketSubresourceHandlers, S3Operation, S3Reply, VerifiedS3Request } from './router.js';
+export type { BucketSubresourceHandlers, S3Operation, S3Reply } from './router.js';
+export type { InterceptedS3Request } from './gateway.js';
 
 export interface SandboxCredential {
   accessKeyId: string;
@@ -20,6 +22,12 @@ export interface EmbeddedS3Options {
   buckets: Array<{ name: string; region: string }>;
   /** Bucket sub-resources beyond `?location`, e.g. `{ policy: { GET, PUT } }`; others answer NotImplemented. */
   bucketSubresources?: Record<string, BucketSubresourceHandlers>;
+  /** The sandbox's AWS account: live keys, bucket regions, and the gateway hook (see gateway.ts `intercept`). */
+  account?: {
+    credential(accessKeyId: string): { accessKeyId: string; secretAccessKey: string } | undefined;
+    bucketRegion(bucket: string): string | undefined;
+    intercept: NonNullable<GatewayOptions['intercept']>;
+  };
 }
 
 export interface EmbeddedS3 {

@@ -1,4 +1,5 @@
 import * as z from 'zod'; // a namespace import: the bundle keeps only what is used (not zod's 60 locales)
+import { AwsAccountSchema, RolePermissionsSchema } from './aws-schema.js';
 
 /**
  * What the sandbox persists in `<data-dir>/state.json`. Parsed with zod on load so that a file
@@ -84,7 +85,7 @@ export const JobRecordSchema = z.object({
 });
 export type JobRecord = z.infer<typeof JobRecordSchema>;
 
-export const RoleRecordSchema = z.object({
+export const RoleRecordSchema = RolePermissionsSchema.extend({
   roleArn: z.string(),
   trustPolicy: z.unknown(),
   /** Credentials the role resolves to in the embedded S3 (principal = the role ARN). */
@@ -121,5 +122,7 @@ export const StateSchema = z.object({
   configurations: z.array(ConfigurationRecordSchema),
   jobs: z.array(JobRecordSchema),
   roles: z.array(RoleRecordSchema),
+  /** The simulated customer AWS account (absent in state files of older versions: seeded on start). */
+  aws: AwsAccountSchema.optional(),
 });
 export type State = z.infer<typeof StateSchema>;

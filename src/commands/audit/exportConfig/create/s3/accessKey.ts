@@ -1,6 +1,6 @@
 import { BaseCommand } from '../../../../../lib/cli/base-command.js';
 import { createArgs, saveFlags, saveDescription, saveExamples } from '../../../../../lib/cli/save-flags.js';
-import { runSave } from '../../../../../lib/export-config/save.js';
+import { runSave } from '../../../../../lib/create-update/save.js';
 
 export default class CreateS3AccessKey extends BaseCommand<typeof CreateS3AccessKey> {
   static override summary = "Create an S3 export configuration that writes with an IAM user's access key.";
@@ -11,6 +11,9 @@ export default class CreateS3AccessKey extends BaseCommand<typeof CreateS3Access
 
   public async run() {
     const { file } = this.args;
-    return runSave({ kind: 's3:accessKey', mode: 'create', file, dryRun: this.flags['dry-run'] }, this.io);
+    return runSave(
+      { kind: 's3:accessKey', mode: 'create', file, dryRun: this.flags['dry-run'], preflight: this.flags.preflight },
+      this.io,
+    );
   }
 }

@@ -1,6 +1,6 @@
 import { BaseCommand } from '../../../../../lib/cli/base-command.js';
 import { createArgs, assumedRoleFlags, saveDescription, saveExamples } from '../../../../../lib/cli/save-flags.js';
-import { runSave } from '../../../../../lib/export-config/save.js';
+import { runSave } from '../../../../../lib/create-update/save.js';
 
 export default class CreateS3AssumedRole extends BaseCommand<typeof CreateS3AssumedRole> {
   static override summary =
@@ -18,6 +18,7 @@ export default class CreateS3AssumedRole extends BaseCommand<typeof CreateS3Assu
         mode: 'create',
         file,
         dryRun: this.flags['dry-run'],
+        preflight: this.flags.preflight,
         immutaAccountId: this.flags['immuta-account-id'],
       },
       this.io,

@@ -1,6 +1,6 @@
 import { BaseCommand } from '../../../../../lib/cli/base-command.js';
 import { updateArgs, saveFlags, saveDescription, saveExamples } from '../../../../../lib/cli/save-flags.js';
-import { runSave } from '../../../../../lib/export-config/save.js';
+import { runSave } from '../../../../../lib/create-update/save.js';
 
 export default class UpdateS3AccessKey extends BaseCommand<typeof UpdateS3AccessKey> {
   static override summary = 'Update an S3 access-key export configuration (only the fields in the file change).';
@@ -11,6 +11,16 @@ export default class UpdateS3AccessKey extends BaseCommand<typeof UpdateS3Access
 
   public async run() {
     const { file, id } = this.args;
-    return runSave({ kind: 's3:accessKey', mode: 'update', file, id, dryRun: this.flags['dry-run'] }, this.io);
+    return runSave(
+      {
+        kind: 's3:accessKey',
+        mode: 'update',
+        file,
+        id,
+        dryRun: this.flags['dry-run'],
+        preflight: this.flags.preflight,
+      },
+      this.io,
+    );
   }
 }

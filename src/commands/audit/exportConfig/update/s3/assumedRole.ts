@@ -1,6 +1,6 @@
 import { BaseCommand } from '../../../../../lib/cli/base-command.js';
 import { updateArgs, assumedRoleFlags, saveDescription, saveExamples } from '../../../../../lib/cli/save-flags.js';
-import { runSave } from '../../../../../lib/export-config/save.js';
+import { runSave } from '../../../../../lib/create-update/save.js';
 
 export default class UpdateS3AssumedRole extends BaseCommand<typeof UpdateS3AssumedRole> {
   static override summary = 'Update an S3 assumed-role export configuration (only the fields in the file change).';
@@ -18,6 +18,7 @@ export default class UpdateS3AssumedRole extends BaseCommand<typeof UpdateS3Assu
         file,
         id,
         dryRun: this.flags['dry-run'],
+        preflight: this.flags.preflight,
         immutaAccountId: this.flags['immuta-account-id'],
       },
       this.io,

@@ -6,16 +6,17 @@
 import { usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
-import { isConnected, renderConfigurationSummary } from './configuration-view.js';
+import { isConnected, renderConfigurationSummary } from '../export-config/configuration-view.js';
 import { redactValue } from '../output/redact.js';
 import { isAwsAccountId } from '../policy-templates/index.js';
 import { type OperationName, buildOperation } from '../tenant/documents.js';
 import type { ExportConfiguration } from '../tenant/types.js';
-import type { ExportKind, SaveMode } from './kinds.js';
-import type { LoadedExportConfig } from './load.js';
-import type { NextSteps } from './next-steps.js';
-import { readConfigStdin } from './stdin.js';
-import { checkUpdateTarget } from './update-target.js';
+import type { ExportKind, SaveMode } from '../export-config/kinds.js';
+import type { LoadedExportConfig } from '../export-config/load.js';
+import type { NextSteps } from '../export-config/next-steps.js';
+import { readConfigStdin } from '../export-config/stdin.js';
+import { checkUpdateTarget } from '../export-config/update-target.js';
+import type { PreflightRefusal } from '../doctor/preflight.js';
 
 export interface SaveOptions {
   kind: ExportKind;
@@ -25,6 +26,8 @@ export interface SaveOptions {
   /** update: the configuration to change. */
   id?: string;
   dryRun: boolean;
+  /** --preflight: the doctor's checks on the file first; nothing is sent if one fails (also IMMUTA_PREFLIGHT=1). */
+  preflight?: boolean;
   /** s3:assumedRole: Immuta's AWS account id, to fill in the trust policy. */
   immutaAccountId?: string;
 }
@@ -43,11 +46,14 @@ export type SaveResult = ExportConfiguration & { nextSteps: NextSteps };
 
 const MAX_SECRET_BYTES = 64 * 1024;
 
-export async function runSave(options: SaveOptions, io: CommandIO): Promise<DryRunResult | SaveResult> {
+export async function runSave(
+  options: SaveOptions,
+  io: CommandIO,
+): Promise<DryRunResult | SaveResult | PreflightRefusal> {
   checkAccountInputs(options, io.env);
   if (options.file === '-' && io.stdinIsTTY)
     io.note('Reading the configuration from standard input (finish with Ctrl-D).');
-  const { loadExportConfig } = await import('./load.js');
+  const { loadExportConfig } = await import('../export-config/load.js');
   const loaded = await loadExportConfig({
     kind: options.kind,
     mode: options.mode,
@@ -58,6 +64,20 @@ export async function runSave(options: SaveOptions, io: CommandIO): Promise<DryR
     readSecret: (field) => readSecret(field, io),
     listAllProblems: !io.json,
   });
+  const { preflightEnabled, runPreflight } = await import('../doctor/preflight.js');
+  if (preflightEnabled(options.preflight, io.env)) {
+    const checked = await runPreflight(
+      {
+        kind: options.kind,
+        mode: options.mode,
+        data: loaded.data,
+        file: loaded.file,
+        ...(options.id ? { id: options.id } : {}),
+      },
+      io,
+    );
+    if (checked.refusal) return checked.refusal;
+  }
   if (options.dryRun) return dryRun(loaded, io);
   return send(loaded, options, io);
 }
@@ -134,7 +154,7 @@ async function send(loaded: LoadedExportConfig, options: SaveOptions, io: Comman
   const progress = await io.progress(`${verb} the export configuration on ${tenant.host}`);
   const config = await tenant.mutateConfiguration(loaded.operation, { data: loaded.data });
   progress.stop();
-  const { buildNextSteps, renderNextSteps, resolveImmutaAccount } = await import('./next-steps.js');
+  const { buildNextSteps, renderNextSteps, resolveImmutaAccount } = await import('../export-config/next-steps.js');
   const account = resolveImmutaAccount({
     flag: options.immutaAccountId,
     env: io.env.IMMUTA_AWS_ACCOUNT_ID,
