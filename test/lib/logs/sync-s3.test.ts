@@ -11,6 +11,7 @@ import { fakeIO } from '../../helpers/fake-io.js';
 import { failure } from '../../helpers/expect-cli-error.js';
 import { ndjson, uamEvent } from './events.js';
 import { type HostileS3, startHostileS3 } from './hostile-s3.js';
+import { FakeTenant, sampleConfiguration } from '../../helpers/fake-tenant.js';
 
 const BUCKET = 'audit-export';
 const REGION = 'eu-west-1';
@@ -127,6 +128,37 @@ describe('audit logs sync from a failing S3', () => {
     expect(server.gets.filter((k) => k.endsWith('job-1.ndjson'))).toHaveLength(2);
     expect(server.gets.filter((k) => k.endsWith('job-2.ndjson'))).toHaveLength(3);
     expect(out.stderr()).toMatch(/Retrying logs\/job-1\.ndjson \(attempt 2\): .*500/);
+  });
+
+  it('--config-id reads the bucket and path of that export configuration', async () => {
+    server = await startHostileS3(BUCKET, objects, () => 'ok');
+    const tenant = await FakeTenant.start({ apiKey: 'logs-test-key-123456' });
+    try {
+      tenant.replyAlways('getAllExportConfigurations', {
+        data: [
+          sampleConfiguration({
+            id: 'cfg-logs',
+            endpointConfiguration: {
+              __typename: 'S3AccessKeyEndpointConfiguration',
+              bucket: BUCKET,
+              path: '/logs',
+              region: REGION,
+            },
+          }),
+        ],
+      });
+      const out = fakeIO({
+        globals: { host: tenant.url },
+        env: { ...env(server.endpoint), HOME: dir, IMMUTA_API_KEY: 'logs-test-key-123456' },
+      });
+      const result = await runSync({ configId: 'cfg-logs', store: join(dir, 'by-config') }, out);
+      expect(result.source).toBe(`s3://${BUCKET}/logs`);
+      expect(result.events.total).toBe(12);
+      const missing = await failure(runSync({ configId: 'cfg-nope', store: join(dir, 'by-config') }, out));
+      expect(missing.code).toBe('NOT_FOUND');
+    } finally {
+      await tenant.stop();
+    }
   });
 
   it('gives up after the last attempt (exit 5), keeping the objects already stored', async () => {
