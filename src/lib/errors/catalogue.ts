@@ -107,6 +107,22 @@ export const ERRORS = {
     exitCode: USAGE,
     meaning: 'no sandbox scenario of that name (`immuta sandbox scenario list`)',
   },
+  LOGS_STORE_BUSY: { exitCode: ACTION_NEEDED, meaning: 'another process holds the logs store' },
+  LOGS_STORE_UNREADABLE: { exitCode: USAGE, meaning: 'the logs store file cannot be opened' },
+  LOGS_STORE_EMPTY: { exitCode: USAGE, meaning: 'nothing has been synced into --store yet' },
+  LOGS_STORE_VERSION: { exitCode: USAGE, meaning: 'the logs store was written by another version: rebuild it' },
+  LOGS_OBJECT_UNREADABLE: { exitCode: USAGE, meaning: 'an exported object is not readable (e.g. broken gzip)' },
+  LOGS_SOURCE_NOT_FOUND: { exitCode: USAGE, meaning: 'no such path, bucket or key for the logs source' },
+  LOGS_SOURCE_UNSUPPORTED: { exitCode: USAGE, meaning: 'the logs source is ADLS or an unknown URL scheme' },
+  LOGS_S3_ACCESS_DENIED: { exitCode: AUTH, meaning: 'S3 refused the credentials used to read the exported logs' },
+  LOGS_S3_UNREACHABLE: { exitCode: TENANT, meaning: 'S3 kept failing after the retries' },
+  LOGS_BAD_LINES: { exitCode: USAGE, meaning: '--strict: some exported lines were not events' },
+  LOGS_BAD_FILTER: {
+    exitCode: USAGE,
+    meaning: 'a bad filter (--since, --until, --tz, --business-hours, --window, --threshold, --limit, --min-score)',
+  },
+  LOGS_UNKNOWN_PRESET: { exitCode: USAGE, meaning: 'no preset of that name (`immuta audit logs presets`)' },
+  LOGS_SQL_ERROR: { exitCode: USAGE, meaning: 'the SQL failed or was refused (read-only, no files)' },
   // Process.
   INTERRUPTED: { exitCode: INTERRUPTED, meaning: 'interrupted (Ctrl-C)' },
   INTERNAL: {
