@@ -87,7 +87,7 @@ export function presetState(state: WatchState, preset: string): PresetState {
 export function pruneState(state: WatchState, horizon: Date): void {
   const edge = horizon.toISOString();
   for (const preset of Object.values(state.presets)) {
-    for (const [id, at] of Object.entries(preset.sent)) if (at < edge) delete preset.sent[id];
-    for (const start of Object.keys(preset.alerted)) if (start < edge) delete preset.alerted[start];
+    preset.sent = Object.fromEntries(Object.entries(preset.sent).filter(([, at]) => at >= edge));
+    preset.alerted = Object.fromEntries(Object.entries(preset.alerted).filter(([start]) => start >= edge));
   }
 }

@@ -8,7 +8,8 @@ export function parseSpan(text: string, flag: string): number {
   const value = text.trim().toLowerCase();
   if (/^(\d+(s|m|h|d|w))+$/.test(value)) {
     let ms = 0;
-    for (const [, amount, unit] of value.matchAll(/(\d+)(s|m|h|d|w)/g)) ms += Number(amount) * (UNIT_MS[unit!] ?? 0);
+    for (const [, amount, unit] of value.matchAll(/(\d+)(s|m|h|d|w)/g))
+      ms += Number(amount) * (UNIT_MS[unit ?? ''] ?? 0);
     if (ms > 0) return ms;
   }
   throw new CliError(`${flag} "${text}" is not a duration`, {
