@@ -83,11 +83,15 @@ export function presetState(state: WatchState, preset: string): PresetState {
   return state.presets[preset];
 }
 
-/** Forgets what is older than the look-back: those events are never queried again. */
-export function pruneState(state: WatchState, horizon: Date): void {
+/**
+ * Forgets what is older than the look-back: those events are never queried again. A threshold
+ * window is kept while any part of it is inside (it starts up to one window before the horizon).
+ */
+export function pruneState(state: WatchState, horizon: Date, windowMs: number): void {
   const edge = horizon.toISOString();
+  const windowEdge = new Date(horizon.getTime() - windowMs).toISOString();
   for (const preset of Object.values(state.presets)) {
     preset.sent = Object.fromEntries(Object.entries(preset.sent).filter(([, at]) => at >= edge));
-    preset.alerted = Object.fromEntries(Object.entries(preset.alerted).filter(([start]) => start >= edge));
+    preset.alerted = Object.fromEntries(Object.entries(preset.alerted).filter(([start]) => start > windowEdge));
   }
 }

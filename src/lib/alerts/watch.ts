@@ -159,6 +159,7 @@ async function cycle(
   pruneState(
     state,
     new Date(Math.max(Date.parse(state.since), now.getTime() - (options.lookbackMs ?? DEFAULT_LOOKBACK_MS))),
+    options.windowMs,
   );
   const summary: WatchRunSummary = { at: now.toISOString(), posted: {}, messages: 0, failure: null };
   const save = async () => {

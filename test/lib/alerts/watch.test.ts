@@ -132,11 +132,11 @@ describe('logs watch', () => {
 
   it('with --threshold posts one alert per window that reaches the count', async () => {
     const events = [
-      ...Array.from({ length: 4 }, (_, i) => row('Query', at(i), { actionStatus: 'UNAUTHORIZED' })),
+      ...Array.from({ length: 4 }, (_, i) => row('Query', at(1 + i), { actionStatus: 'UNAUTHORIZED' })),
       ...Array.from({ length: 2 }, (_, i) => row('Query', at(70 + i), { actionStatus: 'FAILURE' })),
     ];
     const source = memorySource(events, PRESETS);
-    const opts = options({ presets: ['failed-queries'], threshold: 3, since: at(-1).toISOString() });
+    const opts = options({ presets: ['failed-queries'], threshold: 3, since: at(1).toISOString() });
     await runWatch(opts, fakeIO({ now: at(100) }), async () => source);
     expect(receiver.accepted).toHaveLength(1);
     expect(receiver.accepted[0]).toMatchObject({
@@ -144,7 +144,7 @@ describe('logs watch', () => {
       threshold: { threshold: 3, count: 4, windowStart: '2026-03-02T09:00:00.000Z' },
     });
     // The second window reaches 3 later: one alert for it, none again for the first.
-    events.push(row('Query', at(75), { actionStatus: 'FAILURE' }), row('Query', at(5), { actionStatus: 'FAILURE' }));
+    events.push(row('Query', at(75), { actionStatus: 'FAILURE' }), row('Query', at(6), { actionStatus: 'FAILURE' }));
     await runWatch(opts, fakeIO({ now: at(110) }), async () => source);
     expect(receiver.accepted).toHaveLength(2);
     expect(receiver.accepted[1]).toMatchObject({ threshold: { count: 3, windowStart: '2026-03-02T10:00:00.000Z' } });
