@@ -104,6 +104,10 @@ function table(rows: Array<ReportRow | ReportEvent>, tz: string): TableRow[] {
     }));
 }
 
+function increment(values: number[], index: number): void {
+  values[index] = (values[index] ?? 0) + 1;
+}
+
 function top(counts: Map<string, number>): Array<{ name: string; count: number }> {
   return [...counts]
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
@@ -128,8 +132,8 @@ export function computeReport(input: ReportInput): ReportData {
         const d = dayIndex.get(day);
         const w = weekIndex.get(weekKey(day));
         if (i < 0 || d === undefined || w === undefined) return;
-        (daily[i] as Series).values[d]! += 1;
-        (weekly[i] as Series).values[w]! += 1;
+        increment((daily[i] as Series).values, d);
+        increment((weekly[i] as Series).values, w);
       },
       buckets: (): Buckets => ({ daily, weekly }),
     };
@@ -181,8 +185,8 @@ export function computeReport(input: ReportInput): ReportData {
       const d = dayIndex.get(day);
       const w = weekIndex.get(weekKey(day));
       if (score !== undefined && score >= minScore && d !== undefined && w !== undefined) {
-        sensitiveDaily[d]! += 1;
-        sensitiveWeekly[w]! += 1;
+        increment(sensitiveDaily, d);
+        increment(sensitiveWeekly, w);
       }
     }
   }
