@@ -55,6 +55,8 @@ const result = await build({
     'undici',
     'ora',
     '@inquirer/*',
+    // DuckDB: a native binding (68 MB), loaded only by the `audit logs` commands.
+    '@duckdb/*',
     // oclif only touches these when running TypeScript sources in development.
     'typescript',
     'ts-node',

@@ -1,0 +1,41 @@
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../../../lib/cli/base-command.js';
+import { configIdFlag, sandboxDirFlag, storeFlag } from '../../../lib/logs/flags.js';
+import type { SyncResult } from '../../../lib/logs/sync.js';
+
+export default class Sync extends BaseCommand<typeof Sync> {
+  static override summary = 'Bring exported audit-log objects into the local log store (incremental).';
+  static override description =
+    "SOURCE is a folder or file (every file under it, recursively), s3://bucket/prefix (AWS SDK credential chain, AWS_ENDPOINT_URL_S3), or `sandbox` (the running sandbox's bucket); or give --config-id ID to read the destination of an export configuration. Objects already synced (same key, ETag and size) are not downloaded again; each object is stored in one transaction, so an interrupted sync resumes where it stopped. Plain or gzip NDJSON (gzip is detected by its bytes). Each event is stored once (by id). Lines that are not events are skipped and reported on stderr; --strict makes that exit 2.";
+  static override examples = [
+    '<%= config.bin %> audit logs sync ./exported-logs',
+    '<%= config.bin %> audit logs sync s3://my-audit-bucket/immuta/ --store ./audit-store',
+    '<%= config.bin %> audit logs sync --config-id 9f8e7d6c',
+    '<%= config.bin %> audit logs sync sandbox',
+  ];
+  static override args = {
+    source: Args.string({ description: 'A folder or file, s3://bucket/prefix, or sandbox.' }),
+  };
+  static override flags = {
+    store: storeFlag,
+    'config-id': configIdFlag,
+    strict: Flags.boolean({ summary: 'Exit 2 when any line was not a valid event (the valid ones are stored).' }),
+    concurrency: Flags.integer({ summary: 'Parallel downloads.', default: 8, min: 1, max: 64 }),
+    'sandbox-dir': sandboxDirFlag,
+  };
+
+  public async run(): Promise<SyncResult> {
+    const { runSync } = await import('../../../lib/logs/sync.js');
+    return runSync(
+      {
+        source: this.args.source,
+        configId: this.flags['config-id'],
+        store: this.flags.store,
+        strict: this.flags.strict,
+        concurrency: this.flags.concurrency,
+        sandboxDir: this.flags['sandbox-dir'],
+      },
+      this.io,
+    );
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The one place `@duckdb/node-api` is loaded (lazily: importing it costs ~250 ms and ~35 MB, so only
+ * the logs commands pay for it) and databases are opened with the settings every use needs:
+ *
+ * - a memory limit (DuckDB's default is 80% of the machine's RAM);
+ * - no extension is ever installed or loaded on demand (an `s3://` path would make DuckDB download
+ *   `httpfs` from the internet; S3 is read through the AWS SDK instead; json and icu are built in);
+ * - `TimeZone = 'UTC'` on every connection, so TIMESTAMPTZ values render and compare in UTC;
+ * - `sandboxed`: for user SQL, no file or network access outside the store's folder, and the
+ *   configuration locked so a query cannot switch it back on.
+ */
+import type * as DuckDBApi from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader } from '@duckdb/node-api';
+import { CliError } from '../errors/cli-error.js';
+import { ExitCode } from '../errors/exit-codes.js';
+
+export type { DuckDBConnection, DuckDBInstance, DuckDBResultReader };
+
+export interface OpenOptions {
+  readOnly?: boolean;
+  /** Default '512MB'. */
+  memoryLimit?: string;
+  /** Lock the database to these folders (user SQL): external access off, configuration locked. */
+  sandboxed?: { allowedDirectories: string[] };
+  /** Threads (default: DuckDB's own, the number of cores). */
+  threads?: number;
+}
+
+export const DEFAULT_MEMORY_LIMIT = '512MB';
+
+type DuckDBModule = typeof DuckDBApi;
+let loaded: Promise<DuckDBModule> | undefined;
+
+export function loadDuckDB(): Promise<DuckDBModule> {
+  loaded ??= import('@duckdb/node-api');
+  return loaded;
+}
+
+const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/** Opens (creating it when writable) a database file and one connection to it. */
+export async function openDatabase(
+  file: string,
+  options: OpenOptions = {},
+): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
+  const { DuckDBInstance } = await loadDuckDB();
+  const settings: Record<string, string> = {
+    memory_limit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+    access_mode: options.readOnly ? 'READ_ONLY' : 'READ_WRITE',
+  };
+  if (options.threads !== undefined) settings.threads = String(options.threads);
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(file, settings);
+  } catch (error) {
+    throw openError(file, error);
+  }
+  const connection = await instance.connect();
+  await connection.run("SET TimeZone = 'UTC'");
+  if (options.sandboxed) {
+    const dirs = options.sandboxed.allowedDirectories.map(sqlString).join(', ');
+    await connection.run(`SET allowed_directories = [${dirs}]`);
+    await connection.run('SET enable_external_access = false');
+    await connection.run('SET lock_configuration = true');
+  }
+  return { instance, connection };
+}
+
+function openError(file: string, error: unknown): CliError {
+  const message = (error as Error).message ?? String(error);
+  if (/lock/i.test(message)) {
+    return new CliError(`the log store ${file} is in use by another process`, {
+      code: 'LOGS_STORE_BUSY',
+      exitCode: ExitCode.ACTION_NEEDED,
+      fix: 'Wait for the other `immuta audit logs` command (a sync or watch) to finish, then run this again.',
+      cause: error,
+    });
+  }
+  return new CliError(`cannot open the log store ${file}: ${message.split('\n')[0]}`, {
+    code: 'LOGS_STORE_UNREADABLE',
+    exitCode: ExitCode.USAGE,
+    fix: 'Check the --store folder; delete it to rebuild the store with `immuta audit logs sync`.',
+    cause: error,
+  });
+}

@@ -1,0 +1,196 @@
+/**
+ * The filters every query takes (--since, --until, --actor, --event, --status, --target, --limit)
+ * and the preset parameters (--min-score, --threshold, --window, --tz, --business-hours), checked
+ * and turned into SQL literals. User text only ever reaches SQL through `sqlString` quoting.
+ */
+import { CliError } from '../errors/cli-error.js';
+import { ExitCode } from '../errors/exit-codes.js';
+
+export interface QueryFilters {
+  /** ISO date or date-time, or a duration back from now (`7d`, `12h`, `30m`, `2w`). */
+  since?: string;
+  until?: string;
+  /** Actor id or name; comma-separated for several. */
+  actor?: string;
+  /** Event name (TagApplied...; QUERY = query events); comma-separated for several. */
+  event?: string;
+  /** actionStatus (SUCCESS, FAILURE, UNAUTHORIZED); comma-separated for several. */
+  status?: string;
+  /** A target id or name; comma-separated for several. */
+  target?: string;
+  limit?: number;
+  minScore?: number;
+  threshold?: number;
+  /** A duration (`1h`, `15m`, `1d`). */
+  window?: string;
+  /** IANA time zone for business hours (default UTC). */
+  tz?: string;
+  /** `HH:MM-HH:MM`, Monday to Friday, start inclusive, end exclusive (default 08:00-18:00). */
+  businessHours?: string;
+  /** The clock (durations count back from it); default the current time. */
+  now?: Date;
+}
+
+export interface ResolvedFilters {
+  since: Date | undefined;
+  until: Date | undefined;
+  actors: string[];
+  events: string[];
+  statuses: string[];
+  targets: string[];
+  limit: number | undefined;
+  minScore: number;
+  threshold: number;
+  windowSeconds: number;
+  tz: string;
+  businessHours: { start: string; end: string };
+}
+
+const badFilter = (message: string, fix: string) =>
+  new CliError(message, { code: 'LOGS_BAD_FILTER', exitCode: ExitCode.USAGE, fix });
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+
+/** `7d` -> seconds, or undefined when the text is not a duration. */
+export function durationSeconds(text: string): number | undefined {
+  const match = /^(\d+)\s*([smhdw])$/i.exec(text.trim());
+  if (!match) return undefined;
+  return Number(match[1]) * (UNIT_SECONDS[(match[2] ?? '').toLowerCase()] ?? 0);
+}
+
+function parseInstant(flag: string, text: string, now: Date): Date {
+  const seconds = durationSeconds(text);
+  if (seconds !== undefined) return new Date(now.getTime() - seconds * 1000);
+  const iso = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+  if (iso.test(text.trim())) {
+    const trimmed = text.trim();
+    // A date or a date-time without an offset is UTC.
+    const withZone = /T|\s/.test(trimmed) && !/(Z|[+-]\d{2}:?\d{2})$/i.test(trimmed) ? `${trimmed}Z` : trimmed;
+    const date = new Date(withZone.replace(' ', 'T'));
+    if (!Number.isNaN(date.getTime())) return date;
+  }
+  throw badFilter(
+    `--${flag} "${text}" is neither an ISO date nor a duration`,
+    `Use e.g. --${flag} 2026-01-05, --${flag} 2026-01-05T08:00:00Z or --${flag} 7d (s, m, h, d, w).`,
+  );
+}
+
+const list = (text: string | undefined) =>
+  (text ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function parseBusinessHours(text: string): { start: string; end: string } {
+  const match = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$/.exec(text.trim());
+  const start = match ? `${match[1]}:${match[2]}:00` : '';
+  const end = match ? `${match[3]}:${match[4]}:00` : '';
+  if (!match || start >= end || (match[3] === '24' && match[4] !== '00')) {
+    throw badFilter(
+      `--business-hours "${text}" is not HH:MM-HH:MM with the start before the end`,
+      'Use e.g. --business-hours 08:00-18:00 (Monday to Friday, start inclusive, end exclusive, in --tz).',
+    );
+  }
+  return { start, end: end === '24:00:00' ? '23:59:59.999999' : end };
+}
+
+export function resolveFilters(
+  filters: QueryFilters,
+  defaults: {
+    window?: string;
+    minScore?: number;
+    threshold?: number;
+    businessHours?: string;
+    defaultWindow?: string;
+  } = {},
+): ResolvedFilters {
+  const now = filters.now ?? new Date();
+  let since = filters.since !== undefined ? parseInstant('since', filters.since, now) : undefined;
+  const until = filters.until !== undefined ? parseInstant('until', filters.until, now) : undefined;
+  if (since === undefined && until === undefined && defaults.defaultWindow) {
+    since = parseInstant('since', defaults.defaultWindow, now);
+  }
+  if (since && until && since >= until) {
+    throw badFilter('--since is not before --until', 'Swap them, or widen the range.');
+  }
+  const windowText = filters.window ?? defaults.window ?? '1h';
+  const windowSeconds = durationSeconds(windowText);
+  if (!windowSeconds) {
+    throw badFilter(`--window "${windowText}" is not a duration`, 'Use e.g. --window 1h, 15m or 1d.');
+  }
+  const tz = filters.tz ?? 'UTC';
+  if (!isTimeZone(tz)) {
+    throw badFilter(`--tz "${tz}" is not an IANA time zone`, 'Use e.g. --tz Europe/Berlin or --tz America/New_York.');
+  }
+  const minScore = filters.minScore ?? defaults.minScore ?? 80;
+  const threshold = filters.threshold ?? defaults.threshold ?? 10;
+  if (!Number.isFinite(minScore)) throw badFilter('--min-score must be a number', 'Use e.g. --min-score 80.');
+  if (!Number.isInteger(threshold) || threshold < 1)
+    throw badFilter('--threshold must be a whole number of at least 1', 'Use e.g. --threshold 10.');
+  if (filters.limit !== undefined && (!Number.isInteger(filters.limit) || filters.limit < 1))
+    throw badFilter('--limit must be a whole number of at least 1', 'Use e.g. --limit 100.');
+  return {
+    since,
+    until,
+    actors: list(filters.actor),
+    events: list(filters.event),
+    statuses: list(filters.status).map((s) => s.toUpperCase()),
+    targets: list(filters.target),
+    limit: filters.limit,
+    minScore,
+    threshold,
+    windowSeconds,
+    tz,
+    businessHours: parseBusinessHours(filters.businessHours ?? defaults.businessHours ?? '08:00-18:00'),
+  };
+}
+
+/** A SQL string literal. */
+export function sqlString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+const sqlList = (values: string[]) => `[${values.map(sqlString).join(', ')}]`;
+
+/** Which events: names match `event`; `QUERY` means every action QUERY event. */
+export function eventPredicate(names: readonly string[]): string {
+  const plain = names.filter((n) => n !== 'QUERY');
+  const parts: string[] = [];
+  if (plain.length > 0) parts.push(`event IN (${plain.map(sqlString).join(', ')})`);
+  if (names.includes('QUERY')) parts.push(`action = 'QUERY'`);
+  return parts.length > 0 ? `(${parts.join(' OR ')})` : 'FALSE';
+}
+
+/** The WHERE conditions of the user's filters over the `events` view. */
+export function filterPredicates(f: ResolvedFilters): string[] {
+  const where: string[] = [];
+  if (f.since) where.push(`eventTimestamp >= ${sqlString(f.since.toISOString())}::TIMESTAMPTZ`);
+  if (f.until) where.push(`eventTimestamp < ${sqlString(f.until.toISOString())}::TIMESTAMPTZ`);
+  if (f.actors.length > 0)
+    where.push(
+      `(actor IN (${f.actors.map(sqlString).join(', ')}) OR actorName IN (${f.actors.map(sqlString).join(', ')}))`,
+    );
+  if (f.events.length > 0) where.push(eventPredicate(f.events));
+  if (f.statuses.length > 0) where.push(`upper(actionStatus) IN (${f.statuses.map(sqlString).join(', ')})`);
+  if (f.targets.length > 0)
+    where.push(`(list_has_any(targetIds, ${sqlList(f.targets)}) OR list_has_any(targetNames, ${sqlList(f.targets)}))`);
+  return where;
+}
+
+/** Monday to Friday, start <= local time < end, in the zone. */
+export function businessHoursExpression(f: ResolvedFilters, column = 'eventTimestamp'): string {
+  const local = `timezone(${sqlString(f.tz)}, ${column})`;
+  return (
+    `(isodow(${local}) <= 5 AND CAST(${local} AS TIME) >= TIME ${sqlString(f.businessHours.start)} ` +
+    `AND CAST(${local} AS TIME) < TIME ${sqlString(f.businessHours.end)})`
+  );
+}

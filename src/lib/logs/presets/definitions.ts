@@ -1,0 +1,402 @@
+/**
+ * The audit guide's questions (../shared/seeds/extracting-insights-from-audit-logs.txt) as presets.
+ * Rules every preset follows:
+ * - the event name is auditPayload.type without `AuditPayload` (the `event` column);
+ * - payload fields other than the documented QUERY ones vary between Immuta versions, so tag and
+ *   permission names are matched against the payload's string VALUES (`payloadValues`, any depth,
+ *   whole values: `USER_ADMIN` matches the value "USER_ADMIN", never "User Admin Team"), never
+ *   against one guessed field name;
+ * - where a field must be read (the column a tag was applied to), every spelling seen is accepted.
+ */
+import { EVENT_ROW_COLUMNS, type Preset } from './types.js';
+
+const EVENT_ROW = EVENT_ROW_COLUMNS.map((c) => c.name).join(', ');
+
+/** A PII or PCI tag, or one under it (PII.Email, PCI.CardNumber). */
+const SENSITIVE_TAG = `v IN ('PII', 'PCI') OR starts_with(v, 'PII.') OR starts_with(v, 'PCI.')`;
+const sensitiveTags = (values: string) =>
+  `list_sort(list_distinct(list_filter(${values}, lambda v: ${SENSITIVE_TAG})))`;
+
+/** The column a tag event is about, however the payload spells it. */
+const columnOf = (payload: string) =>
+  `coalesce(${payload}->>'$.columnName', ${payload}->>'$.column_name', ${payload}->>'$.column.name', ` +
+  `${payload}->>'$.columnId', CASE WHEN json_type(${payload}, '$.column') = 'VARCHAR' THEN ${payload}->>'$.column' END)`;
+
+const HIGH_RISK_PERMISSIONS = `['USER_ADMIN', 'GOVERNANCE']`;
+
+/** Values that read like permission names (upper case with underscores), for display. */
+const permissionLike = `list_sort(list_distinct(list_filter(payloadValues, lambda v: regexp_full_match(v, '[A-Z][A-Z0-9_]*[A-Z0-9]'))))`;
+
+const details = { name: 'details', description: 'auditPayload, as exported' } as const;
+const BY_TIME = 'eventTimestamp, id';
+
+export const PRESETS: readonly Preset[] = [
+  {
+    name: 'entitlement-changes',
+    question: 'How do user entitlements shift over time?',
+    events: ['SubscriptionUpdated', 'SubscriptionDeleted'],
+    use: 'dashboard',
+    severity: 'low',
+    defaultWindow: '7d',
+    dedupKey: ['id'],
+    kind: 'events',
+    columns: [{ name: 'relatedResources', description: 'the users concerned, as exported' }, details],
+    params: {},
+    sql: `SELECT ${EVENT_ROW}, relatedResources, auditPayload AS details FROM scoped`,
+    orderBy: BY_TIME,
+  },
+  {
+    name: 'access-approvals',
+    question: 'Who approved access to a dataset?',
+    events: ['SubscriptionRequestApproved', 'SubscriptionCreated'],
+    use: 'dashboard',
+    severity: 'low',
+    defaultWindow: '7d',
+    dedupKey: ['id'],
+    kind: 'events',
+    columns: [{ name: 'relatedResources', description: 'who was given access, as exported' }, details],
+    params: {},
+    sql: `SELECT ${EVENT_ROW}, relatedResources, auditPayload AS details FROM scoped`,
+    orderBy: BY_TIME,
+  },
+  {
+    name: 'tag-changes',
+    question: 'Which tags were added to or removed from data sources or columns?',
+    events: ['TagApplied', 'TagRemoved'],
+    use: 'dashboard',
+    severity: 'low',
+    defaultWindow: '7d',
+    dedupKey: ['id'],
+    kind: 'events',
+    columns: [{ name: 'column', description: 'the column, when the tag is on a column' }, details],
+    params: {},
+    sql: `SELECT ${EVENT_ROW}, ${columnOf('auditPayload')} AS "column", auditPayload AS details FROM scoped`,
+    orderBy: BY_TIME,
+  },
+  {
+    name: 'tag-lifecycle',
+    question: 'Which tags were created, updated or deleted in Immuta?',
+    events: ['TagCreated', 'TagUpdated', 'TagDeleted'],
+    use: 'dashboard',
+    severity: 'low',
+    defaultWindow: '30d',
+    dedupKey: ['id'],
+    kind: 'events',
+    columns: [details],
+    params: {},
+    sql: `SELECT ${EVENT_ROW}, auditPayload AS details FROM scoped`,
+    orderBy: BY_TIME,
+  },
+  {
+    name: 'attribute-changes',
+    question: 'Which user attributes were added or removed?',
+    events: ['AttributeApplied', 'AttributeRemoved'],
+    use: 'notification',
+    severity: 'medium',
+    defaultWindow: '1d',
+    dedupKey: ['id'],
+    kind: 'events',
+    columns: [details],
+    params: {},
+    sql: `SELECT ${EVENT_ROW}, auditPayload AS details FROM scoped`,
+    orderBy: BY_TIME,
+  },
+  {
+    name: 'local-user-changes',
+    question: 'Are users created or updated in Immuta instead of through the IAM?',
+    events: ['UserCreated', 'UserCloned', 'UserDeleted', 'UserUpdated'],
+    use: 'notification',
+    severity: 'medium',
+    defaultWindow: '1d',
+    dedupKey: ['id'],
+    kind: 'events',
+    columns: [{ name: 'builtInIam', description: "the payload names Immuta's built-in IAM (`bim`)" }, details],
+    params: {},
+    sql: `SELECT ${EVENT_ROW}, list_contains(payloadValues, 'bim') AS builtInIam, auditPayload AS details FROM scoped`,
+    orderBy: BY_TIME,
+  },
+  {
+    name: 'permission-changes',
+    question: 'When are the permissions given to users in Immuta updated?',
+    events: ['PermissionApplied', 'PermissionRemoved', 'DomainPermissionsUpdated'],
+    use: 'notification',
+    severity: 'medium',
+    defaultWindow: '1d',
+    dedupKey: ['id'],
+    kind: 'events',
+    columns: [{ name: 'permissions', description: 'payload values that are permission names' }, details],
+    params: {},
+    sql: `SELECT ${EVENT_ROW}, ${permissionLike} AS permissions, auditPayload AS details FROM scoped`,
+    orderBy: BY_TIME,
+  },
+  {
+    name: 'high-risk-permission-changes',
+    question: 'Scenario 1: was a permission changed outside business hours, or one involving USER_ADMIN or GOVERNANCE?',
+    events: ['PermissionApplied', 'PermissionRemoved', 'DomainPermissionsUpdated'],
+    use: 'notification',
+    severity: 'high',
+    defaultWindow: '1d',
+    dedupKey: ['id'],
+    kind: 'events',
+    columns: [
+      { name: 'offHours', description: 'outside --business-hours (Mon-Fri, in --tz)' },
+      { name: 'riskyPermissions', description: 'USER_ADMIN / GOVERNANCE when a payload value is one of them' },
+      details,
+    ],
+    params: { businessHours: '08:00-18:00' },
+    sql: `SELECT ${EVENT_ROW}, NOT {{inBusinessHours}} AS offHours,
+  list_sort(list_distinct(list_intersect(payloadValues, ${HIGH_RISK_PERMISSIONS}))) AS riskyPermissions,
+  auditPayload AS details
+FROM scoped
+WHERE NOT {{inBusinessHours}} OR list_has_any(payloadValues, ${HIGH_RISK_PERMISSIONS})`,
+    orderBy: BY_TIME,
+  },
+  {
+    name: 'policy-changes',
+    question: 'Which policies were created, updated or deleted, and by whom?',
+    events: ['GlobalPolicyCreated', 'GlobalPolicyUpdated', 'GlobalPolicyDeleted'],
+    use: 'dashboard',
+    severity: 'medium',
+    defaultWindow: '7d',
+    dedupKey: ['id'],
+    kind: 'events',
+    columns: [details],
+    params: {},
+    sql: `SELECT ${EVENT_ROW}, auditPayload AS details FROM scoped`,
+    orderBy: BY_TIME,
+  },
+  {
+    name: 'policy-impact',
+    question: 'How does a policy change affect access?',
+    events: ['GlobalPolicyUpdated'],
+    use: 'dashboard',
+    severity: 'medium',
+    defaultWindow: '7d',
+    dedupKey: ['policyEventId', 'dataSource'],
+    kind: 'aggregate',
+    columns: [
+      { name: 'policyEventId', description: 'the GlobalPolicyUpdated event' },
+      { name: 'eventTimestamp', description: 'when the policy changed' },
+      { name: 'policyId', description: "the policy (the event's first target)" },
+      { name: 'policy', description: 'its name' },
+      { name: 'actor', description: 'who changed it' },
+      {
+        name: 'dataSource',
+        description:
+          'a data source a DatasourceGlobalPolicy* event ties to the policy (by a payload value equal to the policy id); `*` = every data source when none is tied',
+      },
+      { name: 'queriesBefore', description: 'QUERY events on it in --window before the change' },
+      { name: 'deniedBefore', description: 'of those, not SUCCESS' },
+      { name: 'queriesAfter', description: 'QUERY events in --window from the change' },
+      { name: 'deniedAfter', description: 'of those, not SUCCESS' },
+    ],
+    params: { window: '1d' },
+    sql: `WITH updates AS (
+  SELECT id, eventTimestamp, actor, targetIds, targetNames FROM scoped WHERE event = 'GlobalPolicyUpdated'
+), tied AS (
+  SELECT DISTINCT u.id AS updateId, unnest(d.targetIds) AS dataSourceId
+  FROM updates u JOIN events d
+    ON starts_with(d.event, 'DatasourceGlobalPolicy') AND len(list_intersect(d.payloadValues, u.targetIds)) > 0
+), pairs AS (
+  SELECT u.*, t.dataSourceId FROM updates u JOIN tied t ON t.updateId = u.id
+  UNION ALL
+  SELECT u.*, NULL AS dataSourceId FROM updates u WHERE u.id NOT IN (SELECT updateId FROM tied)
+), queries AS (
+  SELECT eventTimestamp, actionStatus, targetIds FROM events WHERE action = 'QUERY'
+)
+SELECT p.id AS policyEventId, p.eventTimestamp, p.targetIds[1] AS policyId, p.targetNames[1] AS policy, p.actor,
+  coalesce(p.dataSourceId, '*') AS dataSource,
+  count(q.eventTimestamp) FILTER (WHERE q.eventTimestamp < p.eventTimestamp) AS queriesBefore,
+  count(q.eventTimestamp) FILTER (WHERE q.eventTimestamp < p.eventTimestamp AND q.actionStatus IS DISTINCT FROM 'SUCCESS') AS deniedBefore,
+  count(q.eventTimestamp) FILTER (WHERE q.eventTimestamp >= p.eventTimestamp) AS queriesAfter,
+  count(q.eventTimestamp) FILTER (WHERE q.eventTimestamp >= p.eventTimestamp AND q.actionStatus IS DISTINCT FROM 'SUCCESS') AS deniedAfter
+FROM pairs p LEFT JOIN queries q
+  ON (p.dataSourceId IS NULL OR list_contains(q.targetIds, p.dataSourceId))
+  AND q.eventTimestamp >= p.eventTimestamp - {{window}} AND q.eventTimestamp < p.eventTimestamp + {{window}}
+GROUP BY p.id, p.eventTimestamp, p.targetIds, p.targetNames, p.actor, p.dataSourceId`,
+    orderBy: 'eventTimestamp, policyEventId, dataSource',
+  },
+  {
+    name: 'classification-coverage',
+    question: 'Is sensitive data classified and governed, across the registered data sources?',
+    events: ['TagApplied', 'SDDDatasourceTagUpdated', 'DatasourceCreated'],
+    use: 'dashboard',
+    severity: 'info',
+    defaultWindow: '90d',
+    dedupKey: ['dataSourceId'],
+    kind: 'aggregate',
+    columns: [
+      { name: 'dataSourceId', description: 'the data source (a target of the events)' },
+      { name: 'dataSource', description: 'its name' },
+      { name: 'created', description: 'a DatasourceCreated event for it is in the window' },
+      { name: 'tagsApplied', description: 'TagApplied events on it' },
+      { name: 'sddUpdates', description: 'SDDDatasourceTagUpdated events on it' },
+      { name: 'sensitiveTags', description: 'PII / PCI tags (or under them) seen among the payload values' },
+      { name: 'classified', description: 'at least one tag or SDD event' },
+      { name: 'lastClassified', description: 'the latest tag or SDD event (empty: never, listed first)' },
+    ],
+    params: {},
+    sql: `WITH ds AS (
+  SELECT unnest(targetIds) AS dataSourceId, unnest(targetNames) AS dataSourceName, event, eventTimestamp, payloadValues
+  FROM scoped
+)
+SELECT dataSourceId, max(dataSourceName) AS dataSource,
+  bool_or(event = 'DatasourceCreated') AS created,
+  count(*) FILTER (WHERE event = 'TagApplied') AS tagsApplied,
+  count(*) FILTER (WHERE event = 'SDDDatasourceTagUpdated') AS sddUpdates,
+  ${sensitiveTags('flatten(list(payloadValues))')} AS sensitiveTags,
+  count(*) FILTER (WHERE event <> 'DatasourceCreated') > 0 AS classified,
+  max(eventTimestamp) FILTER (WHERE event <> 'DatasourceCreated') AS lastClassified
+FROM ds WHERE dataSourceId IS NOT NULL GROUP BY dataSourceId`,
+    orderBy: 'lastClassified NULLS FIRST, dataSourceId',
+  },
+  {
+    name: 'query-trail',
+    question: 'Who accessed what, and when?',
+    events: ['QUERY'],
+    use: 'dashboard',
+    severity: 'info',
+    defaultWindow: '1d',
+    dedupKey: ['id'],
+    kind: 'events',
+    columns: [
+      { name: 'actionStatusReason', description: 'why it was refused or failed' },
+      { name: 'sensitivityScore', description: 'auditPayload.securityProfile.sensitivity.score' },
+      { name: 'objectsAccessed', description: 'auditPayload.objectsAccessed' },
+    ],
+    params: {},
+    sql: `SELECT ${EVENT_ROW}, actionStatusReason, sensitivityScore, auditPayload->'$.objectsAccessed' AS objectsAccessed FROM scoped`,
+    orderBy: BY_TIME,
+  },
+  {
+    name: 'new-data-sources',
+    question: 'Which data sources were added?',
+    events: ['DatasourceCreated'],
+    use: 'dashboard',
+    severity: 'low',
+    defaultWindow: '7d',
+    dedupKey: ['id'],
+    kind: 'events',
+    columns: [details],
+    params: {},
+    sql: `SELECT ${EVENT_ROW}, auditPayload AS details FROM scoped`,
+    orderBy: BY_TIME,
+  },
+  {
+    name: 'configuration-changes',
+    question: 'Which Immuta application settings changed?',
+    events: ['ConfigurationUpdated'],
+    use: 'notification',
+    severity: 'medium',
+    defaultWindow: '7d',
+    dedupKey: ['id'],
+    kind: 'events',
+    columns: [details],
+    params: {},
+    sql: `SELECT ${EVENT_ROW}, auditPayload AS details FROM scoped`,
+    orderBy: BY_TIME,
+  },
+  {
+    name: 'sensitive-queries',
+    question: 'Which queries touched sensitive data?',
+    events: ['QUERY'],
+    use: 'dashboard + notification',
+    severity: 'high',
+    defaultWindow: '1d',
+    dedupKey: ['id'],
+    kind: 'events',
+    columns: [
+      { name: 'sensitivityScore', description: 'auditPayload.securityProfile.sensitivity.score (>= --min-score)' },
+      { name: 'objectsAccessed', description: 'auditPayload.objectsAccessed' },
+    ],
+    params: { minScore: 80 },
+    sql: `SELECT ${EVENT_ROW}, sensitivityScore, auditPayload->'$.objectsAccessed' AS objectsAccessed FROM scoped WHERE sensitivityScore >= {{minScore}}`,
+    orderBy: BY_TIME,
+  },
+  {
+    name: 'failed-queries',
+    question: "Did someone try to access data they shouldn't have?",
+    events: ['QUERY'],
+    use: 'notification',
+    severity: 'high',
+    defaultWindow: '1d',
+    dedupKey: ['id'],
+    kind: 'events',
+    columns: [
+      { name: 'actionStatusReason', description: 'why it was refused or failed' },
+      { name: 'sensitivityScore', description: 'auditPayload.securityProfile.sensitivity.score' },
+    ],
+    params: {},
+    sql: `SELECT ${EVENT_ROW}, actionStatusReason, sensitivityScore FROM scoped WHERE actionStatus IS DISTINCT FROM 'SUCCESS'`,
+    orderBy: BY_TIME,
+  },
+  {
+    name: 'sensitive-query-spikes',
+    question: 'Did sensitive queries spike over a threshold?',
+    events: ['QUERY'],
+    use: 'dashboard + notification',
+    severity: 'high',
+    defaultWindow: '1d',
+    dedupKey: ['actor', 'windowStart'],
+    kind: 'aggregate',
+    columns: [
+      { name: 'windowStart', description: 'the --window the queries fall in (aligned to the epoch, UTC)' },
+      { name: 'windowEnd', description: 'its end (exclusive)' },
+      { name: 'actor', description: "the actor's id" },
+      { name: 'queries', description: 'sensitive QUERY events (score >= --min-score), >= --threshold' },
+      { name: 'notSuccessful', description: 'of those, not SUCCESS' },
+      { name: 'maxScore', description: 'the highest sensitivity score' },
+      { name: 'dataSources', description: 'the data sources queried (target names)' },
+    ],
+    params: { minScore: 80, threshold: 10, window: '1h' },
+    sql: `SELECT time_bucket({{window}}, eventTimestamp) AS windowStart,
+  time_bucket({{window}}, eventTimestamp) + {{window}} AS windowEnd,
+  actor,
+  count(*) AS queries,
+  count(*) FILTER (WHERE actionStatus IS DISTINCT FROM 'SUCCESS') AS notSuccessful,
+  max(sensitivityScore) AS maxScore,
+  list_sort(list_distinct(flatten(list(targetNames)))) AS dataSources
+FROM scoped WHERE sensitivityScore >= {{minScore}}
+GROUP BY windowStart, windowEnd, actor
+HAVING count(*) >= {{threshold}}`,
+    orderBy: 'windowStart, actor',
+  },
+  {
+    name: 'new-sensitive-columns',
+    question: 'Scenario 3: were newly registered columns tagged PII or PCI?',
+    events: ['TagApplied'],
+    use: 'notification',
+    severity: 'high',
+    defaultWindow: '1d',
+    dedupKey: ['id'],
+    kind: 'events',
+    columns: [
+      { name: 'column', description: 'the column the tag was applied to' },
+      { name: 'sensitiveTags', description: 'the PII / PCI tags (or tags under them, e.g. PII.Email) applied' },
+      {
+        name: 'isNew',
+        description:
+          'the column also carries `New` (in this event, or a TagApplied of New on the same data source and column)',
+      },
+    ],
+    params: {},
+    sql: `WITH tagged AS (
+  SELECT *, ${columnOf('auditPayload')} AS columnName, ${sensitiveTags('payloadValues')} AS sensitiveTags
+  FROM scoped WHERE event = 'TagApplied'
+), marked AS (
+  SELECT DISTINCT t.id AS markedId
+  FROM tagged t JOIN events n
+    ON n.event = 'TagApplied' AND list_contains(n.payloadValues, 'New')
+    AND len(list_intersect(n.targetIds, t.targetIds)) > 0 AND ${columnOf('n.auditPayload')} = t.columnName
+)
+SELECT ${EVENT_ROW}, columnName AS "column", sensitiveTags,
+  list_contains(payloadValues, 'New') OR id IN (SELECT markedId FROM marked) AS isNew
+FROM tagged
+WHERE len(sensitiveTags) > 0 AND columnName IS NOT NULL`,
+    orderBy: BY_TIME,
+  },
+];
+
+export function findPreset(name: string): Preset | undefined {
+  return PRESETS.find((preset) => preset.name === name);
+}

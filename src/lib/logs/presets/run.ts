@@ -1,0 +1,81 @@
+/**
+ * Runs a preset on a store: `runPreset(store, 'failed-queries', { since: '7d' })` -> rows. No
+ * CommandIO needed, so reports, alerts and tests call it directly.
+ */
+import { CliError } from '../../errors/cli-error.js';
+import { ExitCode } from '../../errors/exit-codes.js';
+import {
+  type QueryFilters,
+  type ResolvedFilters,
+  businessHoursExpression,
+  eventPredicate,
+  filterPredicates,
+  resolveFilters,
+} from '../filters.js';
+import type { Row } from '../rows.js';
+import type { LogStore } from '../store.js';
+import { PRESETS, findPreset } from './definitions.js';
+import { EVENT_ROW_COLUMNS, type Preset } from './types.js';
+
+export interface PresetResult {
+  preset: Preset;
+  columns: string[];
+  rows: Row[];
+  /** More rows matched than --limit allowed. */
+  truncated: boolean;
+  filters: ResolvedFilters;
+}
+
+/** The preset by name, or a usage error listing the names. */
+export function requirePreset(name: string): Preset {
+  const preset = findPreset(name);
+  if (!preset) {
+    throw new CliError(`no preset named "${name}"`, {
+      code: 'LOGS_UNKNOWN_PRESET',
+      exitCode: ExitCode.USAGE,
+      fix: `Presets: ${PRESETS.map((p) => p.name).join(', ')} (\`immuta audit logs presets\` says what each answers).`,
+    });
+  }
+  return preset;
+}
+
+export function resolvePresetFilters(preset: Preset, filters: QueryFilters): ResolvedFilters {
+  const p = preset.params;
+  return resolveFilters(filters, {
+    defaultWindow: preset.defaultWindow,
+    window: typeof p.window === 'string' ? p.window : undefined,
+    minScore: typeof p.minScore === 'number' ? p.minScore : undefined,
+    threshold: typeof p.threshold === 'number' ? p.threshold : undefined,
+    businessHours: typeof p.businessHours === 'string' ? p.businessHours : undefined,
+  });
+}
+
+/** The preset's SQL for DuckDB with the scope, filters and parameters filled in (no LIMIT). */
+export function renderPresetSql(preset: Preset, f: ResolvedFilters): string {
+  const where = [eventPredicate(preset.events), ...filterPredicates(f)].join('\n    AND ');
+  const body = preset.sql
+    .replaceAll('{{inBusinessHours}}', businessHoursExpression(f))
+    .replaceAll('{{minScore}}', String(f.minScore))
+    .replaceAll('{{threshold}}', String(f.threshold))
+    .replaceAll('{{window}}', `to_seconds(${f.windowSeconds})`);
+  const leftover = /\{\{(\w+)\}\}/.exec(body);
+  if (leftover) throw new Error(`preset ${preset.name}: unknown placeholder {{${leftover[1]}}}`);
+  return `WITH scoped AS (\n  SELECT * FROM events\n  WHERE ${where}\n), answer AS (\n${body}\n)\nSELECT * FROM answer ORDER BY ${preset.orderBy}`;
+}
+
+export async function runPreset(store: LogStore, name: string, filters: QueryFilters = {}): Promise<PresetResult> {
+  const preset = requirePreset(name);
+  const resolved = resolvePresetFilters(preset, filters);
+  let sql = renderPresetSql(preset, resolved);
+  if (resolved.limit !== undefined) sql += `\nLIMIT ${resolved.limit + 1}`;
+  const { columns, rows } = await store.table(sql);
+  const truncated = resolved.limit !== undefined && rows.length > resolved.limit;
+  if (truncated) rows.length = resolved.limit ?? rows.length;
+  return { preset, columns, rows, truncated, filters: resolved };
+}
+
+/** The documented output columns of a preset, in order. */
+export function presetColumns(preset: Preset): string[] {
+  const own = preset.columns.map((c) => c.name);
+  return preset.kind === 'events' ? [...EVENT_ROW_COLUMNS.map((c) => c.name), ...own] : own;
+}

@@ -1,0 +1,45 @@
+/**
+ * How the reading commands (query, sql, and report/watch) get a store: `--source SOURCE` (or
+ * `--config-id`) is synced first into its store, then read; `--store DIR` alone reads what is there.
+ */
+import type { CommandIO } from '../io/command-io.js';
+import { type SourceSpec, resolveSource } from './sources/resolve.js';
+import { LogStore } from './store.js';
+import { type SyncResult, storeDirFor, syncInto, withRetryNotes } from './sync.js';
+
+export interface StoreSelection extends SourceSpec {
+  store?: string;
+}
+
+/** Syncs the source when one is given, and returns the store folder to read. */
+export async function prepareStore(
+  selection: StoreSelection,
+  io: CommandIO,
+): Promise<{ dir: string; sync: SyncResult | undefined }> {
+  if (selection.source === undefined && selection.configId === undefined) {
+    return { dir: storeDirFor(selection, undefined, io), sync: undefined };
+  }
+  const resolved = await resolveSource(withRetryNotes(selection, io), io);
+  const dir = storeDirFor(selection, resolved, io);
+  const store = await LogStore.open(dir);
+  try {
+    const sync = await syncInto(store, resolved, {}, io);
+    for (const problem of sync.problems) io.warn(`${problem.key}: skipped ${problem.skipped} line(s)`);
+    if (sync.objects.ingested > 0)
+      io.note(`Synced ${sync.objects.ingested} new object(s) from ${sync.source} (${sync.events.new} new events).`);
+    return { dir, sync };
+  } finally {
+    resolved.source.close?.();
+    await store.close();
+  }
+}
+
+/** Syncs if asked, then opens the store read-only (sandboxed: no file access outside it, for user SQL). */
+export async function openStoreForReading(
+  selection: StoreSelection,
+  io: CommandIO,
+  options: { sandboxed?: boolean } = {},
+): Promise<LogStore> {
+  const { dir } = await prepareStore(selection, io);
+  return LogStore.open(dir, { readOnly: true, sandboxed: options.sandboxed });
+}

@@ -1,0 +1,158 @@
+/**
+ * SOURCE (a folder or file, `s3://bucket/prefix`, `sandbox`) or `--config-id ID` -> where to read
+ * exported objects, and the identity that names its default store folder.
+ */
+import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { CliError, usageError } from '../../errors/cli-error.js';
+import { ExitCode } from '../../errors/exit-codes.js';
+import type { CommandIO } from '../../io/command-io.js';
+import { liveRuntimeInfo } from '../../sandbox/runtime-file.js';
+import { destinationKind } from '../../tenant/types.js';
+import { LocalSource } from './local.js';
+import { S3Source, type S3SourceOptions, parseS3Url, s3Url } from './s3.js';
+import type { ObjectSource } from './types.js';
+
+export interface SourceSpec {
+  /** A folder, a file, `s3://bucket/prefix` or `sandbox`. */
+  source?: string;
+  /** An export configuration of the tenant: its bucket, path and region. */
+  configId?: string;
+  /** The sandbox data directory (for `sandbox`); default ~/.immuta-sandbox or IMMUTA_SANDBOX_DIR. */
+  sandboxDir?: string;
+  /** Tuning for S3 sources (tests: page size, back-off). */
+  s3?: Partial<S3SourceOptions>;
+}
+
+export interface ResolvedSource {
+  source: ObjectSource;
+  /** Stable identity: the default store folder is derived from it. */
+  identity: string;
+}
+
+/** The user's cache folder (XDG on Linux, ~/Library/Caches on macOS, LOCALAPPDATA on Windows). */
+export function cacheDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string {
+  const home = env.HOME ?? env.USERPROFILE ?? homedir();
+  if (env.XDG_CACHE_HOME) return env.XDG_CACHE_HOME;
+  if (platform === 'darwin') return join(home, 'Library', 'Caches');
+  if (platform === 'win32') return env.LOCALAPPDATA ?? join(home, 'AppData', 'Local');
+  return join(home, '.cache');
+}
+
+/** `<cache>/immuta/logs/<readable-name>-<hash>`: one store per source. */
+export function defaultStoreDir(identity: string, env: NodeJS.ProcessEnv): string {
+  const readable =
+    identity
+      .replace(/^[a-z0-9]+:\/\//i, '')
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(-60) || 'source';
+  const hash = createHash('sha256').update(identity).digest('hex').slice(0, 10);
+  return join(cacheDir(env), 'immuta', 'logs', `${readable}-${hash}`);
+}
+
+function endpointFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  return env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
+}
+
+function credentialsFromEnv(env: NodeJS.ProcessEnv): S3SourceOptions['credentials'] {
+  // The first link of the SDK's default chain, read from io.env so tests and the process agree;
+  // without these the SDK walks the rest of the chain (profiles, SSO, instance roles).
+  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    return {
+      accessKeyId: env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+    };
+  }
+  return undefined;
+}
+
+export async function resolveSource(spec: SourceSpec, io: CommandIO): Promise<ResolvedSource> {
+  if (spec.configId !== undefined && spec.source !== undefined) {
+    throw usageError('give either SOURCE or --config-id, not both', 'Drop one of them.');
+  }
+  const base = { env: io.env, ...spec.s3 };
+  if (spec.configId !== undefined) {
+    const tenant = await io.tenant();
+    const { findConfiguration } = await import('../../lifecycle/find-configuration.js');
+    const config = await findConfiguration(tenant, spec.configId);
+    const endpoint = config.endpointConfiguration;
+    if (destinationKind(config) === 'adls:sasToken' || !endpoint?.bucket) {
+      throw new CliError(`export configuration ${spec.configId} does not write to S3`, {
+        code: 'LOGS_SOURCE_UNSUPPORTED',
+        exitCode: ExitCode.USAGE,
+        fix: 'ADLS Gen2 is not read yet: copy the files to a folder (azcopy) and sync that folder.',
+      });
+    }
+    const location = { bucket: endpoint.bucket, prefix: (endpoint.path ?? '').replace(/^\/+/, '') };
+    return {
+      identity: s3Url(location),
+      source: new S3Source({
+        ...location,
+        region: endpoint.region ?? io.env.AWS_REGION,
+        endpoint: endpointFromEnv(io.env),
+        credentials: credentialsFromEnv(io.env),
+        ...base,
+      }),
+    };
+  }
+  const text = spec.source?.trim();
+  if (!text) {
+    throw usageError(
+      'no source: give SOURCE (a folder, a file, s3://bucket/prefix or sandbox) or --config-id ID',
+      'Example: `immuta audit logs sync ./exported-logs`.',
+    );
+  }
+  if (text === 'sandbox') {
+    const dataDir = resolve(
+      spec.sandboxDir ?? io.env.IMMUTA_SANDBOX_DIR ?? join(io.env.HOME ?? homedir(), '.immuta-sandbox'),
+    );
+    const info = liveRuntimeInfo(dataDir);
+    if (!info) {
+      throw new CliError(`no sandbox is running on ${dataDir}`, {
+        code: 'SANDBOX_NOT_RUNNING',
+        exitCode: ExitCode.TENANT,
+        fix: 'Start it with `immuta sandbox start --detach` (or point IMMUTA_SANDBOX_DIR at its data directory).',
+      });
+    }
+    const credentials =
+      info.s3.demoAccessKeyId && info.s3.demoSecretAccessKey
+        ? { accessKeyId: info.s3.demoAccessKeyId, secretAccessKey: info.s3.demoSecretAccessKey }
+        : credentialsFromEnv(io.env);
+    return {
+      identity: `sandbox:${dataDir}`,
+      source: new S3Source({
+        bucket: info.s3.bucket,
+        prefix: '',
+        region: info.s3.region,
+        endpoint: info.s3.endpoint,
+        credentials,
+        ...base,
+      }),
+    };
+  }
+  const s3 = parseS3Url(text);
+  if (s3) {
+    return {
+      identity: s3Url(s3),
+      source: new S3Source({
+        ...s3,
+        region: io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION,
+        endpoint: endpointFromEnv(io.env),
+        credentials: credentialsFromEnv(io.env),
+        ...base,
+      }),
+    };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+    throw new CliError(`unsupported source ${text}`, {
+      code: 'LOGS_SOURCE_UNSUPPORTED',
+      exitCode: ExitCode.USAGE,
+      fix: 'Sources are a folder or file, s3://bucket/prefix, --config-id ID or sandbox (ADLS: copy the files to a folder first).',
+    });
+  }
+  const absolute = resolve(io.cwd, text);
+  return { identity: `file://${absolute}`, source: new LocalSource(absolute) };
+}

@@ -1,0 +1,220 @@
+/**
+ * An S3 prefix read with the AWS SDK (never through DuckDB, which would download `httpfs`):
+ * ListObjectsV2 with paging, GetObject with our own retries and exponential back-off (a dropped
+ * connection in the middle of a body is retried too, which the SDK's retry strategy does not cover),
+ * and `If-Match` on the listed ETag so an object replaced between list and read is not mixed up.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import { CliError } from '../../errors/cli-error.js';
+import { ExitCode } from '../../errors/exit-codes.js';
+import type { ObjectRef } from '../store.js';
+import type { ObjectSource } from './types.js';
+
+export interface S3Location {
+  bucket: string;
+  /** Key prefix, without a leading slash ('' = the whole bucket). */
+  prefix: string;
+}
+
+export interface S3SourceOptions extends S3Location {
+  region?: string;
+  /** An S3-compatible endpoint (AWS_ENDPOINT_URL_S3, the sandbox); path-style addressing is then used. */
+  endpoint?: string;
+  /** Explicit keys; otherwise the SDK's default credential chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** ListObjectsV2 page size (default 1000, S3's maximum). */
+  pageSize?: number;
+  /** Attempts per object (default 4). */
+  attempts?: number;
+  /** First back-off delay in ms, doubled on each retry (default 250). */
+  backoffMs?: number;
+  /** Per-request socket timeout (default 60 s). */
+  requestTimeoutMs?: number;
+  /** Told about each retry (the sync prints it). */
+  onRetry?: (key: string, attempt: number, error: string) => void;
+  /** The environment (the SDK's Node-version notice is silenced in it). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** `s3://bucket/prefix` -> { bucket, prefix }, or undefined when it is not an s3 URL. */
+export function parseS3Url(text: string): S3Location | undefined {
+  const match = /^s3:\/\/([^/]+)\/?(.*)$/i.exec(text.trim());
+  if (!match?.[1]) return undefined;
+  return { bucket: match[1], prefix: match[2] ?? '' };
+}
+
+export function s3Url(location: S3Location): string {
+  return `s3://${location.bucket}/${location.prefix}`;
+}
+
+/** Folder-like prefix: `audit` lists `audit/...`, not `audit-old/...`. */
+function listPrefix(prefix: string): string {
+  const trimmed = prefix.replace(/^\/+/, '');
+  return trimmed === '' || trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
+}
+
+export class S3Source implements ObjectSource {
+  readonly label: string;
+  private client: S3Client | undefined;
+
+  constructor(private readonly options: S3SourceOptions) {
+    this.label = s3Url(options);
+  }
+
+  private async s3(): Promise<S3Client> {
+    if (!this.client) {
+      if (this.options.env) this.options.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+      const { S3Client } = await import('@aws-sdk/client-s3');
+      const o = this.options;
+      this.client = new S3Client({
+        region: o.region ?? 'us-east-1',
+        ...(o.endpoint ? { endpoint: o.endpoint, forcePathStyle: true } : {}),
+        ...(o.credentials ? { credentials: o.credentials } : {}),
+        followRegionRedirects: true,
+        // Our own retry loop (below) covers bodies cut mid-stream as well; one SDK attempt each.
+        maxAttempts: 1,
+        requestHandler: { requestTimeout: o.requestTimeoutMs ?? 60_000, connectionTimeout: 5_000 },
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      });
+    }
+    return this.client;
+  }
+
+  async list(signal: AbortSignal): Promise<ObjectRef[]> {
+    const client = await this.s3();
+    const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+    const objects: ObjectRef[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.withRetries('(listing)', signal, () =>
+        client.send(
+          new ListObjectsV2Command({
+            Bucket: this.options.bucket,
+            Prefix: listPrefix(this.options.prefix),
+            ContinuationToken: token,
+            MaxKeys: this.options.pageSize ?? 1000,
+          }),
+          { abortSignal: signal },
+        ),
+      );
+      for (const item of page.Contents ?? []) {
+        if (!item.Key || item.Key.endsWith('/')) continue;
+        objects.push({ key: item.Key, etag: item.ETag ?? '', size: item.Size ?? 0 });
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async read(object: ObjectRef, signal: AbortSignal): Promise<Buffer> {
+    const client = await this.s3();
+    const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+    return this.withRetries(object.key, signal, async () => {
+      const out = await client.send(
+        new GetObjectCommand({
+          Bucket: this.options.bucket,
+          Key: object.key,
+          ...(object.etag ? { IfMatch: object.etag } : {}),
+        }),
+        { abortSignal: signal },
+      );
+      if (!out.Body) return Buffer.alloc(0);
+      const bytes = Buffer.from(await out.Body.transformToByteArray());
+      if (out.ContentLength !== undefined && bytes.length !== out.ContentLength) {
+        throw Object.assign(new Error(`short read: ${bytes.length} of ${out.ContentLength} bytes`), {
+          name: 'ShortRead',
+        });
+      }
+      return bytes;
+    });
+  }
+
+  private async withRetries<T>(what: string, signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+    const attempts = this.options.attempts ?? 4;
+    const base = this.options.backoffMs ?? 250;
+    for (let attempt = 1; ; attempt++) {
+      signal.throwIfAborted();
+      try {
+        return await work();
+      } catch (error) {
+        if (signal.aborted) throw error;
+        const failure = classify(error);
+        if (!failure.retryable || attempt >= attempts) throw toCliError(this.label, what, error, failure);
+        this.options.onRetry?.(what, attempt, failure.message);
+        const delay = base * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5);
+        await new Promise<void>((resolveDelay) => {
+          const timer = setTimeout(resolveDelay, delay);
+          signal.addEventListener('abort', () => {
+            clearTimeout(timer);
+            resolveDelay();
+          });
+        });
+      }
+    }
+  }
+
+  close(): void {
+    this.client?.destroy();
+  }
+}
+
+interface Failure {
+  retryable: boolean;
+  status: number | undefined;
+  code: string;
+  message: string;
+}
+
+function classify(error: unknown): Failure {
+  const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number }; code?: string };
+  const status = e.$metadata?.httpStatusCode;
+  const code = e.name ?? e.code ?? 'Error';
+  const message = `${code}${status ? ` (HTTP ${status})` : ''}: ${e.message ?? String(error)}`.slice(0, 300);
+  const retryable =
+    status === undefined
+      ? ![
+          'AccessDenied',
+          'NoSuchBucket',
+          'InvalidAccessKeyId',
+          'SignatureDoesNotMatch',
+          'CredentialsProviderError',
+        ].includes(code)
+      : status >= 500 || status === 429 || status === 408;
+  return { retryable, status, code, message };
+}
+
+function toCliError(label: string, what: string, error: unknown, failure: Failure): CliError {
+  const auth =
+    failure.status === 401 ||
+    failure.status === 403 ||
+    [
+      'AccessDenied',
+      'InvalidAccessKeyId',
+      'SignatureDoesNotMatch',
+      'CredentialsProviderError',
+      'ExpiredToken',
+    ].includes(failure.code);
+  if (auth) {
+    return new CliError(`S3 refused to read ${label}: ${failure.message}`, {
+      code: 'LOGS_S3_ACCESS_DENIED',
+      exitCode: ExitCode.AUTH,
+      fix: 'Use credentials allowed s3:ListBucket on the bucket and s3:GetObject on the prefix (AWS_PROFILE, AWS_ACCESS_KEY_ID...).',
+      cause: error,
+    });
+  }
+  if (failure.status === 404 || failure.code === 'NoSuchBucket') {
+    return new CliError(`S3 has no ${failure.code === 'NoSuchBucket' ? 'such bucket' : 'such object'}: ${label}`, {
+      code: 'LOGS_SOURCE_NOT_FOUND',
+      exitCode: ExitCode.USAGE,
+      fix: 'Check the bucket and prefix (the export configuration shows them: `immuta audit exportConfig get ID`).',
+      cause: error,
+    });
+  }
+  return new CliError(`cannot read ${what} from ${label}: ${failure.message}`, {
+    code: 'LOGS_S3_UNREACHABLE',
+    exitCode: ExitCode.TENANT,
+    fix: 'Check the network and AWS_ENDPOINT_URL_S3 / the region, then sync again (what was synced is kept).',
+    cause: error,
+  });
+}

@@ -1,0 +1,54 @@
+/**
+ * `immuta audit logs sql "SELECT ..."`: the user's own read-only SQL over the `events` view. The
+ * store is opened read-only with external access off and the configuration locked, so a query
+ * cannot read or write files outside the store, fetch URLs, or load extensions.
+ */
+import { CliError } from '../errors/cli-error.js';
+import { ExitCode } from '../errors/exit-codes.js';
+import type { CommandIO } from '../io/command-io.js';
+import { chooseFormat, printRows } from './format.js';
+import { type StoreSelection, openStoreForReading } from './read-store.js';
+import type { Row } from './rows.js';
+
+export interface SqlOptions extends StoreSelection {
+  sql: string;
+  format?: string;
+  /** At most this many rows are read (default 10,000). */
+  limit?: number;
+}
+
+export const SQL_DEFAULT_LIMIT = 10_000;
+
+export async function runSql(options: SqlOptions, io: CommandIO): Promise<Row[]> {
+  const text = options.sql.trim().replace(/;\s*$/, '');
+  if (text === '') {
+    throw new CliError('no SQL given', {
+      code: 'USAGE',
+      exitCode: ExitCode.USAGE,
+      fix: 'Example: immuta audit logs sql "SELECT event, count(*) AS n FROM events GROUP BY ALL ORDER BY n DESC"',
+    });
+  }
+  const format = chooseFormat(options.format, io);
+  const limit = options.limit ?? SQL_DEFAULT_LIMIT;
+  const store = await openStoreForReading(options, io, { sandboxed: true });
+  try {
+    let table;
+    try {
+      table = await store.table(`SELECT * FROM (${text}\n) LIMIT ${limit + 1}`);
+    } catch (error) {
+      const message = ((error as Error).message ?? String(error)).split('\n')[0] ?? '';
+      throw new CliError(`the SQL failed: ${message}`, {
+        code: 'LOGS_SQL_ERROR',
+        exitCode: ExitCode.USAGE,
+        fix: 'Only SELECT queries over the `events` view (columns in the README, "Audit logs") are allowed.',
+        cause: error,
+      });
+    }
+    const rows = table.rows.slice(0, limit);
+    printRows(table.columns, rows, format, io);
+    if (table.rows.length > limit) io.note(`Showing the first ${limit} rows: more match (raise --limit).`);
+    return rows;
+  } finally {
+    await store.close();
+  }
+}

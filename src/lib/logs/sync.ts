@@ -1,0 +1,173 @@
+/**
+ * `immuta audit logs sync SOURCE`: brings the exported objects of a source into the local store.
+ * Incremental (an object already ingested with the same ETag and size is not downloaded again),
+ * parallel downloads, objects ingested one transaction each in key order, bad lines reported on
+ * stderr per object (and an error with --strict, after the good lines are stored).
+ */
+import { resolve } from 'node:path';
+import { CliError } from '../errors/cli-error.js';
+import { ExitCode } from '../errors/exit-codes.js';
+import type { CommandIO } from '../io/command-io.js';
+import { type ResolvedSource, type SourceSpec, defaultStoreDir, resolveSource } from './sources/resolve.js';
+import { type IngestResult, LogStore, type ObjectRef } from './store.js';
+
+export interface SyncOptions extends SourceSpec {
+  /** The store folder; default one per source under the user's cache folder. */
+  store?: string;
+  /** Skipped lines are an error (exit 2). */
+  strict?: boolean;
+  /** Parallel downloads (default 8). */
+  concurrency?: number;
+}
+
+export interface SyncResult {
+  source: string;
+  store: string;
+  objects: { listed: number; alreadySynced: number; ingested: number };
+  events: { read: number; new: number; total: number };
+  bytes: number;
+  skippedLines: number;
+  /** Objects with skipped lines (the first few line numbers of each). */
+  problems: Array<{ key: string; skipped: number; lines: Array<{ line: number; reason: string }> }>;
+  seconds: number;
+}
+
+/** Where the store of a source lives: --store, or the per-source default. */
+export function storeDirFor(options: { store?: string }, resolved: ResolvedSource | undefined, io: CommandIO): string {
+  if (options.store) return resolve(io.cwd, options.store);
+  if (!resolved) {
+    throw new CliError('no store: give --source SOURCE (synced first) or --store DIR', {
+      code: 'USAGE',
+      exitCode: ExitCode.USAGE,
+      fix: 'Example: `immuta audit logs query failed-queries --source ./exported-logs`.',
+    });
+  }
+  return defaultStoreDir(resolved.identity, io.env);
+}
+
+export async function runSync(options: SyncOptions, io: CommandIO): Promise<SyncResult> {
+  const started = Date.now();
+  const resolved = await resolveSource(withRetryNotes(options, io), io);
+  const storeDir = storeDirFor(options, resolved, io);
+  const store = await LogStore.open(storeDir);
+  const progress = await io.progress(`Listing ${resolved.source.label}`);
+  try {
+    const result = await syncInto(store, resolved, options, io, (text) => progress.update(text));
+    progress.stop();
+    result.seconds = Math.round((Date.now() - started) / 100) / 10;
+    report(result, io);
+    if (options.strict && result.skippedLines > 0) {
+      throw new CliError(
+        `${result.skippedLines} line(s) in ${result.problems.length} object(s) were not valid events (--strict)`,
+        {
+          code: 'LOGS_BAD_LINES',
+          exitCode: ExitCode.USAGE,
+          fix: 'The lines named above were skipped (the rest is stored); drop --strict to accept that.',
+          details: { problems: result.problems },
+        },
+      );
+    }
+    return result;
+  } catch (error) {
+    progress.stop();
+    throw error;
+  } finally {
+    resolved.source.close?.();
+    await store.close();
+  }
+}
+
+/** Retries are worth a line on stderr (a flaky network should be visible, not silent). */
+export function withRetryNotes<T extends SourceSpec>(options: T, io: CommandIO): T {
+  return {
+    ...options,
+    s3: {
+      onRetry: (key: string, attempt: number, error: string) =>
+        io.note(`Retrying ${key} (attempt ${attempt + 1}): ${error}`),
+      ...options.s3,
+    },
+  };
+}
+
+/**
+ * Syncs a resolved source into an open store (also used by `query --source`, `report`, `watch`).
+ * Downloads run `concurrency` at a time; ingestion is sequential, in key order.
+ */
+export async function syncInto(
+  store: LogStore,
+  resolved: ResolvedSource,
+  options: Pick<SyncOptions, 'concurrency'>,
+  io: CommandIO,
+  onProgress: (text: string) => void = () => undefined,
+): Promise<SyncResult> {
+  const signal = io.signal;
+  const listed = await resolved.source.list(signal);
+  const known = await store.ingestedObjects();
+  const todo = listed.filter((object) => !LogStore.isKnown(known, object));
+  const result: SyncResult = {
+    source: resolved.source.label,
+    store: store.dir,
+    objects: { listed: listed.length, alreadySynced: listed.length - todo.length, ingested: 0 },
+    events: { read: 0, new: 0, total: 0 },
+    bytes: 0,
+    skippedLines: 0,
+    problems: [],
+    seconds: 0,
+  };
+  const totalBytes = todo.reduce((sum, o) => sum + o.size, 0);
+  const concurrency = Math.max(1, options.concurrency ?? 8);
+  // Start downloads ahead (at most `concurrency` in flight), ingest strictly in order.
+  const downloads: Array<Promise<Buffer> | undefined> = [];
+  const start = (index: number) => {
+    const object = todo[index];
+    if (object && downloads[index] === undefined) {
+      const pending = resolved.source.read(object, signal);
+      pending.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
+      downloads[index] = pending;
+    }
+  };
+  for (let i = 0; i < Math.min(concurrency, todo.length); i++) start(i);
+  for (let i = 0; i < todo.length; i++) {
+    signal.throwIfAborted();
+    const object = todo[i] as ObjectRef;
+    const bytes = await (downloads[i] as Promise<Buffer>);
+    downloads[i] = Promise.resolve(Buffer.alloc(0)); // let the bytes be collected
+    start(i + concurrency);
+    signal.throwIfAborted();
+    const ingested = await store.ingest(object, bytes, io.now());
+    account(result, ingested, bytes.length);
+    onProgress(
+      `Synced ${i + 1}/${todo.length} objects, ${mb(result.bytes)} of ${mb(totalBytes)} MB, ${result.events.new} new events`,
+    );
+  }
+  if (todo.length > 0) await store.checkpoint();
+  const [count] = await store.rows('SELECT count(*) AS n FROM stored_events');
+  result.events.total = Number(count?.n ?? 0);
+  return result;
+}
+
+function account(result: SyncResult, ingested: IngestResult, bytes: number): void {
+  result.objects.ingested++;
+  result.bytes += bytes;
+  result.events.read += ingested.events;
+  result.events.new += ingested.newEvents;
+  result.skippedLines += ingested.skipped;
+  if (ingested.skipped > 0) {
+    result.problems.push({ key: ingested.key, skipped: ingested.skipped, lines: ingested.skippedLines });
+  }
+}
+
+const mb = (bytes: number) => (bytes / 1_000_000).toFixed(1);
+
+function report(result: SyncResult, io: CommandIO): void {
+  for (const problem of result.problems) {
+    const first = problem.lines.map((l) => `line ${l.line}: ${l.reason}`).join('; ');
+    io.warn(
+      `${problem.key}: skipped ${problem.skipped} line(s) (${first}${problem.skipped > problem.lines.length ? '; ...' : ''})`,
+    );
+  }
+  const o = result.objects;
+  io.note(
+    `Synced ${o.ingested} new object(s) of ${o.listed} (${o.alreadySynced} already synced): ${result.events.new} new event(s), ${result.events.total} in the store (${result.store}).`,
+  );
+}
