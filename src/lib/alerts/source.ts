@@ -31,4 +31,6 @@ export interface AlertSource {
   /** The preset's matching events with since <= eventTimestamp < until, sorted by time then id. */
   events(preset: string, range: { since: Date; until: Date }): Promise<EventRow[]>;
   close(): Promise<void>;
+  /** The store's folder once synced: the default state file lives there. */
+  storeDir?(): string | undefined;
 }

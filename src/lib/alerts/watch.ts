@@ -9,6 +9,7 @@ import { type AlertFormat, type Message, matchMessages, thresholdMessage } from 
 import type { AlertSource, EventRow, PresetInfo } from './source.js';
 import {
   type WatchState,
+  defaultStatePath,
   loadWatchState,
   presetState,
   pruneState,
@@ -35,7 +36,8 @@ export interface WatchOptions {
   since?: string;
   threshold?: number;
   windowMs: number;
-  statePath: string;
+  /** Default: a file per receiver, format and threshold in the store's folder. */
+  statePath?: string;
   dryRun: boolean;
   /** How far back each run looks for late-arriving events (default 7 days). */
   lookbackMs?: number;
@@ -52,7 +54,8 @@ export interface WatchRunSummary {
 
 export interface WatchResult {
   runs: WatchRunSummary[];
-  statePath: string;
+  /** Default: a file per receiver, format and threshold in the store's folder. */
+  statePath?: string;
   dryRun: boolean;
   /** With --dry-run: what would have been posted. */
   wouldPost?: Array<{ preset: string; eventIds: string[]; body: unknown }>;
@@ -107,6 +110,8 @@ async function plan(
 ): Promise<Planned[]> {
   const lookback = now.getTime() - (options.lookbackMs ?? DEFAULT_LOOKBACK_MS);
   const since = new Date(Math.max(Date.parse(state.since), lookback));
+  // The first run, started now, has nothing to look at yet.
+  if (since.getTime() >= now.getTime()) return [];
   const events = await source.events(info.name, { since, until: now });
   const seen = presetState(state, info.name);
   if (options.threshold === undefined) {
@@ -140,6 +145,19 @@ async function plan(
   return planned;
 }
 
+function resolveStatePath(options: WatchOptions, source: AlertSource): string {
+  if (options.statePath) return options.statePath;
+  const dir = source.storeDir?.();
+  if (!dir) {
+    throw new CliError('no --state file and no store folder to keep it in', {
+      code: 'USAGE',
+      exitCode: ExitCode.USAGE,
+      fix: 'Give --state FILE (or --store DIR).',
+    });
+  }
+  return defaultStatePath(dir, options.webhook, options.format, options.threshold);
+}
+
 async function cycle(
   source: AlertSource,
   options: WatchOptions,
@@ -147,9 +165,11 @@ async function cycle(
   result: WatchResult,
 ): Promise<WatchRunSummary> {
   await source.sync();
+  const statePath = resolveStatePath(options, source);
+  result.statePath = statePath;
   const now = io.now();
   const infos = options.presets.map((name) => source.preset(name));
-  const state: WatchState = (await loadWatchState(options.statePath, options.webhook)) ?? {
+  const state: WatchState = (await loadWatchState(statePath, options.webhook)) ?? {
     version: 1,
     webhook: webhookFingerprint(options.webhook),
     since: (options.since ? parseMoment(options.since, '--since', now) : now).toISOString(),
@@ -163,7 +183,7 @@ async function cycle(
   );
   const summary: WatchRunSummary = { at: now.toISOString(), posted: {}, messages: 0, failure: null };
   const save = async () => {
-    if (!options.dryRun) await saveWatchState(options.statePath, state);
+    if (!options.dryRun) await saveWatchState(statePath, state);
   };
   // The first run fixes `since` on disk at once: a later run must not take its own moment instead.
   state.lastRun = now.toISOString();
@@ -208,7 +228,7 @@ export async function runWatch(
 ): Promise<WatchResult> {
   checkOptions(options);
   registerSecret(options.webhook);
-  const result: WatchResult = { runs: [], statePath: options.statePath, dryRun: options.dryRun };
+  const result: WatchResult = { runs: [], statePath: options.statePath ?? '', dryRun: options.dryRun };
   const source = await openSource();
   try {
     for (;;) {
