@@ -26,6 +26,8 @@ export const WatchStateSchema = z.object({
   /** Where watching started: --since of the first run, or its moment. */
   since: z.string(),
   lastRun: z.string().nullable(),
+  /** The last run whose matches were all delivered: later runs look back from it. */
+  complete: z.string().nullable().default(null),
   presets: z.record(z.string(), PresetStateSchema).default({}),
 });
 export type WatchState = z.infer<typeof WatchStateSchema>;

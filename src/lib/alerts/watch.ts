@@ -101,6 +101,16 @@ interface Planned {
   record(state: WatchState): void;
 }
 
+/**
+ * Where a run starts looking: --since on the first run; afterwards the look-back before the last run
+ * that delivered everything (not merely the last run: a receiver down for days loses nothing).
+ */
+function lookFrom(state: WatchState, options: WatchOptions): Date {
+  const since = Date.parse(state.since);
+  if (!state.complete) return new Date(since);
+  return new Date(Math.max(since, Date.parse(state.complete) - (options.lookbackMs ?? DEFAULT_LOOKBACK_MS)));
+}
+
 async function plan(
   source: AlertSource,
   info: PresetInfo,
@@ -108,8 +118,7 @@ async function plan(
   options: WatchOptions,
   now: Date,
 ): Promise<Planned[]> {
-  const lookback = now.getTime() - (options.lookbackMs ?? DEFAULT_LOOKBACK_MS);
-  const since = new Date(Math.max(Date.parse(state.since), lookback));
+  const since = lookFrom(state, options);
   // The first run, started now, has nothing to look at yet.
   if (since.getTime() >= now.getTime()) return [];
   const events = await source.events(info.name, { since, until: now });
@@ -174,13 +183,10 @@ async function cycle(
     webhook: webhookFingerprint(options.webhook),
     since: (options.since ? parseMoment(options.since, '--since', now) : now).toISOString(),
     lastRun: null,
+    complete: null,
     presets: {},
   };
-  pruneState(
-    state,
-    new Date(Math.max(Date.parse(state.since), now.getTime() - (options.lookbackMs ?? DEFAULT_LOOKBACK_MS))),
-    options.windowMs,
-  );
+  pruneState(state, lookFrom(state, options), options.windowMs);
   const summary: WatchRunSummary = { at: now.toISOString(), posted: {}, messages: 0, failure: null };
   const save = async () => {
     if (!options.dryRun) await saveWatchState(statePath, state);
@@ -210,6 +216,8 @@ async function cycle(
       summary.posted[info.name] = (summary.posted[info.name] ?? 0) + message.eventIds.length;
     }
   }
+  state.complete = now.toISOString();
+  await save();
   const total = Object.values(summary.posted).reduce((a, b) => a + b, 0);
   io.note(
     `${options.dryRun ? 'would post' : 'posted'} ${total} event${total === 1 ? '' : 's'} in ${summary.messages} message${summary.messages === 1 ? '' : 's'} (${Object.entries(

@@ -105,6 +105,18 @@ describe('logs watch', () => {
     expect(JSON.stringify(state)).not.toContain('secret-token-path');
   });
 
+  it('loses nothing when the receiver is down for longer than the look-back', async () => {
+    const events: EventRow[] = [row('PermissionApplied', at(1))];
+    const source = memorySource(events, PRESETS);
+    const day = 24 * 60;
+    receiver.fallback = 'fail';
+    await failure(runWatch(options({ since: at(0).toISOString() }), fakeIO({ now: at(2) }), async () => source));
+    await failure(runWatch(options(), fakeIO({ now: at(10 * day) }), async () => source));
+    receiver.fallback = 'ok';
+    await runWatch(options(), fakeIO({ now: at(20 * day) }), async () => source);
+    expect(acceptedIds()).toEqual([events[0]!.id]);
+  });
+
   it('fails after the last retry on a receiver that keeps timing out, and names it', async () => {
     const events = [row('PermissionApplied', at(1))];
     receiver.fallback = 'hang';
