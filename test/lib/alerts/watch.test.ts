@@ -198,6 +198,19 @@ describe('logs watch', () => {
     expect(body).toContain('"apiKey":"[REDACTED]"');
   });
 
+  it('follows a redirect within the same origin', async () => {
+    const events = [row('PermissionApplied', at(1))];
+    receiver.script.push({ redirect: '/moved', status: 308 });
+    await runWatch(options({ since: at(0).toISOString() }), fakeIO({ now: at(2) }), async () =>
+      memorySource(events, PRESETS),
+    );
+    expect(receiver.requests.map((r) => [r.path, r.answer])).toEqual([
+      ['/hook/secret-token-path', 'redirect'],
+      ['/moved', 'ok'],
+    ]);
+    expect(acceptedIds()).toEqual([events[0]!.id]);
+  });
+
   it('loops every --every and stops cleanly on the signal', async () => {
     const events = [row('PermissionApplied', at(1))];
     const controller = new AbortController();
