@@ -51,7 +51,7 @@ async function immutaJson(args) {
 }
 
 function step(number, text) {
-  process.stdout.write(`\n${bold(`[${number}/6] ${text}`)}\n`);
+  process.stdout.write(`\n${bold(`[${number}/7] ${text}`)}\n`);
 }
 
 let started = false;
@@ -59,7 +59,7 @@ let stopping;
 async function stopSandbox() {
   stopping ??= (async () => {
     if (started) {
-      step(6, 'Stop the sandbox');
+      step(7, 'Stop the sandbox');
       await immuta(['sandbox', 'stop', '--data-dir', dataDir]);
     }
     rmSync(work, { recursive: true, force: true });
@@ -143,6 +143,39 @@ async function main() {
       `\nFirst event of s3://${object.bucket}/${object.key}:\n${JSON.stringify(object.firstEvent, null, 2)}\n`,
     );
   }
+
+  step(6, "Answer two of the audit guide's questions over what the sandbox exported (immuta audit logs)");
+  const store = join(work, 'logs-store');
+  const sync = await immuta(['audit', 'logs', 'sync', 'sandbox', '--sandbox-dir', dataDir, '--store', store]);
+  if (sync.code !== 0) throw new Error(`audit logs sync failed (exit ${sync.code})`);
+  process.stdout.write(`\n${bold("Would it be a problem if someone tried to access data they shouldn't have?")}\n`);
+  const failed = await immuta([
+    'audit',
+    'logs',
+    'query',
+    'failed-queries',
+    '--store',
+    store,
+    '--since',
+    '1d',
+    '--limit',
+    '5',
+    '--format',
+    'table',
+  ]);
+  if (failed.code !== 0) throw new Error(`audit logs query failed-queries failed (exit ${failed.code})`);
+  process.stdout.write(`\n${bold('Who accessed what (queries per actor and outcome)?')}\n`);
+  const trail = await immuta([
+    'audit',
+    'logs',
+    'sql',
+    '--store',
+    store,
+    '--format',
+    'table',
+    "SELECT actor, actionStatus, count(*) AS queries FROM events WHERE action = 'QUERY' GROUP BY ALL ORDER BY actor, actionStatus",
+  ]);
+  if (trail.code !== 0) throw new Error(`audit logs sql failed (exit ${trail.code})`);
 }
 
 try {

@@ -74,7 +74,7 @@ export const CREATE_TABLES = [
     targets JSON,
     relatedResources JSON,
     auditPayload JSON,
-    raw JSON,
+    extra JSON,
     sourceObject VARCHAR,
     sourceLine INTEGER
   )`,
@@ -88,69 +88,108 @@ export const CREATE_TABLES = [
     skippedLines INTEGER NOT NULL,
     ingestedAt TIMESTAMPTZ NOT NULL
   )`,
-  `CREATE OR REPLACE VIEW events AS SELECT ${EVENT_COLUMNS.map((c) => c.name).join(', ')} FROM stored_events`,
+  // `raw` is rebuilt from `extra` (every top-level field but the three big JSON ones, stored once).
+  `CREATE OR REPLACE VIEW events AS SELECT ${EVENT_COLUMNS.map((c) =>
+    c.name === 'raw'
+      ? `json_merge_patch(extra, json_object('targets', targets, 'relatedResources', relatedResources, 'auditPayload', auditPayload)) AS raw`
+      : c.name,
+  ).join(', ')} FROM stored_events`,
 ];
 
 /**
- * Splits a chunk of NDJSON text (the `$text` parameter) into numbered lines and classifies each:
- * `problem` is NULL for a usable event, otherwise why the line is skipped. Blank lines are dropped.
- * `$firstLine` numbers the chunk's first line (big objects are ingested in chunks).
+ * Reads a chunk of NDJSON (a staging file, path given as a SQL literal) as numbered lines and
+ * classifies each: `problem` is NULL for a usable event, otherwise why the line is skipped. Lines are
+ * read with the CSV reader set to one column, no quoting and a delimiter that valid JSON never
+ * contains unescaped (U+0001), which is DuckDB's fastest way to get raw lines; blank lines are
+ * dropped, line numbers stay exact. `firstLine` numbers the chunk's first line.
  */
-export const STAGE_LINES = `
+export function stageLines(pathLiteral: string, firstLine: number): string {
+  return `
 CREATE OR REPLACE TEMP TABLE staged AS
 WITH lines AS (
-  SELECT (n + $firstLine - 1)::INTEGER AS n, rtrim(line, chr(13)) AS line
-  FROM (SELECT string_split($text, chr(10)) AS parts) t, unnest(parts) WITH ORDINALITY AS u(line, n)
+  SELECT (row_number() OVER () + ${firstLine - 1})::INTEGER AS n, rtrim(line, chr(13)) AS line
+  FROM read_csv(${pathLiteral}, columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '',
+    header = false, auto_detect = false, new_line = '\\n', strict_mode = false, null_padding = false,
+    max_line_size = 8388608, buffer_size = 16777216)
 ), checked AS (
-  SELECT n, line, json_valid(line) AS valid FROM lines WHERE trim(line) <> ''
-), parsed AS (
-  SELECT n, line, valid,
-    CASE WHEN valid THEN line::JSON END AS j
-  FROM checked
+  SELECT n, line, json_valid(line) AS valid FROM lines WHERE line IS NOT NULL AND trim(line) <> ''
 )
-SELECT n, j,
+SELECT n, CASE WHEN valid THEN line END AS line,
   CASE
     WHEN NOT valid THEN 'not JSON (or a truncated line)'
-    WHEN json_type(j) <> 'OBJECT' THEN 'not a JSON object'
-    WHEN coalesce(j->>'$.id', '') = '' THEN 'no id'
-    WHEN TRY_CAST(j->>'$.eventTimestamp' AS TIMESTAMPTZ) IS NULL THEN 'no valid eventTimestamp'
+    WHEN json_type(line) <> 'OBJECT' THEN 'not a JSON object'
+    WHEN coalesce(json_extract_string(line, '$.id'), '') = '' THEN 'no id'
+    WHEN TRY_CAST(json_extract_string(line, '$.eventTimestamp') AS TIMESTAMPTZ) IS NULL THEN 'no valid eventTimestamp'
   END AS problem
-FROM parsed`;
+FROM checked`;
+}
+
+/** The scalar fields read from each line, in one pass over it (each JSON function call parses the line). */
+const SCALARS = [
+  '$.id',
+  '$.eventTimestamp',
+  '$.receivedTimestamp',
+  '$.auditPayload.type',
+  '$.action',
+  '$.actionStatus',
+  '$.actionStatusReason',
+  '$.actor.id',
+  '$.actor.name',
+  '$.actor.type',
+  '$.actor.identityProvider',
+  '$.actorIp',
+  '$.tenantId',
+  '$.customerId',
+  '$.targetType',
+  '$.requestId',
+  '$.sessionId',
+  '$.auditPayload.securityProfile.sensitivity.score',
+  '$.actor',
+] as const;
+const f = (path: (typeof SCALARS)[number]) => `f[${SCALARS.indexOf(path) + 1}]`;
 
 /** Inserts the usable staged lines; an id already stored (or seen earlier in the chunk) is kept once. */
 export const INSERT_STAGED = `
 INSERT OR IGNORE INTO stored_events
+WITH parsed AS MATERIALIZED (
+  SELECT n, line::JSON AS j FROM staged WHERE problem IS NULL
+), s AS MATERIALIZED (
+  SELECT n,
+    json_extract_string(j, [${SCALARS.map((p) => `'${p}'`).join(', ')}]) AS f,
+    json_extract(j, ['$.targets', '$.relatedResources', '$.auditPayload']) AS o,
+    json_merge_patch(j, '{"targets":null,"relatedResources":null,"auditPayload":null}') AS extra
+  FROM parsed
+)
 SELECT
-  j->>'$.id' AS id,
-  CAST(j->>'$.eventTimestamp' AS TIMESTAMPTZ) AS eventTimestamp,
-  TRY_CAST(j->>'$.receivedTimestamp' AS TIMESTAMPTZ) AS receivedTimestamp,
-  regexp_replace(j->>'$.auditPayload.type', 'AuditPayload$', '') AS event,
-  j->>'$.action' AS action,
-  j->>'$.actionStatus' AS actionStatus,
-  j->>'$.actionStatusReason' AS actionStatusReason,
-  coalesce(j->>'$.actor.id', CASE WHEN json_type(j, '$.actor') = 'VARCHAR' THEN j->>'$.actor' END) AS actor,
-  j->>'$.actor.name' AS actorName,
-  j->>'$.actor.type' AS actorType,
-  j->>'$.actor.identityProvider' AS identityProvider,
-  j->>'$.actorIp' AS actorIp,
-  coalesce(j->>'$.tenantId', j->>'$.customerId') AS tenantId,
-  j->>'$.targetType' AS targetType,
-  CASE WHEN json_type(j, '$.targets') = 'ARRAY' THEN json_extract_string(j, '$.targets[*].id') ELSE [] END AS targetIds,
-  CASE WHEN json_type(j, '$.targets') = 'ARRAY' THEN json_extract_string(j, '$.targets[*].name') ELSE [] END AS targetNames,
-  j->>'$.requestId' AS requestId,
-  j->>'$.sessionId' AS sessionId,
-  TRY_CAST(j->>'$.auditPayload.securityProfile.sensitivity.score' AS DOUBLE) AS sensitivityScore,
-  CASE WHEN json_type(j, '$.auditPayload') = 'OBJECT' THEN
+  ${f('$.id')} AS id,
+  CAST(${f('$.eventTimestamp')} AS TIMESTAMPTZ) AS eventTimestamp,
+  TRY_CAST(${f('$.receivedTimestamp')} AS TIMESTAMPTZ) AS receivedTimestamp,
+  regexp_replace(${f('$.auditPayload.type')}, 'AuditPayload$', '') AS event,
+  ${f('$.action')} AS action,
+  ${f('$.actionStatus')} AS actionStatus,
+  ${f('$.actionStatusReason')} AS actionStatusReason,
+  coalesce(${f('$.actor.id')}, CASE WHEN NOT starts_with(${f('$.actor')}, '{') THEN ${f('$.actor')} END) AS actor,
+  ${f('$.actor.name')} AS actorName,
+  ${f('$.actor.type')} AS actorType,
+  ${f('$.actor.identityProvider')} AS identityProvider,
+  ${f('$.actorIp')} AS actorIp,
+  coalesce(${f('$.tenantId')}, ${f('$.customerId')}) AS tenantId,
+  ${f('$.targetType')} AS targetType,
+  CASE WHEN json_type(o[1]) = 'ARRAY' THEN json_extract_string(o[1], '$[*].id') ELSE [] END AS targetIds,
+  CASE WHEN json_type(o[1]) = 'ARRAY' THEN json_extract_string(o[1], '$[*].name') ELSE [] END AS targetNames,
+  ${f('$.requestId')} AS requestId,
+  ${f('$.sessionId')} AS sessionId,
+  TRY_CAST(${f('$.auditPayload.securityProfile.sensitivity.score')} AS DOUBLE) AS sensitivityScore,
+  CASE WHEN json_type(o[3]) = 'OBJECT' THEN
     list_transform(
-      list_filter(json_extract(j, '$.auditPayload..*'), lambda v: json_type(v) = 'VARCHAR'),
-      lambda v: v->>'$')
+      list_filter(json_extract(o[3], '$..*'), lambda v: json_type(v) = 'VARCHAR'),
+      lambda v: json_extract_string(v, '$'))
   ELSE [] END AS payloadValues,
-  coalesce(j->'$.targets', '[]'::JSON) AS targets,
-  coalesce(j->'$.relatedResources', '[]'::JSON) AS relatedResources,
-  j->'$.auditPayload' AS auditPayload,
-  j AS raw,
+  coalesce(o[1], '[]'::JSON) AS targets,
+  coalesce(o[2], '[]'::JSON) AS relatedResources,
+  o[3] AS auditPayload,
+  extra,
   $key AS sourceObject,
   n AS sourceLine
-FROM staged
-WHERE problem IS NULL
+FROM s
 ORDER BY n`;

@@ -1,0 +1,316 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PRESETS } from '../../../src/lib/logs/presets/definitions.js';
+import { presetColumns, runPreset } from '../../../src/lib/logs/presets/run.js';
+import type { QueryFilters } from '../../../src/lib/logs/filters.js';
+import { LogStore } from '../../../src/lib/logs/store.js';
+import { runSync } from '../../../src/lib/logs/sync.js';
+import { fakeIO } from '../../helpers/fake-io.js';
+import { failure } from '../../helpers/expect-cli-error.js';
+import { ALL_EVENTS, writeFixture } from './fixture.js';
+
+const RANGE: QueryFilters = { since: '2026-01-01', until: '2026-01-20' };
+
+describe('presets over the planted fixture', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logs-presets-'));
+  let store: LogStore;
+
+  beforeAll(async () => {
+    writeFixture(join(dir, 'exported'));
+    const result = await runSync({ source: join(dir, 'exported'), store: join(dir, 'store') }, fakeIO());
+    expect(result.skippedLines).toBe(1); // the truncated last line of the gzip object
+    expect(result.events.read).toBe(ALL_EVENTS.length + 1); // one event came twice
+    expect(result.events.total).toBe(ALL_EVENTS.length);
+    store = await LogStore.open(join(dir, 'store'), { readOnly: true });
+  });
+  afterAll(async () => {
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function ids(name: string, filters: QueryFilters = {}): Promise<string[]> {
+    const result = await runPreset(store, name, { ...RANGE, ...filters });
+    return result.rows.map((row) => String(row.id));
+  }
+  async function rows(name: string, filters: QueryFilters = {}) {
+    return (await runPreset(store, name, { ...RANGE, ...filters })).rows;
+  }
+
+  it('has the 18 presets of the issue, each with documented columns matching what it returns', async () => {
+    expect(PRESETS.map((p) => p.name)).toEqual([
+      'entitlement-changes',
+      'access-approvals',
+      'tag-changes',
+      'tag-lifecycle',
+      'attribute-changes',
+      'local-user-changes',
+      'permission-changes',
+      'high-risk-permission-changes',
+      'policy-changes',
+      'policy-impact',
+      'classification-coverage',
+      'query-trail',
+      'new-data-sources',
+      'configuration-changes',
+      'sensitive-queries',
+      'failed-queries',
+      'sensitive-query-spikes',
+      'new-sensitive-columns',
+    ]);
+    for (const preset of PRESETS) {
+      const result = await runPreset(store, preset.name, { ...RANGE, threshold: 1 });
+      expect(result.columns, preset.name).toEqual(presetColumns(preset));
+      for (const key of preset.dedupKey) expect(result.columns, preset.name).toContain(key);
+    }
+  });
+
+  it('entitlement-changes, access-approvals', async () => {
+    expect(await ids('entitlement-changes')).toEqual(['s-updated', 's-deleted']);
+    expect(await ids('access-approvals')).toEqual(['s-approved', 's-created']);
+  });
+
+  it('tag-changes reads the column however the payload spells it; tag-lifecycle', async () => {
+    const found = await rows('tag-changes');
+    expect(found.map((r) => [r.id, r.column])).toEqual([
+      ['t-pii-new', 'email'],
+      ['t-new-mark', 'email'],
+      ['t-pci-inline', 'card_number'],
+      ['t-pii-old', 'name'],
+      ['t-pii-datasource', null],
+      ['t-not-pii', 'x'],
+      ['t-removed', 'phone'],
+    ]);
+    expect(await ids('tag-lifecycle')).toEqual(['t-created', 't-updated', 't-deleted']);
+  });
+
+  it('attribute-changes, local-user-changes (builtInIam from the payload values)', async () => {
+    expect(await ids('attribute-changes')).toEqual(['a-applied', 'a-removed']);
+    const users = await rows('local-user-changes');
+    expect(users.map((r) => [r.id, r.builtInIam])).toEqual([
+      ['u-created', true],
+      ['u-cloned', false],
+      ['u-updated', false],
+      ['u-deleted', false],
+    ]);
+  });
+
+  it('permission-changes lists every permission event with the permission names among its values', async () => {
+    const found = await rows('permission-changes');
+    expect(found.map((r) => r.id)).toEqual([
+      'p-inside',
+      'p-end',
+      'p-early',
+      'p-useradmin',
+      'p-governance',
+      'p-display',
+      'p-berlin-evening',
+      'p-weekend',
+    ]);
+    expect(found.find((r) => r.id === 'p-display')?.permissions).toEqual(['CREATE_PROJECT']);
+    expect(found.find((r) => r.id === 'p-governance')?.permissions).toEqual(['GOVERNANCE']);
+  });
+
+  it('high-risk-permission-changes: 08:00:00 is inside, 18:00:00 and 07:59:59 and a Saturday are not; USER_ADMIN/GOVERNANCE as values only', async () => {
+    const found = await rows('high-risk-permission-changes');
+    expect(found.map((r) => [r.id, r.offHours, r.riskyPermissions])).toEqual([
+      ['p-end', true, []],
+      ['p-early', true, []],
+      ['p-useradmin', false, ['USER_ADMIN']],
+      ['p-governance', false, ['GOVERNANCE']],
+      ['p-weekend', true, []],
+    ]);
+  });
+
+  it('high-risk-permission-changes honours --tz and --business-hours', async () => {
+    expect(await ids('high-risk-permission-changes', { tz: 'Europe/Berlin' })).toEqual([
+      'p-end',
+      'p-useradmin',
+      'p-governance',
+      'p-berlin-evening',
+      'p-weekend',
+    ]);
+    expect(await ids('high-risk-permission-changes', { businessHours: '09:00-17:00' })).toEqual([
+      'p-inside',
+      'p-end',
+      'p-early',
+      'p-useradmin',
+      'p-governance',
+      'p-berlin-evening',
+      'p-weekend',
+    ]);
+  });
+
+  it('policy-changes, policy-impact (tied data source, queries before/after within --window)', async () => {
+    expect(await ids('policy-changes')).toEqual(['g-created', 'g-updated', 'g-deleted']);
+    expect(await rows('policy-impact')).toEqual([
+      {
+        policyEventId: 'g-updated',
+        eventTimestamp: '2026-01-12T12:00:00.000Z',
+        policyId: 'pol-1',
+        policy: 'Restrict Customers',
+        actor: 'gov@example.com',
+        dataSource: 'ds-1',
+        queriesBefore: 2,
+        deniedBefore: 1,
+        queriesAfter: 7,
+        deniedAfter: 2,
+      },
+    ]);
+    const narrow = await rows('policy-impact', { window: '2h' });
+    expect(narrow.map((r) => [r.queriesBefore, r.deniedBefore, r.queriesAfter, r.deniedAfter])).toEqual([[1, 1, 2, 2]]);
+  });
+
+  it('classification-coverage: per data source, unclassified first', async () => {
+    expect(await rows('classification-coverage')).toEqual([
+      {
+        dataSourceId: 'ds-4',
+        dataSource: 'Empty',
+        created: true,
+        tagsApplied: 0,
+        sddUpdates: 0,
+        sensitiveTags: [],
+        classified: false,
+        lastClassified: null,
+      },
+      {
+        dataSourceId: 'ds-2',
+        dataSource: 'Payments',
+        created: false,
+        tagsApplied: 1,
+        sddUpdates: 1,
+        sensitiveTags: ['PCI', 'PCI.CardNumber'],
+        classified: true,
+        lastClassified: '2026-01-08T10:00:00.000Z',
+      },
+      {
+        dataSourceId: 'ds-1',
+        dataSource: 'Customers',
+        created: false,
+        tagsApplied: 3,
+        sddUpdates: 0,
+        sensitiveTags: ['PII', 'PII.Email'],
+        classified: true,
+        lastClassified: '2026-01-09T10:00:00.000Z',
+      },
+      {
+        dataSourceId: 'ds-3',
+        dataSource: 'Logs',
+        created: false,
+        tagsApplied: 2,
+        sddUpdates: 0,
+        sensitiveTags: ['PII'],
+        classified: true,
+        lastClassified: '2026-01-09T12:00:00.000Z',
+      },
+    ]);
+  });
+
+  it('query-trail, new-data-sources, configuration-changes', async () => {
+    const trail = await rows('query-trail');
+    expect(trail).toHaveLength(14);
+    expect(trail[0]).toMatchObject({
+      id: 'q-80',
+      event: 'Query',
+      action: 'QUERY',
+      actionStatus: 'SUCCESS',
+      actor: 'ana@example.com',
+      sensitivityScore: 80,
+      objectsAccessed: [{ name: 'db.customers', columns: [{ name: 'email', tags: ['PII.Email'] }] }],
+    });
+    expect(await ids('new-data-sources')).toEqual(['ds-created']);
+    expect(await ids('configuration-changes')).toEqual(['c-updated']);
+  });
+
+  it('sensitive-queries: score >= --min-score (80 in, 79 out)', async () => {
+    expect(await ids('sensitive-queries')).toEqual([
+      'q-80',
+      'q-spike-1',
+      'q-bob-1',
+      'q-spike-2',
+      'q-bob-2',
+      'q-spike-3',
+      'q-spike-next',
+    ]);
+    expect(await ids('sensitive-queries', { minScore: 95 })).toEqual(['q-spike-2']);
+  });
+
+  it('failed-queries: every QUERY that is not SUCCESS; --status narrows', async () => {
+    expect(await ids('failed-queries')).toEqual(['q-before-2', 'q-after-1', 'q-after-2', 'q-spike-2']);
+    expect(await ids('failed-queries', { status: 'failure' })).toEqual(['q-after-2']);
+  });
+
+  it('sensitive-query-spikes: per actor per --window, at least --threshold', async () => {
+    expect(await rows('sensitive-query-spikes')).toEqual([]); // default threshold 10
+    expect(await rows('sensitive-query-spikes', { threshold: 3 })).toEqual([
+      {
+        windowStart: '2026-01-13T10:00:00.000Z',
+        windowEnd: '2026-01-13T11:00:00.000Z',
+        actor: 'dev@example.com',
+        queries: 3,
+        notSuccessful: 1,
+        maxScore: 95,
+        dataSources: ['Customers', 'Payments'],
+      },
+    ]);
+    const two = await rows('sensitive-query-spikes', { threshold: 2 });
+    expect(two.map((r) => [r.actor, r.queries])).toEqual([
+      ['bob@example.com', 2],
+      ['dev@example.com', 3],
+    ]);
+    const wide = await rows('sensitive-query-spikes', { threshold: 4, window: '2h' });
+    expect(wide.map((r) => [r.actor, r.windowStart, r.queries])).toEqual([
+      ['dev@example.com', '2026-01-13T10:00:00.000Z', 4],
+    ]);
+  });
+
+  it('new-sensitive-columns: PII/PCI (or under them) on a column, marked when the column also carries New', async () => {
+    const found = await rows('new-sensitive-columns');
+    expect(found.map((r) => [r.id, r.column, r.sensitiveTags, r.isNew])).toEqual([
+      ['t-pii-new', 'email', ['PII.Email'], true],
+      ['t-pci-inline', 'card_number', ['PCI'], true],
+      ['t-pii-old', 'name', ['PII'], false],
+    ]);
+  });
+
+  it('filters: --actor, --target, --event, --since/--until (until exclusive), --limit', async () => {
+    expect(await ids('query-trail', { actor: 'bob@example.com' })).toEqual(['q-bob-1', 'q-bob-2']);
+    expect(await ids('query-trail', { target: 'Payments' })).toEqual(['q-other-ds', 'q-spike-2']);
+    expect(await ids('permission-changes', { event: 'DomainPermissionsUpdated' })).toEqual([
+      'p-governance',
+      'p-weekend',
+    ]);
+    expect(await ids('permission-changes', { since: '2026-01-05T18:00:00Z', until: '2026-01-07T10:00:00Z' })).toEqual([
+      'p-end',
+      'p-early',
+    ]);
+    const limited = await runPreset(store, 'query-trail', { ...RANGE, limit: 2 });
+    expect(limited.rows.map((r) => r.id)).toEqual(['q-80', 'q-79']);
+    expect(limited.truncated).toBe(true);
+  });
+
+  it('the default window counts back from now when neither --since nor --until is given', async () => {
+    // failed-queries reads 1d back: from 01-12T11:59:59.5Z, so q-before-2 (11:59:59.000) is just out.
+    const result = await runPreset(store, 'failed-queries', { now: new Date('2026-01-13T11:59:59.500Z') });
+    expect(result.rows.map((r) => r.id)).toEqual(['q-after-1', 'q-after-2', 'q-spike-2']);
+    expect(
+      (await runPreset(store, 'failed-queries', { since: '2d', now: new Date('2026-01-13T11:59:59.500Z') })).rows,
+    ).toHaveLength(4);
+  });
+
+  it('bad filters are usage errors', async () => {
+    for (const filters of [
+      { since: 'yesterday' },
+      { tz: 'Mars/Olympus' },
+      { businessHours: '18:00-08:00' },
+      { window: 'an hour' },
+      { since: '2026-01-10', until: '2026-01-01' },
+    ] satisfies QueryFilters[]) {
+      const error = await failure(runPreset(store, 'high-risk-permission-changes', filters));
+      expect(error.code, JSON.stringify(filters)).toBe('LOGS_BAD_FILTER');
+      expect(error.exitCode).toBe(2);
+    }
+    expect((await failure(runPreset(store, 'no-such-preset'))).code).toBe('LOGS_UNKNOWN_PRESET');
+  });
+});

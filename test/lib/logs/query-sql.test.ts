@@ -1,0 +1,128 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPresets } from '../../../src/lib/logs/presets/list.js';
+import { runQuery } from '../../../src/lib/logs/query.js';
+import { runSql } from '../../../src/lib/logs/sql.js';
+import { runSync } from '../../../src/lib/logs/sync.js';
+import { fakeIO } from '../../helpers/fake-io.js';
+import { failure } from '../../helpers/expect-cli-error.js';
+import { writeFixture } from './fixture.js';
+
+describe('audit logs query / sql / presets (run functions)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logs-cmd-'));
+  const store = join(dir, 'store');
+  const range = { since: '2026-01-01', until: '2026-01-20' };
+
+  beforeAll(async () => {
+    writeFixture(join(dir, 'exported'));
+    await runSync({ source: join(dir, 'exported'), store }, fakeIO());
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('ndjson when piped, sorted by time, the same bytes every time; --json returns the rows', async () => {
+    const first = fakeIO();
+    const rows = await runQuery({ preset: 'failed-queries', store, ...range }, first);
+    const second = fakeIO();
+    await runQuery({ preset: 'failed-queries', store, ...range }, second);
+    expect(first.stdout()).toBe(second.stdout());
+    const lines = first.stdout().trimEnd().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as { id: string }).id)).toEqual([
+      'q-before-2',
+      'q-after-1',
+      'q-after-2',
+      'q-spike-2',
+    ]);
+    expect(Object.keys(JSON.parse(lines[0] ?? '{}') as object)).toEqual([
+      'id',
+      'eventTimestamp',
+      'event',
+      'action',
+      'actionStatus',
+      'actor',
+      'targets',
+      'actionStatusReason',
+      'sensitivityScore',
+    ]);
+    const json = fakeIO({ json: true });
+    expect(await runQuery({ preset: 'failed-queries', store, ...range }, json)).toEqual(rows);
+    expect(json.stdout()).toBe('');
+  });
+
+  it('csv and table formats', async () => {
+    const csv = fakeIO();
+    await runQuery({ preset: 'configuration-changes', store, ...range, format: 'csv' }, csv);
+    expect(csv.stdout()).toBe(
+      'id,eventTimestamp,event,action,actionStatus,actor,targets,details\r\n' +
+        'c-updated,2026-01-07T16:00:00.000Z,ConfigurationUpdated,UPDATE,SUCCESS,taylor@example.com,[],' +
+        '"{""type"":""ConfigurationUpdatedAuditPayload"",""version"":1,""changedSettings"":[""sdd.enabled""]}"\r\n',
+    );
+    const table = fakeIO({ tty: true });
+    await runQuery({ preset: 'tag-lifecycle', store, ...range }, table);
+    const [header, ...body] = table.stdout().trimEnd().split('\n');
+    expect(header).toMatch(/^ID +EVENTTIMESTAMP +EVENT +ACTION/);
+    expect(body.map((line) => line.split(/\s+/)[0])).toEqual(['t-created', 't-updated', 't-deleted']);
+  });
+
+  it('--limit says on stderr that more rows match', async () => {
+    const io = fakeIO();
+    const rows = await runQuery({ preset: 'query-trail', store, ...range, limit: 3 }, io);
+    expect(rows).toHaveLength(3);
+    expect(io.stderr()).toContain('Showing the first 3 rows');
+  });
+
+  it('an unknown preset or no store is a usage error before anything is read', async () => {
+    expect((await failure(runQuery({ preset: 'nope', store }, fakeIO()))).code).toBe('LOGS_UNKNOWN_PRESET');
+    expect((await failure(runQuery({ preset: 'failed-queries' }, fakeIO()))).exitCode).toBe(2);
+    expect((await failure(runQuery({ preset: 'failed-queries', store: join(dir, 'empty') }, fakeIO()))).code).toBe(
+      'LOGS_STORE_EMPTY',
+    );
+  });
+
+  it('sql runs a SELECT over events', async () => {
+    const io = fakeIO();
+    const rows = await runSql(
+      {
+        store,
+        sql: "SELECT actor, count(*) AS denied FROM events WHERE action = 'QUERY' AND actionStatus <> 'SUCCESS' GROUP BY actor ORDER BY denied DESC, actor",
+      },
+      io,
+    );
+    expect(rows).toEqual([
+      { actor: 'ana@example.com', denied: 3 },
+      { actor: 'dev@example.com', denied: 1 },
+    ]);
+  });
+
+  it('sql cannot read or write files, change settings or the store', async () => {
+    const secret = join(dir, 'secret.txt');
+    writeFileSync(secret, 'top secret\n');
+    for (const sql of [
+      `SELECT * FROM read_text('${secret}')`,
+      `SELECT * FROM read_csv('/etc/passwd')`,
+      `COPY (SELECT 1) TO '${join(dir, 'out.csv')}'`,
+      'SET enable_external_access = true',
+      "DELETE FROM stored_events WHERE id = 'q-80'",
+      'INSTALL httpfs',
+    ]) {
+      const error = await failure(runSql({ store, sql }, fakeIO()));
+      expect(error.code, sql).toBe('LOGS_SQL_ERROR');
+      expect(error.exitCode).toBe(2);
+    }
+    const [row] = await runSql({ store, sql: "SELECT count(*) AS n FROM events WHERE id = 'q-80'" }, fakeIO());
+    expect(row).toEqual({ n: 1 });
+  });
+
+  it('presets lists every preset with its question and events', () => {
+    const io = fakeIO();
+    const list = runPresets({ format: 'ndjson' }, io);
+    expect(list).toHaveLength(18);
+    expect(list.find((p) => p.name === 'high-risk-permission-changes')).toMatchObject({
+      events: ['PermissionApplied', 'PermissionRemoved', 'DomainPermissionsUpdated'],
+      use: 'notification',
+      severity: 'high',
+    });
+    expect(io.stdout().trimEnd().split('\n')).toHaveLength(18);
+  });
+});
