@@ -123,6 +123,22 @@ export const ERRORS = {
   },
   LOGS_UNKNOWN_PRESET: { exitCode: USAGE, meaning: 'no preset of that name (`immuta audit logs presets`)' },
   LOGS_SQL_ERROR: { exitCode: USAGE, meaning: 'the SQL failed or was refused (read-only, no files)' },
+  WEBHOOK_URL_INVALID: { exitCode: USAGE, meaning: 'the webhook URL is not http(s), or contains credentials' },
+  WEBHOOK_NOT_FOUND: { exitCode: USAGE, meaning: 'no Immuta webhook has this id' },
+  WEBHOOK_API_REJECTED: { exitCode: USAGE, meaning: 'the webhooks API refused the request (HTTP 400)' },
+  WEBHOOK_API_UNAUTHORIZED: { exitCode: AUTH, meaning: 'the webhooks API refused the API key (HTTP 401)' },
+  WEBHOOK_API_FORBIDDEN: { exitCode: AUTH, meaning: 'the API key lacks the permission for webhooks (HTTP 403)' },
+  WEBHOOK_API_UNREACHABLE: { exitCode: TENANT, meaning: 'the webhooks API cannot be reached or timed out' },
+  WEBHOOK_API_FAILED: { exitCode: TENANT, meaning: 'the webhooks API answered another error status' },
+  WEBHOOK_API_UNEXPECTED: { exitCode: TENANT, meaning: 'the webhooks API answered something this CLI cannot read' },
+  WEBHOOK_DELIVERY_FAILED: {
+    exitCode: TENANT,
+    meaning: 'the alert receiver did not accept after the last retry (nothing marked sent)',
+  },
+  WATCH_STATE_INVALID: { exitCode: USAGE, meaning: 'the watch state file is damaged' },
+  WATCH_STATE_MISMATCH: { exitCode: USAGE, meaning: 'the watch state file belongs to another webhook' },
+  BROWSER_NOT_FOUND: { exitCode: USAGE, meaning: 'no Chromium to print the report as PDF' },
+  PDF_FAILED: { exitCode: USAGE, meaning: 'Chromium could not print the report as PDF' },
   // Process.
   INTERRUPTED: { exitCode: INTERRUPTED, meaning: 'interrupted (Ctrl-C)' },
   INTERNAL: {

@@ -68,6 +68,14 @@ export class SandboxAuth {
 
   /** Checks an Authorization header for the audit API. */
   check(header: string | undefined): AuthResult {
+    return this.checkPermission(header, AUDIT_PERMISSION);
+  }
+
+  /**
+   * Checks an Authorization header and, when `permission` is given, that the key's user has it. The
+   * sandbox's AUDIT key doubles as the application admin (webhooks need APPLICATION_ADMIN on Immuta).
+   */
+  checkPermission(header: string | undefined, permission: string | undefined): AuthResult {
     const value = (header ?? '').trim();
     if (value === '')
       return unauthenticated('Missing Authorization header: send your Immuta API key, or "Bearer <token>"');
@@ -82,12 +90,12 @@ export class SandboxAuth {
       key = state.apiKeys.find((k) => k.key === token.apiKey);
       if (!key) return unauthenticated('Invalid API key or token');
     }
-    if (!key.permissions.includes(AUDIT_PERMISSION)) {
+    if (permission !== undefined && !key.permissions.includes(permission)) {
       return {
         ok: false,
         status: 403,
         code: 'FORBIDDEN',
-        message: `User ${key.user.id} does not have the ${AUDIT_PERMISSION} permission`,
+        message: `User ${key.user.id} does not have the ${permission} permission`,
       };
     }
     return { ok: true, key };

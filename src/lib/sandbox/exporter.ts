@@ -5,6 +5,7 @@ import { CONNECTION_SUCCESS, type DestinationEnvironment, resolveAccess, s3Error
 import { createRandom } from './events/random.js';
 import { generateEvents } from './events/generator.js';
 import { toNdjson } from './events/ndjson.js';
+import type { UamEvent } from './events/schema.js';
 import { s3Failure } from './s3-port.js';
 import type { ConfigurationRecord, Interval, JobRecord, TaskRecord } from './state/schema.js';
 import type { StateStore } from './state/store.js';
@@ -78,6 +79,8 @@ export interface ExporterOptions {
   log?: (line: string) => void;
   /** When the sandbox started (default: when the exporter is created): events start no earlier. */
   runningSince?: number;
+  /** Called with each job's generated events when they fire (the sandbox posts webhook notifications). */
+  onEvents?: (events: UamEvent[]) => void;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -190,6 +193,7 @@ export class Exporter {
       to: new Date(job.windowEnd),
       tenantId: SANDBOX_TENANT_ID,
     });
+    this.options.onEvents?.(events);
     for (const task of job.tasks) {
       await this.runTask(job, task, config, events.slice(task.offset, task.offset + task.limit));
     }

@@ -8,6 +8,8 @@ import { createResolvers } from './graphql/resolvers.js';
 import { loadTypeDefs } from './graphql/type-defs.js';
 import type { AuditService } from './service.js';
 import type { ApiKeyRecord } from './state/schema.js';
+import type { StateStore } from './state/store.js';
+import { createWebhookRoutes } from './webhook-routes.js';
 
 /**
  * The tenant's HTTP face: the audit GraphQL API at /api/audit/graphql (graphql-yoga over the
@@ -21,6 +23,8 @@ export interface HttpServerOptions {
   /** What /sandbox/status reports (no secrets). */
   status: () => Record<string, unknown>;
   log?: (line: string) => void;
+  /** Serves Immuta's V1 REST webhooks endpoints from this state (absent: not served). */
+  store?: StateStore;
 }
 
 export interface RunningHttpServer {
@@ -99,9 +103,12 @@ export function createHttpHandler(options: HttpServerOptions) {
     return sendJson(res, 200, { token: issued.token });
   }
 
+  const webhookRoutes = options.store ? createWebhookRoutes({ auth: options.auth, store: options.store }) : undefined;
+
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
     try {
+      if (webhookRoutes && (await webhookRoutes(req, res, path, { sendJson, readBody, hapiError }))) return;
       if (path === GRAPHQL_PATH) {
         const result = options.auth.check(req.headers.authorization);
         if (!result.ok)

@@ -27,6 +27,7 @@ import type { EmbeddedS3 } from './s3/index.js';
 import { AuditService, type ObjectInfo, type ObjectReader } from './service.js';
 import { secondSandboxFix } from './flags.js';
 import { StateStore } from './state/store.js';
+import { WebhookNotifier } from './webhooks.js';
 
 /**
  * Starts the whole sandbox in this process: state, embedded S3 (unless --s3-endpoint), the
@@ -60,6 +61,8 @@ export interface RunningSandbox {
   info: RuntimeInfo;
   service: AuditService;
   exporter: Exporter;
+  /** Posts notifications to the registered webhooks; `idle()` waits for deliveries in flight. */
+  notifier: WebhookNotifier;
   stop(): Promise<void>;
 }
 
@@ -180,7 +183,10 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         : {}),
     });
     const seed = options.seed ?? store.snapshot.seed;
+    const notifier = new WebhookNotifier({ store, log });
+    cleanups.push(() => notifier.idle());
     const exporter = new Exporter({
+      onEvents: (events) => notifier.notify(events),
       store,
       env,
       intervalScale: options.intervalScale ?? 1,
@@ -197,6 +203,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       auth,
       service,
       log,
+      store,
       status: () => ({
         service: 'immuta-sandbox',
         pid: process.pid,
@@ -258,6 +265,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       info,
       service,
       exporter,
+      notifier,
       stop: () => (stopping ??= cleanup()),
     };
   } catch (error) {

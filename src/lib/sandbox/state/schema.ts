@@ -112,6 +112,18 @@ export const TokenRecordSchema = z.object({
 });
 export type TokenRecord = z.infer<typeof TokenRecordSchema>;
 
+/** A webhook registered through POST /webhooks (Immuta's V1 REST API, served by the sandbox). */
+export const WebhookRecordSchema = z.object({
+  id: z.number().int(),
+  url: z.string(),
+  name: z.string(),
+  notificationType: z.array(z.string()),
+  global: z.boolean(),
+  createdBy: UserRefSchema,
+  createdAt: z.string(),
+});
+export type WebhookRecord = z.infer<typeof WebhookRecordSchema>;
+
 export const StateSchema = z.object({
   version: z.literal(1),
   /** Seed for exported events when `--seed` is not given (chosen once per data directory). */
@@ -124,5 +136,7 @@ export const StateSchema = z.object({
   roles: z.array(RoleRecordSchema),
   /** The simulated customer AWS account (absent in state files of older versions: seeded on start). */
   aws: AwsAccountSchema.optional(),
+  /** Absent in state files written before webhooks existed. */
+  webhooks: z.array(WebhookRecordSchema).default([]),
 });
 export type State = z.infer<typeof StateSchema>;

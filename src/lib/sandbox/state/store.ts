@@ -9,7 +9,17 @@ import { Mutex } from './mutex.js';
 import { type State, StateSchema } from './schema.js';
 
 export function emptyState(seed: string = randomBytes(4).toString('hex')): State {
-  return { version: 1, seed, jobSequence: 0, apiKeys: [], tokens: [], configurations: [], jobs: [], roles: [] };
+  return {
+    version: 1,
+    seed,
+    jobSequence: 0,
+    apiKeys: [],
+    tokens: [],
+    configurations: [],
+    jobs: [],
+    roles: [],
+    webhooks: [],
+  };
 }
 
 /**

@@ -1,0 +1,93 @@
+import { CliError } from '../errors/cli-error.js';
+import { ExitCode } from '../errors/exit-codes.js';
+import { type FetchLike, RequestFailed, guardedFetch, originOf, retryAfterMs } from '../util/guarded-fetch.js';
+
+/**
+ * Posts one message to the receiver: a 10-second timeout (Immuta's own webhook limit), retries with
+ * back-off on timeouts, network failures, 429 (honouring Retry-After) and 5xx; any other answer
+ * fails at once. Only a 2xx counts as delivered. Redirects are followed only within the same origin.
+ * After the last attempt the error names the failure (and the receiver's origin, never its URL).
+ */
+export const DELIVERY_TIMEOUT_MS = 10_000;
+
+export interface DeliveryOptions {
+  url: string;
+  timeoutMs?: number;
+  /** Attempts in all (default 4). */
+  attempts?: number;
+  /** The first back-off (default 1 s), doubled each time. */
+  backoffMs?: number;
+  /** A Retry-After longer than this fails instead of waiting (default 60 s). */
+  maxRetryAfterMs?: number;
+  signal: AbortSignal;
+  now: () => Date;
+  fetch?: FetchLike;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+export function interrupted(): CliError {
+  return new CliError('interrupted', { code: 'INTERRUPTED', exitCode: ExitCode.INTERRUPTED });
+}
+
+export async function deliver(body: unknown, options: DeliveryOptions): Promise<void> {
+  const attempts = options.attempts ?? 4;
+  const backoff = options.backoffMs ?? 1000;
+  const sleep = options.sleep ?? abortableSleep;
+  const text = JSON.stringify(body);
+  let failure = '';
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    if (options.signal.aborted) throw interrupted();
+    let wait = backoff * 2 ** (attempt - 1);
+    try {
+      const response = await guardedFetch({
+        url: options.url,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'immuta-audit-cli (logs watch)' },
+        body: text,
+        timeoutMs: options.timeoutMs ?? DELIVERY_TIMEOUT_MS,
+        maxBytes: 4096,
+        signal: options.signal,
+        fetch: options.fetch,
+      });
+      if (response.status >= 200 && response.status < 300) return;
+      failure = `HTTP ${response.status}`;
+      const retryable = response.status === 429 || response.status >= 500;
+      if (!retryable) break;
+      if (response.status === 429) {
+        const asked = retryAfterMs(response.headers, options.now());
+        if (asked !== undefined) {
+          if (asked > (options.maxRetryAfterMs ?? 60_000)) {
+            failure = `HTTP 429 with Retry-After ${Math.round(asked / 1000)} s`;
+            break;
+          }
+          wait = Math.max(wait, asked);
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof RequestFailed)) throw error;
+      if (error.failure.kind === 'aborted') throw interrupted();
+      failure = error.message;
+      if (error.failure.kind === 'cross-origin-redirect' || error.failure.kind === 'too-many-redirects') break;
+    }
+    if (attempt < attempts) await sleep(wait, options.signal);
+  }
+  throw new CliError(`the webhook at ${originOf(options.url)} did not accept the alert: ${failure}`, {
+    code: 'WEBHOOK_DELIVERY_FAILED',
+    exitCode: ExitCode.TENANT,
+    fix: 'Nothing was marked sent: the next run posts it again. Check the receiver (and its URL), then run again.',
+    details: { receiver: originOf(options.url), failure },
+  });
+}

@@ -1,0 +1,50 @@
+import type { CommandIO } from '../io/command-io.js';
+import { requirePreset, runPreset } from '../logs/presets/run.js';
+import { type StoreSelection, prepareStore } from '../logs/read-store.js';
+import { LogStore } from '../logs/store.js';
+import type { AlertSource, EventRow } from './source.js';
+
+/**
+ * The audit-log store (src/lib/logs/) as an AlertSource: each run syncs the source (when one was
+ * given), then runs the presets on the store opened read-only. Rows of aggregate presets (spikes,
+ * policy impact) have no event id: their preset's dedup key stands in for it, so a finding is posted
+ * once, and their time column for the event time.
+ */
+export function logsAlertSource(
+  selection: StoreSelection,
+  io: CommandIO,
+  filters: { tz?: string; minScore?: number } = {},
+): AlertSource {
+  let dir: string | undefined;
+  return {
+    async sync() {
+      dir = (await prepareStore(selection, io)).dir;
+    },
+    preset(name) {
+      const preset = requirePreset(name);
+      return { name: preset.name, question: preset.question };
+    },
+    async events(name, range) {
+      const preset = requirePreset(name);
+      const store = await LogStore.open(dir ?? (await prepareStore(selection, io)).dir, { readOnly: true });
+      try {
+        const result = await runPreset(store, name, {
+          since: range.since.toISOString(),
+          until: range.until.toISOString(),
+          now: range.until,
+          ...filters,
+        });
+        return result.rows.map((row): EventRow => {
+          if (preset.kind === 'events') return row as EventRow;
+          const key = preset.dedupKey.map((column) => String(row[column] ?? '')).join('|');
+          const at = row.eventTimestamp ?? row.windowStart ?? range.until.toISOString();
+          return { ...row, id: `${preset.name}:${key}`, eventTimestamp: String(at) };
+        });
+      } finally {
+        await store.close();
+      }
+    },
+    async close() {},
+    storeDir: () => dir,
+  };
+}

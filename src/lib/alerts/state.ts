@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { CliError } from '../errors/cli-error.js';
+import { ExitCode } from '../errors/exit-codes.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+
+/**
+ * What `logs watch` has delivered, so that nothing is posted twice across runs and restarts. Written
+ * atomically after every accepted delivery. It never holds the webhook URL (a secret), only a hash
+ * that tells one receiver's state from another's.
+ */
+const PresetStateSchema = z.object({
+  /** Event id -> its eventTimestamp, for events delivered (kept while inside the look-back). */
+  sent: z.record(z.string(), z.string()).default({}),
+  /** Threshold windows already alerted: window start (ISO) -> the count that was posted. */
+  alerted: z.record(z.string(), z.number()).default({}),
+});
+export type PresetState = z.infer<typeof PresetStateSchema>;
+
+export const WatchStateSchema = z.object({
+  version: z.literal(1),
+  /** sha256 of the webhook URL, first 16 hex digits. */
+  webhook: z.string(),
+  /** Where watching started: --since of the first run, or its moment. */
+  since: z.string(),
+  lastRun: z.string().nullable(),
+  /** The last run whose matches were all delivered: later runs look back from it. */
+  complete: z.string().nullable().default(null),
+  presets: z.record(z.string(), PresetStateSchema).default({}),
+});
+export type WatchState = z.infer<typeof WatchStateSchema>;
+
+export function webhookFingerprint(url: string): string {
+  return createHash('sha256').update(url).digest('hex').slice(0, 16);
+}
+
+/** The default state file: one per receiver, format and threshold, next to the store. */
+export function defaultStatePath(storeDir: string, url: string, format: string, threshold: number | undefined): string {
+  const key = createHash('sha256')
+    .update(`${url}\n${format}\n${threshold ?? ''}`)
+    .digest('hex')
+    .slice(0, 12);
+  return join(storeDir, `watch-${key}.json`);
+}
+
+export async function loadWatchState(path: string, url: string): Promise<WatchState | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  let parsed: WatchState;
+  try {
+    parsed = WatchStateSchema.parse(JSON.parse(text));
+  } catch {
+    throw new CliError('the watch state file is damaged', {
+      code: 'WATCH_STATE_INVALID',
+      exitCode: ExitCode.USAGE,
+      location: { file: path },
+      fix: 'Move it away to start watching afresh (give --since to post what was missed), or pass another --state.',
+    });
+  }
+  if (parsed.webhook !== webhookFingerprint(url)) {
+    throw new CliError('the watch state file belongs to another --webhook', {
+      code: 'WATCH_STATE_MISMATCH',
+      exitCode: ExitCode.USAGE,
+      location: { file: path },
+      fix: 'Use one --state file per receiver (the default path already is).',
+    });
+  }
+  return parsed;
+}
+
+export async function saveWatchState(path: string, state: WatchState): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`);
+}
+
+export function presetState(state: WatchState, preset: string): PresetState {
+  state.presets[preset] ??= { sent: {}, alerted: {} };
+  return state.presets[preset];
+}
+
+/**
+ * Forgets what is older than the look-back: those events are never queried again. A threshold
+ * window is kept while any part of it is inside (it starts up to one window before the horizon).
+ */
+export function pruneState(state: WatchState, horizon: Date, windowMs: number): void {
+  const edge = horizon.toISOString();
+  const windowEdge = new Date(horizon.getTime() - windowMs).toISOString();
+  for (const preset of Object.values(state.presets)) {
+    preset.sent = Object.fromEntries(Object.entries(preset.sent).filter(([, at]) => at >= edge));
+    preset.alerted = Object.fromEntries(Object.entries(preset.alerted).filter(([start]) => start > windowEdge));
+  }
+}

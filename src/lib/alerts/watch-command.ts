@@ -1,0 +1,49 @@
+import { resolve } from 'node:path';
+import type { CommandIO } from '../io/command-io.js';
+import type { StoreSelection } from '../logs/read-store.js';
+import { checkWebhookUrl } from '../webhooks/run.js';
+import { parseSpan } from '../logs/period.js';
+import { logsAlertSource } from './logs-source.js';
+import type { AlertFormat } from './payload.js';
+import { type WatchOptions, type WatchResult, runWatch } from './watch.js';
+
+/** `immuta audit logs watch` as the command gives it: flags as typed, parsed here. */
+export interface WatchCommandOptions extends StoreSelection {
+  presets: string[];
+  webhook: string;
+  format: AlertFormat;
+  every: string;
+  once: boolean;
+  since?: string;
+  threshold?: number;
+  window: string;
+  state?: string;
+  dryRun: boolean;
+  tz?: string;
+  minScore?: number;
+  /** Delivery tuning (tests shorten the 10 s timeout and the back-off). */
+  delivery?: WatchOptions['delivery'];
+}
+
+export async function runWatchCommand(options: WatchCommandOptions, io: CommandIO): Promise<WatchResult> {
+  const webhook = checkWebhookUrl(options.webhook, '--webhook');
+  const { source, configId, store, sandboxDir } = options;
+  return runWatch(
+    {
+      presets: options.presets,
+      webhook,
+      format: options.format,
+      everyMs: parseSpan(options.every, '--every'),
+      once: options.once,
+      since: options.since,
+      threshold: options.threshold,
+      windowMs: parseSpan(options.window, '--window'),
+      statePath: options.state === undefined ? undefined : resolve(io.cwd, options.state),
+      dryRun: options.dryRun,
+      delivery: options.delivery,
+    },
+    io,
+    async () =>
+      logsAlertSource({ source, configId, store, sandboxDir }, io, { tz: options.tz, minScore: options.minScore }),
+  );
+}

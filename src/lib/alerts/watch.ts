@@ -1,0 +1,262 @@
+import { CliError } from '../errors/cli-error.js';
+import { ExitCode } from '../errors/exit-codes.js';
+import type { CommandIO } from '../io/command-io.js';
+import { registerSecret } from '../output/redact.js';
+import { maskUrl } from '../util/mask-url.js';
+import { parseMoment } from '../logs/period.js';
+import { type DeliveryOptions, abortableSleep, deliver } from './deliver.js';
+import { type AlertFormat, type Message, matchMessages, thresholdMessage } from './payload.js';
+import type { AlertSource, EventRow, PresetInfo } from './source.js';
+import {
+  type WatchState,
+  defaultStatePath,
+  loadWatchState,
+  presetState,
+  pruneState,
+  saveWatchState,
+  webhookFingerprint,
+} from './state.js';
+
+/**
+ * `immuta audit logs watch`: sync, run the presets over what is new, post the matches. The first
+ * run starts at --since (default: its own moment, so history is not replayed); every run queries a
+ * look-back window and drops what the state file says was delivered, so events exported late (Immuta
+ * exports every 2-24 h) are still posted, once. The state is written atomically after each accepted
+ * delivery; a crash between the two may send that one message again (its event ids let a receiver
+ * drop the repeat).
+ */
+export const DEFAULT_LOOKBACK_MS = 7 * 86_400_000;
+
+export interface WatchOptions {
+  presets: string[];
+  webhook: string;
+  format: AlertFormat;
+  everyMs: number;
+  once: boolean;
+  since?: string;
+  threshold?: number;
+  windowMs: number;
+  /** Default: a file per receiver, format and threshold in the store's folder. */
+  statePath?: string;
+  dryRun: boolean;
+  /** How far back each run looks for late-arriving events (default 7 days). */
+  lookbackMs?: number;
+  /** Delivery tuning (tests shorten the timeout and back-off). */
+  delivery?: Partial<Pick<DeliveryOptions, 'timeoutMs' | 'attempts' | 'backoffMs' | 'maxRetryAfterMs' | 'fetch'>>;
+}
+
+export interface WatchRunSummary {
+  at: string;
+  posted: Record<string, number>;
+  messages: number;
+  failure: string | null;
+}
+
+export interface WatchResult {
+  runs: WatchRunSummary[];
+  /** Default: a file per receiver, format and threshold in the store's folder. */
+  statePath?: string;
+  dryRun: boolean;
+  /** With --dry-run: what would have been posted. */
+  wouldPost?: Array<{ preset: string; eventIds: string[]; body: unknown }>;
+}
+
+function checkOptions(options: WatchOptions): void {
+  if (options.presets.length === 0) {
+    throw new CliError('at least one --preset is required', {
+      code: 'USAGE',
+      exitCode: ExitCode.USAGE,
+      fix: 'e.g. --preset high-risk-permission-changes (see `immuta audit logs presets`).',
+    });
+  }
+  if (options.threshold !== undefined && (!Number.isInteger(options.threshold) || options.threshold < 1)) {
+    throw new CliError('--threshold must be a whole number of at least 1', {
+      code: 'USAGE',
+      exitCode: ExitCode.USAGE,
+      fix: 'e.g. --threshold 10 --window 1h',
+    });
+  }
+}
+
+function iso(value: string): string {
+  const at = Date.parse(value.includes('T') || value.includes(' ') ? value.replace(' ', 'T') : value);
+  return Number.isNaN(at) ? value : new Date(at).toISOString();
+}
+
+/** Aligned windows (multiples of the window since the epoch) whose count reached the threshold. */
+function thresholdWindows(events: EventRow[], windowMs: number): Map<number, EventRow[]> {
+  const windows = new Map<number, EventRow[]>();
+  for (const event of events) {
+    const start = Math.floor(Date.parse(iso(event.eventTimestamp)) / windowMs) * windowMs;
+    const list = windows.get(start) ?? [];
+    list.push(event);
+    windows.set(start, list);
+  }
+  return windows;
+}
+
+interface Planned {
+  message: Message;
+  /** Applied to the state once the message is accepted. */
+  record(state: WatchState): void;
+}
+
+/**
+ * Where a run starts looking: --since on the first run; afterwards the look-back before the last run
+ * that delivered everything (not merely the last run: a receiver down for days loses nothing).
+ */
+function lookFrom(state: WatchState, options: WatchOptions): Date {
+  const since = Date.parse(state.since);
+  if (!state.complete) return new Date(since);
+  return new Date(Math.max(since, Date.parse(state.complete) - (options.lookbackMs ?? DEFAULT_LOOKBACK_MS)));
+}
+
+async function plan(
+  source: AlertSource,
+  info: PresetInfo,
+  state: WatchState,
+  options: WatchOptions,
+  now: Date,
+): Promise<Planned[]> {
+  const since = lookFrom(state, options);
+  // The first run, started now, has nothing to look at yet.
+  if (since.getTime() >= now.getTime()) return [];
+  const events = await source.events(info.name, { since, until: now });
+  const seen = presetState(state, info.name);
+  if (options.threshold === undefined) {
+    const fresh = events.filter((e) => seen.sent[e.id] === undefined);
+    return matchMessages(info, fresh, options.format).map((message) => ({
+      message,
+      record: (s) => {
+        const sent = presetState(s, info.name).sent;
+        const at = new Map(fresh.map((e) => [e.id, iso(e.eventTimestamp)]));
+        for (const id of message.eventIds) sent[id] = at.get(id) ?? now.toISOString();
+      },
+    }));
+  }
+  const planned: Planned[] = [];
+  for (const [start, inWindow] of [...thresholdWindows(events, options.windowMs)].sort((a, b) => a[0] - b[0])) {
+    const key = new Date(start).toISOString();
+    if (inWindow.length < options.threshold || seen.alerted[key] !== undefined) continue;
+    const hit = {
+      threshold: options.threshold,
+      count: inWindow.length,
+      windowStart: key,
+      windowEnd: new Date(start + options.windowMs).toISOString(),
+    };
+    planned.push({
+      message: thresholdMessage(info, hit, inWindow, options.format),
+      record: (s) => {
+        presetState(s, info.name).alerted[key] = hit.count;
+      },
+    });
+  }
+  return planned;
+}
+
+function resolveStatePath(options: WatchOptions, source: AlertSource): string {
+  if (options.statePath) return options.statePath;
+  const dir = source.storeDir?.();
+  if (!dir) {
+    throw new CliError('no --state file and no store folder to keep it in', {
+      code: 'USAGE',
+      exitCode: ExitCode.USAGE,
+      fix: 'Give --state FILE (or --store DIR).',
+    });
+  }
+  return defaultStatePath(dir, options.webhook, options.format, options.threshold);
+}
+
+async function cycle(
+  source: AlertSource,
+  options: WatchOptions,
+  io: CommandIO,
+  result: WatchResult,
+): Promise<WatchRunSummary> {
+  await source.sync();
+  const statePath = resolveStatePath(options, source);
+  result.statePath = statePath;
+  const now = io.now();
+  const infos = options.presets.map((name) => source.preset(name));
+  const state: WatchState = (await loadWatchState(statePath, options.webhook)) ?? {
+    version: 1,
+    webhook: webhookFingerprint(options.webhook),
+    since: (options.since ? parseMoment(options.since, '--since', now) : now).toISOString(),
+    lastRun: null,
+    complete: null,
+    presets: {},
+  };
+  pruneState(state, lookFrom(state, options), options.windowMs);
+  const summary: WatchRunSummary = { at: now.toISOString(), posted: {}, messages: 0, failure: null };
+  const save = async () => {
+    if (!options.dryRun) await saveWatchState(statePath, state);
+  };
+  // The first run fixes `since` on disk at once: a later run must not take its own moment instead.
+  state.lastRun = now.toISOString();
+  await save();
+  for (const info of infos) {
+    summary.posted[info.name] = 0;
+    for (const { message, record } of await plan(source, info, state, options, now)) {
+      if (options.dryRun) {
+        result.wouldPost ??= [];
+        result.wouldPost.push({ preset: message.preset, eventIds: message.eventIds, body: message.body });
+        io.out(`POST ${maskUrl(options.webhook)} (${message.preset}, ${message.eventIds.length} events)`);
+        io.out(JSON.stringify(message.body, null, 2));
+      } else {
+        await deliver(message.body, {
+          url: options.webhook,
+          signal: io.signal,
+          now: () => io.now(),
+          ...options.delivery,
+        });
+        record(state);
+        await save();
+      }
+      summary.messages++;
+      summary.posted[info.name] = (summary.posted[info.name] ?? 0) + message.eventIds.length;
+    }
+  }
+  state.complete = now.toISOString();
+  await save();
+  const total = Object.values(summary.posted).reduce((a, b) => a + b, 0);
+  io.note(
+    `${options.dryRun ? 'would post' : 'posted'} ${total} event${total === 1 ? '' : 's'} in ${summary.messages} message${summary.messages === 1 ? '' : 's'} (${Object.entries(
+      summary.posted,
+    )
+      .map(([name, n]) => `${name}: ${n}`)
+      .join(', ')})`,
+  );
+  return summary;
+}
+
+export async function runWatch(
+  options: WatchOptions,
+  io: CommandIO,
+  openSource: () => Promise<AlertSource>,
+): Promise<WatchResult> {
+  checkOptions(options);
+  registerSecret(options.webhook);
+  const result: WatchResult = { runs: [], statePath: options.statePath ?? '', dryRun: options.dryRun };
+  const source = await openSource();
+  try {
+    for (;;) {
+      try {
+        result.runs.push(await cycle(source, options, io, result));
+      } catch (error) {
+        if (io.signal.aborted) break;
+        // Looping, a receiver that is down is retried next time; --once (cron, CI) reports it.
+        if (options.once || !(error instanceof CliError) || error.code !== 'WEBHOOK_DELIVERY_FAILED') throw error;
+        io.warn(`${error.message} (retrying in the next run)`);
+        io.setExitCode(ExitCode.TENANT);
+        result.runs.push({ at: io.now().toISOString(), posted: {}, messages: 0, failure: error.message });
+      }
+      if (options.once || io.signal.aborted) break;
+      await abortableSleep(options.everyMs, io.signal);
+      if (io.signal.aborted) break;
+    }
+  } finally {
+    await source.close();
+  }
+  if (io.signal.aborted) io.note('stopped');
+  return result;
+}

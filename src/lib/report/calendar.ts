@@ -1,0 +1,95 @@
+import { CliError } from '../errors/cli-error.js';
+import { ExitCode } from '../errors/exit-codes.js';
+
+/**
+ * Days and weeks in a time zone, as `YYYY-MM-DD` keys (weeks by their Monday, ISO 8601). Computed
+ * with Intl, so an IANA zone with daylight saving time gets 23- and 25-hour days right.
+ */
+const DAY_MS = 86_400_000;
+
+export function checkTimeZone(tz: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+  } catch {
+    throw new CliError(`--tz "${tz}" is not a time zone`, {
+      code: 'USAGE',
+      exitCode: ExitCode.USAGE,
+      fix: 'Use an IANA zone name such as UTC, Europe/Berlin or America/New_York.',
+    });
+  }
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function parts(at: number, tz: string): Record<string, number> {
+  let format = formatters.get(tz);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(tz, format);
+  }
+  const out: Record<string, number> = {};
+  for (const part of format.formatToParts(new Date(at)))
+    if (part.type !== 'literal') out[part.type] = Number(part.value);
+  return out;
+}
+
+export function dayKey(at: number, tz: string): string {
+  const p = parts(at, tz);
+  return `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+}
+
+function keyToUtc(key: string): number {
+  const [y, m, d] = key.split('-').map(Number);
+  return Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1);
+}
+
+function utcToKey(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+export function nextDay(key: string): string {
+  return utcToKey(keyToUtc(key) + DAY_MS);
+}
+
+/** The Monday of the key's week. */
+export function weekKey(day: string): string {
+  const ms = keyToUtc(day);
+  const sinceMonday = (new Date(ms).getUTCDay() + 6) % 7;
+  return utcToKey(ms - sinceMonday * DAY_MS);
+}
+
+/** The instant local midnight starts the day `key` in `tz`. */
+export function startOfDay(key: string, tz: string): number {
+  const guess = keyToUtc(key);
+  let at = guess;
+  // Two passes settle the zone's offset (it may differ on either side of a DST change).
+  for (let i = 0; i < 2; i++) {
+    const p = parts(at, tz);
+    const local = Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
+    at = at - (local - guess);
+  }
+  return at;
+}
+
+/** Every day key from the day of `since` to the day before `until` (exclusive end), in order. */
+export function daysBetween(since: number, until: number, tz: string): string[] {
+  const days: string[] = [];
+  const last = dayKey(until - 1, tz);
+  for (let key = dayKey(since, tz); key <= last && days.length < 3700; key = nextDay(key)) days.push(key);
+  return days;
+}
+
+/** Date and time in the zone, `YYYY-MM-DD HH:MM:SS`. */
+export function localTime(at: number, tz: string): string {
+  const p = parts(at, tz);
+  const two = (n: number | undefined) => String(n ?? 0).padStart(2, '0');
+  return `${dayKey(at, tz)} ${two(p.hour)}:${two(p.minute)}:${two(p.second)}`;
+}

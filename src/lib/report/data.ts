@@ -1,0 +1,233 @@
+import { daysBetween, dayKey, localTime, weekKey } from './calendar.js';
+import type { ReportEvent, ReportRow } from './source.js';
+
+/**
+ * The numbers of the dashboard, computed from the period's events: the guide's "Dashboards vs.
+ * notifications" rows, each in daily and weekly buckets of the chosen time zone. Pure and ordered,
+ * so the same events and arguments give the same data (and the same HTML).
+ */
+export const TOP_N = 10;
+export const TABLE_ROWS = 50;
+export const DEFAULT_MIN_SCORE = 80;
+
+export interface Series {
+  label: string;
+  values: number[];
+}
+
+export interface Buckets {
+  daily: Series[];
+  weekly: Series[];
+}
+
+export interface TableRow {
+  id: string;
+  time: string;
+  event: string;
+  actor: string;
+  targets: string;
+}
+
+export interface ReportData {
+  source: string;
+  since: string;
+  until: string;
+  tz: string;
+  eventCount: number;
+  skippedLines: number;
+  days: string[];
+  weeks: string[];
+  policyEdits: Buckets;
+  policyEditors: Array<{ actor: string; created: number; updated: number; deleted: number }>;
+  accessGrants: Buckets;
+  entitlementChanges: Buckets;
+  queries: Buckets;
+  sensitive: { minScore: number; threshold: number; daily: number[]; spikes: string[]; weekly: number[] };
+  topActors: Array<{ name: string; count: number }>;
+  topTargets: Array<{ name: string; count: number }>;
+  tables: {
+    highRisk: TableRow[];
+    manualGrants: TableRow[];
+    newSensitiveColumns: TableRow[];
+    configurationChanges: TableRow[];
+  };
+}
+
+export interface ReportInput {
+  source: string;
+  skippedLines: number;
+  since: Date;
+  until: Date;
+  tz: string;
+  events: ReportEvent[];
+  presets: { highRisk: ReportRow[]; newSensitiveColumns: ReportRow[]; configurationChanges: ReportRow[] };
+  minScore?: number;
+  /** The sensitive-queries spike line; default: mean + 2 standard deviations of the daily counts. */
+  spikeThreshold?: number;
+}
+
+/** Does any string value inside the payload equal `value`? (Payload field names are not documented.) */
+export function payloadHasValue(payload: unknown, value: string, depth = 0): boolean {
+  if (typeof payload === 'string') return payload === value;
+  if (depth > 6 || payload === null || typeof payload !== 'object') return false;
+  return Object.values(payload).some((inner) => payloadHasValue(inner, value, depth + 1));
+}
+
+export function sensitivityScore(payload: unknown): number | undefined {
+  const score = (payload as { securityProfile?: { sensitivity?: { score?: unknown } } } | null)?.securityProfile
+    ?.sensitivity?.score;
+  return typeof score === 'number' ? score : undefined;
+}
+
+function targetsText(targets: unknown): string {
+  if (!Array.isArray(targets)) return typeof targets === 'string' ? targets : '';
+  return targets
+    .map((t) =>
+      t && typeof t === 'object'
+        ? String((t as { name?: unknown; id?: unknown }).name ?? (t as { id?: unknown }).id ?? '')
+        : String(t),
+    )
+    .filter(Boolean)
+    .join(', ');
+}
+
+function table(rows: Array<ReportRow | ReportEvent>, tz: string): TableRow[] {
+  return [...rows]
+    .sort((a, b) => b.eventTimestamp.localeCompare(a.eventTimestamp) || a.id.localeCompare(b.id))
+    .slice(0, TABLE_ROWS)
+    .map((row) => ({
+      id: row.id,
+      time: localTime(Date.parse(row.eventTimestamp), tz),
+      event: row.event,
+      actor: row.actor,
+      targets: targetsText(row.targets),
+    }));
+}
+
+function increment(values: number[], index: number): void {
+  values[index] = (values[index] ?? 0) + 1;
+}
+
+function top(counts: Map<string, number>): Array<{ name: string; count: number }> {
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, TOP_N)
+    .map(([name, count]) => ({ name, count }));
+}
+
+export function computeReport(input: ReportInput): ReportData {
+  const { tz } = input;
+  const days = daysBetween(input.since.getTime(), input.until.getTime(), tz);
+  const weeks = [...new Set(days.map(weekKey))];
+  const dayIndex = new Map(days.map((d, i) => [d, i]));
+  const weekIndex = new Map(weeks.map((w, i) => [w, i]));
+
+  /** Series keyed by label, counted into both bucket sizes. */
+  const counter = (labels: string[]) => {
+    const daily = labels.map((label) => ({ label, values: days.map(() => 0) }));
+    const weekly = labels.map((label) => ({ label, values: weeks.map(() => 0) }));
+    return {
+      add(label: string, day: string) {
+        const i = labels.indexOf(label);
+        const d = dayIndex.get(day);
+        const w = weekIndex.get(weekKey(day));
+        if (i < 0 || d === undefined || w === undefined) return;
+        increment((daily[i] as Series).values, d);
+        increment((weekly[i] as Series).values, w);
+      },
+      buckets: (): Buckets => ({ daily, weekly }),
+    };
+  };
+
+  const policy = counter(['created', 'updated', 'deleted']);
+  const access = counter(['grants', 'removals']);
+  const entitlements = counter(['updated', 'deleted']);
+  const queries = counter(['all queries', 'failed', 'unauthorized']);
+  const sensitiveDaily = days.map(() => 0);
+  const sensitiveWeekly = weeks.map(() => 0);
+  const editors = new Map<string, { created: number; updated: number; deleted: number }>();
+  const actors = new Map<string, number>();
+  const targets = new Map<string, number>();
+  const manualGrants: ReportEvent[] = [];
+  const minScore = input.minScore ?? DEFAULT_MIN_SCORE;
+  const policyKinds: Record<string, 'created' | 'updated' | 'deleted'> = {
+    GlobalPolicyCreated: 'created',
+    GlobalPolicyUpdated: 'updated',
+    GlobalPolicyDeleted: 'deleted',
+  };
+
+  for (const event of input.events) {
+    const day = dayKey(Date.parse(event.eventTimestamp), tz);
+    actors.set(event.actor, (actors.get(event.actor) ?? 0) + 1);
+    for (const target of event.targets) {
+      const name = target.name ?? target.id;
+      if (name) targets.set(name, (targets.get(name) ?? 0) + 1);
+    }
+    const kind = policyKinds[event.event];
+    if (kind) {
+      policy.add(kind, day);
+      const editor = editors.get(event.actor) ?? { created: 0, updated: 0, deleted: 0 };
+      editor[kind]++;
+      editors.set(event.actor, editor);
+    }
+    if (event.event === 'SubscriptionCreated') {
+      access.add('grants', day);
+      if (payloadHasValue(event.auditPayload, 'MANUAL')) manualGrants.push(event);
+    }
+    if (event.event === 'SubscriptionDeleted') access.add('removals', day);
+    if (event.event === 'SubscriptionUpdated') entitlements.add('updated', day);
+    if (event.event === 'SubscriptionDeleted') entitlements.add('deleted', day);
+    if (event.action === 'QUERY') {
+      queries.add('all queries', day);
+      if (event.actionStatus === 'FAILURE') queries.add('failed', day);
+      if (event.actionStatus === 'UNAUTHORIZED') queries.add('unauthorized', day);
+      const score = sensitivityScore(event.auditPayload);
+      const d = dayIndex.get(day);
+      const w = weekIndex.get(weekKey(day));
+      if (score !== undefined && score >= minScore && d !== undefined && w !== undefined) {
+        increment(sensitiveDaily, d);
+        increment(sensitiveWeekly, w);
+      }
+    }
+  }
+
+  const mean = sensitiveDaily.reduce((a, b) => a + b, 0) / Math.max(1, sensitiveDaily.length);
+  const sd = Math.sqrt(sensitiveDaily.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, sensitiveDaily.length));
+  const threshold = input.spikeThreshold ?? Math.max(1, Math.ceil(mean + 2 * sd));
+
+  return {
+    source: input.source,
+    since: input.since.toISOString(),
+    until: input.until.toISOString(),
+    tz,
+    eventCount: input.events.length,
+    skippedLines: input.skippedLines,
+    days,
+    weeks,
+    policyEdits: policy.buckets(),
+    policyEditors: [...editors]
+      .map(([actor, counts]) => ({ actor, ...counts }))
+      .sort(
+        (a, b) =>
+          b.created + b.updated + b.deleted - (a.created + a.updated + a.deleted) || a.actor.localeCompare(b.actor),
+      ),
+    accessGrants: access.buckets(),
+    entitlementChanges: entitlements.buckets(),
+    queries: queries.buckets(),
+    sensitive: {
+      minScore,
+      threshold,
+      daily: sensitiveDaily,
+      weekly: sensitiveWeekly,
+      spikes: days.filter((_, i) => (sensitiveDaily[i] ?? 0) >= threshold),
+    },
+    topActors: top(actors),
+    topTargets: top(targets),
+    tables: {
+      highRisk: table(input.presets.highRisk, tz),
+      manualGrants: table(manualGrants, tz),
+      newSensitiveColumns: table(input.presets.newSensitiveColumns, tz),
+      configurationChanges: table(input.presets.configurationChanges, tz),
+    },
+  };
+}

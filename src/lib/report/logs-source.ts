@@ -1,0 +1,61 @@
+import type { CommandIO } from '../io/command-io.js';
+import { runPreset } from '../logs/presets/run.js';
+import { type StoreSelection, prepareStore } from '../logs/read-store.js';
+import { LogStore } from '../logs/store.js';
+import type { ReportEvent, ReportRow, ReportSource } from './source.js';
+
+/**
+ * The audit-log store (src/lib/logs/) as a ReportSource: synced first when a source was given,
+ * then opened read-only. Events are read with only the columns the report needs.
+ */
+export async function logsReportSource(
+  selection: StoreSelection,
+  io: CommandIO,
+  filters: { tz?: string; minScore?: number } = {},
+): Promise<ReportSource> {
+  const { dir, sync } = await prepareStore(selection, io);
+  const store = await LogStore.open(dir, { readOnly: true });
+  const iso = (d: Date) => d.toISOString();
+  return {
+    async describe() {
+      const [row] = await store.rows('SELECT coalesce(sum(skippedLines), 0) AS skipped FROM ingested_objects');
+      return { source: sync?.source ?? selection.source ?? dir, skippedLines: Number(row?.skipped ?? 0) };
+    },
+    async latest() {
+      const [row] = await store.rows('SELECT max(eventTimestamp) AS latest FROM events');
+      return typeof row?.latest === 'string' ? row.latest : null;
+    },
+    async events(range) {
+      const rows = await store.rows(
+        `SELECT id, eventTimestamp, event, action, actionStatus, actor, targets,
+                CASE WHEN action = 'QUERY' THEN json_object('securityProfile', json_object('sensitivity', json_object('score', sensitivityScore))) ELSE auditPayload END AS auditPayload
+         FROM events
+         WHERE eventTimestamp >= $since::TIMESTAMPTZ AND eventTimestamp < $until::TIMESTAMPTZ
+         ORDER BY eventTimestamp, id`,
+        { since: iso(range.since), until: iso(range.until) },
+      );
+      return rows.map((r): ReportEvent => ({
+        id: String(r.id),
+        eventTimestamp: String(r.eventTimestamp),
+        event: String(r.event ?? ''),
+        action: String(r.action ?? ''),
+        actionStatus: String(r.actionStatus ?? ''),
+        actor: String(r.actor ?? ''),
+        targets: Array.isArray(r.targets) ? (r.targets as ReportEvent['targets']) : [],
+        auditPayload: r.auditPayload,
+      }));
+    },
+    async preset(name, range) {
+      const result = await runPreset(store, name, {
+        since: iso(range.since),
+        until: iso(range.until),
+        now: range.until,
+        ...filters,
+      });
+      return result.rows as unknown as ReportRow[];
+    },
+    async close() {
+      await store.close();
+    },
+  };
+}

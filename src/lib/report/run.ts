@@ -1,0 +1,147 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { CliError } from '../errors/cli-error.js';
+import { ExitCode } from '../errors/exit-codes.js';
+import type { CommandIO } from '../io/command-io.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { parseMoment, parseSpan } from '../logs/period.js';
+import { checkTimeZone, dayKey, nextDay, startOfDay } from './calendar.js';
+import { computeReport } from './data.js';
+import { renderHtml } from './html.js';
+import { printPdf } from './pdf.js';
+import type { ReportSource } from './source.js';
+
+/**
+ * `immuta audit logs report`: the guide's dashboard rows over a period, as one HTML file (or a PDF
+ * printed from it by Chromium). The period ends at --until, by default at the end of the day (in
+ * --tz) of the store's latest event, so the same store and arguments give the same file whatever
+ * the day it is run; --since is a date or a span back from that end (default 30d).
+ */
+export interface ReportOptions {
+  since: string;
+  until?: string;
+  tz: string;
+  out: string;
+  format: 'html' | 'pdf';
+  minScore?: number;
+  spikeThreshold?: number;
+  /** Chromium for --format pdf (default: CHROMIUM_PATH, then /usr/bin/chromium and friends). */
+  browser?: string;
+  version: string;
+}
+
+export interface ReportResult {
+  out: string;
+  format: 'html' | 'pdf';
+  source: string;
+  since: string;
+  until: string;
+  tz: string;
+  days: number;
+  events: number;
+  skippedLines: number;
+}
+
+export async function loadChartJs(): Promise<string> {
+  const require = createRequire(import.meta.url);
+  // The UMD build defines the global `Chart`; the package's exports map only names its modules.
+  return readFile(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
+}
+
+async function period(
+  options: ReportOptions,
+  source: ReportSource,
+  io: CommandIO,
+): Promise<{ since: Date; until: Date }> {
+  let until: Date;
+  if (options.until) until = parseMoment(options.until, '--until', io.now());
+  else {
+    const latest = await source.latest();
+    until = latest ? new Date(startOfDay(nextDay(dayKey(Date.parse(latest), options.tz)), options.tz)) : io.now();
+  }
+  const relative = /^\d+[smhdw]/i.test(options.since.trim()) && !/^\d{4}-/.test(options.since.trim());
+  const since = relative
+    ? new Date(until.getTime() - parseSpan(options.since, '--since'))
+    : parseMoment(options.since, '--since', io.now());
+  if (since.getTime() >= until.getTime()) {
+    throw new CliError(
+      `the period is empty: --since ${since.toISOString()} is not before --until ${until.toISOString()}`,
+      {
+        code: 'USAGE',
+        exitCode: ExitCode.USAGE,
+        fix: 'Give a --since before --until (e.g. --since 30d).',
+      },
+    );
+  }
+  return { since, until };
+}
+
+export async function runReport(
+  options: ReportOptions,
+  io: CommandIO,
+  openSource: () => Promise<ReportSource>,
+): Promise<ReportResult> {
+  const tz = checkTimeZone(options.tz);
+  const out = resolve(io.cwd, options.out);
+  const source = await openSource();
+  let html: string;
+  let summary: Omit<ReportResult, 'out' | 'format'>;
+  try {
+    const range = await period({ ...options, tz }, source, io);
+    const [described, events, highRisk, newSensitiveColumns, configurationChanges] = await Promise.all([
+      source.describe(),
+      source.events(range),
+      source.preset('high-risk-permission-changes', range),
+      source.preset('new-sensitive-columns', range),
+      source.preset('configuration-changes', range),
+    ]);
+    const data = computeReport({
+      source: described.source,
+      skippedLines: described.skippedLines,
+      since: range.since,
+      until: range.until,
+      tz,
+      events,
+      presets: { highRisk, newSensitiveColumns, configurationChanges },
+      minScore: options.minScore,
+      spikeThreshold: options.spikeThreshold,
+    });
+    html = renderHtml({
+      data,
+      chartJs: await loadChartJs(),
+      generatedAt: io.now().toISOString(),
+      version: options.version,
+    });
+    summary = {
+      source: data.source,
+      since: data.since,
+      until: data.until,
+      tz,
+      days: data.days.length,
+      events: data.eventCount,
+      skippedLines: data.skippedLines,
+    };
+  } finally {
+    await source.close();
+  }
+  if (options.format === 'pdf') {
+    const scratch = await mkdtemp(join(tmpdir(), 'immuta-report-'));
+    try {
+      const page = join(scratch, 'report.html');
+      await writeFile(page, html, 'utf8');
+      await printPdf({ html: page, out, browser: options.browser, env: io.env, signal: io.signal });
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  } else {
+    await writeFileAtomic(out, html, 0o644);
+  }
+  io.out(
+    `Wrote ${out} (${summary.events} events, ${summary.since.slice(0, 10)} to ${summary.until.slice(0, 10)}, ${tz}).`,
+  );
+  if (summary.skippedLines > 0)
+    io.note(`${summary.skippedLines} lines were skipped while ingesting (see the report's header).`);
+  return { out, format: options.format, ...summary };
+}

@@ -1,0 +1,229 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type WatchOptions, runWatch } from '../../../src/lib/alerts/watch.js';
+import type { EventRow } from '../../../src/lib/alerts/source.js';
+import { registerSecret } from '../../../src/lib/output/redact.js';
+import { fakeIO } from '../../helpers/fake-io.js';
+import { failure } from '../../helpers/expect-cli-error.js';
+import { memorySource, row } from '../../helpers/memory-source.js';
+import { type Receiver, startReceiver } from '../../helpers/receiver.js';
+
+const PRESETS = {
+  'permission-changes': {
+    question: 'Do you need to know when permissions given to users in Immuta are updated?',
+    events: ['PermissionApplied', 'PermissionRemoved'],
+  },
+  'failed-queries': {
+    question: 'Would it be a problem if someone tried to access data they should not?',
+    events: ['Query'],
+  },
+};
+
+const T0 = Date.parse('2026-03-02T09:00:00Z');
+const at = (minutes: number) => new Date(T0 + minutes * 60_000);
+
+let dir: string;
+let receiver: Receiver;
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'immuta-watch-'));
+  receiver = await startReceiver();
+});
+afterEach(async () => {
+  await receiver.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function options(extra: Partial<WatchOptions> = {}): WatchOptions {
+  return {
+    presets: ['permission-changes'],
+    webhook: receiver.url,
+    format: 'json',
+    everyMs: 60_000,
+    once: true,
+    windowMs: 3_600_000,
+    statePath: join(dir, 'state.json'),
+    dryRun: false,
+    delivery: { timeoutMs: 300, backoffMs: 5 },
+    ...extra,
+  };
+}
+
+const acceptedIds = () =>
+  (receiver.accepted as Array<{ events?: EventRow[]; blocks?: unknown }>).flatMap((body) =>
+    (body.events ?? []).map((e) => e.id),
+  );
+
+describe('logs watch', () => {
+  it('delivers every matching event exactly once over three runs, none lost while the receiver was down', async () => {
+    const events: EventRow[] = [row('PermissionApplied', at(-60)), row('TagApplied', at(-30))];
+    const source = memorySource(events, PRESETS);
+    const open = async () => source;
+
+    // Run 1 (no --since): starts now; history is not replayed.
+    await runWatch(options(), fakeIO({ now: at(0) }), open);
+    expect(receiver.requests).toHaveLength(0);
+
+    // New objects; the receiver fails, times out and rate-limits before accepting.
+    const batch1 = Array.from({ length: 25 }, (_, i) =>
+      row(i % 2 ? 'PermissionRemoved' : 'PermissionApplied', at(1 + i)),
+    );
+    events.push(...batch1, row('TagApplied', at(5)));
+    receiver.script.push('fail', 'hang', { status: 429, retryAfter: '0' });
+    const second = await runWatch(options(), fakeIO({ now: at(60) }), open);
+    expect(second.runs[0]!.posted).toEqual({ 'permission-changes': 25 });
+    expect(receiver.requests.map((r) => r.answer)).toEqual(['fail', 'hang', '429', 'ok']);
+
+    // The receiver is down: the run fails naming the failure, nothing is marked sent.
+    const batch2 = [row('PermissionApplied', at(70)), row('PermissionRemoved', at(71))];
+    events.push(...batch2);
+    receiver.fallback = 'fail';
+    const io3 = fakeIO({ now: at(80) });
+    const error = await failure(runWatch(options(), io3, open));
+    expect(error).toMatchObject({ code: 'WEBHOOK_DELIVERY_FAILED', exitCode: 5 });
+    expect(error.message).toContain('HTTP 500');
+    expect(error.message).not.toContain('secret-token-path');
+
+    // Back up; more objects, including an event exported late (older than the last run).
+    receiver.fallback = 'ok';
+    const late = row('PermissionApplied', at(30));
+    const batch3 = [row('PermissionRemoved', at(90))];
+    events.push(...batch3, late);
+    await runWatch(options(), fakeIO({ now: at(120) }), open);
+
+    const expected = [...batch1, ...batch2, ...batch3, late].map((e) => e.id).sort();
+    expect(acceptedIds().sort()).toEqual(expected);
+    expect(new Set(acceptedIds()).size).toBe(acceptedIds().length);
+
+    // A fourth run has nothing new to post.
+    const before = receiver.requests.length;
+    await runWatch(options(), fakeIO({ now: at(150) }), open);
+    expect(receiver.requests.length).toBe(before);
+    const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { since: string; webhook: string };
+    expect(state.since).toBe(at(0).toISOString());
+    expect(JSON.stringify(state)).not.toContain('secret-token-path');
+  });
+
+  it('loses nothing when the receiver is down for longer than the look-back', async () => {
+    const events: EventRow[] = [row('PermissionApplied', at(1))];
+    const source = memorySource(events, PRESETS);
+    const day = 24 * 60;
+    receiver.fallback = 'fail';
+    await failure(runWatch(options({ since: at(0).toISOString() }), fakeIO({ now: at(2) }), async () => source));
+    await failure(runWatch(options(), fakeIO({ now: at(10 * day) }), async () => source));
+    receiver.fallback = 'ok';
+    await runWatch(options(), fakeIO({ now: at(20 * day) }), async () => source);
+    expect(acceptedIds()).toEqual([events[0]!.id]);
+  });
+
+  it('fails after the last retry on a receiver that keeps timing out, and names it', async () => {
+    const events = [row('PermissionApplied', at(1))];
+    receiver.fallback = 'hang';
+    const error = await failure(
+      runWatch(options({ since: at(0).toISOString() }), fakeIO({ now: at(2) }), async () =>
+        memorySource(events, PRESETS),
+      ),
+    );
+    expect(error.message).toMatch(/no answer within 0.3 s/);
+    expect(receiver.requests).toHaveLength(4);
+  });
+
+  it('starts from --since on the first run, and posts slack bodies of at most 20 events then "and N more"', async () => {
+    const events = Array.from({ length: 23 }, (_, i) => row('PermissionApplied', at(-120 + i)));
+    await runWatch(options({ since: '2026-03-02T06:00:00Z', format: 'slack' }), fakeIO({ now: at(0) }), async () =>
+      memorySource(events, PRESETS),
+    );
+    const [first, second] = receiver.accepted as Array<{ text: string; blocks: Array<{ type: string }> }>;
+    expect(first!.blocks.filter((b) => b.type === 'section')).toHaveLength(21);
+    expect(first!.text).toContain('and 3 more');
+    expect(first!.text).toContain(events[0]!.id);
+    expect(second!.text).toContain(events[22]!.id);
+    expect(second!.text).not.toContain('more');
+  });
+
+  it('with --threshold posts one alert per window that reaches the count', async () => {
+    const events = [
+      ...Array.from({ length: 4 }, (_, i) => row('Query', at(1 + i), { actionStatus: 'UNAUTHORIZED' })),
+      ...Array.from({ length: 2 }, (_, i) => row('Query', at(70 + i), { actionStatus: 'FAILURE' })),
+    ];
+    const source = memorySource(events, PRESETS);
+    const opts = options({ presets: ['failed-queries'], threshold: 3, since: at(1).toISOString() });
+    await runWatch(opts, fakeIO({ now: at(100) }), async () => source);
+    expect(receiver.accepted).toHaveLength(1);
+    expect(receiver.accepted[0]).toMatchObject({
+      preset: 'failed-queries',
+      threshold: { threshold: 3, count: 4, windowStart: '2026-03-02T09:00:00.000Z' },
+    });
+    // The second window reaches 3 later: one alert for it, none again for the first.
+    events.push(row('Query', at(75), { actionStatus: 'FAILURE' }), row('Query', at(6), { actionStatus: 'FAILURE' }));
+    await runWatch(opts, fakeIO({ now: at(110) }), async () => source);
+    expect(receiver.accepted).toHaveLength(2);
+    expect(receiver.accepted[1]).toMatchObject({ threshold: { count: 3, windowStart: '2026-03-02T10:00:00.000Z' } });
+  });
+
+  it('--dry-run prints what would be posted and sends and records nothing', async () => {
+    const events = [row('PermissionApplied', at(1))];
+    const io = fakeIO({ now: at(2) });
+    const result = await runWatch(options({ dryRun: true, since: at(0).toISOString() }), io, async () =>
+      memorySource(events, PRESETS),
+    );
+    expect(receiver.requests).toHaveLength(0);
+    expect(result.wouldPost?.[0]?.eventIds).toEqual([events[0]!.id]);
+    expect(io.stdout()).toContain('"preset": "permission-changes"');
+    expect(io.stdout()).toContain('http://127.0.0.1');
+    expect(io.stdout()).not.toContain('secret-token-path');
+    expect(() => readFileSync(join(dir, 'state.json'))).toThrow();
+  });
+
+  it('refuses a redirect to another origin, and keeps secrets out of payloads', async () => {
+    registerSecret('sk-live-watch-test-secret-1234');
+    const events = [
+      row('PermissionApplied', at(1), { auditPayload: { apiKey: 'x', note: 'sk-live-watch-test-secret-1234' } }),
+    ];
+    receiver.script.push({ redirect: 'http://127.0.0.2:9/elsewhere', status: 307 });
+    const error = await failure(
+      runWatch(options({ since: at(0).toISOString() }), fakeIO({ now: at(2) }), async () =>
+        memorySource(events, PRESETS),
+      ),
+    );
+    expect(error.message).toContain('redirect (HTTP 307) to another origin (http://127.0.0.2:9) refused');
+    expect(receiver.requests).toHaveLength(1);
+    await runWatch(options({ since: at(0).toISOString() }), fakeIO({ now: at(3) }), async () =>
+      memorySource(events, PRESETS),
+    );
+    const body = JSON.stringify(receiver.accepted);
+    expect(body).toContain(events[0]!.id);
+    expect(body).not.toContain('sk-live-watch-test-secret-1234');
+    expect(body).toContain('"apiKey":"[REDACTED]"');
+  });
+
+  it('follows a redirect within the same origin', async () => {
+    const events = [row('PermissionApplied', at(1))];
+    receiver.script.push({ redirect: '/moved', status: 308 });
+    await runWatch(options({ since: at(0).toISOString() }), fakeIO({ now: at(2) }), async () =>
+      memorySource(events, PRESETS),
+    );
+    expect(receiver.requests.map((r) => [r.path, r.answer])).toEqual([
+      ['/hook/secret-token-path', 'redirect'],
+      ['/moved', 'ok'],
+    ]);
+    expect(acceptedIds()).toEqual([events[0]!.id]);
+  });
+
+  it('loops every --every and stops cleanly on the signal', async () => {
+    const events = [row('PermissionApplied', at(1))];
+    const controller = new AbortController();
+    const source = memorySource(events, PRESETS);
+    const io = fakeIO({ now: at(2), signal: controller.signal });
+    setTimeout(() => controller.abort(), 250);
+    const result = await runWatch(
+      options({ once: false, everyMs: 50, since: at(0).toISOString() }),
+      io,
+      async () => source,
+    );
+    expect(result.runs.length).toBeGreaterThanOrEqual(2);
+    expect(source.syncs).toBe(result.runs.length);
+    expect(acceptedIds()).toEqual([events[0]!.id]);
+  });
+});

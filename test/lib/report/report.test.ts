@@ -1,0 +1,111 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { computeReport } from '../../../src/lib/report/data.js';
+import { runReport } from '../../../src/lib/report/run.js';
+import { fakeIO } from '../../helpers/fake-io.js';
+import { failure } from '../../helpers/expect-cli-error.js';
+import { memoryReportSource } from '../../helpers/memory-report-source.js';
+import { SPIKE_DAY, expectedCounts, reportFixture } from './fixture.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'immuta-report-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const base = { since: '30d', tz: 'UTC', format: 'html' as const, version: 'test' };
+
+describe('logs report (data and file)', () => {
+  it('writes one self-contained file, the same bytes for the same store and arguments but the generated-at line', async () => {
+    const events = reportFixture();
+    const first = await runReport(
+      { ...base, out: 'a.html' },
+      fakeIO({ cwd: dir, now: new Date('2026-06-01T00:00:00Z') }),
+      async () => memoryReportSource(events, 3),
+    );
+    await runReport({ ...base, out: 'b.html' }, fakeIO({ cwd: dir, now: new Date('2026-07-09T12:00:00Z') }), async () =>
+      memoryReportSource([...events].reverse(), 3),
+    );
+    const a = readFileSync(join(dir, 'a.html'), 'utf8');
+    const b = readFileSync(join(dir, 'b.html'), 'utf8');
+    const withoutGenerated = (html: string) => html.replace(/<p class="generated">.*<\/p>/, '');
+    expect(a).not.toBe(b);
+    expect(withoutGenerated(a)).toBe(withoutGenerated(b));
+    expect(a.split('\n').filter((line, i) => line !== b.split('\n')[i])).toHaveLength(1);
+    // The period ends with the last event's day, whatever the clock says.
+    expect(first).toMatchObject({
+      until: '2026-03-02T00:00:00.000Z',
+      since: '2026-01-31T00:00:00.000Z',
+      skippedLines: 3,
+    });
+    expect(first.events).toBe(events.length);
+    // Self-contained: no external script, stylesheet, image or font; requests forbidden by the CSP.
+    expect(a).not.toMatch(/<(script|link|img)[^>]+(src|href)=/i);
+    expect(a).toContain("default-src 'none'");
+    expect(a).toContain('Chart.js v4');
+  });
+
+  it('counts the dashboard rows in daily and weekly buckets and marks the planted spike', () => {
+    const events = reportFixture();
+    const counts = expectedCounts(events);
+    const data = computeReport({
+      source: 's',
+      skippedLines: 0,
+      since: new Date('2026-02-02T00:00:00Z'),
+      until: new Date('2026-03-02T00:00:00Z'),
+      tz: 'UTC',
+      events,
+      presets: { highRisk: [], newSensitiveColumns: [], configurationChanges: [] },
+    });
+    const total = (values: number[]) => values.reduce((x, y) => x + y, 0);
+    expect(data.days).toHaveLength(28);
+    expect(data.weeks).toEqual(['2026-02-02', '2026-02-09', '2026-02-16', '2026-02-23']);
+    expect(total(data.queries.daily[0]!.values)).toBe(counts.queries);
+    expect(total(data.queries.weekly[0]!.values)).toBe(counts.queries);
+    expect(total(data.queries.daily[2]!.values)).toBe(counts.unauthorized);
+    expect(total(data.sensitive.daily)).toBe(counts.sensitive);
+    expect(total(data.accessGrants.weekly[0]!.values)).toBe(counts.grants);
+    expect(total(data.policyEdits.daily.flatMap((s) => s.values))).toBe(counts.policyEdits);
+    expect(data.sensitive.spikes).toEqual([SPIKE_DAY]);
+    expect(data.topActors[0]!.count).toBeGreaterThanOrEqual(data.topActors[1]!.count);
+  });
+
+  it('buckets by the local day of --tz', () => {
+    const event = {
+      ...reportFixture()[0]!,
+      eventTimestamp: '2026-02-10T23:30:00.000Z',
+      action: 'QUERY',
+      actionStatus: 'SUCCESS',
+    };
+    const at = (tz: string) =>
+      computeReport({
+        source: 's',
+        skippedLines: 0,
+        since: new Date('2026-02-09T00:00:00Z'),
+        until: new Date('2026-02-13T00:00:00Z'),
+        tz,
+        events: [event],
+        presets: { highRisk: [], newSensitiveColumns: [], configurationChanges: [] },
+      });
+    const utc = at('UTC');
+    const berlin = at('Europe/Berlin');
+    expect(utc.days[utc.queries.daily[0]!.values.indexOf(1)]).toBe('2026-02-10');
+    expect(berlin.days[berlin.queries.daily[0]!.values.indexOf(1)]).toBe('2026-02-11');
+  });
+
+  it('refuses a bad --tz and an empty period (exit 2)', async () => {
+    const source = async () => memoryReportSource(reportFixture());
+    expect(
+      await failure(runReport({ ...base, tz: 'Mars/Olympus', out: 'x.html' }, fakeIO({ cwd: dir }), source)),
+    ).toMatchObject({
+      exitCode: 2,
+    });
+    expect(
+      await failure(
+        runReport({ ...base, since: '2026-03-05', until: '2026-03-01', out: 'x.html' }, fakeIO({ cwd: dir }), source),
+      ),
+    ).toMatchObject({ exitCode: 2 });
+  });
+});

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../../src/lib/sandbox/constants.js';
+import { runCreateWebhook, runDeleteWebhook, runListWebhooks, runWebhookTypes } from '../../../src/lib/webhooks/run.js';
+import { fakeIO } from '../../helpers/fake-io.js';
+import { failure } from '../../helpers/expect-cli-error.js';
+import { type Receiver, startReceiver } from '../../helpers/receiver.js';
+import { postGraphql, startInProcessSandbox } from '../../helpers/sandbox.js';
+
+/**
+ * `immuta webhooks` against the sandbox's V1 REST endpoints, and the sandbox posting Immuta-style
+ * notifications to a receiver on 127.0.0.1 when its generated events fire.
+ */
+async function expectCliError(promise: Promise<unknown>, expected: { code: string; exitCode: number }) {
+  const error = await failure(promise);
+  expect({ code: error.code, exitCode: error.exitCode }).toEqual(expected);
+}
+
+let sandbox: Awaited<ReturnType<typeof startInProcessSandbox>>;
+let receiver: Receiver;
+
+beforeAll(async () => {
+  sandbox = await startInProcessSandbox({ intervalScale: 0.0001, seed: 'webhooks' });
+  receiver = await startReceiver();
+});
+afterAll(async () => {
+  await sandbox?.cleanup();
+  await receiver?.close();
+});
+
+const io = (key = sandbox.info.auditApiKey, json = false) =>
+  fakeIO({
+    json,
+    env: { IMMUTA_HOST: sandbox.info.tenantUrl, IMMUTA_API_KEY: key, IMMUTA_CONFIG: '/nonexistent/immuta.yaml' },
+  });
+
+describe('immuta webhooks', () => {
+  it('lists the notification types', async () => {
+    const types = await runWebhookTypes(io());
+    expect(types).toEqual(expect.arrayContaining(['ALL_NOTIFICATIONS', 'permissionsUpdated', 'attributeAdded']));
+  });
+
+  it('creates, lists (URL masked, also in --json) and the sandbox delivers notifications', async () => {
+    const created = await runCreateWebhook(
+      {
+        url: receiver.url,
+        name: 'guide alerts',
+        notifications: ['permissionsUpdated', 'attributeAdded', 'attributeRemoved'],
+        global: true,
+      },
+      io(),
+    );
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({ name: 'guide alerts', global: true, url: expect.stringMatching(/\/hook\/…$/) });
+
+    const listIO = io(undefined, true);
+    const listed = await runListWebhooks(listIO);
+    expect(listed.map((w) => w.id)).toContain(created[0]!.id);
+    expect(JSON.stringify(listed)).not.toContain('secret-token-path');
+    const humanIO = io();
+    await runListWebhooks(humanIO);
+    expect(humanIO.stdout()).toContain('guide alerts');
+    expect(humanIO.stdout()).not.toContain('secret-token-path');
+
+    // An export job fires events; the sandbox posts the matching notifications.
+    const made = await postGraphql(
+      sandbox.info.graphqlUrl,
+      sandbox.info.auditApiKey,
+      `mutation { createS3AccessKeyExportConfiguration(data: { interval: EVERY_2_HOURS bucket: "immuta-audit-sandbox" path: "hooks" region: "us-east-1" accessKeyId: "${SANDBOX_ACCESS_KEY_ID}" secretAccessKey: "${SANDBOX_SECRET_ACCESS_KEY}" }) { id connectionStatus } }`,
+    );
+    expect(made.body.data?.createS3AccessKeyExportConfiguration).toMatchObject({ connectionStatus: 'SUCCESS' });
+    const deadline = Date.now() + 20_000;
+    while (receiver.accepted.length === 0 && Date.now() < deadline) {
+      await sandbox.exporter.runDueJobs();
+      await sandbox.notifier.idle();
+      if (receiver.accepted.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(receiver.accepted.length).toBeGreaterThan(0);
+    for (const body of receiver.accepted as Array<{ text: string }>) {
+      expect(body.text).toMatch(/\[(permissionsUpdated|attributeAdded|attributeRemoved)\]$/);
+    }
+    expect(receiver.requests[0]!.path).toBe('/hook/secret-token-path');
+  });
+
+  it('deletes, and a second delete is not found (exit 2)', async () => {
+    const [first] = await runListWebhooks(io(undefined, true));
+    const result = await runDeleteWebhook(first!.id, io());
+    expect(result).toEqual({ deleted: true, id: first!.id });
+    expect((await runListWebhooks(io(undefined, true))).map((w) => w.id)).not.toContain(first!.id);
+    await expectCliError(runDeleteWebhook(first!.id, io()), { code: 'WEBHOOK_NOT_FOUND', exitCode: 2 });
+  });
+
+  it('maps refusals: a key without the admin permission cannot create (exit 4), a wrong key is 401', async () => {
+    await expectCliError(
+      runCreateWebhook(
+        { url: receiver.url, name: 'x', notifications: ['permissionsUpdated'], global: false },
+        io(sandbox.info.noAuditApiKey),
+      ),
+      { code: 'WEBHOOK_API_FORBIDDEN', exitCode: 4 },
+    );
+    await expectCliError(runListWebhooks(io('not-a-real-key-123')), { code: 'WEBHOOK_API_UNAUTHORIZED', exitCode: 4 });
+  });
+
+  it('rejects an unknown notification type (exit 2) and a non-http URL before sending', async () => {
+    await expectCliError(
+      runCreateWebhook({ url: receiver.url, name: 'x', notifications: ['noSuchType'], global: true }, io()),
+      { code: 'WEBHOOK_API_REJECTED', exitCode: 2 },
+    );
+    await expectCliError(
+      runCreateWebhook(
+        { url: 'ftp://example.com/x', name: 'x', notifications: ['permissionsUpdated'], global: true },
+        io(),
+      ),
+      { code: 'WEBHOOK_URL_INVALID', exitCode: 2 },
+    );
+  });
+
+  it('never prints the API key', async () => {
+    const out = io();
+    await runListWebhooks(out);
+    await runWebhookTypes(out);
+    expect(out.stdout() + out.stderr()).not.toContain(sandbox.info.auditApiKey);
+  });
+});
