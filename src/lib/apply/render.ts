@@ -8,10 +8,7 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 /** Text from the tenant (connection statuses) is shown capped and with control codes made visible. */
 export function safeRemoteText(text: string, max = 400): string {
-  const visible = text.replace(
-    CONTROL,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
+  const visible = text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return visible.length > max ? `${visible.slice(0, max - 3)}...` : visible;
 }
 
