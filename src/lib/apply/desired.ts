@@ -1,5 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import { parseJsonDocument } from '../export-config/json-document.js';
@@ -21,8 +21,8 @@ export interface DesiredConfiguration {
 
 export interface LoadDesiredOptions {
   env: NodeJS.ProcessEnv;
-  /** Reads all of standard input (for one {"fromStdin": true} secret). */
-  readStdin: () => Promise<string>;
+  /** Reads the one {"fromStdin": true} secret of the run: a masked prompt on a terminal, else all of standard input. */
+  readSecret: (file: string, field: string) => Promise<string>;
   /** Human mode: invalid files list every problem. */
   listAllProblems: boolean;
 }
@@ -62,7 +62,14 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
     }
     files.push(...json.sort());
   }
-  return [...new Set(files)];
+  // `a.json` and `./a.json` are one file.
+  const seen = new Set<string>();
+  return files.filter((file) => {
+    const key = resolve(file);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**
@@ -121,7 +128,7 @@ export async function loadDesired(
       });
     }
     stdinUsedFor = `"${field}" of ${file}`;
-    return options.readStdin();
+    return options.readSecret(file, field);
   };
   const desired: DesiredConfiguration[] = [];
   for (const file of files) {

@@ -42,7 +42,8 @@ export async function runApply(options: ApplyOptions, io: CommandIO): Promise<Ap
   const files = await expandPaths(options.paths);
   const desired: DesiredConfiguration[] = await loadDesired(files, {
     env: io.env,
-    readStdin: () => io.readStdin(STDIN_LIMIT),
+    readSecret: (file, field) =>
+      io.caps.interactive && !io.json ? io.prompts.secret(`${field} (${file}):`) : io.readStdin(STDIN_LIMIT),
     listAllProblems: !io.json,
   });
   const tenant = await io.tenant();

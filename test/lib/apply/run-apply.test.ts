@@ -240,6 +240,19 @@ describe('files', () => {
     expect(sent).toEqual([]);
   });
 
+  it('reads a file named twice (./ or not) once', async () => {
+    const a = write('a.json', sandboxFile('twice'));
+    const result = await apply(onSandbox().io, [a, `${dir}/./a.json`, dir], { dryRun: true });
+    expect(result.summary).toEqual({ create: 1, update: 0, unchanged: 0, delete: 0 });
+  });
+
+  it('asks for a {"fromStdin": true} secret with a masked prompt on a terminal', async () => {
+    const one = write('one.json', sandboxFile('prompted', { secretAccessKey: { fromStdin: true } }));
+    const { io } = onSandbox({ tty: true, answers: [SANDBOX_SECRET_ACCESS_KEY] });
+    expect((await apply(io, [one])).actions[0]).toMatchObject({ connectionStatus: 'SUCCESS' });
+    expect(io.asked).toEqual([`secretAccessKey (${one}):`]);
+  });
+
   it('refuses a directory without .json files', async () => {
     mkdirSync(join(dir, 'empty'));
     expect(await failure(apply(onSandbox().io, [join(dir, 'empty')]))).toMatchObject({ code: 'APPLY_NO_FILES' });
