@@ -131,7 +131,7 @@ try {
 
   phase('immuta sandbox stop', stopSandbox);
 } finally {
-  cleanup();
+  phase('cleanup (remove the prefix and temporary files)', cleanup);
 }
 timings.push(['total', performance.now() - total]);
 for (const [name, ms] of timings) console.log(`  ${name.padEnd(42)} ${(ms / 1000).toFixed(1)} s`);

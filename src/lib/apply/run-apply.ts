@@ -29,7 +29,7 @@ export interface ApplyResult {
   connected: boolean | null;
 }
 
-/** Reads a secret from standard input once; stdin is capped like a configuration file. */
+/** The one secret standard input may supply: a key or token is short, so little is read. */
 const STDIN_LIMIT = 64 * 1024;
 
 /**
