@@ -131,7 +131,7 @@ try {
 
   phase('immuta sandbox stop', stopSandbox);
 } finally {
-  phase('cleanup (remove the prefix and temporary files)', cleanup);
+  phase('clean-up (prefix, tarball, sandbox data)', cleanup);
 }
 timings.push(['total', performance.now() - total]);
 for (const [name, ms] of timings) console.log(`  ${name.padEnd(42)} ${(ms / 1000).toFixed(1)} s`);
