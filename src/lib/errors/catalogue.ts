@@ -139,6 +139,12 @@ export const ERRORS = {
   WATCH_STATE_MISMATCH: { exitCode: USAGE, meaning: 'the watch state file belongs to another webhook' },
   BROWSER_NOT_FOUND: { exitCode: USAGE, meaning: 'no Chromium to print the report as PDF' },
   PDF_FAILED: { exitCode: USAGE, meaning: 'Chromium could not print the report as PDF' },
+  APPLY_CONFLICT: {
+    exitCode: USAGE,
+    meaning:
+      'two files for one destination, one file matching two configurations, or a change of auth method (nothing sent)',
+  },
+  APPLY_NO_FILES: { exitCode: USAGE, meaning: 'a directory given to apply has no .json files' },
   // Process.
   INTERRUPTED: { exitCode: INTERRUPTED, meaning: 'interrupted (Ctrl-C)' },
   INTERNAL: {

@@ -28,6 +28,8 @@ export interface LoadOptions {
   readSecret: (field: string) => Promise<string>;
   /** Human mode: the error message lists every problem (see invalidConfigError). */
   listAllProblems: boolean;
+  /** Keys the caller reads itself and that are not part of the GraphQL input (apply's `"kind"`). */
+  omitKeys?: readonly string[];
 }
 
 /** A validated configuration: the GraphQL operation and its `data` variable, ready to send. */
@@ -101,7 +103,9 @@ export async function loadExportConfig(options: LoadOptions): Promise<LoadedExpo
       }),
     ]);
   }
-  const object = raw as Record<string, unknown>;
+  const object = Object.fromEntries(
+    Object.entries(raw as Record<string, unknown>).filter(([key]) => !options.omitKeys?.includes(key)),
+  );
   if (Object.keys(object).length === 1 && isPlainObject(object.data)) {
     fail([
       locate(doc, {

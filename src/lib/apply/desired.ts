@@ -1,0 +1,149 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { CliError } from '../errors/cli-error.js';
+import { ExitCode } from '../errors/exit-codes.js';
+import { parseJsonDocument } from '../export-config/json-document.js';
+import { EXPORT_KINDS, type ExportKind } from '../export-config/kinds.js';
+import { type LoadedExportConfig, loadExportConfig } from '../export-config/load.js';
+import { invalidConfigError, locate } from '../export-config/problems.js';
+import { isPlainObject } from '../export-config/secrets.js';
+import { readConfigSource } from '../export-config/source.js';
+import { type Destination, destinationOfFile } from './destination.js';
+
+/** One configuration file, validated: what the tenant should have at its destination. */
+export interface DesiredConfiguration {
+  file: string;
+  kind: ExportKind;
+  /** The GraphQL `data` input (secrets resolved). */
+  data: Record<string, unknown>;
+  destination: Destination;
+}
+
+export interface LoadDesiredOptions {
+  env: NodeJS.ProcessEnv;
+  /** Reads the one {"fromStdin": true} secret of the run: a masked prompt on a terminal, else all of standard input. */
+  readSecret: (file: string, field: string) => Promise<string>;
+  /** Human mode: invalid files list every problem. */
+  listAllProblems: boolean;
+}
+
+/** The field apply reads to tell the kind when the other fields do not (see kindOf). */
+export const KIND_FIELD = 'kind';
+
+/** Fields that only one kind has: their presence tells the kind. Shared fields (interval, path) tell nothing. */
+const KIND_SIGNALS: Record<ExportKind, readonly string[]> = {
+  's3:accessKey': ['accessKeyId', 'secretAccessKey'],
+  's3:assumedRole': ['roleArn'],
+  'adls:sasToken': ['storageAccount', 'fileSystem', 'sasToken'],
+};
+
+/**
+ * FILE and DIR arguments to files: a directory contributes its `*.json` files (not its
+ * subdirectories), sorted by name. A path that cannot be read is kept, so that the loader reports
+ * it with its usual error. The same file named twice is read once.
+ */
+export async function expandPaths(paths: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const path of paths) {
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isDirectory()) {
+      files.push(path);
+      continue;
+    }
+    const entries = await readdir(path, { withFileTypes: true });
+    const json = entries.filter((e) => e.isFile() && /\.json$/i.test(e.name)).map((e) => join(path, e.name));
+    if (json.length === 0) {
+      throw new CliError(`${path} has no .json files`, {
+        code: 'APPLY_NO_FILES',
+        exitCode: ExitCode.USAGE,
+        location: { file: path },
+        fix: 'Pass the directory that holds the export configuration files, or the files themselves.',
+      });
+    }
+    files.push(...json.sort());
+  }
+  // `a.json` and `./a.json` are one file.
+  const seen = new Set<string>();
+  return files.filter((file) => {
+    const key = resolve(file);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * The kind of a file: told by its fields (roleArn → s3:assumedRole; accessKeyId/secretAccessKey →
+ * s3:accessKey; storageAccount/fileSystem/sasToken → adls:sasToken). A `"kind"` field, when
+ * present, decides: it is needed only when the fields name no kind or several (the loader then
+ * reports the fields that do not belong to it).
+ */
+async function kindOf(file: string): Promise<ExportKind> {
+  const source = await readConfigSource(file, () => Promise.resolve(Buffer.alloc(0)));
+  const doc = parseJsonDocument(source);
+  const value = doc.value;
+  // Not an object: any kind's loader reports it the same way.
+  if (!isPlainObject(value)) return 's3:accessKey';
+  const fail = (path: string[], message: string, fix: string): never => {
+    throw invalidConfigError([locate(doc, { path, anchor: 'value', message, fix })], {
+      listAll: false,
+    });
+  };
+  const declared = value[KIND_FIELD];
+  const allowed = EXPORT_KINDS.map((k) => `"${k}"`).join(', ');
+  if (declared !== undefined) {
+    if (typeof declared === 'string' && (EXPORT_KINDS as readonly string[]).includes(declared))
+      return declared as ExportKind;
+    return fail([KIND_FIELD], `"kind" must be one of ${allowed}`, `Write e.g. "kind": "s3:accessKey".`);
+  }
+  const signalled = EXPORT_KINDS.filter((kind) => KIND_SIGNALS[kind].some((field) => field in value));
+  if (signalled.length === 1 && signalled[0]) return signalled[0];
+  // Written "fields (kind)": a `sasToken:` followed by text would be scrubbed as a secret assignment.
+  const credentialFields = EXPORT_KINDS.map((k) => `${KIND_SIGNALS[k].join(', ')} (${k})`).join('; ');
+  return fail(
+    [],
+    signalled.length === 0
+      ? 'the file has no field that tells which kind of export configuration it is'
+      : `the file has fields of several kinds (${signalled.join(', ')})`,
+    `Add the fields of one kind: ${credentialFields}; or say which with "kind": one of ${allowed}.`,
+  );
+}
+
+/**
+ * Reads and validates every file (nothing is sent before all are valid). Standard input can
+ * supply one secret for the whole run: a second {"fromStdin": true} is refused.
+ */
+export async function loadDesired(
+  files: readonly string[],
+  options: LoadDesiredOptions,
+): Promise<DesiredConfiguration[]> {
+  let stdinUsedFor: string | undefined;
+  const readSecret = async (file: string, field: string): Promise<string> => {
+    if (stdinUsedFor !== undefined) {
+      throw new CliError(`${file}: "${field}" reads standard input, which ${stdinUsedFor} already read`, {
+        code: 'USAGE',
+        exitCode: ExitCode.USAGE,
+        location: { file, jsonPath: `$.${field}` },
+        fix: `Use {"fromEnv": "NAME"} for "${field}": one apply run reads one secret from standard input.`,
+      });
+    }
+    stdinUsedFor = `"${field}" of ${file}`;
+    return options.readSecret(file, field);
+  };
+  const desired: DesiredConfiguration[] = [];
+  for (const file of files) {
+    const kind = await kindOf(file);
+    const loaded: LoadedExportConfig = await loadExportConfig({
+      kind,
+      mode: 'create',
+      file,
+      env: options.env,
+      readStdin: () => Promise.resolve(Buffer.alloc(0)),
+      readSecret: (field) => readSecret(file, field),
+      listAllProblems: options.listAllProblems,
+      omitKeys: [KIND_FIELD],
+    });
+    desired.push({ file: loaded.file, kind, data: loaded.data, destination: destinationOfFile(kind, loaded.data) });
+  }
+  return desired;
+}
