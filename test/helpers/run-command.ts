@@ -149,6 +149,15 @@ export function runCommand(argv: readonly string[], options: RunCommandOptions =
 
 async function runAlone(argv: readonly string[], options: RunCommandOptions): Promise<CommandResult> {
   const { config, commands } = await load();
+  // As bin/run.js does before routing: unknown commands, topics and flags are usage errors.
+  const { checkCommandLine, renderUsageError } = await import('../../src/lib/cli/run.js');
+  const usageError = checkCommandLine(argv, config);
+  if (usageError) {
+    const stdout = capture(false);
+    const stderr = capture(false);
+    await renderUsageError(usageError, argv, { stdout, stderr }, childEnvironment(options.env));
+    return { stdout: stdout.text(), stderr: stderr.text(), exitCode: usageError.exitCode, asked: [] };
+  }
   const normalized = normalizeArgv(argv, { commandIds: [...commands.keys()], leadingFlags: LEADING_GLOBAL_FLAGS });
   const [id = '', ...rest] = normalized;
   const file = commands.get(id);

@@ -14,7 +14,7 @@ import { runSandboxStart } from '../../lib/sandbox/commands/start.js';
 
 export default class Start extends BaseCommand<typeof Start> {
   static override summary =
-    'Start a local Immuta audit tenant with an embedded S3, to try the export workflow offline (not doctor or policy --apply).';
+    'Start a local Immuta audit tenant with an embedded S3 and a simulated AWS account, to try every command offline (ADLS aside).';
   static override description = [
     'Serves the documented audit GraphQL API at <tenant>/api/audit/graphql (plus POST /bim/apikey/authenticate) on 127.0.0.1, with an embedded S3 (bucket immuta-audit-sandbox in us-east-1, demo key pair AKIASANDBOXDEMO00001) and writes the profile "sandbox" (host, api_key, immuta_aws_account_id) so that `immuta -p sandbox audit exportConfig list` just works.',
     "Real: the GraphQL API and its auth (raw key, Bearer key, Bearer token; 401/403), connection tests that really write a probe object with the configuration's credentials (S3 errors as S3 answers them), exports of newline-delimited UAM events in jobs and tasks, state kept across restarts. Simulated: Immuta's AWS account (111122223333) and sts:AssumeRole, decided by evaluating the trust policy registered with `immuta sandbox role put`; the audit events themselves (a seeded, realistic mix). Not emulated: ADLS (configurations are stored; their connectionStatus says so).",

@@ -1,4 +1,4 @@
-import { CliError } from '../errors/cli-error.js';
+import { CliError, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
 import { registerSecret } from '../output/redact.js';
@@ -63,18 +63,13 @@ export interface WatchResult {
 
 function checkOptions(options: WatchOptions): void {
   if (options.presets.length === 0) {
-    throw new CliError('at least one --preset is required', {
-      code: 'USAGE',
-      exitCode: ExitCode.USAGE,
-      fix: 'e.g. --preset high-risk-permission-changes (see `immuta audit logs presets`).',
-    });
+    throw usageError(
+      'at least one --preset is required',
+      'e.g. --preset high-risk-permission-changes (see `immuta audit logs presets`).',
+    );
   }
   if (options.threshold !== undefined && (!Number.isInteger(options.threshold) || options.threshold < 1)) {
-    throw new CliError('--threshold must be a whole number of at least 1', {
-      code: 'USAGE',
-      exitCode: ExitCode.USAGE,
-      fix: 'e.g. --threshold 10 --window 1h',
-    });
+    throw usageError('--threshold must be a whole number of at least 1', 'e.g. --threshold 10 --window 1h');
   }
 }
 
@@ -158,11 +153,7 @@ function resolveStatePath(options: WatchOptions, source: AlertSource): string {
   if (options.statePath) return options.statePath;
   const dir = source.storeDir?.();
   if (!dir) {
-    throw new CliError('no --state file and no store folder to keep it in', {
-      code: 'USAGE',
-      exitCode: ExitCode.USAGE,
-      fix: 'Give --state FILE (or --store DIR).',
-    });
+    throw usageError('no --state file and no store folder to keep it in', 'Give --state FILE (or --store DIR).');
   }
   return defaultStatePath(dir, options.webhook, options.format, options.threshold);
 }

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { CliError } from '../errors/cli-error.js';
+import { CliError, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import { parseJsonDocument } from '../export-config/json-document.js';
 import { EXPORT_KINDS, type ExportKind } from '../export-config/kinds.js';
@@ -120,12 +120,11 @@ export async function loadDesired(
   let stdinUsedFor: string | undefined;
   const readSecret = async (file: string, field: string): Promise<string> => {
     if (stdinUsedFor !== undefined) {
-      throw new CliError(`${file}: "${field}" reads standard input, which ${stdinUsedFor} already read`, {
-        code: 'USAGE',
-        exitCode: ExitCode.USAGE,
-        location: { file, jsonPath: `$.${field}` },
-        fix: `Use {"fromEnv": "NAME"} for "${field}": one apply run reads one secret from standard input.`,
-      });
+      throw usageError(
+        `${file}: "${field}" reads standard input, which ${stdinUsedFor} already read`,
+        `Use {"fromEnv": "NAME"} for "${field}": one apply run reads one secret from standard input.`,
+        { location: { file, jsonPath: `$.${field}` } },
+      );
     }
     stdinUsedFor = `"${field}" of ${file}`;
     return options.readSecret(file, field);

@@ -11,18 +11,41 @@ import { registerArgvSecrets } from './argv-secrets.js';
 import { makeStdioBlocking } from './blocking-stdio.js';
 import { LEADING_GLOBAL_FLAGS } from './global-flags.js';
 
-/** Prints a usage error found before any command ran, the way the base command prints errors. */
-async function reportUsageError(error: CliError, argv: readonly string[]): Promise<void> {
+/** What oclif's Config offers that the command-line check needs (the in-process test harness passes its own). */
+type LoadedConfig = Pick<Config, 'commandIDs' | 'findCommand' | 'pjson'>;
+
+/**
+ * The command line checked before oclif routes it: an unknown command, topic or flag is a usage error
+ * naming the nearest (oclif would print a topic's help and exit 0). Undefined when the line is fine.
+ */
+export function checkCommandLine(argv: readonly string[], config: LoadedConfig): CliError | undefined {
+  return checkArgv(argv, {
+    commandIds: config.commandIDs,
+    leadingFlags: LEADING_GLOBAL_FLAGS,
+    flagsOf: (id) => {
+      const command = config.findCommand(id);
+      return command ? (Object.values(command.flags) as FlagSpec[]) : undefined;
+    },
+    helpFlags: ['--help', ...(config.pjson.oclif.additionalHelpFlags ?? [])],
+  });
+}
+
+/** Renders a usage error found before any command ran, the way the base command renders errors. */
+export async function renderUsageError(
+  error: CliError,
+  argv: readonly string[],
+  streams: { stdout: { write(text: string): unknown }; stderr: { write(text: string): unknown } },
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
   const { errorJson, errorText } = await import('../output/render-error.js');
   const { detectTerminal, painter } = await import('../output/terminal.js');
-  const json = argv.includes('--json') || process.env.IMMUTA_CONTENT_TYPE?.toLowerCase() === 'json';
+  const json = argv.includes('--json') || env.IMMUTA_CONTENT_TYPE?.toLowerCase() === 'json';
   if (json) {
-    process.stdout.write(`${JSON.stringify(errorJson(error), null, 2)}\n`);
+    streams.stdout.write(`${JSON.stringify(errorJson(error), null, 2)}\n`);
   } else {
-    const caps = detectTerminal({ json: false, noColor: argv.includes('--no-color') });
-    process.stderr.write(`${errorText(error, painter(caps.colorStderr))}\n`);
+    const caps = detectTerminal({ json: false, noColor: argv.includes('--no-color'), env });
+    streams.stderr.write(`${errorText(error, painter(caps.colorStderr))}\n`);
   }
-  process.exitCode = error.exitCode;
 }
 
 /** Entry point used by bin/run.js and bin/dev.js: load oclif once, check and normalise argv, run. */
@@ -36,16 +59,12 @@ export async function runCli(argv: string[], binUrl: string, development = false
   // it would pollute stderr of doctor/policy/sandbox runs, which CI logs treat as errors.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const config = await Config.load({ root: fileURLToPath(binUrl), devPlugins: false, userPlugins: false });
-  const usageError = checkArgv(argv, {
-    commandIds: config.commandIDs,
-    leadingFlags: LEADING_GLOBAL_FLAGS,
-    flagsOf: (id) => {
-      const command = config.findCommand(id);
-      return command ? (Object.values(command.flags) as FlagSpec[]) : undefined;
-    },
-    helpFlags: ['--help', ...(config.pjson.oclif.additionalHelpFlags ?? [])],
-  });
-  if (usageError) return reportUsageError(usageError, argv);
+  const usageError = checkCommandLine(argv, config);
+  if (usageError) {
+    await renderUsageError(usageError, argv, process, process.env);
+    process.exitCode = usageError.exitCode;
+    return;
+  }
   const args = normalizeArgv(argv, { commandIds: config.commandIDs, leadingFlags: LEADING_GLOBAL_FLAGS });
   await execute({ args, loadOptions: config, development, dir: binUrl });
 }

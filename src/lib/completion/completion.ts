@@ -1,5 +1,4 @@
-import { CliError } from '../errors/cli-error.js';
-import { ExitCode } from '../errors/exit-codes.js';
+import { usageError } from '../errors/cli-error.js';
 import type { CommandIO } from '../io/command-io.js';
 
 /**
@@ -200,11 +199,10 @@ export function completionScript(shell: Shell, commands: readonly CompletionComm
 export async function runCompletion(options: CompletionOptions, io: CommandIO): Promise<CompletionResult> {
   const shell = options.shell.toLowerCase() as Shell;
   if (!SHELLS.includes(shell)) {
-    throw new CliError(`no completion for the shell "${options.shell}": bash, zsh and fish are supported`, {
-      code: 'USAGE',
-      exitCode: ExitCode.USAGE,
-      fix: 'Run `immuta completion bash`, `immuta completion zsh` or `immuta completion fish`.',
-    });
+    throw usageError(
+      `no completion for the shell "${options.shell}": bash, zsh and fish are supported`,
+      'Run `immuta completion bash`, `immuta completion zsh` or `immuta completion fish`.',
+    );
   }
   const script = completionScript(shell, options.commands);
   if (!io.json) {

@@ -138,7 +138,7 @@ export const ERRORS = {
   WATCH_STATE_INVALID: { exitCode: USAGE, meaning: 'the watch state file is damaged' },
   WATCH_STATE_MISMATCH: { exitCode: USAGE, meaning: 'the watch state file belongs to another webhook' },
   BROWSER_NOT_FOUND: { exitCode: USAGE, meaning: 'no Chromium to print the report as PDF' },
-  PDF_FAILED: { exitCode: USAGE, meaning: 'Chromium could not print the report as PDF' },
+  PDF_FAILED: { exitCode: BUG, meaning: 'Chromium could not print the report as PDF' },
   APPLY_CONFLICT: {
     exitCode: USAGE,
     meaning:

@@ -3,8 +3,7 @@
  * (one object a line), `csv` (RFC 4180, a header line). Row keys keep the query's column order, so
  * the same store and arguments give the same bytes.
  */
-import { CliError } from '../errors/cli-error.js';
-import { ExitCode } from '../errors/exit-codes.js';
+import { usageError } from '../errors/cli-error.js';
 import type { CommandIO } from '../io/command-io.js';
 import { renderTable } from '../output/table.js';
 import type { Row } from './rows.js';
@@ -17,11 +16,7 @@ export function chooseFormat(flag: string | undefined, io: CommandIO): OutputFor
   if (io.json) return 'json';
   if (flag !== undefined) {
     if (!(OUTPUT_FORMATS as readonly string[]).includes(flag)) {
-      throw new CliError(`unknown --format "${flag}"`, {
-        code: 'USAGE',
-        exitCode: ExitCode.USAGE,
-        fix: `Use one of ${OUTPUT_FORMATS.join(', ')}.`,
-      });
+      throw usageError(`unknown --format "${flag}"`, `Use one of ${OUTPUT_FORMATS.join(', ')}.`);
     }
     return flag as OutputFormat;
   }

@@ -1,5 +1,4 @@
-import { CliError } from '../errors/cli-error.js';
-import { ExitCode } from '../errors/exit-codes.js';
+import { usageError } from '../errors/cli-error.js';
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -12,11 +11,7 @@ export function parseSpan(text: string, flag: string): number {
       ms += Number(amount) * (UNIT_MS[unit ?? ''] ?? 0);
     if (ms > 0) return ms;
   }
-  throw new CliError(`${flag} "${text}" is not a duration`, {
-    code: 'USAGE',
-    exitCode: ExitCode.USAGE,
-    fix: `Use a number with a unit: ${flag} 30s, 5m, 1h, 7d or 2w.`,
-  });
+  throw usageError(`${flag} "${text}" is not a duration`, `Use a number with a unit: ${flag} 30s, 5m, 1h, 7d or 2w.`);
 }
 
 /**
@@ -29,11 +24,10 @@ export function parseMoment(text: string, flag: string, now: Date): Date {
   const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
   const at = /^\d{4}-\d{2}-\d{2}T/.test(iso) ? Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(iso) ? iso : `${iso}Z`) : NaN;
   if (Number.isNaN(at)) {
-    throw new CliError(`${flag} "${text}" is neither an ISO date nor a duration`, {
-      code: 'USAGE',
-      exitCode: ExitCode.USAGE,
-      fix: `Use e.g. ${flag} 2026-01-31, ${flag} 2026-01-31T08:00:00Z or ${flag} 7d.`,
-    });
+    throw usageError(
+      `${flag} "${text}" is neither an ISO date nor a duration`,
+      `Use e.g. ${flag} 2026-01-31, ${flag} 2026-01-31T08:00:00Z or ${flag} 7d.`,
+    );
   }
   return new Date(at);
 }

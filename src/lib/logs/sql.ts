@@ -3,7 +3,7 @@
  * store is opened read-only with external access off and the configuration locked, so a query
  * cannot read or write files outside the store, fetch URLs, or load extensions.
  */
-import { CliError } from '../errors/cli-error.js';
+import { CliError, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
 import { chooseFormat, printRows } from './format.js';
@@ -22,11 +22,10 @@ export const SQL_DEFAULT_LIMIT = 10_000;
 export async function runSql(options: SqlOptions, io: CommandIO): Promise<Row[]> {
   const text = options.sql.trim().replace(/;\s*$/, '');
   if (text === '') {
-    throw new CliError('no SQL given', {
-      code: 'USAGE',
-      exitCode: ExitCode.USAGE,
-      fix: 'Example: immuta audit logs sql "SELECT event, count(*) AS n FROM events GROUP BY ALL ORDER BY n DESC"',
-    });
+    throw usageError(
+      'no SQL given',
+      'Example: immuta audit logs sql "SELECT event, count(*) AS n FROM events GROUP BY ALL ORDER BY n DESC"',
+    );
   }
   const format = chooseFormat(options.format, io);
   const limit = options.limit ?? SQL_DEFAULT_LIMIT;

@@ -5,7 +5,7 @@
  * stderr per object (and an error with --strict, after the good lines are stored).
  */
 import { resolve } from 'node:path';
-import { CliError } from '../errors/cli-error.js';
+import { CliError, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
 import { type ResolvedSource, type SourceSpec, defaultStoreDir, resolveSource } from './sources/resolve.js';
@@ -36,11 +36,10 @@ export interface SyncResult {
 export function storeDirFor(options: { store?: string }, resolved: ResolvedSource | undefined, io: CommandIO): string {
   if (options.store) return resolve(io.cwd, options.store);
   if (!resolved) {
-    throw new CliError('no store: give --source SOURCE (synced first) or --store DIR', {
-      code: 'USAGE',
-      exitCode: ExitCode.USAGE,
-      fix: 'Example: `immuta audit logs query failed-queries --source ./exported-logs`.',
-    });
+    throw usageError(
+      'no store: give --source SOURCE (synced first) or --store DIR',
+      'Example: `immuta audit logs query failed-queries --source ./exported-logs`.',
+    );
   }
   return defaultStoreDir(resolved.identity, io.env);
 }

@@ -13,9 +13,13 @@
  *   also their JSON escape, so JSON stays valid and parses to the same value.
  */
 
-/** C0 except tab and newline, DEL, C1, and the Unicode line/paragraph separators and bidi overrides. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * C0 except tab and newline, DEL, C1, and the Unicode line/paragraph separators and bidi overrides.
+ * A CR is kept only as part of CRLF (a line ending, e.g. CSV's): it cannot overwrite what was printed.
+ */
+const CONTROL =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /\r(?!\n)|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 const C1 = /[\u0080-\u009f]/g;
 /** An SGR sequence (colour and style): ESC [ params m. */
@@ -33,7 +37,7 @@ function visible(c: string): string {
   return NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
-/** Every control code in `text` as a visible escape (tab and newline kept). */
+/** Every control code in `text` as a visible escape (tab, newline and CRLF kept). */
 export function escapeControl(text: string): string {
   return text.replace(CONTROL, visible);
 }

@@ -1,5 +1,4 @@
-import { CliError } from '../errors/cli-error.js';
-import { ExitCode } from '../errors/exit-codes.js';
+import { usageError } from '../errors/cli-error.js';
 
 /**
  * Days and weeks in a time zone, as `YYYY-MM-DD` keys (weeks by their Monday, ISO 8601). Computed
@@ -11,11 +10,10 @@ export function checkTimeZone(tz: string): string {
   try {
     return new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
   } catch {
-    throw new CliError(`--tz "${tz}" is not a time zone`, {
-      code: 'USAGE',
-      exitCode: ExitCode.USAGE,
-      fix: 'Use an IANA zone name such as UTC, Europe/Berlin or America/New_York.',
-    });
+    throw usageError(
+      `--tz "${tz}" is not a time zone`,
+      'Use an IANA zone name such as UTC, Europe/Berlin or America/New_York.',
+    );
   }
 }
 

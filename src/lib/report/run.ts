@@ -2,8 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { CliError } from '../errors/cli-error.js';
-import { ExitCode } from '../errors/exit-codes.js';
+import { usageError } from '../errors/cli-error.js';
 import type { CommandIO } from '../io/command-io.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { parseMoment, parseSpan } from '../logs/period.js';
@@ -66,13 +65,9 @@ async function period(
     ? new Date(until.getTime() - parseSpan(options.since, '--since'))
     : parseMoment(options.since, '--since', io.now());
   if (since.getTime() >= until.getTime()) {
-    throw new CliError(
+    throw usageError(
       `the period is empty: --since ${since.toISOString()} is not before --until ${until.toISOString()}`,
-      {
-        code: 'USAGE',
-        exitCode: ExitCode.USAGE,
-        fix: 'Give a --since before --until (e.g. --since 30d).',
-      },
+      'Give a --since before --until (e.g. --since 30d).',
     );
   }
   return { since, until };

@@ -1,4 +1,4 @@
-import { CliError } from '../errors/cli-error.js';
+import { CliError, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
 import { registerSecret } from '../output/redact.js';
@@ -87,11 +87,10 @@ export async function runCreateWebhook(options: CreateWebhookOptions, io: Comman
   const url = checkWebhookUrl(options.url);
   registerSecret(url);
   if (options.notifications.length === 0) {
-    throw new CliError('at least one --notification is required', {
-      code: 'USAGE',
-      exitCode: ExitCode.USAGE,
-      fix: 'e.g. --notification permissionsUpdated (see `immuta webhooks types`).',
-    });
+    throw usageError(
+      'at least one --notification is required',
+      'e.g. --notification permissionsUpdated (see `immuta webhooks types`).',
+    );
   }
   const api = await client(io);
   const created = (

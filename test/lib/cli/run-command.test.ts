@@ -37,12 +37,21 @@ describe('runCommand', () => {
   });
 
   it('parse errors: exit 2 with the JSON error envelope, nothing on stderr', async () => {
-    const result = await runCommand(['audit', 'exportConfig', 'list', '--no-such-flag', '--json'], { env: env() });
+    const result = await runCommand(['audit', 'exportConfig', 'get', '--json'], { env: env() });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toMatchObject({
-      error: { code: 'USAGE', exitCode: 2, fix: 'Run `immuta audit exportConfig list --help` for usage.' },
+      error: { code: 'USAGE', exitCode: 2, fix: 'Run `immuta audit exportConfig get --help` for usage.' },
     });
+  });
+
+  it('unknown commands and flags: checked before routing, as the binary does (exit 2, the nearest named)', async () => {
+    const flag = await runCommand(['audit', 'exportConfig', 'list', '--no-such-flag', '--json'], { env: env() });
+    expect(flag.exitCode).toBe(2);
+    expect(JSON.parse(flag.stdout)).toMatchObject({ error: { code: 'UNKNOWN_FLAG', exitCode: 2 } });
+    const command = await runCommand(['audit', 'exportConfig', 'lst'], { env: env() });
+    expect(command.exitCode).toBe(2);
+    expect(command.stderr).toContain('list');
   });
 
   it('human errors go to stderr, rendered once', async () => {
@@ -100,7 +109,7 @@ describe('runCommand', () => {
     expect(process.exitCode).toBeUndefined();
   });
 
-  it('refuses what only the binary does (help, unknown commands): use runCli for those', async () => {
-    await expect(runCommand(['audit', 'nope'])).rejects.toThrow(/names no command/);
+  it('refuses what only the binary does (help of a topic): use runCli for that', async () => {
+    await expect(runCommand(['audit'])).rejects.toThrow(/names no command/);
   });
 });

@@ -91,7 +91,9 @@ describe('sandbox start: Next lines that work from any directory', () => {
     );
     expect(text).not.toMatch(/ examples\//);
     expect(text).toContain('Interval scale 1');
-    expect(text).toMatch(/`doctor` and `policy --apply` call AWS itself/);
+    expect(text).toMatch(
+      /`doctor` and `policy --apply` work offline too once the shell points at the sandbox AWS account/,
+    );
   });
 
   it('--no-profile: --host and the key in the environment', () => {
@@ -184,8 +186,8 @@ describe('sandbox start --help says what works offline', () => {
   it('summary and description', async () => {
     const { default: Start } = await import('../../../src/commands/sandbox/start.js');
     const { OFFLINE_NOTE } = await import('../../../src/lib/sandbox/constants.js');
-    expect(Start.summary).toContain('not doctor or policy --apply');
+    expect(Start.summary).toContain('simulated AWS account');
     expect(Start.description).toContain(OFFLINE_NOTE);
-    expect(OFFLINE_NOTE).toMatch(/`doctor` and `policy --apply` call AWS itself/);
+    expect(OFFLINE_NOTE).toMatch(/eval "\$\(immuta sandbox env\)"/);
   });
 });

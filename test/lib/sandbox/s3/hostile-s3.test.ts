@@ -225,11 +225,16 @@ describe('the sandbox S3 under hostile requests', () => {
   });
 
   describe('3. nothing but the verifying gateway listens', () => {
-    it('the sandbox process listens on the tenant port and the S3 gateway port only', (ctx) => {
+    it('the sandbox process listens on the tenant port, the S3 gateway port and the AWS account port only', (ctx) => {
       const after = ownListeningPorts();
       if (!after || !portsBefore) ctx.skip();
       const added = [...after!].filter((port) => !portsBefore!.has(port)).sort((a, b) => a - b);
-      const expected = [running().info.port, Number(new URL(s3info().endpoint).port)].sort((a, b) => a - b);
+      const aws = running().info.aws;
+      const expected = [
+        running().info.port,
+        Number(new URL(s3info().endpoint).port),
+        ...(aws ? [Number(new URL(aws.endpoint).port)] : []),
+      ].sort((a, b) => a - b);
       expect(added).toEqual(expected);
     });
 
