@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OPERATION_NAMES } from '../../src/lib/tenant/documents.js';
@@ -235,6 +235,26 @@ describe('create/update against a tenant (command harness, real HTTP server)', (
     expect(statement?.Condition.StringEquals['sts:ExternalId']).toBe(body.id);
     expect(statement?.Principal.AWS).toBe('arn:aws:iam::444455556666:root');
     expect(body.nextSteps.message).toContain("Immuta's error names account 111122223333");
+  });
+
+  it('an account id learned from the connection status is saved to the profile for later commands', async () => {
+    status = ASSUME_ERROR;
+    const profileHome = tempHome();
+    try {
+      const file = join(profileHome.home, '.immutacfg.yaml');
+      writeFileSync(file, `default:\n  host: ${tenant.url}\n  api_key: ${API_KEY}\n`, { mode: 0o600 });
+      const created = await runCommand(
+        ['audit', 'exportConfig', 'create:s3:assumedRole', 'examples/s3-assumed-role.json'],
+        { env: { HOME: profileHome.home } },
+      );
+      expect(created.exitCode, created.stderr).toBe(3);
+      expect(created.stderr).toContain("Saved Immuta's AWS account id 111122223333");
+      const saved = readFileSync(file, 'utf8');
+      expect(saved).toContain('immuta_aws_account_id: "111122223333"');
+      expect(saved).toContain(`api_key: ${API_KEY}`);
+    } finally {
+      profileHome.cleanup();
+    }
   });
 
   it("uses the profile's immuta_aws_account_id, else says the account id is unknown", async () => {

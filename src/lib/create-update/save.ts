@@ -135,6 +135,26 @@ async function dryRun(loaded: LoadedExportConfig, io: CommandIO): Promise<DryRun
   return result;
 }
 
+/**
+ * Immuta's AWS account id, learned from a connection status, is kept in the profile in use (when the
+ * profile file has it), so that later commands (`policy trust FILE --external-id`, `doctor`) know it
+ * too. A profile that cannot be written is not a reason to fail the create: it is said, not thrown.
+ */
+async function rememberAccountId(accountId: string, io: CommandIO): Promise<void> {
+  const { ProfileStore } = await import('../config/profile-store.js');
+  const store = new ProfileStore(io.globals.configFile);
+  try {
+    const existing = store.get(io.globals.profile);
+    if (existing === undefined) return;
+    await store.set(io.globals.profile, { ...existing, immuta_aws_account_id: accountId });
+    io.note(
+      `Saved Immuta's AWS account id ${accountId} (from the connection status) to profile "${io.globals.profile}".`,
+    );
+  } catch (error) {
+    io.warn(`could not save Immuta's AWS account id to the profile: ${(error as Error).message}`);
+  }
+}
+
 async function profileAccountId(kind: ExportKind, io: CommandIO): Promise<string | undefined> {
   if (kind !== 's3:assumedRole') return undefined;
   const { ProfileStore } = await import('../config/profile-store.js');
@@ -161,6 +181,8 @@ async function send(loaded: LoadedExportConfig, options: SaveOptions, io: Comman
     profile: profileAccount,
     status: config.connectionStatus,
   });
+  if (account.source === 'connectionStatus' && account.id && profileAccount === undefined)
+    await rememberAccountId(account.id, io);
   const { isSandboxTenant } = await import('../config/sandbox-tenant.js');
   const sandbox = isSandboxTenant(tenant.host, io.env);
   const nextSteps = buildNextSteps({ loaded, config, account, profile: io.globals.profile, sandbox });
