@@ -165,9 +165,12 @@ async function runAlone(argv: readonly string[], options: RunCommandOptions): Pr
   const { default: CommandClass } = (await import(file)) as { default: typeof Command };
   CommandClass.id = id;
 
-  const env = childEnvironment(options.env);
   const input = options.stdin ?? options.input ?? '';
   const tty = options.tty ?? false;
+  // A person at a terminal is not a CI job: CI=true (set where the suite runs in CI) would turn prompts off.
+  const env = childEnvironment(
+    tty && !Object.hasOwn(options.env ?? {}, 'CI') ? { ...options.env, CI: undefined } : options.env,
+  );
   const stdout = capture(tty);
   const stderr = capture(false);
   const stdin = Object.assign(Readable.from(input === '' ? [] : [Buffer.from(input)]), { isTTY: tty });
