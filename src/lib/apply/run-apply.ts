@@ -1,3 +1,4 @@
+import { preflightEnabled } from '../config/preflight.js';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
@@ -128,8 +129,8 @@ async function preflightPlan(
   options: ApplyOptions,
   io: CommandIO,
 ): Promise<PreflightRefusal | undefined> {
-  const { preflightEnabled, runPreflight } = await import('../doctor/preflight.js');
   if (!preflightEnabled(options.preflight, io.env)) return undefined;
+  const { runPreflight } = await import('../doctor/preflight.js');
   for (const step of plan.steps) {
     const { action, desired } = step;
     if (desired === undefined || (action.action !== 'create' && action.action !== 'update')) continue;

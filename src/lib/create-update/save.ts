@@ -3,6 +3,7 @@
  * before it is valid), `--dry-run` prints the request instead, otherwise send the mutation and
  * explain the result (exit 3 with next steps when the connection is not SUCCESS).
  */
+import { preflightEnabled } from '../config/preflight.js';
 import { usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
@@ -64,8 +65,8 @@ export async function runSave(
     readSecret: (field) => readSecret(field, io),
     listAllProblems: !io.json,
   });
-  const { preflightEnabled, runPreflight } = await import('../doctor/preflight.js');
   if (preflightEnabled(options.preflight, io.env)) {
+    const { runPreflight } = await import('../doctor/preflight.js');
     const checked = await runPreflight(
       {
         kind: options.kind,

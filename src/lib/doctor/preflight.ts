@@ -40,10 +40,7 @@ export interface PreflightOutcome {
   refusal?: PreflightRefusal;
 }
 
-/** --preflight, or IMMUTA_PREFLIGHT=1|true|yes for CI. */
-export function preflightEnabled(flag: boolean | undefined, env: NodeJS.ProcessEnv): boolean {
-  return flag === true || /^(1|true|yes)$/i.test(env.IMMUTA_PREFLIGHT ?? '');
-}
+export { preflightEnabled } from '../config/preflight.js';
 
 export const TRUST_NOT_YET =
   'Not checked before create: the trust policy must require sts:ExternalId = the configuration id, which the create returns. After create, run `immuta audit exportConfig policy trust --id ID --apply`.';

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod'; // a namespace import: the bundle keeps only what is used (not zod's 60 locales)
 import { AUDIT_PERMISSION, type SandboxAuth } from './auth.js';
 import type { StateStore } from './state/store.js';
 import type { WebhookRecord } from './state/schema.js';

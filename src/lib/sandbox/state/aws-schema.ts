@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod'; // a namespace import: the bundle keeps only what is used (not zod's 60 locales)
 
 /**
  * The sandbox's simulated AWS account ("your" account, 444455556666): IAM users, access keys,
