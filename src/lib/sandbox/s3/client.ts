@@ -40,8 +40,8 @@ export async function createS3Client(
     region: target.region,
     credentials: target.credentials,
     forcePathStyle: target.forcePathStyle ?? !isAwsEndpoint(target.endpoint),
-    // s3rver stores aws-chunked framing verbatim; the gateway decodes it, but other
-    // S3-compatible servers may not, so never send it unless an operation requires a checksum.
+    // The sandbox's gateway decodes aws-chunked framing, but other S3-compatible servers may store
+    // it verbatim, so never send it unless an operation requires a checksum.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     // One attempt: a connection test reports what happened, it does not paper over it.
