@@ -3,6 +3,7 @@
  * and the preset parameters (--min-score, --threshold, --window, --tz, --business-hours), checked
  * and turned into SQL literals. User text only ever reaches SQL through `sqlString` quoting.
  */
+import { momentFrom, spanMs } from './period.js';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 
@@ -49,26 +50,15 @@ export interface ResolvedFilters {
 const badFilter = (message: string, fix: string) =>
   new CliError(message, { code: 'LOGS_BAD_FILTER', exitCode: ExitCode.USAGE, fix });
 
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
-
 /** `7d` -> seconds, or undefined when the text is not a duration. */
 export function durationSeconds(text: string): number | undefined {
-  const match = /^(\d+)\s*([smhdw])$/i.exec(text.trim());
-  if (!match) return undefined;
-  return Number(match[1]) * (UNIT_SECONDS[(match[2] ?? '').toLowerCase()] ?? 0);
+  const ms = spanMs(text);
+  return ms === undefined ? undefined : ms / 1000;
 }
 
 function parseInstant(flag: string, text: string, now: Date): Date {
-  const seconds = durationSeconds(text);
-  if (seconds !== undefined) return new Date(now.getTime() - seconds * 1000);
-  const iso = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
-  if (iso.test(text.trim())) {
-    const trimmed = text.trim();
-    // A date or a date-time without an offset is UTC.
-    const withZone = /T|\s/.test(trimmed) && !/(Z|[+-]\d{2}:?\d{2})$/i.test(trimmed) ? `${trimmed}Z` : trimmed;
-    const date = new Date(withZone.replace(' ', 'T'));
-    if (!Number.isNaN(date.getTime())) return date;
-  }
+  const at = momentFrom(text, now);
+  if (at !== undefined) return at;
   throw badFilter(
     `--${flag} "${text}" is neither an ISO date nor a duration`,
     `Use e.g. --${flag} 2026-01-05, --${flag} 2026-01-05T08:00:00Z or --${flag} 7d (s, m, h, d, w).`,

@@ -2,32 +2,47 @@ import { usageError } from '../errors/cli-error.js';
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
-/** `90s`, `5m`, `1h`, `7d`, `2w` (and sums such as `1h30m`) in milliseconds; a CliError naming the flag otherwise. */
-export function parseSpan(text: string, flag: string): number {
+/**
+ * `90s`, `5m`, `1h`, `7d`, `2w` (and sums such as `1h30m`) in milliseconds, or undefined when the text
+ * is not a duration. The one duration reader of the logs commands (filters, report, watch).
+ */
+export function spanMs(text: string): number | undefined {
   const value = text.trim().toLowerCase();
-  if (/^(\d+(s|m|h|d|w))+$/.test(value)) {
-    let ms = 0;
-    for (const [, amount, unit] of value.matchAll(/(\d+)(s|m|h|d|w)/g))
-      ms += Number(amount) * (UNIT_MS[unit ?? ''] ?? 0);
-    if (ms > 0) return ms;
-  }
-  throw usageError(`${flag} "${text}" is not a duration`, `Use a number with a unit: ${flag} 30s, 5m, 1h, 7d or 2w.`);
+  if (!/^(\d+\s*(s|m|h|d|w))+$/.test(value)) return undefined;
+  let ms = 0;
+  for (const [, amount, unit] of value.matchAll(/(\d+)\s*(s|m|h|d|w)/g))
+    ms += Number(amount) * (UNIT_MS[unit ?? ''] ?? 0);
+  return ms > 0 ? ms : undefined;
 }
 
 /**
- * A moment given as an ISO date/time (`2026-01-31`, `2026-01-31T08:00:00Z`) or as a duration back
- * from now (`7d`, `12h`). A date without a zone is read as UTC.
+ * An ISO date or date-time (`2026-01-31`, `2026-01-31T08:00:00Z`, `2026-01-31 08:00`), or a duration
+ * back from `now` (`7d`, `12h`); undefined when it is neither. A date or a time without a zone is UTC.
  */
-export function parseMoment(text: string, flag: string, now: Date): Date {
+export function momentFrom(text: string, now: Date): Date | undefined {
   const value = text.trim();
-  if (/^\d+[smhdw]/i.test(value) && !/^\d{4}-/.test(value)) return new Date(now.getTime() - parseSpan(value, flag));
-  const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
-  const at = /^\d{4}-\d{2}-\d{2}T/.test(iso) ? Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(iso) ? iso : `${iso}Z`) : NaN;
-  if (Number.isNaN(at)) {
-    throw usageError(
-      `${flag} "${text}" is neither an ISO date nor a duration`,
-      `Use e.g. ${flag} 2026-01-31, ${flag} 2026-01-31T08:00:00Z or ${flag} 7d.`,
-    );
-  }
-  return new Date(at);
+  const span = spanMs(value);
+  if (span !== undefined) return new Date(now.getTime() - span);
+  const iso = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+  if (!iso.test(value)) return undefined;
+  const dateTime = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value.replace(' ', 'T');
+  const at = Date.parse(/(Z|[+-]\d{2}:?\d{2})$/i.test(dateTime) ? dateTime : `${dateTime}Z`);
+  return Number.isNaN(at) ? undefined : new Date(at);
+}
+
+/** spanMs, or a CliError naming the flag. */
+export function parseSpan(text: string, flag: string): number {
+  const ms = spanMs(text);
+  if (ms !== undefined) return ms;
+  throw usageError(`${flag} "${text}" is not a duration`, `Use a number with a unit: ${flag} 30s, 5m, 1h, 7d or 2w.`);
+}
+
+/** momentFrom, or a CliError naming the flag. */
+export function parseMoment(text: string, flag: string, now: Date): Date {
+  const at = momentFrom(text, now);
+  if (at !== undefined) return at;
+  throw usageError(
+    `${flag} "${text}" is neither an ISO date nor a duration`,
+    `Use e.g. ${flag} 2026-01-31, ${flag} 2026-01-31T08:00:00Z or ${flag} 7d.`,
+  );
 }
