@@ -1,15 +1,20 @@
 /**
- * The log store's tables, and how one exported line becomes one row. The documented UAM fields are
- * typed columns; the fields presets filter on are promoted to columns at ingest time (a JSON column
- * is re-parsed by every `->>`, which is what makes JSON-only stores slow); `auditPayload`, `targets`,
- * `relatedResources` and the whole line (`raw`: unknown fields are kept) stay JSON.
+ * The log store's tables, and how one exported line becomes one row.
  *
- * Nothing here relies on DuckDB's schema auto-detection: lines are read as text, validated, and each
- * field is extracted by path, so a payload shape never seen before cannot break a sync.
+ * What is stored: the documented UAM fields that queries filter and group on, as typed columns
+ * (extracted at ingest in ONE parse of each line), and the line itself (`raw`, so unknown fields
+ * and the exact exported text are kept). What is derived when read: `auditPayload`, `targets`,
+ * `relatedResources` (JSON, from `raw`) and `payloadValues`. Measured on 1 GB of UAM NDJSON,
+ * storing the JSON sub-documents as separate columns, or the payload's string values as a list,
+ * cost more at sync than re-deriving them from `raw` for the rows a query keeps (a preset
+ * filters on the typed columns first).
+ *
+ * Nothing here relies on DuckDB's schema auto-detection: lines are read as text and each field is
+ * extracted by path, so a payload shape never seen before cannot break a sync.
  */
 
 /** Bump when the tables change: an older store is then rebuilt by the user (a clear error says how). */
-export const STORE_SCHEMA_VERSION = 1;
+export const STORE_SCHEMA_VERSION = 2;
 
 /** The columns of the `events` view (user SQL and presets), in order, with what they hold. */
 export const EVENT_COLUMNS: ReadonlyArray<{ name: string; type: string; description: string }> = [
@@ -48,6 +53,25 @@ export const EVENT_COLUMNS: ReadonlyArray<{ name: string; type: string; descript
   { name: 'sourceObject', type: 'VARCHAR', description: 'the object (key or file) the event was first read from' },
 ];
 
+/** Reads `raw` (the stored line) as JSON at a path; NULL when absent. */
+const fromRaw = (path: string) => `json_extract(raw, '${path}')`;
+
+/** Every string value inside auditPayload, at any depth (what tag and permission names are matched against). */
+const PAYLOAD_VALUES = `CASE WHEN json_type(raw, '$.auditPayload') = 'OBJECT' THEN
+    list_transform(
+      list_filter(json_extract(${fromRaw('$.auditPayload')}, '$..*'), lambda v: json_type(v) = 'VARCHAR'),
+      lambda v: json_extract_string(v, '$'))
+  ELSE [] END`;
+
+/** How each `events` column is read from `stored_events` (the stored name when not listed). */
+const DERIVED: Record<string, string> = {
+  payloadValues: PAYLOAD_VALUES,
+  targets: `coalesce(${fromRaw('$.targets')}, '[]'::JSON)`,
+  relatedResources: `coalesce(${fromRaw('$.relatedResources')}, '[]'::JSON)`,
+  auditPayload: fromRaw('$.auditPayload'),
+  raw: 'raw::JSON',
+};
+
 export const CREATE_TABLES = [
   `CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR)`,
   `CREATE TABLE IF NOT EXISTS stored_events (
@@ -70,13 +94,8 @@ export const CREATE_TABLES = [
     requestId VARCHAR,
     sessionId VARCHAR,
     sensitivityScore DOUBLE,
-    payloadValues VARCHAR[],
-    targets JSON,
-    relatedResources JSON,
-    auditPayload JSON,
-    extra JSON,
-    sourceObject VARCHAR,
-    sourceLine INTEGER
+    raw VARCHAR NOT NULL,
+    sourceObject VARCHAR
   )`,
   `CREATE TABLE IF NOT EXISTS ingested_objects (
     key VARCHAR PRIMARY KEY,
@@ -88,43 +107,41 @@ export const CREATE_TABLES = [
     skippedLines INTEGER NOT NULL,
     ingestedAt TIMESTAMPTZ NOT NULL
   )`,
-  // `raw` is rebuilt from `extra` (every top-level field but the three big JSON ones, stored once).
   `CREATE OR REPLACE VIEW events AS SELECT ${EVENT_COLUMNS.map((c) =>
-    c.name === 'raw'
-      ? `json_merge_patch(extra, json_object('targets', targets, 'relatedResources', relatedResources, 'auditPayload', auditPayload)) AS raw`
-      : c.name,
+    DERIVED[c.name] === undefined ? c.name : `${DERIVED[c.name]} AS ${c.name}`,
   ).join(', ')} FROM stored_events`,
 ];
 
-/**
- * Reads a chunk of NDJSON (a staging file, path given as a SQL literal) as numbered lines and
- * classifies each: `problem` is NULL for a usable event, otherwise why the line is skipped. Lines are
- * read with the CSV reader set to one column, no quoting and a delimiter that valid JSON never
- * contains unescaped (U+0001), which is DuckDB's fastest way to get raw lines; blank lines are
- * dropped, line numbers stay exact. `firstLine` numbers the chunk's first line.
- */
-export function stageLines(pathLiteral: string, firstLine: number): string {
-  return `
-CREATE OR REPLACE TEMP TABLE staged AS
-WITH lines AS (
-  SELECT (row_number() OVER () + ${firstLine - 1})::INTEGER AS n, rtrim(line, chr(13)) AS line
-  FROM read_csv(${pathLiteral}, columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '',
-    header = false, auto_detect = false, new_line = '\\n', strict_mode = false, null_padding = false,
-    max_line_size = 8388608, buffer_size = 16777216)
-), checked AS (
-  SELECT n, line, json_valid(line) AS valid FROM lines WHERE line IS NOT NULL AND trim(line) <> ''
-)
-SELECT n, CASE WHEN valid THEN line END AS line,
-  CASE
-    WHEN NOT valid THEN 'not JSON (or a truncated line)'
-    WHEN json_type(line) <> 'OBJECT' THEN 'not a JSON object'
-    WHEN coalesce(json_extract_string(line, '$.id'), '') = '' THEN 'no id'
-    WHEN TRY_CAST(json_extract_string(line, '$.eventTimestamp') AS TIMESTAMPTZ) IS NULL THEN 'no valid eventTimestamp'
-  END AS problem
-FROM checked`;
+/** A staged file of a batch and the object (key) its lines come from. */
+export interface StagedFile {
+  /** Path of the staged NDJSON file (inside the store folder). */
+  file: string;
+  key: string;
+  /** The object's line number of the file's first line (big objects are staged in pieces). */
+  firstLine: number;
 }
 
-/** The scalar fields read from each line, in one pass over it (each JSON function call parses the line). */
+/** Whitespace a blank line is made of (store.ts counts lines with the same set). */
+const NOT_BLANK = (column: string) => `trim(${column}, chr(32) || chr(9) || chr(13) || chr(11) || chr(12)) <> ''`;
+
+const sqlText = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/**
+ * The non-blank lines of staged files, with the file they come from. Lines are read with the CSV
+ * reader set to one column, no quoting and a delimiter that valid JSON never contains unescaped
+ * (U+0001): DuckDB's fastest way to get raw lines, in parallel over the files.
+ */
+function stagedLines(files: readonly StagedFile[]): string {
+  const list = `[${files.map((f) => sqlText(f.file)).join(', ')}]`;
+  const keys = files.map((f) => `(${sqlText(f.file)}, ${sqlText(f.key)})`).join(', ');
+  return `SELECT k.key, l.line
+  FROM read_csv(${list}, columns = {'line': 'VARCHAR'}, filename = true, delim = chr(1), quote = '', escape = '',
+    header = false, auto_detect = false, new_line = '\\n', strict_mode = false, null_padding = false,
+    max_line_size = 8388608, buffer_size = 8388608) AS l
+  JOIN (VALUES ${keys}) AS k(file, key) ON k.file = l.filename`;
+}
+
+/** The scalar fields read from each line, in one parse of it (each JSON function call parses the line). */
 const SCALARS = [
   '$.id',
   '$.eventTimestamp',
@@ -145,21 +162,20 @@ const SCALARS = [
   '$.sessionId',
   '$.auditPayload.securityProfile.sensitivity.score',
   '$.actor',
+  '$.targets',
 ] as const;
 const f = (path: (typeof SCALARS)[number]) => `f[${SCALARS.indexOf(path) + 1}]`;
+const TARGETS = f('$.targets');
 
-/** Inserts the usable staged lines; an id already stored (or seen earlier in the chunk) is kept once. */
-export const INSERT_STAGED = `
+/**
+ * Inserts the events of staged files; an id already stored (or seen earlier in the batch) is kept
+ * once. `guarded` first checks that each line is JSON (a second parse): without it, one malformed
+ * line makes the statement fail, which the caller uses to detect the rare object that needs it.
+ */
+export function insertStaged(files: readonly StagedFile[], guarded: boolean): string {
+  const extract = `json_extract_string(line, [${SCALARS.map((p) => `'${p}'`).join(', ')}])`;
+  return `
 INSERT OR IGNORE INTO stored_events
-WITH parsed AS MATERIALIZED (
-  SELECT n, line::JSON AS j FROM staged WHERE problem IS NULL
-), s AS MATERIALIZED (
-  SELECT n,
-    json_extract_string(j, [${SCALARS.map((p) => `'${p}'`).join(', ')}]) AS f,
-    json_extract(j, ['$.targets', '$.relatedResources', '$.auditPayload']) AS o,
-    json_merge_patch(j, '{"targets":null,"relatedResources":null,"auditPayload":null}') AS extra
-  FROM parsed
-)
 SELECT
   ${f('$.id')} AS id,
   CAST(${f('$.eventTimestamp')} AS TIMESTAMPTZ) AS eventTimestamp,
@@ -175,21 +191,44 @@ SELECT
   ${f('$.actorIp')} AS actorIp,
   coalesce(${f('$.tenantId')}, ${f('$.customerId')}) AS tenantId,
   ${f('$.targetType')} AS targetType,
-  CASE WHEN json_type(o[1]) = 'ARRAY' THEN json_extract_string(o[1], '$[*].id') ELSE [] END AS targetIds,
-  CASE WHEN json_type(o[1]) = 'ARRAY' THEN json_extract_string(o[1], '$[*].name') ELSE [] END AS targetNames,
+  CASE WHEN starts_with(${TARGETS}, '[') THEN json_extract_string(${TARGETS}, '$[*].id') ELSE [] END AS targetIds,
+  CASE WHEN starts_with(${TARGETS}, '[') THEN json_extract_string(${TARGETS}, '$[*].name') ELSE [] END AS targetNames,
   ${f('$.requestId')} AS requestId,
   ${f('$.sessionId')} AS sessionId,
   TRY_CAST(${f('$.auditPayload.securityProfile.sensitivity.score')} AS DOUBLE) AS sensitivityScore,
-  CASE WHEN json_type(o[3]) = 'OBJECT' THEN
-    list_transform(
-      list_filter(json_extract(o[3], '$..*'), lambda v: json_type(v) = 'VARCHAR'),
-      lambda v: json_extract_string(v, '$'))
-  ELSE [] END AS payloadValues,
-  coalesce(o[1], '[]'::JSON) AS targets,
-  coalesce(o[2], '[]'::JSON) AS relatedResources,
-  o[3] AS auditPayload,
-  extra,
-  $key AS sourceObject,
-  n AS sourceLine
-FROM s
-ORDER BY n`;
+  line AS raw,
+  key AS sourceObject
+FROM (
+  SELECT key, line, ${guarded ? `CASE WHEN json_valid(line) THEN ${extract} END` : extract} AS f
+  FROM (${stagedLines(files)}) WHERE ${NOT_BLANK('line')}
+)
+WHERE coalesce(${f('$.id')}, '') <> '' AND TRY_CAST(${f('$.eventTimestamp')} AS TIMESTAMPTZ) IS NOT NULL`;
+}
+
+/**
+ * The lines of one staged file that are skipped, numbered as in the object, with why: not JSON (or
+ * truncated), not an object, no id, no valid eventTimestamp. Only run for objects whose counts say
+ * something was skipped or repeated, so the numbering (a window over the file) is not paid on
+ * every sync.
+ */
+export function skippedLines(staged: StagedFile): string {
+  return `
+WITH lines AS (
+  SELECT (row_number() OVER () + ${staged.firstLine - 1})::INTEGER AS n, line
+  FROM read_csv(${sqlText(staged.file)}, columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '',
+    header = false, auto_detect = false, new_line = '\\n', strict_mode = false, null_padding = false,
+    max_line_size = 8388608, buffer_size = 8388608)
+), checked AS (
+  SELECT n, line, json_valid(line) AS valid FROM lines WHERE line IS NOT NULL AND ${NOT_BLANK('line')}
+), classified AS (
+  SELECT n,
+    CASE
+      WHEN NOT valid THEN 'not JSON (or a truncated line)'
+      WHEN json_type(line) <> 'OBJECT' THEN 'not a JSON object'
+      WHEN coalesce(json_extract_string(line, '$.id'), '') = '' THEN 'no id'
+      WHEN TRY_CAST(json_extract_string(line, '$.eventTimestamp') AS TIMESTAMPTZ) IS NULL THEN 'no valid eventTimestamp'
+    END AS problem
+  FROM checked
+)
+SELECT n AS line, problem AS reason FROM classified WHERE problem IS NOT NULL ORDER BY n`;
+}

@@ -20,9 +20,8 @@ import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import { type DuckDBConnection, type DuckDBInstance, type OpenOptions, openDatabase } from './duckdb.js';
-import { sqlString } from './filters.js';
 import { toPlainRows, type Row } from './rows.js';
-import { CREATE_TABLES, INSERT_STAGED, STORE_SCHEMA_VERSION, stageLines } from './schema.js';
+import { CREATE_TABLES, STORE_SCHEMA_VERSION, type StagedFile, insertStaged, skippedLines } from './schema.js';
 
 export const STORE_FILE = 'events.duckdb';
 
@@ -54,11 +53,19 @@ export interface IngestResult {
   gzip: boolean;
 }
 
+/** An object to ingest and its bytes (plain or gzip NDJSON). */
+export interface IngestItem {
+  object: ObjectRef;
+  bytes: Buffer;
+}
+
 /**
- * Bigger objects are ingested in chunks of about this many bytes (cut at line ends): DuckDB needs
- * several times a chunk's size while parsing it, and the memory limit must hold.
+ * One INSERT reads about this many bytes of lines (small objects together, big ones cut at line
+ * ends): fewer, bigger statements are what makes a sync fast (DuckDB reads the staged files in
+ * parallel and a statement's fixed cost is paid once), and DuckDB needs a few times a statement's
+ * size while it runs, which the memory limit must hold.
  */
-const CHUNK_BYTES = 16 * 1024 * 1024;
+const CHUNK_BYTES = 32 * 1024 * 1024;
 /** Per object, how many skipped line numbers are remembered for the report. */
 const SKIPPED_DETAIL = 5;
 
@@ -74,10 +81,6 @@ export class LogStore {
     readonly readOnly: boolean,
     private readonly chunkBytes: number = CHUNK_BYTES,
   ) {}
-
-  private get stagingFile(): string {
-    return join(this.dir, 'staging.ndjson');
-  }
 
   /** The database file of a store folder. */
   static file(dir: string): string {
@@ -170,9 +173,9 @@ export class LogStore {
   }
 
   /**
-   * Ingests one object (plain or gzip NDJSON, detected by its magic bytes) in one transaction:
-   * its events (each id once) and its `ingested_objects` row commit together or not at all.
-   * Big objects go in chunks of ~16 MB (cut at line ends); `onChunk` is told after each.
+   * Ingests one object (plain or gzip NDJSON, detected by its magic bytes) in one transaction: its
+   * events (each id once) and its `ingested_objects` row commit together or not at all. `onChunk`
+   * is told after each statement (big objects are read in several).
    */
   async ingest(
     object: ObjectRef,
@@ -180,80 +183,157 @@ export class LogStore {
     now: Date = new Date(),
     onChunk?: (bytesDone: number, bytesTotal: number) => void,
   ): Promise<IngestResult> {
-    const gzip = isGzip(bytes);
-    let plain: Buffer;
-    try {
-      plain = gzip ? gunzipSync(bytes) : bytes;
-    } catch (error) {
-      // A truncated gzip stream: keep what decompressed, the cut line is then reported as truncated.
-      plain = gunzipPartial(bytes) ?? Buffer.alloc(0);
-      if (plain.length === 0) {
-        throw new CliError(`${object.key} is not a readable gzip file: ${(error as Error).message}`, {
-          code: 'LOGS_OBJECT_UNREADABLE',
-          exitCode: ExitCode.USAGE,
-          fix: 'Check that object; the other objects are synced.',
-        });
+    const [result] = await this.ingestMany([{ object, bytes }], now, onChunk);
+    return result as IngestResult;
+  }
+
+  /**
+   * Ingests several objects in ONE transaction (each object whole or not at all, as with
+   * `ingest`, since a transaction never commits part of an object). Events go in with one parse
+   * of each line; the line-by-line accounting (which lines were skipped and why) only runs for an
+   * object whose counts do not add up. An object that is not readable gzip fails the call after
+   * the objects before it are ingested.
+   */
+  async ingestMany(
+    items: readonly IngestItem[],
+    now: Date = new Date(),
+    onChunk?: (bytesDone: number, bytesTotal: number) => void,
+  ): Promise<IngestResult[]> {
+    const plains: Array<{ object: ObjectRef; plain: Buffer; gzip: boolean }> = [];
+    for (const [index, item] of items.entries()) {
+      try {
+        plains.push({ object: item.object, ...decompress(item.object, item.bytes) });
+      } catch (error) {
+        if (index > 0) await this.ingestMany(items.slice(0, index), now, onChunk);
+        throw error;
       }
     }
-    const result: IngestResult = {
-      key: object.key,
-      lines: 0,
-      events: 0,
-      newEvents: 0,
-      skipped: 0,
-      skippedLines: [],
-      gzip,
-    };
+    const staged = this.stage(plains);
+    try {
+      try {
+        return await this.insertBatch(plains, staged, now, false, onChunk);
+      } catch (error) {
+        // A line that is not JSON fails the fast statement: read this batch again, checking each line.
+        if (!/json/i.test((error as Error).message ?? '')) throw error;
+        return await this.insertBatch(plains, staged, now, true, onChunk);
+      }
+    } finally {
+      for (const piece of staged.pieces) rmSync(piece.file, { force: true });
+    }
+  }
+
+  /** Writes the objects' lines to staging files (big objects in pieces), counting non-blank lines. */
+  private stage(plains: ReadonlyArray<{ object: ObjectRef; plain: Buffer }>): {
+    pieces: Array<StagedFile & { bytes: number }>;
+    lines: Map<string, number>;
+  } {
+    const pieces: Array<StagedFile & { bytes: number }> = [];
+    const lines = new Map<string, number>();
+    for (const { object, plain } of plains) {
+      let firstLine = 1;
+      let count = lines.get(object.key) ?? 0;
+      for (const piece of chunksAtLineEnds(plain, this.chunkBytes)) {
+        const chunk = withoutCarriageReturns(piece);
+        const file = join(this.dir, `staging-${pieces.length}.ndjson`);
+        writeFileSync(file, chunk, { mode: 0o600 });
+        pieces.push({ file, key: object.key, firstLine, bytes: chunk.length });
+        const counted = countLines(chunk);
+        firstLine += counted.newlines;
+        count += counted.nonBlank;
+      }
+      lines.set(object.key, count);
+    }
+    return { pieces, lines };
+  }
+
+  private async insertBatch(
+    plains: ReadonlyArray<{ object: ObjectRef; plain: Buffer; gzip: boolean }>,
+    staged: { pieces: Array<StagedFile & { bytes: number }>; lines: Map<string, number> },
+    now: Date,
+    guarded: boolean,
+    onChunk?: (bytesDone: number, bytesTotal: number) => void,
+  ): Promise<IngestResult[]> {
     const c = this.connection;
+    const keys = plains.map((p) => p.object.key);
+    const totalBytes = staged.pieces.reduce((sum, p) => sum + p.bytes, 0);
     await c.run('BEGIN TRANSACTION');
     try {
-      let firstLine = 1;
+      const before = await this.eventsPerObject(keys, true);
+      let inserted = 0;
       let done = 0;
-      for (const chunk of chunksAtLineEnds(plain, this.chunkBytes)) {
-        // DuckDB reads lines fastest from a file: each chunk is staged in the store folder.
-        writeFileSync(this.stagingFile, chunk, { mode: 0o600 });
-        await c.run(stageLines(sqlString(this.stagingFile), firstLine));
-        const [counts] = await this.rows(
-          `SELECT count(*) AS lines, count(*) FILTER (WHERE problem IS NULL) AS events FROM staged`,
-        );
-        result.lines += Number(counts?.lines ?? 0);
-        result.events += Number(counts?.events ?? 0);
-        const skipped = await this.rows(
-          `SELECT n AS line, problem AS reason FROM staged WHERE problem IS NOT NULL ORDER BY n LIMIT ${SKIPPED_DETAIL}`,
-        );
-        const [skippedCount] = await this.rows(`SELECT count(*) AS n FROM staged WHERE problem IS NOT NULL`);
-        result.skipped += Number(skippedCount?.n ?? 0);
-        for (const s of skipped) {
-          if (result.skippedLines.length < SKIPPED_DETAIL)
-            result.skippedLines.push({ line: Number(s.line), reason: String(s.reason) });
-        }
-        const inserted = await c.runAndReadAll(INSERT_STAGED, { key: object.key });
-        result.newEvents += Number(inserted.getRows()[0]?.[0] ?? 0);
-        firstLine += countNewlines(chunk);
-        done += chunk.length;
-        onChunk?.(done, plain.length);
+      for (const group of statementGroups(staged.pieces, this.chunkBytes)) {
+        const reader = await c.runAndReadAll(insertStaged(group, guarded));
+        inserted += Number(reader.getRows()[0]?.[0] ?? 0);
+        done += group.reduce((sum, p) => sum + p.bytes, 0);
+        onChunk?.(done, totalBytes);
       }
-      await c.run('DROP TABLE IF EXISTS staged');
-      rmSync(this.stagingFile, { force: true });
-      await c.run(
-        `INSERT OR REPLACE INTO ingested_objects VALUES ($key, $etag, $size, $lines, $events, $newEvents, $skipped, $at::TIMESTAMPTZ)`,
-        {
+      const lines = keys.map((key) => staged.lines.get(key) ?? 0);
+      const allNew = inserted === lines.reduce((a, b) => a + b, 0);
+      const after = allNew ? undefined : await this.eventsPerObject(keys, false);
+      const results: IngestResult[] = [];
+      for (const [index, { object, gzip }] of plains.entries()) {
+        const objectLines = lines[index] ?? 0;
+        const newEvents = after ? (after.get(object.key) ?? 0) - (before.get(object.key) ?? 0) : objectLines;
+        const result: IngestResult = {
           key: object.key,
-          etag: object.etag,
-          size: object.size,
-          lines: result.lines,
-          events: result.events,
-          newEvents: result.newEvents,
-          skipped: result.skipped,
-          at: now.toISOString(),
-        },
-      );
+          lines: objectLines,
+          events: objectLines,
+          newEvents,
+          skipped: 0,
+          skippedLines: [],
+          gzip,
+        };
+        // Fewer new events than lines: repeated ids, or lines to skip (counted and named here).
+        if (newEvents !== objectLines) {
+          for (const piece of staged.pieces.filter((p) => p.key === object.key)) {
+            for (const s of await this.rows(skippedLines(piece))) {
+              result.skipped++;
+              if (result.skippedLines.length < SKIPPED_DETAIL)
+                result.skippedLines.push({ line: Number(s.line), reason: String(s.reason) });
+            }
+          }
+          result.events = objectLines - result.skipped;
+        }
+        await c.run(
+          `INSERT OR REPLACE INTO ingested_objects VALUES ($key, $etag, $size, $lines, $events, $newEvents, $skipped, $at::TIMESTAMPTZ)`,
+          {
+            key: object.key,
+            etag: object.etag,
+            size: object.size,
+            lines: result.lines,
+            events: result.events,
+            newEvents: result.newEvents,
+            skipped: result.skipped,
+            at: now.toISOString(),
+          },
+        );
+        results.push(result);
+      }
       await c.run('COMMIT');
+      return results;
     } catch (error) {
       await c.run('ROLLBACK').catch(() => undefined);
       throw error;
     }
-    return result;
+  }
+
+  /**
+   * Stored events per object key. `onlyKnown`: only for keys ingested before (an object synced
+   * again after it changed), so a first sync never scans the table for it.
+   */
+  private async eventsPerObject(keys: readonly string[], onlyKnown: boolean): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    if (keys.length === 0) return counts;
+    const list = keys.map(sqlText).join(', ');
+    if (onlyKnown) {
+      const [known] = await this.rows(`SELECT count(*) AS n FROM ingested_objects WHERE key IN (${list})`);
+      if (Number(known?.n ?? 0) === 0) return counts;
+    }
+    const rows = await this.rows(
+      `SELECT sourceObject AS key, count(*) AS n FROM stored_events WHERE sourceObject IN (${list}) GROUP BY 1`,
+    );
+    for (const row of rows) counts.set(String(row.key), Number(row.n));
+    return counts;
   }
 
   /** Folds the write-ahead log into the database file (after a sync, so readers open it quickly). */
@@ -272,14 +352,75 @@ export class LogStore {
   }
 }
 
-function countNewlines(buffer: Buffer): number {
-  let count = 0;
-  let at = buffer.indexOf(10);
-  while (at !== -1) {
-    count++;
-    at = buffer.indexOf(10, at + 1);
+const sqlText = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/** The plain bytes of an object: gunzipped when it starts with gzip's magic bytes. */
+function decompress(object: ObjectRef, bytes: Buffer): { plain: Buffer; gzip: boolean } {
+  if (!isGzip(bytes)) return { plain: bytes, gzip: false };
+  try {
+    return { plain: gunzipSync(bytes), gzip: true };
+  } catch (error) {
+    // A truncated gzip stream: keep what decompressed, the cut line is then reported as truncated.
+    const plain = gunzipPartial(bytes);
+    if (plain && plain.length > 0) return { plain, gzip: true };
+    throw new CliError(`${object.key} is not a readable gzip file: ${(error as Error).message}`, {
+      code: 'LOGS_OBJECT_UNREADABLE',
+      exitCode: ExitCode.USAGE,
+      fix: 'Check that object; the other objects are synced.',
+    });
   }
-  return count;
+}
+
+/**
+ * CRLF line ends as LF: DuckDB's line reader also ends a line at a CR, which would number the
+ * lines after it wrong (a CR is never inside a JSON line: strings escape it).
+ */
+function withoutCarriageReturns(chunk: Buffer): Buffer {
+  if (chunk.indexOf(13) === -1) return chunk;
+  return Buffer.from(chunk.toString('latin1').replaceAll('\r\n', '\n'), 'latin1');
+}
+
+/** Newlines, and lines that are not blank (what DuckDB reads as lines), in a piece of NDJSON. */
+export function countLines(buffer: Buffer): { newlines: number; nonBlank: number } {
+  let newlines = 0;
+  let nonBlank = 0;
+  let start = 0;
+  while (start < buffer.length) {
+    const at = buffer.indexOf(10, start);
+    const end = at === -1 ? buffer.length : at;
+    if (!isBlank(buffer, start, end)) nonBlank++;
+    if (at === -1) break;
+    newlines++;
+    start = at + 1;
+  }
+  return { newlines, nonBlank };
+}
+
+/** Whether bytes [start, end) are only whitespace (stops at the first other byte: a JSON line's first). */
+function isBlank(buffer: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (!isSpace(buffer[i] ?? 0)) return false;
+  return true;
+}
+
+/** The whitespace `NOT_BLANK` in schema.ts trims (the two must agree, or line counts would not add up). */
+const isSpace = (byte: number) => byte === 32 || byte === 9 || byte === 13 || byte === 11 || byte === 12;
+
+/** Consecutive staged pieces grouped into statements of about `size` bytes (at least one piece each). */
+function statementGroups<T extends { bytes: number }>(pieces: readonly T[], size: number): T[][] {
+  const groups: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const piece of pieces) {
+    if (current.length > 0 && bytes + piece.bytes > size) {
+      groups.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(piece);
+    bytes += piece.bytes;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
 }
 
 /** Splits a buffer into pieces of about `size` bytes that end at a newline (the last one may not). */

@@ -9,7 +9,7 @@ import { CliError, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
 import { type ResolvedSource, type SourceSpec, defaultStoreDir, resolveSource } from './sources/resolve.js';
-import { type IngestResult, LogStore, type ObjectRef } from './store.js';
+import { type IngestItem, type IngestResult, LogStore, type ObjectRef } from './store.js';
 
 export interface SyncOptions extends SourceSpec {
   /** The store folder; default one per source under the user's cache folder. */
@@ -126,19 +126,42 @@ export async function syncInto(
     }
   };
   for (let i = 0; i < Math.min(concurrency, todo.length); i++) start(i);
+  // Objects are ingested in batches (one transaction each: a batch commits whole objects or none),
+  // in key order; fewer, bigger transactions are much faster than one per small object.
+  let batch: IngestItem[] = [];
+  let batchBytes = 0;
+  let done = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const items = batch;
+    batch = [];
+    batchBytes = 0;
+    for (const ingested of await store.ingestMany(items, io.now())) {
+      account(result, ingested, items.find((item) => item.object.key === ingested.key)?.bytes.length ?? 0);
+    }
+    done += items.length;
+    onProgress(
+      `Synced ${done}/${todo.length} objects, ${mb(result.bytes)} of ${mb(totalBytes)} MB, ${result.events.new} new events`,
+    );
+  };
   for (let i = 0; i < todo.length; i++) {
     signal.throwIfAborted();
     const object = todo[i] as ObjectRef;
-    const bytes = await (downloads[i] as Promise<Buffer>);
+    let bytes: Buffer;
+    try {
+      bytes = await (downloads[i] as Promise<Buffer>);
+    } catch (error) {
+      // Keep the whole objects downloaded before the one that failed (or was waited on at Ctrl-C).
+      await flush();
+      throw error;
+    }
     downloads[i] = Promise.resolve(Buffer.alloc(0)); // let the bytes be collected
     start(i + concurrency);
-    signal.throwIfAborted();
-    const ingested = await store.ingest(object, bytes, io.now());
-    account(result, ingested, bytes.length);
-    onProgress(
-      `Synced ${i + 1}/${todo.length} objects, ${mb(result.bytes)} of ${mb(totalBytes)} MB, ${result.events.new} new events`,
-    );
+    batch.push({ object, bytes });
+    batchBytes += bytes.length;
+    if (batchBytes >= BATCH_BYTES || batch.length >= BATCH_OBJECTS) await flush();
   }
+  await flush();
   if (todo.length > 0) await store.checkpoint();
   const [count] = await store.rows('SELECT count(*) AS n FROM stored_events');
   result.events.total = Number(count?.n ?? 0);
@@ -155,6 +178,10 @@ function account(result: SyncResult, ingested: IngestResult, bytes: number): voi
     result.problems.push({ key: ingested.key, skipped: ingested.skipped, lines: ingested.skippedLines });
   }
 }
+
+/** A batch is ingested once it holds this many bytes (as downloaded) or objects. */
+const BATCH_BYTES = 32 * 1024 * 1024;
+const BATCH_OBJECTS = 256;
 
 const mb = (bytes: number) => (bytes / 1_000_000).toFixed(1);
 

@@ -1,0 +1,121 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LogStore, countLines } from '../../../src/lib/logs/store.js';
+import { failure } from '../../helpers/expect-cli-error.js';
+import { ndjson, uamEvent } from './events.js';
+
+const event = (id: string, hour = 10) =>
+  uamEvent({ id, at: `2026-01-05T${String(hour).padStart(2, '0')}:00:00.000Z`, event: 'TagApplied' });
+
+describe('ingesting objects in batches', () => {
+  let dir: string;
+  let store: LogStore;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'logs-ingest-'));
+    // Tiny statements, so one object is read in several pieces (line numbers must still be the object's).
+    store = await LogStore.open(join(dir, 'store'), { chunkBytes: 2048 });
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('counts per object in one batch: repeated ids go to the first object, bad lines are named by object line', async () => {
+    const many = Array.from({ length: 20 }, (_, i) => event(`m-${i}`));
+    const withProblems = [
+      ndjson(many.slice(0, 12)),
+      '   \t \r\n', // blank (spaces, a tab, CRLF): not a line
+      '[1, 2]\n', // line 14: JSON but not an object
+      `${JSON.stringify({ ...event('x'), id: '' })}\n`, // line 15: no id
+      `${JSON.stringify({ ...event('y'), eventTimestamp: 'yesterday' })}\r\n`, // line 16
+      ndjson(many.slice(12)),
+      '{"id": "cut", "eventTi', // line 25: truncated
+    ].join('');
+    const results = await store.ingestMany([
+      { object: { key: 'a.ndjson', etag: '1', size: 1 }, bytes: Buffer.from(ndjson([event('dup-1'), event('dup-2')])) },
+      { object: { key: 'b.ndjson.gz', etag: '2', size: 2 }, bytes: gzipSync(withProblems) },
+      { object: { key: 'c.ndjson', etag: '3', size: 3 }, bytes: Buffer.from(ndjson([event('dup-2'), event('c-1')])) },
+    ]);
+    expect(
+      results.map(({ key, lines, events, newEvents, skipped, gzip }) => ({
+        key,
+        lines,
+        events,
+        newEvents,
+        skipped,
+        gzip,
+      })),
+    ).toEqual([
+      { key: 'a.ndjson', lines: 2, events: 2, newEvents: 2, skipped: 0, gzip: false },
+      { key: 'b.ndjson.gz', lines: 24, events: 20, newEvents: 20, skipped: 4, gzip: true },
+      { key: 'c.ndjson', lines: 2, events: 2, newEvents: 1, skipped: 0, gzip: false },
+    ]);
+    expect(results[1]?.skippedLines).toEqual([
+      { line: 14, reason: 'not a JSON object' },
+      { line: 15, reason: 'no id' },
+      { line: 16, reason: 'no valid eventTimestamp' },
+      { line: 25, reason: 'not JSON (or a truncated line)' },
+    ]);
+    const owners = await store.rows(`SELECT sourceObject, count(*) AS n FROM events GROUP BY 1 ORDER BY 1`);
+    expect(owners).toEqual([
+      { sourceObject: 'a.ndjson', n: 2 },
+      { sourceObject: 'b.ndjson.gz', n: 20 },
+      { sourceObject: 'c.ndjson', n: 1 },
+    ]);
+    // Staging files are gone.
+    expect(readdirSync(join(dir, 'store')).filter((name) => name.startsWith('staging'))).toEqual([]);
+  });
+
+  it('an object synced again after it changed counts only its new events', async () => {
+    await store.ingest({ key: 'a.ndjson', etag: '1', size: 1 }, Buffer.from(ndjson([event('a-1'), event('a-2')])));
+    const again = await store.ingest(
+      { key: 'a.ndjson', etag: '2', size: 2 },
+      Buffer.from(ndjson([event('a-1'), event('a-2'), event('a-3')])),
+    );
+    expect(again).toMatchObject({ lines: 3, events: 3, newEvents: 1, skipped: 0 });
+    expect(await store.ingestedObjects()).toEqual(new Map([['a.ndjson', { etag: '2', size: 2 }]]));
+  });
+
+  it('an unreadable gzip object fails after the objects before it are stored', async () => {
+    const error = await failure(
+      store.ingestMany([
+        { object: { key: 'a.ndjson', etag: '1', size: 1 }, bytes: Buffer.from(ndjson([event('a-1')])) },
+        { object: { key: 'bad.gz', etag: '2', size: 2 }, bytes: Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01]) },
+      ]),
+    );
+    expect(error.code).toBe('LOGS_OBJECT_UNREADABLE');
+    expect([...(await store.ingestedObjects()).keys()]).toEqual(['a.ndjson']);
+  });
+
+  it('the events view derives the JSON columns and payload values from the stored line', async () => {
+    const line = uamEvent({
+      id: 'p',
+      at: '2026-01-05T10:00:00.000Z',
+      event: 'PermissionApplied',
+      payload: { permission: { name: 'USER_ADMIN', nested: ['GOVERNANCE', 3] } },
+      extra: { futureField: 'kept' },
+    });
+    await store.ingest({ key: 'p.ndjson', etag: '1', size: 1 }, Buffer.from(ndjson([line])));
+    const [row] = await store.rows(
+      `SELECT list_sort(payloadValues) AS v, auditPayload->>'$.permission.name' AS name, targets, relatedResources, raw->>'$.futureField' AS future FROM events`,
+    );
+    expect(row).toEqual({
+      v: ['GOVERNANCE', 'PermissionAppliedAuditPayload', 'USER_ADMIN'],
+      name: 'USER_ADMIN',
+      targets: [],
+      relatedResources: [],
+      future: 'kept',
+    });
+  });
+});
+
+describe('countLines', () => {
+  it('counts newlines and the lines DuckDB reads (blank ones are whitespace only)', () => {
+    expect(countLines(Buffer.from('{"a":1}\n\n  \t\r\n{"b":2}'))).toEqual({ newlines: 3, nonBlank: 2 });
+    expect(countLines(Buffer.from(''))).toEqual({ newlines: 0, nonBlank: 0 });
+    expect(countLines(Buffer.from('x\n'))).toEqual({ newlines: 1, nonBlank: 1 });
+  });
+});
