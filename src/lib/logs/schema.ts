@@ -133,12 +133,12 @@ const sqlText = (text: string) => `'${text.replace(/'/g, "''")}'`;
  */
 function stagedLines(files: readonly StagedFile[]): string {
   const list = `[${files.map((f) => sqlText(f.file)).join(', ')}]`;
-  const keys = files.map((f) => `(${sqlText(f.file)}, ${sqlText(f.key)})`).join(', ');
-  return `SELECT k.key, l.line
+  const keys = files.map((f, index) => `(${sqlText(f.file)}, ${sqlText(f.key)}, ${index})`).join(', ');
+  return `SELECT k.key, k.ord, l.line
   FROM read_csv(${list}, columns = {'line': 'VARCHAR'}, filename = true, delim = chr(1), quote = '', escape = '',
     header = false, auto_detect = false, new_line = '\\n', strict_mode = false, null_padding = false,
     max_line_size = 8388608, buffer_size = 8388608) AS l
-  JOIN (VALUES ${keys}) AS k(file, key) ON k.file = l.filename`;
+  JOIN (VALUES ${keys}) AS k(file, key, ord) ON k.file = l.filename`;
 }
 
 /** The scalar fields read from each line, in one parse of it (each JSON function call parses the line). */
@@ -203,6 +203,28 @@ FROM (
   FROM (${stagedLines(files)}) WHERE ${NOT_BLANK('line')}
 )
 WHERE coalesce(${f('$.id')}, '') <> '' AND TRY_CAST(${f('$.eventTimestamp')} AS TIMESTAMPTZ) IS NOT NULL`;
+}
+
+/**
+ * After an insert whose counts show repeated ids: an id in several objects of the batch belongs to
+ * the first of them (in key order), as it would had they been synced one by one. The insert reads
+ * the files in parallel, so which copy it kept is not fixed; this makes `sourceObject`
+ * deterministic. Ids stored before the batch (from another object) are left alone.
+ */
+export function ownRepeatedIds(files: readonly StagedFile[]): string {
+  const keys = [...new Set(files.map((f) => f.key))].map(sqlText).join(', ');
+  return `
+UPDATE stored_events AS s SET sourceObject = firsts.key
+FROM (
+  SELECT id, arg_min(key, ord) AS key
+  FROM (
+    SELECT key, ord, json_extract_string(line, '$.id') AS id
+    FROM (${stagedLines(files)}) WHERE ${NOT_BLANK('line')} AND json_valid(line) AND json_type(line) = 'OBJECT'
+  )
+  WHERE coalesce(id, '') <> ''
+  GROUP BY id HAVING count(DISTINCT key) > 1
+) AS firsts
+WHERE s.id = firsts.id AND s.sourceObject IN (${keys}) AND s.sourceObject <> firsts.key`;
 }
 
 /**

@@ -21,7 +21,14 @@ import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import { type DuckDBConnection, type DuckDBInstance, type OpenOptions, openDatabase } from './duckdb.js';
 import { toPlainRows, type Row } from './rows.js';
-import { CREATE_TABLES, STORE_SCHEMA_VERSION, type StagedFile, insertStaged, skippedLines } from './schema.js';
+import {
+  CREATE_TABLES,
+  STORE_SCHEMA_VERSION,
+  type StagedFile,
+  insertStaged,
+  ownRepeatedIds,
+  skippedLines,
+} from './schema.js';
 
 export const STORE_FILE = 'events.duckdb';
 
@@ -269,6 +276,7 @@ export class LogStore {
       }
       const lines = keys.map((key) => staged.lines.get(key) ?? 0);
       const allNew = inserted === lines.reduce((a, b) => a + b, 0);
+      if (!allNew && keys.length > 1) await c.run(ownRepeatedIds(staged.pieces));
       const after = allNew ? undefined : await this.eventsPerObject(keys, false);
       const results: IngestResult[] = [];
       for (const [index, { object, gzip }] of plains.entries()) {
