@@ -9,6 +9,7 @@
  *   correlations with events outside that range (a tag applied long before) are not seen.
  */
 import { type AthenaTableRef, PARTITION_COLUMN, formatLayout } from '../athena-table.js';
+import { EVENT_COLUMNS } from '../schema.js';
 import { sqlString } from './dialects.js';
 
 const DAY_SECONDS = 86_400;
@@ -86,34 +87,6 @@ function rawObject(): string {
   return `CAST(MAP(ARRAY[${entries.map(([k]) => `'${k}'`).join(', ')}], ARRAY[${entries.map(([, v]) => v).join(', ')}]) AS json)`;
 }
 
-const EVENT_FIELDS = [
-  'id',
-  'eventTimestamp',
-  'receivedTimestamp',
-  'event',
-  'action',
-  'actionStatus',
-  'actionStatusReason',
-  'actor',
-  'actorName',
-  'actorType',
-  'identityProvider',
-  'actorIp',
-  'tenantId',
-  'targetType',
-  'targetIds',
-  'targetNames',
-  'requestId',
-  'sessionId',
-  'sensitivityScore',
-  'payloadValues',
-  'targets',
-  'relatedResources',
-  'auditPayload',
-  'raw',
-  'sourceObject',
-] as const;
-
 /** `"database"."table"`. */
 export const qualifiedTable = (ref: Pick<AthenaTableRef, 'database' | 'table'>): string =>
   `"${ref.database.replace(/"/g, '""')}"."${ref.table.replace(/"/g, '""')}"`;
@@ -124,7 +97,7 @@ export function trinoEventsCte(ref: AthenaTableRef, range: { from?: string; to?:
     ...(range.from !== undefined ? [`e.${PARTITION_COLUMN} >= ${sqlString(range.from)}`] : []),
     ...(range.to !== undefined ? [`e.${PARTITION_COLUMN} <= ${sqlString(range.to)}`] : []),
   ];
-  const columns: Record<(typeof EVENT_FIELDS)[number], string> = {
+  const columns: Readonly<Record<string, string>> = {
     id: 'r.id',
     eventTimestamp: 'r.ts',
     receivedTimestamp: 'try(from_iso8601_timestamp(r.receivedtimestamp))',
@@ -151,9 +124,14 @@ export function trinoEventsCte(ref: AthenaTableRef, range: { from?: string; to?:
     raw: rawObject(),
     sourceObject: 'r.path',
   };
-  const select = EVENT_FIELDS.map((name) => `    ${columns[name]} AS ${name}`).join(',\n');
+  // The store's columns, in its order: a column added to the store must be added here too.
+  const select = EVENT_COLUMNS.map(({ name }) => {
+    const expression = columns[name];
+    if (expression === undefined) throw new Error(`the Trino events CTE has no expression for ${name}`);
+    return `    ${expression} AS ${name}`;
+  }).join(',\n');
   return `events AS (
-  SELECT ${EVENT_FIELDS.join(', ')}
+  SELECT ${EVENT_COLUMNS.map((c) => c.name).join(', ')}
   FROM (
     SELECT
 ${select},
