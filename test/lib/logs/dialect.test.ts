@@ -8,7 +8,13 @@ import { type MacroContext, DUCKDB, TRINO } from '../../../src/lib/logs/dialect/
 import { type MacroTable, expandMacros } from '../../../src/lib/logs/dialect/macros.js';
 import { JSON_STRING_TOKEN, partitionRange } from '../../../src/lib/logs/dialect/trino-events.js';
 import { PRESETS, findPreset } from '../../../src/lib/logs/presets/definitions.js';
-import { renderPresetSql, resolvePresetFilters } from '../../../src/lib/logs/presets/run.js';
+import {
+  preparePresetQuery,
+  presetColumns,
+  renderPresetSql,
+  resolvePresetFilters,
+} from '../../../src/lib/logs/presets/run.js';
+import { failure } from '../../helpers/expect-cli-error.js';
 import type { QueryFilters } from '../../../src/lib/logs/filters.js';
 import { EVENT_COLUMNS } from '../../../src/lib/logs/schema.js';
 import { runSql } from '../../../src/lib/logs/sql.js';
@@ -125,6 +131,22 @@ describe('presets rendered for DuckDB and Trino', () => {
     });
     expect(custom).toContain('FROM "audit"."uam" e');
     expect(custom).toContain("e.dt >= '2026-02-28'");
+  });
+
+  it('preparePresetQuery: what an engine runs (Athena or the store), with --limit asking one row more', async () => {
+    const query = preparePresetQuery('sensitive-queries', { since: '2026-01-05', limit: 5, now: NOW }, 'trino', {
+      athena: { database: 'audit', table: 'uam', layout: 'yyyy/MM/dd' },
+    });
+    expect(query.sql.startsWith('WITH events AS (')).toBe(true);
+    expect(query.sql).toContain('FROM "audit"."uam" e');
+    expect(query.sql.endsWith('ORDER BY eventTimestamp, id\nLIMIT 6')).toBe(true);
+    expect(query.columns).toEqual(presetColumns(query.preset));
+    expect(query.filters.minScore).toBe(80);
+    expect(preparePresetQuery('sensitive-queries', { since: '2026-01-05', now: NOW }).sql).toBe(
+      renderPresetSql(query.preset, resolvePresetFilters(query.preset, { since: '2026-01-05', now: NOW })),
+    );
+    const unknown = await failure(Promise.resolve().then(() => preparePresetQuery('nope', {}, 'trino')));
+    expect(unknown.code).toBe('LOGS_UNKNOWN_PRESET');
   });
 });
 

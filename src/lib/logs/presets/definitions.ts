@@ -340,7 +340,11 @@ FROM ds WHERE dataSourceId IS NOT NULL GROUP BY dataSourceId`,
     dedupKey: ['actor', 'windowStart'],
     kind: 'aggregate',
     columns: [
-      { name: 'windowStart', description: 'the --window the queries fall in (aligned to the epoch, UTC)' },
+      {
+        name: 'windowStart',
+        description:
+          'the --window the queries fall in (UTC, counted from Monday 2000-01-03: hours, days and weeks start where expected)',
+      },
       { name: 'windowEnd', description: 'its end (exclusive)' },
       { name: 'actor', description: "the actor's id" },
       { name: 'queries', description: 'sensitive QUERY events (score >= --min-score), >= --threshold' },

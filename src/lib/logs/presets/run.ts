@@ -89,11 +89,34 @@ export function renderPresetSql(
   return `WITH ${trinoEventsCte(ref, range)}, ${scoped}`;
 }
 
-export async function runPreset(store: LogStore, name: string, filters: QueryFilters = {}): Promise<PresetResult> {
+export interface PresetQuery {
+  preset: Preset;
+  filters: ResolvedFilters;
+  /** The full SQL; with --limit N it asks for N + 1 rows, so `truncated` can be told. */
+  sql: string;
+  /** The documented output columns, in order (Trino reports lower-cased names: map by position). */
+  columns: string[];
+}
+
+/**
+ * Everything an engine needs to run a preset: the preset by name (usage error if unknown), the
+ * checked filters, and the SQL for the dialect. The local store and Athena both start here.
+ */
+export function preparePresetQuery(
+  name: string,
+  filters: QueryFilters = {},
+  dialect: SqlDialect = 'duckdb',
+  options: RenderOptions = {},
+): PresetQuery {
   const preset = requirePreset(name);
   const resolved = resolvePresetFilters(preset, filters);
-  let sql = renderPresetSql(preset, resolved);
+  let sql = renderPresetSql(preset, resolved, dialect, options);
   if (resolved.limit !== undefined) sql += `\nLIMIT ${resolved.limit + 1}`;
+  return { preset, filters: resolved, sql, columns: presetColumns(preset) };
+}
+
+export async function runPreset(store: LogStore, name: string, filters: QueryFilters = {}): Promise<PresetResult> {
+  const { preset, filters: resolved, sql } = preparePresetQuery(name, filters);
   const { columns, rows } = await store.table(sql);
   const truncated = resolved.limit !== undefined && rows.length > resolved.limit;
   if (truncated) rows.length = resolved.limit ?? rows.length;
