@@ -16,6 +16,7 @@ import {
 } from '../../../src/lib/logs/presets/run.js';
 import { failure } from '../../helpers/expect-cli-error.js';
 import type { QueryFilters } from '../../../src/lib/logs/filters.js';
+import { RAW_FIELDS } from '../../../src/lib/logs/athena-table.js';
 import { EVENT_COLUMNS } from '../../../src/lib/logs/schema.js';
 import { runSql } from '../../../src/lib/logs/sql.js';
 import { runSync } from '../../../src/lib/logs/sync.js';
@@ -100,6 +101,17 @@ describe('presets rendered for DuckDB and Trino', () => {
     const list = /^WITH events AS \(\n {2}SELECT (.*)\n/.exec(sql)?.[1];
     expect(list?.split(', ')).toEqual(EVENT_COLUMNS.map((c) => c.name));
     expect(sql).toContain('FROM "immuta_audit"."audit_events" e');
+  });
+
+  it('the CTE reads only columns the athena-ddl table has (a typo would pass the grammar, not Athena)', () => {
+    const sql = render('failed-queries', 'trino');
+    const table = new Set([...RAW_FIELDS.map((f) => f.toLowerCase()), 'dt', '*']);
+    const derived = new Set(['path', 'ts', 'actorjson', 'targetsjson', 'relatedjson', 'payload']);
+    const raw = [...sql.matchAll(/\be\.("?[\w$*]+"?)/g)].map((m) => m[1]!.replace(/"/g, '').toLowerCase());
+    expect(raw.filter((c) => !table.has(c) && c !== '$path')).toEqual([]);
+    const fromR = [...sql.matchAll(/\br\.(\w+)/g)].map((m) => m[1]!.toLowerCase());
+    expect(fromR.filter((c) => !table.has(c) && !derived.has(c))).toEqual([]);
+    expect(fromR).toContain('auditpayload');
   });
 
   it('user text reaches both dialects only as quoted literals', () => {
