@@ -112,6 +112,7 @@ const commands: Array<{ name: string; args: () => string[]; input?: string; usag
     input: `${API_KEY}\n`,
   },
   { name: 'doctor (no AWS)', args: () => ['audit', 'exportConfig', 'doctor', s3File] },
+  { name: 'athena-ddl --config-id', args: () => ['audit', 'logs', 'athena-ddl', '--config-id', 'cfg-1'] },
 ];
 
 const modes: Array<{ name: string; flags: string[]; env: Record<string, string> }> = [

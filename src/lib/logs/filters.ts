@@ -3,6 +3,7 @@
  * and the preset parameters (--min-score, --threshold, --window, --tz, --business-hours), checked
  * and turned into SQL literals. User text only ever reaches SQL through `sqlString` quoting.
  */
+import { DIALECT_SQL, type SqlDialect, sqlString } from './dialect/dialects.js';
 import { momentFrom, spanMs } from './period.js';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
@@ -144,14 +145,9 @@ export function resolveFilters(
   };
 }
 
-/** A SQL string literal. */
-export function sqlString(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
+export { sqlString };
 
-const sqlList = (values: string[]) => `[${values.map(sqlString).join(', ')}]`;
-
-/** Which events: names match `event`; `QUERY` means every action QUERY event. */
+/** Which events: names match `event`; `QUERY` means every action QUERY event (the same SQL in both dialects). */
 export function eventPredicate(names: readonly string[]): string {
   const plain = names.filter((n) => n !== 'QUERY');
   const parts: string[] = [];
@@ -160,27 +156,30 @@ export function eventPredicate(names: readonly string[]): string {
   return parts.length > 0 ? `(${parts.join(' OR ')})` : 'FALSE';
 }
 
-/** The WHERE conditions of the user's filters over the `events` view. */
-export function filterPredicates(f: ResolvedFilters): string[] {
+/** The WHERE conditions of the user's filters over the `events` view (DuckDB) or CTE (Trino). */
+export function filterPredicates(f: ResolvedFilters, dialect: SqlDialect = 'duckdb'): string[] {
+  const sql = DIALECT_SQL[dialect];
   const where: string[] = [];
-  if (f.since) where.push(`eventTimestamp >= ${sqlString(f.since.toISOString())}::TIMESTAMPTZ`);
-  if (f.until) where.push(`eventTimestamp < ${sqlString(f.until.toISOString())}::TIMESTAMPTZ`);
+  if (f.since) where.push(`eventTimestamp >= ${sql.timestamp(f.since.toISOString())}`);
+  if (f.until) where.push(`eventTimestamp < ${sql.timestamp(f.until.toISOString())}`);
   if (f.actors.length > 0)
     where.push(
       `(actor IN (${f.actors.map(sqlString).join(', ')}) OR actorName IN (${f.actors.map(sqlString).join(', ')}))`,
     );
   if (f.events.length > 0) where.push(eventPredicate(f.events));
   if (f.statuses.length > 0) where.push(`upper(actionStatus) IN (${f.statuses.map(sqlString).join(', ')})`);
-  if (f.targets.length > 0)
-    where.push(`(list_has_any(targetIds, ${sqlList(f.targets)}) OR list_has_any(targetNames, ${sqlList(f.targets)}))`);
+  if (f.targets.length > 0) {
+    const targets = sql.array(f.targets.map(sqlString));
+    where.push(`(${sql.hasAny('targetIds', targets)} OR ${sql.hasAny('targetNames', targets)})`);
+  }
   return where;
 }
 
-/** Monday to Friday, start <= local time < end, in the zone. */
-export function businessHoursExpression(f: ResolvedFilters, column = 'eventTimestamp'): string {
-  const local = `timezone(${sqlString(f.tz)}, ${column})`;
-  return (
-    `(isodow(${local}) <= 5 AND CAST(${local} AS TIME) >= TIME ${sqlString(f.businessHours.start)} ` +
-    `AND CAST(${local} AS TIME) < TIME ${sqlString(f.businessHours.end)})`
-  );
+/** Monday to Friday, start <= local time < end, in the zone (the `{{inBusinessHours}}` macro). */
+export function businessHoursExpression(
+  f: ResolvedFilters,
+  column = 'eventTimestamp',
+  dialect: SqlDialect = 'duckdb',
+): string {
+  return DIALECT_SQL[dialect].macros(f).inBusinessHours?.render([column]) ?? '';
 }

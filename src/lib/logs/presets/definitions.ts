@@ -14,18 +14,17 @@ const EVENT_ROW = EVENT_ROW_COLUMNS.map((c) => c.name).join(', ');
 
 /** A PII or PCI tag, or one under it (PII.Email, PCI.CardNumber). */
 const SENSITIVE_TAG = `v IN ('PII', 'PCI') OR starts_with(v, 'PII.') OR starts_with(v, 'PCI.')`;
-const sensitiveTags = (values: string) =>
-  `list_sort(list_distinct(list_filter(${values}, lambda v: ${SENSITIVE_TAG})))`;
+const sensitiveTags = (values: string) => `{{sortDistinct({{filter(${values}, v, ${SENSITIVE_TAG})}})}}`;
 
 /** The column a tag event is about, however the payload spells it. */
 const columnOf = (payload: string) =>
-  `coalesce(${payload}->>'$.columnName', ${payload}->>'$.column_name', ${payload}->>'$.column.name', ` +
-  `${payload}->>'$.columnId', CASE WHEN json_type(${payload}, '$.column') = 'VARCHAR' THEN ${payload}->>'$.column' END)`;
+  `coalesce({{jsonText(${payload}, '$.columnName')}}, {{jsonText(${payload}, '$.column_name')}}, ` +
+  `{{jsonText(${payload}, '$.column.name')}}, {{jsonText(${payload}, '$.columnId')}}, {{jsonString(${payload}, '$.column')}})`;
 
-const HIGH_RISK_PERMISSIONS = `['USER_ADMIN', 'GOVERNANCE']`;
+const HIGH_RISK_PERMISSIONS = `{{list('USER_ADMIN', 'GOVERNANCE')}}`;
 
 /** Values that read like permission names (upper case with underscores), for display. */
-const permissionLike = `list_sort(list_distinct(list_filter(payloadValues, lambda v: regexp_full_match(v, '[A-Z][A-Z0-9_]*[A-Z0-9]'))))`;
+const permissionLike = `{{sortDistinct({{filter(payloadValues, v, {{fullMatch(v, '[A-Z][A-Z0-9_]*[A-Z0-9]')}})}})}}`;
 
 const details = { name: 'details', description: 'auditPayload, as exported' } as const;
 const BY_TIME = 'eventTimestamp, id';
@@ -112,7 +111,7 @@ export const PRESETS: readonly Preset[] = [
     kind: 'events',
     columns: [{ name: 'builtInIam', description: "the payload names Immuta's built-in IAM (`bim`)" }, details],
     params: {},
-    sql: `SELECT ${EVENT_ROW}, list_contains(payloadValues, 'bim') AS builtInIam, auditPayload AS details FROM scoped`,
+    sql: `SELECT ${EVENT_ROW}, {{contains(payloadValues, 'bim')}} AS builtInIam, auditPayload AS details FROM scoped`,
     orderBy: BY_TIME,
   },
   {
@@ -145,10 +144,10 @@ export const PRESETS: readonly Preset[] = [
     ],
     params: { businessHours: '08:00-18:00' },
     sql: `SELECT ${EVENT_ROW}, NOT {{inBusinessHours}} AS offHours,
-  list_sort(list_distinct(list_intersect(payloadValues, ${HIGH_RISK_PERMISSIONS}))) AS riskyPermissions,
+  {{sortDistinct({{intersect(payloadValues, ${HIGH_RISK_PERMISSIONS})}})}} AS riskyPermissions,
   auditPayload AS details
 FROM scoped
-WHERE NOT {{inBusinessHours}} OR list_has_any(payloadValues, ${HIGH_RISK_PERMISSIONS})`,
+WHERE NOT {{inBusinessHours}} OR {{hasAny(payloadValues, ${HIGH_RISK_PERMISSIONS})}}`,
     orderBy: BY_TIME,
   },
   {
@@ -194,9 +193,10 @@ WHERE NOT {{inBusinessHours}} OR list_has_any(payloadValues, ${HIGH_RISK_PERMISS
     sql: `WITH updates AS (
   SELECT id, eventTimestamp, actor, targetIds, targetNames FROM scoped WHERE event = 'GlobalPolicyUpdated'
 ), tied AS (
-  SELECT DISTINCT u.id AS updateId, unnest(d.targetIds) AS dataSourceId
+  SELECT DISTINCT u.id AS updateId, ds.dataSourceId
   FROM updates u JOIN events d
-    ON starts_with(d.event, 'DatasourceGlobalPolicy') AND len(list_intersect(d.payloadValues, u.targetIds)) > 0
+    ON starts_with(d.event, 'DatasourceGlobalPolicy') AND {{len({{intersect(d.payloadValues, u.targetIds)}})}} > 0
+  CROSS JOIN UNNEST(d.targetIds) AS ds(dataSourceId)
 ), pairs AS (
   SELECT u.*, t.dataSourceId FROM updates u JOIN tied t ON t.updateId = u.id
   UNION ALL
@@ -204,14 +204,14 @@ WHERE NOT {{inBusinessHours}} OR list_has_any(payloadValues, ${HIGH_RISK_PERMISS
 ), queries AS (
   SELECT eventTimestamp, actionStatus, targetIds FROM events WHERE action = 'QUERY'
 )
-SELECT p.id AS policyEventId, p.eventTimestamp, p.targetIds[1] AS policyId, p.targetNames[1] AS policy, p.actor,
+SELECT p.id AS policyEventId, p.eventTimestamp, {{at(p.targetIds, 1)}} AS policyId, {{at(p.targetNames, 1)}} AS policy, p.actor,
   coalesce(p.dataSourceId, '*') AS dataSource,
   count(q.eventTimestamp) FILTER (WHERE q.eventTimestamp < p.eventTimestamp) AS queriesBefore,
   count(q.eventTimestamp) FILTER (WHERE q.eventTimestamp < p.eventTimestamp AND q.actionStatus IS DISTINCT FROM 'SUCCESS') AS deniedBefore,
   count(q.eventTimestamp) FILTER (WHERE q.eventTimestamp >= p.eventTimestamp) AS queriesAfter,
   count(q.eventTimestamp) FILTER (WHERE q.eventTimestamp >= p.eventTimestamp AND q.actionStatus IS DISTINCT FROM 'SUCCESS') AS deniedAfter
 FROM pairs p LEFT JOIN queries q
-  ON (p.dataSourceId IS NULL OR list_contains(q.targetIds, p.dataSourceId))
+  ON (p.dataSourceId IS NULL OR {{contains(q.targetIds, p.dataSourceId)}})
   AND q.eventTimestamp >= p.eventTimestamp - {{window}} AND q.eventTimestamp < p.eventTimestamp + {{window}}
 GROUP BY p.id, p.eventTimestamp, p.targetIds, p.targetNames, p.actor, p.dataSourceId`,
     orderBy: 'eventTimestamp, policyEventId, dataSource',
@@ -237,14 +237,14 @@ GROUP BY p.id, p.eventTimestamp, p.targetIds, p.targetNames, p.actor, p.dataSour
     ],
     params: {},
     sql: `WITH ds AS (
-  SELECT unnest(targetIds) AS dataSourceId, unnest(targetNames) AS dataSourceName, event, eventTimestamp, payloadValues
-  FROM scoped
+  SELECT t.dataSourceId, {{at(targetNames, t.i)}} AS dataSourceName, event, eventTimestamp, payloadValues
+  FROM scoped CROSS JOIN UNNEST(targetIds) WITH ORDINALITY AS t(dataSourceId, i)
 )
 SELECT dataSourceId, max(dataSourceName) AS dataSource,
   bool_or(event = 'DatasourceCreated') AS created,
   count(*) FILTER (WHERE event = 'TagApplied') AS tagsApplied,
   count(*) FILTER (WHERE event = 'SDDDatasourceTagUpdated') AS sddUpdates,
-  ${sensitiveTags('flatten(list(payloadValues))')} AS sensitiveTags,
+  ${sensitiveTags('{{flattenAgg(payloadValues)}}')} AS sensitiveTags,
   count(*) FILTER (WHERE event <> 'DatasourceCreated') > 0 AS classified,
   max(eventTimestamp) FILTER (WHERE event <> 'DatasourceCreated') AS lastClassified
 FROM ds WHERE dataSourceId IS NOT NULL GROUP BY dataSourceId`,
@@ -265,7 +265,7 @@ FROM ds WHERE dataSourceId IS NOT NULL GROUP BY dataSourceId`,
       { name: 'objectsAccessed', description: 'auditPayload.objectsAccessed' },
     ],
     params: {},
-    sql: `SELECT ${EVENT_ROW}, actionStatusReason, sensitivityScore, auditPayload->'$.objectsAccessed' AS objectsAccessed FROM scoped`,
+    sql: `SELECT ${EVENT_ROW}, actionStatusReason, sensitivityScore, {{json(auditPayload, '$.objectsAccessed')}} AS objectsAccessed FROM scoped`,
     orderBy: BY_TIME,
   },
   {
@@ -310,7 +310,7 @@ FROM ds WHERE dataSourceId IS NOT NULL GROUP BY dataSourceId`,
       { name: 'objectsAccessed', description: 'auditPayload.objectsAccessed' },
     ],
     params: { minScore: 80 },
-    sql: `SELECT ${EVENT_ROW}, sensitivityScore, auditPayload->'$.objectsAccessed' AS objectsAccessed FROM scoped WHERE sensitivityScore >= {{minScore}}`,
+    sql: `SELECT ${EVENT_ROW}, sensitivityScore, {{json(auditPayload, '$.objectsAccessed')}} AS objectsAccessed FROM scoped WHERE sensitivityScore >= {{minScore}}`,
     orderBy: BY_TIME,
   },
   {
@@ -340,7 +340,11 @@ FROM ds WHERE dataSourceId IS NOT NULL GROUP BY dataSourceId`,
     dedupKey: ['actor', 'windowStart'],
     kind: 'aggregate',
     columns: [
-      { name: 'windowStart', description: 'the --window the queries fall in (aligned to the epoch, UTC)' },
+      {
+        name: 'windowStart',
+        description:
+          'the --window the queries fall in (UTC, counted from Monday 2000-01-03: hours, days and weeks start where expected)',
+      },
       { name: 'windowEnd', description: 'its end (exclusive)' },
       { name: 'actor', description: "the actor's id" },
       { name: 'queries', description: 'sensitive QUERY events (score >= --min-score), >= --threshold' },
@@ -349,15 +353,18 @@ FROM ds WHERE dataSourceId IS NOT NULL GROUP BY dataSourceId`,
       { name: 'dataSources', description: 'the data sources queried (target names)' },
     ],
     params: { minScore: 80, threshold: 10, window: '1h' },
-    sql: `SELECT time_bucket({{window}}, eventTimestamp) AS windowStart,
-  time_bucket({{window}}, eventTimestamp) + {{window}} AS windowEnd,
+    sql: `WITH bucketed AS (
+  SELECT {{bucket(eventTimestamp)}} AS windowStart, actor, actionStatus, sensitivityScore, targetNames
+  FROM scoped WHERE sensitivityScore >= {{minScore}}
+)
+SELECT windowStart, windowStart + {{window}} AS windowEnd,
   actor,
   count(*) AS queries,
   count(*) FILTER (WHERE actionStatus IS DISTINCT FROM 'SUCCESS') AS notSuccessful,
   max(sensitivityScore) AS maxScore,
-  list_sort(list_distinct(flatten(list(targetNames)))) AS dataSources
-FROM scoped WHERE sensitivityScore >= {{minScore}}
-GROUP BY windowStart, windowEnd, actor
+  {{sortDistinct({{flattenAgg(targetNames)}})}} AS dataSources
+FROM bucketed
+GROUP BY windowStart, actor
 HAVING count(*) >= {{threshold}}`,
     orderBy: 'windowStart, actor',
   },
@@ -386,13 +393,13 @@ HAVING count(*) >= {{threshold}}`,
 ), marked AS (
   SELECT DISTINCT t.id AS markedId
   FROM tagged t JOIN events n
-    ON n.event = 'TagApplied' AND list_contains(n.payloadValues, 'New')
-    AND len(list_intersect(n.targetIds, t.targetIds)) > 0 AND ${columnOf('n.auditPayload')} = t.columnName
+    ON n.event = 'TagApplied' AND {{contains(n.payloadValues, 'New')}}
+    AND {{len({{intersect(n.targetIds, t.targetIds)}})}} > 0 AND ${columnOf('n.auditPayload')} = t.columnName
 )
 SELECT ${EVENT_ROW}, columnName AS "column", sensitiveTags,
-  list_contains(payloadValues, 'New') OR id IN (SELECT markedId FROM marked) AS isNew
+  {{contains(payloadValues, 'New')}} OR id IN (SELECT markedId FROM marked) AS isNew
 FROM tagged
-WHERE len(sensitiveTags) > 0 AND columnName IS NOT NULL`,
+WHERE {{len(sensitiveTags)}} > 0 AND columnName IS NOT NULL`,
     orderBy: BY_TIME,
   },
 ];

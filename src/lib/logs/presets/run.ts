@@ -4,10 +4,13 @@
  */
 import { CliError } from '../../errors/cli-error.js';
 import { ExitCode } from '../../errors/exit-codes.js';
+import { ATHENA_DEFAULTS, type AthenaTableRef } from '../athena-table.js';
+import { DIALECT_SQL, type SqlDialect } from '../dialect/dialects.js';
+import { expandMacros } from '../dialect/macros.js';
+import { partitionRange, trinoEventsCte } from '../dialect/trino-events.js';
 import {
   type QueryFilters,
   type ResolvedFilters,
-  businessHoursExpression,
   eventPredicate,
   filterPredicates,
   resolveFilters,
@@ -50,24 +53,70 @@ export function resolvePresetFilters(preset: Preset, filters: QueryFilters): Res
   });
 }
 
-/** The preset's SQL for DuckDB with the scope, filters and parameters filled in (no LIMIT). */
-export function renderPresetSql(preset: Preset, f: ResolvedFilters): string {
-  const where = [eventPredicate(preset.events), ...filterPredicates(f)].join('\n    AND ');
-  const body = preset.sql
-    .replaceAll('{{inBusinessHours}}', businessHoursExpression(f))
-    .replaceAll('{{minScore}}', String(f.minScore))
-    .replaceAll('{{threshold}}', String(f.threshold))
-    .replaceAll('{{window}}', `to_seconds(${f.windowSeconds})`);
-  const leftover = /\{\{(\w+)\}\}/.exec(body);
-  if (leftover) throw new Error(`preset ${preset.name}: unknown placeholder {{${leftover[1]}}}`);
-  return `WITH scoped AS (\n  SELECT * FROM events\n  WHERE ${where}\n), answer AS (\n${body}\n)\nSELECT * FROM answer ORDER BY ${preset.orderBy}`;
+export interface RenderOptions {
+  /** Trino only: the raw Athena table the `events` CTE reads (default immuta_audit.audit_events, yyyy/MM/dd). */
+  athena?: Partial<AthenaTableRef>;
+}
+
+/**
+ * The preset's SQL with the scope, filters and parameters filled in (no LIMIT), for the local
+ * DuckDB store (over its `events` view) or for Trino/Athena (the query starts with an `events` CTE
+ * over the raw Athena table, reading only the date partitions around --since/--until). The same
+ * template gives both: dialect differences are macros (../dialect/dialects.ts).
+ *
+ * Trino folds result column names to lower case: a client maps them back by position with
+ * `presetColumns(preset)`.
+ */
+export function renderPresetSql(
+  preset: Preset,
+  f: ResolvedFilters,
+  dialect: SqlDialect = 'duckdb',
+  options: RenderOptions = {},
+): string {
+  const where = [eventPredicate(preset.events), ...filterPredicates(f, dialect)].join('\n    AND ');
+  let body: string;
+  try {
+    body = expandMacros(preset.sql, DIALECT_SQL[dialect].macros(f));
+  } catch (error) {
+    throw new Error(`preset ${preset.name}: ${(error as Error).message}`, { cause: error });
+  }
+  const scoped = `scoped AS (\n  SELECT * FROM events\n  WHERE ${where}\n), answer AS (\n${body}\n)\nSELECT * FROM answer ORDER BY ${preset.orderBy}`;
+  if (dialect === 'duckdb') return `WITH ${scoped}`;
+  const ref: AthenaTableRef = { ...ATHENA_DEFAULTS, ...options.athena };
+  // A preset that looks --window around its events (policy-impact) reads that much further.
+  const margin = preset.sql.includes('{{window}}') ? f.windowSeconds : 0;
+  const range = partitionRange(ref.layout, f.since, f.until, margin);
+  return `WITH ${trinoEventsCte(ref, range)}, ${scoped}`;
+}
+
+export interface PresetQuery {
+  preset: Preset;
+  filters: ResolvedFilters;
+  /** The full SQL; with --limit N it asks for N + 1 rows, so `truncated` can be told. */
+  sql: string;
+  /** The documented output columns, in order (Trino reports lower-cased names: map by position). */
+  columns: string[];
+}
+
+/**
+ * Everything an engine needs to run a preset: the preset by name (usage error if unknown), the
+ * checked filters, and the SQL for the dialect. The local store and Athena both start here.
+ */
+export function preparePresetQuery(
+  name: string,
+  filters: QueryFilters = {},
+  dialect: SqlDialect = 'duckdb',
+  options: RenderOptions = {},
+): PresetQuery {
+  const preset = requirePreset(name);
+  const resolved = resolvePresetFilters(preset, filters);
+  let sql = renderPresetSql(preset, resolved, dialect, options);
+  if (resolved.limit !== undefined) sql += `\nLIMIT ${resolved.limit + 1}`;
+  return { preset, filters: resolved, sql, columns: presetColumns(preset) };
 }
 
 export async function runPreset(store: LogStore, name: string, filters: QueryFilters = {}): Promise<PresetResult> {
-  const preset = requirePreset(name);
-  const resolved = resolvePresetFilters(preset, filters);
-  let sql = renderPresetSql(preset, resolved);
-  if (resolved.limit !== undefined) sql += `\nLIMIT ${resolved.limit + 1}`;
+  const { preset, filters: resolved, sql } = preparePresetQuery(name, filters);
   const { columns, rows } = await store.table(sql);
   const truncated = resolved.limit !== undefined && rows.length > resolved.limit;
   if (truncated) rows.length = resolved.limit ?? rows.length;

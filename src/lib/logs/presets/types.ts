@@ -8,9 +8,12 @@
  *   --until, --actor, --event, --status, --target);
  * - `events`: every stored event (for correlations that look outside the scope, e.g. queries
  *   after a policy change).
- * It may use these placeholders, replaced by SQL literals: `{{minScore}}`, `{{threshold}}`,
- * `{{window}}` (an INTERVAL), `{{inBusinessHours}}` (a boolean expression over `eventTimestamp`,
- * Monday to Friday, start inclusive, end exclusive, in --tz).
+ * The SQL is written once and rendered for DuckDB (the local store) and Trino (Amazon Athena): it
+ * is SQL both engines accept, and what they spell differently is a macro (`{{contains(list, x)}}`,
+ * `{{filter(list, v, predicate)}}`, `{{jsonText(j, '$.path')}}`, ...; the table is in
+ * ../dialect/dialects.ts). The parameter macros are `{{minScore}}`, `{{threshold}}`, `{{window}}`
+ * (an INTERVAL), `{{bucket(ts)}}` (the start of ts's --window) and `{{inBusinessHours}}` (a boolean
+ * over `eventTimestamp`, Monday to Friday, start inclusive, end exclusive, in --tz).
  */
 export type PresetParam = 'minScore' | 'threshold' | 'window' | 'businessHours';
 
@@ -39,7 +42,7 @@ export interface Preset {
   columns: readonly PresetColumn[];
   /** Parameters it reads, and their defaults where the preset has its own. */
   params: Partial<Record<PresetParam, string | number>>;
-  /** DuckDB SELECT over `scoped` (and `events`), with placeholders. */
+  /** A SELECT over `scoped` (and `events`) with macros: one template for DuckDB and Trino. */
   sql: string;
   /** ORDER BY of the result: time first, a unique column last (the same store gives the same bytes). */
   orderBy: string;

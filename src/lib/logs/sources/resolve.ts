@@ -11,7 +11,7 @@ import type { CommandIO } from '../../io/command-io.js';
 import { liveRuntimeInfo } from '../../sandbox/runtime-file.js';
 import { destinationKind } from '../../tenant/types.js';
 import { LocalSource } from './local.js';
-import { S3Source, type S3SourceOptions, parseS3Url, s3Url } from './s3.js';
+import { type S3Location, S3Source, type S3SourceOptions, parseS3Url, s3Url } from './s3.js';
 import type { ObjectSource } from './types.js';
 
 export interface SourceSpec {
@@ -69,24 +69,40 @@ function credentialsFromEnv(env: NodeJS.ProcessEnv): S3SourceOptions['credential
   return undefined;
 }
 
+/**
+ * The S3 destination of one of the tenant's export configurations: its bucket, key prefix (no
+ * leading slash) and region. NOT_FOUND for an unknown id; LOGS_SOURCE_UNSUPPORTED for ADLS.
+ */
+export async function configDestination(
+  configId: string,
+  io: CommandIO,
+): Promise<S3Location & { region: string | undefined }> {
+  const tenant = await io.tenant();
+  const { findConfiguration } = await import('../../tenant/find-configuration.js');
+  const config = await findConfiguration(tenant, configId);
+  const endpoint = config.endpointConfiguration;
+  if (destinationKind(config) === 'adls:sasToken' || !endpoint?.bucket) {
+    throw new CliError(`export configuration ${configId} does not write to S3`, {
+      code: 'LOGS_SOURCE_UNSUPPORTED',
+      exitCode: ExitCode.USAGE,
+      fix: 'ADLS Gen2 is not read yet: copy the files to a folder (azcopy) and sync that folder.',
+    });
+  }
+  return {
+    bucket: endpoint.bucket,
+    prefix: (endpoint.path ?? '').replace(/^\/+/, ''),
+    region: endpoint.region ?? undefined,
+  };
+}
+
 export async function resolveSource(spec: SourceSpec, io: CommandIO): Promise<ResolvedSource> {
   if (spec.configId !== undefined && spec.source !== undefined) {
     throw usageError('give either SOURCE or --config-id, not both', 'Drop one of them.');
   }
   const base = { env: io.env, ...spec.s3 };
   if (spec.configId !== undefined) {
-    const tenant = await io.tenant();
-    const { findConfiguration } = await import('../../tenant/find-configuration.js');
-    const config = await findConfiguration(tenant, spec.configId);
-    const endpoint = config.endpointConfiguration;
-    if (destinationKind(config) === 'adls:sasToken' || !endpoint?.bucket) {
-      throw new CliError(`export configuration ${spec.configId} does not write to S3`, {
-        code: 'LOGS_SOURCE_UNSUPPORTED',
-        exitCode: ExitCode.USAGE,
-        fix: 'ADLS Gen2 is not read yet: copy the files to a folder (azcopy) and sync that folder.',
-      });
-    }
-    const location = { bucket: endpoint.bucket, prefix: (endpoint.path ?? '').replace(/^\/+/, '') };
+    const endpoint = await configDestination(spec.configId, io);
+    const location = { bucket: endpoint.bucket, prefix: endpoint.prefix };
     return {
       identity: s3Url(location),
       source: new S3Source({

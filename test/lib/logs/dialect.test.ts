@@ -1,0 +1,303 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { TrinoSQL } from 'dt-sql-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MacroContext, DUCKDB, TRINO } from '../../../src/lib/logs/dialect/dialects.js';
+import { type MacroTable, expandMacros } from '../../../src/lib/logs/dialect/macros.js';
+import { JSON_STRING_TOKEN, partitionRange } from '../../../src/lib/logs/dialect/trino-events.js';
+import { PRESETS, findPreset } from '../../../src/lib/logs/presets/definitions.js';
+import {
+  preparePresetQuery,
+  presetColumns,
+  renderPresetSql,
+  resolvePresetFilters,
+} from '../../../src/lib/logs/presets/run.js';
+import { failure } from '../../helpers/expect-cli-error.js';
+import type { QueryFilters } from '../../../src/lib/logs/filters.js';
+import { RAW_FIELDS } from '../../../src/lib/logs/athena-table.js';
+import { EVENT_COLUMNS } from '../../../src/lib/logs/schema.js';
+import { runSql } from '../../../src/lib/logs/sql.js';
+import { runSync } from '../../../src/lib/logs/sync.js';
+import { fakeIO } from '../../helpers/fake-io.js';
+import { writeFixture } from './fixture.js';
+
+const NOW = new Date('2026-01-14T00:00:00Z');
+/** Filter sets that between them reach every branch of the filters and parameters. */
+const FILTER_SETS: QueryFilters[] = [
+  {},
+  { since: '2026-01-01', until: '2026-01-20' },
+  { until: '2026-01-20T12:30:00+01:00' },
+  {
+    since: '7d',
+    actor: "o'brien@example.com,ana",
+    event: 'QUERY,TagApplied',
+    status: 'failure,unauthorized',
+    target: "ds-1,Payments'; DROP TABLE x; --",
+    tz: 'America/New_York',
+    businessHours: '09:30-24:00',
+    window: '90m',
+    minScore: 70,
+    threshold: 3,
+    limit: 5,
+  },
+];
+
+const render = (name: string, dialect: 'duckdb' | 'trino', filters: QueryFilters = {}) => {
+  const preset = findPreset(name)!;
+  return renderPresetSql(preset, resolvePresetFilters(preset, { ...filters, now: NOW }), dialect);
+};
+
+/** Names that exist in DuckDB only (or mean something else in Trino). */
+const DUCKDB_ONLY = [
+  /\blist_\w+/i,
+  /\blambda\b/i,
+  /->>/,
+  /->\s*'\$/,
+  /\btime_bucket\b/i,
+  /\bregexp_full_match\b/i,
+  /\blen\(/i,
+  /\bto_seconds\b/i,
+  /\bisodow\b/i,
+  /\btimezone\(/i,
+  /::/,
+  /\bjson_type\b/i,
+  /\bflatten\(list\(/i,
+  /\bunnest\([^)]*\)\s+AS\s+\w+\s*,/i, // unnest() in a SELECT list
+  /\{\{|\}\}/,
+];
+const TRINO_ONLY = [/\barrays_overlap\b/, /\belement_at\b/, /\bcardinality\b/, /\bfrom_iso8601/, /\w -> /, /\{\{|\}\}/];
+
+describe('presets rendered for DuckDB and Trino', () => {
+  const parser = new TrinoSQL();
+
+  it('every preset, with every filter set, is valid Trino SQL with no DuckDB-only function left', () => {
+    let checked = 0;
+    for (const preset of PRESETS) {
+      for (const filters of FILTER_SETS) {
+        const resolved = resolvePresetFilters(preset, { ...filters, now: NOW });
+        let sql = renderPresetSql(preset, resolved, 'trino');
+        if (resolved.limit !== undefined) sql += `\nLIMIT ${resolved.limit + 1}`;
+        const errors = parser.validate(sql).map((e) => `${e.startLine}:${e.startColumn} ${e.message}`);
+        expect(errors, `${preset.name} ${JSON.stringify(filters)}\n${sql}`).toEqual([]);
+        for (const pattern of DUCKDB_ONLY) expect(sql, `${preset.name}: ${pattern}`).not.toMatch(pattern);
+        const duck = renderPresetSql(preset, resolved, 'duckdb');
+        for (const pattern of TRINO_ONLY) expect(duck, `${preset.name}: ${pattern}`).not.toMatch(pattern);
+        checked++;
+      }
+    }
+    expect(checked).toBe(PRESETS.length * FILTER_SETS.length);
+  });
+
+  it('the parser used above does reject DuckDB spellings (so the check can fail)', () => {
+    const duck = render('permission-changes', 'duckdb');
+    expect(parser.validate(duck).length).toBeGreaterThan(0); // lambda v: ...
+    expect(parser.validate('SELECT filter(a, lambda v: v > 1) FROM t').length).toBeGreaterThan(0);
+  });
+
+  it('Trino reads the same columns, by name and order, as the DuckDB events view', () => {
+    const sql = render('failed-queries', 'trino');
+    const list = /^WITH events AS \(\n {2}SELECT (.*)\n/.exec(sql)?.[1];
+    expect(list?.split(', ')).toEqual(EVENT_COLUMNS.map((c) => c.name));
+    expect(sql).toContain('FROM "immuta_audit"."audit_events" e');
+  });
+
+  it('the CTE reads only columns the athena-ddl table has (a typo would pass the grammar, not Athena)', () => {
+    const sql = render('failed-queries', 'trino');
+    const table = new Set([...RAW_FIELDS.map((f) => f.toLowerCase()), 'dt', '*']);
+    const derived = new Set(['path', 'ts', 'actorjson', 'targetsjson', 'relatedjson', 'payload']);
+    const raw = [...sql.matchAll(/\be\.("?[\w$*]+"?)/g)].map((m) => m[1]!.replace(/"/g, '').toLowerCase());
+    expect(raw.filter((c) => !table.has(c) && c !== '$path')).toEqual([]);
+    const fromR = [...sql.matchAll(/\br\.(\w+)/g)].map((m) => m[1]!.toLowerCase());
+    expect(fromR.filter((c) => !table.has(c) && !derived.has(c))).toEqual([]);
+    expect(fromR).toContain('auditpayload');
+  });
+
+  it('user text reaches both dialects only as quoted literals', () => {
+    for (const dialect of ['duckdb', 'trino'] as const) {
+      const sql = render('failed-queries', dialect, FILTER_SETS[3]);
+      expect(sql).toContain("'o''brien@example.com'");
+      expect(sql).toContain("'Payments''; DROP TABLE x; --'");
+    }
+    expect(render('failed-queries', 'trino', FILTER_SETS[3])).toContain(
+      "arrays_overlap(targetIds, ARRAY['ds-1', 'Payments''; DROP TABLE x; --'])",
+    );
+  });
+
+  it('reads only the date partitions around --since/--until, widened by a day (and by --window for policy-impact)', () => {
+    const range = { since: '2026-01-05T08:00:00Z', until: '2026-01-06' };
+    expect(render('failed-queries', 'trino', range)).toContain("e.dt >= '2026/01/04' AND e.dt <= '2026/01/07'");
+    expect(render('policy-impact', 'trino', { ...range, window: '2d' })).toContain(
+      "e.dt >= '2026/01/02' AND e.dt <= '2026/01/09'",
+    );
+    const untilOnly = render('failed-queries', 'trino', { until: '2026-01-06' });
+    expect(untilOnly).toContain("WHERE e.dt <= '2026/01/07' AND coalesce(e.id, '') <> ''");
+    expect(untilOnly).not.toContain('e.dt >=');
+    expect(partitionRange('yyyy-MM-dd/HH', new Date('2026-01-05T08:30:00Z'), undefined)).toEqual({
+      from: '2026-01-04/08',
+    });
+    const preset = findPreset('failed-queries')!;
+    const custom = renderPresetSql(preset, resolvePresetFilters(preset, { since: '2026-03-01', now: NOW }), 'trino', {
+      athena: { database: 'audit', table: 'uam', layout: 'yyyy-MM-dd' },
+    });
+    expect(custom).toContain('FROM "audit"."uam" e');
+    expect(custom).toContain("e.dt >= '2026-02-28'");
+  });
+
+  it('preparePresetQuery: what an engine runs (Athena or the store), with --limit asking one row more', async () => {
+    const query = preparePresetQuery('sensitive-queries', { since: '2026-01-05', limit: 5, now: NOW }, 'trino', {
+      athena: { database: 'audit', table: 'uam', layout: 'yyyy/MM/dd' },
+    });
+    expect(query.sql.startsWith('WITH events AS (')).toBe(true);
+    expect(query.sql).toContain('FROM "audit"."uam" e');
+    expect(query.sql.endsWith('ORDER BY eventTimestamp, id\nLIMIT 6')).toBe(true);
+    expect(query.columns).toEqual(presetColumns(query.preset));
+    expect(query.filters.minScore).toBe(80);
+    expect(preparePresetQuery('sensitive-queries', { since: '2026-01-05', now: NOW }).sql).toBe(
+      renderPresetSql(query.preset, resolvePresetFilters(query.preset, { since: '2026-01-05', now: NOW })),
+    );
+    const unknown = await failure(Promise.resolve().then(() => preparePresetQuery('nope', {}, 'trino')));
+    expect(unknown.code).toBe('LOGS_UNKNOWN_PRESET');
+  });
+});
+
+describe('macro expander', () => {
+  const table: MacroTable = {
+    f: { arity: [1, Infinity], render: (args) => `F<${args.join('|')}>` },
+    g: { arity: 1, render: ([a]) => `G<${a}>` },
+    k: { arity: 0, render: () => 'K' },
+  };
+
+  it('splits at top-level commas only, expands nested macros, keeps the rest as written', () => {
+    expect(expandMacros('SELECT {{f(a, \'x, y\', "q,r", g(1, 2), [3, 4])}} FROM t', table)).toBe(
+      'SELECT F<a|\'x, y\'|"q,r"|g(1, 2)|[3, 4]> FROM t',
+    );
+    expect(expandMacros("{{f({{g({{k}})}}, 'it''s, {{k}}')}}", table)).toBe("F<G<K>|'it''s, K'>");
+    expect(expandMacros('{{k}} + {{k()}}', table)).toBe('K + K');
+  });
+
+  it('a broken template is a bug that names the macro', () => {
+    expect(() => expandMacros('{{nope(1)}}', table)).toThrow(/unknown macro \{\{nope\}\}/);
+    expect(() => expandMacros('{{g(1, 2)}}', table)).toThrow(/takes 1 argument/);
+    expect(() => expandMacros('{{k}', table)).toThrow(/not closed/);
+    expect(() => expandMacros('{{g(1}}', table)).toThrow(/unclosed/);
+    expect(() => expandMacros("{{g('1)}}", table)).toThrow(/unterminated/);
+  });
+});
+
+describe('Trino expressions agree with DuckDB on the same data', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logs-dialect-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('payloadValues from the JSON text (the Trino derivation, run here with the same pattern) equals DuckDB`s', async () => {
+    // Hand-written payload texts: escapes, keys that look like values, values that look like
+    // punctuation, whitespace around colons, nesting, unicode.
+    const hostile: Record<string, string> = {
+      'h-escapes': String.raw`{"type":"TagAppliedAuditPayload","q":"say \"hi\", ok","bs":"C:\\temp\\","u":"caf\u00e9","slash":"a\/b","nl":"line\nbreak"}`,
+      'h-punctuation': `{"type" : "TagAppliedAuditPayload" , "k":",starts with a comma","k2":"]","k3":"}","k4":"key-like:","k5":"","e":{},"arr":[]}`,
+      'h-keys': String.raw`{"we\"ird":"v","x:":"y","type":"TagAppliedAuditPayload","n":1,"t":true,"z":null}`,
+      'h-nested': `{"type":"TagAppliedAuditPayload","m":[["a",["b"]],{"k":[{"l":"c"}]}],"tags":["PII","New"]}`,
+      'h-unicode': String.raw`{"type":"TagAppliedAuditPayload","e":"😀 \ud83d\ude00","tab":"a\tb"}`,
+    };
+    const source = join(dir, 'exported');
+    writeFixture(source);
+    mkdirSync(join(source, 'hostile'), { recursive: true });
+    writeFileSync(
+      join(source, 'hostile', 'h.ndjson'),
+      Object.entries(hostile)
+        .map(
+          ([id, payload]) =>
+            `{"id":"${id}","eventTimestamp":"2026-01-07T10:00:00.000Z","action":"UPDATE","auditPayload":${payload}}`,
+        )
+        .join('\n') + '\n',
+    );
+    const store = join(dir, 'store');
+    await runSync({ source, store }, fakeIO());
+    const rows = (await runSql(
+      { store, sql: 'SELECT id, auditPayload::VARCHAR AS text, to_json(payloadValues)::VARCHAR AS pv FROM events' },
+      fakeIO({ json: true }),
+    )) as { id: string; text: string; pv: string }[];
+    expect(rows.length).toBeGreaterThan(40);
+    const token = new RegExp(JSON_STRING_TOKEN, 'g');
+    const trinoValues = (text: string) =>
+      (text.match(token) ?? [])
+        .filter((s) => !s.endsWith(':'))
+        .map((s) => (JSON.parse(`[${s}]`) as string[])[0]!)
+        .sort();
+    for (const row of rows) {
+      const text = hostile[row.id] ?? row.text;
+      const duck = (JSON.parse(row.pv) as string[]).sort();
+      expect(trinoValues(text), row.id).toEqual(duck);
+    }
+    expect(trinoValues(hostile['h-escapes']!)).toContain('say "hi", ok');
+  });
+
+  describe('business hours and --window buckets, the Trino formulas evaluated by DuckDB', () => {
+    let instance: DuckDBInstance;
+    beforeAll(async () => {
+      instance = await DuckDBInstance.create(':memory:');
+    });
+    afterAll(() => instance.closeSync());
+
+    const ctx = (over: Partial<MacroContext>): MacroContext => ({
+      windowSeconds: 3600,
+      tz: 'UTC',
+      businessHours: { start: '08:00:00', end: '18:00:00' },
+      minScore: 80,
+      threshold: 10,
+      ...over,
+    });
+    const INSTANTS = [
+      '2026-01-05T08:00:00Z', // Monday, the first second inside
+      '2026-01-05T07:59:59.999Z',
+      '2026-01-05T17:59:59.5Z',
+      '2026-01-05T18:00:00Z',
+      '2026-01-09T23:59:59Z', // Friday night
+      '2026-01-10T12:00:00Z', // Saturday
+      '2026-01-11T23:30:00Z', // Sunday UTC, Monday in Asia
+      '2026-03-29T06:30:00Z', // the day Europe/Berlin goes to summer time
+      '2026-11-01T13:00:00Z', // the day New York goes back
+      '2026-01-07T23:59:59.999Z',
+      '2026-01-06T03:00:00Z', // Tuesday: noon in Tokyo
+      '2026-01-06T15:00:00Z', // Tuesday: afternoon in Europe, morning in New York
+    ];
+
+    it('in business hours: the same verdicts for every instant, zone and span', async () => {
+      const c = await instance.connect();
+      // Trino's day_of_week is ISO (Monday 1); DuckDB calls it isodow.
+      await c.run('CREATE OR REPLACE MACRO day_of_week(x) AS isodow(x)');
+      const values = INSTANTS.map((t) => `(TIMESTAMPTZ '${t}')`).join(', ');
+      for (const tz of ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Tokyo']) {
+        for (const span of [
+          { start: '08:00:00', end: '18:00:00' },
+          { start: '00:00:00', end: '23:59:59.999999' },
+          { start: '09:30:00', end: '17:45:00' },
+        ]) {
+          const m = (table: MacroTable) => table.inBusinessHours!.render(['ts']);
+          const sql = `SELECT ts::VARCHAR AS ts, ${m(DUCKDB.macros(ctx({ tz, businessHours: span })))} AS duck, ${m(TRINO.macros(ctx({ tz, businessHours: span })))} AS trino FROM (VALUES ${values}) v(ts)`;
+          const rows = (await c.runAndReadAll(sql)).getRowObjectsJson();
+          for (const row of rows) expect(row.trino, `${tz} ${span.start}-${span.end} ${String(row.ts)}`).toBe(row.duck);
+          // Both verdicts occur (weekends are out whatever the span), so agreement is not vacuous.
+          expect(rows.some((r) => r.duck === true) && rows.some((r) => r.duck === false)).toBe(true);
+        }
+      }
+      c.closeSync();
+    });
+
+    it('bucket: the same window starts as time_bucket, for windows that do and do not divide a day', async () => {
+      const c = await instance.connect();
+      await c.run('CREATE OR REPLACE MACRO to_unixtime(x) AS epoch(x)');
+      await c.run('CREATE OR REPLACE MACRO from_unixtime(x, zone) AS to_timestamp(x)');
+      const values = INSTANTS.map((t) => `(TIMESTAMPTZ '${t}')`).join(', ');
+      for (const windowSeconds of [60, 900, 3600, 5400, 7 * 3600, 86_400, 604_800]) {
+        const b = (table: MacroTable) => table.bucket!.render(['ts']);
+        const sql = `SELECT ts::VARCHAR AS ts, epoch(${b(DUCKDB.macros(ctx({ windowSeconds })))}) AS duck, epoch(${b(TRINO.macros(ctx({ windowSeconds })))}) AS trino FROM (VALUES ${values}) v(ts)`;
+        for (const row of (await c.runAndReadAll(sql)).getRowObjectsJson()) {
+          expect(row.trino, `${windowSeconds}s ${String(row.ts)}`).toBe(row.duck);
+        }
+      }
+      c.closeSync();
+    });
+  });
+});
