@@ -71,7 +71,7 @@ export function chooseEngine(options: EngineOptions & StoreSelection): Engine {
 
 const NAME = /^[A-Za-z0-9_]{1,255}$/;
 const WORKGROUP = /^[A-Za-z0-9._-]{1,128}$/;
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+const REGION = /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/;
 /** s3://bucket/optional/prefix: a bucket name by S3's rules, no spaces or control codes. */
 const OUTPUT_LOCATION = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:\/[^\s\p{Cc}]*)?$/u;
 
@@ -152,7 +152,7 @@ function codeOnly(sql: string): string | undefined {
  * WITH can only lead to a query, so the first keyword decides.)
  */
 export function readOnlyAthenaSql(sql: string): string {
-  const text = sql.trim().replace(/;\s*$/, '');
+  const text = sql.trim().replace(/;\s*$/, '').trimEnd();
   const code = codeOnly(text);
   const refuse = (why: string) =>
     new CliError(`the SQL was refused: ${why}`, {

@@ -161,10 +161,10 @@ export async function runAthenaQuery(
           },
           ...(options.outputLocation ? { ResultConfiguration: { OutputLocation: options.outputLocation } } : {}),
         }),
-        { abortSignal: signal },
+        // Not aborted by the signal: a start cut off in flight may still start the query, with no id
+        // left to stop it. The answer comes quickly; a Ctrl-C meanwhile stops the query right after.
       );
     } catch (error) {
-      // Aborted before Athena answered: there is no id to stop (the request may not have arrived).
       if (signal.aborted) throw interrupted(undefined, undefined);
       throw callError(error, 'StartQueryExecution', context);
     }
@@ -183,6 +183,7 @@ export async function runAthenaQuery(
       }
     };
 
+    if (signal.aborted) throw interrupted(id, await stop());
     try {
       const stats: AthenaQueryStats = { polls: 0, pages: 0 };
       const execution = await waitForQuery(client, sdk, id, options, deps, sleep, stats, context);
