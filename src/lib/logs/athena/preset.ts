@@ -1,7 +1,7 @@
 /** `immuta audit logs query PRESET --engine athena`: the preset rendered for Trino, run on Athena. */
 import type { CommandIO } from '../../io/command-io.js';
 import { chooseFormat } from '../format.js';
-import { requirePreset, resolvePresetFilters } from '../presets/run.js';
+import { presetColumns, requirePreset, resolvePresetFilters } from '../presets/run.js';
 import type { QueryOptions } from '../query.js';
 import type { Row } from '../rows.js';
 import { athenaTarget } from './engine.js';
@@ -21,6 +21,7 @@ export async function runAthenaPreset(options: QueryOptions, io: CommandIO): Pro
     { ...target, ...(filters.limit === undefined ? {} : { maxRows: filters.limit }) },
     format,
     io,
+    presetColumns(preset),
   );
   if (result.truncated) io.note(`Showing the first ${result.rows.length} rows: more match (raise --limit).`);
   if (result.rows.length === 0 && format === 'table')

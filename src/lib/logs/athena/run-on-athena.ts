@@ -12,6 +12,8 @@ export async function runAndPrint(
   target: AthenaQueryOptions,
   format: OutputFormat,
   io: CommandIO,
+  /** The documented column names (a preset's): Athena's own spelling is restored to them. */
+  columnNames?: readonly string[],
 ): Promise<AthenaQueryResult> {
   const progress = await io.progress('Athena: starting the query');
   let result: AthenaQueryResult;
@@ -24,6 +26,7 @@ export async function runAndPrint(
   } finally {
     progress.stop();
   }
+  if (columnNames) result = withColumnNames(result, columnNames);
   printRows(result.columns, result.rows, format, io);
   const scanned = result.stats.dataScannedBytes;
   io.note(
@@ -41,4 +44,17 @@ function formatBytes(bytes: number): string {
     unit++;
   }
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/**
+ * Trino folds unquoted names to lower case (`eventTimestamp` comes back as `eventtimestamp`): the
+ * columns that match a documented name but for case take the documented spelling, so both engines
+ * key their rows alike.
+ */
+export function withColumnNames(result: AthenaQueryResult, names: readonly string[]): AthenaQueryResult {
+  const byLower = new Map(names.map((name) => [name.toLowerCase(), name]));
+  const columns = result.columns.map((c) => byLower.get(c.toLowerCase()) ?? c);
+  if (columns.every((c, i) => c === result.columns[i])) return result;
+  const rows = result.rows.map((row) => Object.fromEntries(result.columns.map((c, i) => [columns[i] ?? c, row[c]])));
+  return { ...result, columns, rows };
 }
