@@ -177,6 +177,28 @@ describe('runAthenaQuery against a fake Athena', () => {
     expect(JSON.stringify({ m: error.message, f: error.fix, d: error.details })).not.toContain(SECRET);
   });
 
+  it('no credentials anywhere is exit 4 too, before anything is sent', async () => {
+    for (const name of [
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_SESSION_TOKEN',
+      'AWS_PROFILE',
+      'AWS_WEB_IDENTITY_TOKEN_FILE',
+      'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+      'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+    ])
+      vi.stubEnv(name, undefined);
+    vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws-config');
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/aws-credentials');
+    vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+    const error = await failure(
+      runAthenaQuery('SELECT 1', { endpoint: athena.endpoint, region: 'us-east-1' }, { ...deps, env: {} }),
+    );
+    expect(error).toMatchObject({ code: 'LOGS_ATHENA_ACCESS_DENIED', exitCode: 4 });
+    expect(error.fix).toContain('AWS_PROFILE');
+    expect(athena.calls).toEqual([]);
+  });
+
   it('an unknown workgroup is a usage error that says --workgroup', async () => {
     athena.failNext('StartQueryExecution', {
       status: 400,
