@@ -64,7 +64,7 @@ export function hasS3EndpointOverride(env: NodeJS.ProcessEnv): boolean {
  * CommandIO's env) and not only the process's.
  */
 export function endpointFor(
-  service: 'S3' | 'STS' | 'IAM' | 'KMS' | 'ORGANIZATIONS',
+  service: 'S3' | 'STS' | 'IAM' | 'KMS' | 'ORGANIZATIONS' | 'ATHENA',
   env: NodeJS.ProcessEnv,
 ): string | undefined {
   if ((env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '').toLowerCase() === 'true') return undefined;

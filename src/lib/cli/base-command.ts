@@ -33,8 +33,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /**
    * A long-running command (a foreground server) that stops cleanly on Ctrl-C or SIGTERM: the signal
    * aborts `io.signal` and the run function returns (exit 0). Otherwise Ctrl-C exits 130 at once.
+   * A function decides from the parsed flags: `audit logs sql --engine athena` must stop the remote
+   * query (StopQueryExecution) before it exits 130 itself.
    */
-  static stopsOnSignal = false;
+  static stopsOnSignal: boolean | ((flags: Record<string, unknown>) => boolean) = false;
 
   protected flags!: BaseFlags<T>;
   protected args!: BaseArgs<T>;
@@ -87,7 +89,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.flags = flags as BaseFlags<T>;
     this.args = args as BaseArgs<T>;
     this.setTerminal(Boolean(this.flags['no-color']));
-    if ((this.ctor as unknown as typeof BaseCommand).stopsOnSignal) {
+    const stops = (this.ctor as unknown as typeof BaseCommand).stopsOnSignal;
+    if (typeof stops === 'function' ? stops(this.flags as Record<string, unknown>) : stops) {
       this.host.onSignal(['SIGINT', 'SIGTERM'], (signal) => this.abort.abort(signal));
     } else {
       this.host.onSignal(['SIGINT'], () => {

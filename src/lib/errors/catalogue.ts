@@ -123,6 +123,15 @@ export const ERRORS = {
   },
   LOGS_UNKNOWN_PRESET: { exitCode: USAGE, meaning: 'no preset of that name (`immuta audit logs presets`)' },
   LOGS_SQL_ERROR: { exitCode: USAGE, meaning: 'the SQL failed or was refused (read-only, no files)' },
+  LOGS_ATHENA_QUERY_FAILED: {
+    exitCode: USAGE,
+    meaning: 'Athena refused or failed the query (table missing, no output location, SQL error); the reason is shown',
+  },
+  LOGS_ATHENA_ACCESS_DENIED: {
+    exitCode: AUTH,
+    meaning: 'AWS refused the credentials or an IAM permission --engine athena needs',
+  },
+  LOGS_ATHENA_UNREACHABLE: { exitCode: TENANT, meaning: 'Athena did not answer, or failed on its side' },
   WEBHOOK_URL_INVALID: { exitCode: USAGE, meaning: 'the webhook URL is not http(s), or contains credentials' },
   WEBHOOK_NOT_FOUND: { exitCode: USAGE, meaning: 'no Immuta webhook has this id' },
   WEBHOOK_API_REJECTED: { exitCode: USAGE, meaning: 'the webhooks API refused the request (HTTP 400)' },

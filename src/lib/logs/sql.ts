@@ -6,11 +6,12 @@
 import { CliError, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
+import { type EngineOptions, chooseEngine } from './athena/engine.js';
 import { chooseFormat, printRows } from './format.js';
 import { type StoreSelection, openStoreForReading } from './read-store.js';
 import type { Row } from './rows.js';
 
-export interface SqlOptions extends StoreSelection {
+export interface SqlOptions extends StoreSelection, EngineOptions {
   sql: string;
   format?: string;
   /** At most this many rows are read (default 10,000). */
@@ -20,6 +21,11 @@ export interface SqlOptions extends StoreSelection {
 export const SQL_DEFAULT_LIMIT = 10_000;
 
 export async function runSql(options: SqlOptions, io: CommandIO): Promise<Row[]> {
+  if (chooseEngine(options) === 'athena') {
+    // Never opens the store (nor loads DuckDB): the SQL goes to Athena as given.
+    const { runAthenaSql } = await import('./athena/sql.js');
+    return runAthenaSql(options, io, SQL_DEFAULT_LIMIT);
+  }
   const text = options.sql.trim().replace(/;\s*$/, '');
   if (text === '') {
     throw usageError(

@@ -1,5 +1,6 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../../lib/cli/base-command.js';
+import { engineFlags, stopsOnSignalForEngine } from '../../../lib/cli/engine-flags.js';
 import {
   configIdFlag,
   filterFlags,
@@ -13,12 +14,14 @@ import type { Row } from '../../../lib/logs/rows.js';
 export default class Query extends BaseCommand<typeof Query> {
   static override summary = "Answer one of the audit guide's questions (a preset) from the exported logs.";
   static override description =
-    "Reads the local log store: --source SOURCE syncs it first (a folder, s3://bucket/prefix, sandbox; or --config-id ID), --store DIR alone reads what was synced there. Rows are sorted by time; event presets give one row per event (id, eventTimestamp, event, action, actionStatus, actor, targets, then the preset's columns). Table on a terminal, ndjson otherwise.";
+    'Reads the local log store: --source SOURCE syncs it first (a folder, s3://bucket/prefix, sandbox; or --config-id ID), --store DIR alone reads what was synced there. Rows are sorted by time; event presets give one row per event (id, eventTimestamp, event, action, actionStatus, actor, targets, then the preset\'s columns). Table on a terminal, ndjson otherwise. With --engine athena the preset runs on Amazon Athena over the export prefix instead (README "Athena").';
   static override examples = [
     '<%= config.bin %> audit logs query failed-queries --source ./exported-logs --since 7d',
     '<%= config.bin %> audit logs query high-risk-permission-changes --store ./audit-store --tz Europe/Berlin --business-hours 08:00-18:00',
     '<%= config.bin %> audit logs query sensitive-query-spikes --source sandbox --window 1h --threshold 5 --format csv',
   ];
+  // --engine athena: Ctrl-C stops the Athena query (StopQueryExecution), then exits 130.
+  static override stopsOnSignal = stopsOnSignalForEngine;
   static override args = {
     preset: Args.string({ required: true, description: 'The preset (`immuta audit logs presets` lists them).' }),
   };
@@ -28,6 +31,7 @@ export default class Query extends BaseCommand<typeof Query> {
     store: storeFlag,
     'sandbox-dir': sandboxDirFlag,
     format: formatFlag,
+    ...engineFlags,
     ...filterFlags,
   };
 
@@ -42,6 +46,13 @@ export default class Query extends BaseCommand<typeof Query> {
         store: f.store,
         sandboxDir: f['sandbox-dir'],
         format: f.format,
+        engine: f.engine,
+        workgroup: f.workgroup,
+        outputLocation: f['output-location'],
+        athenaDatabase: f['athena-database'],
+        athenaTable: f['athena-table'],
+        athenaLayout: f['athena-layout'],
+        region: f.region,
         since: f.since,
         until: f.until,
         actor: f.actor,

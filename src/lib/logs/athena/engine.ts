@@ -1,0 +1,176 @@
+/**
+ * `--engine duckdb|athena` for the `audit logs` commands: which engine, the Athena target (validated
+ * before anything is sent), and the read-only check of `logs sql` on Athena.
+ */
+import { CliError, usageError } from '../../errors/cli-error.js';
+import type { StoreSelection } from '../read-store.js';
+import { ATHENA_DEFAULTS as ATHENA_TABLE_DEFAULTS, checkLayout } from '../athena-table.js';
+import { ATHENA_DEFAULTS, type AthenaQueryOptions } from './run-query.js';
+
+export const ENGINES = ['duckdb', 'athena'] as const;
+export type Engine = (typeof ENGINES)[number];
+
+/** The engine flags, as the commands pass them (undefined = not given). */
+export interface EngineOptions {
+  engine?: string;
+  region?: string;
+  workgroup?: string;
+  outputLocation?: string;
+  athenaDatabase?: string;
+  athenaTable?: string;
+  /** The `dt` partition format of the table (athena-ddl --layout). */
+  athenaLayout?: string;
+  /** Tests: an Athena endpoint (otherwise AWS_ENDPOINT_URL_ATHENA / AWS_ENDPOINT_URL, else AWS). */
+  athenaEndpoint?: string;
+  /** Tests: the first wait between polls (default 200 ms). */
+  athenaPollIntervalMs?: number;
+}
+
+export interface AthenaTarget extends AthenaQueryOptions {
+  workgroup: string;
+  database: string;
+  /** The events table the presets read (`immuta audit logs athena-ddl` creates it). */
+  table: string;
+  /** Its `dt` partition format, so a preset reads only the partitions of its window. */
+  layout: string;
+}
+
+const ATHENA_ONLY: readonly [keyof EngineOptions, string][] = [
+  ['workgroup', '--workgroup'],
+  ['outputLocation', '--output-location'],
+  ['athenaDatabase', '--athena-database'],
+  ['athenaTable', '--athena-table'],
+  ['athenaLayout', '--athena-layout'],
+  ['region', '--region'],
+];
+
+const DUCKDB_ONLY: readonly [keyof StoreSelection, string][] = [
+  ['source', '--source'],
+  ['configId', '--config-id'],
+  ['store', '--store'],
+];
+
+/** The engine chosen, after refusing flags of the other engine (nothing is read or sent before). */
+export function chooseEngine(options: EngineOptions & StoreSelection): Engine {
+  const engine = options.engine ?? 'duckdb';
+  if (!(ENGINES as readonly string[]).includes(engine))
+    throw usageError(`unknown --engine "${engine}"`, `Use one of ${ENGINES.join(', ')}.`);
+  if (engine === 'athena') {
+    const local = DUCKDB_ONLY.filter(([key]) => options[key] !== undefined).map(([, flag]) => flag);
+    if (local.length > 0) {
+      throw usageError(
+        `${local.join(', ')} ${local.length === 1 ? 'is' : 'are'} for the local DuckDB store, not --engine athena`,
+        'Athena reads the export prefix through its table (`immuta audit logs athena-ddl`): drop the flag, or drop --engine athena.',
+      );
+    }
+  } else {
+    const remote = ATHENA_ONLY.filter(([key]) => options[key] !== undefined).map(([, flag]) => flag);
+    if (remote.length > 0) {
+      throw usageError(
+        `${remote.join(', ')} ${remote.length === 1 ? 'is' : 'are'} for --engine athena`,
+        'Add --engine athena, or drop the flag.',
+      );
+    }
+  }
+  return engine as Engine;
+}
+
+const NAME = /^[A-Za-z0-9_]{1,255}$/;
+const WORKGROUP = /^[A-Za-z0-9._-]{1,128}$/;
+const REGION = /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/;
+/** s3://bucket/optional/prefix: a bucket name by S3's rules, no spaces or control codes. */
+const OUTPUT_LOCATION = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:\/[^\s\p{Cc}]*)?$/u;
+
+/** The Athena target of the flags, with defaults, each value checked. */
+export function athenaTarget(options: EngineOptions): AthenaTarget {
+  const database = options.athenaDatabase ?? ATHENA_DEFAULTS.database;
+  const table = options.athenaTable ?? ATHENA_DEFAULTS.table;
+  const workgroup = options.workgroup ?? ATHENA_DEFAULTS.workgroup;
+  for (const [value, flag] of [
+    [database, '--athena-database'],
+    [table, '--athena-table'],
+  ] as const) {
+    if (!NAME.test(value))
+      throw usageError(`${flag} "${value}" is not an Athena name`, 'Use letters, digits and underscores (Glue names).');
+  }
+  if (!WORKGROUP.test(workgroup))
+    throw usageError(`--workgroup "${workgroup}" is not a workgroup name`, 'Use letters, digits, ".", "_" and "-".');
+  if (options.region !== undefined && !REGION.test(options.region))
+    throw usageError(`--region "${options.region}" is not an AWS region`, 'For example: us-east-1, eu-central-1.');
+  if (options.outputLocation !== undefined && !OUTPUT_LOCATION.test(options.outputLocation)) {
+    throw usageError(
+      `--output-location "${options.outputLocation}" is not an S3 URL`,
+      'Use s3://bucket/prefix/ (a bucket the caller may write to; Athena puts the result files there).',
+    );
+  }
+  const layout = checkLayout(options.athenaLayout ?? ATHENA_TABLE_DEFAULTS.layout);
+  return {
+    workgroup,
+    database,
+    table,
+    layout,
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.outputLocation ? { outputLocation: options.outputLocation } : {}),
+    ...(options.athenaEndpoint ? { endpoint: options.athenaEndpoint } : {}),
+    ...(options.athenaPollIntervalMs !== undefined ? { pollIntervalMs: options.athenaPollIntervalMs } : {}),
+  };
+}
+
+/**
+ * The code of a statement, with string literals, quoted identifiers and comments blanked (so a `;`
+ * or a keyword inside them does not count), or undefined when a quote or comment is not closed.
+ */
+function codeOnly(sql: string): string | undefined {
+  let out = '';
+  for (let i = 0; i < sql.length;) {
+    const ch = sql[i] ?? '';
+    const two = sql.slice(i, i + 2);
+    if (two === '--') {
+      const end = sql.indexOf('\n', i);
+      out += ' ';
+      i = end < 0 ? sql.length : end;
+    } else if (two === '/*') {
+      const end = sql.indexOf('*/', i + 2);
+      if (end < 0) return undefined;
+      out += ' ';
+      i = end + 2;
+    } else if (ch === "'" || ch === '"') {
+      // '' and "" inside are the escaped quote: scanning on from the next quote handles them.
+      let end = i + 1;
+      for (;;) {
+        end = sql.indexOf(ch, end);
+        if (end < 0) return undefined;
+        if (sql[end + 1] === ch) end += 2;
+        else break;
+      }
+      out += ch === "'" ? "''" : '""';
+      i = end + 1;
+    } else {
+      out += ch;
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * The user's SQL for Athena when it is one SELECT (or WITH ... SELECT) statement: trimmed, a final
+ * `;` dropped, otherwise as given. Anything else is refused before it is sent: Athena enforces IAM, but
+ * this keeps a paste from running a CREATE TABLE AS or an INSERT with the caller's rights. (In Trino,
+ * WITH can only lead to a query, so the first keyword decides.)
+ */
+export function readOnlyAthenaSql(sql: string): string {
+  const text = sql.trim().replace(/;\s*$/, '').trimEnd();
+  const code = codeOnly(text);
+  const refuse = (why: string) =>
+    new CliError(`the SQL was refused: ${why}`, {
+      code: 'LOGS_SQL_ERROR',
+      fix: 'On --engine athena, `immuta audit logs sql` runs one SELECT (or WITH ... SELECT) statement over the tables of `immuta audit logs athena-ddl`.',
+    });
+  if (text === '' || code === undefined || code.trim() === '')
+    throw code === undefined ? refuse('a quote or comment is not closed') : refuse('no SQL given');
+  if (code.includes(';')) throw refuse('more than one statement');
+  const first = /^[\s(]*([A-Za-z]+)/.exec(code)?.[1]?.toUpperCase();
+  if (first !== 'SELECT' && first !== 'WITH') throw refuse(`${first ?? 'this'} is not a SELECT statement`);
+  return text;
+}

@@ -1,0 +1,302 @@
+/**
+ * One SQL statement on Amazon Athena: StartQueryExecution (workgroup, database/catalog, output
+ * location), GetQueryExecution polled with back-off (200 ms doubling to 2 s) until a final state,
+ * then GetQueryResults page by page (NextToken; the first row of the first page is the header).
+ * When `signal` aborts, the query is stopped (StopQueryExecution) before the INTERRUPTED error is
+ * thrown, so Ctrl-C does not leave a query scanning (and billing) in the background.
+ *
+ * The SDK is imported lazily; credentials come from the SDK's default chain (or the AWS_* keys of
+ * the environment given); the endpoint honours AWS_ENDPOINT_URL_ATHENA / AWS_ENDPOINT_URL.
+ */
+import { randomUUID } from 'node:crypto';
+import type * as AthenaSdk from '@aws-sdk/client-athena';
+import type { AthenaClient, QueryExecution } from '@aws-sdk/client-athena';
+import { endpointFor } from '../../aws/clients.js';
+import { CliError } from '../../errors/cli-error.js';
+import { ExitCode } from '../../errors/exit-codes.js';
+import type { Row } from '../rows.js';
+import { type AthenaColumn, decodeRows } from './decode.js';
+import { type QueryContext, callError, queryCancelledError, queryFailedError } from './errors.js';
+
+export const ATHENA_DEFAULTS = {
+  workgroup: 'primary',
+  database: 'immuta_audit',
+  // The table `immuta audit logs athena-ddl` creates.
+  table: 'audit_events',
+  catalog: 'AwsDataCatalog',
+  pollIntervalMs: 200,
+  maxPollIntervalMs: 2_000,
+  pageSize: 1_000,
+} as const;
+
+export interface AthenaQueryOptions {
+  region?: string;
+  /** Default `primary`. */
+  workgroup?: string;
+  /** `s3://bucket/prefix/` for the result files; default: the workgroup's own setting. */
+  outputLocation?: string;
+  /** Default `immuta_audit`. */
+  database?: string;
+  /** Default `AwsDataCatalog`. */
+  catalog?: string;
+  /** An endpoint URL; default AWS_ENDPOINT_URL_ATHENA / AWS_ENDPOINT_URL of the environment, else AWS. */
+  endpoint?: string;
+  /** First wait before polling (default 200 ms), doubled after each poll... */
+  pollIntervalMs?: number;
+  /** ...up to this (default 2 s). */
+  maxPollIntervalMs?: number;
+  /** GetQueryResults page size (default and Athena's maximum 1000). */
+  pageSize?: number;
+  /** Stop reading after this many rows (one more is read to know that more matched). */
+  maxRows?: number;
+}
+
+export interface AthenaDeps {
+  /** The environment: AWS_* credentials, region and endpoint settings. */
+  env: NodeJS.ProcessEnv;
+  /** Aborted on Ctrl-C: the query is stopped and INTERRUPTED thrown. */
+  signal: AbortSignal;
+  /** Waits between polls (tests record the back-off). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Told each state seen while polling (a spinner's text). */
+  onState?: (state: string, queryExecutionId: string) => void;
+}
+
+export interface AthenaQueryStats {
+  polls: number;
+  pages: number;
+  dataScannedBytes?: number;
+  engineExecutionTimeMs?: number;
+  totalExecutionTimeMs?: number;
+}
+
+export interface AthenaQueryResult {
+  columns: string[];
+  /** Athena's type of each column, as it named it. */
+  columnTypes: string[];
+  rows: Row[];
+  /** More rows than `maxRows` were there (the rest was not read). */
+  truncated: boolean;
+  queryExecutionId: string;
+  stats: AthenaQueryStats;
+}
+
+type AthenaModule = typeof AthenaSdk;
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done);
+  });
+}
+
+function makeClient(sdk: AthenaModule, options: AthenaQueryOptions, env: NodeJS.ProcessEnv): AthenaClient {
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const endpoint = options.endpoint ?? endpointFor('ATHENA', env);
+  const region = options.region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined);
+  // The environment given (not only process.env) decides: the same keys the SDK's env provider reads.
+  const keys =
+    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+      ? {
+          accessKeyId: env.AWS_ACCESS_KEY_ID,
+          secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+          ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+        }
+      : undefined;
+  return new sdk.AthenaClient({
+    ...(region ? { region } : {}),
+    ...(endpoint ? { endpoint } : {}),
+    ...(keys ? { credentials: keys } : {}),
+    maxAttempts: 3,
+    requestHandler: { requestTimeout: 30_000, connectionTimeout: 5_000 },
+  });
+}
+
+function interrupted(queryExecutionId: string | undefined, stopped: boolean | undefined): CliError {
+  const what =
+    queryExecutionId === undefined
+      ? ''
+      : stopped
+        ? `: Athena query ${queryExecutionId} stopped`
+        : `: Athena query ${queryExecutionId} may still run (aws athena stop-query-execution --query-execution-id ${queryExecutionId})`;
+  return new CliError(`interrupted${what}`, {
+    code: 'INTERRUPTED',
+    exitCode: ExitCode.INTERRUPTED,
+    ...(queryExecutionId ? { details: { queryExecutionId, stopped: Boolean(stopped) } } : {}),
+  });
+}
+
+/** Runs `sql` on Athena and returns its rows decoded like the DuckDB engine's (decode.ts). */
+export async function runAthenaQuery(
+  sql: string,
+  options: AthenaQueryOptions,
+  deps: AthenaDeps,
+): Promise<AthenaQueryResult> {
+  const { signal } = deps;
+  const sleep = deps.sleep ?? abortableSleep;
+  const context: QueryContext = {
+    workgroup: options.workgroup ?? ATHENA_DEFAULTS.workgroup,
+    database: options.database ?? ATHENA_DEFAULTS.database,
+    ...(options.outputLocation ? { outputLocation: options.outputLocation } : {}),
+  };
+  signal.throwIfAborted();
+  const sdk = await import('@aws-sdk/client-athena');
+  const client = makeClient(sdk, options, deps.env);
+  try {
+    let started;
+    try {
+      started = await client.send(
+        new sdk.StartQueryExecutionCommand({
+          QueryString: sql,
+          ClientRequestToken: randomUUID(),
+          WorkGroup: context.workgroup,
+          QueryExecutionContext: {
+            Database: context.database,
+            Catalog: options.catalog ?? ATHENA_DEFAULTS.catalog,
+          },
+          ...(options.outputLocation ? { ResultConfiguration: { OutputLocation: options.outputLocation } } : {}),
+        }),
+        // Not aborted by the signal: a start cut off in flight may still start the query, with no id
+        // left to stop it. The answer comes quickly; a Ctrl-C meanwhile stops the query right after.
+      );
+    } catch (error) {
+      if (signal.aborted) throw interrupted(undefined, undefined);
+      throw callError(error, 'StartQueryExecution', context);
+    }
+    const id = started.QueryExecutionId;
+    if (!id) throw callError(new Error('no QueryExecutionId in the answer'), 'StartQueryExecution', context);
+    context.queryExecutionId = id;
+
+    const stop = async (): Promise<boolean> => {
+      try {
+        await client.send(new sdk.StopQueryExecutionCommand({ QueryExecutionId: id }), {
+          abortSignal: AbortSignal.timeout(5_000),
+        });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+
+    if (signal.aborted) throw interrupted(id, await stop());
+    try {
+      const stats: AthenaQueryStats = { polls: 0, pages: 0 };
+      const execution = await waitForQuery(client, sdk, id, options, deps, sleep, stats, context);
+      const q = execution.Statistics;
+      if (q?.DataScannedInBytes !== undefined) stats.dataScannedBytes = q.DataScannedInBytes;
+      if (q?.EngineExecutionTimeInMillis !== undefined) stats.engineExecutionTimeMs = q.EngineExecutionTimeInMillis;
+      if (q?.TotalExecutionTimeInMillis !== undefined) stats.totalExecutionTimeMs = q.TotalExecutionTimeInMillis;
+      const results = await readResults(client, sdk, id, options, signal, stats, context);
+      return { ...results, queryExecutionId: id, stats };
+    } catch (error) {
+      if (!signal.aborted) throw error;
+      // Ctrl-C: stop the query whatever state it was in (a finished one answers an error: ignored).
+      throw interrupted(id, await stop());
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+async function waitForQuery(
+  client: AthenaClient,
+  sdk: AthenaModule,
+  id: string,
+  options: AthenaQueryOptions,
+  deps: AthenaDeps,
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>,
+  stats: AthenaQueryStats,
+  context: QueryContext,
+): Promise<QueryExecution> {
+  const { signal } = deps;
+  const max = options.maxPollIntervalMs ?? ATHENA_DEFAULTS.maxPollIntervalMs;
+  let delay = Math.min(options.pollIntervalMs ?? ATHENA_DEFAULTS.pollIntervalMs, max);
+  for (;;) {
+    await sleep(delay, signal);
+    signal.throwIfAborted();
+    delay = Math.min(delay * 2, max);
+    let answer;
+    try {
+      answer = await client.send(new sdk.GetQueryExecutionCommand({ QueryExecutionId: id }), { abortSignal: signal });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw callError(error, 'GetQueryExecution', context);
+    }
+    stats.polls++;
+    const execution = answer.QueryExecution ?? {};
+    const status = execution.Status ?? {};
+    const state = status.State ?? 'UNKNOWN';
+    deps.onState?.(state, id);
+    if (state === 'SUCCEEDED') return execution;
+    if (state === 'FAILED')
+      throw queryFailedError(status.StateChangeReason, status.AthenaError?.ErrorCategory, context);
+    if (state === 'CANCELLED') {
+      if (signal.aborted) throw new Error('aborted');
+      throw queryCancelledError(status.StateChangeReason, context);
+    }
+    // QUEUED, RUNNING (and any state Athena adds later): keep waiting.
+  }
+}
+
+async function readResults(
+  client: AthenaClient,
+  sdk: AthenaModule,
+  id: string,
+  options: AthenaQueryOptions,
+  signal: AbortSignal,
+  stats: AthenaQueryStats,
+  context: QueryContext,
+): Promise<{ columns: string[]; columnTypes: string[]; rows: Row[]; truncated: boolean }> {
+  const maxRows = options.maxRows ?? Number.POSITIVE_INFINITY;
+  const pageSize = Math.min(Math.max(options.pageSize ?? ATHENA_DEFAULTS.pageSize, 1), ATHENA_DEFAULTS.pageSize);
+  let columns: AthenaColumn[] | undefined;
+  const cells: (string | undefined)[][] = [];
+  let token: string | undefined;
+  let first = true;
+  do {
+    signal.throwIfAborted();
+    let page;
+    try {
+      page = await client.send(
+        new sdk.GetQueryResultsCommand({ QueryExecutionId: id, MaxResults: pageSize, NextToken: token }),
+        { abortSignal: signal },
+      );
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw callError(error, 'GetQueryResults', context);
+    }
+    stats.pages++;
+    columns ??= (page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((c, i) => ({
+      name: c.Name ?? c.Label ?? `_col${i}`,
+      type: c.Type ?? 'varchar',
+    }));
+    const rows = page.ResultSet?.Rows ?? [];
+    for (const [index, row] of rows.entries()) {
+      const values = (row.Data ?? []).map((datum) => datum.VarCharValue);
+      // A SELECT's first row is its header: drop it when it is the column names (it always is).
+      if (first && index === 0 && isHeader(values, columns)) continue;
+      cells.push(values);
+    }
+    first = false;
+    token = page.NextToken;
+  } while (token && cells.length <= maxRows);
+  const truncated = cells.length > maxRows;
+  if (truncated) cells.length = maxRows;
+  const names = columns ?? [];
+  return {
+    columns: names.map((c) => c.name),
+    columnTypes: names.map((c) => c.type),
+    rows: decodeRows(names, cells),
+    truncated,
+  };
+}
+
+function isHeader(values: readonly (string | undefined)[], columns: readonly AthenaColumn[]): boolean {
+  return values.length === columns.length && values.every((v, i) => v === columns[i]?.name);
+}
