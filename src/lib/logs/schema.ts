@@ -122,7 +122,9 @@ export interface StagedFile {
 }
 
 /** Whitespace a blank line is made of (store.ts counts lines with the same set). */
-const NOT_BLANK = (column: string) => `trim(${column}, chr(32) || chr(9) || chr(13) || chr(11) || chr(12)) <> ''`;
+const NOT_BLANK = (column: string) =>
+  // Most lines start with `{`: the first byte settles it, and only the others are trimmed (which copies the line).
+  `(ascii(${column}) NOT IN (32, 9, 13, 11, 12) OR trim(${column}, chr(32) || chr(9) || chr(13) || chr(11) || chr(12)) <> '')`;
 
 const sqlText = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
@@ -168,17 +170,27 @@ const f = (path: (typeof SCALARS)[number]) => `f[${SCALARS.indexOf(path) + 1}]`;
 const TARGETS = f('$.targets');
 
 /**
+ * The id a line that is not an event (no id, or no valid eventTimestamp) is inserted under: the
+ * statement has no WHERE on the extracted fields, because DuckDB would push such a filter below the
+ * projection and extract every line's fields twice. Those lines all collapse into one row with
+ * this id (INSERT OR IGNORE), which `DELETE_NOT_EVENTS` removes right after, in the same transaction.
+ */
+export const NOT_AN_EVENT_ID = '';
+export const DELETE_NOT_EVENTS = `DELETE FROM stored_events WHERE id = '${NOT_AN_EVENT_ID}'`;
+
+/**
  * Inserts the events of staged files; an id already stored (or seen earlier in the batch) is kept
- * once. `guarded` first checks that each line is JSON (a second parse): without it, one malformed
- * line makes the statement fail, which the caller uses to detect the rare object that needs it.
+ * once. Each line is parsed once (one `json_extract_string` with every path). `guarded` first
+ * checks that each line is JSON (a second parse): without it, one malformed line makes the
+ * statement fail, which the caller uses to detect the rare batch that needs it.
  */
 export function insertStaged(files: readonly StagedFile[], guarded: boolean): string {
   const extract = `json_extract_string(line, [${SCALARS.map((p) => `'${p}'`).join(', ')}])`;
   return `
 INSERT OR IGNORE INTO stored_events
 SELECT
-  ${f('$.id')} AS id,
-  CAST(${f('$.eventTimestamp')} AS TIMESTAMPTZ) AS eventTimestamp,
+  CASE WHEN coalesce(${f('$.id')}, '') = '' OR ts IS NULL THEN '${NOT_AN_EVENT_ID}' ELSE ${f('$.id')} END AS id,
+  coalesce(ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS eventTimestamp,
   TRY_CAST(${f('$.receivedTimestamp')} AS TIMESTAMPTZ) AS receivedTimestamp,
   regexp_replace(${f('$.auditPayload.type')}, 'AuditPayload$', '') AS event,
   ${f('$.action')} AS action,
@@ -199,10 +211,12 @@ SELECT
   line AS raw,
   key AS sourceObject
 FROM (
-  SELECT key, line, ${guarded ? `CASE WHEN json_valid(line) THEN ${extract} END` : extract} AS f
-  FROM (${stagedLines(files)}) WHERE ${NOT_BLANK('line')}
-)
-WHERE coalesce(${f('$.id')}, '') <> '' AND TRY_CAST(${f('$.eventTimestamp')} AS TIMESTAMPTZ) IS NOT NULL`;
+  SELECT key, line, f, TRY_CAST(${f('$.eventTimestamp')} AS TIMESTAMPTZ) AS ts
+  FROM (
+    SELECT key, line, ${guarded ? `CASE WHEN json_valid(line) THEN ${extract} END` : extract} AS f
+    FROM (${stagedLines(files)}) WHERE ${NOT_BLANK('line')}
+  )
+)`;
 }
 
 /**

@@ -23,6 +23,7 @@ import { type DuckDBConnection, type DuckDBInstance, type OpenOptions, openDatab
 import { toPlainRows, type Row } from './rows.js';
 import {
   CREATE_TABLES,
+  DELETE_NOT_EVENTS,
   STORE_SCHEMA_VERSION,
   type StagedFile,
   insertStaged,
@@ -139,6 +140,10 @@ export class LogStore {
 
   private async prepare(): Promise<void> {
     if (!this.readOnly) {
+      // Commits only append to the write-ahead log; the sync checkpoints once at its end. With
+      // DuckDB's default (16 MB) nearly every batch's commit checkpointed, recompressing the
+      // row group it appended to: most of a sync's time, measured on 300 MB of UAM NDJSON.
+      await this.connection.run(`SET checkpoint_threshold = '1GB'`);
       for (const statement of CREATE_TABLES) await this.connection.run(statement);
       await this.connection.run(`INSERT OR IGNORE INTO store_meta VALUES ('schemaVersion', $v)`, {
         v: String(STORE_SCHEMA_VERSION),
@@ -271,6 +276,8 @@ export class LogStore {
       for (const group of statementGroups(staged.pieces, this.chunkBytes)) {
         const reader = await c.runAndReadAll(insertStaged(group, guarded));
         inserted += Number(reader.getRows()[0]?.[0] ?? 0);
+        const notEvents = await c.runAndReadAll(DELETE_NOT_EVENTS);
+        inserted -= Number(notEvents.getRows()[0]?.[0] ?? 0);
         done += group.reduce((sum, p) => sum + p.bytes, 0);
         onChunk?.(done, totalBytes);
       }
