@@ -75,7 +75,7 @@ const DERIVED: Record<string, string> = {
 export const CREATE_TABLES = [
   `CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR)`,
   `CREATE TABLE IF NOT EXISTS stored_events (
-    id VARCHAR PRIMARY KEY,
+    id VARCHAR NOT NULL,
     eventTimestamp TIMESTAMPTZ NOT NULL,
     receivedTimestamp TIMESTAMPTZ,
     event VARCHAR,
@@ -135,12 +135,12 @@ const sqlText = (text: string) => `'${text.replace(/'/g, "''")}'`;
  */
 function stagedLines(files: readonly StagedFile[]): string {
   const list = `[${files.map((f) => sqlText(f.file)).join(', ')}]`;
-  const keys = files.map((f, index) => `(${sqlText(f.file)}, ${sqlText(f.key)}, ${index})`).join(', ');
-  return `SELECT k.key, k.ord, l.line
+  const keys = files.map((f) => `(${sqlText(f.file)}, ${sqlText(f.key)})`).join(', ');
+  return `SELECT k.key, l.line
   FROM read_csv(${list}, columns = {'line': 'VARCHAR'}, filename = true, delim = chr(1), quote = '', escape = '',
     header = false, auto_detect = false, new_line = '\\n', strict_mode = false, null_padding = false,
     max_line_size = 8388608, buffer_size = 8388608) AS l
-  JOIN (VALUES ${keys}) AS k(file, key, ord) ON k.file = l.filename`;
+  JOIN (VALUES ${keys}) AS k(file, key) ON k.file = l.filename`;
 }
 
 /** The scalar fields read from each line, in one parse of it (each JSON function call parses the line). */
@@ -172,23 +172,26 @@ const TARGETS = f('$.targets');
 /**
  * The id a line that is not an event (no id, or no valid eventTimestamp) is inserted under: the
  * statement has no WHERE on the extracted fields, because DuckDB would push such a filter below the
- * projection and extract every line's fields twice. Those lines all collapse into one row with
- * this id (INSERT OR IGNORE), which `DELETE_NOT_EVENTS` removes right after, in the same transaction.
+ * projection and extract every line's fields twice. `DELETE_NOT_EVENTS` removes those rows right
+ * after, in the same transaction.
  */
 export const NOT_AN_EVENT_ID = '';
 export const DELETE_NOT_EVENTS = `DELETE FROM stored_events WHERE id = '${NOT_AN_EVENT_ID}'`;
 
 /**
- * Inserts the events of staged files; an id already stored (or seen earlier in the batch) is kept
- * once. Each line is parsed once (one `json_extract_string` with every path). `guarded` first
- * checks that each line is JSON (a second parse): without it, one malformed line makes the
- * statement fail, which the caller uses to detect the rare batch that needs it.
+ * Inserts the events of staged files whose id is not stored yet (also by an earlier statement of
+ * the same transaction). Ids are kept unique by this anti-join and by `DELETE_REPEATS` for an id
+ * repeated inside one statement, not by a PRIMARY KEY: measured, DuckDB's INSERT OR IGNORE on a
+ * key hashed every column of every row (the whole line included), and the sync took 40% more CPU.
+ * Each line is parsed once (one `json_extract_string` with every path). `guarded` first checks that
+ * each line is JSON (a second parse): without it, one malformed line makes the statement fail,
+ * which the caller uses to detect the rare batch that needs it.
  */
 export function insertStaged(files: readonly StagedFile[], guarded: boolean): string {
   const extract = `json_extract_string(line, [${SCALARS.map((p) => `'${p}'`).join(', ')}])`;
   return `
-INSERT OR IGNORE INTO stored_events
-SELECT
+INSERT INTO stored_events
+SELECT * FROM (SELECT
   CASE WHEN coalesce(${f('$.id')}, '') = '' OR ts IS NULL THEN '${NOT_AN_EVENT_ID}' ELSE ${f('$.id')} END AS id,
   coalesce(ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS eventTimestamp,
   TRY_CAST(${f('$.receivedTimestamp')} AS TIMESTAMPTZ) AS receivedTimestamp,
@@ -216,29 +219,33 @@ FROM (
     SELECT key, line, ${guarded ? `CASE WHEN json_valid(line) THEN ${extract} END` : extract} AS f
     FROM (${stagedLines(files)}) WHERE ${NOT_BLANK('line')}
   )
+)) AS staged WHERE NOT EXISTS (SELECT 1 FROM stored_events AS s WHERE s.id = staged.id)`;
+}
+
+/** Ids stored more than once among these objects' events (what `deleteRepeats` then removes). */
+export function repeatedIds(keys: readonly string[]): string {
+  return `SELECT count(*) AS n FROM (
+  SELECT id FROM stored_events WHERE sourceObject IN (${keys.map(sqlText).join(', ')}) GROUP BY id HAVING count(*) > 1
 )`;
 }
 
 /**
- * After an insert whose counts show repeated ids: an id in several objects of the batch belongs to
- * the first of them (in key order), as it would had they been synced one by one. The insert reads
- * the files in parallel, so which copy it kept is not fixed; this makes `sourceObject`
- * deterministic. Ids stored before the batch (from another object) are left alone.
+ * Keeps one row per id among these objects' events: the copy from the first object in `keys`
+ * order (the sync's key order), then the first stored, as if the objects had been synced one by
+ * one. Only run when `repeatedIds` found some (an id twice in one statement's objects).
  */
-export function ownRepeatedIds(files: readonly StagedFile[]): string {
-  const keys = [...new Set(files.map((f) => f.key))].map(sqlText).join(', ');
+export function deleteRepeats(keys: readonly string[]): string {
+  const order = keys.map((key, index) => `(${sqlText(key)}, ${index})`).join(', ');
   return `
-UPDATE stored_events AS s SET sourceObject = firsts.key
-FROM (
-  SELECT id, arg_min(key, ord) AS key
-  FROM (
-    SELECT key, ord, json_extract_string(line, '$.id') AS id
-    FROM (${stagedLines(files)}) WHERE ${NOT_BLANK('line')} AND json_valid(line) AND json_type(line) = 'OBJECT'
-  )
-  WHERE coalesce(id, '') <> ''
-  GROUP BY id HAVING count(DISTINCT key) > 1
-) AS firsts
-WHERE s.id = firsts.id AND s.sourceObject IN (${keys}) AND s.sourceObject <> firsts.key`;
+DELETE FROM stored_events WHERE rowid IN (
+  SELECT rowid FROM (
+    SELECT e.rowid, row_number() OVER (PARTITION BY e.id ORDER BY k.ord, e.rowid) AS copy
+    FROM stored_events AS e JOIN (VALUES ${order}) AS k(key, ord) ON e.sourceObject = k.key
+    WHERE e.id IN (
+      SELECT id FROM stored_events WHERE sourceObject IN (${keys.map(sqlText).join(', ')}) GROUP BY id HAVING count(*) > 1
+    )
+  ) WHERE copy > 1
+)`;
 }
 
 /**

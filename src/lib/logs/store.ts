@@ -27,7 +27,8 @@ import {
   STORE_SCHEMA_VERSION,
   type StagedFile,
   insertStaged,
-  ownRepeatedIds,
+  deleteRepeats,
+  repeatedIds,
   skippedLines,
 } from './schema.js';
 
@@ -283,8 +284,12 @@ export class LogStore {
         onChunk?.(done, totalBytes);
       }
       const lines = keys.map((key) => staged.lines.get(key) ?? 0);
+      const [repeats] = await this.rows(repeatedIds(keys));
+      if (Number(repeats?.n ?? 0) > 0) {
+        const deleted = await c.runAndReadAll(deleteRepeats(keys));
+        inserted -= Number(deleted.getRows()[0]?.[0] ?? 0);
+      }
       const allNew = inserted === lines.reduce((a, b) => a + b, 0);
-      if (!allNew && keys.length > 1) await c.run(ownRepeatedIds(staged.pieces));
       const after = allNew ? undefined : await this.eventsPerObject(keys, false);
       const results: IngestResult[] = [];
       for (const [index, { object, gzip }] of plains.entries()) {

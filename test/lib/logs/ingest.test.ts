@@ -79,6 +79,14 @@ describe('ingesting objects in batches', () => {
     expect(await store.ingestedObjects()).toEqual(new Map([['a.ndjson', { etag: '2', size: 2 }]]));
   });
 
+  it('an id twice in one object is stored once, from its first line', async () => {
+    const first = { ...event('twice'), actionStatus: 'SUCCESS' };
+    const second = { ...event('twice'), actionStatus: 'FAILURE' };
+    const result = await store.ingest({ key: 't.ndjson', etag: '1', size: 1 }, Buffer.from(ndjson([first, second])));
+    expect(result).toMatchObject({ lines: 2, events: 2, newEvents: 1, skipped: 0 });
+    expect(await store.rows(`SELECT id, actionStatus FROM events`)).toEqual([{ id: 'twice', actionStatus: 'SUCCESS' }]);
+  });
+
   it('an unreadable gzip object fails after the objects before it are stored', async () => {
     const error = await failure(
       store.ingestMany([
