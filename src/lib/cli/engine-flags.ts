@@ -4,6 +4,7 @@
  * flag given without `--engine athena` can be refused rather than silently ignored.
  */
 import { Flags } from '@oclif/core';
+import type { EngineOptions } from '../logs/athena/engine.js';
 
 export const engineFlags = {
   engine: Flags.string({
@@ -36,4 +37,25 @@ export const engineFlags = {
 /** For `static stopsOnSignal`: with Athena, Ctrl-C first stops the remote query, then exits 130. */
 export function stopsOnSignalForEngine(flags: Record<string, unknown>): boolean {
   return flags.engine === 'athena';
+}
+
+/** The engine flags as run-function options (the same mapping for `sql` and `query`). */
+export function engineOptions(flags: {
+  engine?: string;
+  workgroup?: string;
+  'output-location'?: string;
+  'athena-database'?: string;
+  'athena-table'?: string;
+  'athena-layout'?: string;
+  region?: string;
+}): EngineOptions {
+  return {
+    engine: flags.engine,
+    workgroup: flags.workgroup,
+    outputLocation: flags['output-location'],
+    athenaDatabase: flags['athena-database'],
+    athenaTable: flags['athena-table'],
+    athenaLayout: flags['athena-layout'],
+    region: flags.region,
+  };
 }

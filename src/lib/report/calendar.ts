@@ -1,4 +1,5 @@
 import { usageError } from '../errors/cli-error.js';
+import { wallClock } from '../util/wall-clock.js';
 
 /**
  * Days and weeks in a time zone, as `YYYY-MM-DD` keys (weeks by their Monday, ISO 8601). Computed
@@ -17,30 +18,8 @@ export function checkTimeZone(tz: string): string {
   }
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function parts(at: number, tz: string): Record<string, number> {
-  let format = formatters.get(tz);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(tz, format);
-  }
-  const out: Record<string, number> = {};
-  for (const part of format.formatToParts(new Date(at)))
-    if (part.type !== 'literal') out[part.type] = Number(part.value);
-  return out;
-}
-
 export function dayKey(at: number, tz: string): string {
-  const p = parts(at, tz);
+  const p = wallClock(at, tz);
   return `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
 }
 
@@ -70,7 +49,7 @@ export function startOfDay(key: string, tz: string): number {
   let at = guess;
   // Two passes settle the zone's offset (it may differ on either side of a DST change).
   for (let i = 0; i < 2; i++) {
-    const p = parts(at, tz);
+    const p = wallClock(at, tz);
     const local = Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
     at = at - (local - guess);
   }
@@ -87,7 +66,7 @@ export function daysBetween(since: number, until: number, tz: string): string[] 
 
 /** Date and time in the zone, `YYYY-MM-DD HH:MM:SS`. */
 export function localTime(at: number, tz: string): string {
-  const p = parts(at, tz);
+  const p = wallClock(at, tz);
   const two = (n: number | undefined) => String(n ?? 0).padStart(2, '0');
   return `${dayKey(at, tz)} ${two(p.hour)}:${two(p.minute)}:${two(p.second)}`;
 }

@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../../lib/cli/base-command.js';
-import { engineFlags, stopsOnSignalForEngine } from '../../../lib/cli/engine-flags.js';
+import { engineFlags, engineOptions, stopsOnSignalForEngine } from '../../../lib/cli/engine-flags.js';
 import {
   configIdFlag,
   filterFlags,
@@ -46,13 +46,7 @@ export default class Query extends BaseCommand<typeof Query> {
         store: f.store,
         sandboxDir: f['sandbox-dir'],
         format: f.format,
-        engine: f.engine,
-        workgroup: f.workgroup,
-        outputLocation: f['output-location'],
-        athenaDatabase: f['athena-database'],
-        athenaTable: f['athena-table'],
-        athenaLayout: f['athena-layout'],
-        region: f.region,
+        ...engineOptions(f),
         since: f.since,
         until: f.until,
         actor: f.actor,

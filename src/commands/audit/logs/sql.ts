@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../../lib/cli/base-command.js';
-import { engineFlags, stopsOnSignalForEngine } from '../../../lib/cli/engine-flags.js';
+import { engineFlags, engineOptions, stopsOnSignalForEngine } from '../../../lib/cli/engine-flags.js';
 import { configIdFlag, formatFlag, sandboxDirFlag, sourceFlag, storeFlag } from '../../../lib/logs/flags.js';
 import type { Row } from '../../../lib/logs/rows.js';
 
@@ -40,13 +40,7 @@ export default class Sql extends BaseCommand<typeof Sql> {
         store: f.store,
         sandboxDir: f['sandbox-dir'],
         format: f.format,
-        engine: f.engine,
-        workgroup: f.workgroup,
-        outputLocation: f['output-location'],
-        athenaDatabase: f['athena-database'],
-        athenaTable: f['athena-table'],
-        athenaLayout: f['athena-layout'],
-        region: f.region,
+        ...engineOptions(f),
         limit: f.limit,
       },
       this.io,

@@ -13,6 +13,7 @@
  *   exact answers need `CAST(x AS JSON)` in the SQL, which makes the column `json`;
  * - everything else (varchar, char, date, time, varbinary, interval, ipaddress...) stays text.
  */
+import { zoneOffsetAt } from '../../util/wall-clock.js';
 import type { Row } from '../rows.js';
 
 export interface AthenaColumn {
@@ -103,36 +104,13 @@ function zoneOffsetMinutes(zone: string, localMs: number): number | undefined {
   if (/^(UTC|Z|GMT|Etc\/UTC|Etc\/GMT)$/i.test(zone)) return 0;
   const fixed = /^(?:UTC|GMT)?([+-])(\d{2}):?(\d{2})?$/i.exec(zone);
   if (fixed) return (fixed[1] === '-' ? -1 : 1) * (Number(fixed[2]) * 60 + Number(fixed[3] ?? 0));
-  let format: Intl.DateTimeFormat;
   try {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
+    // Two passes settle the offset next to a daylight-saving change.
+    const first = zoneOffsetAt(localMs, zone);
+    return zoneOffsetAt(localMs - first * 60_000, zone);
   } catch {
     return undefined; // not a zone Node knows
   }
-  const offsetAt = (utcMs: number) => {
-    const parts = Object.fromEntries(format.formatToParts(new Date(utcMs)).map((p) => [p.type, p.value]));
-    const wall = Date.UTC(
-      Number(parts.year),
-      Number(parts.month) - 1,
-      Number(parts.day),
-      Number(parts.hour),
-      Number(parts.minute),
-      Number(parts.second),
-    );
-    return Math.round((wall - Math.floor(utcMs / 1000) * 1000) / 60_000);
-  };
-  // Two passes settle the offset next to a daylight-saving change.
-  const first = offsetAt(localMs);
-  return offsetAt(localMs - first * 60_000);
 }
 
 /** Splits `a, [b, c], {d=e}` at the top-level `, ` separators. */
