@@ -160,8 +160,11 @@ const QUESTIONS: Question[] = [
   },
   {
     name: '`high-risk-permission-changes` (ids)',
-    duckdb: async (store) =>
-      (await runPreset(store, 'high-risk-permission-changes', WHOLE_STORE)).rows.map((r) => String(r.id)).sort(),
+    // The preset's own SQL, asked for the ids only (what the jq program prints).
+    duckdb: async (store) => {
+      const { sql } = preparePresetQuery('high-risk-permission-changes', WHOLE_STORE);
+      return (await store.rows(`SELECT id FROM (${sql}) ORDER BY id`)).map((r) => String(r.id));
+    },
     jq: '[inputs | select(.auditPayload.type // "" | test("^(PermissionApplied|PermissionRemoved|DomainPermissionsUpdated)AuditPayload$")) | select(([.auditPayload | .. | strings] | any(. == "USER_ADMIN" or . == "GOVERNANCE")) or ((.eventTimestamp[11:13] | tonumber) < 8 or (.eventTimestamp[11:13] | tonumber) >= 18) or ((.eventTimestamp[0:19] + "Z" | fromdate | strftime("%u") | tonumber) > 5)) | .id] | sort',
   },
   {
