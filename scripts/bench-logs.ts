@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { LogStore } from '../src/lib/logs/store.js';
 import { PRESETS } from '../src/lib/logs/presets/definitions.js';
-import { runPreset } from '../src/lib/logs/presets/run.js';
+import { preparePresetQuery, runPreset } from '../src/lib/logs/presets/run.js';
 import { LocalSource } from '../src/lib/logs/sources/local.js';
 import { syncInto } from '../src/lib/logs/sync.js';
 import { generateEvents, toNdjson } from '../src/lib/sandbox/events/index.js';
@@ -74,7 +74,151 @@ function timed(command: string, args: string[]): number {
   return ms(start);
 }
 
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? NaN;
+}
+
+/** The median of REPEAT runs (the first run of a process pays for filling DuckDB's buffer pool). */
+async function medianMs(run: () => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < REPEAT; i++) {
+    const start = process.hrtime.bigint();
+    await run();
+    times.push(ms(start));
+  }
+  return median(times);
+}
+
+/** Engine time: the whole answer computed and kept inside DuckDB (no row crosses into JavaScript). */
+async function engineMs(store: LogStore, sql: string): Promise<{ ms: number; rows: number }> {
+  let rows = 0;
+  const time = await medianMs(async () => {
+    await store.rows(`CREATE OR REPLACE TEMP TABLE bench_answer AS ${sql}`);
+    rows = Number((await store.rows('SELECT count(*) AS n FROM bench_answer'))[0]?.n);
+    await store.rows('DROP TABLE bench_answer');
+  });
+  return { ms: time, rows };
+}
+
+/**
+ * Every preset: (a) the engine time of its whole answer, over its default window ending at the
+ * newest stored event (a real "last day") and over the whole store; (b) end to end through
+ * runPreset with --limit 1000 (rows converted to JSON-ready objects), default window.
+ */
+async function measurePresets(store: LogStore): Promise<string[]> {
+  const now = new Date(String((await store.rows('SELECT max(eventTimestamp) AS t FROM stored_events'))[0]?.t));
+  const whole = { since: '2025-01-01', until: '2027-01-01', now };
+  const scan = async () => store.rows('SELECT sum(length(raw)) AS n FROM stored_events');
+  let start = process.hrtime.bigint();
+  await scan();
+  const coldScan = ms(start);
+  start = process.hrtime.bigint();
+  await scan();
+  const warmScan = ms(start);
+  const lines = [
+    `Presets: median of ${REPEAT} runs, default windows ending at the newest event (${now.toISOString()}). Reading all of \`raw\` once: ${coldScan.toFixed(0)} ms in a fresh process, ${warmScan.toFixed(0)} ms again.`,
+    '',
+    '| preset | engine, default window, ms (rows) | engine, whole store, ms (rows) | runPreset --limit 1000, ms |',
+    '|---|---|---|---|',
+  ];
+  for (const preset of PRESETS) {
+    const window = await engineMs(store, preparePresetQuery(preset.name, { now }).sql);
+    const all = await engineMs(store, preparePresetQuery(preset.name, whole).sql);
+    const endToEnd = await medianMs(() => runPreset(store, preset.name, { now, limit: 1000 }));
+    lines.push(
+      `| \`${preset.name}\` | ${window.ms.toFixed(0)} (${window.rows}) | ${all.ms.toFixed(0)} (${all.rows}) | ${endToEnd.toFixed(0)} |`,
+    );
+    process.stderr.write(`${lines.at(-1)}\n`);
+  }
+  return lines;
+}
+
+interface Question {
+  name: string;
+  /** The answer from the store, as the jq program prints it. */
+  duckdb: (store: LogStore) => Promise<unknown>;
+  jq: string;
+}
+
+const WHOLE_STORE = { since: '2025-01-01', until: '2027-01-01' };
+
+/** The issue's three jq questions; each side gives the same JSON, so the answers are compared too. */
+const QUESTIONS: Question[] = [
+  {
+    name: '`failed-queries` per actor per day',
+    duckdb: async (store) =>
+      (
+        await store.rows(
+          `SELECT coalesce(actor, '') || ' ' || strftime(eventTimestamp, '%Y-%m-%d') AS k, count(*) AS n FROM events
+           WHERE action = 'QUERY' AND actionStatus IS DISTINCT FROM 'SUCCESS' GROUP BY k ORDER BY k`,
+        )
+      ).map((r) => [r.k, r.n]),
+    jq: '[inputs | select(.action == "QUERY" and .actionStatus != "SUCCESS") | (.actor.id // "") + " " + .eventTimestamp[0:10]] | group_by(.) | map([.[0], length])',
+  },
+  {
+    name: '`high-risk-permission-changes` (ids)',
+    // The preset's own SQL, asked for the ids only (what the jq program prints).
+    duckdb: async (store) => {
+      const { sql } = preparePresetQuery('high-risk-permission-changes', WHOLE_STORE);
+      return (await store.rows(`SELECT id FROM (${sql}) ORDER BY id`)).map((r) => String(r.id));
+    },
+    jq: '[inputs | select(.auditPayload.type // "" | test("^(PermissionApplied|PermissionRemoved|DomainPermissionsUpdated)AuditPayload$")) | select(([.auditPayload | .. | strings] | any(. == "USER_ADMIN" or . == "GOVERNANCE")) or ((.eventTimestamp[11:13] | tonumber) < 8 or (.eventTimestamp[11:13] | tonumber) >= 18) or ((.eventTimestamp[0:19] + "Z" | fromdate | strftime("%u") | tonumber) > 5)) | .id] | sort',
+  },
+  {
+    name: 'top 20 targets of `sensitive-queries`',
+    duckdb: async (store) =>
+      (
+        await store.rows(
+          `SELECT name, count(*) AS n FROM (SELECT unnest(targetNames) AS name FROM events WHERE action = 'QUERY' AND sensitivityScore >= 80)
+           GROUP BY name ORDER BY n DESC, name LIMIT 20`,
+        )
+      ).map((r) => [r.name, r.n]),
+    jq: '[inputs | select(.action == "QUERY" and (.auditPayload.securityProfile.sensitivity.score // 0) >= 80) | .targets[]?.name] | group_by(.) | map([.[0], length]) | sort_by(-.[1]) | .[:20]',
+  },
+];
+
+/** The store (median of REPEAT runs) against jq 1.6 on the raw files (run once: it takes minutes). */
+async function measureQuestions(store: LogStore, files: string[]): Promise<string[]> {
+  let hasJq = files.length > 0;
+  try {
+    execFileSync('jq', ['--version']);
+  } catch {
+    hasJq = false;
+  }
+  const lines = [
+    '| question | DuckDB store, ms | jq 1.6 on the raw files, ms | ratio | same answer |',
+    '|---|---|---|---|---|',
+  ];
+  for (const question of QUESTIONS) {
+    let answer: unknown;
+    const duck = await medianMs(async () => {
+      answer = await question.duckdb(store);
+    });
+    if (!hasJq) {
+      lines.push(`| ${question.name} | ${duck.toFixed(0)} | n/a | n/a | n/a |`);
+      continue;
+    }
+    const start = process.hrtime.bigint();
+    const run = spawnSync('jq', ['-c', '-n', question.jq, ...files], {
+      encoding: 'utf8',
+      maxBuffer: 512 * 1024 * 1024,
+    });
+    const jqMs = ms(start);
+    if (run.status !== 0) throw new Error(`jq failed: ${run.stderr}`);
+    const same = JSON.stringify(JSON.parse(run.stdout)) === JSON.stringify(answer);
+    lines.push(
+      `| ${question.name} | ${duck.toFixed(0)} | ${jqMs.toFixed(0)} | ${(jqMs / duck).toFixed(0)}x | ${same ? 'yes' : 'NO'} |`,
+    );
+    process.stderr.write(`${lines.at(-1)}\n`);
+  }
+  return lines;
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_STORE) return queriesOnly(process.env.BENCH_STORE, process.env.BENCH_DATA);
   process.stderr.write(`Generating ${megabytes} MB in ${objects} objects under ${work}...\n`);
   for (let i = 0; i < objects; i++) writeObject(i, (megabytes * 1e6) / objects);
   const plainBytes = sizeOf(plain);
@@ -87,46 +231,8 @@ async function main(): Promise<void> {
   const second = await sync(plain, join(work, 'store'));
 
   const store = await LogStore.open(join(work, 'store'), { readOnly: true });
-  const presetMs: Array<[string, number, number]> = [];
-  for (const preset of PRESETS) {
-    const start = process.hrtime.bigint();
-    const result = await runPreset(store, preset.name, { since: '2025-01-01', until: '2027-01-01' });
-    presetMs.push([preset.name, ms(start), result.rows.length]);
-  }
-  const questions: Array<[string, string, string]> = [
-    [
-      'failed queries per actor per day',
-      "SELECT actor, CAST(eventTimestamp AS DATE) AS day, count(*) AS n FROM events WHERE action = 'QUERY' AND actionStatus <> 'SUCCESS' GROUP BY ALL",
-      '[inputs | select(.action == "QUERY" and .actionStatus != "SUCCESS") | .actor.id + " " + .eventTimestamp[0:10]] | group_by(.) | map([.[0], length])',
-    ],
-    [
-      'high-risk permission changes',
-      '',
-      '[inputs | select(.auditPayload.type | test("^(PermissionApplied|PermissionRemoved|DomainPermissionsUpdated)AuditPayload$")) | select(([.auditPayload | .. | strings] | any(. == "USER_ADMIN" or . == "GOVERNANCE")) or ((.eventTimestamp[11:13] | tonumber) < 8 or (.eventTimestamp[11:13] | tonumber) >= 18) or ((.eventTimestamp[0:19] + "Z" | fromdate | strftime("%u") | tonumber) > 5)) | .id]',
-    ],
-    [
-      'top 20 targets of sensitive queries',
-      "SELECT name, count(*) AS n FROM (SELECT unnest(targetNames) AS name FROM events WHERE action = 'QUERY' AND sensitivityScore >= 80) GROUP BY name ORDER BY n DESC, name LIMIT 20",
-      '[inputs | select(.action == "QUERY" and (.auditPayload.securityProfile.sensitivity.score // 0) >= 80) | .targets[]?.name] | group_by(.) | map([.[0], length]) | sort_by(-.[1]) | .[:20]',
-    ],
-  ];
-  const questionRows: string[] = [];
-  let hasJq = true;
-  try {
-    execFileSync('jq', ['--version']);
-  } catch {
-    hasJq = false;
-  }
-  for (const [name, sql, jq] of questions) {
-    const start = process.hrtime.bigint();
-    if (sql) await store.rows(sql);
-    else await runPreset(store, 'high-risk-permission-changes', { since: '2025-01-01', until: '2027-01-01' });
-    const duck = ms(start);
-    const jqMs = hasJq ? timed('jq', ['-n', jq, ...files]) : NaN;
-    questionRows.push(
-      `| ${name} | ${duck.toFixed(0)} | ${hasJq ? jqMs.toFixed(0) : 'n/a'} | ${hasJq ? `${(jqMs / duck).toFixed(0)}x` : 'n/a'} |`,
-    );
-  }
+  const presets = await measurePresets(store);
+  const questions = await measureQuestions(store, files);
   await store.close();
   const mbps = (bytes: number, t: number) => bytes / 1e6 / (t / 1000);
   const rss = process.resourceUsage().maxRSS / 1024;
@@ -140,13 +246,35 @@ async function main(): Promise<void> {
     `| second sync, one new object (${(second.bytes / 1e6).toFixed(1)} MB) | ${second.ms.toFixed(0)} ms | |`,
     `| peak RSS (whole run) | ${rss.toFixed(0)} MB | |`,
     '',
-    '| preset | ms | rows |',
-    '|---|---|---|',
-    ...presetMs.map(([name, t, n]) => `| \`${name}\` | ${t.toFixed(0)} | ${n} |`),
     '',
-    '| question | DuckDB store, ms | jq 1.6 on the raw files, ms | ratio |',
-    '|---|---|---|---|',
-    ...questionRows,
+    ...presets,
+    '',
+    ...questions,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * `BENCH_STORE=DIR [BENCH_DATA=DIR]`: only the query side, on a store synced before (opened read-only,
+ * nothing written) and the NDJSON folder it was synced from (for jq; without it jq is not run).
+ */
+async function queriesOnly(storeDir: string, dataDir: string | undefined): Promise<void> {
+  const files = dataDir ? readdirSync(dataDir).map((n) => join(dataDir, n)) : [];
+  const store = await LogStore.open(storeDir, { readOnly: true });
+  const presets = await measurePresets(store);
+  const questions = await measureQuestions(store, files);
+  await store.close();
+  const rss = process.resourceUsage().maxRSS / 1024;
+  const data =
+    files.length > 0
+      ? `${(files.reduce((sum, f) => sum + statSync(f).size, 0) / 1e6).toFixed(0)} MB of NDJSON in ${files.length} objects, `
+      : '';
+  const lines = [
+    `Store ${storeDir} (${data}peak RSS of the run ${rss.toFixed(0)} MB).`,
+    '',
+    ...presets,
+    '',
+    ...questions,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -27,6 +27,8 @@ export interface OpenOptions {
 }
 
 export const DEFAULT_MEMORY_LIMIT = '512MB';
+/** The largest LIMIT for which raw columns are read after the rows are chosen (see openDatabase). */
+const LATE_MATERIALIZATION_MAX_ROWS = 10_000;
 
 type DuckDBModule = typeof DuckDBApi;
 let loaded: Promise<DuckDBModule> | undefined;
@@ -49,6 +51,10 @@ export async function openDatabase(
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
     access_mode: options.readOnly ? 'READ_ONLY' : 'READ_WRITE',
+    // A query with ORDER BY ... LIMIT n (a preset with --limit) first finds its n rows on the
+    // narrow columns, then reads `raw` for those rows only (DuckDB's late materialization; its
+    // default stops at 50 rows). Measured on 1 GB: `query tag-changes --limit 1000` 1 s -> 0.1 s.
+    late_materialization_max_rows: String(LATE_MATERIALIZATION_MAX_ROWS),
   };
   if (options.threads !== undefined) settings.threads = String(options.threads);
   let instance: DuckDBInstance;

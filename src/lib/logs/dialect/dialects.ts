@@ -22,6 +22,7 @@
  * | `{{bucket(ts)}}` | `time_bucket(window, ts)` | the same buckets (origin 2000-01-03 UTC, DuckDB's) |
  * | `{{inBusinessHours}}`, `{{inBusinessHours(ts)}}` | Monday to Friday, start <= local time < end, in --tz | same |
  * | `{{minScore}}`, `{{threshold}}` | numbers | numbers |
+ * | `name AS {{materialized}} (...)` | `MATERIALIZED`: the CTE is computed once, before filters outside it | nothing |
  */
 import type { Macro, MacroTable } from './macros.js';
 
@@ -115,6 +116,9 @@ export const DUCKDB: DialectSql = {
       window: fixed(0, () => window),
       bucket: fixed(1, (a) => `time_bucket(${window}, ${arg(a, 0)})`),
       inBusinessHours: fixed([0, 1], (a) => businessHours(a[0] ?? 'eventTimestamp')),
+      // Keeps a filter on a derived column (payloadValues) out of the table scan: pushed into it,
+      // DuckDB evaluated it before the cheap filters, on every row (1 GB: 2.2 s -> 0.8 s).
+      materialized: fixed(0, () => 'MATERIALIZED'),
     };
   },
 };
@@ -174,6 +178,7 @@ export const TRINO: DialectSql = {
           `from_unixtime(${BUCKET_ORIGIN} + floor((to_unixtime(${arg(a, 0)}) - ${BUCKET_ORIGIN}) / ${ctx.windowSeconds}) * ${ctx.windowSeconds}, 'UTC')`,
       ),
       inBusinessHours: fixed([0, 1], (a) => businessHours(a[0] ?? 'eventTimestamp')),
+      materialized: fixed(0, () => ''),
     };
   },
 };

@@ -190,30 +190,65 @@ WHERE NOT {{inBusinessHours}} OR {{hasAny(payloadValues, ${HIGH_RISK_PERMISSIONS
       { name: 'deniedAfter', description: 'of those, not SUCCESS' },
     ],
     params: { window: '1d' },
+    // The queries around each change are counted without joining every change to every query (a
+    // range join, quadratic: minutes on 1 GB): changes and queries go into one time-ordered stream
+    // per data source, where a running count gives, at each of three probes per change (t - window,
+    // t, t + window), how many queries came before it; the differences are the counts. Probes sort
+    // before queries at the same instant, so "before" is [t - window, t) and "after" [t, t + window).
     sql: `WITH updates AS (
   SELECT id, eventTimestamp, actor, targetIds, targetNames FROM scoped WHERE event = 'GlobalPolicyUpdated'
+), ties AS (
+  SELECT v.value AS policyId, d.targetIds
+  FROM (SELECT payloadValues, targetIds FROM events WHERE starts_with(event, 'DatasourceGlobalPolicy')) d
+  CROSS JOIN UNNEST(d.payloadValues) AS v(value)
 ), tied AS (
   SELECT DISTINCT u.id AS updateId, ds.dataSourceId
-  FROM updates u JOIN events d
-    ON starts_with(d.event, 'DatasourceGlobalPolicy') AND {{len({{intersect(d.payloadValues, u.targetIds)}})}} > 0
-  CROSS JOIN UNNEST(d.targetIds) AS ds(dataSourceId)
+  FROM updates u CROSS JOIN UNNEST(u.targetIds) AS pol(policyId)
+  JOIN ties t ON t.policyId = pol.policyId
+  CROSS JOIN UNNEST(t.targetIds) AS ds(dataSourceId)
 ), pairs AS (
   SELECT u.*, t.dataSourceId FROM updates u JOIN tied t ON t.updateId = u.id
   UNION ALL
   SELECT u.*, NULL AS dataSourceId FROM updates u WHERE u.id NOT IN (SELECT updateId FROM tied)
 ), queries AS (
-  SELECT eventTimestamp, actionStatus, targetIds FROM events WHERE action = 'QUERY'
+  SELECT id, eventTimestamp, actionStatus, targetIds FROM events
+  WHERE action = 'QUERY'
+    AND eventTimestamp >= (SELECT min(eventTimestamp) FROM updates) - {{window}}
+    AND eventTimestamp < (SELECT max(eventTimestamp) FROM updates) + {{window}}
+), stream AS (
+  SELECT id, dataSourceId, s.probe,
+    CASE s.probe WHEN 1 THEN eventTimestamp - {{window}} WHEN 2 THEN eventTimestamp ELSE eventTimestamp + {{window}} END AS instant,
+    0 AS isQuery, NULL AS denied
+  FROM pairs CROSS JOIN UNNEST({{list(1, 2, 3)}}) AS s(probe)
+  UNION ALL
+  SELECT NULL, NULL, NULL, eventTimestamp, 1, actionStatus IS DISTINCT FROM 'SUCCESS'
+  FROM queries WHERE EXISTS (SELECT 1 FROM pairs WHERE dataSourceId IS NULL)
+  UNION ALL
+  SELECT DISTINCT NULL, q.dataSourceId, NULL, q.eventTimestamp, 1, q.denied
+  FROM (
+    SELECT q.id, ds.dataSourceId, q.eventTimestamp, q.actionStatus IS DISTINCT FROM 'SUCCESS' AS denied
+    FROM (
+      SELECT * FROM queries
+      WHERE {{hasAny(targetIds, (SELECT {{flattenAgg({{list(dataSourceId)}})}} FROM tied))}}
+    ) q CROSS JOIN UNNEST(q.targetIds) AS ds(dataSourceId)
+    WHERE ds.dataSourceId IN (SELECT dataSourceId FROM tied)
+  ) q
+), running AS (
+  SELECT id, dataSourceId, probe,
+    count(CASE WHEN isQuery = 1 THEN 1 END) OVER (PARTITION BY dataSourceId ORDER BY instant, isQuery ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS queries,
+    count(CASE WHEN denied THEN 1 END) OVER (PARTITION BY dataSourceId ORDER BY instant, isQuery ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS denied
+  FROM stream
+), counts AS (
+  SELECT id, dataSourceId,
+    max(CASE WHEN probe = 2 THEN queries END) - max(CASE WHEN probe = 1 THEN queries END) AS queriesBefore,
+    max(CASE WHEN probe = 2 THEN denied END) - max(CASE WHEN probe = 1 THEN denied END) AS deniedBefore,
+    max(CASE WHEN probe = 3 THEN queries END) - max(CASE WHEN probe = 2 THEN queries END) AS queriesAfter,
+    max(CASE WHEN probe = 3 THEN denied END) - max(CASE WHEN probe = 2 THEN denied END) AS deniedAfter
+  FROM running WHERE probe IS NOT NULL GROUP BY id, dataSourceId
 )
 SELECT p.id AS policyEventId, p.eventTimestamp, {{at(p.targetIds, 1)}} AS policyId, {{at(p.targetNames, 1)}} AS policy, p.actor,
-  coalesce(p.dataSourceId, '*') AS dataSource,
-  count(q.eventTimestamp) FILTER (WHERE q.eventTimestamp < p.eventTimestamp) AS queriesBefore,
-  count(q.eventTimestamp) FILTER (WHERE q.eventTimestamp < p.eventTimestamp AND q.actionStatus IS DISTINCT FROM 'SUCCESS') AS deniedBefore,
-  count(q.eventTimestamp) FILTER (WHERE q.eventTimestamp >= p.eventTimestamp) AS queriesAfter,
-  count(q.eventTimestamp) FILTER (WHERE q.eventTimestamp >= p.eventTimestamp AND q.actionStatus IS DISTINCT FROM 'SUCCESS') AS deniedAfter
-FROM pairs p LEFT JOIN queries q
-  ON (p.dataSourceId IS NULL OR {{contains(q.targetIds, p.dataSourceId)}})
-  AND q.eventTimestamp >= p.eventTimestamp - {{window}} AND q.eventTimestamp < p.eventTimestamp + {{window}}
-GROUP BY p.id, p.eventTimestamp, p.targetIds, p.targetNames, p.actor, p.dataSourceId`,
+  coalesce(p.dataSourceId, '*') AS dataSource, c.queriesBefore, c.deniedBefore, c.queriesAfter, c.deniedAfter
+FROM pairs p JOIN counts c ON c.id = p.id AND c.dataSourceId IS NOT DISTINCT FROM p.dataSourceId`,
     orderBy: 'eventTimestamp, policyEventId, dataSource',
   },
   {
@@ -387,19 +422,28 @@ HAVING count(*) >= {{threshold}}`,
       },
     ],
     params: {},
+    // "New on the same data source and column" is an equi-join on (data source, column) over the
+    // unnested targets, of the sensitive findings only (a join on the column name alone, then a
+    // list intersection, made a million candidate pairs on 1 GB).
     sql: `WITH tagged AS (
   SELECT *, ${columnOf('auditPayload')} AS columnName, ${sensitiveTags('payloadValues')} AS sensitiveTags
   FROM scoped WHERE event = 'TagApplied'
+), found AS (
+  SELECT * FROM tagged WHERE {{len(sensitiveTags)}} > 0 AND columnName IS NOT NULL
+), applied AS {{materialized}} (
+  SELECT targetIds, auditPayload, payloadValues FROM events WHERE event = 'TagApplied'
+), newMarks AS (
+  SELECT ds.dataSourceId, ${columnOf('n.auditPayload')} AS columnName
+  FROM applied n CROSS JOIN UNNEST(n.targetIds) AS ds(dataSourceId)
+  WHERE {{contains(n.payloadValues, 'New')}}
 ), marked AS (
-  SELECT DISTINCT t.id AS markedId
-  FROM tagged t JOIN events n
-    ON n.event = 'TagApplied' AND {{contains(n.payloadValues, 'New')}}
-    AND {{len({{intersect(n.targetIds, t.targetIds)}})}} > 0 AND ${columnOf('n.auditPayload')} = t.columnName
+  SELECT DISTINCT f.id AS markedId
+  FROM found f CROSS JOIN UNNEST(f.targetIds) AS ft(dataSourceId)
+  JOIN newMarks m ON m.dataSourceId = ft.dataSourceId AND m.columnName = f.columnName
 )
 SELECT ${EVENT_ROW}, columnName AS "column", sensitiveTags,
   {{contains(payloadValues, 'New')}} OR id IN (SELECT markedId FROM marked) AS isNew
-FROM tagged
-WHERE {{len(sensitiveTags)}} > 0 AND columnName IS NOT NULL`,
+FROM found`,
     orderBy: BY_TIME,
   },
 ];

@@ -5,7 +5,7 @@
 import { CliError } from '../../errors/cli-error.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { ATHENA_DEFAULTS, type AthenaTableRef } from '../athena-table.js';
-import { DIALECT_SQL, type SqlDialect } from '../dialect/dialects.js';
+import { DIALECT_SQL, type SqlDialect, sqlString } from '../dialect/dialects.js';
 import { expandMacros } from '../dialect/macros.js';
 import { partitionRange, trinoEventsCte } from '../dialect/trino-events.js';
 import {
@@ -73,20 +73,33 @@ export function renderPresetSql(
   dialect: SqlDialect = 'duckdb',
   options: RenderOptions = {},
 ): string {
-  const where = [eventPredicate(preset.events), ...filterPredicates(f, dialect)].join('\n    AND ');
+  const where = [eventPredicate(preset.events), ...filterPredicates(f, dialect)];
+  if (dialect === 'duckdb') where.unshift(...eventRange(preset.events));
   let body: string;
   try {
     body = expandMacros(preset.sql, DIALECT_SQL[dialect].macros(f));
   } catch (error) {
     throw new Error(`preset ${preset.name}: ${(error as Error).message}`, { cause: error });
   }
-  const scoped = `scoped AS (\n  SELECT * FROM events\n  WHERE ${where}\n), answer AS (\n${body}\n)\nSELECT * FROM answer ORDER BY ${preset.orderBy}`;
+  const scoped = `scoped AS (\n  SELECT * FROM events\n  WHERE ${where.join('\n    AND ')}\n), answer AS (\n${body}\n)\nSELECT * FROM answer ORDER BY ${preset.orderBy}`;
   if (dialect === 'duckdb') return `WITH ${scoped}`;
   const ref: AthenaTableRef = { ...ATHENA_DEFAULTS, ...options.athena };
   // A preset that looks --window around its events (policy-impact) reads that much further.
   const margin = preset.sql.includes('{{window}}') ? f.windowSeconds : 0;
   const range = partitionRange(ref.layout, f.since, f.until, margin);
   return `WITH ${trinoEventsCte(ref, range)}, ${scoped}`;
+}
+
+/**
+ * DuckDB: `event BETWEEN first AND last` of the preset's event names (none when it reads QUERY
+ * events, an OR). DuckDB pushes a range into the table scan, where it skips the `raw` of vectors
+ * with no such event; the IN list alone is checked after the scan, on every row's `raw`. Worth
+ * ~6x on a store whose rows are clustered by event (1 GB: policy-changes 0.8 s -> 0.13 s).
+ */
+function eventRange(events: readonly string[]): string[] {
+  if (events.length === 0 || events.includes('QUERY')) return [];
+  const sorted = [...events].sort();
+  return [`event BETWEEN ${sqlString(sorted[0] ?? '')} AND ${sqlString(sorted.at(-1) ?? '')}`];
 }
 
 export interface PresetQuery {
