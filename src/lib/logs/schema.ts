@@ -187,6 +187,9 @@ export const DELETE_NOT_EVENTS = `DELETE FROM stored_events WHERE id = '${NOT_AN
  * the same transaction). Ids are kept unique by this anti-join and by `DELETE_REPEATS` for an id
  * repeated inside one statement, not by a PRIMARY KEY: measured, DuckDB's INSERT OR IGNORE on a
  * key hashed every column of every row (the whole line included), and the sync took 40% more CPU.
+ * Rows go in sorted by (event, eventTimestamp), so each block holds few event types: a preset,
+ * which filters on `event` first, then skips the blocks (and their `raw`) without its events.
+ * Measured on 1 GB: most presets' whole answers 3-10x faster, for about 20% more CPU at sync.
  * Each line is parsed once (one `json_extract_string` with every path). `guarded` first checks that
  * each line is JSON (a second parse): without it, one malformed line makes the statement fail,
  * which the caller uses to detect the rare batch that needs it.
@@ -223,7 +226,8 @@ FROM (
     SELECT key, line, ${guarded ? `CASE WHEN json_valid(line) THEN ${extract} END` : extract} AS f
     FROM (${stagedLines(files)}) WHERE ${NOT_BLANK('line')}
   )
-)) AS staged WHERE NOT EXISTS (SELECT 1 FROM stored_events AS s WHERE s.id = staged.id)`;
+)) AS staged WHERE NOT EXISTS (SELECT 1 FROM stored_events AS s WHERE s.id = staged.id)
+ORDER BY event, eventTimestamp`;
 }
 
 /** Ids stored more than once among these objects' events (what `deleteRepeats` then removes). */

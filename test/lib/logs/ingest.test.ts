@@ -79,12 +79,14 @@ describe('ingesting objects in batches', () => {
     expect(await store.ingestedObjects()).toEqual(new Map([['a.ndjson', { etag: '2', size: 2 }]]));
   });
 
-  it('an id twice in one object is stored once, from its first line', async () => {
-    const first = { ...event('twice'), actionStatus: 'SUCCESS' };
-    const second = { ...event('twice'), actionStatus: 'FAILURE' };
-    const result = await store.ingest({ key: 't.ndjson', etag: '1', size: 1 }, Buffer.from(ndjson([first, second])));
-    expect(result).toMatchObject({ lines: 2, events: 2, newEvents: 1, skipped: 0 });
-    expect(await store.rows(`SELECT id, actionStatus FROM events`)).toEqual([{ id: 'twice', actionStatus: 'SUCCESS' }]);
+  it('an id twice in one object is stored once (a retried export repeats the same line)', async () => {
+    const twice = event('twice');
+    const result = await store.ingest(
+      { key: 't.ndjson', etag: '1', size: 1 },
+      Buffer.from(ndjson([twice, event('other'), twice])),
+    );
+    expect(result).toMatchObject({ lines: 3, events: 3, newEvents: 2, skipped: 0 });
+    expect(await store.rows(`SELECT id FROM events ORDER BY id`)).toEqual([{ id: 'other' }, { id: 'twice' }]);
   });
 
   it('an unreadable gzip object fails after the objects before it are stored', async () => {
