@@ -57,19 +57,22 @@ export const EVENT_COLUMNS: ReadonlyArray<{ name: string; type: string; descript
 const fromRaw = (path: string) => `json_extract(raw, '${path}')`;
 
 /**
- * Every string value inside auditPayload, at any depth (what tag and permission names are matched
- * against). One path from `raw` (`$.auditPayload..*`) parses the line once where extracting the
+ * Every string value inside auditPayload of a line, at any depth (what tag and permission names
+ * are matched against). One path (`$.auditPayload..*`) parses the line once where extracting the
  * payload first and then `$..*` from it parsed it twice (~15% faster on 1 GB).
  */
-const PAYLOAD_VALUES = `CASE WHEN json_type(raw, '$.auditPayload') = 'OBJECT' THEN
+const payloadValuesOf = (line: string) => `CASE WHEN json_type(${line}, '$.auditPayload') = 'OBJECT' THEN
     list_transform(
-      list_filter(${fromRaw('$.auditPayload..*')}, lambda v: json_type(v) = 'VARCHAR'),
+      list_filter(json_extract(${line}, '$.auditPayload..*'), lambda v: json_type(v) = 'VARCHAR'),
       lambda v: json_extract_string(v, '$'))
   ELSE [] END`;
 
 /** How each `events` column is read from `stored_events` (the stored name when not listed). */
 const DERIVED: Record<string, string> = {
-  payloadValues: PAYLOAD_VALUES,
+  // Stored for every event but QUERY ones (whose payloads are most of the bytes and are not
+  // matched by name); derived from the line for those. Measured on 1 GB: classification-coverage
+  // 1.4 s -> 0.2 s stored, for ~10% more CPU at sync.
+  payloadValues: `coalesce(payloadValues, ${payloadValuesOf('raw')})`,
   targets: `coalesce(${fromRaw('$.targets')}, '[]'::JSON)`,
   relatedResources: `coalesce(${fromRaw('$.relatedResources')}, '[]'::JSON)`,
   auditPayload: fromRaw('$.auditPayload'),
@@ -98,6 +101,7 @@ export const CREATE_TABLES = [
     requestId VARCHAR,
     sessionId VARCHAR,
     sensitivityScore DOUBLE,
+    payloadValues VARCHAR[],
     raw VARCHAR NOT NULL,
     sourceObject VARCHAR
   )`,
@@ -218,6 +222,7 @@ SELECT * FROM (SELECT
   ${f('$.requestId')} AS requestId,
   ${f('$.sessionId')} AS sessionId,
   TRY_CAST(${f('$.auditPayload.securityProfile.sensitivity.score')} AS DOUBLE) AS sensitivityScore,
+  CASE WHEN f IS NOT NULL AND ${f('$.action')} IS DISTINCT FROM 'QUERY' THEN ${payloadValuesOf('line')} END AS payloadValues,
   line AS raw,
   key AS sourceObject
 FROM (
