@@ -2,12 +2,11 @@
  * The log store's tables, and how one exported line becomes one row.
  *
  * What is stored: the documented UAM fields that queries filter and group on, as typed columns
- * (extracted at ingest in ONE parse of each line), and the line itself (`raw`, so unknown fields
- * and the exact exported text are kept). What is derived when read: `auditPayload`, `targets`,
- * `relatedResources` (JSON, from `raw`) and `payloadValues`. Measured on 1 GB of UAM NDJSON,
- * storing the JSON sub-documents as separate columns, or the payload's string values as a list,
- * cost more at sync than re-deriving them from `raw` for the rows a query keeps (a preset
- * filters on the typed columns first).
+ * (extracted at ingest in ONE parse of each line), the payload's string values (not for QUERY
+ * events), and the line itself (`raw`, so unknown fields and the exact exported text are kept).
+ * What is derived when read: `auditPayload`, `targets`, `relatedResources` (JSON, from `raw`), for
+ * the rows a query keeps after filtering on the typed columns. Measured on 1 GB of UAM NDJSON,
+ * storing the JSON sub-documents as separate columns cost more at sync than re-deriving them.
  *
  * Nothing here relies on DuckDB's schema auto-detection: lines are read as text and each field is
  * extracted by path, so a payload shape never seen before cannot break a sync.
@@ -44,7 +43,8 @@ export const EVENT_COLUMNS: ReadonlyArray<{ name: string; type: string; descript
   {
     name: 'payloadValues',
     type: 'VARCHAR[]',
-    description: 'every string value inside auditPayload, at any depth (tag and permission names are matched here)',
+    description:
+      'every string value inside auditPayload, at any depth (tag and permission names are matched here); NULL for QUERY events (their payload is in auditPayload)',
   },
   { name: 'targets', type: 'JSON', description: 'targets as exported' },
   { name: 'relatedResources', type: 'JSON', description: 'relatedResources as exported' },
@@ -57,6 +57,11 @@ export const EVENT_COLUMNS: ReadonlyArray<{ name: string; type: string; descript
 const fromRaw = (path: string) => `json_extract(raw, '${path}')`;
 
 /**
+ * Stored at ingest for every event but QUERY ones, whose payloads are most of the bytes and are
+ * never matched by tag or permission name (NULL for them). Measured on 1 GB: deriving it when read
+ * made every preset that uses it read the whole line of every row it scanned (classification-coverage
+ * 1-4 s); stored, ~10% more CPU at sync.
+ *
  * Every string value inside auditPayload of a line, at any depth (what tag and permission names
  * are matched against). One path (`$.auditPayload..*`) parses the line once where extracting the
  * payload first and then `$..*` from it parsed it twice (~15% faster on 1 GB).
@@ -69,10 +74,6 @@ const payloadValuesOf = (line: string) => `CASE WHEN json_type(${line}, '$.audit
 
 /** How each `events` column is read from `stored_events` (the stored name when not listed). */
 const DERIVED: Record<string, string> = {
-  // Stored for every event but QUERY ones (whose payloads are most of the bytes and are not
-  // matched by name); derived from the line for those. Measured on 1 GB: classification-coverage
-  // 1.4 s -> 0.2 s stored, for ~10% more CPU at sync.
-  payloadValues: `coalesce(payloadValues, ${payloadValuesOf('raw')})`,
   targets: `coalesce(${fromRaw('$.targets')}, '[]'::JSON)`,
   relatedResources: `coalesce(${fromRaw('$.relatedResources')}, '[]'::JSON)`,
   auditPayload: fromRaw('$.auditPayload'),

@@ -215,7 +215,11 @@ describe('Trino expressions agree with DuckDB on the same data', () => {
     const store = join(dir, 'store');
     await runSync({ source, store }, fakeIO());
     const rows = (await runSql(
-      { store, sql: 'SELECT id, auditPayload::VARCHAR AS text, to_json(payloadValues)::VARCHAR AS pv FROM events' },
+      {
+        store,
+        // payloadValues is stored for every event but QUERY ones (NULL for those).
+        sql: "SELECT id, auditPayload::VARCHAR AS text, to_json(payloadValues)::VARCHAR AS pv FROM events WHERE action IS DISTINCT FROM 'QUERY'",
+      },
       fakeIO({ json: true }),
     )) as { id: string; text: string; pv: string }[];
     expect(rows.length).toBeGreaterThan(40);
