@@ -23,15 +23,20 @@ export function toPlainRows(reader: DuckDBResultReader): Row[] {
     if (INTEGER_IDS.has(type.typeId) || type.typeId === DECIMAL) return toNumber;
     return (value: unknown) => value;
   });
-  return reader.getRowsJson().map((values) => {
-    const row: Row = {};
-    names.forEach((name, i) => {
-      const value = values[i];
-      const to = convert[i];
-      row[name] = value === null || value === undefined ? null : to ? to(value) : value;
-    });
-    return row;
+  // Column by column: the reader's getColumnsJson is ~20x faster than getRowsJson (48,000 ids: 5 vs 100+ ms).
+  const columns = reader.getColumnsJson();
+  const count = columns[0]?.length ?? 0;
+  const rows: Row[] = new Array<Row>(count);
+  for (let r = 0; r < count; r++) rows[r] = {};
+  names.forEach((name, i) => {
+    const values = columns[i] ?? [];
+    const to = convert[i];
+    for (let r = 0; r < count; r++) {
+      const value = values[r];
+      (rows[r] as Row)[name] = value === null || value === undefined ? null : to ? to(value) : value;
+    }
   });
+  return rows;
 }
 
 function parseJson(value: unknown): unknown {
