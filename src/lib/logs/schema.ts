@@ -189,7 +189,7 @@ export const DELETE_NOT_EVENTS = `DELETE FROM stored_events WHERE id = '${NOT_AN
 
 /**
  * Inserts the events of staged files whose id is not stored yet (also by an earlier statement of
- * the same transaction). Ids are kept unique by this anti-join and by `DELETE_REPEATS` for an id
+ * the same transaction). Ids are kept unique by this anti-join and by `deleteRepeats` for an id
  * repeated inside one statement, not by a PRIMARY KEY: measured, DuckDB's INSERT OR IGNORE on a
  * key hashed every column of every row (the whole line included), and the sync took 40% more CPU.
  * Rows go in sorted by (event, eventTimestamp), so each block holds few event types: a preset,
