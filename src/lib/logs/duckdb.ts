@@ -9,6 +9,7 @@
  * - `sandboxed`: for user SQL, no file or network access outside the store's folder, and the
  *   configuration locked so a query cannot switch it back on.
  */
+import { sqlString } from './dialect/dialects.js';
 import type * as DuckDBApi from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader } from '@duckdb/node-api';
 import { CliError } from '../errors/cli-error.js';
@@ -37,8 +38,6 @@ export function loadDuckDB(): Promise<DuckDBModule> {
   loaded ??= import('@duckdb/node-api');
   return loaded;
 }
-
-const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /** Opens (creating it when writable) a database file and one connection to it. */
 export async function openDatabase(

@@ -12,6 +12,8 @@
  * extracted by path, so a payload shape never seen before cannot break a sync.
  */
 
+import { sqlString } from './dialect/dialects.js';
+
 /** Bump when the tables change: an older store is then rebuilt by the user (a clear error says how). */
 export const STORE_SCHEMA_VERSION = 2;
 
@@ -135,20 +137,20 @@ const NOT_BLANK = (column: string) =>
   // Most lines start with `{`: the first byte settles it, and only the others are trimmed (which copies the line).
   `(ascii(${column}) NOT IN (32, 9, 13, 11, 12) OR trim(${column}, chr(32) || chr(9) || chr(13) || chr(11) || chr(12)) <> '')`;
 
-const sqlText = (text: string) => `'${text.replace(/'/g, "''")}'`;
-
 /**
- * The non-blank lines of staged files, with the file they come from. Lines are read with the CSV
- * reader set to one column, no quoting and a delimiter that valid JSON never contains unescaped
- * (U+0001): DuckDB's fastest way to get raw lines, in parallel over the files.
+ * read_csv options that read raw lines: one column, no quoting and a delimiter that valid JSON
+ * never contains unescaped (U+0001), DuckDB's fastest way to get lines (in parallel over files).
  */
+const READ_LINES = `columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false,
+    auto_detect = false, new_line = '\\n', strict_mode = false, null_padding = false, max_line_size = 8388608,
+    buffer_size = 8388608`;
+
+/** The lines of staged files, with the object (key) each comes from. */
 function stagedLines(files: readonly StagedFile[]): string {
-  const list = `[${files.map((f) => sqlText(f.file)).join(', ')}]`;
-  const keys = files.map((f) => `(${sqlText(f.file)}, ${sqlText(f.key)})`).join(', ');
+  const list = `[${files.map((f) => sqlString(f.file)).join(', ')}]`;
+  const keys = files.map((f) => `(${sqlString(f.file)}, ${sqlString(f.key)})`).join(', ');
   return `SELECT k.key, l.line
-  FROM read_csv(${list}, columns = {'line': 'VARCHAR'}, filename = true, delim = chr(1), quote = '', escape = '',
-    header = false, auto_detect = false, new_line = '\\n', strict_mode = false, null_padding = false,
-    max_line_size = 8388608, buffer_size = 8388608) AS l
+  FROM read_csv(${list}, filename = true, ${READ_LINES}) AS l
   JOIN (VALUES ${keys}) AS k(file, key) ON k.file = l.filename`;
 }
 
@@ -238,10 +240,11 @@ ORDER BY event, eventTimestamp`;
 
 /** Ids stored more than once among these objects' events (what `deleteRepeats` then removes). */
 export function repeatedIds(keys: readonly string[]): string {
-  return `SELECT count(*) AS n FROM (
-  SELECT id FROM stored_events WHERE sourceObject IN (${keys.map(sqlText).join(', ')}) GROUP BY id HAVING count(*) > 1
-)`;
+  return `SELECT count(*) AS n FROM (${idsRepeatedAmong(keys)})`;
 }
+
+const idsRepeatedAmong = (keys: readonly string[]) =>
+  `SELECT id FROM stored_events WHERE sourceObject IN (${keys.map(sqlString).join(', ')}) GROUP BY id HAVING count(*) > 1`;
 
 /**
  * Keeps one row per id among these objects' events: the copy from the first object in `keys`
@@ -249,15 +252,13 @@ export function repeatedIds(keys: readonly string[]): string {
  * one. Only run when `repeatedIds` found some (an id twice in one statement's objects).
  */
 export function deleteRepeats(keys: readonly string[]): string {
-  const order = keys.map((key, index) => `(${sqlText(key)}, ${index})`).join(', ');
+  const order = keys.map((key, index) => `(${sqlString(key)}, ${index})`).join(', ');
   return `
 DELETE FROM stored_events WHERE rowid IN (
   SELECT rowid FROM (
     SELECT e.rowid, row_number() OVER (PARTITION BY e.id ORDER BY k.ord, e.rowid) AS copy
     FROM stored_events AS e JOIN (VALUES ${order}) AS k(key, ord) ON e.sourceObject = k.key
-    WHERE e.id IN (
-      SELECT id FROM stored_events WHERE sourceObject IN (${keys.map(sqlText).join(', ')}) GROUP BY id HAVING count(*) > 1
-    )
+    WHERE e.id IN (${idsRepeatedAmong(keys)})
   ) WHERE copy > 1
 )`;
 }
@@ -272,9 +273,7 @@ export function skippedLines(staged: StagedFile): string {
   return `
 WITH lines AS (
   SELECT (row_number() OVER () + ${staged.firstLine - 1})::INTEGER AS n, line
-  FROM read_csv(${sqlText(staged.file)}, columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '',
-    header = false, auto_detect = false, new_line = '\\n', strict_mode = false, null_padding = false,
-    max_line_size = 8388608, buffer_size = 8388608)
+  FROM read_csv(${sqlString(staged.file)}, ${READ_LINES})
 ), checked AS (
   SELECT n, line, json_valid(line) AS valid FROM lines WHERE line IS NOT NULL AND ${NOT_BLANK('line')}
 ), classified AS (

@@ -14,6 +14,7 @@
  *   const rows = await store.rows('SELECT count(*) AS n FROM events');
  *   await store.close();
  */
+import { sqlString } from './dialect/dialects.js';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
@@ -345,7 +346,7 @@ export class LogStore {
   private async eventsPerObject(keys: readonly string[], onlyKnown: boolean): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
     if (keys.length === 0) return counts;
-    const list = keys.map(sqlText).join(', ');
+    const list = keys.map(sqlString).join(', ');
     if (onlyKnown) {
       const [known] = await this.rows(`SELECT count(*) AS n FROM ingested_objects WHERE key IN (${list})`);
       if (Number(known?.n ?? 0) === 0) return counts;
@@ -372,8 +373,6 @@ export class LogStore {
     this.instance.closeSync();
   }
 }
-
-const sqlText = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /** The plain bytes of an object: gunzipped when it starts with gzip's magic bytes. */
 function decompress(object: ObjectRef, bytes: Buffer): { plain: Buffer; gzip: boolean } {

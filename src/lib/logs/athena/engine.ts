@@ -5,7 +5,7 @@
 import { CliError, usageError } from '../../errors/cli-error.js';
 import type { StoreSelection } from '../read-store.js';
 import { ATHENA_DEFAULTS as ATHENA_TABLE_DEFAULTS, checkLayout } from '../athena-table.js';
-import { ATHENA_DEFAULTS, type AthenaQueryOptions } from './run-query.js';
+import { ATHENA_QUERY_DEFAULTS, type AthenaQueryOptions } from './run-query.js';
 
 export const ENGINES = ['duckdb', 'athena'] as const;
 export type Engine = (typeof ENGINES)[number];
@@ -83,9 +83,9 @@ const OUTPUT_LOCATION = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:\/[^\s\p{Cc}
 
 /** The Athena target of the flags, with defaults, each value checked. */
 export function athenaTarget(options: EngineOptions): AthenaTarget {
-  const database = options.athenaDatabase ?? ATHENA_DEFAULTS.database;
-  const table = options.athenaTable ?? ATHENA_DEFAULTS.table;
-  const workgroup = options.workgroup ?? ATHENA_DEFAULTS.workgroup;
+  const database = options.athenaDatabase ?? ATHENA_TABLE_DEFAULTS.database;
+  const table = options.athenaTable ?? ATHENA_TABLE_DEFAULTS.table;
+  const workgroup = options.workgroup ?? ATHENA_QUERY_DEFAULTS.workgroup;
   for (const [value, flag] of [
     [database, '--athena-database'],
     [table, '--athena-table'],

@@ -13,16 +13,15 @@ import type * as AthenaSdk from '@aws-sdk/client-athena';
 import type { AthenaClient, QueryExecution } from '@aws-sdk/client-athena';
 import { endpointFor } from '../../aws/clients.js';
 import { CliError } from '../../errors/cli-error.js';
+import { ATHENA_DEFAULTS as ATHENA_TABLE_DEFAULTS } from '../athena-table.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import type { Row } from '../rows.js';
 import { type AthenaColumn, decodeRows } from './decode.js';
 import { type QueryContext, callError, queryCancelledError, queryFailedError } from './errors.js';
 
-export const ATHENA_DEFAULTS = {
+/** How a query runs; the database and table defaults are the athena-ddl table's (../athena-table.ts). */
+export const ATHENA_QUERY_DEFAULTS = {
   workgroup: 'primary',
-  database: 'immuta_audit',
-  // The table `immuta audit logs athena-ddl` creates.
-  table: 'audit_events',
   catalog: 'AwsDataCatalog',
   pollIntervalMs: 200,
   maxPollIntervalMs: 2_000,
@@ -141,8 +140,8 @@ export async function runAthenaQuery(
   const { signal } = deps;
   const sleep = deps.sleep ?? abortableSleep;
   const context: QueryContext = {
-    workgroup: options.workgroup ?? ATHENA_DEFAULTS.workgroup,
-    database: options.database ?? ATHENA_DEFAULTS.database,
+    workgroup: options.workgroup ?? ATHENA_QUERY_DEFAULTS.workgroup,
+    database: options.database ?? ATHENA_TABLE_DEFAULTS.database,
     ...(options.outputLocation ? { outputLocation: options.outputLocation } : {}),
   };
   signal.throwIfAborted();
@@ -158,7 +157,7 @@ export async function runAthenaQuery(
           WorkGroup: context.workgroup,
           QueryExecutionContext: {
             Database: context.database,
-            Catalog: options.catalog ?? ATHENA_DEFAULTS.catalog,
+            Catalog: options.catalog ?? ATHENA_QUERY_DEFAULTS.catalog,
           },
           ...(options.outputLocation ? { ResultConfiguration: { OutputLocation: options.outputLocation } } : {}),
         }),
@@ -215,8 +214,8 @@ async function waitForQuery(
   context: QueryContext,
 ): Promise<QueryExecution> {
   const { signal } = deps;
-  const max = options.maxPollIntervalMs ?? ATHENA_DEFAULTS.maxPollIntervalMs;
-  let delay = Math.min(options.pollIntervalMs ?? ATHENA_DEFAULTS.pollIntervalMs, max);
+  const max = options.maxPollIntervalMs ?? ATHENA_QUERY_DEFAULTS.maxPollIntervalMs;
+  let delay = Math.min(options.pollIntervalMs ?? ATHENA_QUERY_DEFAULTS.pollIntervalMs, max);
   for (;;) {
     await sleep(delay, signal);
     signal.throwIfAborted();
@@ -254,7 +253,10 @@ async function readResults(
   context: QueryContext,
 ): Promise<{ columns: string[]; columnTypes: string[]; rows: Row[]; truncated: boolean }> {
   const maxRows = options.maxRows ?? Number.POSITIVE_INFINITY;
-  const pageSize = Math.min(Math.max(options.pageSize ?? ATHENA_DEFAULTS.pageSize, 1), ATHENA_DEFAULTS.pageSize);
+  const pageSize = Math.min(
+    Math.max(options.pageSize ?? ATHENA_QUERY_DEFAULTS.pageSize, 1),
+    ATHENA_QUERY_DEFAULTS.pageSize,
+  );
   let columns: AthenaColumn[] | undefined;
   const cells: (string | undefined)[][] = [];
   let token: string | undefined;
