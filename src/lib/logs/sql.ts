@@ -39,7 +39,9 @@ export async function runSql(options: SqlOptions, io: CommandIO): Promise<Row[]>
   try {
     let table;
     try {
-      table = await store.table(`SELECT * FROM (${text}\n) LIMIT ${limit + 1}`);
+      const wrapped = `SELECT * FROM (${text}\n) LIMIT ${limit + 1}`;
+      await store.assertSingleSelect(wrapped);
+      table = await store.table(wrapped);
     } catch (error) {
       const message = ((error as Error).message ?? String(error)).split('\n')[0] ?? '';
       throw new CliError(`the SQL failed: ${message}`, {

@@ -1,13 +1,16 @@
 /**
- * The local log store: one DuckDB database file per source (`<dir>/events.duckdb`). What it keeps:
+ * The local log store, one folder per source:
  *
- * - `stored_events` (read through the `events` view): one row per event id, typed columns
- *   (see schema.ts, EVENT_COLUMNS);
- * - `ingested_objects`: every object ingested, by key, with its ETag (or mtime) and size, so a sync
- *   downloads only what is new or changed.
+ * - `parts/part-NNNNNN.parquet`: the events, one row per event id, typed columns (see schema.ts,
+ *   EVENT_COLUMNS) and the exported line itself, sorted by (event, eventTimestamp) in each file;
+ * - `events.duckdb`: which parts and which objects a committed sync stored (`parts`,
+ *   `ingested_objects` by key with its ETag or mtime and size, so a sync downloads only what is new
+ *   or changed) and every stored id (`event_ids`, so each event is kept once).
  *
- * An object is ingested in one transaction (its events and its `ingested_objects` row together), so
- * a sync killed half way leaves the store as it was before that object, and the next sync resumes.
+ * A batch of objects is ingested in one transaction: its part file is written first, then its
+ * `parts`, `event_ids` and `ingested_objects` rows commit together or not at all. A part no
+ * committed row names (a sync killed half way) is never read, and is deleted when the store is next
+ * opened for writing: the store is as it was before that batch, and the next sync resumes.
  *
  *   const store = await LogStore.open(dir);                 // creates it when missing
  *   await store.ingest({ key, etag, size }, bytes);          // gzip or plain NDJSON
@@ -15,25 +18,41 @@
  *   await store.close();
  */
 import { sqlString } from './dialect/dialects.js';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
-import { type DuckDBConnection, type DuckDBInstance, type OpenOptions, openDatabase } from './duckdb.js';
+import { type DuckDBConnection, type DuckDBInstance, type OpenOptions, loadDuckDB, openDatabase } from './duckdb.js';
 import { toPlainRows, type Row } from './rows.js';
 import {
   CREATE_TABLES,
-  DELETE_NOT_EVENTS,
+  DROP_BATCH,
+  DROP_FROM_BATCH,
   STORE_SCHEMA_VERSION,
   type StagedFile,
-  insertStaged,
-  deleteRepeats,
-  repeatedIds,
+  mergeParts,
+  partCounts,
+  partEventsPerObject,
+  recordPartIds,
   skippedLines,
+  stageBatch,
+  viewsOver,
+  writeBatchPart,
+  writeNewEvents,
 } from './schema.js';
 
 export const STORE_FILE = 'events.duckdb';
+/** The folder (inside the store) of the Parquet part files that hold the events. */
+export const PARTS_DIR = 'parts';
+
+/**
+ * Compaction: once this many parts are smaller than SMALL_PART_BYTES (each incremental sync writes
+ * one), they are merged into one, so a store synced every few minutes for months is still a few
+ * dozen files to open per query rather than thousands.
+ */
+const SMALL_PART_BYTES = 2 * 1024 * 1024;
+const SMALL_PARTS_TO_MERGE = 16;
 
 /** An object of a source, as listed (S3 ListObjectsV2, or a file on disk). */
 export interface ObjectRef {
@@ -142,10 +161,7 @@ export class LogStore {
 
   private async prepare(): Promise<void> {
     if (!this.readOnly) {
-      // Most commits only append to the write-ahead log (the sync checkpoints at its end). With
-      // DuckDB's default (16 MB) nearly every batch's commit checkpointed, recompressing the row
-      // group it appended to: most of a sync's time, measured on 300 MB of UAM NDJSON. 256 MB
-      // bounds what a killed sync leaves to replay; 1 GB was no faster and no leaner.
+      // Most commits only append to the write-ahead log (the sync checkpoints at its end).
       await this.connection.run(`SET checkpoint_threshold = '256MB'`);
       for (const statement of CREATE_TABLES) await this.connection.run(statement);
       await this.connection.run(`INSERT OR IGNORE INTO store_meta VALUES ('schemaVersion', $v)`, {
@@ -161,6 +177,54 @@ export class LogStore {
         fix: 'Delete that folder and sync again (the store is a cache of the exported objects).',
       });
     }
+    if (!this.readOnly) this.removeLeftovers(await this.partNames());
+    await this.refreshViews();
+  }
+
+  /** The part files committed syncs wrote, in the order they were written. */
+  private async partNames(): Promise<string[]> {
+    return (await this.rows('SELECT name FROM parts ORDER BY name')).map((r) => String(r.name));
+  }
+
+  private partFile(name: string): string {
+    return join(this.dir, PARTS_DIR, name);
+  }
+
+  /** (Re)makes the `stored_events` and `events` views over the committed parts. */
+  private async refreshViews(): Promise<void> {
+    const files = (await this.partNames()).map((name) => this.partFile(name));
+    for (const statement of viewsOver(files)) await this.connection.run(statement);
+  }
+
+  /**
+   * Deletes what a killed sync left: part files no committed row names, and staging files. Only
+   * with the store open for writing, which DuckDB's lock makes the only process using it.
+   */
+  private removeLeftovers(committed: readonly string[]): void {
+    const keep = new Set(committed);
+    const parts = join(this.dir, PARTS_DIR);
+    mkdirSync(parts, { recursive: true, mode: 0o700 });
+    for (const name of readdirSync(parts)) if (!keep.has(name)) rmSync(join(parts, name), { force: true });
+    for (const name of readdirSync(this.dir))
+      if (/^staging-\d+\.ndjson$/.test(name)) rmSync(join(this.dir, name), { force: true });
+  }
+
+  /** Events stored (every id once). */
+  async eventCount(): Promise<number> {
+    const [row] = await this.rows('SELECT count(*) AS n FROM event_ids');
+    return Number(row?.n ?? 0);
+  }
+
+  /**
+   * Checks that `sql` is one SELECT (user SQL): the sandbox still lets a statement write files
+   * inside the store's own folder (COPY ... TO), which must not happen to its part files.
+   */
+  async assertSingleSelect(sql: string): Promise<void> {
+    const { StatementType } = await loadDuckDB();
+    const statements = await this.connection.extractStatements(sql);
+    if (statements.count !== 1) throw new Error(`expected one statement, got ${statements.count}`);
+    const prepared = await statements.prepare(0);
+    if (prepared.statementType !== StatementType.SELECT) throw new Error('only SELECT statements are allowed');
   }
 
   /** Runs a query and returns plain JSON-ready rows (timestamps as ISO strings, JSON parsed). */
@@ -269,44 +333,47 @@ export class LogStore {
     onChunk?: (bytesDone: number, bytesTotal: number) => void,
   ): Promise<IngestResult[]> {
     const c = this.connection;
-    const keys = plains.map((p) => p.object.key);
     const totalBytes = staged.pieces.reduce((sum, p) => sum + p.bytes, 0);
+    const written: string[] = [];
+    const results: IngestResult[] = [];
+    const perObject = new Map<string, number>();
     await c.run('BEGIN TRANSACTION');
     try {
-      const before = await this.eventsPerObject(keys, true);
-      let inserted = 0;
+      // One part per statement (a big object is read in several, which bounds the memory one needs).
       let done = 0;
       for (const group of statementGroups(staged.pieces, this.chunkBytes)) {
-        const reader = await c.runAndReadAll(insertStaged(group, guarded));
-        inserted += Number(reader.getRows()[0]?.[0] ?? 0);
-        const notEvents = await c.runAndReadAll(DELETE_NOT_EVENTS);
-        inserted -= Number(notEvents.getRows()[0]?.[0] ?? 0);
+        const part = await this.nextPartName();
+        written.push(part);
+        const events = await this.writeGroup(group, guarded, this.partFile(part));
+        if (events.size === 0) {
+          rmSync(this.partFile(part), { force: true });
+          written.pop();
+        } else {
+          await c.run(recordPartIds(this.partFile(part)));
+          let total = 0;
+          for (const [key, n] of events) {
+            perObject.set(key, (perObject.get(key) ?? 0) + n);
+            total += n;
+          }
+          await this.recordPart(part, total, now);
+        }
         done += group.reduce((sum, p) => sum + p.bytes, 0);
         onChunk?.(done, totalBytes);
       }
-      const lines = keys.map((key) => staged.lines.get(key) ?? 0);
-      const [repeats] = await this.rows(repeatedIds(keys));
-      if (Number(repeats?.n ?? 0) > 0) {
-        const deleted = await c.runAndReadAll(deleteRepeats(keys));
-        inserted -= Number(deleted.getRows()[0]?.[0] ?? 0);
-      }
-      const allNew = inserted === lines.reduce((a, b) => a + b, 0);
-      const after = allNew ? undefined : await this.eventsPerObject(keys, false);
-      const results: IngestResult[] = [];
-      for (const [index, { object, gzip }] of plains.entries()) {
-        const objectLines = lines[index] ?? 0;
-        const newEvents = after ? (after.get(object.key) ?? 0) - (before.get(object.key) ?? 0) : objectLines;
+      for (const { object, gzip } of plains) {
+        const lines = staged.lines.get(object.key) ?? 0;
+        const newEvents = perObject.get(object.key) ?? 0;
         const result: IngestResult = {
           key: object.key,
-          lines: objectLines,
-          events: objectLines,
+          lines,
+          events: lines,
           newEvents,
           skipped: 0,
           skippedLines: [],
           gzip,
         };
         // Fewer new events than lines: repeated ids, or lines to skip (counted and named here).
-        if (newEvents !== objectLines) {
+        if (newEvents !== lines) {
           for (const piece of staged.pieces.filter((p) => p.key === object.key)) {
             for (const s of await this.rows(skippedLines(piece))) {
               result.skipped++;
@@ -314,48 +381,110 @@ export class LogStore {
                 result.skippedLines.push({ line: Number(s.line), reason: String(s.reason) });
             }
           }
-          result.events = objectLines - result.skipped;
+          result.events = lines - result.skipped;
         }
-        await c.run(
-          `INSERT OR REPLACE INTO ingested_objects VALUES ($key, $etag, $size, $lines, $events, $newEvents, $skipped, $at::TIMESTAMPTZ)`,
-          {
-            key: object.key,
-            etag: object.etag,
-            size: object.size,
-            lines: result.lines,
-            events: result.events,
-            newEvents: result.newEvents,
-            skipped: result.skipped,
-            at: now.toISOString(),
-          },
-        );
+        await this.recordObject(object, result, now);
         results.push(result);
       }
       await c.run('COMMIT');
-      return results;
     } catch (error) {
       await c.run('ROLLBACK').catch(() => undefined);
+      for (const part of written) rmSync(this.partFile(part), { force: true });
       throw error;
     }
+    await this.refreshViews();
+    return results;
   }
 
   /**
-   * Stored events per object key. `onlyKnown`: only for keys ingested before (an object synced
-   * again after it changed), so a first sync never scans the table for it.
+   * Writes a group's new events to a part file and returns how many per object. Straight from the
+   * lines when no id repeats inside the group (nearly always); else staged in a table first, where
+   * the first copy of each id (in key order, then line order) is kept.
    */
-  private async eventsPerObject(keys: readonly string[], onlyKnown: boolean): Promise<Map<string, number>> {
-    const counts = new Map<string, number>();
-    if (keys.length === 0) return counts;
-    const list = keys.map(sqlString).join(', ');
-    if (onlyKnown) {
-      const [known] = await this.rows(`SELECT count(*) AS n FROM ingested_objects WHERE key IN (${list})`);
-      if (Number(known?.n ?? 0) === 0) return counts;
+  private async writeGroup(group: readonly StagedFile[], guarded: boolean, file: string): Promise<Map<string, number>> {
+    const c = this.connection;
+    await c.run(writeNewEvents(group, guarded, file));
+    const [counts] = await this.rows(partCounts(file));
+    if (Number(counts?.n ?? 0) !== Number(counts?.ids ?? 0)) {
+      await c.run(stageBatch(group, guarded));
+      await c.run(DROP_FROM_BATCH.notEvents);
+      await c.run(DROP_FROM_BATCH.stored);
+      await c.run(DROP_FROM_BATCH.repeats);
+      await c.run(writeBatchPart(file));
+      await c.run(DROP_BATCH);
     }
-    const rows = await this.rows(
-      `SELECT sourceObject AS key, count(*) AS n FROM stored_events WHERE sourceObject IN (${list}) GROUP BY 1`,
+    const perObject = new Map<string, number>();
+    for (const row of await this.rows(partEventsPerObject(file))) perObject.set(String(row.key), Number(row.n));
+    return perObject;
+  }
+
+  /** The name of the next part file (after every committed one). */
+  private async nextPartName(): Promise<string> {
+    const [row] = await this.rows(
+      `SELECT coalesce(max(TRY_CAST(regexp_extract(name, '(\\d+)', 1) AS BIGINT)), 0) + 1 AS n FROM parts`,
     );
-    for (const row of rows) counts.set(String(row.key), Number(row.n));
-    return counts;
+    return `part-${String(Number(row?.n ?? 1)).padStart(6, '0')}.parquet`;
+  }
+
+  private async recordPart(name: string, events: number, now: Date): Promise<void> {
+    await this.connection.run(`INSERT INTO parts VALUES ($name, $events, $bytes, $at::TIMESTAMPTZ)`, {
+      name,
+      events,
+      bytes: statSync(this.partFile(name)).size,
+      at: now.toISOString(),
+    });
+  }
+
+  private async recordObject(object: ObjectRef, result: IngestResult, now: Date): Promise<void> {
+    await this.connection.run(
+      `INSERT OR REPLACE INTO ingested_objects VALUES ($key, $etag, $size, $lines, $events, $newEvents, $skipped, $at::TIMESTAMPTZ)`,
+      {
+        key: object.key,
+        etag: object.etag,
+        size: object.size,
+        lines: result.lines,
+        events: result.events,
+        newEvents: result.newEvents,
+        skipped: result.skipped,
+        at: now.toISOString(),
+      },
+    );
+  }
+
+  /**
+   * Merges the small parts into one once there are SMALL_PARTS_TO_MERGE of them (each incremental
+   * sync adds one). The merged part and the removal of the old ones' rows commit together; the old
+   * files are deleted after, or when the store is next opened if this process dies first.
+   */
+  async compact(now: Date = new Date()): Promise<void> {
+    if (this.readOnly) return;
+    const small = (await this.rows(`SELECT name FROM parts WHERE bytes < ${SMALL_PART_BYTES} ORDER BY name`)).map((r) =>
+      String(r.name),
+    );
+    if (small.length < SMALL_PARTS_TO_MERGE) return;
+    const c = this.connection;
+    const part = await this.nextPartName();
+    await c.run('BEGIN TRANSACTION');
+    try {
+      await c.run(
+        mergeParts(
+          small.map((name) => this.partFile(name)),
+          this.partFile(part),
+        ),
+      );
+      const [row] = await this.rows(
+        `SELECT sum(events) AS n FROM parts WHERE name IN (${small.map(sqlString).join(', ')})`,
+      );
+      await c.run(`DELETE FROM parts WHERE name IN (${small.map(sqlString).join(', ')})`);
+      await this.recordPart(part, Number(row?.n ?? 0), now);
+      await c.run('COMMIT');
+    } catch (error) {
+      await c.run('ROLLBACK').catch(() => undefined);
+      rmSync(this.partFile(part), { force: true });
+      throw error;
+    }
+    await this.refreshViews();
+    for (const name of small) rmSync(this.partFile(name), { force: true });
   }
 
   /** Folds the write-ahead log into the database file (after a sync, so readers open it quickly). */

@@ -162,9 +162,11 @@ export async function syncInto(
     if (batchBytes >= BATCH_BYTES || batch.length >= BATCH_OBJECTS) await flush();
   }
   await flush();
-  if (todo.length > 0) await store.checkpoint();
-  const [count] = await store.rows('SELECT count(*) AS n FROM stored_events');
-  result.events.total = Number(count?.n ?? 0);
+  if (todo.length > 0) {
+    await store.compact(io.now());
+    await store.checkpoint();
+  }
+  result.events.total = await store.eventCount();
   return result;
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -119,6 +119,89 @@ describe('ingesting objects in batches', () => {
       relatedResources: [],
       future: 'kept',
     });
+  });
+});
+
+describe('the store on disk: Parquet parts named by committed rows', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'logs-parts-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const partsOf = (storeDir: string) => readdirSync(join(storeDir, 'parts')).sort();
+
+  it('a part no committed row names (a sync killed after writing it) is never read, and is deleted on the next open', async () => {
+    const storeDir = join(dir, 'store');
+    let store = await LogStore.open(storeDir);
+    await store.ingest({ key: 'a.ndjson', etag: '1', size: 1 }, Buffer.from(ndjson([event('a-1')])));
+    expect(partsOf(storeDir)).toEqual(['part-000001.parquet']);
+    await store.close();
+    // What a kill between writing a part and committing its rows leaves: a file and no row.
+    writeFileSync(join(storeDir, 'parts', 'part-000002.parquet'), 'half written');
+    writeFileSync(join(storeDir, 'staging-0.ndjson'), 'half staged');
+    const reader = await LogStore.open(storeDir, { readOnly: true });
+    expect(await reader.rows('SELECT id FROM events')).toEqual([{ id: 'a-1' }]);
+    await reader.close();
+    store = await LogStore.open(storeDir);
+    expect(partsOf(storeDir)).toEqual(['part-000001.parquet']);
+    expect(readdirSync(storeDir).filter((name) => name.startsWith('staging'))).toEqual([]);
+    await store.ingest({ key: 'b.ndjson', etag: '1', size: 1 }, Buffer.from(ndjson([event('b-1'), event('a-1')])));
+    expect(partsOf(storeDir)).toEqual(['part-000001.parquet', 'part-000002.parquet']);
+    expect(await store.rows('SELECT id FROM events ORDER BY id')).toEqual([{ id: 'a-1' }, { id: 'b-1' }]);
+    expect(await store.eventCount()).toBe(2);
+    await store.close();
+  });
+
+  it('an object with no new event writes no part', async () => {
+    const store = await LogStore.open(join(dir, 'store'));
+    await store.ingest({ key: 'a.ndjson', etag: '1', size: 1 }, Buffer.from(ndjson([event('a-1')])));
+    const again = await store.ingest({ key: 'a.ndjson', etag: '2', size: 2 }, Buffer.from(ndjson([event('a-1')])));
+    expect(again).toMatchObject({ events: 1, newEvents: 0 });
+    expect(partsOf(join(dir, 'store'))).toEqual(['part-000001.parquet']);
+    await store.close();
+  });
+
+  it('compaction merges 16 small parts into one with the same events', async () => {
+    const storeDir = join(dir, 'store');
+    const store = await LogStore.open(storeDir);
+    for (let i = 0; i < 16; i++) {
+      await store.ingest(
+        { key: `o-${String(i).padStart(2, '0')}.ndjson`, etag: '1', size: 1 },
+        Buffer.from(ndjson([event(`e-${i}`, i % 24), event(`f-${i}`, (i + 5) % 24)])),
+      );
+    }
+    expect(partsOf(storeDir)).toHaveLength(16);
+    const before = await store.rows('SELECT id, eventTimestamp, raw, sourceObject FROM events ORDER BY id');
+    await store.compact();
+    expect(partsOf(storeDir)).toEqual(['part-000017.parquet']);
+    expect(await store.rows('SELECT id, eventTimestamp, raw, sourceObject FROM events ORDER BY id')).toEqual(before);
+    expect(await store.rows('SELECT name, events FROM parts')).toEqual([{ name: 'part-000017.parquet', events: 32 }]);
+    // Ids stay known: the same object again adds nothing.
+    const again = await store.ingest(
+      { key: 'o-00.ndjson', etag: '2', size: 2 },
+      Buffer.from(ndjson([event('e-0', 0)])),
+    );
+    expect(again.newEvents).toBe(0);
+    await store.close();
+  });
+
+  it('in a batch big enough to be read in parallel, the first copy of a repeated id is the one kept', async () => {
+    const store = await LogStore.open(join(dir, 'store'));
+    // ~3 MB per object: DuckDB reads these files with several threads, the order must still hold.
+    const filler = (prefix: string) =>
+      Array.from({ length: 2500 }, (_, i) => ({ ...event(`${prefix}-${i}`), padding: 'x'.repeat(1000) }));
+    const first = [...filler('a'), { ...event('dup'), copy: 'first' }];
+    const second = [{ ...event('dup'), copy: 'second' }, ...filler('b'), { ...event('dup'), copy: 'third' }];
+    const results = await store.ingestMany([
+      { object: { key: '1.ndjson', etag: '1', size: 1 }, bytes: Buffer.from(ndjson(first)) },
+      { object: { key: '2.ndjson', etag: '1', size: 1 }, bytes: Buffer.from(ndjson(second)) },
+    ]);
+    expect(results.map((r) => r.newEvents)).toEqual([2501, 2500]);
+    expect(await store.rows(`SELECT raw->>'$.copy' AS copy, sourceObject FROM events WHERE id = 'dup'`)).toEqual([
+      { copy: 'first', sourceObject: '1.ndjson' },
+    ]);
+    await store.close();
   });
 });
 

@@ -105,6 +105,9 @@ describe('audit logs query / sql / presets (run functions)', () => {
       'SET enable_external_access = true',
       "DELETE FROM stored_events WHERE id = 'q-80'",
       'INSTALL httpfs',
+      // Out of the wrapping subquery into a second statement that overwrites a part of the store.
+      `SELECT 1) ; COPY (SELECT 1 AS a) TO '${join(store, 'parts', 'part-000001.parquet')}' (FORMAT parquet); SELECT * FROM (SELECT 1`,
+      `SELECT * FROM read_parquet('${join(store, 'parts', 'part-000001.parquet')}')) ; CREATE TEMP TABLE t AS (SELECT 1`,
     ]) {
       const error = await failure(runSql({ store, sql }, fakeIO()));
       expect(error.code, sql).toBe('LOGS_SQL_ERROR');
