@@ -106,16 +106,45 @@ describe('audit logs sync from ADLS Gen2 (a fake Blob endpoint)', () => {
   });
 
   it('gives up after the last attempt (exit 5), keeping the files already stored', async () => {
-    const blob = await start((name) => (name.endsWith('job-2.ndjson') ? 'error500' : 'ok'));
+    let failing = true;
+    const blob = await start((name) => (failing && name.endsWith('job-2.ndjson') ? 'error500' : 'ok'));
+    const store = join(dir, 'give-up');
     const error = await failure(
       runSync(
-        { source: URL_OF('immuta'), store: join(dir, 'give-up'), concurrency: 1, s3: { backoffMs: 1, attempts: 3 } },
+        { source: URL_OF('immuta'), store, concurrency: 1, s3: { backoffMs: 1, attempts: 3 } },
         fakeIO({ env: env(blob) }),
       ),
     );
     expect(error.code).toBe('LOGS_ADLS_UNREACHABLE');
     expect(error.exitCode).toBe(5);
+    expect(error.message).toMatch(/job-2\.ndjson .*InternalError \(HTTP 500\)/);
     expect(blob.gets.filter((k) => k.endsWith('job-2.ndjson'))).toHaveLength(3);
+    failing = false;
+    const resumed = await runSync({ source: URL_OF('immuta'), store }, fakeIO({ env: env(blob) }));
+    expect(resumed.objects).toEqual({ listed: 7, alreadySynced: 2, ingested: 5 });
+  });
+
+  it('a sync interrupted half way keeps whole files only, and the next one resumes', async () => {
+    const controller = new AbortController();
+    // The third file's download hangs; the user presses Ctrl-C while it does.
+    const blob = await start((name, attempt) => {
+      if (name.endsWith('job-2.ndjson') && attempt === 1) {
+        setTimeout(() => controller.abort(), 50);
+        return 'hold';
+      }
+      return 'ok';
+    });
+    const store = join(dir, 'interrupted');
+    await expect(
+      runSync(
+        { source: URL_OF('immuta'), store, concurrency: 1 },
+        fakeIO({ env: env(blob), signal: controller.signal }),
+      ),
+    ).rejects.toThrow();
+    blob.release();
+    const resumed = await runSync({ source: URL_OF('immuta'), store }, fakeIO({ env: env(blob) }));
+    expect(resumed.objects).toEqual({ listed: 7, alreadySynced: 2, ingested: 5 });
+    expect(resumed.events.total).toBe(21);
   });
 
   it('an unreachable endpoint is exit 5 after the retries', async () => {
