@@ -72,6 +72,8 @@ const result = await build({
     '@inquirer/*',
     // DuckDB: a native binding (68 MB), loaded only by the `audit logs` commands.
     '@duckdb/*',
+    // Azure Storage and identity (ADLS Gen2 log sources): ~45 MB with MSAL, loaded only for abfss:// sources.
+    '@azure/*',
     // oclif only touches these when running TypeScript sources in development.
     'typescript',
     'ts-node',

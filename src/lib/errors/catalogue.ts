@@ -113,9 +113,17 @@ export const ERRORS = {
   LOGS_STORE_VERSION: { exitCode: USAGE, meaning: 'the logs store was written by another version: rebuild it' },
   LOGS_OBJECT_UNREADABLE: { exitCode: USAGE, meaning: 'an exported object is not readable (e.g. broken gzip)' },
   LOGS_SOURCE_NOT_FOUND: { exitCode: USAGE, meaning: 'no such path, bucket or key for the logs source' },
-  LOGS_SOURCE_UNSUPPORTED: { exitCode: USAGE, meaning: 'the logs source is ADLS or an unknown URL scheme' },
+  LOGS_SOURCE_UNSUPPORTED: {
+    exitCode: USAGE,
+    meaning: 'an unknown URL scheme, or ADLS where only S3 is read (Athena)',
+  },
   LOGS_S3_ACCESS_DENIED: { exitCode: AUTH, meaning: 'S3 refused the credentials used to read the exported logs' },
   LOGS_S3_UNREACHABLE: { exitCode: TENANT, meaning: 'S3 kept failing after the retries' },
+  LOGS_ADLS_ACCESS_DENIED: {
+    exitCode: AUTH,
+    meaning: 'Azure Storage refused (or was given no) credential to read the exported logs',
+  },
+  LOGS_ADLS_UNREACHABLE: { exitCode: TENANT, meaning: 'Azure Storage kept failing after the retries' },
   LOGS_BAD_LINES: { exitCode: USAGE, meaning: '--strict: some exported lines were not events' },
   LOGS_BAD_FILTER: {
     exitCode: USAGE,

@@ -9,12 +9,14 @@ export const storeFlag = Flags.string({
 });
 
 export const sourceFlag = Flags.string({
-  summary: 'Sync this source first, then read it: a folder or file, s3://bucket/prefix, or sandbox.',
+  summary:
+    'Sync this source first, then read it: a folder or file, s3://bucket/prefix, abfss://filesystem@account.dfs.core.windows.net/path, or sandbox.',
   helpValue: 'SOURCE',
 });
 
 export const configIdFlag = Flags.string({
-  summary: 'Sync the destination (bucket, path, region) of this export configuration of the tenant.',
+  summary:
+    'Sync the destination (S3 bucket, path, region; or ADLS account, file system, path) of this export configuration of the tenant.',
   helpValue: 'ID',
 });
 

@@ -14,7 +14,7 @@ import type { Row } from '../../../lib/logs/rows.js';
 export default class Query extends BaseCommand<typeof Query> {
   static override summary = "Answer one of the audit guide's questions (a preset) from the exported logs.";
   static override description =
-    'Reads the local log store: --source SOURCE syncs it first (a folder, s3://bucket/prefix, sandbox; or --config-id ID), --store DIR alone reads what was synced there. Rows are sorted by time; event presets give one row per event (id, eventTimestamp, event, action, actionStatus, actor, targets, then the preset\'s columns). Table on a terminal, ndjson otherwise. With --engine athena the preset runs on Amazon Athena over the export prefix instead (README "Athena").';
+    'Reads the local log store: --source SOURCE syncs it first (a folder, s3://bucket/prefix, abfss://filesystem@account.dfs.core.windows.net/path, sandbox; or --config-id ID), --store DIR alone reads what was synced there. Rows are sorted by time; event presets give one row per event (id, eventTimestamp, event, action, actionStatus, actor, targets, then the preset\'s columns). Table on a terminal, ndjson otherwise. With --engine athena the preset runs on Amazon Athena over the export prefix instead (README "Athena").';
   static override examples = [
     '<%= config.bin %> audit logs query failed-queries --source ./exported-logs --since 7d',
     '<%= config.bin %> audit logs query high-risk-permission-changes --store ./audit-store --tz Europe/Berlin --business-hours 08:00-18:00',

@@ -6,15 +6,19 @@ import type { SyncResult } from '../../../lib/logs/sync.js';
 export default class Sync extends BaseCommand<typeof Sync> {
   static override summary = 'Bring exported audit-log objects into the local log store (incremental).';
   static override description =
-    "SOURCE is a folder or file (every file under it, recursively), s3://bucket/prefix (AWS SDK credential chain, AWS_ENDPOINT_URL_S3), or `sandbox` (the running sandbox's bucket); or give --config-id ID to read the destination of an export configuration. Objects already synced (same key, ETag and size) are not downloaded again; each object is stored in one transaction, so an interrupted sync resumes where it stopped. Plain or gzip NDJSON (gzip is detected by its bytes). Each event is stored once (by id). Lines that are not events are skipped and reported on stderr; --strict makes that exit 2.";
+    "SOURCE is a folder or file (every file under it, recursively), s3://bucket/prefix (AWS SDK credential chain, AWS_ENDPOINT_URL_S3), abfss://filesystem@account.dfs.core.windows.net/path (ADLS Gen2: the SAS token in AZURE_STORAGE_SAS_TOKEN, else the Azure default credential; AZURE_STORAGE_BLOB_ENDPOINT overrides the Blob endpoint), or `sandbox` (the running sandbox's bucket); or give --config-id ID to read the destination of an export configuration (S3 or ADLS Gen2; the configuration's SAS token is not readable, so ADLS needs AZURE_STORAGE_SAS_TOKEN or the default credential). Objects already synced (same key, ETag and size) are not downloaded again; each object is stored in one transaction, so an interrupted sync resumes where it stopped. Plain or gzip NDJSON (gzip is detected by its bytes). Each event is stored once (by id). Lines that are not events are skipped and reported on stderr; --strict makes that exit 2.";
   static override examples = [
     '<%= config.bin %> audit logs sync ./exported-logs',
     '<%= config.bin %> audit logs sync s3://my-audit-bucket/immuta/ --store ./audit-store',
     '<%= config.bin %> audit logs sync --config-id 9f8e7d6c',
+    'AZURE_STORAGE_SAS_TOKEN="$(cat sas.txt)" <%= config.bin %> audit logs sync abfss://audit@myaccount.dfs.core.windows.net/immuta',
     '<%= config.bin %> audit logs sync sandbox',
   ];
   static override args = {
-    source: Args.string({ description: 'A folder or file, s3://bucket/prefix, or sandbox.' }),
+    source: Args.string({
+      description:
+        'A folder or file, s3://bucket/prefix, abfss://filesystem@account.dfs.core.windows.net/path, or sandbox.',
+    }),
   };
   static override flags = {
     store: storeFlag,

@@ -1,5 +1,6 @@
 /**
- * SOURCE (a folder or file, `s3://bucket/prefix`, `sandbox`) or `--config-id ID` -> where to read
+ * SOURCE (a folder or file, `s3://bucket/prefix`, `abfss://fs@account.dfs.core.windows.net/path`,
+ * `sandbox`) or `--config-id ID` -> where to read
  * exported objects, and the identity that names its default store folder.
  */
 import { createHash } from 'node:crypto';
@@ -10,19 +11,32 @@ import { ExitCode } from '../../errors/exit-codes.js';
 import type { CommandIO } from '../../io/command-io.js';
 import { liveRuntimeInfo } from '../../sandbox/runtime-file.js';
 import { destinationKind } from '../../tenant/types.js';
+import {
+  type AdlsLocation,
+  AdlsSource,
+  type AdlsSourceOptions,
+  abfssUrl,
+  normalisePath,
+  parseAbfssUrl,
+} from './adls.js';
 import { LocalSource } from './local.js';
 import { type S3Location, S3Source, type S3SourceOptions, parseS3Url, s3Url } from './s3.js';
 import type { ObjectSource } from './types.js';
 
 export interface SourceSpec {
-  /** A folder, a file, `s3://bucket/prefix` or `sandbox`. */
+  /** A folder, a file, `s3://bucket/prefix`, `abfss://filesystem@account.dfs.core.windows.net/path` or `sandbox`. */
   source?: string;
   /** An export configuration of the tenant: its bucket, path and region. */
   configId?: string;
   /** The sandbox data directory (for `sandbox`); default ~/.immuta-sandbox or IMMUTA_SANDBOX_DIR. */
   sandboxDir?: string;
-  /** Tuning for S3 sources (tests: page size, back-off). */
+  /**
+   * Tuning for remote sources (tests: page size, back-off), and the retry notes of the sync: ADLS
+   * sources take their page size, attempts, back-off, timeout and onRetry from here too.
+   */
   s3?: Partial<S3SourceOptions>;
+  /** Tuning for ADLS sources only, over what `s3` says. */
+  adls?: Partial<AdlsSourceOptions>;
 }
 
 export interface ResolvedSource {
@@ -69,29 +83,72 @@ function credentialsFromEnv(env: NodeJS.ProcessEnv): S3SourceOptions['credential
   return undefined;
 }
 
+/** ADLS: the SAS token from the environment (never a flag: flags land in shell history), the endpoint override. */
+function adlsFromEnv(env: NodeJS.ProcessEnv): Pick<AdlsSourceOptions, 'sasToken' | 'accountUrl'> {
+  return {
+    sasToken: env.AZURE_STORAGE_SAS_TOKEN || undefined,
+    accountUrl: env.AZURE_STORAGE_BLOB_ENDPOINT || undefined,
+  };
+}
+
+export type ConfigLocation =
+  ({ kind: 's3'; region: string | undefined } & S3Location) | ({ kind: 'adls' } & AdlsLocation);
+
 /**
- * The S3 destination of one of the tenant's export configurations: its bucket, key prefix (no
- * leading slash) and region. NOT_FOUND for an unknown id; LOGS_SOURCE_UNSUPPORTED for ADLS.
+ * Where one of the tenant's export configurations writes: an S3 bucket, key prefix (no leading
+ * slash) and region, or an ADLS account, file system and path. NOT_FOUND for an unknown id. The
+ * configuration's secrets (sasToken) are not returned by the API.
  */
-export async function configDestination(
-  configId: string,
-  io: CommandIO,
-): Promise<S3Location & { region: string | undefined }> {
+export async function configLocation(configId: string, io: CommandIO): Promise<ConfigLocation> {
   const tenant = await io.tenant();
   const { findConfiguration } = await import('../../tenant/find-configuration.js');
   const config = await findConfiguration(tenant, configId);
   const endpoint = config.endpointConfiguration;
-  if (destinationKind(config) === 'adls:sasToken' || !endpoint?.bucket) {
-    throw new CliError(`export configuration ${configId} does not write to S3`, {
+  if (destinationKind(config) === 'adls:sasToken' && endpoint?.storageAccount && endpoint.fileSystem) {
+    return {
+      kind: 'adls',
+      account: endpoint.storageAccount,
+      fileSystem: endpoint.fileSystem,
+      path: normalisePath(endpoint.path ?? ''),
+    };
+  }
+  if (!endpoint?.bucket) {
+    throw new CliError(`export configuration ${configId} has no destination the CLI can read`, {
       code: 'LOGS_SOURCE_UNSUPPORTED',
       exitCode: ExitCode.USAGE,
-      fix: 'ADLS Gen2 is not read yet: copy the files to a folder (azcopy) and sync that folder.',
+      fix: 'Check it with `immuta audit exportConfig get ID`; or sync a folder, s3:// or abfss:// URL as SOURCE.',
     });
   }
   return {
+    kind: 's3',
     bucket: endpoint.bucket,
     prefix: (endpoint.path ?? '').replace(/^\/+/, ''),
     region: endpoint.region ?? undefined,
+  };
+}
+
+/** The S3 destination of an export configuration (Athena reads S3 only): LOGS_SOURCE_UNSUPPORTED for ADLS. */
+export async function configDestination(
+  configId: string,
+  io: CommandIO,
+): Promise<S3Location & { region: string | undefined }> {
+  const location = await configLocation(configId, io);
+  if (location.kind === 'adls') {
+    throw new CliError(`export configuration ${configId} writes to ADLS Gen2, not S3`, {
+      code: 'LOGS_SOURCE_UNSUPPORTED',
+      exitCode: ExitCode.USAGE,
+      fix: 'Athena reads S3 only: sync it with `immuta audit logs sync --config-id ID` and query the local store.',
+    });
+  }
+  return { bucket: location.bucket, prefix: location.prefix, region: location.region };
+}
+
+function adlsSource(location: AdlsLocation, spec: SourceSpec, env: NodeJS.ProcessEnv): ResolvedSource {
+  const { pageSize, attempts, backoffMs, requestTimeoutMs, onRetry } = spec.s3 ?? {};
+  const tuning = { pageSize, attempts, backoffMs, requestTimeoutMs, onRetry };
+  return {
+    identity: abfssUrl(location),
+    source: new AdlsSource({ ...location, ...adlsFromEnv(env), ...tuning, ...spec.adls }),
   };
 }
 
@@ -101,7 +158,8 @@ export async function resolveSource(spec: SourceSpec, io: CommandIO): Promise<Re
   }
   const base = { env: io.env, ...spec.s3 };
   if (spec.configId !== undefined) {
-    const endpoint = await configDestination(spec.configId, io);
+    const endpoint = await configLocation(spec.configId, io);
+    if (endpoint.kind === 'adls') return adlsSource(endpoint, spec, io.env);
     const location = { bucket: endpoint.bucket, prefix: endpoint.prefix };
     return {
       identity: s3Url(location),
@@ -117,7 +175,7 @@ export async function resolveSource(spec: SourceSpec, io: CommandIO): Promise<Re
   const text = spec.source?.trim();
   if (!text) {
     throw usageError(
-      'no source: give SOURCE (a folder, a file, s3://bucket/prefix or sandbox) or --config-id ID',
+      'no source: give SOURCE (a folder, a file, s3://bucket/prefix, abfss://filesystem@account.dfs.core.windows.net/path or sandbox) or --config-id ID',
       'Example: `immuta audit logs sync ./exported-logs`.',
     );
   }
@@ -162,11 +220,13 @@ export async function resolveSource(spec: SourceSpec, io: CommandIO): Promise<Re
       }),
     };
   }
+  const adls = parseAbfssUrl(text);
+  if (adls) return adlsSource(adls, spec, io.env);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
     throw new CliError(`unsupported source ${text}`, {
       code: 'LOGS_SOURCE_UNSUPPORTED',
       exitCode: ExitCode.USAGE,
-      fix: 'Sources are a folder or file, s3://bucket/prefix, --config-id ID or sandbox (ADLS: copy the files to a folder first).',
+      fix: 'Sources are a folder or file, s3://bucket/prefix, abfss://filesystem@account.dfs.core.windows.net/path, --config-id ID or sandbox.',
     });
   }
   const absolute = resolve(io.cwd, text);
