@@ -1,5 +1,5 @@
 /**
- * The log store's tables, and how one exported line becomes one row.
+ * The log store's tables, and how one exported line becomes one row of a part file.
  *
  * What is stored: the documented UAM fields that queries filter and group on, as typed columns
  * (extracted at ingest in ONE parse of each line), the payload's string values (not for QUERY

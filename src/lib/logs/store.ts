@@ -102,6 +102,15 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
+/**
+ * About how many bytes an object is once decompressed (what a batch costs in memory and time): a
+ * gzip stream ends with its uncompressed size modulo 2^32 (the last member's, for several).
+ */
+export function plainSize(bytes: Buffer): number {
+  if (!isGzip(bytes) || bytes.length < 18) return bytes.length;
+  return Math.max(bytes.length, bytes.readUInt32LE(bytes.length - 4));
+}
+
 export class LogStore {
   private constructor(
     readonly dir: string,
@@ -554,13 +563,17 @@ function isBlank(buffer: Buffer, start: number, end: number): boolean {
 /** The whitespace `NOT_BLANK` in schema.ts trims (the two must agree, or line counts would not add up). */
 const isSpace = (byte: number) => byte === 32 || byte === 9 || byte === 13 || byte === 11 || byte === 12;
 
-/** Consecutive staged pieces grouped into statements of about `size` bytes (at least one piece each). */
+/**
+ * Consecutive staged pieces grouped into statements: a group is closed once it holds `size` bytes
+ * (so at most `size` plus one piece), which keeps a sync's batch, closed at the same size, one
+ * statement and one part (closing a group before it passed `size` left a small part after most).
+ */
 function statementGroups<T extends { bytes: number }>(pieces: readonly T[], size: number): T[][] {
   const groups: T[][] = [];
   let current: T[] = [];
   let bytes = 0;
   for (const piece of pieces) {
-    if (current.length > 0 && bytes + piece.bytes > size) {
+    if (current.length > 0 && bytes >= size) {
       groups.push(current);
       current = [];
       bytes = 0;

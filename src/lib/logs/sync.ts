@@ -9,7 +9,7 @@ import { CliError, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
 import { type ResolvedSource, type SourceSpec, defaultStoreDir, resolveSource } from './sources/resolve.js';
-import { type IngestItem, type IngestResult, LogStore, type ObjectRef } from './store.js';
+import { type IngestItem, type IngestResult, LogStore, type ObjectRef, plainSize } from './store.js';
 
 export interface SyncOptions extends SourceSpec {
   /** The store folder; default one per source under the user's cache folder. */
@@ -115,17 +115,22 @@ export async function syncInto(
   };
   const totalBytes = todo.reduce((sum, o) => sum + o.size, 0);
   const concurrency = Math.max(1, options.concurrency ?? 8);
-  // Start downloads ahead (at most `concurrency` in flight), ingest strictly in order.
+  // Start downloads ahead, ingest strictly in order. Ahead means at most `concurrency` objects and
+  // AHEAD_BYTES (as listed) not yet ingested, so big objects cannot fill the memory while they wait.
   const downloads: Array<Promise<Buffer> | undefined> = [];
-  const start = (index: number) => {
-    const object = todo[index];
-    if (object && downloads[index] === undefined) {
+  let next = 0;
+  let aheadBytes = 0;
+  const startAhead = (consumed: number) => {
+    while (next < todo.length && next - consumed < concurrency && (next === consumed || aheadBytes < AHEAD_BYTES)) {
+      const object = todo[next] as ObjectRef;
       const pending = resolved.source.read(object, signal);
       pending.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
-      downloads[index] = pending;
+      downloads[next] = pending;
+      aheadBytes += object.size;
+      next++;
     }
   };
-  for (let i = 0; i < Math.min(concurrency, todo.length); i++) start(i);
+  startAhead(0);
   // Objects are ingested in batches (one transaction each: a batch commits whole objects or none),
   // in key order; fewer, bigger transactions are much faster than one per small object.
   let batch: IngestItem[] = [];
@@ -155,10 +160,11 @@ export async function syncInto(
       await flush();
       throw error;
     }
-    downloads[i] = Promise.resolve(Buffer.alloc(0)); // let the bytes be collected
-    start(i + concurrency);
+    downloads[i] = undefined; // let the bytes be collected
+    aheadBytes -= object.size;
+    startAhead(i + 1);
     batch.push({ object, bytes });
-    batchBytes += bytes.length;
+    batchBytes += plainSize(bytes);
     if (batchBytes >= BATCH_BYTES || batch.length >= BATCH_OBJECTS) await flush();
   }
   await flush();
@@ -181,9 +187,11 @@ function account(result: SyncResult, ingested: IngestResult, bytes: number): voi
   }
 }
 
-/** A batch is ingested once it holds this many bytes (as downloaded) or objects. */
+/** A batch is ingested once it holds this many bytes (decompressed) or objects. */
 const BATCH_BYTES = 32 * 1024 * 1024;
 const BATCH_OBJECTS = 256;
+/** Downloads are started ahead of ingestion up to this many bytes (one object at least). */
+const AHEAD_BYTES = 64 * 1024 * 1024;
 
 const mb = (bytes: number) => (bytes / 1_000_000).toFixed(1);
 
