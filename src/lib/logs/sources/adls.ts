@@ -15,6 +15,7 @@ import { ExitCode } from '../../errors/exit-codes.js';
 import { registerSecret, redactText } from '../../output/redact.js';
 import type { ObjectRef } from '../store.js';
 import type { ObjectSource } from './types.js';
+import { type RetryOptions, assertWhole, withRetries } from './retry.js';
 
 export interface AdlsLocation {
   /** The storage account name. */
@@ -27,21 +28,15 @@ export interface AdlsLocation {
   endpointSuffix?: string;
 }
 
-export interface AdlsSourceOptions extends AdlsLocation {
+export interface AdlsSourceOptions extends AdlsLocation, RetryOptions {
   /** A SAS token (with or without the leading `?`); otherwise the Azure SDK's default credential. */
   sasToken?: string;
   /** The account's Blob endpoint instead of https://ACCOUNT.blob.SUFFIX (Azurite, tests). */
   accountUrl?: string;
   /** List Blobs page size (default 5000, Azure's maximum). */
   pageSize?: number;
-  /** Attempts per request (default 4). */
-  attempts?: number;
-  /** First back-off delay in ms, doubled on each retry (default 250). */
-  backoffMs?: number;
   /** Per-request timeout (default 60 s). */
   requestTimeoutMs?: number;
-  /** Told about each retry (the sync prints it). */
-  onRetry?: (key: string, attempt: number, error: string) => void;
 }
 
 const DEFAULT_SUFFIX = 'core.windows.net';
@@ -183,38 +178,23 @@ export class AdlsSource implements ObjectSource {
       const chunks: Buffer[] = [];
       for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
       const bytes = Buffer.concat(chunks);
-      if (response.contentLength !== undefined && bytes.length !== response.contentLength) {
-        throw Object.assign(new Error(`short read: ${bytes.length} of ${response.contentLength} bytes`), {
-          name: 'ShortRead',
-        });
-      }
-      return bytes;
+      return assertWhole(bytes, response.contentLength);
     });
   }
 
-  private async withRetries<T>(what: string, signal: AbortSignal, work: () => Promise<T>): Promise<T> {
-    const attempts = this.options.attempts ?? 4;
-    const base = this.options.backoffMs ?? 250;
-    for (let attempt = 1; ; attempt++) {
-      signal.throwIfAborted();
-      try {
-        return await work();
-      } catch (error) {
+  private withRetries<T>(what: string, signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+    return withRetries(
+      what,
+      signal,
+      this.options,
+      work,
+      (error) => {
+        // Our own errors (a refused URL, a missing credential) are final and already worded.
         if (error instanceof CliError) throw error;
-        if (signal.aborted) throw error;
-        const failure = classify(error, this.sasToken);
-        if (!failure.retryable || attempt >= attempts) throw toCliError(this.label, what, failure);
-        this.options.onRetry?.(what, attempt, failure.message);
-        const delay = base * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5);
-        await new Promise<void>((resolveDelay) => {
-          const timer = setTimeout(resolveDelay, delay);
-          signal.addEventListener('abort', () => {
-            clearTimeout(timer);
-            resolveDelay();
-          });
-        });
-      }
-    }
+        return classify(error, this.sasToken);
+      },
+      (_error, failure) => toCliError(this.label, what, failure),
+    );
   }
 }
 

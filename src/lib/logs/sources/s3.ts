@@ -9,6 +9,7 @@ import { CliError } from '../../errors/cli-error.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import type { ObjectRef } from '../store.js';
 import type { ObjectSource } from './types.js';
+import { type RetryOptions, assertWhole, withRetries } from './retry.js';
 
 export interface S3Location {
   bucket: string;
@@ -16,7 +17,7 @@ export interface S3Location {
   prefix: string;
 }
 
-export interface S3SourceOptions extends S3Location {
+export interface S3SourceOptions extends S3Location, RetryOptions {
   region?: string;
   /** An S3-compatible endpoint (AWS_ENDPOINT_URL_S3, the sandbox); path-style addressing is then used. */
   endpoint?: string;
@@ -24,14 +25,8 @@ export interface S3SourceOptions extends S3Location {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** ListObjectsV2 page size (default 1000, S3's maximum). */
   pageSize?: number;
-  /** Attempts per object (default 4). */
-  attempts?: number;
-  /** First back-off delay in ms, doubled on each retry (default 250). */
-  backoffMs?: number;
   /** Per-request socket timeout (default 60 s). */
   requestTimeoutMs?: number;
-  /** Told about each retry (the sync prints it). */
-  onRetry?: (key: string, attempt: number, error: string) => void;
   /** The environment (the SDK's Node-version notice is silenced in it). */
   env?: NodeJS.ProcessEnv;
 }
@@ -121,37 +116,14 @@ export class S3Source implements ObjectSource {
       );
       if (!out.Body) return Buffer.alloc(0);
       const bytes = Buffer.from(await out.Body.transformToByteArray());
-      if (out.ContentLength !== undefined && bytes.length !== out.ContentLength) {
-        throw Object.assign(new Error(`short read: ${bytes.length} of ${out.ContentLength} bytes`), {
-          name: 'ShortRead',
-        });
-      }
-      return bytes;
+      return assertWhole(bytes, out.ContentLength);
     });
   }
 
-  private async withRetries<T>(what: string, signal: AbortSignal, work: () => Promise<T>): Promise<T> {
-    const attempts = this.options.attempts ?? 4;
-    const base = this.options.backoffMs ?? 250;
-    for (let attempt = 1; ; attempt++) {
-      signal.throwIfAborted();
-      try {
-        return await work();
-      } catch (error) {
-        if (signal.aborted) throw error;
-        const failure = classify(error);
-        if (!failure.retryable || attempt >= attempts) throw toCliError(this.label, what, error, failure);
-        this.options.onRetry?.(what, attempt, failure.message);
-        const delay = base * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5);
-        await new Promise<void>((resolveDelay) => {
-          const timer = setTimeout(resolveDelay, delay);
-          signal.addEventListener('abort', () => {
-            clearTimeout(timer);
-            resolveDelay();
-          });
-        });
-      }
-    }
+  private withRetries<T>(what: string, signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+    return withRetries(what, signal, this.options, work, classify, (error, failure) =>
+      toCliError(this.label, what, error, failure),
+    );
   }
 
   close(): void {

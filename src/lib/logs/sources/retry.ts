@@ -1,0 +1,68 @@
+/**
+ * Retries with exponential back-off for the object sources (S3, ADLS): what to retry and the error
+ * to give up with are the source's; the loop, the jittered delay and Ctrl-C are the same for both.
+ */
+
+/** How a source retries; tests shorten it, `sync` reports each retry on stderr. */
+export interface RetryOptions {
+  /** Attempts per request (default 4). */
+  attempts?: number;
+  /** First back-off delay in ms (default 250), doubled per attempt, with ±25% jitter. */
+  backoffMs?: number;
+  onRetry?: (key: string, attempt: number, error: string) => void;
+}
+
+/** What a source makes of one failure. */
+export interface Failure {
+  retryable: boolean;
+  /** One line, no secrets (it is shown on a retry). */
+  message: string;
+}
+
+/**
+ * Runs `work` until it succeeds, the failure is not retryable, the attempts are spent (then throws
+ * `giveUp(error, failure)`) or `signal` aborts (then rethrows). `classify` may throw itself, for a
+ * failure that must not be retried or reworded.
+ */
+export async function withRetries<T, F extends Failure>(
+  what: string,
+  signal: AbortSignal,
+  options: RetryOptions,
+  work: () => Promise<T>,
+  classify: (error: unknown) => F,
+  giveUp: (error: unknown, failure: F) => Error,
+): Promise<T> {
+  const attempts = options.attempts ?? 4;
+  const base = options.backoffMs ?? 250;
+  for (let attempt = 1; ; attempt++) {
+    signal.throwIfAborted();
+    try {
+      return await work();
+    } catch (error) {
+      if (signal.aborted) throw error;
+      const failure = classify(error);
+      if (!failure.retryable || attempt >= attempts) throw giveUp(error, failure);
+      options.onRetry?.(what, attempt, failure.message);
+      await backOff(base * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5), signal);
+    }
+  }
+}
+
+/** Waits `ms`, or less when `signal` aborts (the loop then stops at its next check). */
+function backOff(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** A body shorter than its Content-Length (a connection cut mid-object): retried like a network error. */
+export function assertWhole(bytes: Buffer, expected: number | undefined): Buffer {
+  if (expected !== undefined && bytes.length !== expected) {
+    throw Object.assign(new Error(`short read: ${bytes.length} of ${expected} bytes`), { name: 'ShortRead' });
+  }
+  return bytes;
+}
