@@ -29,8 +29,8 @@ export interface OpenOptions {
 
 /**
  * DuckDB's memory limits (its default is 80% of the machine's RAM). A sync holds one batch of about
- * 32 MB at a time and needs little; measured on 1 GB, its peak RSS went from ~750 to ~650 MB with
- * 256 MB instead of 512. Queries need more: whole answers such as a month of `query-trail` sort
+ * 32 MB at a time and needs little: measured on 1 GB, 256 MB gave a peak RSS of 550-590 MB, 160 MB
+ * 527 MB, and 128 MB ran out of memory (256 keeps a 2x margin for batches of bigger events). Queries need more: whole answers such as a month of `query-trail` sort
  * hundreds of thousands of rows with JSON, which ran out of memory at 256 MB.
  */
 export const MEMORY_LIMIT = { write: '256MB', read: '512MB' } as const;

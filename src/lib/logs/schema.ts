@@ -235,24 +235,36 @@ export function stageBatch(files: readonly StagedFile[], guarded: boolean): stri
 }
 
 /**
- * Writes the new events of staged files straight to a part file, sorted: those whose id is not
- * stored yet, and not the lines that are not events. The extraction is MATERIALIZED so that DuckDB
- * cannot push those filters below it (which extracted every line twice). What this cannot do is
- * choose between two copies of an id inside the batch (the sort loses which came first): the
- * caller checks the part for repeated ids and then stages the batch instead (`stageBatch`).
- * Measured on 300 MB: ~20% less CPU than staging every batch in a table first.
+ * Writes every line of staged files straight to a part file, sorted: one pass, nothing held but
+ * the sort. Lines that are not events, ids stored already and ids repeated in the batch are then
+ * found in the part (`partCheck`) and, in the few batches that have them, taken out by rewriting
+ * it (`keepNewEvents`, or `stageBatch` for repeats). Measured on 1 GB against filtering first (a
+ * MATERIALIZED extraction, so the filter could not make DuckDB extract each line twice): ~10% less
+ * CPU and ~100 MB less memory.
  */
-export function writeNewEvents(files: readonly StagedFile[], guarded: boolean, file: string): string {
-  return writePart(
-    `WITH lines AS MATERIALIZED (${eventsOfLines(files, guarded)})
-  SELECT * EXCLUDE (ord) FROM lines WHERE id <> '${NOT_AN_EVENT_ID}' AND NOT EXISTS (SELECT 1 FROM event_ids AS e WHERE e.id = lines.id)`,
-    file,
-  );
+export function writeLines(files: readonly StagedFile[], guarded: boolean, file: string): string {
+  return writePart(`SELECT * EXCLUDE (ord) FROM (${eventsOfLines(files, guarded)})`, file);
 }
 
-/** What a written part holds: its rows and distinct ids (equal unless an id repeated in its batch). */
-export const partCounts = (file: string) =>
-  `SELECT count(*) AS n, count(DISTINCT id) AS ids FROM read_parquet(${sqlString(file)})`;
+/**
+ * What a part written by `writeLines` holds: its rows, its events (rows with an id), their
+ * distinct ids (fewer when an id repeats in the batch) and how many are stored already.
+ */
+export const partCheck = (file: string) => `
+SELECT count(*) AS n,
+  count(*) FILTER (WHERE id <> '${NOT_AN_EVENT_ID}') AS events,
+  count(DISTINCT id) FILTER (WHERE id <> '${NOT_AN_EVENT_ID}') AS ids,
+  count(*) FILTER (WHERE id IN (SELECT id FROM event_ids)) AS stored
+FROM read_parquet(${sqlString(file)})`;
+
+/** Rewrites a part (`from`, to `to`) without its lines that are not events and its ids stored already. */
+export function keepNewEvents(from: string, to: string): string {
+  return writePart(
+    `SELECT * FROM read_parquet(${sqlString(from)}) AS p
+  WHERE id <> '${NOT_AN_EVENT_ID}' AND NOT EXISTS (SELECT 1 FROM event_ids AS e WHERE e.id = p.id)`,
+    to,
+  );
+}
 
 /** New events per object in a written part. */
 export const partEventsPerObject = (file: string) =>

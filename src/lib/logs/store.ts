@@ -18,7 +18,7 @@
  *   await store.close();
  */
 import { sqlString } from './dialect/dialects.js';
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { CliError } from '../errors/cli-error.js';
@@ -32,14 +32,15 @@ import {
   STORE_SCHEMA_VERSION,
   type StagedFile,
   mergeParts,
-  partCounts,
+  keepNewEvents,
+  partCheck,
   partEventsPerObject,
   recordPartIds,
   skippedLines,
   stageBatch,
   viewsOver,
   writeBatchPart,
-  writeNewEvents,
+  writeLines,
 } from './schema.js';
 
 export const STORE_FILE = 'events.duckdb';
@@ -406,21 +407,31 @@ export class LogStore {
   }
 
   /**
-   * Writes a group's new events to a part file and returns how many per object. Straight from the
-   * lines when no id repeats inside the group (nearly always); else staged in a table first, where
-   * the first copy of each id (in key order, then line order) is kept.
+   * Writes a group's new events to a part file and returns how many per object. Every line goes
+   * straight to the part; the part is rewritten without what is not new in the few groups that
+   * have lines that are not events or ids stored already, and staged in a table first when an id
+   * repeats inside the group (where the first copy of each id, in key order, is kept).
    */
   private async writeGroup(group: readonly StagedFile[], guarded: boolean, file: string): Promise<Map<string, number>> {
     const c = this.connection;
-    await c.run(writeNewEvents(group, guarded, file));
-    const [counts] = await this.rows(partCounts(file));
-    if (Number(counts?.n ?? 0) !== Number(counts?.ids ?? 0)) {
+    await c.run(writeLines(group, guarded, file));
+    const [check] = await this.rows(partCheck(file));
+    const count = (name: string) => Number(check?.[name] ?? 0);
+    if (count('events') !== count('ids')) {
       await c.run(stageBatch(group, guarded));
       await c.run(DROP_FROM_BATCH.notEvents);
       await c.run(DROP_FROM_BATCH.stored);
       await c.run(DROP_FROM_BATCH.repeats);
       await c.run(writeBatchPart(file));
       await c.run(DROP_BATCH);
+    } else if (count('n') !== count('events') || count('stored') > 0) {
+      const rewritten = `${file}.new`;
+      try {
+        await c.run(keepNewEvents(file, rewritten));
+        renameSync(rewritten, file);
+      } finally {
+        rmSync(rewritten, { force: true });
+      }
     }
     const perObject = new Map<string, number>();
     for (const row of await this.rows(partEventsPerObject(file))) perObject.set(String(row.key), Number(row.n));

@@ -162,6 +162,26 @@ describe('the store on disk: Parquet parts named by committed rows', () => {
     await store.close();
   });
 
+  it('a part is rewritten without lines that are not events and ids stored already', async () => {
+    const storeDir = join(dir, 'store');
+    const store = await LogStore.open(storeDir);
+    await store.ingest({ key: 'a.ndjson', etag: '1', size: 1 }, Buffer.from(ndjson([event('old')])));
+    const result = await store.ingest(
+      { key: 'b.ndjson', etag: '1', size: 1 },
+      Buffer.from(`${ndjson([event('old'), event('new')])}{"id": "no-timestamp"}\n`),
+    );
+    expect(result).toMatchObject({ lines: 3, events: 2, newEvents: 1, skipped: 1 });
+    expect(partsOf(storeDir)).toEqual(['part-000001.parquet', 'part-000002.parquet']);
+    expect(
+      await store.rows(`SELECT id FROM read_parquet('${join(storeDir, 'parts', 'part-000002.parquet')}')`),
+    ).toEqual([{ id: 'new' }]);
+    expect(await store.rows(`SELECT name, events FROM parts ORDER BY name`)).toEqual([
+      { name: 'part-000001.parquet', events: 1 },
+      { name: 'part-000002.parquet', events: 1 },
+    ]);
+    await store.close();
+  });
+
   it('compaction merges 16 small parts into one with the same events', async () => {
     const storeDir = join(dir, 'store');
     const store = await LogStore.open(storeDir);
