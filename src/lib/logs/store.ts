@@ -173,6 +173,9 @@ export class LogStore {
     if (!this.readOnly) {
       // Most commits only append to the write-ahead log (the sync checkpoints at its end).
       await this.connection.run(`SET checkpoint_threshold = '256MB'`);
+      // A part may be rewritten in place (writeGroup) moments after it was read: never serve its
+      // old bytes from DuckDB's cache of file contents (validated by modification time).
+      await this.connection.run('SET enable_external_file_cache = false');
       for (const statement of CREATE_TABLES) await this.connection.run(statement);
       await this.connection.run(`INSERT OR IGNORE INTO store_meta VALUES ('schemaVersion', $v)`, {
         v: String(STORE_SCHEMA_VERSION),
