@@ -90,12 +90,13 @@ export interface IngestItem {
 }
 
 /**
- * One INSERT reads about this many bytes of lines (small objects together, big ones cut at line
- * ends): fewer, bigger statements are what makes a sync fast (DuckDB reads the staged files in
- * parallel and a statement's fixed cost is paid once), and DuckDB needs a few times a statement's
- * size while it runs, which the memory limit must hold.
+ * One statement (and one part file) takes about this many bytes of lines: small objects together,
+ * big ones cut at line ends. Fewer, bigger statements are what makes a sync fast (DuckDB reads the
+ * staged files in parallel and a statement's fixed cost is paid once), and DuckDB needs a few times
+ * a statement's size while it runs, which the memory limit must hold. A sync closes its batches at
+ * the same size, so that a batch is one statement.
  */
-const CHUNK_BYTES = 32 * 1024 * 1024;
+export const CHUNK_BYTES = 32 * 1024 * 1024;
 /** Per object, how many skipped line numbers are remembered for the report. */
 const SKIPPED_DETAIL = 5;
 
@@ -138,7 +139,7 @@ export class LogStore {
       sandboxed?: boolean;
       memoryLimit?: string;
       threads?: number;
-      /** Ingest objects in pieces of about this many bytes (default 16 MB). */
+      /** Ingest objects in statements of about this many bytes (default CHUNK_BYTES). */
       chunkBytes?: number;
     } = {},
   ): Promise<LogStore> {
@@ -495,10 +496,9 @@ export class LogStore {
           this.partFile(part),
         ),
       );
-      const [row] = await this.rows(
-        `SELECT sum(events) AS n FROM parts WHERE name IN (${small.map(sqlString).join(', ')})`,
-      );
-      await c.run(`DELETE FROM parts WHERE name IN (${small.map(sqlString).join(', ')})`);
+      const names = small.map(sqlString).join(', ');
+      const [row] = await this.rows(`SELECT sum(events) AS n FROM parts WHERE name IN (${names})`);
+      await c.run(`DELETE FROM parts WHERE name IN (${names})`);
       await this.recordPart(part, Number(row?.n ?? 0), now);
       await c.run('COMMIT');
     } catch (error) {

@@ -9,7 +9,7 @@ import { CliError, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
 import { type ResolvedSource, type SourceSpec, defaultStoreDir, resolveSource } from './sources/resolve.js';
-import { type IngestItem, type IngestResult, LogStore, type ObjectRef, plainSize } from './store.js';
+import { CHUNK_BYTES, type IngestItem, type IngestResult, LogStore, type ObjectRef, plainSize } from './store.js';
 
 export interface SyncOptions extends SourceSpec {
   /** The store folder; default one per source under the user's cache folder. */
@@ -80,10 +80,10 @@ export async function runSync(options: SyncOptions, io: CommandIO): Promise<Sync
 export function withRetryNotes<T extends SourceSpec>(options: T, io: CommandIO): T {
   return {
     ...options,
-    s3: {
+    remote: {
       onRetry: (key: string, attempt: number, error: string) =>
         io.note(`Retrying ${key} (attempt ${attempt + 1}): ${error}`),
-      ...options.s3,
+      ...options.remote,
     },
   };
 }
@@ -187,8 +187,8 @@ function account(result: SyncResult, ingested: IngestResult, bytes: number): voi
   }
 }
 
-/** A batch is ingested once it holds this many bytes (decompressed) or objects. */
-const BATCH_BYTES = 32 * 1024 * 1024;
+/** A batch is ingested once it holds this many bytes (decompressed: one statement of the store) or objects. */
+const BATCH_BYTES = CHUNK_BYTES;
 const BATCH_OBJECTS = 256;
 /** Downloads are started ahead of ingestion up to this many bytes (one object at least). */
 const AHEAD_BYTES = 64 * 1024 * 1024;

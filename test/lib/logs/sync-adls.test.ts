@@ -73,7 +73,7 @@ describe('audit logs sync from ADLS Gen2 (a fake Blob endpoint)', () => {
     const blob = await start();
     const store = join(dir, 'paging');
     const io = fakeIO({ env: env(blob) });
-    const first = await runSync({ source: URL_OF('immuta'), store, s3: { pageSize: 3 } }, io);
+    const first = await runSync({ source: URL_OF('immuta'), store, remote: { pageSize: 3 } }, io);
     expect(first.source).toBe(URL_OF('immuta'));
     // The path is a folder: immuta-old/ is not part of immuta/.
     expect(first.objects).toEqual({ listed: 7, alreadySynced: 0, ingested: 7 });
@@ -97,7 +97,7 @@ describe('audit logs sync from ADLS Gen2 (a fake Blob endpoint)', () => {
           : 'ok',
     );
     const io = fakeIO({ env: env(blob) });
-    const result = await runSync({ source: URL_OF('immuta'), store: join(dir, 'retry'), s3: { backoffMs: 5 } }, io);
+    const result = await runSync({ source: URL_OF('immuta'), store: join(dir, 'retry'), remote: { backoffMs: 5 } }, io);
     expect(result.events.total).toBe(21);
     expect(blob.gets.filter((k) => k.endsWith('job-1.ndjson.gz'))).toHaveLength(2);
     expect(blob.gets.filter((k) => k.endsWith('job-2.ndjson'))).toHaveLength(3);
@@ -111,7 +111,7 @@ describe('audit logs sync from ADLS Gen2 (a fake Blob endpoint)', () => {
     const store = join(dir, 'give-up');
     const error = await failure(
       runSync(
-        { source: URL_OF('immuta'), store, concurrency: 1, s3: { backoffMs: 1, attempts: 3 } },
+        { source: URL_OF('immuta'), store, concurrency: 1, remote: { backoffMs: 1, attempts: 3 } },
         fakeIO({ env: env(blob) }),
       ),
     );
@@ -154,7 +154,7 @@ describe('audit logs sync from ADLS Gen2 (a fake Blob endpoint)', () => {
     server = undefined;
     const error = await failure(
       runSync(
-        { source: URL_OF('immuta'), store: join(dir, 'unreachable'), s3: { backoffMs: 1, attempts: 2 } },
+        { source: URL_OF('immuta'), store: join(dir, 'unreachable'), remote: { backoffMs: 1, attempts: 2 } },
         fakeIO({ env: { AZURE_STORAGE_BLOB_ENDPOINT: endpoint, AZURE_STORAGE_SAS_TOKEN: SAS } }),
       ),
     );

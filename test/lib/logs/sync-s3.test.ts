@@ -119,7 +119,7 @@ describe('audit logs sync from a failing S3', () => {
     );
     const out = io(server.endpoint);
     const result = await runSync(
-      { source: `s3://${BUCKET}/logs`, store: join(dir, 'retry'), s3: { backoffMs: 5, pageSize: 3 } },
+      { source: `s3://${BUCKET}/logs`, store: join(dir, 'retry'), remote: { backoffMs: 5, pageSize: 3 } },
       out,
     );
     expect(result.events.total).toBe(12);
@@ -165,7 +165,7 @@ describe('audit logs sync from a failing S3', () => {
     const store = join(dir, 'give-up');
     const error = await failure(
       runSync(
-        { source: `s3://${BUCKET}/logs`, store, concurrency: 1, s3: { backoffMs: 1, attempts: 3 } },
+        { source: `s3://${BUCKET}/logs`, store, concurrency: 1, remote: { backoffMs: 1, attempts: 3 } },
         io(server.endpoint),
       ),
     );

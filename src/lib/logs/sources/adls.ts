@@ -14,8 +14,8 @@ import { CliError, usageError } from '../../errors/cli-error.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { registerSecret, redactText } from '../../output/redact.js';
 import type { ObjectRef } from '../store.js';
-import type { ObjectSource } from './types.js';
-import { type RetryOptions, assertWhole, withRetries } from './retry.js';
+import type { ObjectSource, RemoteTuning } from './types.js';
+import { assertWhole, withRetries } from './retry.js';
 
 export interface AdlsLocation {
   /** The storage account name. */
@@ -28,15 +28,11 @@ export interface AdlsLocation {
   endpointSuffix?: string;
 }
 
-export interface AdlsSourceOptions extends AdlsLocation, RetryOptions {
+export interface AdlsSourceOptions extends AdlsLocation, RemoteTuning {
   /** A SAS token (with or without the leading `?`); otherwise the Azure SDK's default credential. */
   sasToken?: string;
   /** The account's Blob endpoint instead of https://ACCOUNT.blob.SUFFIX (Azurite, tests). */
   accountUrl?: string;
-  /** List Blobs page size (default 5000, Azure's maximum). */
-  pageSize?: number;
-  /** Per-request timeout (default 60 s). */
-  requestTimeoutMs?: number;
 }
 
 const DEFAULT_SUFFIX = 'core.windows.net';

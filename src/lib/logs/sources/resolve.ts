@@ -21,7 +21,7 @@ import {
 } from './adls.js';
 import { LocalSource } from './local.js';
 import { type S3Location, S3Source, type S3SourceOptions, parseS3Url, s3Url } from './s3.js';
-import type { ObjectSource } from './types.js';
+import type { ObjectSource, RemoteTuning } from './types.js';
 
 export interface SourceSpec {
   /** A folder, a file, `s3://bucket/prefix`, `abfss://filesystem@account.dfs.core.windows.net/path` or `sandbox`. */
@@ -30,13 +30,8 @@ export interface SourceSpec {
   configId?: string;
   /** The sandbox data directory (for `sandbox`); default ~/.immuta-sandbox or IMMUTA_SANDBOX_DIR. */
   sandboxDir?: string;
-  /**
-   * Tuning for remote sources (tests: page size, back-off), and the retry notes of the sync: ADLS
-   * sources take their page size, attempts, back-off, timeout and onRetry from here too.
-   */
-  s3?: Partial<S3SourceOptions>;
-  /** Tuning for ADLS sources only, over what `s3` says. */
-  adls?: Partial<AdlsSourceOptions>;
+  /** Listing, timeouts and retries of S3 and ADLS sources (tests: page size, back-off; sync: retry notes). */
+  remote?: RemoteTuning;
 }
 
 export interface ResolvedSource {
@@ -122,7 +117,7 @@ export async function configLocation(configId: string, io: CommandIO): Promise<C
   return {
     kind: 's3',
     bucket: endpoint.bucket,
-    prefix: (endpoint.path ?? '').replace(/^\/+/, ''),
+    prefix: normalisePath(endpoint.path ?? ''),
     region: endpoint.region ?? undefined,
   };
 }
@@ -144,11 +139,9 @@ export async function configDestination(
 }
 
 function adlsSource(location: AdlsLocation, spec: SourceSpec, env: NodeJS.ProcessEnv): ResolvedSource {
-  const { pageSize, attempts, backoffMs, requestTimeoutMs, onRetry } = spec.s3 ?? {};
-  const tuning = { pageSize, attempts, backoffMs, requestTimeoutMs, onRetry };
   return {
     identity: abfssUrl(location),
-    source: new AdlsSource({ ...location, ...adlsFromEnv(env), ...tuning, ...spec.adls }),
+    source: new AdlsSource({ ...location, ...adlsFromEnv(env), ...spec.remote }),
   };
 }
 
@@ -156,7 +149,7 @@ export async function resolveSource(spec: SourceSpec, io: CommandIO): Promise<Re
   if (spec.configId !== undefined && spec.source !== undefined) {
     throw usageError('give either SOURCE or --config-id, not both', 'Drop one of them.');
   }
-  const base = { env: io.env, ...spec.s3 };
+  const base = { env: io.env, ...spec.remote };
   if (spec.configId !== undefined) {
     const endpoint = await configLocation(spec.configId, io);
     if (endpoint.kind === 'adls') return adlsSource(endpoint, spec, io.env);

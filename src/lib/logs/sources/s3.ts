@@ -8,8 +8,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { CliError } from '../../errors/cli-error.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import type { ObjectRef } from '../store.js';
-import type { ObjectSource } from './types.js';
-import { type RetryOptions, assertWhole, withRetries } from './retry.js';
+import type { ObjectSource, RemoteTuning } from './types.js';
+import { assertWhole, withRetries } from './retry.js';
 
 export interface S3Location {
   bucket: string;
@@ -17,16 +17,12 @@ export interface S3Location {
   prefix: string;
 }
 
-export interface S3SourceOptions extends S3Location, RetryOptions {
+export interface S3SourceOptions extends S3Location, RemoteTuning {
   region?: string;
   /** An S3-compatible endpoint (AWS_ENDPOINT_URL_S3, the sandbox); path-style addressing is then used. */
   endpoint?: string;
   /** Explicit keys; otherwise the SDK's default credential chain. */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-  /** ListObjectsV2 page size (default 1000, S3's maximum). */
-  pageSize?: number;
-  /** Per-request socket timeout (default 60 s). */
-  requestTimeoutMs?: number;
   /** The environment (the SDK's Node-version notice is silenced in it). */
   env?: NodeJS.ProcessEnv;
 }

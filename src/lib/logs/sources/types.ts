@@ -1,4 +1,13 @@
 import type { ObjectRef } from '../store.js';
+import type { RetryOptions } from './retry.js';
+
+/** How a remote source (S3, ADLS) lists, times out and retries: tests shorten it, a sync adds retry notes. */
+export interface RemoteTuning extends RetryOptions {
+  /** Objects per listing page (default the service's maximum: S3 1000, Azure 5000). */
+  pageSize?: number;
+  /** Per-request timeout (default 60 s). */
+  requestTimeoutMs?: number;
+}
 
 /** Where exported objects are read from: a folder, an S3 prefix (also the sandbox's bucket). */
 export interface ObjectSource {
