@@ -15,7 +15,7 @@
 import { sqlString } from './dialect/dialects.js';
 
 /** Bump when the tables change: an older store is then rebuilt by the user (a clear error says how). */
-export const STORE_SCHEMA_VERSION = 3;
+export const STORE_SCHEMA_VERSION = 4;
 
 /** The columns of the `events` view (user SQL and presets), in order, with what they hold. */
 export const EVENT_COLUMNS: ReadonlyArray<{ name: string; type: string; description: string }> = [
@@ -48,9 +48,18 @@ export const EVENT_COLUMNS: ReadonlyArray<{ name: string; type: string; descript
     description:
       'every string value inside auditPayload, at any depth (tag and permission names are matched here); NULL for QUERY events (their payload is in auditPayload)',
   },
-  { name: 'targets', type: 'JSON', description: 'targets as exported' },
+  {
+    name: 'targets',
+    type: 'JSON',
+    description: 'targets as exported ([] when absent or not an array or object; `raw` keeps the line)',
+  },
   { name: 'relatedResources', type: 'JSON', description: 'relatedResources as exported' },
   { name: 'auditPayload', type: 'JSON', description: 'auditPayload as exported' },
+  {
+    name: 'objectsAccessed',
+    type: 'JSON',
+    description: 'auditPayload.objectsAccessed (QUERY events; NULL when absent or not an array or object)',
+  },
   { name: 'raw', type: 'JSON', description: 'the whole exported line (fields this CLI does not know are kept here)' },
   { name: 'sourceObject', type: 'VARCHAR', description: 'the object (key or file) the event was first read from' },
 ];
@@ -76,9 +85,10 @@ const payloadValuesOf = (line: string) => `CASE WHEN json_type(${line}, '$.audit
 
 /** How each `events` column is read from `stored_events` (the stored name when not listed). */
 const DERIVED: Record<string, string> = {
-  targets: `coalesce(${fromRaw('$.targets')}, '[]'::JSON)`,
+  targets: `coalesce(targetsJson::JSON, '[]'::JSON)`,
   relatedResources: `coalesce(${fromRaw('$.relatedResources')}, '[]'::JSON)`,
   auditPayload: fromRaw('$.auditPayload'),
+  objectsAccessed: 'objectsAccessedJson::JSON',
   raw: 'raw::JSON',
 };
 
@@ -104,6 +114,8 @@ const STORED_COLUMNS = `
     sessionId VARCHAR,
     sensitivityScore DOUBLE,
     payloadValues VARCHAR[],
+    targetsJson VARCHAR,
+    objectsAccessedJson VARCHAR,
     raw VARCHAR NOT NULL,
     sourceObject VARCHAR`;
 
@@ -137,12 +149,20 @@ export const CREATE_TABLES = [
 ];
 
 /**
+ * Reads part files. Never as Hive partitions: DuckDB otherwise turns every `key=value` folder in
+ * their paths into a column (a store under `/data/env=prod/` would get an `env` column, and the
+ * files a partitioned COPY writes a `queryEvents` one, which then ends up in the part).
+ */
+const parquet = (files: readonly string[]) =>
+  `read_parquet([${files.map(sqlString).join(', ')}], hive_partitioning = false)`;
+
+/**
  * The views every query reads, made on each connection (TEMP, so a read-only store gets them too,
  * and part paths follow the folder when it is moved): `stored_events` over the part files, and
  * `events` (the documented columns) over it.
  */
 export function viewsOver(partFiles: readonly string[]): string[] {
-  const from = partFiles.length === 0 ? 'empty_events' : `read_parquet([${partFiles.map(sqlString).join(', ')}])`;
+  const from = partFiles.length === 0 ? 'empty_events' : parquet(partFiles);
   return [
     `CREATE OR REPLACE TEMP VIEW stored_events AS SELECT * FROM ${from}`,
     `CREATE OR REPLACE TEMP VIEW events AS SELECT ${EVENT_COLUMNS.map((c) =>
@@ -208,9 +228,21 @@ const SCALARS = [
   '$.auditPayload.securityProfile.sensitivity.score',
   '$.actor',
   '$.targets',
+  '$.auditPayload.objectsAccessed',
 ] as const;
 const f = (path: (typeof SCALARS)[number]) => `f[${SCALARS.indexOf(path) + 1}]`;
 const TARGETS = f('$.targets');
+
+/**
+ * The JSON text of an extracted array or object, stored so that a query reading `targets` or
+ * `objectsAccessed` never reads `raw` (measured on 1 GB: query-trail, whose rows all carry both,
+ * spent most of its time decompressing and parsing `raw` for them). `json_extract_string` gives a
+ * container as its JSON text but a string as its bare value, hence the checks: anything else is
+ * NULL here (the line in `raw` keeps it; a string whose text is a JSON array is read as that array,
+ * as `targetIds` reads it).
+ */
+const containerText = (text: string) =>
+  `CASE WHEN (starts_with(${text}, '[') OR starts_with(${text}, '{')) AND json_valid(${text}) THEN ${text} END`;
 
 /**
  * The id a line that is not an event (no id, or no valid eventTimestamp) is staged under: the
@@ -235,43 +267,70 @@ export function stageBatch(files: readonly StagedFile[], guarded: boolean): stri
 }
 
 /**
- * Writes every line of staged files straight to a part file, sorted: one pass, nothing held but
- * the sort. Lines that are not events, ids stored already and ids repeated in the batch are then
- * found in the part (`partCheck`) and, in the few batches that have them, taken out by rewriting
- * it (`keepNewEvents`, or `stageBatch` for repeats). Measured on 1 GB against filtering first (a
- * MATERIALIZED extraction, so the filter could not make DuckDB extract each line twice): ~10% less
- * CPU and ~100 MB less memory.
+ * Rows per Parquet row group. A part holds QUERY events only, or other events sorted by (event,
+ * eventTimestamp), so a row group holds one or a few event types and a preset, which filters on `event` first, skips the others
+ * by their min/max statistics (and never decompresses their `raw`). Measured on 1 GB against 8192
+ * rows: most presets 1.3-3x faster (access-approvals 500 -> 220 ms), the same size on disk and the
+ * same sync speed.
  */
-export function writeLines(files: readonly StagedFile[], guarded: boolean, file: string): string {
-  return writePart(`SELECT * EXCLUDE (ord) FROM (${eventsOfLines(files, guarded)})`, file);
+export const ROW_GROUP_ROWS = 2048;
+
+/** How every part file is written. */
+const PARQUET = `FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_ROWS}`;
+
+/**
+ * The Hive-style partition column `writeLines` splits a batch on: QUERY events (most of the
+ * bytes: their payloads hold the SQL) and the others. Its value names the folder each file is in.
+ */
+export const QUERY_PARTITION = 'queryEvents';
+
+/**
+ * Writes every line of staged files straight to Parquet in one pass, split into two files under
+ * `dir` (see QUERY_PARTITION): nothing is held but the rows being written. The QUERY file becomes
+ * a part as it is; the other file, a quarter of the bytes, is sorted into its part after
+ * (`sortedPart`), so each row group holds one or a few event types. Lines that are not events, ids
+ * stored already and ids repeated in the batch are then found in the files (`partCheck`) and, in
+ * the few batches that have them, taken out by rewriting (`keepNewEvents`, or `stageBatch` for
+ * repeats). Measured on 1 GB: sorting the whole batch by (event, eventTimestamp) in this statement
+ * was ~40% of a sync's time and its peak memory; QUERY rows need no sort (one event type, and the
+ * objects' time order). Filtering before writing (a MATERIALIZED extraction, so the filter could not
+ * make DuckDB extract each line twice) cost ~10% more CPU and ~100 MB more memory.
+ */
+export function writeLines(files: readonly StagedFile[], guarded: boolean, dir: string): string {
+  return `COPY (SELECT * EXCLUDE (ord), coalesce(event = 'Query', false) AS ${QUERY_PARTITION}
+  FROM (${eventsOfLines(files, guarded)}))
+  TO ${sqlString(dir)} (${PARQUET}, PARTITION_BY (${QUERY_PARTITION}))`;
 }
 
 /**
- * What a part written by `writeLines` holds: its rows, its events (rows with an id), their
+ * What files written by `writeLines` hold: their rows, their events (rows with an id), their
  * distinct ids (fewer when an id repeats in the batch) and how many are stored already.
  */
-export const partCheck = (file: string) => `
+export const partCheck = (files: readonly string[]) => `
 SELECT count(*) AS n,
   count(*) FILTER (WHERE id <> '${NOT_AN_EVENT_ID}') AS events,
   count(DISTINCT id) FILTER (WHERE id <> '${NOT_AN_EVENT_ID}') AS ids,
   count(*) FILTER (WHERE id IN (SELECT id FROM event_ids)) AS stored
-FROM read_parquet(${sqlString(file)})`;
+FROM ${parquet(files)}`;
 
-/** Rewrites a part (`from`, to `to`) without its lines that are not events and its ids stored already. */
+/** Rewrites a file (`from`, to `to`) sorted, without its lines that are not events and its ids stored already. */
 export function keepNewEvents(from: string, to: string): string {
   return writePart(
-    `SELECT * FROM read_parquet(${sqlString(from)}) AS p
+    `SELECT * FROM ${parquet([from])} AS p
   WHERE id <> '${NOT_AN_EVENT_ID}' AND NOT EXISTS (SELECT 1 FROM event_ids AS e WHERE e.id = p.id)`,
     to,
   );
 }
 
+/** Rewrites a file (`from`, to `to`) sorted by (event, eventTimestamp). */
+export const sortedPart = (from: string, to: string) => writePart(`SELECT * FROM ${parquet([from])}`, to);
+
 /** New events per object in a written part. */
 export const partEventsPerObject = (file: string) =>
-  `SELECT sourceObject AS key, count(*) AS n FROM read_parquet(${sqlString(file)}) GROUP BY 1`;
+  `SELECT sourceObject AS key, count(*) AS n FROM ${parquet([file])} GROUP BY 1`;
 
 /** Records a written part's ids as stored (same transaction as its `parts` row). */
-export const recordPartIds = (file: string) => `INSERT INTO event_ids SELECT id FROM read_parquet(${sqlString(file)})`;
+export const recordPartIds = (file: string) => `INSERT INTO event_ids SELECT id FROM ${parquet([file])}`;
 
 /** One row per line of the staged files (see stageBatch). */
 function eventsOfLines(files: readonly StagedFile[], guarded: boolean): string {
@@ -292,17 +351,19 @@ SELECT
   ${f('$.actorIp')} AS actorIp,
   coalesce(${f('$.tenantId')}, ${f('$.customerId')}) AS tenantId,
   ${f('$.targetType')} AS targetType,
-  CASE WHEN starts_with(${TARGETS}, '[') THEN json_extract_string(${TARGETS}, '$[*].id') ELSE [] END AS targetIds,
-  CASE WHEN starts_with(${TARGETS}, '[') THEN json_extract_string(${TARGETS}, '$[*].name') ELSE [] END AS targetNames,
+  CASE WHEN starts_with(targetsText, '[') THEN json_extract_string(targetsText, '$[*].id') ELSE [] END AS targetIds,
+  CASE WHEN starts_with(targetsText, '[') THEN json_extract_string(targetsText, '$[*].name') ELSE [] END AS targetNames,
   ${f('$.requestId')} AS requestId,
   ${f('$.sessionId')} AS sessionId,
   TRY_CAST(${f('$.auditPayload.securityProfile.sensitivity.score')} AS DOUBLE) AS sensitivityScore,
   CASE WHEN f IS NOT NULL AND ${f('$.action')} IS DISTINCT FROM 'QUERY' THEN ${payloadValuesOf('line')} END AS payloadValues,
+  targetsText AS targetsJson,
+  ${containerText(f('$.auditPayload.objectsAccessed'))} AS objectsAccessedJson,
   line AS raw,
   key AS sourceObject,
   ord
 FROM (
-  SELECT ord, key, line, f, TRY_CAST(${f('$.eventTimestamp')} AS TIMESTAMPTZ) AS ts
+  SELECT ord, key, line, f, TRY_CAST(${f('$.eventTimestamp')} AS TIMESTAMPTZ) AS ts, ${containerText(TARGETS)} AS targetsText
   FROM (
     SELECT ord, key, line, ${guarded ? `CASE WHEN json_valid(line) THEN ${extract} END` : extract} AS f
     FROM (${stagedLines(files)}) WHERE ${NOT_BLANK('line')}
@@ -325,15 +386,6 @@ export const DROP_FROM_BATCH = {
 } as const;
 
 /**
- * Rows per Parquet row group. Rows are written sorted by (event, eventTimestamp), so a row group
- * holds one or a few event types and a preset, which filters on `event` first, skips the others
- * by their min/max statistics (and never decompresses their `raw`). Measured on 1 GB against 8192
- * rows: most presets 1.3-3x faster (access-approvals 500 -> 220 ms), the same size on disk and the
- * same sync speed.
- */
-const ROW_GROUP_ROWS = 2048;
-
-/**
  * Writes the staged batch to a Parquet part file, sorted by (event, eventTimestamp), ZSTD: on 1 GB
  * of UAM NDJSON this wrote 6.8x smaller files than the native DuckDB table with `raw` in it, at
  * twice the speed and half the memory (DuckDB's own compression of `raw` was most of a sync).
@@ -342,14 +394,13 @@ export function writeBatchPart(file: string): string {
   return writePart(`SELECT * EXCLUDE (ord) FROM ${BATCH}`, file);
 }
 
-/** Rewrites part files into one (compaction of many small parts), sorted as every part is. */
+/** Rewrites part files into one (compaction of many small parts), sorted by (event, eventTimestamp). */
 export function mergeParts(files: readonly string[], file: string): string {
-  return writePart(`SELECT * FROM read_parquet([${files.map(sqlString).join(', ')}])`, file);
+  return writePart(`SELECT * FROM ${parquet(files)}`, file);
 }
 
 const writePart = (select: string, file: string) =>
-  `COPY (${select} ORDER BY event, eventTimestamp) TO ${sqlString(file)}
-  (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_ROWS})`;
+  `COPY (${select} ORDER BY event, eventTimestamp) TO ${sqlString(file)} (${PARQUET})`;
 
 export const DROP_BATCH = `DROP TABLE IF EXISTS ${BATCH}`;
 

@@ -2,12 +2,13 @@
  * The local log store, one folder per source:
  *
  * - `parts/part-NNNNNN.parquet`: the events, one row per event id, typed columns (see schema.ts,
- *   EVENT_COLUMNS) and the exported line itself, sorted by (event, eventTimestamp) in each file;
+ *   EVENT_COLUMNS) and the exported line itself; a part holds QUERY events (in the order read) or
+ *   the other events sorted by (event, eventTimestamp);
  * - `events.duckdb`: which parts and which objects a committed sync stored (`parts`,
  *   `ingested_objects` by key with its ETag or mtime and size, so a sync downloads only what is new
  *   or changed) and every stored id (`event_ids`, so each event is kept once).
  *
- * A batch of objects is ingested in one transaction: its part file is written first, then its
+ * A batch of objects is ingested in one transaction: its part files are written first, then their
  * `parts`, `event_ids` and `ingested_objects` rows commit together or not at all. A part no
  * committed row names (a sync killed half way) is never read, and is deleted when the store is next
  * opened for writing: the store is as it was before that batch, and the next sync resumes.
@@ -18,7 +19,7 @@
  *   await store.close();
  */
 import { sqlString } from './dialect/dialects.js';
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { CliError } from '../errors/cli-error.js';
@@ -33,7 +34,10 @@ import {
   type StagedFile,
   mergeParts,
   keepNewEvents,
+  QUERY_PARTITION,
+  ROW_GROUP_ROWS,
   partCheck,
+  sortedPart,
   partEventsPerObject,
   recordPartIds,
   skippedLines,
@@ -46,12 +50,29 @@ import {
 export const STORE_FILE = 'events.duckdb';
 /** The folder (inside the store) of the Parquet part files that hold the events. */
 export const PARTS_DIR = 'parts';
+/** The folder (inside the store) a statement writes its files to before they become parts. */
+const SPLIT_DIR = 'staging-parts';
+
+const partName = (number: number) => `part-${String(number).padStart(6, '0')}.parquet`;
+
+/** The Parquet files under a folder (a partitioned COPY writes them in Hive-style subfolders), sorted. */
+function parquetFilesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.parquet'))
+    .sort()
+    .map((name) => join(dir, name));
+}
 
 /**
- * Compaction: once this many parts are smaller than SMALL_PART_BYTES (each incremental sync writes
- * one), they are merged into one, so a store synced every few minutes for months is still a few
- * dozen files to open per query rather than thousands.
+ * Compaction: once this many parts are small (fewer events than one row group and fewer than
+ * SMALL_PART_BYTES: what an incremental sync of a few objects writes), they are merged into one, so
+ * a store synced every few minutes for months is still a few dozen files to open per query rather
+ * than thousands. Parts of a big sync are not small by this measure, even when their bytes are few
+ * (the non-QUERY part of a 32 MB batch is ~2 MB): merging those at the end of a 1 GB first sync
+ * took ~4 s and ~300 MB more memory, for no faster query.
  */
+const SMALL_PART_EVENTS = ROW_GROUP_ROWS;
 const SMALL_PART_BYTES = 2 * 1024 * 1024;
 const SMALL_PARTS_TO_MERGE = 16;
 
@@ -221,6 +242,7 @@ export class LogStore {
     for (const name of readdirSync(parts)) if (!keep.has(name)) rmSync(join(parts, name), { force: true });
     for (const name of readdirSync(this.dir))
       if (/^staging-\d+\.ndjson$/.test(name)) rmSync(join(this.dir, name), { force: true });
+    rmSync(join(this.dir, SPLIT_DIR), { recursive: true, force: true });
   }
 
   /** Events stored (every id once). */
@@ -353,16 +375,23 @@ export class LogStore {
     const perObject = new Map<string, number>();
     await c.run('BEGIN TRANSACTION');
     try {
-      // One part per statement (a big object is read in several, which bounds the memory one needs).
+      // One statement per group (a big object is read in several, which bounds the memory one needs).
+      let number = await this.nextPartNumber();
+      const newPart = () => {
+        const name = partName(number++);
+        written.push(name);
+        return name;
+      };
       let done = 0;
       for (const group of statementGroups(staged.pieces, this.chunkBytes)) {
-        const part = await this.nextPartName();
-        written.push(part);
-        const events = await this.writeGroup(group, guarded, this.partFile(part));
-        if (events.size === 0) {
-          rmSync(this.partFile(part), { force: true });
-          written.pop();
-        } else {
+        for (const part of await this.writeGroup(group, guarded, newPart)) {
+          const events = new Map<string, number>();
+          for (const row of await this.rows(partEventsPerObject(this.partFile(part))))
+            events.set(String(row.key), Number(row.n));
+          if (events.size === 0) {
+            rmSync(this.partFile(part), { force: true });
+            continue;
+          }
           await c.run(recordPartIds(this.partFile(part)));
           let total = 0;
           for (const [key, n] of events) {
@@ -411,43 +440,53 @@ export class LogStore {
   }
 
   /**
-   * Writes a group's new events to a part file and returns how many per object. Every line goes
-   * straight to the part; the part is rewritten without what is not new in the few groups that
-   * have lines that are not events or ids stored already, and staged in a table first when an id
-   * repeats inside the group (where the first copy of each id, in key order, is kept).
+   * Writes a group's new events to part files (see writeLines: its QUERY events, and the others
+   * sorted) and returns their names, each named by `newPart`. The files are rewritten without what
+   * is not new in the few groups that have lines that are not events or ids stored already, and the
+   * group is staged in a table first when an id repeats inside it (where the first copy of each id,
+   * in key order, is kept).
    */
-  private async writeGroup(group: readonly StagedFile[], guarded: boolean, file: string): Promise<Map<string, number>> {
+  private async writeGroup(group: readonly StagedFile[], guarded: boolean, newPart: () => string): Promise<string[]> {
     const c = this.connection;
-    await c.run(writeLines(group, guarded, file));
-    const [check] = await this.rows(partCheck(file));
-    const count = (name: string) => Number(check?.[name] ?? 0);
-    if (count('events') !== count('ids')) {
-      await c.run(stageBatch(group, guarded));
-      await c.run(DROP_FROM_BATCH.notEvents);
-      await c.run(DROP_FROM_BATCH.stored);
-      await c.run(DROP_FROM_BATCH.repeats);
-      await c.run(writeBatchPart(file));
-      await c.run(DROP_BATCH);
-    } else if (count('n') !== count('events') || count('stored') > 0) {
-      const rewritten = `${file}.new`;
-      try {
-        await c.run(keepNewEvents(file, rewritten));
-        renameSync(rewritten, file);
-      } finally {
-        rmSync(rewritten, { force: true });
+    const split = join(this.dir, SPLIT_DIR);
+    rmSync(split, { recursive: true, force: true });
+    try {
+      await c.run(writeLines(group, guarded, split));
+      const files = parquetFilesUnder(split);
+      if (files.length === 0) return [];
+      const [check] = await this.rows(partCheck(files));
+      const count = (name: string) => Number(check?.[name] ?? 0);
+      if (count('events') !== count('ids')) {
+        const part = newPart();
+        await c.run(stageBatch(group, guarded));
+        await c.run(DROP_FROM_BATCH.notEvents);
+        await c.run(DROP_FROM_BATCH.stored);
+        await c.run(DROP_FROM_BATCH.repeats);
+        await c.run(writeBatchPart(this.partFile(part)));
+        await c.run(DROP_BATCH);
+        return [part];
       }
+      const onlyNew = count('n') !== count('events') || count('stored') > 0;
+      const parts: string[] = [];
+      for (const file of files) {
+        const part = newPart();
+        parts.push(part);
+        if (onlyNew) await c.run(keepNewEvents(file, this.partFile(part)));
+        else if (file.includes(`${QUERY_PARTITION}=true`)) renameSync(file, this.partFile(part));
+        else await c.run(sortedPart(file, this.partFile(part)));
+      }
+      return parts;
+    } finally {
+      rmSync(split, { recursive: true, force: true });
     }
-    const perObject = new Map<string, number>();
-    for (const row of await this.rows(partEventsPerObject(file))) perObject.set(String(row.key), Number(row.n));
-    return perObject;
   }
 
-  /** The name of the next part file (after every committed one). */
-  private async nextPartName(): Promise<string> {
+  /** The number of the next part file (after every committed one). */
+  private async nextPartNumber(): Promise<number> {
     const [row] = await this.rows(
       `SELECT coalesce(max(TRY_CAST(regexp_extract(name, '(\\d+)', 1) AS BIGINT)), 0) + 1 AS n FROM parts`,
     );
-    return `part-${String(Number(row?.n ?? 1)).padStart(6, '0')}.parquet`;
+    return Number(row?.n ?? 1);
   }
 
   private async recordPart(name: string, events: number, now: Date): Promise<void> {
@@ -482,12 +521,14 @@ export class LogStore {
    */
   async compact(now: Date = new Date()): Promise<void> {
     if (this.readOnly) return;
-    const small = (await this.rows(`SELECT name FROM parts WHERE bytes < ${SMALL_PART_BYTES} ORDER BY name`)).map((r) =>
-      String(r.name),
-    );
+    const small = (
+      await this.rows(
+        `SELECT name FROM parts WHERE events < ${SMALL_PART_EVENTS} AND bytes < ${SMALL_PART_BYTES} ORDER BY name`,
+      )
+    ).map((r) => String(r.name));
     if (small.length < SMALL_PARTS_TO_MERGE) return;
     const c = this.connection;
-    const part = await this.nextPartName();
+    const part = partName(await this.nextPartNumber());
     await c.run('BEGIN TRANSACTION');
     try {
       await c.run(

@@ -120,6 +120,25 @@ describe('ingesting objects in batches', () => {
       future: 'kept',
     });
   });
+
+  it('targets and objectsAccessed are the exported JSON when an array or object, [] and NULL otherwise', async () => {
+    const targets = [{ id: 'ds-1', name: 'Sales "EU"', type: 'DATASOURCE' }];
+    const objectsAccessed = [{ id: 'ds-1', columns: [{ name: 'email', tags: ['PII'] }] }];
+    const query = (id: string, init: Partial<Parameters<typeof uamEvent>[0]>) =>
+      uamEvent({ id, at: '2026-01-05T10:00:00.000Z', event: 'Query', ...init });
+    const lines = [
+      query('full', { targets, payload: { objectsAccessed } }),
+      query('odd', { extra: { targets: '[not json' }, payload: { objectsAccessed: 'text' } }),
+      { ...query('none', {}), targets: undefined },
+    ];
+    await store.ingest({ key: 'q.ndjson', etag: '1', size: 1 }, Buffer.from(ndjson(lines)));
+    const rows = await store.rows('SELECT id, targets, objectsAccessed, targetIds FROM events ORDER BY id');
+    expect(rows).toEqual([
+      { id: 'full', targets, objectsAccessed, targetIds: ['ds-1'] },
+      { id: 'none', targets: [], objectsAccessed: null, targetIds: [] },
+      { id: 'odd', targets: [], objectsAccessed: null, targetIds: [] },
+    ]);
+  });
 });
 
 describe('the store on disk: Parquet parts named by committed rows', () => {
@@ -203,6 +222,65 @@ describe('the store on disk: Parquet parts named by committed rows', () => {
       Buffer.from(ndjson([event('e-0', 0)])),
     );
     expect(again.newEvents).toBe(0);
+    await store.close();
+  });
+
+  it('QUERY events and the others go to separate parts, the others sorted by (event, eventTimestamp)', async () => {
+    const storeDir = join(dir, 'store');
+    const store = await LogStore.open(storeDir);
+    const at = (hour: number) => `2026-01-05T${String(hour).padStart(2, '0')}:00:00.000Z`;
+    await store.ingest(
+      { key: 'mixed.ndjson', etag: '1', size: 1 },
+      Buffer.from(
+        ndjson([
+          uamEvent({ id: 'q1', at: at(9), event: 'Query' }),
+          uamEvent({ id: 't3', at: at(12), event: 'TagRemoved' }),
+          uamEvent({ id: 't1', at: at(11), event: 'TagApplied' }),
+          uamEvent({ id: 'q2', at: at(8), event: 'Query' }),
+          uamEvent({ id: 't2', at: at(10), event: 'TagApplied' }),
+        ]),
+      ),
+    );
+    const parts = partsOf(storeDir);
+    expect(parts).toHaveLength(2);
+    const inOrder = async (part: string) =>
+      (
+        await store.rows(
+          `SELECT id FROM read_parquet('${join(storeDir, 'parts', part)}', hive_partitioning = false, file_row_number = true) ORDER BY file_row_number`,
+        )
+      ).map((r) => r.id);
+    const contents = await Promise.all(parts.map(inOrder));
+    expect(contents.find((ids) => ids.includes('q1'))?.sort()).toEqual(['q1', 'q2']);
+    expect(contents.find((ids) => ids.includes('t1'))).toEqual(['t2', 't1', 't3']);
+    // The split's partition column is not written into the parts.
+    for (const part of parts) {
+      const columns = await store.rows(`SELECT name FROM parquet_schema('${join(storeDir, 'parts', part)}')`);
+      expect(columns.map((c) => c.name)).not.toContain('queryEvents');
+    }
+    expect((await store.rows('SELECT count(*) AS n FROM events'))[0]?.n).toBe(5);
+    await store.close();
+  });
+
+  it('a store in a folder named like a Hive partition (key=value) gets no extra column, through compaction', async () => {
+    const storeDir = join(dir, 'env=prod', 'store');
+    const store = await LogStore.open(storeDir);
+    for (let i = 0; i < 8; i++) {
+      await store.ingest(
+        { key: `o-${i}.ndjson`, etag: '1', size: 1 },
+        Buffer.from(
+          ndjson([event(`e-${i}`, i), uamEvent({ id: `q-${i}`, at: '2026-01-05T10:00:00.000Z', event: 'Query' })]),
+        ),
+      );
+    }
+    await store.compact();
+    expect(partsOf(storeDir)).toEqual(['part-000017.parquet']);
+    const [row] = await store.rows('SELECT * FROM stored_events LIMIT 1');
+    expect(Object.keys(row ?? {})).not.toContain('env');
+    await store.ingest(
+      { key: 'late.ndjson', etag: '1', size: 1 },
+      Buffer.from(ndjson([uamEvent({ id: 'late', at: '2026-01-06T10:00:00.000Z', event: 'Query' })])),
+    );
+    expect((await store.rows('SELECT count(*) AS n FROM events'))[0]?.n).toBe(17);
     await store.close();
   });
 

@@ -59,6 +59,9 @@ const path = (fn: string, json: string, p: string) =>
     ? `${fn}(${json}, '${p}')`
     : `coalesce(${fn}(${json}, '${p}'), ${fn}(${json}, '${p.toLowerCase()}'))`;
 
+/** A JSON array or object, NULL for anything else (as the store keeps `targets` and `objectsAccessed`). */
+const container = (json: string) => `CASE WHEN NOT is_json_scalar(${json}) THEN ${json} END`;
+
 const EMPTY_VARCHARS = 'CAST(ARRAY[] AS array(varchar))';
 const idsOf = (json: string, field: 'id' | 'name') =>
   `coalesce(transform(TRY_CAST(${json} AS array(json)), t -> json_extract_scalar(t, '$.${field}')), ${EMPTY_VARCHARS})`;
@@ -118,9 +121,10 @@ export function trinoEventsCte(ref: AthenaTableRef, range: { from?: string; to?:
     sessionId: 'r.sessionid',
     sensitivityScore: `TRY_CAST(${path('json_extract_scalar', 'r.payload', '$.securityProfile.sensitivity.score')} AS double)`,
     payloadValues: trinoPayloadValues('r.auditpayload', 'r.payload'),
-    targets: `coalesce(r.targetsJson, json_parse('[]'))`,
+    targets: `coalesce(${container('r.targetsJson')}, json_parse('[]'))`,
     relatedResources: `coalesce(r.relatedJson, json_parse('[]'))`,
     auditPayload: 'r.payload',
+    objectsAccessed: container(path('json_extract', 'r.payload', '$.objectsAccessed')),
     raw: rawObject(),
     sourceObject: 'r.path',
   };
