@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runSync } from '../../../src/lib/logs/sync.js';
 import { configDestination } from '../../../src/lib/logs/sources/resolve.js';
-import { parseAbfssUrl } from '../../../src/lib/logs/sources/adls.js';
+import { parseAbfssUrl, parseAzureHttpsUrl } from '../../../src/lib/logs/sources/adls.js';
 import { fakeIO } from '../../helpers/fake-io.js';
 import { failure, thrown } from '../../helpers/expect-cli-error.js';
 import { FakeTenant, sampleConfiguration } from '../../helpers/fake-tenant.js';
@@ -68,6 +68,18 @@ describe('audit logs sync from ADLS Gen2 (a fake Blob endpoint)', () => {
     server = undefined;
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('the https URL the portal shows reads the same path into the same store as its abfss:// form', async () => {
+    const blob = await start();
+    const io = fakeIO({ env: env(blob) });
+    const first = await runSync({ source: `https://${ACCOUNT}.blob.core.windows.net/${FS}/immuta/` }, io);
+    expect(first.source).toBe(URL_OF('immuta/'));
+    expect(first.objects).toEqual({ listed: 7, alreadySynced: 0, ingested: 7 });
+    const again = await runSync({ source: URL_OF('immuta/') }, io);
+    expect(again.store).toBe(first.store);
+    expect(again.objects).toEqual({ listed: 7, alreadySynced: 7, ingested: 0 });
+    rmSync(first.store, { recursive: true, force: true });
+  });
 
   it('reads a path in pages (plain and gzip files, directories skipped), then downloads nothing the second time', async () => {
     const blob = await start();
@@ -281,6 +293,41 @@ describe('abfss:// URLs', () => {
     expect(error.exitCode).toBe(2);
     expect(error.message).toMatch(message);
     expect(error.fix).toContain('abfss://FILESYSTEM@ACCOUNT.dfs.core.windows.net/PATH');
+  });
+
+  it('https://ACCOUNT.blob|dfs.core.windows.net/CONTAINER/PATH is the abfss:// location; other https URLs are not', () => {
+    const location = parseAbfssUrl(URL_OF('immuta/logs'));
+    expect(parseAzureHttpsUrl(`https://${ACCOUNT}.blob.core.windows.net/${FS}/immuta/logs`)).toEqual(location);
+    expect(parseAzureHttpsUrl(`https://${ACCOUNT}.dfs.core.windows.net/${FS}/immuta/logs`)).toEqual(location);
+    expect(parseAzureHttpsUrl(`https://${ACCOUNT}.blob.core.usgovcloudapi.net/${FS}`)).toEqual({
+      account: ACCOUNT,
+      fileSystem: FS,
+      path: '',
+      endpointSuffix: 'core.usgovcloudapi.net',
+    });
+    expect(parseAzureHttpsUrl('https://example.com/audit/logs')).toBeUndefined();
+    expect(parseAzureHttpsUrl('https://bucket.s3.amazonaws.com/audit')).toBeUndefined();
+    expect(thrown(() => parseAzureHttpsUrl(`https://${ACCOUNT}.blob.core.windows.net/`)).message).toMatch(
+      /no container/,
+    );
+  });
+
+  it('an https URL with a SAS token (a "Blob SAS URL") is refused without repeating the token', () => {
+    const error = thrown(() => parseAzureHttpsUrl(`https://${ACCOUNT}.blob.core.windows.net/${FS}/immuta?${SAS}`));
+    expect(error.exitCode).toBe(2);
+    expect(error.fix).toMatch(/AZURE_STORAGE_SAS_TOKEN/);
+    expectNoSecret(error.message, error.fix ?? '');
+  });
+
+  it('an unsupported URL is named without its query string or user info (presigned and SAS URLs carry secrets there)', async () => {
+    const presigned = `https://audit.s3.amazonaws.com/x.ndjson?X-Amz-Signature=${SIG}`;
+    const withPassword = `https://user:${SIG}@example.com/audit`;
+    for (const source of [presigned, withPassword]) {
+      const error = await failure(runSync({ source, store: join(tmpdir(), 'never-used') }, fakeIO()));
+      expect(error.code).toBe('LOGS_SOURCE_UNSUPPORTED');
+      expect(error.exitCode).toBe(2);
+      expectNoSecret(error.message, error.fix ?? '');
+    }
   });
 
   it('a URL with a SAS token in it is refused without repeating the token', () => {

@@ -50,26 +50,60 @@ export function parseAbfssUrl(text: string): AdlsLocation | undefined {
   const scheme = /^(abfss?):\/\//i.exec(text.trim());
   if (!scheme) return undefined;
   const rest = text.trim().slice(scheme[0].length);
-  const bad = (what: string, fix = `Write it as ${ABFSS_EXAMPLE}.`) =>
-    usageError(`malformed ADLS Gen2 URL: ${what}`, fix);
-  if (/[?#]/.test(rest)) {
-    throw bad(
-      'it has a query string or fragment',
-      `Give the URL without "?..." (${ABFSS_EXAMPLE}) and the SAS token in AZURE_STORAGE_SAS_TOKEN.`,
-    );
-  }
+  const bad = (what: string) => malformed(what, ABFSS_EXAMPLE);
+  refuseQuery(rest, ABFSS_EXAMPLE);
   const slash = rest.indexOf('/');
   const authority = slash === -1 ? rest : rest.slice(0, slash);
   const path = slash === -1 ? '' : rest.slice(slash + 1);
   const at = authority.lastIndexOf('@');
   if (at === -1) throw bad('no file system before "@"');
-  const fileSystem = authority.slice(0, at);
-  const host = authority.slice(at + 1).toLowerCase();
-  const hostMatch = /^([^.]+)\.(?:dfs|blob)\.([a-z0-9.-]+\.[a-z]+)$/.exec(host);
-  if (!hostMatch?.[1] || !hostMatch[2]) {
-    throw bad(`the host ${JSON.stringify(host)} is not ACCOUNT.dfs.core.windows.net`);
+  const host = /^([^.]+)\.(?:dfs|blob)\.([a-z0-9.-]+\.[a-z]+)$/.exec(authority.slice(at + 1).toLowerCase());
+  if (!host?.[1] || !host[2]) {
+    throw bad(`the host ${JSON.stringify(authority.slice(at + 1).toLowerCase())} is not ACCOUNT.dfs.core.windows.net`);
   }
-  const [, account, endpointSuffix] = hostMatch;
+  return checkedLocation(host[1], authority.slice(0, at), path, host[2], bad);
+}
+
+const HTTPS_EXAMPLE = 'https://ACCOUNT.blob.core.windows.net/CONTAINER/PATH';
+
+/**
+ * The URLs the Azure portal shows for a container or folder,
+ * `https://account.blob.core.windows.net/container/path` and
+ * `https://account.dfs.core.windows.net/filesystem/path`, -> the same location as the abfss://
+ * form (and so the same store); undefined for any other https URL. A URL with a query string (a
+ * "Blob SAS URL" holds its token there) is refused without repeating it.
+ */
+export function parseAzureHttpsUrl(text: string): AdlsLocation | undefined {
+  const url = /^https:\/\/([^/?#]+)(.*)$/i.exec(text.trim());
+  const host = url?.[1] ? /^([^.]+)\.(?:dfs|blob)\.(core\.[a-z0-9.-]+\.[a-z]+)$/.exec(url[1].toLowerCase()) : null;
+  if (!url || !host?.[1] || !host[2]) return undefined;
+  const bad = (what: string) => malformed(what, HTTPS_EXAMPLE);
+  refuseQuery(url[2] ?? '', HTTPS_EXAMPLE);
+  const [fileSystem = '', ...path] = normalisePath(url[2] ?? '').split('/');
+  if (fileSystem === '') throw bad('no container (file system) after the host');
+  return checkedLocation(host[1], fileSystem, path.join('/'), host[2], bad);
+}
+
+function malformed(what: string, example: string): CliError {
+  return usageError(`malformed ADLS Gen2 URL: ${what}`, `Write it as ${example} (or ${ABFSS_EXAMPLE}).`);
+}
+
+/** A query string or fragment may hold a SAS token: refused, and never repeated. */
+function refuseQuery(rest: string, example: string): void {
+  if (!/[?#]/.test(rest)) return;
+  throw usageError(
+    'malformed ADLS Gen2 URL: it has a query string or fragment',
+    `Give the URL without "?..." (${example}) and the SAS token in AZURE_STORAGE_SAS_TOKEN.`,
+  );
+}
+
+function checkedLocation(
+  account: string,
+  fileSystem: string,
+  path: string,
+  endpointSuffix: string,
+  bad: (what: string) => CliError,
+): AdlsLocation {
   if (!ACCOUNT.test(account)) {
     throw bad(`the account name ${JSON.stringify(account)} is not 3-24 lowercase letters and digits`);
   }

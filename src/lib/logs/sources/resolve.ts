@@ -18,6 +18,7 @@ import {
   abfssUrl,
   normalisePath,
   parseAbfssUrl,
+  parseAzureHttpsUrl,
 } from './adls.js';
 import { LocalSource } from './local.js';
 import { type S3Location, S3Source, type S3SourceOptions, parseS3Url, s3Url } from './s3.js';
@@ -213,13 +214,15 @@ export async function resolveSource(spec: SourceSpec, io: CommandIO): Promise<Re
       }),
     };
   }
-  const adls = parseAbfssUrl(text);
+  const adls = parseAbfssUrl(text) ?? parseAzureHttpsUrl(text);
   if (adls) return adlsSource(adls, spec, io.env);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    throw new CliError(`unsupported source ${text}`, {
+    // Without its query string or user info: presigned and SAS URLs carry their secret there.
+    const named = text.replace(/[?#][\s\S]*$/, '').replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, '$1');
+    throw new CliError(`unsupported source ${named}`, {
       code: 'LOGS_SOURCE_UNSUPPORTED',
       exitCode: ExitCode.USAGE,
-      fix: 'Sources are a folder or file, s3://bucket/prefix, abfss://filesystem@account.dfs.core.windows.net/path, --config-id ID or sandbox.',
+      fix: 'Sources are a folder or file, s3://bucket/prefix, abfss://filesystem@account.dfs.core.windows.net/path (or https://account.blob.core.windows.net/container/path), --config-id ID or sandbox.',
     });
   }
   const absolute = resolve(io.cwd, text);
