@@ -431,11 +431,10 @@ HAVING count(*) >= {{threshold}}`,
 ), found AS (
   SELECT * FROM tagged WHERE {{len(sensitiveTags)}} > 0 AND columnName IS NOT NULL
 ), applied AS {{materialized}} (
-  SELECT targetIds, auditPayload, payloadValues FROM events WHERE event = 'TagApplied'
+  SELECT targetIds, auditPayload FROM events WHERE event = 'TagApplied' AND {{contains(payloadValues, 'New')}}
 ), newMarks AS (
   SELECT ds.dataSourceId, ${columnOf('n.auditPayload')} AS columnName
   FROM applied n CROSS JOIN UNNEST(n.targetIds) AS ds(dataSourceId)
-  WHERE {{contains(n.payloadValues, 'New')}}
 ), marked AS (
   SELECT DISTINCT f.id AS markedId
   FROM found f CROSS JOIN UNNEST(f.targetIds) AS ft(dataSourceId)
