@@ -55,13 +55,16 @@ const SPLIT_DIR = 'staging-parts';
 
 const partName = (number: number) => `part-${String(number).padStart(6, '0')}.parquet`;
 
-/** The Parquet files under a folder (a partitioned COPY writes them in Hive-style subfolders), sorted. */
-function parquetFilesUnder(dir: string): string[] {
+/**
+ * The Parquet files a partitioned COPY wrote under a folder (in Hive-style subfolders), sorted,
+ * each with whether it holds the QUERY events (its subfolder, not the store's path, says so).
+ */
+function parquetFilesUnder(dir: string): Array<{ file: string; queryEvents: boolean }> {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.parquet'))
     .sort()
-    .map((name) => join(dir, name));
+    .map((name) => ({ file: join(dir, name), queryEvents: name.startsWith(`${QUERY_PARTITION}=true`) }));
 }
 
 /**
@@ -454,7 +457,7 @@ export class LogStore {
       await c.run(writeLines(group, guarded, split));
       const files = parquetFilesUnder(split);
       if (files.length === 0) return [];
-      const [check] = await this.rows(partCheck(files));
+      const [check] = await this.rows(partCheck(files.map((f) => f.file)));
       const count = (name: string) => Number(check?.[name] ?? 0);
       if (count('events') !== count('ids')) {
         const part = newPart();
@@ -468,11 +471,11 @@ export class LogStore {
       }
       const onlyNew = count('n') !== count('events') || count('stored') > 0;
       const parts: string[] = [];
-      for (const file of files) {
+      for (const { file, queryEvents } of files) {
         const part = newPart();
         parts.push(part);
         if (onlyNew) await c.run(keepNewEvents(file, this.partFile(part)));
-        else if (file.includes(`${QUERY_PARTITION}=true`)) renameSync(file, this.partFile(part));
+        else if (queryEvents) renameSync(file, this.partFile(part));
         else await c.run(sortedPart(file, this.partFile(part)));
       }
       return parts;
