@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -159,6 +159,8 @@ describe('the store on disk: Parquet parts named by committed rows', () => {
     // What a kill between writing a part and committing its rows leaves: a file and no row.
     writeFileSync(join(storeDir, 'parts', 'part-000002.parquet'), 'half written');
     writeFileSync(join(storeDir, 'staging-0.ndjson'), 'half staged');
+    mkdirSync(join(storeDir, 'staging-parts', 'queryEvents=true'), { recursive: true });
+    writeFileSync(join(storeDir, 'staging-parts', 'queryEvents=true', 'data_0.parquet'), 'half split');
     const reader = await LogStore.open(storeDir, { readOnly: true });
     expect(await reader.rows('SELECT id FROM events')).toEqual([{ id: 'a-1' }]);
     await reader.close();
