@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { PRESETS } from '../../../src/lib/logs/presets/definitions.js';
+import { preparePresetQuery } from '../../../src/lib/logs/presets/run.js';
+import { LogStore } from '../../../src/lib/logs/store.js';
+import { runSync } from '../../../src/lib/logs/sync.js';
+import { fakeIO } from '../../helpers/fake-io.js';
+import { writeFixture } from './fixture.js';
+
+/** Answers are read as JSON text DuckDB writes; they must be exactly what reading value by value gives. */
+describe('rows read as JSON text equal rows read value by value', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logs-rows-'));
+  let store: LogStore;
+  beforeAll(async () => {
+    writeFixture(join(dir, 'exported'));
+    await runSync({ source: join(dir, 'exported'), store: join(dir, 'store') }, fakeIO());
+    store = await LogStore.open(join(dir, 'store'), { readOnly: true });
+  });
+  afterAll(async () => {
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The SQL texts the store ran during `run` (to see that the JSON path was taken). */
+  const ranDuring = async (run: () => Promise<unknown>) => {
+    const connection = (store as unknown as { connection: { runAndReadAll: (sql: string) => Promise<unknown> } })
+      .connection;
+    const spy = vi.spyOn(connection, 'runAndReadAll');
+    try {
+      await run();
+      return spy.mock.calls.map((call) => String(call[0]));
+    } finally {
+      spy.mockRestore();
+    }
+  };
+  const viaJson = (texts: string[]) => texts.some((text) => text.startsWith('SELECT to_json(list('));
+
+  const same = async (sql: string, params?: Record<string, string | number | boolean | null>) => {
+    const fast = await store.table(sql, params);
+    const reference = await store.tableByValue(sql, params);
+    expect(fast).toEqual(reference);
+    return fast.rows;
+  };
+
+  it.each(PRESETS.map((p) => p.name))('%s', async (name) => {
+    const { sql } = preparePresetQuery(name, { since: '2026-01-01', until: '2026-01-20', threshold: 1 });
+    expect((await same(sql)).length).toBeGreaterThan(0);
+    const texts = await ranDuring(() => store.rows(sql));
+    expect(viaJson(texts)).toBe(true);
+    expect(texts).toHaveLength(1); // and not read a second time
+  });
+
+  it('every column of the events view, with JSON, lists, timestamps and numbers', async () => {
+    expect((await same('SELECT * FROM events ORDER BY eventTimestamp, id')).length).toBeGreaterThan(10);
+  });
+
+  it('takes named parameters, and a query that ends in a line comment', async () => {
+    const [first] = await store.rows('SELECT id FROM events ORDER BY id LIMIT 1');
+    const texts = await ranDuring(async () => {
+      expect(
+        await same('SELECT id, eventTimestamp FROM events WHERE id = $id', { id: String(first?.id) }),
+      ).toHaveLength(1);
+      expect(await same('SELECT count(*) AS n FROM events -- every event')).toHaveLength(1);
+    });
+    expect(texts.filter((text) => text.startsWith('SELECT to_json(list('))).toHaveLength(2); // one per query: both went the JSON way
+  });
+
+  it('keeps the order across chunks, and integers past 2^53 as text', async () => {
+    const rows = await same(
+      `SELECT i, i::HUGEINT * 9007199254740993 AS big, 'x' || i AS s, i % 2 = 0 AS even, i / 7 AS d
+       FROM range(25000) t(i) ORDER BY i DESC`,
+    );
+    expect(rows[0]).toEqual({ i: 24999, big: '225170974169270084007', s: 'x24999', even: false, d: 24999 / 7 });
+    expect(rows.at(-1)?.i).toBe(0);
+  });
+
+  it('falls back to reading value by value for what JSON cannot hold or this path does not render', async () => {
+    await same(`SELECT 'NaN'::DOUBLE AS d, 'Infinity'::DOUBLE AS e`);
+    await same(`SELECT 1 AS a, 2 AS a`);
+    await same(`SELECT DATE '2026-01-05' AS day, 1.5::DECIMAL(4, 2) AS amount, {'k': 1} AS s`);
+    await same(`SELECT * FROM events WHERE false`);
+    await same(`SELECT '{"n": 12345678901234567890, "f": 1.0, "s": "tab\\tquote\\"" }'::JSON AS j, NULL::JSON AS n`);
+  });
+});
