@@ -206,7 +206,7 @@ export class LogStore {
         v: String(STORE_SCHEMA_VERSION),
       });
     }
-    const rows = await this.rows(`SELECT value FROM store_meta WHERE key = 'schemaVersion'`);
+    const rows = await this.bookkeeping(`SELECT value FROM store_meta WHERE key = 'schemaVersion'`);
     const version = rows[0]?.value;
     if (version !== String(STORE_SCHEMA_VERSION)) {
       throw new CliError(`the log store ${this.dir} was written by another version of this CLI`, {
@@ -221,7 +221,7 @@ export class LogStore {
 
   /** The part files committed syncs wrote, in the order they were written. */
   private async partNames(): Promise<string[]> {
-    return (await this.rows('SELECT name FROM parts ORDER BY name')).map((r) => String(r.name));
+    return (await this.bookkeeping('SELECT name FROM parts ORDER BY name')).map((r) => String(r.name));
   }
 
   private partFile(name: string): string {
@@ -250,7 +250,7 @@ export class LogStore {
 
   /** Events stored (every id once). */
   async eventCount(): Promise<number> {
-    const [row] = await this.rows('SELECT count(*) AS n FROM event_ids');
+    const [row] = await this.bookkeeping('SELECT count(*) AS n FROM event_ids');
     return Number(row?.n ?? 0);
   }
 
@@ -337,9 +337,14 @@ export class LogStore {
     }
   }
 
+  /** The store's own small queries (a few rows each): read value by value, no JSON round trip. */
+  private async bookkeeping(sql: string): Promise<Row[]> {
+    return (await this.tableByValue(sql)).rows;
+  }
+
   /** Objects already ingested, by key. */
   async ingestedObjects(): Promise<Map<string, { etag: string | null; size: number }>> {
-    const rows = await this.rows('SELECT key, etag, size FROM ingested_objects');
+    const rows = await this.bookkeeping('SELECT key, etag, size FROM ingested_objects');
     return new Map(rows.map((r) => [String(r.key), { etag: (r.etag as string | null) ?? null, size: Number(r.size) }]));
   }
 
@@ -448,7 +453,7 @@ export class LogStore {
       for (const group of statementGroups(staged.pieces, this.chunkBytes)) {
         for (const part of await this.writeGroup(group, guarded, newPart)) {
           const events = new Map<string, number>();
-          for (const row of await this.rows(partEventsPerObject(this.partFile(part))))
+          for (const row of await this.bookkeeping(partEventsPerObject(this.partFile(part))))
             events.set(String(row.key), Number(row.n));
           if (events.size === 0) {
             rmSync(this.partFile(part), { force: true });
@@ -480,7 +485,7 @@ export class LogStore {
         // Fewer new events than lines: repeated ids, or lines to skip (counted and named here).
         if (newEvents !== lines) {
           for (const piece of staged.pieces.filter((p) => p.key === object.key)) {
-            for (const s of await this.rows(skippedLines(piece))) {
+            for (const s of await this.bookkeeping(skippedLines(piece))) {
               result.skipped++;
               if (result.skippedLines.length < SKIPPED_DETAIL)
                 result.skippedLines.push({ line: Number(s.line), reason: String(s.reason) });
@@ -516,7 +521,7 @@ export class LogStore {
       await c.run(writeLines(group, guarded, split));
       const files = parquetFilesUnder(split);
       if (files.length === 0) return [];
-      const [check] = await this.rows(partCheck(files.map((f) => f.file)));
+      const [check] = await this.bookkeeping(partCheck(files.map((f) => f.file)));
       const count = (name: string) => Number(check?.[name] ?? 0);
       if (count('events') !== count('ids')) {
         const part = newPart();
@@ -545,7 +550,7 @@ export class LogStore {
 
   /** The number of the next part file (after every committed one). */
   private async nextPartNumber(): Promise<number> {
-    const [row] = await this.rows(
+    const [row] = await this.bookkeeping(
       `SELECT coalesce(max(TRY_CAST(regexp_extract(name, '(\\d+)', 1) AS BIGINT)), 0) + 1 AS n FROM parts`,
     );
     return Number(row?.n ?? 1);
@@ -584,7 +589,7 @@ export class LogStore {
   async compact(now: Date = new Date()): Promise<void> {
     if (this.readOnly) return;
     const small = (
-      await this.rows(
+      await this.bookkeeping(
         `SELECT name FROM parts WHERE events < ${SMALL_PART_EVENTS} AND bytes < ${SMALL_PART_BYTES} ORDER BY name`,
       )
     ).map((r) => String(r.name));
@@ -600,7 +605,7 @@ export class LogStore {
         ),
       );
       const names = small.map(sqlString).join(', ');
-      const [row] = await this.rows(`SELECT sum(events) AS n FROM parts WHERE name IN (${names})`);
+      const [row] = await this.bookkeeping(`SELECT sum(events) AS n FROM parts WHERE name IN (${names})`);
       await c.run(`DELETE FROM parts WHERE name IN (${names})`);
       await this.recordPart(part, Number(row?.n ?? 0), now);
       await c.run('COMMIT');
