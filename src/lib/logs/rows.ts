@@ -70,6 +70,7 @@ export interface ResultColumn {
   alias?: string | undefined;
   /** The element type of a LIST. */
   valueTypeId?: number | undefined;
+  valueAlias?: string | undefined;
 }
 
 const BOOLEAN = 1;
@@ -87,10 +88,12 @@ const stringLiteral = (text: string) => `'${text.replaceAll("'", "''")}'`;
 /** How a column goes into the JSON text, or undefined when this path cannot render it as toPlainRows does. */
 function jsonValueOf(column: ResultColumn): string | undefined {
   const value = identifier(column.name);
-  if (column.typeId === VARCHAR || column.typeId === BOOLEAN || column.typeId === TIMESTAMP_TZ) return value;
+  if (column.typeId === VARCHAR) return column.alias === undefined || column.alias === 'JSON' ? value : undefined;
+  if (column.typeId === BOOLEAN || column.typeId === TIMESTAMP_TZ) return value;
   if (column.typeId === DOUBLE || SMALL_INTEGER_IDS.has(column.typeId)) return value;
   if (INTEGER_IDS.has(column.typeId)) return `${value}::VARCHAR`;
-  if (column.typeId === LIST && column.valueTypeId === VARCHAR) return value;
+  // Not a list of JSON: the Node API gives its elements as their text, JSON text would nest them.
+  if (column.typeId === LIST && column.valueTypeId === VARCHAR && column.valueAlias === undefined) return value;
   return undefined;
 }
 

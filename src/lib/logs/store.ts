@@ -306,12 +306,13 @@ export class LogStore {
         if (prepared.statementType !== StatementType.SELECT) return undefined;
         columns = Array.from({ length: prepared.columnCount }, (_, i) => {
           const type = prepared.columnType(i);
-          const valueType = 'valueType' in type ? (type.valueType as { typeId: number }) : undefined;
+          const valueType = 'valueType' in type ? (type.valueType as { typeId: number; alias?: string }) : undefined;
           return {
             name: prepared.columnName(i),
             typeId: type.typeId,
             alias: type.alias,
             valueTypeId: valueType?.typeId,
+            valueAlias: valueType?.alias,
           };
         });
       } finally {

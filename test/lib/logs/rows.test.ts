@@ -81,6 +81,8 @@ describe('rows read as JSON text equal rows read value by value', () => {
     await same(`SELECT 1 AS a, 2 AS a`);
     await same(`SELECT DATE '2026-01-05' AS day, 1.5::DECIMAL(4, 2) AS amount, {'k': 1} AS s`);
     await same(`SELECT * FROM events WHERE false`);
+    await same(`SELECT ['{"a": 1}'::JSON, '[2]'::JSON] AS jsonList`);
+    await same(`SELECT [['x']] AS nested`);
     await same(`SELECT '{"n": 12345678901234567890, "f": 1.0, "s": "tab\\tquote\\"" }'::JSON AS j, NULL::JSON AS n`);
   });
 });
