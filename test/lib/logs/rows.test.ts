@@ -83,6 +83,9 @@ describe('rows read as JSON text equal rows read value by value', () => {
     await same(`SELECT * FROM events WHERE false`);
     await same(`SELECT ['{"a": 1}'::JSON, '[2]'::JSON] AS jsonList`);
     await same(`SELECT [['x']] AS nested`);
+    await same(
+      `SELECT 'infinity'::TIMESTAMPTZ AS inf, TIMESTAMPTZ '0044-03-15 12:00:00+00' AS old, -0.0::DOUBLE AS z, 5e-324::DOUBLE AS tiny, 1.7976931348623157e308::DOUBLE AS huge`,
+    );
     await same(`SELECT '{"n": 12345678901234567890, "f": 1.0, "s": "tab\\tquote\\"" }'::JSON AS j, NULL::JSON AS n`);
   });
 });
