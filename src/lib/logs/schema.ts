@@ -288,7 +288,7 @@ export const QUERY_PARTITION = 'queryEvents';
  * Writes every line of staged files straight to Parquet in one pass, split into two files under
  * `dir` (see QUERY_PARTITION): nothing is held but the rows being written. The QUERY file becomes
  * a part as it is; the other file, a quarter of the bytes, is sorted into its part after
- * (`sortedPart`), so each row group holds one or a few event types. Lines that are not events, ids
+ * (`mergeParts`), so each row group holds one or a few event types. Lines that are not events, ids
  * stored already and ids repeated in the batch are then found in the files (`partCheck`) and, in
  * the few batches that have them, taken out by rewriting (`keepNewEvents`, or `stageBatch` for
  * repeats). Measured on 1 GB: sorting the whole batch by (event, eventTimestamp) in this statement
@@ -321,9 +321,6 @@ export function keepNewEvents(from: string, to: string): string {
     to,
   );
 }
-
-/** Rewrites a file (`from`, to `to`) sorted by (event, eventTimestamp). */
-export const sortedPart = (from: string, to: string) => writePart(`SELECT * FROM ${parquet([from])}`, to);
 
 /** New events per object in a written part. */
 export const partEventsPerObject = (file: string) =>
@@ -394,7 +391,7 @@ export function writeBatchPart(file: string): string {
   return writePart(`SELECT * EXCLUDE (ord) FROM ${BATCH}`, file);
 }
 
-/** Rewrites part files into one (compaction of many small parts), sorted by (event, eventTimestamp). */
+/** Rewrites files into one part sorted by (event, eventTimestamp): compaction, and a batch's non-QUERY file. */
 export function mergeParts(files: readonly string[], file: string): string {
   return writePart(`SELECT * FROM ${parquet(files)}`, file);
 }

@@ -37,7 +37,6 @@ import {
   QUERY_PARTITION,
   ROW_GROUP_ROWS,
   partCheck,
-  sortedPart,
   partEventsPerObject,
   recordPartIds,
   skippedLines,
@@ -49,7 +48,7 @@ import {
 
 export const STORE_FILE = 'events.duckdb';
 /** The folder (inside the store) of the Parquet part files that hold the events. */
-export const PARTS_DIR = 'parts';
+const PARTS_DIR = 'parts';
 /** The folder (inside the store) a statement writes its files to before they become parts. */
 const SPLIT_DIR = 'staging-parts';
 
@@ -541,7 +540,7 @@ export class LogStore {
         parts.push(part);
         if (onlyNew) await c.run(keepNewEvents(file, this.partFile(part)));
         else if (queryEvents) renameSync(file, this.partFile(part));
-        else await c.run(sortedPart(file, this.partFile(part)));
+        else await c.run(mergeParts([file], this.partFile(part)));
       }
       return parts;
     } finally {

@@ -7,9 +7,9 @@
  * namespace accounts can be listed too (empty blobs with hdi_isfolder metadata).
  */
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type Behaviour, HeldGets, answerGet, listenLocally } from './faulty-get.js';
 
-export type Behaviour = 'ok' | 'error500' | 'cut' | 'hold';
+export type { Behaviour } from './faulty-get.js';
 
 export interface FakeBlob {
   /** The account's Blob endpoint (AZURE_STORAGE_BLOB_ENDPOINT). */
@@ -51,7 +51,7 @@ export async function startFakeBlob(options: FakeBlobOptions): Promise<FakeBlob>
   const gets: string[] = [];
   const urls: string[] = [];
   const state = { lists: 0 };
-  const held: Array<() => void> = [];
+  const held = new HeldGets();
   const expected = new URLSearchParams(options.sasToken.replace(/^\?/, ''));
   const plan = options.plan ?? (() => 'ok');
   const server: Server = createServer((req, res) => {
@@ -115,24 +115,11 @@ export async function startFakeBlob(options: FakeBlobOptions): Promise<FakeBlob>
       'x-ms-blob-type': 'BlockBlob',
       'x-ms-request-id': 'req-1',
     };
-    const serve = () => res.writeHead(200, headers).end(data);
-    switch (plan(name, attempt)) {
-      case 'error500':
-        errorReply(res, 500, 'InternalError', 'The server encountered an internal error. Please retry the request.');
-        return;
-      case 'cut':
-        res.writeHead(200, headers);
-        res.write(data.subarray(0, Math.floor(data.length / 2)), () => res.destroy());
-        return;
-      case 'hold':
-        held.push(serve);
-        return;
-      default:
-        serve();
-    }
+    const error500 = () =>
+      errorReply(res, 500, 'InternalError', 'The server encountered an internal error. Please retry the request.');
+    answerGet(res, plan(name, attempt), { data, headers, error500 }, held);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port, stop } = await listenLocally(server);
   return {
     accountUrl: `http://127.0.0.1:${port}/${options.account}`,
     gets,
@@ -140,11 +127,7 @@ export async function startFakeBlob(options: FakeBlobOptions): Promise<FakeBlob>
     get lists() {
       return state.lists;
     },
-    release: () => held.splice(0).forEach((serve) => serve()),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    release: () => held.release(),
+    stop,
   };
 }

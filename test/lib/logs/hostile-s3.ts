@@ -4,9 +4,9 @@
  * half way, or hold it until released.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type Behaviour, HeldGets, answerGet, listenLocally } from './faulty-get.js';
 
-export type Behaviour = 'ok' | 'error500' | 'cut' | 'hold';
+export type { Behaviour } from './faulty-get.js';
 
 export interface HostileS3 {
   endpoint: string;
@@ -27,7 +27,7 @@ export async function startHostileS3(
 ): Promise<HostileS3> {
   const gets: string[] = [];
   const state = { lists: 0 };
-  const held: Array<() => void> = [];
+  const held = new HeldGets();
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const [, b, ...rest] = url.pathname.split('/');
@@ -61,37 +61,21 @@ export async function startHostileS3(
     }
     gets.push(key);
     const attempt = gets.filter((k) => k === key).length;
-    const serve = () => res.writeHead(200, { 'content-length': data.length, etag: `"etag-${key}"` }).end(data);
-    switch (plan(key, attempt)) {
-      case 'error500':
-        res
-          .writeHead(500, { 'content-type': 'application/xml' })
-          .end('<Error><Code>InternalError</Code><Message>try again</Message></Error>');
-        return;
-      case 'cut':
-        res.writeHead(200, { 'content-length': data.length, etag: `"etag-${key}"` });
-        res.write(data.subarray(0, Math.floor(data.length / 2)), () => res.destroy());
-        return;
-      case 'hold':
-        held.push(serve);
-        return;
-      default:
-        serve();
-    }
+    const error500 = () =>
+      res
+        .writeHead(500, { 'content-type': 'application/xml' })
+        .end('<Error><Code>InternalError</Code><Message>try again</Message></Error>');
+    const headers = { 'content-length': data.length, etag: `"etag-${key}"` };
+    answerGet(res, plan(key, attempt), { data, headers, error500 }, held);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port, stop } = await listenLocally(server);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     gets,
     get lists() {
       return state.lists;
     },
-    release: () => held.splice(0).forEach((serve) => serve()),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    release: () => held.release(),
+    stop,
   };
 }

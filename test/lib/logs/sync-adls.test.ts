@@ -12,6 +12,7 @@ import { FakeTenant, sampleConfiguration } from '../../helpers/fake-tenant.js';
 import { runCommand } from '../../helpers/run-command.js';
 import { ndjson, uamEvent } from './events.js';
 import { type Behaviour, type FakeBlob, startFakeBlob } from './fake-blob.js';
+import { interruptedAt } from './faulty-get.js';
 
 const ACCOUNT = 'auditlogs01';
 const FS = 'audit-export';
@@ -139,13 +140,7 @@ describe('audit logs sync from ADLS Gen2 (a fake Blob endpoint)', () => {
   it('a sync interrupted half way keeps whole files only, and the next one resumes', async () => {
     const controller = new AbortController();
     // The third file's download hangs; the user presses Ctrl-C while it does.
-    const blob = await start((name, attempt) => {
-      if (name.endsWith('job-2.ndjson') && attempt === 1) {
-        setTimeout(() => controller.abort(), 50);
-        return 'hold';
-      }
-      return 'ok';
-    });
+    const blob = await start(interruptedAt('job-2.ndjson', controller));
     const store = join(dir, 'interrupted');
     await expect(
       runSync(

@@ -11,6 +11,7 @@ import { fakeIO } from '../../helpers/fake-io.js';
 import { failure } from '../../helpers/expect-cli-error.js';
 import { ndjson, uamEvent } from './events.js';
 import { type HostileS3, startHostileS3 } from './hostile-s3.js';
+import { interruptedAt } from './faulty-get.js';
 import { FakeTenant, sampleConfiguration } from '../../helpers/fake-tenant.js';
 
 const BUCKET = 'audit-export';
@@ -178,13 +179,7 @@ describe('audit logs sync from a failing S3', () => {
   it('a sync interrupted half way keeps whole objects only, and the next one resumes', async () => {
     const controller = new AbortController();
     // The third object's download hangs; the user presses Ctrl-C while it does.
-    server = await startHostileS3(BUCKET, objects, (key, attempt) => {
-      if (key.endsWith('job-2.ndjson') && attempt === 1) {
-        setTimeout(() => controller.abort(), 50);
-        return 'hold';
-      }
-      return 'ok';
-    });
+    server = await startHostileS3(BUCKET, objects, interruptedAt('job-2.ndjson', controller));
     const store = join(dir, 'interrupted');
     await expect(
       runSync({ source: `s3://${BUCKET}/logs`, store, concurrency: 1 }, io(server.endpoint, controller.signal)),
