@@ -304,13 +304,16 @@ export function writeLines(files: readonly StagedFile[], guarded: boolean, dir: 
 
 /**
  * What files written by `writeLines` hold: their rows, their events (rows with an id), their
- * distinct ids (fewer when an id repeats in the batch) and how many are stored already.
+ * distinct ids (fewer when an id repeats in the batch) and how many are stored already. The stored
+ * count is a semi join, not `id IN (SELECT id FROM event_ids)`: DuckDB plans that as a mark join
+ * that hashes every stored id for each batch (measured on a 1 GB first sync: 1.7 s of its 14.6 s,
+ * growing with the store; the semi join took a third of the time on 800,000 stored ids).
  */
 export const partCheck = (files: readonly string[]) => `
 SELECT count(*) AS n,
   count(*) FILTER (WHERE id <> '${NOT_AN_EVENT_ID}') AS events,
   count(DISTINCT id) FILTER (WHERE id <> '${NOT_AN_EVENT_ID}') AS ids,
-  count(*) FILTER (WHERE id IN (SELECT id FROM event_ids)) AS stored
+  (SELECT count(*) FROM ${parquet(files)} AS p SEMI JOIN event_ids AS e ON e.id = p.id) AS stored
 FROM ${parquet(files)}`;
 
 /** Rewrites a file (`from`, to `to`) sorted, without its lines that are not events and its ids stored already. */

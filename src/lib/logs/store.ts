@@ -493,9 +493,12 @@ export class LogStore {
           }
           result.events = lines - result.skipped;
         }
-        await this.recordObject(object, result, now);
         results.push(result);
       }
+      await this.recordObjects(
+        plains.map(({ object }, i) => ({ object, result: results[i] as IngestResult })),
+        now,
+      );
       await c.run('COMMIT');
     } catch (error) {
       await c.run('ROLLBACK').catch(() => undefined);
@@ -565,20 +568,27 @@ export class LogStore {
     });
   }
 
-  private async recordObject(object: ObjectRef, result: IngestResult, now: Date): Promise<void> {
-    await this.connection.run(
-      `INSERT OR REPLACE INTO ingested_objects VALUES ($key, $etag, $size, $lines, $events, $newEvents, $skipped, $at::TIMESTAMPTZ)`,
-      {
-        key: object.key,
-        etag: object.etag,
-        size: object.size,
-        lines: result.lines,
-        events: result.events,
-        newEvents: result.newEvents,
-        skipped: result.skipped,
-        at: now.toISOString(),
-      },
-    );
+  /**
+   * Records a batch's objects as ingested in one statement (one per object cost ~4 ms each inside
+   * the batch's transaction: 0.8 s of a 200-object sync). A key given twice keeps its last record.
+   */
+  private async recordObjects(records: ReadonlyArray<{ object: ObjectRef; result: IngestResult }>, now: Date) {
+    const byKey = new Map(records.map((r) => [r.object.key, r]));
+    const params: Record<string, string | number | null> = { at: now.toISOString() };
+    const rows = [...byKey.values()].map(({ object, result }, i) => {
+      Object.assign(params, {
+        [`key${i}`]: object.key,
+        [`etag${i}`]: object.etag,
+        [`size${i}`]: object.size,
+        [`lines${i}`]: result.lines,
+        [`events${i}`]: result.events,
+        [`new${i}`]: result.newEvents,
+        [`skipped${i}`]: result.skipped,
+      });
+      return `($key${i}, $etag${i}, $size${i}, $lines${i}, $events${i}, $new${i}, $skipped${i}, $at::TIMESTAMPTZ)`;
+    });
+    if (rows.length === 0) return;
+    await this.connection.run(`INSERT OR REPLACE INTO ingested_objects VALUES ${rows.join(', ')}`, params);
   }
 
   /**
