@@ -7,7 +7,7 @@ import { errorJson, errorText } from '../output/render-error.js';
 import { installStreamRedaction, redactText, redactValue } from '../output/redact.js';
 import type { Progress } from '../output/spinner.js';
 import { type TerminalCaps, detectTerminal, painter } from '../output/terminal.js';
-import type { CommandIO } from '../io/command-io.js';
+import { type CommandIO, DOCUMENT_WRITTEN } from '../io/command-io.js';
 import { globalFlags } from './global-flags.js';
 import { type CommandHost, currentHost } from './host.js';
 import { createProcessIO } from './process-io.js';
@@ -122,11 +122,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected override toSuccessJson(result: unknown): unknown {
-    return redactValue(result);
+    return result === DOCUMENT_WRITTEN ? result : redactValue(result);
   }
 
   /** The JSON document (success or error) on the host's stdout: one pretty-printed document, never coloured. */
   public override logJson(json: unknown): void {
+    if (json === DOCUMENT_WRITTEN) return; // the run function wrote it as it went
     this.host.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   }
 

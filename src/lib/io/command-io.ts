@@ -29,7 +29,8 @@ export interface GlobalOptions {
  *
  * Text given to `out`/`note`/`warn` is redacted (known secrets and secret-shaped strings) and has
  * terminal control codes escaped before it is written. In JSON mode `out`, `note` and `warn` print
- * nothing: the run function's return value is the one JSON document.
+ * nothing: the run function's return value is the one JSON document (or, for a document too big to
+ * hold, the run function writes it with `write` and returns DOCUMENT_WRITTEN).
  */
 export interface CommandIO {
   /** `--json` (or IMMUTA_CONTENT_TYPE=json): the return value is printed as JSON, human text is silent. */
@@ -83,3 +84,11 @@ export interface CommandIO {
   /** The GraphQL client for the resolved tenant, created once, imported lazily. */
   tenant(): Promise<TenantClient>;
 }
+
+/**
+ * What a run function returns when it has written its output itself, JSON document included (an
+ * answer of millions of rows is written as it is read, never held whole): the base command then
+ * prints nothing more.
+ */
+export const DOCUMENT_WRITTEN: unique symbol = Symbol('the JSON document is written');
+export type DocumentWritten = typeof DOCUMENT_WRITTEN;

@@ -11,11 +11,17 @@
  */
 import { sqlString } from './dialect/dialects.js';
 import type * as DuckDBApi from '@duckdb/node-api';
-import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader } from '@duckdb/node-api';
+import type {
+  DuckDBConnection,
+  DuckDBDataChunk,
+  DuckDBInstance,
+  DuckDBResult,
+  DuckDBResultReader,
+} from '@duckdb/node-api';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 
-export type { DuckDBConnection, DuckDBInstance, DuckDBResultReader };
+export type { DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBResult, DuckDBResultReader };
 
 export interface OpenOptions {
   readOnly?: boolean;

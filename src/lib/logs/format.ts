@@ -73,3 +73,38 @@ export function printRows(columns: readonly string[], rows: readonly Row[], form
   const text = formatRows(columns, rows, format, tty);
   if (text !== '') io.write(text);
 }
+
+/**
+ * Writes rows as they are read: json, ndjson and csv a batch at a time (the same bytes as
+ * formatRows), a table once all are read (its columns are as wide as their widest cell). In JSON
+ * mode it writes the JSON document (the json format: what the base command prints for a returned
+ * array; `io.write` redacts it). Returns the number of rows.
+ */
+export async function writeRows(
+  columns: readonly string[],
+  batches: AsyncIterable<Row[]>,
+  format: OutputFormat,
+  io: CommandIO,
+): Promise<number> {
+  let count = 0;
+  if (format === 'table' && !io.json) {
+    const rows: Row[] = [];
+    for await (const batch of batches) for (const row of batch) rows.push(row);
+    printRows(columns, rows, format, io);
+    return rows.length;
+  }
+  if (format === 'csv' && !io.json) io.write(`${columns.map(csvCell).join(',')}\r\n`);
+  for await (const batch of batches) {
+    if (batch.length === 0) continue;
+    let text: string;
+    if (io.json || format === 'json') {
+      // JSON.stringify(rows, null, 2) a batch at a time: the batch's array without its brackets.
+      text = `${count === 0 ? '[\n' : ',\n'}${JSON.stringify(batch, null, 2).slice(2, -2)}`;
+    } else if (format === 'ndjson') text = formatRows(columns, batch, 'ndjson', false);
+    else text = batch.map((row) => `${columns.map((c) => csvCell(row[c])).join(',')}\r\n`).join('');
+    io.write(text);
+    count += batch.length;
+  }
+  if (io.json || format === 'json') io.write(count === 0 ? '[]\n' : '\n]\n');
+  return count;
+}

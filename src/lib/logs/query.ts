@@ -1,9 +1,9 @@
 /** `immuta audit logs query PRESET`: one of the guide's questions, answered from the store. */
-import type { CommandIO } from '../io/command-io.js';
+import { type CommandIO, DOCUMENT_WRITTEN, type DocumentWritten } from '../io/command-io.js';
 import { type EngineOptions, chooseEngine } from './athena/engine.js';
 import type { QueryFilters } from './filters.js';
-import { chooseFormat, printRows } from './format.js';
-import { requirePreset, runPreset } from './presets/run.js';
+import { chooseFormat, writeRows } from './format.js';
+import { requirePreset, streamPreset } from './presets/run.js';
 import { type StoreSelection, openStoreForReading } from './read-store.js';
 import type { Row } from './rows.js';
 
@@ -12,8 +12,11 @@ export interface QueryOptions extends StoreSelection, EngineOptions, Omit<QueryF
   format?: string;
 }
 
-/** The rows (the --json document). */
-export async function runQuery(options: QueryOptions, io: CommandIO): Promise<Row[]> {
+/**
+ * Prints the answer as it is read (--json included: DOCUMENT_WRITTEN), so its size is bounded by
+ * the disk, not the memory; Athena's answer, paged in already, is returned as the --json document.
+ */
+export async function runQuery(options: QueryOptions, io: CommandIO): Promise<Row[] | DocumentWritten> {
   if (chooseEngine(options) === 'athena') {
     // The preset rendered for Trino, on Athena; the local store is not opened.
     const { runAthenaPreset } = await import('./athena/preset.js');
@@ -22,18 +25,16 @@ export async function runQuery(options: QueryOptions, io: CommandIO): Promise<Ro
   requirePreset(options.preset); // a typo fails before any sync
   const format = chooseFormat(options.format, io);
   const store = await openStoreForReading(options, io);
+  const abort = () => store.interrupt();
+  io.signal.addEventListener('abort', abort);
   try {
-    const abort = () => store.interrupt();
-    io.signal.addEventListener('abort', abort);
-    const result = await runPreset(store, options.preset, { ...options, now: io.now() }).finally(() =>
-      io.signal.removeEventListener('abort', abort),
-    );
-    printRows(result.columns, result.rows, format, io);
-    if (result.truncated) io.note(`Showing the first ${result.rows.length} rows: more match (raise --limit).`);
-    if (result.rows.length === 0 && format === 'table')
-      io.note(`No rows: nothing matched ${options.preset} in this window.`);
-    return result.rows;
+    const result = await streamPreset(store, options.preset, { ...options, now: io.now() });
+    const count = await writeRows(result.columns, result.batches, format, io);
+    if (result.truncated()) io.note(`Showing the first ${count} rows: more match (raise --limit).`);
+    if (count === 0 && format === 'table') io.note(`No rows: nothing matched ${options.preset} in this window.`);
+    return DOCUMENT_WRITTEN;
   } finally {
+    io.signal.removeEventListener('abort', abort);
     await store.close();
   }
 }

@@ -15,16 +15,22 @@ const INTEGER_IDS = new Set([2, 3, 4, 5, 6, 7, 8, 9, 16, 32]);
 const DECIMAL = 19;
 
 export function toPlainRows(reader: DuckDBResultReader): Row[] {
-  const types = reader.columnTypes();
-  const names = reader.columnNames();
+  // Column by column: the reader's getColumnsJson is ~20x faster than getRowsJson (48,000 ids: 5 vs 100+ ms).
+  return plainRows(reader.columnNames(), reader.columnTypes(), reader.getColumnsJson());
+}
+
+/** Rows from columns of values as the Node API's JSON converter gives them (a reader's, or one streamed chunk's). */
+export function plainRows(
+  names: readonly string[],
+  types: ReadonlyArray<{ typeId: number; alias?: string | undefined }>,
+  columns: ReadonlyArray<readonly unknown[]>,
+): Row[] {
   const convert = types.map((type) => {
     if (type.alias === 'JSON') return parseJson;
     if (type.typeId === TIMESTAMP_TZ || TIMESTAMP_IDS.has(type.typeId)) return isoTimestamp;
     if (INTEGER_IDS.has(type.typeId) || type.typeId === DECIMAL) return toNumber;
     return (value: unknown) => value;
   });
-  // Column by column: the reader's getColumnsJson is ~20x faster than getRowsJson (48,000 ids: 5 vs 100+ ms).
-  const columns = reader.getColumnsJson();
   const count = columns[0]?.length ?? 0;
   const rows: Row[] = new Array<Row>(count);
   for (let r = 0; r < count; r++) rows[r] = {};
@@ -79,18 +85,20 @@ const LIST = 24;
 const DOUBLE = 11;
 /** Integers JSON holds exactly (and toPlainRows gives as numbers); wider ones go as text. */
 const SMALL_INTEGER_IDS = new Set([2, 3, 4, 6, 7, 8]);
-const ROW_NUMBER = '__immuta_row';
-const ROWS_PER_CHUNK = 10_000;
 
 const identifier = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const stringLiteral = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
-/** How a column goes into the JSON text, or undefined when this path cannot render it as toPlainRows does. */
+/** How a column goes into the JSON text, or undefined when this path cannot render it as plainRows does. */
 function jsonValueOf(column: ResultColumn): string | undefined {
   const value = identifier(column.name);
   if (column.typeId === VARCHAR) return column.alias === undefined || column.alias === 'JSON' ? value : undefined;
   if (column.typeId === BOOLEAN || column.typeId === TIMESTAMP_TZ) return value;
-  if (column.typeId === DOUBLE || SMALL_INTEGER_IDS.has(column.typeId)) return value;
+  if (SMALL_INTEGER_IDS.has(column.typeId)) return value;
+  // JSON has no NaN or infinities: they go as the text the Node API gives them.
+  if (column.typeId === DOUBLE) {
+    return `CASE WHEN isnan(${value}) THEN '"NaN"'::JSON WHEN isinf(${value}) THEN (CASE WHEN ${value} > 0 THEN '"Infinity"' ELSE '"-Infinity"' END)::JSON ELSE to_json(${value}) END`;
+  }
   if (INTEGER_IDS.has(column.typeId)) return `${value}::VARCHAR`;
   // Not a list of JSON: the Node API gives its elements as their text, JSON text would nest them.
   if (column.typeId === LIST && column.valueTypeId === VARCHAR && column.valueAlias === undefined) return value;
@@ -98,35 +106,29 @@ function jsonValueOf(column: ResultColumn): string | undefined {
 }
 
 /**
- * The SQL that returns the rows of `sql` (in its order) as JSON text, one string per 10,000 rows,
- * or undefined when a column has a type this path does not render exactly as toPlainRows does
- * (nothing but text, booleans, numbers, timestamps and lists of text). Why: the DuckDB Node API
- * hands over each string value with a native call and a decode, ~2 µs a value, so converting
- * 62,599 ids took ~130 ms where the query took ~100 ms; DuckDB writing the JSON and one
- * JSON.parse per chunk take a few ms.
+ * The SQL that returns each row of `sql` (in its order) as one JSON text, or undefined when a
+ * column has a type this path does not render exactly as plainRows does (nothing but text,
+ * booleans, numbers, timestamps and lists of text). Why: the DuckDB Node API hands over each value
+ * with a native call and a decode, so one string per row instead of one per value is several
+ * times faster for wide answers (query-trail, 8 columns). One per row rather than one per N rows
+ * (an aggregate): an aggregate holds the whole answer in DuckDB's memory, which a year of QUERY
+ * events exceeds, and gives nothing until the last row; a projection streams.
  */
-export function rowsAsJsonSql(sql: string, columns: readonly ResultColumn[]): string | undefined {
+export function rowJsonSql(sql: string, columns: readonly ResultColumn[]): string | undefined {
   if (columns.length === 0 || new Set(columns.map((c) => c.name)).size !== columns.length) return undefined;
   const fields: string[] = [];
   for (const column of columns) {
     const value = jsonValueOf(column);
-    if (value === undefined || column.name === ROW_NUMBER) return undefined;
+    if (value === undefined) return undefined;
     fields.push(`${stringLiteral(column.name)}: ${value}`);
   }
-  return `SELECT to_json(list({${fields.join(', ')}} ORDER BY ${ROW_NUMBER}))::VARCHAR AS chunk
-FROM (SELECT *, row_number() OVER () AS ${ROW_NUMBER} FROM (${sql}
-) AS immuta_query)
-GROUP BY (${ROW_NUMBER} - 1) // ${ROWS_PER_CHUNK}
-ORDER BY min(${ROW_NUMBER})`;
+  return `SELECT to_json({${fields.join(', ')}})::VARCHAR AS immuta_row FROM (${sql}
+) AS immuta_query`;
 }
 
-/**
- * The rows of rowsAsJsonSql's chunks, converted as toPlainRows converts them. Throws SyntaxError
- * on text JSON cannot hold (a NaN or infinite DOUBLE), for the caller to read the rows the other way.
- */
-export function rowsFromJsonChunks(chunks: readonly string[], columns: readonly ResultColumn[]): Row[] {
-  const rows: Row[] = [];
-  for (const chunk of chunks) for (const row of JSON.parse(chunk) as Row[]) rows.push(row);
+/** The rows of rowJsonSql's texts, converted as plainRows converts them. */
+export function rowsFromJsonTexts(texts: readonly string[], columns: readonly ResultColumn[]): Row[] {
+  const rows = texts.map((text) => JSON.parse(text) as Row);
   for (const column of columns) {
     const to = column.typeId === TIMESTAMP_TZ ? isoTimestamp : INTEGER_IDS.has(column.typeId) ? toNumber : undefined;
     if (to === undefined) continue;
@@ -136,4 +138,26 @@ export function rowsFromJsonChunks(chunks: readonly string[], columns: readonly 
     }
   }
   return rows;
+}
+
+/** The first `limit` rows of batches (all without a limit), and whether a row past it was seen. */
+export function upTo(
+  batches: AsyncIterable<Row[]>,
+  limit: number | undefined,
+): { batches: AsyncIterable<Row[]>; truncated: () => boolean } {
+  let truncated = false;
+  async function* limited(): AsyncGenerator<Row[]> {
+    let left = limit ?? Number.POSITIVE_INFINITY;
+    for await (const batch of batches) {
+      if (batch.length > left) {
+        truncated = true;
+        if (left > 0) yield batch.slice(0, left);
+        left = 0;
+        continue; // read to the end: the connection streams one answer at a time
+      }
+      left -= batch.length;
+      yield batch;
+    }
+  }
+  return { batches: limited(), truncated: () => truncated };
 }

@@ -5,11 +5,11 @@
  */
 import { CliError, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
-import type { CommandIO } from '../io/command-io.js';
+import { type CommandIO, DOCUMENT_WRITTEN, type DocumentWritten } from '../io/command-io.js';
 import { type EngineOptions, chooseEngine } from './athena/engine.js';
-import { chooseFormat, printRows } from './format.js';
+import { chooseFormat, writeRows } from './format.js';
 import { type StoreSelection, openStoreForReading } from './read-store.js';
-import type { Row } from './rows.js';
+import { type Row, upTo } from './rows.js';
 
 export interface SqlOptions extends StoreSelection, EngineOptions {
   sql: string;
@@ -20,7 +20,7 @@ export interface SqlOptions extends StoreSelection, EngineOptions {
 
 export const SQL_DEFAULT_LIMIT = 10_000;
 
-export async function runSql(options: SqlOptions, io: CommandIO): Promise<Row[]> {
+export async function runSql(options: SqlOptions, io: CommandIO): Promise<Row[] | DocumentWritten> {
   if (chooseEngine(options) === 'athena') {
     // Never opens the store (nor loads DuckDB): the SQL goes to Athena as given.
     const { runAthenaSql } = await import('./athena/sql.js');
@@ -37,25 +37,35 @@ export async function runSql(options: SqlOptions, io: CommandIO): Promise<Row[]>
   const limit = options.limit ?? SQL_DEFAULT_LIMIT;
   const store = await openStoreForReading(options, io, { sandboxed: true });
   try {
-    let table;
+    let answer;
     try {
       const wrapped = `SELECT * FROM (${text}\n) LIMIT ${limit + 1}`;
       await store.assertSingleSelect(wrapped);
-      table = await store.table(wrapped);
+      answer = await store.stream(wrapped);
     } catch (error) {
-      const message = ((error as Error).message ?? String(error)).split('\n')[0] ?? '';
-      throw new CliError(`the SQL failed: ${message}`, {
-        code: 'LOGS_SQL_ERROR',
-        exitCode: ExitCode.USAGE,
-        fix: 'Only SELECT queries over the `events` view (columns in the README, "Audit logs") are allowed.',
-        cause: error,
-      });
+      throw sqlFailed(error);
     }
-    const rows = table.rows.slice(0, limit);
-    printRows(table.columns, rows, format, io);
-    if (table.rows.length > limit) io.note(`Showing the first ${limit} rows: more match (raise --limit).`);
-    return rows;
+    const limited = upTo(answer.batches, limit);
+    try {
+      await writeRows(answer.columns, limited.batches, format, io);
+    } catch (error) {
+      // An error while the rows are read (a cast that fails on a later row) is the SQL's, as one at the start.
+      if (error instanceof Error && /^[A-Z][A-Za-z ]* Error: /.test(error.message)) throw sqlFailed(error);
+      throw error;
+    }
+    if (limited.truncated()) io.note(`Showing the first ${limit} rows: more match (raise --limit).`);
+    return DOCUMENT_WRITTEN;
   } finally {
     await store.close();
   }
+}
+
+function sqlFailed(error: unknown): CliError {
+  const message = ((error as Error).message ?? String(error)).split('\n')[0] ?? '';
+  return new CliError(`the SQL failed: ${message}`, {
+    code: 'LOGS_SQL_ERROR',
+    exitCode: ExitCode.USAGE,
+    fix: 'Only SELECT queries over the `events` view (columns in the README, "Audit logs") are allowed.',
+    cause: error,
+  });
 }

@@ -24,8 +24,16 @@ import { join, resolve } from 'node:path';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
-import { type DuckDBConnection, type DuckDBInstance, type OpenOptions, loadDuckDB, openDatabase } from './duckdb.js';
-import { type ResultColumn, type Row, rowsAsJsonSql, rowsFromJsonChunks, toPlainRows } from './rows.js';
+import {
+  type DuckDBConnection,
+  type DuckDBDataChunk,
+  type DuckDBInstance,
+  type DuckDBResult,
+  type OpenOptions,
+  loadDuckDB,
+  openDatabase,
+} from './duckdb.js';
+import { type ResultColumn, type Row, plainRows, rowJsonSql, rowsFromJsonTexts, toPlainRows } from './rows.js';
 import {
   CREATE_TABLES,
   DROP_BATCH,
@@ -127,6 +135,32 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
+type Params = Record<string, string | number | boolean | null>;
+
+/** A query's column names and its rows, a batch at a time (see LogStore.stream). */
+export interface RowStream {
+  columns: string[];
+  batches: AsyncIterable<Row[]>;
+}
+
+/** Batches that call `release` once read to the end, or left early (break, an error). */
+async function* releasedAtEnd(batches: AsyncIterable<Row[]>, release: () => void): AsyncGenerator<Row[]> {
+  try {
+    yield* batches;
+  } finally {
+    release();
+  }
+}
+
+/** A streamed result's chunks, each made into rows. */
+async function* chunksOf(result: DuckDBResult, toRows: (chunk: DuckDBDataChunk) => Row[]): AsyncGenerator<Row[]> {
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) return;
+    yield toRows(chunk);
+  }
+}
+
 /**
  * About how many bytes an object is once decompressed (what a batch costs in memory and time): a
  * gzip stream ends with its uncompressed size modulo 2^32 (the last member's, for several).
@@ -137,6 +171,9 @@ export function plainSize(bytes: Buffer): number {
 }
 
 export class LogStore {
+  /** Settled when no query holds the connection (see takeConnection). */
+  private connectionFree: Promise<void> = Promise.resolve();
+
   private constructor(
     readonly dir: string,
     private readonly instance: DuckDBInstance,
@@ -266,44 +303,103 @@ export class LogStore {
   }
 
   /** Runs a query and returns plain JSON-ready rows (timestamps as ISO strings, JSON parsed). */
-  async rows(sql: string, params?: Record<string, string | number | boolean | null>): Promise<Row[]> {
+  async rows(sql: string, params?: Params): Promise<Row[]> {
     return (await this.table(sql, params)).rows;
   }
 
-  /** Runs a query and returns its column names and plain rows. */
-  async table(
-    sql: string,
-    params?: Record<string, string | number | boolean | null>,
-  ): Promise<{ columns: string[]; rows: Row[] }> {
-    return (await this.rowsAsJson(sql, params)) ?? this.tableByValue(sql, params);
+  /** Runs a query and returns its column names and plain rows (all of them: `stream` for big answers). */
+  async table(sql: string, params?: Params): Promise<{ columns: string[]; rows: Row[] }> {
+    const { columns, batches } = await this.stream(sql, params);
+    const rows: Row[] = [];
+    for await (const batch of batches) for (const row of batch) rows.push(row);
+    return { columns, rows };
   }
 
   /** The same, read value by value through the Node API (the fallback, and what tests hold the JSON path to). */
-  async tableByValue(
-    sql: string,
-    params?: Record<string, string | number | boolean | null>,
-  ): Promise<{ columns: string[]; rows: Row[] }> {
-    const reader = await this.connection.runAndReadAll(sql, params);
-    return { columns: reader.columnNames(), rows: toPlainRows(reader) };
+  async tableByValue(sql: string, params?: Params): Promise<{ columns: string[]; rows: Row[] }> {
+    const release = await this.takeConnection();
+    try {
+      const reader = await this.connection.runAndReadAll(sql, params);
+      return { columns: reader.columnNames(), rows: toPlainRows(reader) };
+    } finally {
+      release();
+    }
   }
 
   /**
-   * A SELECT's rows read as JSON text that DuckDB writes (see rowsAsJsonSql: much faster for big
-   * answers), or undefined when its columns, or their values, need the other way. Only a statement
-   * DuckDB cannot prepare, or bind in this form, falls back; an error while running (Ctrl-C
-   * included) is the query's own and is thrown.
+   * Waits for the connection to be free, and holds it until the returned function is called. A
+   * connection streams one answer at a time (a query started while another is read ends that one
+   * early, without an error), and callers run queries concurrently (`Promise.all`), so every
+   * query that returns rows takes turns here.
    */
-  private async rowsAsJson(
-    sql: string,
-    params?: Record<string, string | number | boolean | null>,
-  ): Promise<{ columns: string[]; rows: Row[] } | undefined> {
+  private async takeConnection(): Promise<() => void> {
+    const previous = this.connectionFree;
+    let release: (() => void) | undefined;
+    this.connectionFree = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await previous;
+    return () => release?.();
+  }
+
+  /**
+   * Runs a query and gives its column names and then its rows, in order, a DuckDB chunk (at most
+   * 2,048 rows) at a time: what the store holds of an answer is the chunk being read, so an answer
+   * of millions of rows is printed in the memory of a small one. A SELECT whose columns allow it
+   * comes as one JSON text per row (see rowJsonSql), any other statement value by value. Only a
+   * statement DuckDB cannot prepare, or bind in the JSON form, falls back; an error while running
+   * (Ctrl-C included) is the query's own and is thrown. Read the batches to the end (or close the
+   * store) before the next query: the connection streams one answer at a time.
+   */
+  async stream(sql: string, params?: Params): Promise<RowStream> {
+    const release = await this.takeConnection();
+    try {
+      const { columns, batches } = await this.startStream(sql, params);
+      return { columns, batches: releasedAtEnd(batches, release) };
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  private async startStream(sql: string, params?: Params): Promise<RowStream> {
+    const duckdb = await loadDuckDB();
+    const columns = await this.selectColumns(sql);
+    const jsonSql = columns && rowJsonSql(sql, columns);
+    if (columns && jsonSql) {
+      let result: DuckDBResult | undefined;
+      try {
+        result = await this.connection.stream(jsonSql, params);
+      } catch (error) {
+        if (!/^(Binder|Parser|Catalog) Error/i.test((error as Error).message ?? '')) throw error;
+      }
+      if (result) {
+        const streamed = result;
+        return {
+          columns: columns.map((c) => c.name),
+          batches: chunksOf(streamed, (chunk) => rowsFromJsonTexts(chunk.getColumnValues(0) as string[], columns)),
+        };
+      }
+    }
+    const result = await this.connection.stream(sql, params);
+    const names = result.columnNames();
+    const types = result.columnTypes();
+    return {
+      columns: names,
+      batches: chunksOf(result, (chunk) =>
+        plainRows(names, types, chunk.convertColumns(duckdb.JsonDuckDBValueConverter)),
+      ),
+    };
+  }
+
+  /** The columns of a SELECT, as preparing it describes them; undefined for any other statement, or one that does not prepare. */
+  private async selectColumns(sql: string): Promise<ResultColumn[] | undefined> {
     const { StatementType } = await loadDuckDB();
-    let columns: ResultColumn[];
     try {
       const prepared = await this.connection.prepare(sql);
       try {
         if (prepared.statementType !== StatementType.SELECT) return undefined;
-        columns = Array.from({ length: prepared.columnCount }, (_, i) => {
+        return Array.from({ length: prepared.columnCount }, (_, i) => {
           const type = prepared.columnType(i);
           const valueType = 'valueType' in type ? (type.valueType as { typeId: number; alias?: string }) : undefined;
           return {
@@ -319,21 +415,6 @@ export class LogStore {
       }
     } catch {
       return undefined;
-    }
-    const jsonSql = rowsAsJsonSql(sql, columns);
-    if (jsonSql === undefined) return undefined;
-    let chunks: string[];
-    try {
-      chunks = (await this.connection.runAndReadAll(jsonSql, params)).getColumnsJson()[0] as string[];
-    } catch (error) {
-      if (/^(Binder|Parser|Catalog) Error/i.test((error as Error).message ?? '')) return undefined;
-      throw error;
-    }
-    try {
-      return { columns: columns.map((c) => c.name), rows: rowsFromJsonChunks(chunks ?? [], columns) };
-    } catch (error) {
-      if (error instanceof SyntaxError) return undefined;
-      throw error;
     }
   }
 

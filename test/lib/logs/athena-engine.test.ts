@@ -67,7 +67,9 @@ describe('--engine athena', () => {
   beforeAll(async () => {
     writeFixture(join(dir, 'exported'));
     await runSync({ source: join(dir, 'exported'), store }, fakeIO());
-    duckRows = await runSql({ sql: SELECT, store }, fakeIO({ json: true }));
+    const duck = fakeIO({ json: true });
+    await runSql({ sql: SELECT, store }, duck);
+    duckRows = JSON.parse(duck.stdout()) as Row[];
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   beforeEach(() => {

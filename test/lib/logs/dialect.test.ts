@@ -214,14 +214,16 @@ describe('Trino expressions agree with DuckDB on the same data', () => {
     );
     const store = join(dir, 'store');
     await runSync({ source, store }, fakeIO());
-    const rows = (await runSql(
+    const io = fakeIO({ json: true });
+    await runSql(
       {
         store,
         // payloadValues is stored for every event but QUERY ones (NULL for those).
         sql: "SELECT id, auditPayload::VARCHAR AS text, to_json(payloadValues)::VARCHAR AS pv FROM events WHERE action IS DISTINCT FROM 'QUERY'",
       },
-      fakeIO({ json: true }),
-    )) as { id: string; text: string; pv: string }[];
+      io,
+    );
+    const rows = JSON.parse(io.stdout()) as { id: string; text: string; pv: string }[];
     expect(rows.length).toBeGreaterThan(40);
     const token = new RegExp(JSON_STRING_TOKEN, 'g');
     const trinoValues = (text: string) =>

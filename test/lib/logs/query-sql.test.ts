@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPresets } from '../../../src/lib/logs/presets/list.js';
+import { DOCUMENT_WRITTEN } from '../../../src/lib/io/command-io.js';
 import { runQuery } from '../../../src/lib/logs/query.js';
 import { runSql } from '../../../src/lib/logs/sql.js';
 import { runSync } from '../../../src/lib/logs/sync.js';
@@ -21,9 +22,9 @@ describe('audit logs query / sql / presets (run functions)', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('ndjson when piped, sorted by time, the same bytes every time; --json returns the rows', async () => {
+  it('ndjson when piped, sorted by time, the same bytes every time; --json writes them as one document', async () => {
     const first = fakeIO();
-    const rows = await runQuery({ preset: 'failed-queries', store, ...range }, first);
+    await runQuery({ preset: 'failed-queries', store, ...range }, first);
     const second = fakeIO();
     await runQuery({ preset: 'failed-queries', store, ...range }, second);
     expect(first.stdout()).toBe(second.stdout());
@@ -45,9 +46,17 @@ describe('audit logs query / sql / presets (run functions)', () => {
       'actionStatusReason',
       'sensitivityScore',
     ]);
+    // --json and --format json: the bytes the base command prints for a returned array, written row by row.
+    const rows = lines.map((line) => JSON.parse(line) as unknown);
     const json = fakeIO({ json: true });
-    expect(await runQuery({ preset: 'failed-queries', store, ...range }, json)).toEqual(rows);
-    expect(json.stdout()).toBe('');
+    expect(await runQuery({ preset: 'failed-queries', store, ...range }, json)).toBe(DOCUMENT_WRITTEN);
+    expect(json.stdout()).toBe(`${JSON.stringify(rows, null, 2)}\n`);
+    const formatJson = fakeIO();
+    await runQuery({ preset: 'failed-queries', store, ...range, format: 'json' }, formatJson);
+    expect(formatJson.stdout()).toBe(json.stdout());
+    const none = fakeIO({ json: true });
+    await runQuery({ preset: 'failed-queries', store, since: '2030-01-01' }, none);
+    expect(none.stdout()).toBe('[]\n');
   });
 
   it('csv and table formats', async () => {
@@ -67,8 +76,8 @@ describe('audit logs query / sql / presets (run functions)', () => {
 
   it('--limit says on stderr that more rows match', async () => {
     const io = fakeIO();
-    const rows = await runQuery({ preset: 'query-trail', store, ...range, limit: 3 }, io);
-    expect(rows).toHaveLength(3);
+    await runQuery({ preset: 'query-trail', store, ...range, limit: 3 }, io);
+    expect(io.stdout().trimEnd().split('\n')).toHaveLength(3);
     expect(io.stderr()).toContain('Showing the first 3 rows');
   });
 
@@ -81,18 +90,30 @@ describe('audit logs query / sql / presets (run functions)', () => {
   });
 
   it('sql runs a SELECT over events', async () => {
-    const io = fakeIO();
-    const rows = await runSql(
+    const io = fakeIO({ json: true });
+    await runSql(
       {
         store,
         sql: "SELECT actor, count(*) AS denied FROM events WHERE action = 'QUERY' AND actionStatus <> 'SUCCESS' GROUP BY actor ORDER BY denied DESC, actor",
       },
       io,
     );
-    expect(rows).toEqual([
+    expect(JSON.parse(io.stdout())).toEqual([
       { actor: 'ana@example.com', denied: 3 },
       { actor: 'dev@example.com', denied: 1 },
     ]);
+  });
+
+  it('sql: an error while the rows are read is the SQL error, after the rows before it', async () => {
+    const io = fakeIO();
+    const error = await failure(
+      runSql(
+        { store, sql: `SELECT CAST(CASE WHEN i < 5000 THEN '1' ELSE 'x' END AS INTEGER) AS n FROM range(6000) t(i)` },
+        io,
+      ),
+    );
+    expect(error.code).toBe('LOGS_SQL_ERROR');
+    expect(error.message).toMatch(/^the SQL failed: Conversion Error/);
   });
 
   it('sql cannot read or write files, change settings or the store', async () => {
@@ -113,8 +134,9 @@ describe('audit logs query / sql / presets (run functions)', () => {
       expect(error.code, sql).toBe('LOGS_SQL_ERROR');
       expect(error.exitCode).toBe(2);
     }
-    const [row] = await runSql({ store, sql: "SELECT count(*) AS n FROM events WHERE id = 'q-80'" }, fakeIO());
-    expect(row).toEqual({ n: 1 });
+    const after = fakeIO({ json: true });
+    await runSql({ store, sql: "SELECT count(*) AS n FROM events WHERE id = 'q-80'" }, after);
+    expect(JSON.parse(after.stdout())).toEqual([{ n: 1 }]);
   });
 
   it('presets lists every preset with its question and events', () => {

@@ -9,6 +9,7 @@ import {
   sourceFlag,
   storeFlag,
 } from '../../../lib/logs/flags.js';
+import type { DocumentWritten } from '../../../lib/io/command-io.js';
 import type { Row } from '../../../lib/logs/rows.js';
 
 export default class Query extends BaseCommand<typeof Query> {
@@ -35,7 +36,7 @@ export default class Query extends BaseCommand<typeof Query> {
     ...filterFlags,
   };
 
-  public async run(): Promise<Row[]> {
+  public async run(): Promise<Row[] | DocumentWritten> {
     const { runQuery } = await import('../../../lib/logs/query.js');
     const f = this.flags;
     return runQuery(

@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../../lib/cli/base-command.js';
 import { engineFlags, engineOptions, stopsOnSignalForEngine } from '../../../lib/cli/engine-flags.js';
 import { configIdFlag, formatFlag, sandboxDirFlag, sourceFlag, storeFlag } from '../../../lib/logs/flags.js';
+import type { DocumentWritten } from '../../../lib/io/command-io.js';
 import type { Row } from '../../../lib/logs/rows.js';
 
 export default class Sql extends BaseCommand<typeof Sql> {
@@ -29,7 +30,7 @@ export default class Sql extends BaseCommand<typeof Sql> {
     limit: Flags.integer({ summary: 'At most this many rows (default 10000).', min: 1 }),
   };
 
-  public async run(): Promise<Row[]> {
+  public async run(): Promise<Row[] | DocumentWritten> {
     const { runSql } = await import('../../../lib/logs/sql.js');
     const f = this.flags;
     return runSql(

@@ -15,7 +15,7 @@ import {
   filterPredicates,
   resolveFilters,
 } from '../filters.js';
-import type { Row } from '../rows.js';
+import { type Row, upTo } from '../rows.js';
 import type { LogStore } from '../store.js';
 import { PRESETS, findPreset } from './definitions.js';
 import { EVENT_ROW_COLUMNS, type Preset } from './types.js';
@@ -129,11 +129,25 @@ export function preparePresetQuery(
 }
 
 export async function runPreset(store: LogStore, name: string, filters: QueryFilters = {}): Promise<PresetResult> {
+  const streamed = await streamPreset(store, name, filters);
+  const rows: Row[] = [];
+  for await (const batch of streamed.batches) for (const row of batch) rows.push(row);
+  return { ...streamed, rows, truncated: streamed.truncated() };
+}
+
+export interface PresetStream extends Omit<PresetResult, 'rows' | 'truncated'> {
+  /** The rows in order, at most --limit of them, a batch at a time. */
+  batches: AsyncIterable<Row[]>;
+  /** More rows matched than --limit allowed (known once the batches are read). */
+  truncated: () => boolean;
+}
+
+/** A preset's answer as a stream (what `query` prints from, so a big answer is never held whole). */
+export async function streamPreset(store: LogStore, name: string, filters: QueryFilters = {}): Promise<PresetStream> {
   const { preset, filters: resolved, sql } = preparePresetQuery(name, filters);
-  const { columns, rows } = await store.table(sql);
-  const truncated = resolved.limit !== undefined && rows.length > resolved.limit;
-  if (truncated) rows.length = resolved.limit ?? rows.length;
-  return { preset, columns, rows, truncated, filters: resolved };
+  const { columns, batches } = await store.stream(sql);
+  const limited = upTo(batches, resolved.limit);
+  return { preset, columns, batches: limited.batches, truncated: limited.truncated, filters: resolved };
 }
 
 /** The documented output columns of a preset, in order. */
