@@ -291,6 +291,31 @@ describe('Trino expressions agree with DuckDB on the same data', () => {
       c.closeSync();
     });
 
+    it('unnest: the same rows as CROSS JOIN UNNEST, zipped lists as WITH ORDINALITY, empty and NULL lists giving none', async () => {
+      const c = await instance.connect();
+      const rel = `(SELECT * FROM (VALUES (1, ['a', 'b'], ['A', 'B']), (2, [], ['X']), (3, NULL, NULL), (4, ['c', 'd', 'e'], ['C']),
+        (5, ['f'], ['F', 'G'])) v(k, ids, names))`;
+      const rows = async (sql: string) =>
+        (await c.runAndReadAll(`${sql} ORDER BY ALL`)).getRowObjectsJson().map((r) => JSON.stringify(r));
+      const macros = DUCKDB.macros(ctx({}));
+      const one = await rows(`SELECT u.k, u.id FROM ${expandMacros(`{{unnest(u, ${rel}, ids AS id)}}`, macros)}`);
+      // The Trino text for one list is SQL DuckDB also runs (with a lateral join).
+      const trino = await rows(
+        `SELECT u.k, u.id FROM ${expandMacros(`{{unnest(u, ${rel}, ids AS id)}}`, TRINO.macros(ctx({})))}`,
+      );
+      expect(one).toEqual(trino);
+      expect(one).toHaveLength(6);
+      const zipped = await rows(
+        `SELECT z.k, z.id, z.name FROM ${expandMacros(`{{unnest(z, ${rel}, ids AS id, names AS name)}}`, macros)}`,
+      );
+      // Trino zips as many rows as the longest list, the others padded with NULL.
+      const reference = await rows(`SELECT k, ids[i] AS id, names[i] AS name
+        FROM ${rel} r CROSS JOIN range(1, greatest(len(coalesce(ids, [])), len(coalesce(names, []))) + 1) t(i)`);
+      expect(zipped).toEqual(reference);
+      expect(zipped).toHaveLength(8);
+      c.closeSync();
+    });
+
     it('bucket: the same window starts as time_bucket, for windows that do and do not divide a day', async () => {
       const c = await instance.connect();
       await c.run('CREATE OR REPLACE MACRO to_unixtime(x) AS epoch(x)');

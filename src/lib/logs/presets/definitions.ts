@@ -198,14 +198,12 @@ WHERE NOT {{inBusinessHours}} OR {{hasAny(payloadValues, ${HIGH_RISK_PERMISSIONS
     sql: `WITH updates AS (
   SELECT id, eventTimestamp, actor, targetIds, targetNames FROM scoped WHERE event = 'GlobalPolicyUpdated'
 ), ties AS (
-  SELECT v.value AS policyId, d.targetIds
-  FROM (SELECT payloadValues, targetIds FROM events WHERE starts_with(event, 'DatasourceGlobalPolicy')) d
-  CROSS JOIN UNNEST(d.payloadValues) AS v(value)
+  SELECT d.policyId, d.targetIds
+  FROM {{unnest(d, (SELECT payloadValues, targetIds FROM events WHERE starts_with(event, 'DatasourceGlobalPolicy')), payloadValues AS policyId)}}
 ), tied AS (
-  SELECT DISTINCT u.id AS updateId, ds.dataSourceId
-  FROM updates u CROSS JOIN UNNEST(u.targetIds) AS pol(policyId)
-  JOIN ties t ON t.policyId = pol.policyId
-  CROSS JOIN UNNEST(t.targetIds) AS ds(dataSourceId)
+  SELECT DISTINCT u.id AS updateId, t.dataSourceId
+  FROM {{unnest(u, updates, targetIds AS policyId)}}
+  JOIN {{unnest(t, ties, targetIds AS dataSourceId)}} ON t.policyId = u.policyId
 ), pairs AS (
   SELECT u.*, t.dataSourceId FROM updates u JOIN tied t ON t.updateId = u.id
   UNION ALL
@@ -219,19 +217,19 @@ WHERE NOT {{inBusinessHours}} OR {{hasAny(payloadValues, ${HIGH_RISK_PERMISSIONS
   SELECT id, dataSourceId, s.probe,
     CASE s.probe WHEN 1 THEN eventTimestamp - {{window}} WHEN 2 THEN eventTimestamp ELSE eventTimestamp + {{window}} END AS instant,
     0 AS isQuery, NULL AS denied
-  FROM pairs CROSS JOIN UNNEST({{list(1, 2, 3)}}) AS s(probe)
+  FROM {{unnest(s, pairs, {{list(1, 2, 3)}} AS probe)}}
   UNION ALL
   SELECT NULL, NULL, NULL, eventTimestamp, 1, actionStatus IS DISTINCT FROM 'SUCCESS'
   FROM queries WHERE EXISTS (SELECT 1 FROM pairs WHERE dataSourceId IS NULL)
   UNION ALL
   SELECT DISTINCT NULL, q.dataSourceId, NULL, q.eventTimestamp, 1, q.denied
   FROM (
-    SELECT q.id, ds.dataSourceId, q.eventTimestamp, q.actionStatus IS DISTINCT FROM 'SUCCESS' AS denied
-    FROM (
+    SELECT q.id, q.dataSourceId, q.eventTimestamp, q.actionStatus IS DISTINCT FROM 'SUCCESS' AS denied
+    FROM {{unnest(q, (
       SELECT * FROM queries
       WHERE {{hasAny(targetIds, (SELECT {{flattenAgg({{list(dataSourceId)}})}} FROM tied))}}
-    ) q CROSS JOIN UNNEST(q.targetIds) AS ds(dataSourceId)
-    WHERE ds.dataSourceId IN (SELECT dataSourceId FROM tied)
+    ), targetIds AS dataSourceId)}}
+    WHERE q.dataSourceId IN (SELECT dataSourceId FROM tied)
   ) q
 ), running AS (
   SELECT id, dataSourceId, probe,
@@ -272,8 +270,8 @@ FROM pairs p JOIN counts c ON c.id = p.id AND c.dataSourceId IS NOT DISTINCT FRO
     ],
     params: {},
     sql: `WITH ds AS (
-  SELECT t.dataSourceId, {{at(targetNames, t.i)}} AS dataSourceName, event, eventTimestamp, payloadValues
-  FROM scoped CROSS JOIN UNNEST(targetIds) WITH ORDINALITY AS t(dataSourceId, i)
+  SELECT dataSourceId, dataSourceName, event, eventTimestamp, payloadValues
+  FROM {{unnest(t, scoped, targetIds AS dataSourceId, targetNames AS dataSourceName)}}
 )
 SELECT dataSourceId, max(dataSourceName) AS dataSource,
   bool_or(event = 'DatasourceCreated') AS created,
@@ -433,12 +431,12 @@ HAVING count(*) >= {{threshold}}`,
 ), applied AS {{materialized}} (
   SELECT targetIds, auditPayload FROM events WHERE event = 'TagApplied' AND {{contains(payloadValues, 'New')}}
 ), newMarks AS (
-  SELECT ds.dataSourceId, ${columnOf('n.auditPayload')} AS columnName
-  FROM applied n CROSS JOIN UNNEST(n.targetIds) AS ds(dataSourceId)
+  SELECT n.dataSourceId, ${columnOf('n.auditPayload')} AS columnName
+  FROM {{unnest(n, applied, targetIds AS dataSourceId)}}
 ), marked AS (
   SELECT DISTINCT f.id AS markedId
-  FROM found f CROSS JOIN UNNEST(f.targetIds) AS ft(dataSourceId)
-  JOIN newMarks m ON m.dataSourceId = ft.dataSourceId AND m.columnName = f.columnName
+  FROM {{unnest(f, found, targetIds AS dataSourceId)}}
+  JOIN newMarks m ON m.dataSourceId = f.dataSourceId AND m.columnName = f.columnName
 )
 SELECT ${EVENT_ROW}, columnName AS "column", sensitiveTags,
   {{contains(payloadValues, 'New')}} OR id IN (SELECT markedId FROM marked) AS isNew
