@@ -152,12 +152,30 @@ async function* releasedAtEnd(batches: AsyncIterable<Row[]>, release: () => void
   }
 }
 
-/** A streamed result's chunks, each made into rows. */
+/**
+ * A streamed result's chunks, each made into rows. The next chunk is asked for before this one is
+ * converted and handed on, so DuckDB computes it (on its own threads) while JavaScript converts and
+ * prints this one: each fetched chunk is a copy the caller owns. Measured on query-trail over the
+ * 1 GB store (440,168 rows to ndjson): ~1.8 s of JavaScript waiting on DuckDB without it.
+ */
 async function* chunksOf(result: DuckDBResult, toRows: (chunk: DuckDBDataChunk) => Row[]): AsyncGenerator<Row[]> {
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) return;
-    yield toRows(chunk);
+  const fetch = () => {
+    const pending = result.fetchChunk();
+    pending.catch(() => undefined); // awaited below; not an unhandled rejection while this chunk is printed
+    return pending;
+  };
+  let next: Promise<DuckDBDataChunk | null> | undefined = fetch();
+  try {
+    for (;;) {
+      const chunk = await next;
+      next = undefined;
+      if (!chunk || chunk.rowCount === 0) return;
+      next = fetch();
+      yield toRows(chunk);
+    }
+  } finally {
+    // Left early (an error, --limit): the fetch under way must settle before the connection is used again.
+    await next?.catch(() => undefined);
   }
 }
 
