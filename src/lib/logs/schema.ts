@@ -150,8 +150,8 @@ export const CREATE_TABLES = [
 
 /**
  * Reads part files. Never as Hive partitions: DuckDB otherwise turns every `key=value` folder in
- * their paths into a column (a store under `/data/env=prod/` would get an `env` column, and the
- * files a partitioned COPY writes a `queryEvents` one, which then ends up in the part).
+ * their paths into a column (a store under `/data/env=prod/` would get an `env` column, which a
+ * compaction would then write into the part).
  */
 const parquet = (files: readonly string[]) =>
   `read_parquet([${files.map(sqlString).join(', ')}], hive_partitioning = false)`;
@@ -279,42 +279,52 @@ export const ROW_GROUP_ROWS = 2048;
 const PARQUET = `FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_ROWS}`;
 
 /**
- * The Hive-style partition column `writeLines` splits a batch on: QUERY events (most of the
- * bytes: their payloads hold the SQL) and the others. Its value names the folder each file is in.
+ * Which of a batch's lines go to its QUERY file: those that spell `"action":"QUERY"` as Immuta
+ * writes it (compact JSON). A test of the text, not of the parsed field, so that each of the two
+ * statements parses only its own lines. A QUERY event spelled otherwise goes to the sorted file,
+ * and another event that holds the text to the unsorted one: only the layout differs, never an answer.
  */
-export const QUERY_PARTITION = 'queryEvents';
+const LOOKS_LIKE_QUERY = `contains(line, '"action":"QUERY"')`;
 
 /**
- * Writes every line of staged files straight to Parquet in one pass, split into two files under
- * `dir` (see QUERY_PARTITION): nothing is held but the rows being written. The QUERY file becomes
- * a part as it is; the other file, a quarter of the bytes, is sorted into its part after
- * (`mergeParts`), so each row group holds one or a few event types. Lines that are not events, ids
- * stored already and ids repeated in the batch are then found in the files (`partCheck`) and, in
- * the few batches that have them, taken out by rewriting (`keepNewEvents`, or `stageBatch` for
- * repeats). Measured on 1 GB: sorting the whole batch by (event, eventTimestamp) in this statement
- * was ~40% of a sync's time and its peak memory; QUERY rows need no sort (one event type, and the
- * objects' time order). Filtering before writing (a MATERIALIZED extraction, so the filter could not
- * make DuckDB extract each line twice) cost ~10% more CPU and ~100 MB more memory.
+ * Writes the lines of staged files straight to Parquet, one statement per file: the QUERY events
+ * (three quarters of the bytes: their payloads hold the SQL) as read, the others sorted by (event,
+ * eventTimestamp) so that each row group holds one or a few event types. Lines that are not events,
+ * ids stored already and ids repeated in the batch are then found in the files (`partCheck`) and,
+ * in the few batches that have them, taken out by rewriting (`keepNewEvents`, or `stageBatch` for
+ * repeats). Measured on 1 GB: sorting the whole batch in one statement was ~40% of a sync's time and
+ * its peak memory; one statement split by the parsed event (PARTITION_BY), whose other file was then
+ * read again to be sorted, 5-10% more than these two. Filtering on the parsed fields (a MATERIALIZED
+ * extraction, so the filter could not make DuckDB extract each line twice) cost ~10% more CPU and
+ * ~100 MB more memory.
  */
-export function writeLines(files: readonly StagedFile[], guarded: boolean, dir: string): string {
-  return `COPY (SELECT * EXCLUDE (ord), coalesce(event = 'Query', false) AS ${QUERY_PARTITION}
-  FROM (${eventsOfLines(files, guarded)}))
-  TO ${sqlString(dir)} (${PARQUET}, PARTITION_BY (${QUERY_PARTITION}))`;
+export function writeLines(
+  files: readonly StagedFile[],
+  guarded: boolean,
+  file: string,
+  events: 'query' | 'other',
+): string {
+  const lines = eventsOfLines(files, guarded, events === 'query' ? LOOKS_LIKE_QUERY : `NOT ${LOOKS_LIKE_QUERY}`);
+  return events === 'query'
+    ? `COPY (SELECT * EXCLUDE (ord) FROM (${lines})) TO ${sqlString(file)} (${PARQUET})`
+    : writePart(`SELECT * EXCLUDE (ord) FROM (${lines})`, file);
 }
 
 /**
- * What files written by `writeLines` hold: their rows, their events (rows with an id), their
- * distinct ids (fewer when an id repeats in the batch) and how many are stored already. The stored
+ * What files written by `writeLines` hold: their rows (`n`, and `n0`, `n1`, ... per file), their
+ * events (rows with an id), their distinct ids (fewer when an id repeats in the batch) and how many
+ * are stored already. The stored
  * count is a semi join, not `id IN (SELECT id FROM event_ids)`: DuckDB plans that as a mark join
  * that hashes every stored id for each batch (measured on a 1 GB first sync: 1.7 s of its 14.6 s,
  * growing with the store; the semi join took a third of the time on 800,000 stored ids).
  */
 export const partCheck = (files: readonly string[]) => `
 SELECT count(*) AS n,
+  ${files.map((file, i) => `count(*) FILTER (WHERE filename = ${sqlString(file)}) AS n${i},`).join('\n  ')}
   count(*) FILTER (WHERE id <> '${NOT_AN_EVENT_ID}') AS events,
   count(DISTINCT id) FILTER (WHERE id <> '${NOT_AN_EVENT_ID}') AS ids,
   (SELECT count(*) FROM ${parquet(files)} AS p SEMI JOIN event_ids AS e ON e.id = p.id) AS stored
-FROM ${parquet(files)}`;
+FROM read_parquet([${files.map(sqlString).join(', ')}], hive_partitioning = false, filename = true)`;
 
 /** Rewrites a file (`from`, to `to`) sorted, without its lines that are not events and its ids stored already. */
 export function keepNewEvents(from: string, to: string): string {
@@ -332,8 +342,8 @@ export const partEventsPerObject = (file: string) =>
 /** Records a written part's ids as stored (same transaction as its `parts` row). */
 export const recordPartIds = (file: string) => `INSERT INTO event_ids SELECT id FROM ${parquet([file])}`;
 
-/** One row per line of the staged files (see stageBatch). */
-function eventsOfLines(files: readonly StagedFile[], guarded: boolean): string {
+/** One row per line of the staged files (see stageBatch), of the lines `where` keeps. */
+function eventsOfLines(files: readonly StagedFile[], guarded: boolean, where = 'true'): string {
   const extract = `json_extract_string(line, [${SCALARS.map((p) => `'${p}'`).join(', ')}])`;
   return `
 SELECT
@@ -366,7 +376,7 @@ FROM (
   SELECT ord, key, line, f, TRY_CAST(${f('$.eventTimestamp')} AS TIMESTAMPTZ) AS ts, ${containerText(TARGETS)} AS targetsText
   FROM (
     SELECT ord, key, line, ${guarded ? `CASE WHEN json_valid(line) THEN ${extract} END` : extract} AS f
-    FROM (${stagedLines(files)}) WHERE ${NOT_BLANK('line')}
+    FROM (${stagedLines(files)}) WHERE ${where} AND ${NOT_BLANK('line')}
   )
 )`;
 }
@@ -394,7 +404,7 @@ export function writeBatchPart(file: string): string {
   return writePart(`SELECT * EXCLUDE (ord) FROM ${BATCH}`, file);
 }
 
-/** Rewrites files into one part sorted by (event, eventTimestamp): compaction, and a batch's non-QUERY file. */
+/** Rewrites files into one part sorted by (event, eventTimestamp): compaction. */
 export function mergeParts(files: readonly string[], file: string): string {
   return writePart(`SELECT * FROM ${parquet(files)}`, file);
 }

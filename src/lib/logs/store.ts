@@ -19,7 +19,7 @@
  *   await store.close();
  */
 import { sqlString } from './dialect/dialects.js';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { CliError } from '../errors/cli-error.js';
@@ -42,7 +42,6 @@ import {
   type StagedFile,
   mergeParts,
   keepNewEvents,
-  QUERY_PARTITION,
   ROW_GROUP_ROWS,
   partCheck,
   partEventsPerObject,
@@ -61,18 +60,6 @@ const PARTS_DIR = 'parts';
 const SPLIT_DIR = 'staging-parts';
 
 const partName = (number: number) => `part-${String(number).padStart(6, '0')}.parquet`;
-
-/**
- * The Parquet files a partitioned COPY wrote under a folder (in Hive-style subfolders), sorted,
- * each with whether it holds the QUERY events (its subfolder, not the store's path, says so).
- */
-function parquetFilesUnder(dir: string): Array<{ file: string; queryEvents: boolean }> {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((name) => name.endsWith('.parquet'))
-    .sort()
-    .map((name) => ({ file: join(dir, name), queryEvents: name.startsWith(`${QUERY_PARTITION}=true`) }));
-}
 
 /**
  * Compaction: once this many parts are small (fewer events than one row group and fewer than
@@ -619,12 +606,14 @@ export class LogStore {
     const c = this.connection;
     const split = join(this.dir, SPLIT_DIR);
     rmSync(split, { recursive: true, force: true });
+    mkdirSync(split, { recursive: true });
     try {
-      await c.run(writeLines(group, guarded, split));
-      const files = parquetFilesUnder(split);
-      if (files.length === 0) return [];
-      const [check] = await this.bookkeeping(partCheck(files.map((f) => f.file)));
+      const files = [join(split, 'query.parquet'), join(split, 'other.parquet')];
+      await c.run(writeLines(group, guarded, files[0] as string, 'query'));
+      await c.run(writeLines(group, guarded, files[1] as string, 'other'));
+      const [check] = await this.bookkeeping(partCheck(files));
       const count = (name: string) => Number(check?.[name] ?? 0);
+      if (count('n') === 0) return [];
       if (count('events') !== count('ids')) {
         const part = newPart();
         await c.run(stageBatch(group, guarded));
@@ -637,12 +626,12 @@ export class LogStore {
       }
       const onlyNew = count('n') !== count('events') || count('stored') > 0;
       const parts: string[] = [];
-      for (const { file, queryEvents } of files) {
+      for (const [i, file] of files.entries()) {
+        if (count(`n${i}`) === 0) continue; // a batch with no QUERY events, or only those
         const part = newPart();
         parts.push(part);
         if (onlyNew) await c.run(keepNewEvents(file, this.partFile(part)));
-        else if (queryEvents) renameSync(file, this.partFile(part));
-        else await c.run(mergeParts([file], this.partFile(part)));
+        else renameSync(file, this.partFile(part));
       }
       return parts;
     } finally {
