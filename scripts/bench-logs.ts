@@ -4,13 +4,25 @@
  * objects of an hour each, named by that hour (and a gzip copy) under a temp folder, then measures: the first sync (MB/s of uncompressed
  * data, plain and gzip), every preset on the synced store (ms), a second sync with one new object,
  * peak RSS, and jq (when installed) on the raw files for the three questions of the issue, against
- * the read floor (`cat` from the page cache). Prints a Markdown table for the README.
+ * the read floor (`cat` from the page cache); then, with the CLI built (`npm run build`), each
+ * command as its own process (a sync, every preset) with its peak RSS. Prints Markdown tables for
+ * the README.
  * Run with: node --import tsx scripts/bench-logs.ts (tsx loads the TypeScript sources directly).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { LogStore } from '../src/lib/logs/store.js';
 import { PRESETS } from '../src/lib/logs/presets/definitions.js';
@@ -220,6 +232,57 @@ async function measureQuestions(store: LogStore, files: string[]): Promise<strin
   return lines;
 }
 
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * One command at a time, as a user runs them: the built CLI (`bin/run.js`; `npm run build` first),
+ * each in its own process, its output to /dev/null (ndjson), with its elapsed time (start-up
+ * included) and peak RSS (reported at exit by scripts/peak-rss.mjs, preloaded). The first sync
+ * into a new store, then every preset over its default window ending at the newest event, and over
+ * the whole store.
+ */
+async function measureCommands(dataDir: string, storeDir: string): Promise<string[]> {
+  const bin = join(root, 'bin', 'run.js');
+  if (!existsSync(join(root, 'dist', 'lib', 'cli', 'run.js'))) {
+    return ['One command at a time: skipped (`npm run build` first: it measures the built CLI).'];
+  }
+  const rssFile = join(work, 'peak-rss');
+  const lines = [
+    'One command at a time (`node bin/run.js audit logs ...`, each its own process, output to /dev/null):',
+    '',
+    '| command | elapsed | peak RSS |',
+    '|---|---|---|',
+  ];
+  let worst = 0;
+  const run = (label: string, args: string[]) => {
+    rmSync(rssFile, { force: true });
+    const start = process.hrtime.bigint();
+    const child = spawnSync(process.execPath, ['--import', join(root, 'scripts', 'peak-rss.mjs'), bin, ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, BENCH_RSS_FILE: rssFile },
+      encoding: 'utf8',
+    });
+    const elapsed = ms(start);
+    if (child.status !== 0) throw new Error(`${label} failed (exit ${child.status}): ${child.stderr.slice(0, 500)}`);
+    const rss = Number(readFileSync(rssFile, 'utf8')) / 1024;
+    worst = Math.max(worst, rss);
+    lines.push(`| ${label} | ${(elapsed / 1000).toFixed(1)} s | ${rss.toFixed(0)} MB |`);
+    process.stderr.write(`${lines.at(-1)}\n`);
+  };
+  run('`sync DIR --store S` (first sync)', ['audit', 'logs', 'sync', dataDir, '--store', storeDir]);
+  const store = await LogStore.open(storeDir, { readOnly: true });
+  const newest = new Date(String((await store.rows('SELECT max(eventTimestamp) AS t FROM stored_events'))[0]?.t));
+  await store.close();
+  for (const preset of PRESETS) {
+    const since = preparePresetQuery(preset.name, { now: newest }).filters.since?.toISOString() ?? '2000-01-01';
+    const query = ['audit', 'logs', 'query', preset.name, '--store', storeDir];
+    run(`\`query ${preset.name}\`, default window`, [...query, '--since', since]);
+    run(`\`query ${preset.name}\`, whole store`, [...query, '--since', '2000-01-01']);
+  }
+  lines.push('', `Worst peak RSS of one command: ${worst.toFixed(0)} MB.`);
+  return lines;
+}
+
 async function main(): Promise<void> {
   if (process.env.BENCH_STORE) return queriesOnly(process.env.BENCH_STORE, process.env.BENCH_DATA);
   process.stderr.write(`Generating ${megabytes} MB in ${objects} objects under ${work}...\n`);
@@ -241,6 +304,7 @@ async function main(): Promise<void> {
   const presets = await measurePresets(store);
   const questions = await measureQuestions(store, files);
   await store.close();
+  const commands = await measureCommands(plain, join(work, 'store-cli'));
   const mbps = (bytes: number, t: number) => bytes / 1e6 / (t / 1000);
   const rss = process.resourceUsage().maxRSS / 1024;
   const lines = [
@@ -259,6 +323,8 @@ async function main(): Promise<void> {
     ...presets,
     '',
     ...questions,
+    '',
+    ...commands,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
