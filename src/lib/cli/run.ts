@@ -9,6 +9,7 @@ import { type FlagSpec, checkArgv } from './argv-check.js';
 import { normalizeArgv } from './argv.js';
 import { registerArgvSecrets } from './argv-secrets.js';
 import { makeStdioBlocking } from './blocking-stdio.js';
+import { handleStdoutErrors } from './stdout-errors.js';
 import { LEADING_GLOBAL_FLAGS } from './global-flags.js';
 
 /** What oclif's Config offers that the command-line check needs (the in-process test harness passes its own). */
@@ -52,6 +53,7 @@ export async function renderUsageError(
 export async function runCli(argv: string[], binUrl: string, development = false): Promise<void> {
   // Exit only after stdout and stderr are flushed (oclif ends failed runs with process.exit).
   makeStdioBlocking();
+  handleStdoutErrors();
   // Before oclif loads: its DEBUG lines print argv, which may hold a secret the command would refuse.
   registerArgvSecrets(argv);
   installStreamRedaction();

@@ -37,6 +37,10 @@ export const ERRORS = {
   CONFIG_JSON_INVALID: { exitCode: USAGE, meaning: 'the configuration file is not strict JSON' },
   CONFIG_INVALID: { exitCode: USAGE, meaning: 'the configuration does not match the export input schema' },
   FILE_UNREADABLE: { exitCode: USAGE, meaning: 'an input file (e.g. a trust policy) cannot be read' },
+  OUTPUT_UNWRITABLE: {
+    exitCode: USAGE,
+    meaning: 'standard output cannot be written (e.g. a full disk): the output is incomplete',
+  },
   POLICY_INVALID: { exitCode: USAGE, meaning: 'a policy document is not a valid IAM policy' },
   // Done, action needed (exit 3).
   POLICY_UNREADABLE: { exitCode: ACTION_NEEDED, meaning: '`policy --apply` cannot read the live policy to merge into' },
