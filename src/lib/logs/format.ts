@@ -5,6 +5,7 @@
  */
 import { usageError } from '../errors/cli-error.js';
 import type { CommandIO } from '../io/command-io.js';
+import { hasSecretKey, redactSecretKeys } from '../output/redact.js';
 import { renderTable } from '../output/table.js';
 import type { Row } from './rows.js';
 
@@ -74,11 +75,17 @@ export function printRows(columns: readonly string[], rows: readonly Row[], form
   if (text !== '') io.write(text);
 }
 
+/** JSON.stringify(rows, null, 2), with what is under a secret key redacted when asked (see writeRows). */
+function prettyJson(rows: readonly Row[], redactKeys: boolean): string {
+  const json = JSON.stringify(rows, null, 2);
+  return redactKeys && hasSecretKey(json) ? JSON.stringify(redactSecretKeys(rows), null, 2) : json;
+}
+
 /**
  * Writes rows as they are read: json, ndjson and csv a batch at a time (the same bytes as
  * formatRows), a table once all are read (its columns are as wide as their widest cell). In JSON
- * mode it writes the JSON document (the json format: what the base command prints for a returned
- * array; `io.write` redacts it). Returns the number of rows.
+ * mode it writes the JSON document (the json format, redacted by key as the base command redacts
+ * a returned document, and by text as everything written is). Returns the number of rows.
  */
 export async function writeRows(
   columns: readonly string[],
@@ -99,7 +106,10 @@ export async function writeRows(
     let text: string;
     if (io.json || format === 'json') {
       // JSON.stringify(rows, null, 2) a batch at a time: the batch's array without its brackets.
-      text = `${count === 0 ? '[\n' : ',\n'}${JSON.stringify(batch, null, 2).slice(2, -2)}`;
+      // --json redacts by key too, as the base command does a document it is returned (io.write
+      // scrubs the text); the text says whether there is a key to redact (walking every row
+      // cost 45% more time on 440,000 rows that had none).
+      text = `${count === 0 ? '[\n' : ',\n'}${prettyJson(batch, io.json).slice(2, -2)}`;
     } else if (format === 'ndjson') text = formatRows(columns, batch, 'ndjson', false);
     else text = batch.map((row) => `${columns.map((c) => csvCell(row[c])).join(',')}\r\n`).join('');
     io.write(text);

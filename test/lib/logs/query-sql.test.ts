@@ -104,6 +104,18 @@ describe('audit logs query / sql / presets (run functions)', () => {
     ]);
   });
 
+  it('sql --json redacts by key, as a returned document is (the rows are written as they are read)', async () => {
+    const io = fakeIO({ json: true });
+    await runSql(
+      { store, sql: `SELECT 'e1' AS id, '{"config": {"password": "hunter22", "user": "ana"}}'::JSON AS payload` },
+      io,
+    );
+    expect(JSON.parse(io.stdout())).toEqual([
+      { id: 'e1', payload: { config: { password: '[REDACTED]', user: 'ana' } } },
+    ]);
+    expect(io.stdout()).not.toContain('hunter22');
+  });
+
   it('sql: an error while the rows are read is the SQL error, after the rows before it', async () => {
     const io = fakeIO();
     const error = await failure(

@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   REDACTED,
   clearRegisteredSecrets,
+  hasSecretKey,
+  redactSecretKeys,
   redactText,
   redactValue,
   registerSecret,
@@ -36,6 +38,33 @@ describe('redactText', () => {
     const text =
       '--api-key-stdin apiKeyMasked: ****abcd accessKeyId=AKIAIOSFODNN7EXAMPLE auditApiKey printed by the sandbox';
     expect(redactText(text)).toBe(text);
+  });
+});
+
+describe('redactSecretKeys', () => {
+  it('replaces what is under a secret key at any depth, and copies only the objects on the way', () => {
+    const clean = { id: 'e1', targets: [{ id: 't1' }] };
+    const rows = [clean, { id: 'e2', auditPayload: { config: { password: 'hunter22', user: 'ana' } }, token: '' }];
+    const redacted = redactSecretKeys(rows);
+    expect(redacted).toEqual([
+      clean,
+      { id: 'e2', auditPayload: { config: { password: '[REDACTED]', user: 'ana' } }, token: '' },
+    ]);
+    expect(redacted[0]).toBe(clean); // untouched rows are not copied
+    expect(rows[1]?.auditPayload.config.password).toBe('hunter22'); // the input is not changed
+    expect(redactSecretKeys(clean)).toBe(clean);
+  });
+
+  it('hasSecretKey says from the JSON text whether there is one to redact', () => {
+    expect(hasSecretKey(JSON.stringify([{ a: { Password: 'x' } }], null, 2))).toBe(true);
+    expect(hasSecretKey(JSON.stringify({ apiKey: 1 }))).toBe(true);
+    expect(hasSecretKey(JSON.stringify({ note: 'password: x', tokens: 1, mySecret: 2 }))).toBe(false);
+  });
+
+  it('leaves strings as they are (the text is scrubbed where it is written)', () => {
+    expect(redactSecretKeys({ note: 'secretAccessKey=abcdef123456' })).toEqual({
+      note: 'secretAccessKey=abcdef123456',
+    });
   });
 });
 
