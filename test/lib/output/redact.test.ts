@@ -44,14 +44,15 @@ describe('redactText', () => {
 describe('redactSecretKeys', () => {
   it('replaces what is under a secret key at any depth, and copies only the objects on the way', () => {
     const clean = { id: 'e1', targets: [{ id: 't1' }] };
-    const rows = [clean, { id: 'e2', auditPayload: { config: { password: 'hunter22', user: 'ana' } }, token: '' }];
+    const secretive = { id: 'e2', auditPayload: { config: { password: 'hunter22', user: 'ana' } }, token: '' };
+    const rows = [clean, secretive];
     const redacted = redactSecretKeys(rows);
     expect(redacted).toEqual([
       clean,
       { id: 'e2', auditPayload: { config: { password: '[REDACTED]', user: 'ana' } }, token: '' },
     ]);
     expect(redacted[0]).toBe(clean); // untouched rows are not copied
-    expect(rows[1]?.auditPayload.config.password).toBe('hunter22'); // the input is not changed
+    expect(secretive.auditPayload.config.password).toBe('hunter22'); // the input is not changed
     expect(redactSecretKeys(clean)).toBe(clean);
   });
 
