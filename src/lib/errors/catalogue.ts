@@ -135,6 +135,10 @@ export const ERRORS = {
   },
   LOGS_UNKNOWN_PRESET: { exitCode: USAGE, meaning: 'no preset of that name (`immuta audit logs presets`)' },
   LOGS_SQL_ERROR: { exitCode: USAGE, meaning: 'the SQL failed or was refused (read-only, no files)' },
+  LOGS_OUT_OF_MEMORY: {
+    exitCode: USAGE,
+    meaning: 'a query or preset needs more memory than DuckDB may use for it: narrow it',
+  },
   LOGS_ATHENA_QUERY_FAILED: {
     exitCode: USAGE,
     meaning: 'Athena refused or failed the query (table missing, no output location, SQL error); the reason is shown',

@@ -2,6 +2,7 @@
 import { type CommandIO, DOCUMENT_WRITTEN, type DocumentWritten } from '../io/command-io.js';
 import { type EngineOptions, chooseEngine } from './athena/engine.js';
 import type { QueryFilters } from './filters.js';
+import { outOfMemory } from './duckdb.js';
 import { chooseFormat, writeRows } from './format.js';
 import { requirePreset, streamPreset } from './presets/run.js';
 import { type StoreSelection, openStoreForReading } from './read-store.js';
@@ -28,9 +29,21 @@ export async function runQuery(options: QueryOptions, io: CommandIO): Promise<Ro
   const abort = () => store.interrupt();
   io.signal.addEventListener('abort', abort);
   try {
-    const result = await streamPreset(store, options.preset, { ...options, now: io.now() });
-    const count = await writeRows(result.columns, result.batches, format, io);
-    if (result.truncated()) io.note(`Showing the first ${count} rows: more match (raise --limit).`);
+    let count: number;
+    let truncated: boolean;
+    try {
+      const result = await streamPreset(store, options.preset, { ...options, now: io.now() });
+      count = await writeRows(result.columns, result.batches, format, io);
+      truncated = result.truncated();
+    } catch (error) {
+      throw (
+        outOfMemory(
+          error,
+          'Narrow the window (--since/--until), or add --limit (or other filters: --actor, --event).',
+        ) ?? error
+      );
+    }
+    if (truncated) io.note(`Showing the first ${count} rows: more match (raise --limit).`);
     if (count === 0 && format === 'table') io.note(`No rows: nothing matched ${options.preset} in this window.`);
     return DOCUMENT_WRITTEN;
   } finally {

@@ -9,6 +9,7 @@ import { type CommandIO, DOCUMENT_WRITTEN, type DocumentWritten } from '../io/co
 import { type EngineOptions, chooseEngine } from './athena/engine.js';
 import { chooseFormat, writeRows } from './format.js';
 import { type StoreSelection, openStoreForReading } from './read-store.js';
+import { outOfMemory } from './duckdb.js';
 import { type Row, upTo } from './rows.js';
 
 export interface SqlOptions extends StoreSelection, EngineOptions {
@@ -61,6 +62,11 @@ export async function runSql(options: SqlOptions, io: CommandIO): Promise<Row[] 
 }
 
 function sqlFailed(error: unknown): CliError {
+  const memory = outOfMemory(
+    error,
+    'Narrow the query: a WHERE on eventTimestamp or event, fewer columns (`raw` is each whole line), a smaller LIMIT, or sort fewer rows.',
+  );
+  if (memory) return memory;
   const message = ((error as Error).message ?? String(error)).split('\n')[0] ?? '';
   return new CliError(`the SQL failed: ${message}`, {
     code: 'LOGS_SQL_ERROR',

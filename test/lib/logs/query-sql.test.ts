@@ -116,6 +116,18 @@ describe('audit logs query / sql / presets (run functions)', () => {
     expect(io.stdout()).not.toContain('hunter22');
   });
 
+  it('sql: a query that needs more memory than DuckDB may use is LOGS_OUT_OF_MEMORY, with how to narrow it', async () => {
+    const error = await failure(
+      runSql({ store, sql: `SELECT list(repeat('x', 1000000)) AS l FROM range(1000)` }, fakeIO()),
+    );
+    expect(error.code).toBe('LOGS_OUT_OF_MEMORY');
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toMatch(
+      /^the query needs more memory than DuckDB may use for it \(512MB\): Out of Memory Error/,
+    );
+    expect(error.fix).toMatch(/^Narrow the query/);
+  });
+
   it('sql: an error while the rows are read is the SQL error, after the rows before it', async () => {
     const io = fakeIO();
     const error = await failure(
