@@ -313,10 +313,10 @@ export function writeLines(
 /**
  * What files written by `writeLines` hold: their rows (`n`, and `n0`, `n1`, ... per file), their
  * events (rows with an id), their distinct ids (fewer when an id repeats in the batch) and how many
- * are stored already. The stored
- * count is a semi join, not `id IN (SELECT id FROM event_ids)`: DuckDB plans that as a mark join
- * that hashes every stored id for each batch (measured on a 1 GB first sync: 1.7 s of its 14.6 s,
- * growing with the store; the semi join took a third of the time on 800,000 stored ids).
+ * are stored already. The stored count is a semi join, not `id IN (SELECT id FROM event_ids)`:
+ * DuckDB plans that as a mark join that hashes every stored id for each batch (measured on a 1 GB
+ * first sync: 1.7 s of its 14.6 s, growing with the store; the semi join took a third of the time
+ * on 800,000 stored ids).
  */
 export const partCheck = (files: readonly string[]) => `
 SELECT count(*) AS n,
