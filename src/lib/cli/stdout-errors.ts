@@ -1,6 +1,5 @@
 import { CliError } from '../errors/cli-error.js';
-import { errorText } from '../output/render-error.js';
-import { painter } from '../output/terminal.js';
+import { PLAIN, errorText } from '../output/render-error.js';
 
 interface Streams {
   stdout: Pick<NodeJS.WriteStream, 'prependListener'>;
@@ -38,7 +37,7 @@ export function handleStdoutErrors(
       code: 'OUTPUT_UNWRITABLE',
       fix: 'Make room where the output goes (or send it elsewhere) and run the command again: the output is incomplete.',
     });
-    streams.stderr.write(`${errorText(failure, painter(false))}\n`);
+    streams.stderr.write(`${errorText(failure, PLAIN)}\n`);
     streams.exit(failure.exitCode);
   });
 }

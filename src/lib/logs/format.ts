@@ -36,6 +36,9 @@ function csvCell(value: unknown): string {
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** One CSV record, CRLF-terminated (RFC 4180). */
+const csvLine = (cells: readonly unknown[]) => `${cells.map(csvCell).join(',')}\r\n`;
+
 /** Longest cell shown in a terminal table (the full value is in json/ndjson/csv). */
 const TABLE_CELL_MAX = 60;
 
@@ -51,9 +54,7 @@ export function formatRows(
     case 'ndjson':
       return rows.map((row) => `${JSON.stringify(row)}\n`).join('');
     case 'csv':
-      return [columns.map(csvCell).join(','), ...rows.map((row) => columns.map((c) => csvCell(row[c])).join(','))]
-        .map((line) => `${line}\r\n`)
-        .join('');
+      return csvLine(columns) + rows.map((row) => csvLine(columns.map((c) => row[c]))).join('');
     case 'table': {
       if (rows.length === 0) return '';
       const cut = (text: string) =>
@@ -100,7 +101,7 @@ export async function writeRows(
     printRows(columns, rows, format, io);
     return rows.length;
   }
-  if (format === 'csv' && !io.json) io.write(`${columns.map(csvCell).join(',')}\r\n`);
+  if (format === 'csv' && !io.json) io.write(csvLine(columns));
   for await (const batch of batches) {
     if (batch.length === 0) continue;
     let text: string;
@@ -111,7 +112,7 @@ export async function writeRows(
       // cost 45% more time on 440,000 rows that had none).
       text = `${count === 0 ? '[\n' : ',\n'}${prettyJson(batch, io.json).slice(2, -2)}`;
     } else if (format === 'ndjson') text = formatRows(columns, batch, 'ndjson', false);
-    else text = batch.map((row) => `${columns.map((c) => csvCell(row[c])).join(',')}\r\n`).join('');
+    else text = batch.map((row) => csvLine(columns.map((c) => row[c]))).join('');
     io.write(text);
     count += batch.length;
   }

@@ -60,6 +60,10 @@ export function redactText(text: string): string {
     .replace(SAS_SIGNATURE, `$1${REDACTED}`);
 }
 
+/** A value that redaction by key replaces (an empty one says nothing and stays). */
+const underSecretKey = (key: string, value: unknown) =>
+  isSecretKey(key) && value !== null && value !== undefined && value !== '';
+
 /**
  * The value with what is under a secret key replaced (layer 1 alone), copying only the objects on
  * the way to one: for big documents whose text is then written through redactText anyway (streamed
@@ -81,8 +85,7 @@ function redactKeys(value: unknown): unknown {
   if (value && typeof value === 'object' && !(value instanceof Date)) {
     let copy: Record<string, unknown> | undefined;
     for (const [key, inner] of Object.entries(value)) {
-      const redacted =
-        isSecretKey(key) && inner !== null && inner !== undefined && inner !== '' ? REDACTED : redactKeys(inner);
+      const redacted = underSecretKey(key, inner) ? REDACTED : redactKeys(inner);
       if (redacted !== inner) (copy ??= { ...value })[key] = redacted;
     }
     return copy ?? value;
@@ -101,8 +104,7 @@ function redactAny(value: unknown): unknown {
   if (value && typeof value === 'object' && !(value instanceof Date)) {
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) {
-      out[key] =
-        isSecretKey(key) && inner !== null && inner !== undefined && inner !== '' ? REDACTED : redactAny(inner);
+      out[key] = underSecretKey(key, inner) ? REDACTED : redactAny(inner);
     }
     return out;
   }

@@ -1,4 +1,3 @@
-import type { ChalkInstance } from 'chalk';
 import { type CliError, formatLocation } from '../errors/cli-error.js';
 import { escapeControl } from './control-codes.js';
 import { redactText, redactValue } from './redact.js';
@@ -17,8 +16,20 @@ export function errorJson(error: CliError): { error: Record<string, unknown> } {
   });
 }
 
+type Paint = (text: string) => string;
+/** The colours errorText uses (a chalk instance has them). */
+export interface ErrorPainter {
+  red: { bold: Paint };
+  dim: Paint;
+  cyan: Paint;
+}
+
+const unpainted: Paint = (text) => text;
+/** No colour, without loading chalk (for what runs before a command: start-up does not pay for it). */
+export const PLAIN: ErrorPainter = { red: { bold: unpainted }, dim: unpainted, cyan: unpainted };
+
 /** Human rendering for stderr: the cause on one line, then where, then the fix. Never a stack. */
-export function errorText(error: CliError, paint: ChalkInstance): string {
+export function errorText(error: CliError, paint: ErrorPainter): string {
   // Messages carry remote and user text (tenant errors, file names, keys): escape it before painting.
   const lines = [`${paint.red.bold('Error:')} ${escapeControl(error.message)}`];
   const where = formatLocation(error.location);
