@@ -11,29 +11,59 @@ export interface Column<Row> {
   style?: (text: string, row: Row) => string;
 }
 
-const visibleLength = (text: string) => [...text].length;
+/** Characters as a terminal counts them (code points): a loop, where `[...text].length` built an array per cell. */
+export function visibleLength(text: string): number {
+  let length = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xdc00 && unit <= 0xdfff) length--; // the second half of a surrogate pair
+  }
+  return length;
+}
+
+/**
+ * Each column's width: its widest cell or header. A loop, not Math.max(...cells): spreading a
+ * column's cells as arguments overflowed the stack from ~120,000 rows.
+ */
+export function columnWidths(headers: readonly string[], cells: readonly (readonly string[])[]): number[] {
+  const widths = headers.map(visibleLength);
+  for (const line of cells) {
+    for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i] ?? 0, visibleLength(line[i] ?? ''));
+  }
+  return widths;
+}
+
+const pad = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - visibleLength(text)));
+
+/** The terminal header line for columns of these widths. */
+export function headerLine(headers: readonly string[], widths: readonly number[]): string {
+  return headers
+    .map((header, i) => pad(header.toUpperCase(), widths[i] ?? 0))
+    .join('  ')
+    .trimEnd();
+}
+
+/** One terminal row: cells padded to the widths (the last one not), styled after padding. */
+export function rowLine<Row>(
+  line: readonly string[],
+  widths: readonly number[],
+  columns: readonly Column<Row>[],
+  row?: Row,
+): string {
+  return line
+    .map((text, i) => {
+      const padded = i === line.length - 1 ? text : pad(text, widths[i] ?? 0);
+      const style = columns[i]?.style;
+      return style && row !== undefined ? style(padded, row) : padded;
+    })
+    .join('  ')
+    .trimEnd();
+}
 
 export function renderTable<Row>(rows: readonly Row[], columns: readonly Column<Row>[], tty: boolean): string {
   const cells = rows.map((row) => columns.map((column) => column.value(row)));
   if (!tty) return cells.map((line) => line.join('\t')).join('\n');
-  const widths = columns.map((column, i) =>
-    Math.max(visibleLength(column.header), ...cells.map((line) => visibleLength(line[i] ?? ''))),
-  );
-  const pad = (text: string, i: number) => text + ' '.repeat(Math.max(0, (widths[i] ?? 0) - visibleLength(text)));
-  const header = columns
-    .map((column, i) => pad(column.header.toUpperCase(), i))
-    .join('  ')
-    .trimEnd();
-  const body = cells.map((line, r) =>
-    line
-      .map((text, i) => {
-        const column = columns[i];
-        const row = rows[r];
-        const padded = i === line.length - 1 ? text : pad(text, i);
-        return column?.style && row !== undefined ? column.style(padded, row) : padded;
-      })
-      .join('  ')
-      .trimEnd(),
-  );
-  return [header, ...body].join('\n');
+  const headers = columns.map((column) => column.header);
+  const widths = columnWidths(headers, cells);
+  return [headerLine(headers, widths), ...cells.map((line, r) => rowLine(line, widths, columns, rows[r]))].join('\n');
 }
