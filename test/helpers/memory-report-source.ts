@@ -48,7 +48,11 @@ export function memoryReportSource(events: ReportEvent[], skippedLines = 0): Rep
         .map((e) => e.eventTimestamp)
         .sort()
         .at(-1) ?? null,
-    events: async (range: { since: Date; until: Date }) => inRange(range),
+    // In batches of 500, as the store hands over its rows (a batch at a time).
+    async *events(range: { since: Date; until: Date }) {
+      const all = inRange(range);
+      for (let i = 0; i < all.length; i += 500) yield all.slice(i, i + 500);
+    },
     preset: async (name: string, range: { since: Date; until: Date }): Promise<ReportRow[]> =>
       inRange(range).filter(FIXTURE_PRESETS[name] ?? (() => false)),
     close: async () => {

@@ -23,6 +23,28 @@ export function dayKey(at: number, tz: string): string {
   return `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
 }
 
+/** Quarter-hours: every time zone's offset today is a multiple of 15 minutes. */
+const DAY_KEY_BUCKET_MS = 900_000;
+
+/**
+ * dayKey with a cache per quarter-hour (Intl per event was most of the time of a report over 800,000 events):
+ * a quarter-hour whose first and last milliseconds fall on the same local day is that day; one a
+ * day starts inside (an offset that is not a multiple of 15 minutes) is computed per event.
+ */
+export function dayKeyCache(tz: string): (at: number) => string {
+  const cache = new Map<number, string | null>();
+  return (at) => {
+    const bucket = Math.floor(at / DAY_KEY_BUCKET_MS);
+    let day = cache.get(bucket);
+    if (day === undefined) {
+      const first = dayKey(bucket * DAY_KEY_BUCKET_MS, tz);
+      day = first === dayKey((bucket + 1) * DAY_KEY_BUCKET_MS - 1, tz) ? first : null;
+      cache.set(bucket, day);
+    }
+    return day ?? dayKey(at, tz);
+  };
+}
+
 function keyToUtc(key: string): number {
   const [y, m, d] = key.split('-').map(Number);
   return Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1);

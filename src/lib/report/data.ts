@@ -1,4 +1,4 @@
-import { daysBetween, dayKey, localTime, weekKey } from './calendar.js';
+import { daysBetween, dayKeyCache, localTime, weekKey } from './calendar.js';
 import type { ReportEvent, ReportRow } from './source.js';
 
 /**
@@ -115,8 +115,27 @@ function top(counts: Map<string, number>): Array<{ name: string; count: number }
     .map(([name, count]) => ({ name, count }));
 }
 
+/** The period and settings a report is counted over (ReportInput without the rows). */
+export type ReportPeriod = Omit<ReportInput, 'events' | 'presets'>;
+
+/** The whole report from events in memory (see reportTally, which counts them a batch at a time). */
 export function computeReport(input: ReportInput): ReportData {
+  const tally = reportTally(input);
+  tally.add(input.events);
+  return tally.finish(input.presets);
+}
+
+/**
+ * Counts a report's events as they come, a batch at a time (`add`), in any order; `finish` gives
+ * the report. What it keeps grows with the days, actors and targets, not with the events.
+ */
+export function reportTally(input: ReportPeriod): {
+  add(events: readonly ReportEvent[]): void;
+  finish(presets: ReportInput['presets']): ReportData;
+} {
   const { tz } = input;
+  const dayOf = dayKeyCache(tz);
+  let eventCount = 0;
   const days = daysBetween(input.since.getTime(), input.until.getTime(), tz);
   const weeks = [...new Set(days.map(weekKey))];
   const dayIndex = new Map(days.map((d, i) => [d, i]));
@@ -156,8 +175,8 @@ export function computeReport(input: ReportInput): ReportData {
     GlobalPolicyDeleted: 'deleted',
   };
 
-  for (const event of input.events) {
-    const day = dayKey(Date.parse(event.eventTimestamp), tz);
+  const add = (event: ReportEvent) => {
+    const day = dayOf(Date.parse(event.eventTimestamp));
     actors.set(event.actor, (actors.get(event.actor) ?? 0) + 1);
     for (const target of event.targets) {
       const name = target.name ?? target.id;
@@ -189,45 +208,55 @@ export function computeReport(input: ReportInput): ReportData {
         increment(sensitiveWeekly, w);
       }
     }
-  }
+  };
 
-  const mean = sensitiveDaily.reduce((a, b) => a + b, 0) / Math.max(1, sensitiveDaily.length);
-  const sd = Math.sqrt(sensitiveDaily.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, sensitiveDaily.length));
-  const threshold = input.spikeThreshold ?? Math.max(1, Math.ceil(mean + 2 * sd));
+  const finish = (presets: ReportInput['presets']): ReportData => {
+    const mean = sensitiveDaily.reduce((a, b) => a + b, 0) / Math.max(1, sensitiveDaily.length);
+    const sd = Math.sqrt(sensitiveDaily.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, sensitiveDaily.length));
+    const threshold = input.spikeThreshold ?? Math.max(1, Math.ceil(mean + 2 * sd));
+
+    return {
+      source: input.source,
+      since: input.since.toISOString(),
+      until: input.until.toISOString(),
+      tz,
+      eventCount,
+      skippedLines: input.skippedLines,
+      days,
+      weeks,
+      policyEdits: policy.buckets(),
+      policyEditors: [...editors]
+        .map(([actor, counts]) => ({ actor, ...counts }))
+        .sort(
+          (a, b) =>
+            b.created + b.updated + b.deleted - (a.created + a.updated + a.deleted) || a.actor.localeCompare(b.actor),
+        ),
+      accessGrants: access.buckets(),
+      entitlementChanges: entitlements.buckets(),
+      queries: queries.buckets(),
+      sensitive: {
+        minScore,
+        threshold,
+        daily: sensitiveDaily,
+        weekly: sensitiveWeekly,
+        spikes: days.filter((_, i) => (sensitiveDaily[i] ?? 0) >= threshold),
+      },
+      topActors: top(actors),
+      topTargets: top(targets),
+      tables: {
+        highRisk: table(presets.highRisk, tz),
+        manualGrants: table(manualGrants, tz),
+        newSensitiveColumns: table(presets.newSensitiveColumns, tz),
+        configurationChanges: table(presets.configurationChanges, tz),
+      },
+    };
+  };
 
   return {
-    source: input.source,
-    since: input.since.toISOString(),
-    until: input.until.toISOString(),
-    tz,
-    eventCount: input.events.length,
-    skippedLines: input.skippedLines,
-    days,
-    weeks,
-    policyEdits: policy.buckets(),
-    policyEditors: [...editors]
-      .map(([actor, counts]) => ({ actor, ...counts }))
-      .sort(
-        (a, b) =>
-          b.created + b.updated + b.deleted - (a.created + a.updated + a.deleted) || a.actor.localeCompare(b.actor),
-      ),
-    accessGrants: access.buckets(),
-    entitlementChanges: entitlements.buckets(),
-    queries: queries.buckets(),
-    sensitive: {
-      minScore,
-      threshold,
-      daily: sensitiveDaily,
-      weekly: sensitiveWeekly,
-      spikes: days.filter((_, i) => (sensitiveDaily[i] ?? 0) >= threshold),
+    add(events) {
+      for (const event of events) add(event);
+      eventCount += events.length;
     },
-    topActors: top(actors),
-    topTargets: top(targets),
-    tables: {
-      highRisk: table(input.presets.highRisk, tz),
-      manualGrants: table(manualGrants, tz),
-      newSensitiveColumns: table(input.presets.newSensitiveColumns, tz),
-      configurationChanges: table(input.presets.configurationChanges, tz),
-    },
+    finish,
   };
 }

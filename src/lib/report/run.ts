@@ -7,7 +7,7 @@ import type { CommandIO } from '../io/command-io.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { parseMoment, parseSpan } from '../logs/period.js';
 import { checkTimeZone, dayKey, nextDay, startOfDay } from './calendar.js';
-import { computeReport } from './data.js';
+import { reportTally } from './data.js';
 import { renderHtml } from './html.js';
 import { printPdf } from './pdf.js';
 import type { ReportSource } from './source.js';
@@ -85,24 +85,23 @@ export async function runReport(
   let summary: Omit<ReportResult, 'out' | 'format'>;
   try {
     const range = await period({ ...options, tz }, source, io);
-    const [described, events, highRisk, newSensitiveColumns, configurationChanges] = await Promise.all([
+    const [described, highRisk, newSensitiveColumns, configurationChanges] = await Promise.all([
       source.describe(),
-      source.events(range),
       source.preset('high-risk-permission-changes', range),
       source.preset('new-sensitive-columns', range),
       source.preset('configuration-changes', range),
     ]);
-    const data = computeReport({
+    const tally = reportTally({
       source: described.source,
       skippedLines: described.skippedLines,
       since: range.since,
       until: range.until,
       tz,
-      events,
-      presets: { highRisk, newSensitiveColumns, configurationChanges },
       minScore: options.minScore,
       spikeThreshold: options.spikeThreshold,
     });
+    for await (const events of source.events(range)) tally.add(events);
+    const data = tally.finish({ highRisk, newSensitiveColumns, configurationChanges });
     html = renderHtml({
       data,
       chartJs: await loadChartJs(),

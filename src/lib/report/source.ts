@@ -31,8 +31,11 @@ export interface ReportSource {
   describe(): Promise<{ source: string; skippedLines: number }>;
   /** The latest eventTimestamp in the store (null when empty): the default end of the period. */
   latest(): Promise<string | null>;
-  /** Every event with since <= eventTimestamp < until. */
-  events(range: { since: Date; until: Date }): Promise<ReportEvent[]>;
+  /**
+   * Every event with since <= eventTimestamp < until, in batches, in any order (the report counts
+   * them as they come: a year of events never has to fit in memory at once).
+   */
+  events(range: { since: Date; until: Date }): AsyncIterable<ReportEvent[]>;
   /** A preset's rows over the range (high-risk-permission-changes, new-sensitive-columns, configuration-changes). */
   preset(name: string, range: { since: Date; until: Date }): Promise<ReportRow[]>;
   close(): Promise<void>;

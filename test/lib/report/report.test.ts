@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { computeReport } from '../../../src/lib/report/data.js';
+import { dayKey, dayKeyCache } from '../../../src/lib/report/calendar.js';
+import { computeReport, reportTally } from '../../../src/lib/report/data.js';
 import { runReport } from '../../../src/lib/report/run.js';
 import { fakeIO } from '../../helpers/fake-io.js';
 import { failure } from '../../helpers/expect-cli-error.js';
@@ -107,5 +108,42 @@ describe('logs report (data and file)', () => {
         runReport({ ...base, since: '2026-03-05', until: '2026-03-01', out: 'x.html' }, fakeIO({ cwd: dir }), source),
       ),
     ).toMatchObject({ exitCode: 2 });
+  });
+
+  it('the day of an instant, cached per quarter-hour, is the day Intl gives, also where days start off the quarter-hour', () => {
+    // Kathmandu +05:45, St John's -03:30 with DST, Lord Howe's 30-minute DST, and Monrovia in 1970
+    // (-00:44:30 then): there a day starts inside a quarter-hour, and the cache must not decide it.
+    const zones = ['UTC', 'Asia/Kathmandu', 'America/St_Johns', 'Australia/Lord_Howe', 'Africa/Monrovia'];
+    const starts = [Date.UTC(2026, 2, 7), Date.UTC(2026, 9, 3), Date.UTC(1970, 5, 1)];
+    for (const tz of zones) {
+      const cached = dayKeyCache(tz);
+      for (const start of starts) {
+        // Every 7 minutes 13 seconds for four days, and a millisecond either side.
+        for (let at = start; at < start + 4 * 86_400_000; at += 433_000) {
+          for (const t of [at, at + 1, at - 1]) expect(cached(t)).toBe(dayKey(t, tz));
+        }
+      }
+    }
+    const monrovia = dayKeyCache('Africa/Monrovia');
+    const midnight = Date.UTC(1970, 5, 2, 0, 44, 30); // local midnight of 2 June 1970
+    expect([monrovia(midnight - 1), monrovia(midnight)]).toEqual(['1970-06-01', '1970-06-02']);
+  });
+
+  it('counts the same whether the events come at once or in batches, in any order', () => {
+    const events = reportFixture();
+    const period = {
+      source: 's',
+      skippedLines: 0,
+      since: new Date('2026-02-02T00:00:00Z'),
+      until: new Date('2026-03-02T00:00:00Z'),
+      tz: 'Europe/Berlin',
+    };
+    const presets = { highRisk: [], newSensitiveColumns: [], configurationChanges: [] };
+    const whole = computeReport({ ...period, events, presets });
+    const tally = reportTally(period);
+    const reversed = [...events].reverse();
+    for (let i = 0; i < reversed.length; i += 333) tally.add(reversed.slice(i, i + 333));
+    expect(tally.finish(presets)).toEqual(whole);
+    expect(whole.eventCount).toBe(events.length);
   });
 });
