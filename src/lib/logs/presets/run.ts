@@ -73,8 +73,7 @@ export function renderPresetSql(
   dialect: SqlDialect = 'duckdb',
   options: RenderOptions = {},
 ): string {
-  const where = [eventPredicate(preset.events), ...filterPredicates(f, dialect)];
-  if (dialect === 'duckdb') where.unshift(...eventRange(preset.events));
+  const where = scopePredicates(preset, f, dialect);
   let body: string;
   try {
     body = expandMacros(preset.sql, DIALECT_SQL[dialect].macros(f));
@@ -88,6 +87,13 @@ export function renderPresetSql(
   const margin = preset.sql.includes('{{window}}') ? f.windowSeconds : 0;
   const range = partitionRange(ref.layout, f.since, f.until, margin);
   return `WITH ${trinoEventsCte(ref, range)}, ${scoped}`;
+}
+
+/** What the preset's `scoped` events are: its events, and the filters. */
+function scopePredicates(preset: Preset, f: ResolvedFilters, dialect: SqlDialect): string[] {
+  const where = [eventPredicate(preset.events), ...filterPredicates(f, dialect)];
+  if (dialect === 'duckdb') where.unshift(...eventRange(preset.events));
+  return where;
 }
 
 /**
@@ -142,12 +148,87 @@ export interface PresetStream extends Omit<PresetResult, 'rows' | 'truncated'> {
   truncated: () => boolean;
 }
 
-/** A preset's answer as a stream (what `query` prints from, so a big answer is never held whole). */
-export async function streamPreset(store: LogStore, name: string, filters: QueryFilters = {}): Promise<PresetStream> {
+/**
+ * The most events of an event preset's scope DuckDB sorts in one query (see slicesOf). Sorting a
+ * whole answer held it all in DuckDB's memory: ~260 MB of the ~550 MB peak of `query-trail` over
+ * 440,000 QUERY events. The events per hour come from the store's counts (`eventsPerHour`, ~1 ms;
+ * counting them in the query cost 15-60 ms per preset).
+ */
+export const SLICE_EVENTS = 100_000;
+
+/**
+ * A preset's answer as a stream (what `query` prints from, so a big answer is never held whole).
+ * An event preset without --limit whose scope holds more than `sliceEvents` events is read in
+ * time slices, one query each (see slicesOf).
+ */
+export async function streamPreset(
+  store: LogStore,
+  name: string,
+  filters: QueryFilters = {},
+  sliceEvents: number = SLICE_EVENTS,
+): Promise<PresetStream> {
   const { preset, filters: resolved, sql } = preparePresetQuery(name, filters);
+  if (preset.kind === 'events' && resolved.limit === undefined) {
+    const hours = await store.eventsPerHour(eventPredicate(preset.events), resolved.since, resolved.until);
+    const slices = slicesOf(hours, sliceEvents, resolved);
+    if (slices.length > 1) {
+      const first = await store.stream(renderPresetSql(preset, { ...resolved, ...slices[0] }));
+      return {
+        preset,
+        columns: first.columns,
+        batches: concatenated(
+          first.batches,
+          slices.slice(1),
+          async (slice) => (await store.stream(renderPresetSql(preset, { ...resolved, ...slice }))).batches,
+        ),
+        truncated: () => false,
+        filters: resolved,
+      };
+    }
+  }
   const { columns, batches } = await store.stream(sql);
   const limited = upTo(batches, resolved.limit);
   return { preset, columns, batches: limited.batches, truncated: limited.truncated, filters: resolved };
+}
+
+export interface TimeSlice {
+  since: Date | undefined;
+  until: Date | undefined;
+}
+
+/**
+ * The window [since, until) cut at hour starts into consecutive slices of at most `most` events
+ * each (an hour with more is a slice of its own), from the scope's events per hour (`hour`: its
+ * start, epoch ms; in order). Each row of an event preset depends on its own event (and the whole
+ * store), never on the scope's other events, and rows are sorted by eventTimestamp first: the
+ * answers of the slices, one after the other, are the answer of the window.
+ */
+export function slicesOf(
+  hours: ReadonlyArray<{ hour: number; events: number }>,
+  most: number,
+  window: TimeSlice,
+): TimeSlice[] {
+  const cuts: Date[] = [];
+  let inSlice = 0;
+  for (const { hour, events } of hours) {
+    if (inSlice > 0 && inSlice + events > most) {
+      cuts.push(new Date(hour));
+      inSlice = 0;
+    }
+    inSlice += events;
+  }
+  const starts = [window.since, ...cuts];
+  return starts.map((since, i) => ({ since, until: cuts[i] ?? window.until }));
+}
+
+/** The batches of `first`, then of each later slice as `read` gives them (one query at a time). */
+async function* concatenated<T>(
+  first: AsyncIterable<Row[]>,
+  later: readonly T[],
+  read: (slice: T) => Promise<AsyncIterable<Row[]>>,
+): AsyncIterable<Row[]> {
+  yield* first;
+  for (const slice of later) yield* await read(slice);
 }
 
 /** The documented output columns of a preset, in order. */
