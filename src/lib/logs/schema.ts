@@ -342,17 +342,28 @@ export function keepNewEvents(from: string, to: string): string {
   );
 }
 
-/** New events per object in a written part. */
-export const partEventsPerObject = (file: string) =>
-  `SELECT sourceObject AS key, count(*) AS n FROM ${parquet([file])} GROUP BY 1`;
+/**
+ * A written part's events counted per object, hour, event and action in one read of it (two reads,
+ * one per count, cost ~0.4 s more of a 1 GB sync): what `PART_EVENTS_PER_OBJECT` and
+ * `COUNT_PART_HOURS` sum.
+ */
+export const groupPart = (file: string) =>
+  `CREATE OR REPLACE TEMP TABLE part_groups AS
+  SELECT sourceObject, date_trunc('hour', eventTimestamp) AS hour, event, action, count(*) AS n
+  FROM ${parquet([file])} GROUP BY ALL`;
+
+/** New events per object in the part grouped by `groupPart`. */
+export const PART_EVENTS_PER_OBJECT = `SELECT sourceObject AS key, sum(n) AS n FROM part_groups GROUP BY 1`;
+
+/** Adds the part grouped by `groupPart` to `event_hours`. */
+export const COUNT_PART_HOURS = `INSERT INTO event_hours SELECT hour, event, action, sum(n) FROM part_groups GROUP BY ALL`;
 
 /** Records a written part's ids as stored (same transaction as its `parts` row). */
 export const recordPartIds = (file: string) => `INSERT INTO event_ids SELECT id FROM ${parquet([file])}`;
 
-/** Counts events per hour, event and action into `event_hours`, from a part (or, for a store synced before it, all). */
-export const countEventHours = (from: string | 'stored_events') =>
-  `INSERT INTO event_hours SELECT date_trunc('hour', eventTimestamp) AS hour, event, action, count(*) AS n
-  FROM ${from === 'stored_events' ? from : parquet([from])} GROUP BY ALL`;
+/** Counts every stored event into `event_hours` (a store synced before it existed). */
+export const COUNT_STORED_HOURS = `INSERT INTO event_hours
+  SELECT date_trunc('hour', eventTimestamp) AS hour, event, action, count(*) AS n FROM stored_events GROUP BY ALL`;
 
 /** One row per line of the staged files (see stageBatch), of the lines `where` keeps. */
 function eventsOfLines(files: readonly StagedFile[], guarded: boolean, where = 'true'): string {

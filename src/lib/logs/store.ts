@@ -35,8 +35,10 @@ import {
 } from './duckdb.js';
 import { type ResultColumn, type Row, plainRows, rowJsonSql, rowsFromJsonTexts, toPlainRows } from './rows.js';
 import {
+  COUNT_PART_HOURS,
+  COUNT_STORED_HOURS,
   CREATE_TABLES,
-  countEventHours,
+  PART_EVENTS_PER_OBJECT,
   DROP_BATCH,
   DROP_FROM_BATCH,
   STORE_SCHEMA_VERSION,
@@ -45,7 +47,7 @@ import {
   keepNewEvents,
   ROW_GROUP_ROWS,
   partCheck,
-  partEventsPerObject,
+  groupPart,
   recordPartIds,
   skippedLines,
   stageBatch,
@@ -264,7 +266,7 @@ export class LogStore {
     if (!this.readOnly) this.removeLeftovers(await this.partNames());
     await this.refreshViews();
     // A store synced before event_hours existed: count its events once (~0.1 s per GB).
-    if (!this.readOnly && !countedHours) await this.connection.run(countEventHours('stored_events'));
+    if (!this.readOnly && !countedHours) await this.connection.run(COUNT_STORED_HOURS);
     this.countsHours = await this.hasTable('event_hours');
   }
 
@@ -576,14 +578,14 @@ export class LogStore {
       for (const group of statementGroups(staged.pieces, this.chunkBytes)) {
         for (const part of await this.writeGroup(group, guarded, newPart)) {
           const events = new Map<string, number>();
-          for (const row of await this.bookkeeping(partEventsPerObject(this.partFile(part))))
-            events.set(String(row.key), Number(row.n));
+          await c.run(groupPart(this.partFile(part)));
+          for (const row of await this.bookkeeping(PART_EVENTS_PER_OBJECT)) events.set(String(row.key), Number(row.n));
           if (events.size === 0) {
             rmSync(this.partFile(part), { force: true });
             continue;
           }
           await c.run(recordPartIds(this.partFile(part)));
-          await c.run(countEventHours(this.partFile(part)));
+          await c.run(COUNT_PART_HOURS);
           let total = 0;
           for (const [key, n] of events) {
             perObject.set(key, (perObject.get(key) ?? 0) + n);
