@@ -77,6 +77,12 @@ export async function openDatabase(
   }
   const connection = await instance.connect();
   await connection.run("SET TimeZone = 'UTC'");
+  // Read-only, the parts cannot change (a writer needs the store's lock): keep their Parquet footers
+  // after the first read instead of reading 58 of them again for every scan. Measured on 1 GB, the
+  // presets in one process (as watch and report run them): 15% less time in all, 10-60 ms each
+  // (policy-impact scans the store three times in one query). A setting of the Parquet reader, so
+  // set here: DuckDB does not know it when the instance is created.
+  if (options.readOnly) await connection.run('SET parquet_metadata_cache = true');
   if (options.sandboxed) {
     const dirs = options.sandboxed.allowedDirectories.map(sqlString).join(', ');
     await connection.run(`SET allowed_directories = [${dirs}]`);
