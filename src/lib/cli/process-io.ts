@@ -8,6 +8,7 @@ import { type Progress, startProgress } from '../output/spinner.js';
 import type { TerminalCaps } from '../output/terminal.js';
 import type { TenantSettings } from '../config/tenant-settings.js';
 import type { TenantClient } from '../tenant/client.js';
+import { textPieces } from '../util/text-pieces.js';
 import type { CommandHost } from './host.js';
 
 export interface ProcessIOOptions {
@@ -99,7 +100,7 @@ export function createProcessIO(options: ProcessIOOptions): CommandIO {
 `);
     },
     write(chunk) {
-      host.stdout.write(escapeForStream(redactText(chunk), options.caps.color));
+      for (const piece of textPieces(escapeForStream(redactText(chunk), options.caps.color))) host.stdout.write(piece);
     },
     writeErr(chunk) {
       host.stderr.write(escapeForStream(redactText(chunk), options.caps.colorStderr));
