@@ -123,9 +123,10 @@ const STORED_COLUMNS = `
  * The database file's tables. The events themselves are in Parquet part files (see store.ts), read
  * through the `stored_events` view; `event_ids` holds every stored id once (what keeps each event
  * once across syncs), `parts` the part files a committed sync wrote, and `empty_events` (never
- * filled) gives `stored_events` its columns while there is no part yet. `event_hours` counts the
- * stored events per hour, event and action (a row per part and group; sum them): how a long answer
- * is cut into time slices (presets/run.ts). Only a hint: a slice of any size gives the same rows.
+ * filled) gives `stored_events` its columns while there is no part yet. `event_hours` (made by
+ * CREATE_EVENT_HOURS) counts the stored events per hour, event and action (a row per part and
+ * group; sum them): how a long answer is cut into time slices (presets/run.ts). Only a hint: a
+ * slice of any size gives the same rows.
  */
 export const CREATE_TABLES = [
   `CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR)`,
@@ -138,7 +139,6 @@ export const CREATE_TABLES = [
     bytes BIGINT NOT NULL,
     createdAt TIMESTAMPTZ NOT NULL
   )`,
-  `CREATE TABLE IF NOT EXISTS event_hours (hour TIMESTAMPTZ NOT NULL, event VARCHAR, action VARCHAR, n BIGINT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS ingested_objects (
     key VARCHAR PRIMARY KEY,
     etag VARCHAR,
@@ -361,9 +361,17 @@ export const COUNT_PART_HOURS = `INSERT INTO event_hours SELECT hour, event, act
 /** Records a written part's ids as stored (same transaction as its `parts` row). */
 export const recordPartIds = (file: string) => `INSERT INTO event_ids SELECT id FROM ${parquet([file])}`;
 
-/** Counts every stored event into `event_hours` (a store synced before it existed). */
-export const COUNT_STORED_HOURS = `INSERT INTO event_hours
-  SELECT date_trunc('hour', eventTimestamp) AS hour, event, action, count(*) AS n FROM stored_events GROUP BY ALL`;
+/**
+ * Creates `event_hours` with every stored event counted (new stores, and stores synced before it
+ * existed), in one transaction: a store never has the table without its counts.
+ */
+export const CREATE_EVENT_HOURS = [
+  'BEGIN TRANSACTION',
+  `CREATE TABLE event_hours (hour TIMESTAMPTZ NOT NULL, event VARCHAR, action VARCHAR, n BIGINT NOT NULL)`,
+  `INSERT INTO event_hours
+  SELECT date_trunc('hour', eventTimestamp) AS hour, event, action, count(*) AS n FROM stored_events GROUP BY ALL`,
+  'COMMIT',
+];
 
 /** One row per line of the staged files (see stageBatch), of the lines `where` keeps. */
 function eventsOfLines(files: readonly StagedFile[], guarded: boolean, where = 'true'): string {

@@ -36,7 +36,7 @@ import {
 import { type ResultColumn, type Row, plainRows, rowJsonSql, rowsFromJsonTexts, toPlainRows } from './rows.js';
 import {
   COUNT_PART_HOURS,
-  COUNT_STORED_HOURS,
+  CREATE_EVENT_HOURS,
   CREATE_TABLES,
   PART_EVENTS_PER_OBJECT,
   DROP_BATCH,
@@ -265,8 +265,15 @@ export class LogStore {
     }
     if (!this.readOnly) this.removeLeftovers(await this.partNames());
     await this.refreshViews();
-    // A store synced before event_hours existed: count its events once (~0.1 s per GB).
-    if (!this.readOnly && !countedHours) await this.connection.run(COUNT_STORED_HOURS);
+    // A new store, or one synced before event_hours existed: count its events once (~0.25 s per GB).
+    if (!this.readOnly && !countedHours) {
+      try {
+        for (const statement of CREATE_EVENT_HOURS) await this.connection.run(statement);
+      } catch (error) {
+        await this.connection.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    }
     this.countsHours = await this.hasTable('event_hours');
   }
 
