@@ -127,7 +127,8 @@ export function computeReport(input: ReportInput): ReportData {
 
 /**
  * Counts a report's events as they come, a batch at a time (`add`), in any order; `finish` gives
- * the report. What it keeps grows with the days, actors and targets, not with the events.
+ * the report. What it keeps grows with the days, actors and targets (and the manual grants, whose
+ * table shows the latest), not with the events.
  */
 export function reportTally(input: ReportPeriod): {
   add(events: readonly ReportEvent[]): void;
