@@ -274,7 +274,8 @@ export class LogStore {
         throw error;
       }
     }
-    this.countsHours = await this.hasTable('event_hours');
+    // Written to, the store has it now; read-only, one synced by an earlier version may not.
+    this.countsHours = this.readOnly ? await this.hasTable('event_hours') : true;
   }
 
   private async hasTable(name: string): Promise<boolean> {

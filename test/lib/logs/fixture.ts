@@ -6,6 +6,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { runSync } from '../../../src/lib/logs/sync.js';
+import { fakeIO } from '../../helpers/fake-io.js';
 import { ndjson, uamEvent } from './events.js';
 
 const ds1 = { id: 'ds-1', name: 'Customers', technology: 'SNOWFLAKE' };
@@ -309,4 +311,12 @@ export function writeFixture(dir: string): void {
   // The retried task: repeats the first object's first event, keys in another order.
   const repeated = Object.fromEntries(Object.entries(one[0] ?? {}).reverse());
   writeFileSync(join(dir, '2026', '01', '13', 'job-b-0.ndjson'), ndjson([repeated, ...three]));
+}
+
+/** Writes the fixture under `dir` and syncs it into the store folder `dir/name`; returns that folder. */
+export async function syncFixture(dir: string, name = 'store'): Promise<string> {
+  const store = join(dir, name);
+  writeFixture(join(dir, `exported-${name}`));
+  await runSync({ source: join(dir, `exported-${name}`), store }, fakeIO());
+  return store;
 }

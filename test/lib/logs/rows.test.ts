@@ -5,18 +5,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PRESETS } from '../../../src/lib/logs/presets/definitions.js';
 import { preparePresetQuery } from '../../../src/lib/logs/presets/run.js';
 import { LogStore } from '../../../src/lib/logs/store.js';
-import { runSync } from '../../../src/lib/logs/sync.js';
-import { fakeIO } from '../../helpers/fake-io.js';
-import { writeFixture } from './fixture.js';
+import { syncFixture } from './fixture.js';
 
 /** Answers are read as JSON text DuckDB writes; they must be exactly what reading value by value gives. */
 describe('rows read as JSON text equal rows read value by value', () => {
   const dir = mkdtempSync(join(tmpdir(), 'logs-rows-'));
   let store: LogStore;
   beforeAll(async () => {
-    writeFixture(join(dir, 'exported'));
-    await runSync({ source: join(dir, 'exported'), store: join(dir, 'store') }, fakeIO());
-    store = await LogStore.open(join(dir, 'store'), { readOnly: true });
+    store = await LogStore.open(await syncFixture(dir), { readOnly: true });
   });
   afterAll(async () => {
     await store?.close();

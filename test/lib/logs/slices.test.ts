@@ -7,10 +7,8 @@ import type { QueryFilters } from '../../../src/lib/logs/filters.js';
 import { slicesOf, streamPreset } from '../../../src/lib/logs/presets/run.js';
 import type { Row } from '../../../src/lib/logs/rows.js';
 import { LogStore } from '../../../src/lib/logs/store.js';
-import { runSync } from '../../../src/lib/logs/sync.js';
-import { fakeIO } from '../../helpers/fake-io.js';
 import { ndjson, uamEvent } from './events.js';
-import { writeFixture } from './fixture.js';
+import { syncFixture } from './fixture.js';
 
 const H = 3_600_000;
 const at = (hours: number) => new Date(hours * H);
@@ -54,9 +52,7 @@ describe('event presets read in time slices', () => {
   const WHOLE = { since: '2000-01-01', until: '2100-01-01' };
 
   beforeAll(async () => {
-    writeFixture(join(dir, 'fixture'));
-    await runSync({ source: join(dir, 'fixture'), store: join(dir, 'store') }, fakeIO());
-    store = await LogStore.open(join(dir, 'store'), { readOnly: true });
+    store = await LogStore.open(await syncFixture(dir), { readOnly: true });
   });
   afterAll(async () => {
     await store?.close();
@@ -134,10 +130,7 @@ describe('event_hours: the stored events per hour', () => {
     );
 
   it('match the stored events after syncs with repeats, skipped lines, ids stored already and a compaction', async () => {
-    const storeDir = join(dir, 'synced');
-    writeFixture(join(dir, 'exported'));
-    await runSync({ source: join(dir, 'exported'), store: storeDir }, fakeIO());
-    const store = await LogStore.open(storeDir);
+    const store = await LogStore.open(await syncFixture(dir, 'synced'));
     try {
       expect((await actual(store)).length).toBeGreaterThan(10);
       expect(await counted(store)).toEqual(await actual(store));
@@ -166,9 +159,7 @@ describe('event_hours: the stored events per hour', () => {
   });
 
   it('a store synced before them is counted when next opened for writing; read-only, it is answered in one query', async () => {
-    const storeDir = join(dir, 'older');
-    writeFixture(join(dir, 'exported-older'));
-    await runSync({ source: join(dir, 'exported-older'), store: storeDir }, fakeIO());
+    const storeDir = await syncFixture(dir, 'older');
     const writable = await LogStore.open(storeDir);
     await writable.rows('DROP TABLE event_hours');
     await writable.close();

@@ -172,18 +172,10 @@ export async function streamPreset(
     const hours = await store.eventsPerHour(eventPredicate(preset.events), resolved.since, resolved.until);
     const slices = slicesOf(hours, sliceEvents, resolved);
     if (slices.length > 1) {
-      const first = await store.stream(renderPresetSql(preset, { ...resolved, ...slices[0] }));
-      return {
-        preset,
-        columns: first.columns,
-        batches: concatenated(
-          first.batches,
-          slices.slice(1),
-          async (slice) => (await store.stream(renderPresetSql(preset, { ...resolved, ...slice }))).batches,
-        ),
-        truncated: () => false,
-        filters: resolved,
-      };
+      const read = (slice: TimeSlice) => store.stream(renderPresetSql(preset, { ...resolved, ...slice }));
+      const first = await read(slices[0] as TimeSlice);
+      const batches = concatenated(first.batches, slices.slice(1), async (slice) => (await read(slice)).batches);
+      return { preset, columns: first.columns, batches, truncated: () => false, filters: resolved };
     }
   }
   const { columns, batches } = await store.stream(sql);
