@@ -37,6 +37,11 @@ export const ERRORS = {
   CONFIG_JSON_INVALID: { exitCode: USAGE, meaning: 'the configuration file is not strict JSON' },
   CONFIG_INVALID: { exitCode: USAGE, meaning: 'the configuration does not match the export input schema' },
   FILE_UNREADABLE: { exitCode: USAGE, meaning: 'an input file (e.g. a trust policy) cannot be read' },
+  DISK_FULL: {
+    exitCode: USAGE,
+    meaning: 'a file could not be written: the disk (or your quota) is full',
+    fix: 'Make room on that disk (or use a folder on another one, e.g. --store DIR) and run the command again: what a sync committed stays, and it resumes from there.',
+  },
   OUTPUT_UNWRITABLE: {
     exitCode: USAGE,
     meaning: 'standard output cannot be written (e.g. a full disk): the output is incomplete',
@@ -116,7 +121,15 @@ export const ERRORS = {
   LOGS_STORE_EMPTY: { exitCode: USAGE, meaning: 'nothing has been synced into --store yet' },
   LOGS_STORE_VERSION: { exitCode: USAGE, meaning: 'the logs store was written by another version: rebuild it' },
   LOGS_OBJECT_UNREADABLE: { exitCode: USAGE, meaning: 'an exported object is not readable (e.g. broken gzip)' },
+  LOGS_OBJECT_TOO_LARGE: {
+    exitCode: USAGE,
+    meaning: 'an exported object is over 1 GiB (decompressed), more than a sync reads from one object',
+  },
   LOGS_SOURCE_NOT_FOUND: { exitCode: USAGE, meaning: 'no such path, bucket or key for the logs source' },
+  LOGS_SOURCE_UNREADABLE: {
+    exitCode: USAGE,
+    meaning: 'a local source file or folder cannot be read: permissions, gone since listed, or a FIFO or device',
+  },
   LOGS_SOURCE_UNSUPPORTED: {
     exitCode: USAGE,
     meaning: 'an unknown URL scheme, or ADLS where only S3 is read (Athena)',

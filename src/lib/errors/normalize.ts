@@ -25,8 +25,26 @@ export function toCliError(error: unknown, commandId?: string): CliError {
     return new CliError('exit', { code: 'EXIT', exitCode: e.oclif.exit as 0, cause: error });
   }
   const message = error instanceof Error ? error.message : String(error);
+  const full = diskFull(error, message);
+  if (full) return full;
   // Exit code and fix come from the catalogue.
   return new CliError(`unexpected failure: ${message}`, { code: 'INTERNAL', cause: error });
+}
+
+/**
+ * A full disk (or quota) is the user's to fix, not a bug: Node says ENOSPC or EDQUOT (with the
+ * path when it has one), DuckDB "No space left on device" in its own message.
+ */
+function diskFull(error: unknown, message: string): CliError | undefined {
+  const e = error as { code?: string; path?: string };
+  const full =
+    e.code === 'ENOSPC' || e.code === 'EDQUOT' || /no space left on device|disk quota exceeded/i.test(message);
+  if (!full) return undefined;
+  const where = e.path ? ` (writing ${e.path})` : '';
+  return new CliError(`no space left on the disk${where}: ${oneLine(message).slice(0, 300)}`, {
+    code: 'DISK_FULL',
+    cause: error,
+  });
 }
 
 /**

@@ -13,6 +13,7 @@
  */
 
 import { sqlString } from './dialect/dialects.js';
+import { READ_LINE_BYTES } from './ndjson-lines.js';
 
 /** Bump when the tables change: an older store is then rebuilt by the user (a clear error says how). */
 export const STORE_SCHEMA_VERSION = 4;
@@ -193,8 +194,8 @@ const NOT_BLANK = (column: string) =>
  * never contains unescaped (U+0001), DuckDB's fastest way to get lines (in parallel over files).
  */
 const READ_LINES = `columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false,
-    auto_detect = false, new_line = '\\n', strict_mode = false, null_padding = false, max_line_size = 8388608,
-    buffer_size = 8388608`;
+    auto_detect = false, new_line = '\\n', strict_mode = false, null_padding = false, max_line_size = ${READ_LINE_BYTES},
+    buffer_size = ${READ_LINE_BYTES}`;
 
 /**
  * The lines of staged files, with the object (key) each comes from and the file's position in the

@@ -33,6 +33,14 @@ import {
   loadDuckDB,
   openDatabase,
 } from './duckdb.js';
+import {
+  LINE_READER_ERROR,
+  type UnreadableLine,
+  chunksAtLineEnds,
+  lineReaderError,
+  readablePiece,
+  withoutCarriageReturns,
+} from './ndjson-lines.js';
 import { type ResultColumn, type Row, plainRows, rowJsonSql, rowsFromJsonTexts, toPlainRows } from './rows.js';
 import {
   COUNT_PART_HOURS,
@@ -85,9 +93,14 @@ export interface ObjectRef {
   size: number;
 }
 
-export interface SkippedLine {
-  line: number;
-  reason: string;
+export type SkippedLine = UnreadableLine;
+
+/** An ingest batch's staged pieces, and per object its non-blank lines and those DuckDB is not given. */
+interface Staged {
+  pieces: Array<StagedFile & { bytes: number }>;
+  lines: Map<string, number>;
+  /** Per object, lines blanked out in staging (see readablePiece): how many, and the first few. */
+  unreadable: Map<string, { count: number; first: UnreadableLine[] }>;
 }
 
 export interface IngestResult {
@@ -190,6 +203,8 @@ export class LogStore {
     private readonly connection: DuckDBConnection,
     readonly readOnly: boolean,
     private readonly chunkBytes: number = CHUNK_BYTES,
+    /** The most bytes of one object (decompressed) it ingests (see MAX_OBJECT_BYTES). */
+    readonly maxObjectBytes: number = MAX_OBJECT_BYTES,
   ) {}
 
   /** The database file of a store folder. */
@@ -211,6 +226,8 @@ export class LogStore {
       threads?: number;
       /** Ingest objects in statements of about this many bytes (default CHUNK_BYTES). */
       chunkBytes?: number;
+      /** Refuse an object over this many bytes, decompressed (default MAX_OBJECT_BYTES; tests lower it). */
+      maxObjectBytes?: number;
     } = {},
   ): Promise<LogStore> {
     const folder = resolve(dir);
@@ -230,7 +247,7 @@ export class LogStore {
     const openOptions: OpenOptions = { readOnly, memoryLimit: options.memoryLimit, threads: options.threads };
     if (options.sandboxed) openOptions.sandboxed = { allowedDirectories: [folder] };
     const { instance, connection } = await openDatabase(join(folder, STORE_FILE), openOptions);
-    const store = new LogStore(folder, instance, connection, readOnly, options.chunkBytes);
+    const store = new LogStore(folder, instance, connection, readOnly, options.chunkBytes, options.maxObjectBytes);
     try {
       await store.prepare();
     } catch (error) {
@@ -517,7 +534,7 @@ export class LogStore {
     const plains: Array<{ object: ObjectRef; plain: Buffer; gzip: boolean }> = [];
     for (const [index, item] of items.entries()) {
       try {
-        plains.push({ object: item.object, ...decompress(item.object, item.bytes) });
+        plains.push({ object: item.object, ...decompress(item.object, item.bytes, this.maxObjectBytes) });
       } catch (error) {
         if (index > 0) await this.ingestMany(items.slice(0, index), now, onChunk);
         throw error;
@@ -529,41 +546,61 @@ export class LogStore {
         return await this.insertBatch(plains, staged, now, false, onChunk);
       } catch (error) {
         // A line that is not JSON fails the fast statement: read this batch again, checking each line.
-        if (!/json/i.test((error as Error).message ?? '')) throw error;
+        const message = (error as Error).message ?? '';
+        if (!/json/i.test(message) || LINE_READER_ERROR.test(message)) throw error;
         return await this.insertBatch(plains, staged, now, true, onChunk);
       }
+    } catch (error) {
+      throw lineReaderError(error, staged.pieces) ?? error;
     } finally {
       for (const piece of staged.pieces) rmSync(piece.file, { force: true });
     }
   }
 
-  /** Writes the objects' lines to staging files (big objects in pieces), counting non-blank lines. */
-  private stage(plains: ReadonlyArray<{ object: ObjectRef; plain: Buffer }>): {
-    pieces: Array<StagedFile & { bytes: number }>;
-    lines: Map<string, number>;
-  } {
+  /**
+   * Writes the objects' lines to staging files (big objects in pieces), counting non-blank lines,
+   * with the lines DuckDB cannot read blanked out (see readablePiece) and kept per object.
+   */
+  private stage(plains: ReadonlyArray<{ object: ObjectRef; plain: Buffer }>): Staged {
     const pieces: Array<StagedFile & { bytes: number }> = [];
     const lines = new Map<string, number>();
-    for (const { object, plain } of plains) {
-      let firstLine = 1;
-      let count = lines.get(object.key) ?? 0;
-      for (const piece of chunksAtLineEnds(plain, this.chunkBytes)) {
-        const chunk = withoutCarriageReturns(piece);
-        const file = join(this.dir, `staging-${pieces.length}.ndjson`);
-        writeFileSync(file, chunk, { mode: 0o600 });
-        pieces.push({ file, key: object.key, firstLine, bytes: chunk.length });
-        const counted = countLines(chunk);
-        firstLine += counted.newlines;
-        count += counted.nonBlank;
+    const unreadable = new Map<string, { count: number; first: UnreadableLine[] }>();
+    try {
+      for (const { object, plain } of plains) {
+        let firstLine = 1;
+        let count = lines.get(object.key) ?? 0;
+        const blankedOut = unreadable.get(object.key) ?? { count: 0, first: [] };
+        for (const cut of chunksAtLineEnds(plain, this.chunkBytes)) {
+          const keep = SKIPPED_DETAIL - blankedOut.first.length;
+          const staged = readablePiece(withoutCarriageReturns(cut), firstLine, keep);
+          const file = join(this.dir, `staging-${pieces.length}.ndjson`);
+          writeFileSync(file, staged.piece, { mode: 0o600 });
+          pieces.push({ file, key: object.key, firstLine, bytes: staged.piece.length });
+          firstLine += staged.newlines;
+          count += staged.nonBlank;
+          blankedOut.count += staged.blanked;
+          blankedOut.first.push(...staged.unreadable);
+        }
+        lines.set(object.key, count);
+        if (blankedOut.count > 0) unreadable.set(object.key, blankedOut);
       }
-      lines.set(object.key, count);
+    } catch (error) {
+      // A full disk, say: the pieces written so far go now, not at the next sync.
+      for (const file of [...pieces.map((p) => p.file), join(this.dir, `staging-${pieces.length}.ndjson`)]) {
+        try {
+          rmSync(file, { force: true });
+        } catch {
+          // Not ours to remove (the failure's own cause, e.g. a folder by that name): reported as that.
+        }
+      }
+      throw error;
     }
-    return { pieces, lines };
+    return { pieces, lines, unreadable };
   }
 
   private async insertBatch(
     plains: ReadonlyArray<{ object: ObjectRef; plain: Buffer; gzip: boolean }>,
-    staged: { pieces: Array<StagedFile & { bytes: number }>; lines: Map<string, number> },
+    staged: Staged,
     now: Date,
     guarded: boolean,
     onChunk?: (bytesDone: number, bytesTotal: number) => void,
@@ -618,13 +655,17 @@ export class LogStore {
         };
         // Fewer new events than lines: repeated ids, or lines to skip (counted and named here).
         if (newEvents !== lines) {
+          // The lines staged blank (unreadable by DuckDB) are named from staging, the others by DuckDB.
+          const blankedOut = staged.unreadable.get(object.key) ?? { count: 0, first: [] };
+          const named = [...blankedOut.first];
+          let read = 0;
           for (const piece of staged.pieces.filter((p) => p.key === object.key)) {
             for (const s of await this.bookkeeping(skippedLines(piece))) {
-              result.skipped++;
-              if (result.skippedLines.length < SKIPPED_DETAIL)
-                result.skippedLines.push({ line: Number(s.line), reason: String(s.reason) });
+              if (++read <= SKIPPED_DETAIL) named.push({ line: Number(s.line), reason: String(s.reason) });
             }
           }
+          result.skipped = blankedOut.count + read;
+          result.skippedLines = named.sort((a, b) => a.line - b.line).slice(0, SKIPPED_DETAIL);
           result.events = lines - result.skipped;
         }
         results.push(result);
@@ -780,14 +821,43 @@ export class LogStore {
   }
 }
 
+/**
+ * The most bytes of one object (decompressed) a sync reads: an object is held in memory whole
+ * while it is staged, and an export object is a few MB. A bigger one is refused before it is
+ * downloaded (by its listed size) or while it is decompressed, never read into memory whole.
+ */
+export const MAX_OBJECT_BYTES = 1024 * 1024 * 1024;
+
+/** The error for an object over `most` bytes (as listed, or once decompressed). */
+export function objectTooLarge(key: string, most: number): CliError {
+  const limit =
+    most % 1024 ** 3 === 0
+      ? `${most / 1024 ** 3} GiB`
+      : most % 1024 ** 2 === 0
+        ? `${most / 1024 ** 2} MiB`
+        : `${most} bytes`;
+  return new CliError(`${key} is over ${limit} (decompressed), more than a sync reads from one object`, {
+    code: 'LOGS_OBJECT_TOO_LARGE',
+    exitCode: ExitCode.USAGE,
+    fix: `Split it into files under ${limit} at line ends (e.g. \`split -C 256M\`; gzip: \`zcat FILE | split -C 256M\`), or move it out of the source; the objects before it are synced.`,
+  });
+}
+
 /** The plain bytes of an object: gunzipped when it starts with gzip's magic bytes. */
-function decompress(object: ObjectRef, bytes: Buffer): { plain: Buffer; gzip: boolean } {
-  if (!isGzip(bytes)) return { plain: bytes, gzip: false };
+function decompress(object: ObjectRef, bytes: Buffer, most: number): { plain: Buffer; gzip: boolean } {
+  if (!isGzip(bytes)) {
+    if (bytes.length > most) throw objectTooLarge(object.key, most);
+    return { plain: bytes, gzip: false };
+  }
+  // The size gzip records at its end (modulo 4 GiB) refuses most such objects before any work.
+  if (plainSize(bytes) > most) throw objectTooLarge(object.key, most);
   try {
-    return { plain: gunzipSync(bytes), gzip: true };
+    // Stops at `most` bytes: a small object that inflates to gigabytes is refused, not decompressed.
+    return { plain: gunzipSync(bytes, { maxOutputLength: most }), gzip: true };
   } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw objectTooLarge(object.key, most);
     // A truncated gzip stream: keep what decompressed, the cut line is then reported as truncated.
-    const plain = gunzipPartial(bytes);
+    const plain = gunzipPartial(bytes, most);
     if (plain && plain.length > 0) return { plain, gzip: true };
     throw new CliError(`${object.key} is not a readable gzip file: ${(error as Error).message}`, {
       code: 'LOGS_OBJECT_UNREADABLE',
@@ -796,40 +866,6 @@ function decompress(object: ObjectRef, bytes: Buffer): { plain: Buffer; gzip: bo
     });
   }
 }
-
-/**
- * CRLF line ends as LF: DuckDB's line reader also ends a line at a CR, which would number the
- * lines after it wrong (a CR is never inside a JSON line: strings escape it).
- */
-function withoutCarriageReturns(chunk: Buffer): Buffer {
-  if (chunk.indexOf(13) === -1) return chunk;
-  return Buffer.from(chunk.toString('latin1').replaceAll('\r\n', '\n'), 'latin1');
-}
-
-/** Newlines, and lines that are not blank (what DuckDB reads as lines), in a piece of NDJSON. */
-export function countLines(buffer: Buffer): { newlines: number; nonBlank: number } {
-  let newlines = 0;
-  let nonBlank = 0;
-  let start = 0;
-  while (start < buffer.length) {
-    const at = buffer.indexOf(10, start);
-    const end = at === -1 ? buffer.length : at;
-    if (!isBlank(buffer, start, end)) nonBlank++;
-    if (at === -1) break;
-    newlines++;
-    start = at + 1;
-  }
-  return { newlines, nonBlank };
-}
-
-/** Whether bytes [start, end) are only whitespace (stops at the first other byte: a JSON line's first). */
-function isBlank(buffer: Buffer, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (!isSpace(buffer[i] ?? 0)) return false;
-  return true;
-}
-
-/** The whitespace `NOT_BLANK` in schema.ts trims (the two must agree, or line counts would not add up). */
-const isSpace = (byte: number) => byte === 32 || byte === 9 || byte === 13 || byte === 11 || byte === 12;
 
 /**
  * Consecutive staged pieces grouped into statements: a group is closed once it holds `size` bytes
@@ -853,25 +889,11 @@ function statementGroups<T extends { bytes: number }>(pieces: readonly T[], size
   return groups;
 }
 
-/** Splits a buffer into pieces of about `size` bytes that end at a newline (the last one may not). */
-export function* chunksAtLineEnds(buffer: Buffer, size: number): Generator<Buffer> {
-  let start = 0;
-  while (start < buffer.length) {
-    let end = Math.min(buffer.length, start + size);
-    if (end < buffer.length) {
-      const newline = buffer.indexOf(10, end);
-      end = newline === -1 ? buffer.length : newline + 1;
-    }
-    yield buffer.subarray(start, end);
-    start = end;
-  }
-}
-
 /** What a cut-off gzip stream decompresses to before the cut (undefined if nothing). */
-function gunzipPartial(bytes: Buffer): Buffer | undefined {
+function gunzipPartial(bytes: Buffer, most: number): Buffer | undefined {
   try {
     // finishFlush SYNC_FLUSH returns the bytes decompressed so far instead of failing on a cut stream.
-    return gunzipSync(bytes, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    return gunzipSync(bytes, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: most });
   } catch {
     return undefined;
   }

@@ -9,7 +9,15 @@ import { CliError, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
 import { type ResolvedSource, type SourceSpec, defaultStoreDir, resolveSource } from './sources/resolve.js';
-import { CHUNK_BYTES, type IngestItem, type IngestResult, LogStore, type ObjectRef, plainSize } from './store.js';
+import {
+  CHUNK_BYTES,
+  type IngestItem,
+  type IngestResult,
+  LogStore,
+  type ObjectRef,
+  objectTooLarge,
+  plainSize,
+} from './store.js';
 
 export interface SyncOptions extends SourceSpec {
   /** The store folder; default one per source under the user's cache folder. */
@@ -123,7 +131,11 @@ export async function syncInto(
   const startAhead = (consumed: number) => {
     while (next < todo.length && next - consumed < concurrency && (next === consumed || aheadBytes < AHEAD_BYTES)) {
       const object = todo[next] as ObjectRef;
-      const pending = resolved.source.read(object, signal);
+      // Bigger than an object may be once decompressed: refused when its turn comes, never downloaded.
+      const pending =
+        object.size > store.maxObjectBytes
+          ? Promise.reject(objectTooLarge(object.key, store.maxObjectBytes))
+          : resolved.source.read(object, signal);
       pending.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
       downloads[next] = pending;
       aheadBytes += object.size;

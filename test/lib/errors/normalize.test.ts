@@ -24,6 +24,30 @@ describe('toCliError', () => {
     });
   });
 
+  it("a full disk is the user's to fix (exit 2, DISK_FULL), from Node or from DuckDB", () => {
+    const fromNode = toCliError(
+      Object.assign(new Error("ENOSPC: no space left on device, open '/data/store/staging-3.ndjson'"), {
+        code: 'ENOSPC',
+        path: '/data/store/staging-3.ndjson',
+      }),
+      'audit:logs:sync',
+    );
+    expect(fromNode.code).toBe('DISK_FULL');
+    expect(fromNode.exitCode).toBe(ExitCode.USAGE);
+    expect(fromNode.message).toBe(
+      "no space left on the disk (writing /data/store/staging-3.ndjson): ENOSPC: no space left on device, open '/data/store/staging-3.ndjson'",
+    );
+    expect(fromNode.fix).toMatch(/^Make room on that disk/);
+    const fromDuckDb = toCliError(
+      new Error('IO Error: Could not write file "/data/store/parts/part-000007.parquet": No space left on device'),
+    );
+    expect(fromDuckDb.code).toBe('DISK_FULL');
+    expect(fromDuckDb.message).toBe(
+      'no space left on the disk: IO Error: Could not write file "/data/store/parts/part-000007.parquet": No space left on device',
+    );
+    expect(toCliError(Object.assign(new Error('quota'), { code: 'EDQUOT' })).code).toBe('DISK_FULL');
+  });
+
   it('says a missing argument the way USAGE shows it, on one line, exit 2', () => {
     const parseError = Object.assign(
       new Error('Missing 1 required arg:\nfile  Path to the JSON file, or - for stdin\nSee more help with --help'),

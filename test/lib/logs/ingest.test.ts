@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LogStore, countLines } from '../../../src/lib/logs/store.js';
+import { LogStore } from '../../../src/lib/logs/store.js';
+import { DuckDBInstance } from '@duckdb/node-api';
+import {
+  MAX_LINE_BYTES,
+  READ_LINE_BYTES,
+  countLines,
+  lineReaderError,
+  readablePiece,
+} from '../../../src/lib/logs/ndjson-lines.js';
+import { skippedLines } from '../../../src/lib/logs/schema.js';
 import { failure } from '../../helpers/expect-cli-error.js';
 import { ndjson, uamEvent } from './events.js';
 
@@ -87,6 +96,50 @@ describe('ingesting objects in batches', () => {
     );
     expect(result).toMatchObject({ lines: 3, events: 3, newEvents: 2, skipped: 0 });
     expect(await store.rows(`SELECT id FROM events ORDER BY id`)).toEqual([{ id: 'other' }, { id: 'twice' }]);
+  });
+
+  it('lines DuckDB cannot read (not UTF-8, a U+0001 byte, 4 MiB or longer) are skipped and named, the others stored', async () => {
+    const line = (e: unknown) => Buffer.from(`${JSON.stringify(e)}\n`);
+    // Valid JSON padded to an exact length with a long string field.
+    const sized = (id: string, bytes: number) => {
+      const bare = JSON.stringify({ ...event(id), pad: '' });
+      return Buffer.from(`${JSON.stringify({ ...event(id), pad: 'p'.repeat(bytes - bare.length) })}\n`);
+    };
+    const latin1 = Buffer.from(`${JSON.stringify({ ...event('latin1'), actorName: 'Jos\u00e9' })}\n`, 'latin1');
+    const bytes = Buffer.concat([
+      line(event('u-1')), // line 1
+      latin1, // line 2: é as one Latin-1 byte, not UTF-8
+      Buffer.from(`${JSON.stringify(event('cut-at-u1'))}\u0001tail\n`), // line 3: valid JSON up to the U+0001
+      sized('longest', MAX_LINE_BYTES - 1), // line 4: the longest line read
+      sized('too-long', MAX_LINE_BYTES), // line 5
+      Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0xff, 0xfe, 0x0a]), // line 6: binary
+      Buffer.from('{"id": "cut", "eventTi\n'), // line 7: not JSON (named by DuckDB)
+      line(event('u-2')), // line 8
+    ]);
+    const result = await store.ingest({ key: 'mixed.ndjson', etag: '1', size: bytes.length }, bytes);
+    expect(result).toMatchObject({ lines: 8, events: 3, newEvents: 3, skipped: 5 });
+    expect(result.skippedLines).toEqual([
+      { line: 2, reason: 'not UTF-8 text' },
+      { line: 3, reason: 'not JSON (a U+0001 control character)' },
+      { line: 5, reason: 'longer than 4 MiB (not read)' },
+      { line: 6, reason: 'not UTF-8 text' },
+      { line: 7, reason: 'not JSON (or a truncated line)' },
+    ]);
+    expect(await store.rows(`SELECT id, length(raw) AS bytes FROM events ORDER BY id`)).toEqual([
+      { id: 'longest', bytes: MAX_LINE_BYTES - 1 },
+      { id: 'u-1', bytes: line(event('u-1')).length - 1 },
+      { id: 'u-2', bytes: line(event('u-2')).length - 1 },
+    ]);
+  });
+
+  it('staging that fails half way (a full disk) removes the pieces it wrote', async () => {
+    // The second piece cannot be written: a folder holds its name.
+    mkdirSync(join(dir, 'store', 'staging-1.ndjson'));
+    const many = ndjson(Array.from({ length: 30 }, (_, i) => event(`s-${i}`)));
+    await expect(store.ingest({ key: 'a.ndjson', etag: '1', size: many.length }, Buffer.from(many))).rejects.toThrow(
+      /EISDIR/,
+    );
+    expect(readdirSync(join(dir, 'store')).filter((name) => name.startsWith('staging'))).toEqual(['staging-1.ndjson']);
   });
 
   it('an unreadable gzip object fails after the objects before it are stored', async () => {
@@ -312,5 +365,65 @@ describe('countLines', () => {
     expect(countLines(Buffer.from('{"a":1}\n\n  \t\r\n{"b":2}'))).toEqual({ newlines: 3, nonBlank: 2 });
     expect(countLines(Buffer.from(''))).toEqual({ newlines: 0, nonBlank: 0 });
     expect(countLines(Buffer.from('x\n'))).toEqual({ newlines: 1, nonBlank: 1 });
+  });
+});
+
+describe('lineReaderError', () => {
+  it("makes DuckDB's failure to read a staged file one line on its object, without the line's bytes", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'logs-reader-'));
+    const file = join(folder, 'staging-7.ndjson');
+    writeFileSync(file, `{}\n${'\u0007'.repeat(READ_LINE_BYTES + 10)}\n{}\n`);
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    try {
+      const thrown = await connection.run(skippedLines({ file, key: 'odd.ndjson', firstLine: 41 })).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(String(thrown)).toContain('\u0007\u0007'); // DuckDB's own message dumps the line
+      const error = lineReaderError(thrown, [
+        { file: file.replace('-7', '-1'), key: 'other.ndjson', firstLine: 1 },
+        { file, key: 'odd.ndjson', firstLine: 41 },
+      ]);
+      expect(error?.code).toBe('LOGS_OBJECT_UNREADABLE');
+      expect(error?.message).toMatch(
+        /^odd\.ndjson \(from line 41\) cannot be read as lines: Maximum line size of \d+ bytes exceeded\. Actual Size:\d+ bytes\.$/,
+      );
+      expect(lineReaderError(new Error('Invalid Input Error: Malformed JSON'), [])).toBeUndefined();
+    } finally {
+      connection.closeSync();
+      db.closeSync();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('readablePiece', () => {
+  it('returns a readable piece itself, and a copy without the unreadable lines (kept as empty lines) otherwise', () => {
+    const good = Buffer.from('{"a":1}\n\n{"b":"\u00e9"}\n');
+    expect(readablePiece(good, 1, 5)).toEqual({ piece: good, newlines: 3, nonBlank: 2, blanked: 0, unreadable: [] });
+    expect(readablePiece(good, 1).piece).toBe(good);
+    const bad = Buffer.concat([
+      Buffer.from('{"a":1}\n'),
+      Buffer.from([0xc3, 0x28, 0x0a]),
+      Buffer.from('x\u0001y\n{"b":2}'),
+    ]);
+    const staged = readablePiece(bad, 10, 1);
+    expect(staged.piece.toString()).toBe('{"a":1}\n\n\n{"b":2}');
+    expect(staged).toMatchObject({ newlines: 3, nonBlank: 4, blanked: 2 });
+    // Only the first `keep` are named; all are counted.
+    expect(staged.unreadable).toEqual([{ line: 11, reason: 'not UTF-8 text' }]);
+    expect(bad.toString('latin1')).toContain('x\u0001y'); // the object's own bytes are not changed
+  });
+
+  it('blanks a line from MAX_LINE_BYTES bytes, anywhere in the piece', () => {
+    const piece = (length: number, last: boolean) =>
+      Buffer.concat([Buffer.from('{}\n'), Buffer.alloc(length, 0x61), Buffer.from(last ? '' : '\n{}\n')]);
+    for (const last of [false, true]) {
+      expect(readablePiece(piece(MAX_LINE_BYTES - 1, last), 1).blanked).toBe(0);
+      expect(readablePiece(piece(MAX_LINE_BYTES, last), 1, 1).unreadable).toEqual([
+        { line: 2, reason: 'longer than 4 MiB (not read)' },
+      ]);
+    }
   });
 });

@@ -1,10 +1,14 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LogStore } from '../../../src/lib/logs/store.js';
-import { runSync } from '../../../src/lib/logs/sync.js';
+import { runSync, syncInto } from '../../../src/lib/logs/sync.js';
+import { LocalSource } from '../../../src/lib/logs/sources/local.js';
+import type { ResolvedSource } from '../../../src/lib/logs/sources/resolve.js';
+import type { ObjectRef } from '../../../src/lib/logs/store.js';
 import { fakeIO } from '../../helpers/fake-io.js';
 import { failure } from '../../helpers/expect-cli-error.js';
 import { ndjson, uamEvent } from './events.js';
@@ -121,6 +125,91 @@ describe('audit logs sync from a folder', () => {
     const error = await failure(runSync({ source: join(dir, 'nope'), store }, fakeIO()));
     expect(error.code).toBe('LOGS_SOURCE_NOT_FOUND');
     expect(error.exitCode).toBe(2);
+  });
+
+  it('a FIFO or device is no source; one inside the folder is passed over', async () => {
+    const fifo = join(source, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    writeFileSync(join(source, 'one.ndjson'), ndjson([a]));
+    for (const path of [fifo, '/dev/zero']) {
+      const error = await failure(runSync({ source: path, store }, fakeIO()));
+      expect(error.code).toBe('LOGS_SOURCE_UNREADABLE');
+      expect(error.message).toBe(
+        `cannot read ${path}: ${path === fifo ? 'a FIFO' : 'a device'}, not a file or folder of exported logs`,
+      );
+    }
+    const result = await runSync({ source, store }, fakeIO());
+    expect(result.objects).toEqual({ listed: 1, alreadySynced: 0, ingested: 1 });
+  });
+
+  it('a file gone, or turned into a FIFO, after it was listed fails the sync without waiting; the objects before it are stored', async () => {
+    for (const name of ['1.ndjson', '2.ndjson', '3.ndjson'])
+      writeFileSync(
+        join(source, name),
+        ndjson([uamEvent({ id: name, at: '2026-01-05T10:00:00.000Z', event: 'TagApplied' })]),
+      );
+    const local = new LocalSource(source);
+    const listed = await local.list(new AbortController().signal);
+    const store2 = await LogStore.open(store);
+    try {
+      // A source that lists what was there before, and reads what is there now.
+      const stale = { label: 'stale', list: async () => listed, read: (o: ObjectRef) => local.read(o) };
+      const resolved = { source: stale, identity: 'test' } as unknown as ResolvedSource;
+      rmSync(join(source, '2.ndjson'));
+      let error = await failure(syncInto(store2, resolved, { concurrency: 1 }, fakeIO()));
+      expect(error.code).toBe('LOGS_SOURCE_UNREADABLE');
+      expect(error.message).toBe(
+        `cannot read ${join(source, '2.ndjson')}: it is gone (removed or renamed since it was listed)`,
+      );
+      expect([...(await store2.ingestedObjects()).keys()]).toEqual(['1.ndjson']);
+      execFileSync('mkfifo', [join(source, '2.ndjson')]);
+      error = await failure(syncInto(store2, resolved, {}, fakeIO()));
+      expect(error.message).toBe(
+        `cannot read ${join(source, '2.ndjson')}: a FIFO, not a file or folder of exported logs`,
+      );
+    } finally {
+      await store2.close();
+    }
+  });
+
+  it('an object over the size a sync reads is refused by its listed size before it is read, or while it is decompressed', async () => {
+    const big = ndjson(
+      Array.from({ length: 40 }, (_, i) =>
+        uamEvent({ id: `big-${i}`, at: '2026-01-05T10:00:00.000Z', event: 'TagApplied' }),
+      ),
+    );
+    writeFileSync(join(source, '1.ndjson'), ndjson([a]));
+    writeFileSync(join(source, '2-plain.ndjson'), big);
+    const local = new LocalSource(source);
+    const reads: string[] = [];
+    const spy = {
+      label: 'spy',
+      list: (s: AbortSignal) => local.list(s),
+      read: (o: ObjectRef) => {
+        reads.push(o.key);
+        return local.read(o);
+      },
+    };
+    const limited = await LogStore.open(store, { maxObjectBytes: 4096 });
+    try {
+      const resolved = { source: spy, identity: 'test' } as unknown as ResolvedSource;
+      let error = await failure(syncInto(limited, resolved, {}, fakeIO()));
+      expect(error.code).toBe('LOGS_OBJECT_TOO_LARGE');
+      expect(error.exitCode).toBe(2);
+      expect(error.message).toBe(
+        '2-plain.ndjson is over 4096 bytes (decompressed), more than a sync reads from one object',
+      );
+      expect(reads).toEqual(['1.ndjson']); // never downloaded
+      expect([...(await limited.ingestedObjects()).keys()]).toEqual(['1.ndjson']);
+      // Small compressed, big once decompressed; a second gzip member makes the size gzip records small.
+      rmSync(join(source, '2-plain.ndjson'));
+      writeFileSync(join(source, '3.ndjson.gz'), Buffer.concat([gzipSync(big), gzipSync(ndjson([b]))]));
+      error = await failure(syncInto(limited, resolved, {}, fakeIO()));
+      expect(error.message).toMatch(/^3\.ndjson\.gz is over 4096 bytes/);
+      expect([...(await limited.ingestedObjects()).keys()]).toEqual(['1.ndjson']);
+    } finally {
+      await limited.close();
+    }
   });
 
   it('defaults the store to a folder per source under the cache folder', async () => {

@@ -1,4 +1,5 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { CliError } from '../../errors/cli-error.js';
 import { ExitCode } from '../../errors/exit-codes.js';
@@ -9,6 +10,8 @@ import type { ObjectSource } from './types.js';
  * A local folder (every file under it, recursively, dot-files included: exports have no naming rule
  * we could rely on) or a single file. Keys are paths relative to the folder with `/` separators; the
  * ETag is `<mtime ms>-<size>`, so a rewritten file is read again (its events are still stored once).
+ * Only regular files are objects: devices, FIFOs and sockets under the folder are passed over, and
+ * one given as the source is refused (reading a FIFO or /dev/zero would never end).
  */
 export class LocalSource implements ObjectSource {
   readonly label: string;
@@ -24,7 +27,8 @@ export class LocalSource implements ObjectSource {
     let info;
     try {
       info = await stat(absolute);
-    } catch {
+    } catch (error) {
+      if (!isMissing(error)) throw unreadable(absolute, error);
       throw new CliError(`no such file or folder: ${absolute}`, {
         code: 'LOGS_SOURCE_NOT_FOUND',
         exitCode: ExitCode.USAGE,
@@ -36,11 +40,14 @@ export class LocalSource implements ObjectSource {
       this.single = true;
       return [{ key: basename(absolute), etag: `${Math.trunc(info.mtimeMs)}-${info.size}`, size: info.size }];
     }
+    if (!info.isDirectory()) throw notRegular(absolute, info);
     this.root = absolute;
     const objects: ObjectRef[] = [];
     const walk = async (dir: string): Promise<void> => {
       signal.throwIfAborted();
-      const entries = await readdir(dir, { withFileTypes: true });
+      const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
+        throw unreadable(dir, error);
+      });
       for (const entry of entries) {
         const full = join(dir, entry.name);
         if (entry.isDirectory()) await walk(full);
@@ -56,7 +63,60 @@ export class LocalSource implements ObjectSource {
     return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
+  /**
+   * The file's bytes. Opened without blocking and checked to still be a regular file (it may have
+   * been replaced since it was listed: opening a FIFO for reading would wait for a writer forever),
+   * then read through the same handle.
+   */
   async read(object: ObjectRef): Promise<Buffer> {
-    return readFile(this.single ? join(this.root, object.key) : join(this.root, ...object.key.split('/')));
+    const path = this.single ? join(this.root, object.key) : join(this.root, ...object.key.split('/'));
+    let handle;
+    try {
+      handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    } catch (error) {
+      throw unreadable(path, error);
+    }
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) throw notRegular(path, info);
+      return await handle.readFile();
+    } catch (error) {
+      throw error instanceof CliError ? error : unreadable(path, error);
+    } finally {
+      await handle.close();
+    }
   }
+}
+
+const isMissing = (error: unknown) => ['ENOENT', 'ENOTDIR'].includes((error as { code?: string }).code ?? '');
+
+/** A file or folder of the source the system will not let us read (or that vanished since it was listed). */
+function unreadable(path: string, error: unknown): CliError {
+  const code = (error as { code?: string }).code;
+  const why = isMissing(error)
+    ? 'it is gone (removed or renamed since it was listed)'
+    : code === 'EACCES' || code === 'EPERM'
+      ? 'permission denied'
+      : ((error as Error).message ?? String(error));
+  return new CliError(`cannot read ${path}: ${why}`, {
+    code: 'LOGS_SOURCE_UNREADABLE',
+    exitCode: ExitCode.USAGE,
+    fix: 'Check that file or folder (or its permissions) and sync again: the objects before it are synced.',
+    cause: error,
+  });
+}
+
+function notRegular(path: string, info: Stats): CliError {
+  const kind = info.isFIFO()
+    ? 'a FIFO'
+    : info.isSocket()
+      ? 'a socket'
+      : info.isCharacterDevice() || info.isBlockDevice()
+        ? 'a device'
+        : 'not a regular file';
+  return new CliError(`cannot read ${path}: ${kind}, not a file or folder of exported logs`, {
+    code: 'LOGS_SOURCE_UNREADABLE',
+    exitCode: ExitCode.USAGE,
+    fix: 'Give a folder of exported NDJSON files or one such file (gzip or plain).',
+  });
 }
