@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTenant, sampleConfiguration } from '../helpers/fake-tenant.js';
@@ -92,6 +92,17 @@ describe.each(modes)('exit codes ($name)', ({ flags, runner }) => {
     });
     expect(result.exitCode).toBe(2);
     expect(result.stdout + result.stderr).toContain('is a directory');
+  });
+
+  it.each([
+    [['audit', 'logs', 'sync', '/dev/null', '--store', 'STORE'], 'LOGS_SOURCE_UNREADABLE'],
+    [['audit', 'logs', 'report', '--store', 'STORE', '--out', '/dev/null'], 'FILE_UNWRITABLE'],
+  ])('2: a device where a file is read or written is refused (%j), not read nor replaced', async (args, code) => {
+    const store = join(home.home, 'no-store');
+    const result = await run(args.map((arg) => (arg === 'STORE' ? store : arg)));
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout + result.stderr).toMatch(flags.length > 0 ? code : /\/dev\/null: (it is )?a device/);
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
   });
 
   it('3: done, but the connection is not SUCCESS', async () => {

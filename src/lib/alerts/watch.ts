@@ -1,6 +1,7 @@
 import { CliError, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
+import { checkedWritableFile, writeError } from '../io/writable-file.js';
 import { registerSecret } from '../output/redact.js';
 import { maskUrl } from '../util/mask-url.js';
 import { parseMoment } from '../logs/period.js';
@@ -165,8 +166,10 @@ async function cycle(
   result: WatchResult,
 ): Promise<WatchRunSummary> {
   await source.sync();
-  const statePath = resolveStatePath(options, source);
-  result.statePath = statePath;
+  result.statePath = resolveStatePath(options, source);
+  // A folder, FIFO or device by that name is refused before it is read (a FIFO would never answer).
+  const stateFile = { path: result.statePath, flag: '--state' };
+  const statePath = await checkedWritableFile(stateFile);
   const now = io.now();
   const infos = options.presets.map((name) => source.preset(name));
   const state: WatchState = (await loadWatchState(statePath, options.webhook)) ?? {
@@ -180,7 +183,10 @@ async function cycle(
   pruneState(state, lookFrom(state, options), options.windowMs);
   const summary: WatchRunSummary = { at: now.toISOString(), posted: {}, messages: 0, failure: null };
   const save = async () => {
-    if (!options.dryRun) await saveWatchState(statePath, state);
+    if (!options.dryRun)
+      await saveWatchState(statePath, state).catch((error: unknown) => {
+        throw writeError(stateFile, error);
+      });
   };
   // The first run fixes `since` on disk at once: a later run must not take its own moment instead.
   state.lastRun = now.toISOString();

@@ -42,6 +42,10 @@ export const ERRORS = {
     meaning: 'a file could not be written: the disk (or your quota) is full',
     fix: 'Make room on that disk (or use a folder on another one, e.g. --store DIR) and run the command again: what a sync committed stays, and it resumes from there.',
   },
+  FILE_UNWRITABLE: {
+    exitCode: USAGE,
+    meaning: 'a file to write (--out, --state) is a folder, FIFO or device, in a missing folder, or not yours to write',
+  },
   OUTPUT_UNWRITABLE: {
     exitCode: USAGE,
     meaning: 'standard output cannot be written (e.g. a full disk): the output is incomplete',

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { usageError } from '../errors/cli-error.js';
 import type { CommandIO } from '../io/command-io.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { checkedWritableFile, writeError } from '../io/writable-file.js';
 import { parseMoment, parseSpan } from '../logs/period.js';
 import { checkTimeZone, dayKey, nextDay, startOfDay } from './calendar.js';
 import { reportTally } from './data.js';
@@ -80,6 +81,9 @@ export async function runReport(
 ): Promise<ReportResult> {
   const tz = checkTimeZone(options.tz);
   const out = resolve(io.cwd, options.out);
+  // Before the sync and the counting: a bad --out fails now, not after minutes of work.
+  const outFile = { path: out, flag: '--out' };
+  const target = await checkedWritableFile(outFile);
   const source = await openSource();
   let html: string;
   let summary: Omit<ReportResult, 'out' | 'format'>;
@@ -120,17 +124,21 @@ export async function runReport(
   } finally {
     await source.close();
   }
-  if (options.format === 'pdf') {
-    const scratch = await mkdtemp(join(tmpdir(), 'immuta-report-'));
-    try {
-      const page = join(scratch, 'report.html');
-      await writeFile(page, html, 'utf8');
-      await printPdf({ html: page, out, browser: options.browser, env: io.env, signal: io.signal });
-    } finally {
-      await rm(scratch, { recursive: true, force: true });
+  try {
+    if (options.format === 'pdf') {
+      const scratch = await mkdtemp(join(tmpdir(), 'immuta-report-'));
+      try {
+        const page = join(scratch, 'report.html');
+        await writeFile(page, html, 'utf8');
+        await printPdf({ html: page, out: target, browser: options.browser, env: io.env, signal: io.signal });
+      } finally {
+        await rm(scratch, { recursive: true, force: true });
+      }
+    } else {
+      await writeFileAtomic(target, html, 0o644);
     }
-  } else {
-    await writeFileAtomic(out, html, 0o644);
+  } catch (error) {
+    throw writeError(outFile, error);
   }
   io.out(
     `Wrote ${out} (${summary.events} events, ${summary.since.slice(0, 10)} to ${summary.until.slice(0, 10)}, ${tz}).`,

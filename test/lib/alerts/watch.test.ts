@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +57,17 @@ const acceptedIds = () =>
   );
 
 describe('logs watch', () => {
+  it('a --state that is a FIFO or a folder is refused before it is read (reading a FIFO never ends)', async () => {
+    const fifo = join(dir, 'state.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const open = async () => memorySource([], PRESETS);
+    for (const statePath of [fifo, dir]) {
+      const error = await failure(runWatch(options({ statePath }), fakeIO({ now: at(0) }), open));
+      expect(error).toMatchObject({ code: 'FILE_UNWRITABLE', exitCode: 2 });
+      expect(error.message).toMatch(/^cannot write --state /);
+    }
+  });
+
   it('delivers every matching event exactly once over three runs, none lost while the receiver was down', async () => {
     const events: EventRow[] = [row('PermissionApplied', at(-60)), row('TagApplied', at(-30))];
     const source = memorySource(events, PRESETS);

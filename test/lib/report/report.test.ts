@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -108,6 +108,20 @@ describe('logs report (data and file)', () => {
         runReport({ ...base, since: '2026-03-05', until: '2026-03-01', out: 'x.html' }, fakeIO({ cwd: dir }), source),
       ),
     ).toMatchObject({ exitCode: 2 });
+  });
+
+  it('refuses an --out that is a folder or a device before it opens the store, and replaces no such thing', async () => {
+    let opened = 0;
+    const source = async () => {
+      opened++;
+      return memoryReportSource(reportFixture());
+    };
+    for (const out of [dir, '/dev/null']) {
+      const error = await failure(runReport({ ...base, out }, fakeIO({ cwd: dir }), source));
+      expect(error).toMatchObject({ code: 'FILE_UNWRITABLE', exitCode: 2 });
+    }
+    expect(opened).toBe(0);
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
   });
 
   it('the day of an instant, cached per quarter-hour, is the day Intl gives, also where days start off the quarter-hour', () => {
