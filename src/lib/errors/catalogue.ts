@@ -121,7 +121,10 @@ export const ERRORS = {
     meaning: 'no sandbox scenario of that name (`immuta sandbox scenario list`)',
   },
   LOGS_STORE_BUSY: { exitCode: ACTION_NEEDED, meaning: 'another process holds the logs store' },
-  LOGS_STORE_UNREADABLE: { exitCode: USAGE, meaning: 'the logs store file cannot be opened' },
+  LOGS_STORE_UNREADABLE: {
+    exitCode: USAGE,
+    meaning: 'the logs store cannot be opened, or --store is a file or a folder of other files',
+  },
   LOGS_STORE_EMPTY: { exitCode: USAGE, meaning: 'nothing has been synced into --store yet' },
   LOGS_STORE_VERSION: { exitCode: USAGE, meaning: 'the logs store was written by another version: rebuild it' },
   LOGS_OBJECT_UNREADABLE: { exitCode: USAGE, meaning: 'an exported object is not readable (e.g. broken gzip)' },

@@ -227,6 +227,34 @@ describe('the store on disk: Parquet parts named by committed rows', () => {
     await store.close();
   });
 
+  it('a folder that is not a store is refused for writing, never cleaned; only its own part files are leftovers', async () => {
+    // A project folder that happens to have a `parts` folder: opening it as a store would have deleted its files.
+    const project = join(dir, 'project');
+    mkdirSync(join(project, 'parts'), { recursive: true });
+    writeFileSync(join(project, 'parts', 'engine.step'), 'mine');
+    writeFileSync(join(project, 'README'), 'mine');
+    const refused = await failure(LogStore.open(project));
+    expect(refused).toMatchObject({ code: 'LOGS_STORE_UNREADABLE', exitCode: 2 });
+    expect(refused.message).toBe(
+      `cannot use ${project} as a log store: it holds other files (README, parts), not a log store`,
+    );
+    expect(readdirSync(join(project, 'parts'))).toEqual(['engine.step']);
+    const file = join(project, 'README');
+    for (const path of [file, join(file, 'store')])
+      expect((await failure(LogStore.open(path))).message).toBe(
+        `cannot use ${path} as a log store: it, or a folder above it, is a file`,
+      );
+    // Empty but for hidden files is a new store; in a store, a file of `parts` that is not a part stays.
+    const fresh = join(dir, 'fresh');
+    mkdirSync(fresh);
+    writeFileSync(join(fresh, '.DS_Store'), '');
+    const store = await LogStore.open(fresh);
+    await store.close();
+    writeFileSync(join(fresh, 'parts', 'notes.txt'), 'mine');
+    await (await LogStore.open(fresh)).close();
+    expect(partsOf(fresh)).toEqual(['notes.txt']);
+  });
+
   it('an object with no new event writes no part', async () => {
     const store = await LogStore.open(join(dir, 'store'));
     await store.ingest({ key: 'a.ndjson', etag: '1', size: 1 }, Buffer.from(ndjson([event('a-1')])));
