@@ -5,6 +5,7 @@
  */
 import { usageError } from '../errors/cli-error.js';
 import type { CommandIO } from '../io/command-io.js';
+import { escapeControl } from '../output/control-codes.js';
 import { hasSecretKey, redactSecretKeys } from '../output/redact.js';
 import { columnWidths, headerLine, renderTable, rowLine, visibleLength } from '../output/table.js';
 import type { Row } from './rows.js';
@@ -31,8 +32,13 @@ function cellText(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/*
+ * Cells escape the control codes of their values themselves: a colour terminal's stream keeps the
+ * colour sequences our painter writes, and a value (an actor name in an exported line) must not
+ * bring its own, which could hide or recolour what is printed after it.
+ */
 function csvCell(value: unknown): string {
-  const text = cellText(value);
+  const text = escapeControl(cellText(value));
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -52,7 +58,7 @@ export const TABLE_MEASURED_ROWS = 10_000;
 
 /** A table cell on one line: tabs and line breaks as spaces, and on a terminal at most TABLE_CELL_MAX long. */
 function tableCell(value: unknown, tty: boolean): string {
-  const text = cellText(value).replace(/[\t\n\r]/g, ' ');
+  const text = escapeControl(cellText(value).replace(/[\t\n\r]/g, ' '));
   return tty && text.length > TABLE_CELL_MAX ? `${text.slice(0, TABLE_CELL_MAX - 1)}…` : text;
 }
 

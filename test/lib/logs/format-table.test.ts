@@ -43,6 +43,15 @@ describe('table output', () => {
     expect(lines[1]).toBe(`a   ${'x'.repeat(30)} ${'y'.repeat(28)}…`);
   });
 
+  it("a value's control codes are escaped in its cell, colour sequences too (a colour terminal's stream keeps those)", () => {
+    const rows = [{ id: 'a', actor: 'mallory\u001b[30;40mhidden\u001b]0;title\u0007@example.com' }];
+    for (const format of ['table', 'csv'] as const) {
+      const text = formatRows(['id', 'actor'], rows, format, true);
+      expect(text).not.toContain('\u001b');
+      expect(text).toContain('mallory\\u001b[30;40mhidden\\u001b]0;title\\u0007@example.com');
+    }
+  });
+
   it('a longer answer on a terminal: every row, one header, the widths of the first rows, a wider cell cut to them', async () => {
     const n = TABLE_MEASURED_ROWS + 5000;
     const wide = n - 2; // after the measured rows (whole batches up to TABLE_MEASURED_ROWS or more)
