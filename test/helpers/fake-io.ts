@@ -10,7 +10,7 @@
 import { painter, type TerminalCaps } from '../../src/lib/output/terminal.js';
 import type { CommandIO, GlobalOptions } from '../../src/lib/io/command-io.js';
 import type { ExitCodeValue } from '../../src/lib/errors/exit-codes.js';
-import { escapeControl } from '../../src/lib/output/control-codes.js';
+import { escapeForStream } from '../../src/lib/output/control-codes.js';
 import { redactText } from '../../src/lib/output/redact.js';
 import type { TenantSettings } from '../../src/lib/config/tenant-settings.js';
 import type { TenantClient } from '../../src/lib/tenant/client.js';
@@ -19,6 +19,8 @@ export interface FakeIOOptions {
   json?: boolean;
   /** A terminal (colour off, spinners off, prompts on) or not (the default: like CI). */
   tty?: boolean;
+  /** Colour on, as on a colour terminal: the streams keep the painter's colour sequences (escaping all else). */
+  colour?: boolean;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   globals?: Partial<GlobalOptions>;
@@ -43,7 +45,9 @@ export function fakeIO(options: FakeIOOptions = {}): FakeIO {
   const json = options.json ?? false;
   const tty = options.tty ?? false;
   const env = { ...(options.env ?? {}) };
-  const caps: TerminalCaps = { color: false, colorStderr: false, spinners: false, interactive: tty };
+  const colour = options.colour ?? false;
+  const caps: TerminalCaps = { color: colour, colorStderr: colour, spinners: false, interactive: tty };
+  const escape = (text: string) => escapeForStream(text, colour);
   const answers = [...(options.answers ?? [])];
   const globals: GlobalOptions = {
     profile: 'default',
@@ -75,21 +79,21 @@ export function fakeIO(options: FakeIOOptions = {}): FakeIO {
     signal: options.signal ?? new AbortController().signal,
     exitCode: undefined,
     asked: [],
-    // As the process writers do (colour is off here): control codes escaped.
+    // As the process writers do: control codes escaped (colour sequences kept with `colour`).
     out(text = '') {
-      if (!json) out.push(`${escapeControl(redactText(text))}\n`);
+      if (!json) out.push(`${escape(redactText(text))}\n`);
     },
     note(text = '') {
-      if (!json) err.push(`${escapeControl(redactText(text))}\n`);
+      if (!json) err.push(`${escape(redactText(text))}\n`);
     },
     warn(text) {
-      err.push(`Warning: ${escapeControl(redactText(text))}\n`);
+      err.push(`Warning: ${escape(redactText(text))}\n`);
     },
     write(chunk) {
-      out.push(escapeControl(redactText(chunk)));
+      out.push(escape(redactText(chunk)));
     },
     writeErr(chunk) {
-      err.push(escapeControl(redactText(chunk)));
+      err.push(escape(redactText(chunk)));
     },
     async progress() {
       return { update() {}, succeed() {}, fail() {}, stop() {} };

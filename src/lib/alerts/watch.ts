@@ -2,6 +2,7 @@ import { CliError, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
 import { checkedWritableFile, writeError } from '../io/writable-file.js';
+import { escapeControl } from '../output/control-codes.js';
 import { registerSecret } from '../output/redact.js';
 import { maskUrl } from '../util/mask-url.js';
 import { parseMoment } from '../logs/period.js';
@@ -243,7 +244,7 @@ export async function runWatch(
         if (io.signal.aborted) break;
         // Looping, a receiver that is down is retried next time; --once (cron, CI) reports it.
         if (options.once || !(error instanceof CliError) || error.code !== 'WEBHOOK_DELIVERY_FAILED') throw error;
-        io.warn(`${error.message} (retrying in the next run)`);
+        io.warn(`${escapeControl(error.message)} (retrying in the next run)`);
         io.setExitCode(ExitCode.TENANT);
         result.runs.push({ at: io.now().toISOString(), posted: {}, messages: 0, failure: error.message });
       }

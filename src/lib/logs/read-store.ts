@@ -3,6 +3,7 @@
  * `--config-id`) is synced first into its store, then read; `--store DIR` alone reads what is there.
  */
 import type { CommandIO } from '../io/command-io.js';
+import { escapeControl } from '../output/control-codes.js';
 import { type SourceSpec, resolveSource } from './sources/resolve.js';
 import { LogStore } from './store.js';
 import { type SyncResult, storeDirFor, syncInto, withRetryNotes } from './sync.js';
@@ -24,7 +25,7 @@ export async function prepareStore(
   const store = await LogStore.open(dir);
   try {
     const sync = await syncInto(store, resolved, {}, io);
-    for (const problem of sync.problems) io.warn(`${problem.key}: skipped ${problem.skipped} line(s)`);
+    for (const problem of sync.problems) io.warn(`${escapeControl(problem.key)}: skipped ${problem.skipped} line(s)`);
     if (sync.objects.ingested > 0)
       io.note(`Synced ${sync.objects.ingested} new object(s) from ${sync.source} (${sync.events.new} new events).`);
     return { dir, sync };

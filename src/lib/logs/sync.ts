@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { CliError, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
+import { escapeControl } from '../output/control-codes.js';
 import { type ResolvedSource, type SourceSpec, defaultStoreDir, resolveSource } from './sources/resolve.js';
 import {
   CHUNK_BYTES,
@@ -90,7 +91,7 @@ export function withRetryNotes<T extends SourceSpec>(options: T, io: CommandIO):
     ...options,
     remote: {
       onRetry: (key: string, attempt: number, error: string) =>
-        io.note(`Retrying ${key} (attempt ${attempt + 1}): ${error}`),
+        io.note(`Retrying ${escapeControl(key)} (attempt ${attempt + 1}): ${escapeControl(error)}`),
       ...options.remote,
     },
   };
@@ -211,7 +212,7 @@ function report(result: SyncResult, io: CommandIO): void {
   for (const problem of result.problems) {
     const first = problem.lines.map((l) => `line ${l.line}: ${l.reason}`).join('; ');
     io.warn(
-      `${problem.key}: skipped ${problem.skipped} line(s) (${first}${problem.skipped > problem.lines.length ? '; ...' : ''})`,
+      `${escapeControl(problem.key)}: skipped ${problem.skipped} line(s) (${first}${problem.skipped > problem.lines.length ? '; ...' : ''})`,
     );
   }
   const o = result.objects;

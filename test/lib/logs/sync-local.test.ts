@@ -127,6 +127,14 @@ describe('audit logs sync from a folder', () => {
     expect(error.exitCode).toBe(2);
   });
 
+  it('an object key is printed with its control codes escaped, also on a colour terminal', async () => {
+    writeFileSync(join(source, 'red\u001b[31mkey.ndjson'), 'not json\n');
+    const io = fakeIO({ colour: true });
+    await runSync({ source, store }, io);
+    expect(io.stderr()).toContain('red\\u001b[31mkey.ndjson: skipped 1 line(s)');
+    expect(io.stderr()).not.toContain('\u001b');
+  });
+
   it('a FIFO or device is no source; one inside the folder is passed over', async () => {
     const fifo = join(source, 'pipe');
     execFileSync('mkfifo', [fifo]);
