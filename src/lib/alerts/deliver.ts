@@ -28,7 +28,14 @@ export interface DeliveryOptions {
 export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
+    // A timer longer than MAX_TIMER_MS fires at once (Node's limit): `--every 30d` waits in steps.
+    const deadline = Date.now() + ms;
+    let timer = setTimeout(step, Math.min(ms, MAX_TIMER_MS));
+    function step() {
+      const left = deadline - Date.now();
+      if (left > 0) timer = setTimeout(step, Math.min(left, MAX_TIMER_MS));
+      else done();
+    }
     function done() {
       clearTimeout(timer);
       signal.removeEventListener('abort', done);
@@ -37,6 +44,9 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', done, { once: true });
   });
 }
+
+/** The longest delay a Node timer takes (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2_147_483_647;
 
 export function interrupted(): CliError {
   return new CliError('interrupted', { code: 'INTERRUPTED', exitCode: ExitCode.INTERRUPTED });

@@ -52,13 +52,13 @@ const badFilter = (message: string, fix: string) =>
   new CliError(message, { code: 'LOGS_BAD_FILTER', exitCode: ExitCode.USAGE, fix });
 
 /** `7d` -> seconds, or undefined when the text is not a duration. */
-export function durationSeconds(text: string): number | undefined {
-  const ms = spanMs(text);
+export function durationSeconds(text: string, flag?: string): number | undefined {
+  const ms = spanMs(text, flag);
   return ms === undefined ? undefined : ms / 1000;
 }
 
 function parseInstant(flag: string, text: string, now: Date): Date {
-  const at = momentFrom(text, now);
+  const at = momentFrom(text, now, `--${flag}`);
   if (at !== undefined) return at;
   throw badFilter(
     `--${flag} "${text}" is neither an ISO date nor a duration`,
@@ -114,7 +114,7 @@ export function resolveFilters(
     throw badFilter('--since is not before --until', 'Swap them, or widen the range.');
   }
   const windowText = filters.window ?? defaults.window ?? '1h';
-  const windowSeconds = durationSeconds(windowText);
+  const windowSeconds = durationSeconds(windowText, '--window');
   if (!windowSeconds) {
     throw badFilter(`--window "${windowText}" is not a duration`, 'Use e.g. --window 1h, 15m or 1d.');
   }
@@ -127,8 +127,8 @@ export function resolveFilters(
   if (!Number.isFinite(minScore)) throw badFilter('--min-score must be a number', 'Use e.g. --min-score 80.');
   if (!Number.isInteger(threshold) || threshold < 1)
     throw badFilter('--threshold must be a whole number of at least 1', 'Use e.g. --threshold 10.');
-  if (filters.limit !== undefined && (!Number.isInteger(filters.limit) || filters.limit < 1))
-    throw badFilter('--limit must be a whole number of at least 1', 'Use e.g. --limit 100.');
+  if (filters.limit !== undefined && (!Number.isSafeInteger(filters.limit) || filters.limit < 1))
+    throw badFilter(`--limit must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}`, 'Use e.g. --limit 100.');
   return {
     since,
     until,

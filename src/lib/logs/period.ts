@@ -1,17 +1,32 @@
-import { usageError } from '../errors/cli-error.js';
+import { CliError, usageError } from '../errors/cli-error.js';
+import { ExitCode } from '../errors/exit-codes.js';
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
 /**
- * `90s`, `5m`, `1h`, `7d`, `2w` (and sums such as `1h30m`) in milliseconds, or undefined when the text
- * is not a duration. The one duration reader of the logs commands (filters, report, watch).
+ * The longest duration taken: 10,000 years (520,000w). Longer ones went past what a JavaScript date
+ * (about 275,000 years either way) or a DuckDB interval holds, and failed as a bug.
  */
-export function spanMs(text: string): number | undefined {
+export const MAX_SPAN_MS = 520_000 * 604_800_000;
+
+/**
+ * `90s`, `5m`, `1h`, `7d`, `2w` (and sums such as `1h30m`) in milliseconds, or undefined when the text
+ * is not a duration; a LOGS_BAD_FILTER error naming `flag` when it is longer than MAX_SPAN_MS. The
+ * one duration reader of the logs commands (filters, report, watch).
+ */
+export function spanMs(text: string, flag = 'the duration'): number | undefined {
   const value = text.trim().toLowerCase();
   if (!/^(\d+\s*(s|m|h|d|w))+$/.test(value)) return undefined;
   let ms = 0;
   for (const [, amount, unit] of value.matchAll(/(\d+)\s*(s|m|h|d|w)/g))
     ms += Number(amount) * (UNIT_MS[unit ?? ''] ?? 0);
+  if (ms > MAX_SPAN_MS) {
+    throw new CliError(`${flag} "${text}" is longer than 10,000 years`, {
+      code: 'LOGS_BAD_FILTER',
+      exitCode: ExitCode.USAGE,
+      fix: `Give ${flag} in seconds to weeks up to 520000w (or, for a start, an ISO date such as 2000-01-01).`,
+    });
+  }
   return ms > 0 ? ms : undefined;
 }
 
@@ -19,9 +34,9 @@ export function spanMs(text: string): number | undefined {
  * An ISO date or date-time (`2026-01-31`, `2026-01-31T08:00:00Z`, `2026-01-31 08:00`), or a duration
  * back from `now` (`7d`, `12h`); undefined when it is neither. A date or a time without a zone is UTC.
  */
-export function momentFrom(text: string, now: Date): Date | undefined {
+export function momentFrom(text: string, now: Date, flag?: string): Date | undefined {
   const value = text.trim();
-  const span = spanMs(value);
+  const span = spanMs(value, flag);
   if (span !== undefined) return new Date(now.getTime() - span);
   const iso = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
   if (!iso.test(value)) return undefined;
@@ -32,14 +47,14 @@ export function momentFrom(text: string, now: Date): Date | undefined {
 
 /** spanMs, or a CliError naming the flag. */
 export function parseSpan(text: string, flag: string): number {
-  const ms = spanMs(text);
+  const ms = spanMs(text, flag);
   if (ms !== undefined) return ms;
   throw usageError(`${flag} "${text}" is not a duration`, `Use a number with a unit: ${flag} 30s, 5m, 1h, 7d or 2w.`);
 }
 
 /** momentFrom, or a CliError naming the flag. */
 export function parseMoment(text: string, flag: string, now: Date): Date {
-  const at = momentFrom(text, now);
+  const at = momentFrom(text, now, flag);
   if (at !== undefined) return at;
   throw usageError(
     `${flag} "${text}" is neither an ISO date nor a duration`,
