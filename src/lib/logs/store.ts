@@ -706,9 +706,10 @@ export class LogStore {
           const named = [...blankedOut.first];
           let read = 0;
           for (const piece of staged.pieces.filter((p) => p.key === object.key)) {
-            for (const s of await this.bookkeeping(skippedLines(piece))) {
-              if (++read <= SKIPPED_DETAIL) named.push({ line: Number(s.line), reason: String(s.reason) });
-            }
+            const [found] = await this.bookkeeping(skippedLines(piece, SKIPPED_DETAIL));
+            read += Number(found?.skipped ?? 0);
+            for (const s of (found?.first ?? []) as Array<{ line: number; reason: string }>)
+              named.push({ line: Number(s.line), reason: String(s.reason) });
           }
           result.skipped = blankedOut.count + read;
           result.skippedLines = named.sort((a, b) => a.line - b.line).slice(0, SKIPPED_DETAIL);

@@ -142,6 +142,29 @@ describe('ingesting objects in batches', () => {
     expect(readdirSync(join(dir, 'store')).filter((name) => name.startsWith('staging'))).toEqual(['staging-1.ndjson']);
   });
 
+  it('lines that are not events (another log, `{}`) are counted and named, not stored; an event with escaped keys is', async () => {
+    const escaped = JSON.stringify(event('escaped-keys'))
+      .replace('"eventTimestamp"', '"\\u0065ventTimestamp"')
+      .replace('"id"', '"\\u0069d"');
+    expect(JSON.parse(escaped)).toEqual(event('escaped-keys'));
+    const junk = Array.from({ length: 30_000 }, (_, i) => (i % 2 ? '{}' : '{"level":"info","msg":"other log"}'));
+    const text = [JSON.stringify(event('first')), ...junk, escaped, JSON.stringify(event('last'))].join('\n');
+    const big = await LogStore.open(join(dir, 'default-pieces'));
+    try {
+      const result = await big.ingest({ key: 'mixed.ndjson', etag: '1', size: text.length }, Buffer.from(text));
+      expect(result).toMatchObject({ lines: 30_003, events: 3, newEvents: 3, skipped: 30_000 });
+      expect(result.skippedLines).toEqual([2, 3, 4, 5, 6].map((line) => ({ line, reason: 'no id' })));
+      expect(await big.rows('SELECT id FROM events ORDER BY id')).toEqual([
+        { id: 'escaped-keys' },
+        { id: 'first' },
+        { id: 'last' },
+      ]);
+      expect(await big.rows('SELECT count(*) AS n FROM stored_events')).toEqual([{ n: 3 }]);
+    } finally {
+      await big.close();
+    }
+  });
+
   it('an unreadable gzip object fails after the objects before it are stored', async () => {
     const error = await failure(
       store.ingestMany([
@@ -404,7 +427,7 @@ describe('lineReaderError', () => {
     const db = await DuckDBInstance.create(':memory:');
     const connection = await db.connect();
     try {
-      const thrown = await connection.run(skippedLines({ file, key: 'odd.ndjson', firstLine: 41 })).then(
+      const thrown = await connection.run(skippedLines({ file, key: 'odd.ndjson', firstLine: 41 }, 5)).then(
         () => undefined,
         (error: unknown) => error,
       );
