@@ -198,16 +198,16 @@ const READ_LINES = `columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', e
     buffer_size = ${READ_LINE_BYTES}`;
 
 /**
- * The lines of staged files, with the object (key) each comes from and the file's position in the
- * list (`ord`: the sync's key order, then the pieces of an object in order). DuckDB does not keep
- * the files' order when it reads them in parallel (seen on two 3 MB files), so which copy of a
- * repeated id came first is decided by `ord`, never by the order rows arrive in.
+ * The lines of staged files, with the object (key) each comes from. DuckDB does not keep the files'
+ * order when it reads them in parallel (seen on two 3 MB files), so which copy of a repeated id
+ * came first is decided by the key's place in the sync's order (findFirstCopies), never by the
+ * order rows arrive in.
  */
 function stagedLines(files: readonly StagedFile[]): string {
   const list = `[${files.map((f) => sqlString(f.file)).join(', ')}]`;
   const keys = `[${files.map((f) => sqlString(f.key)).join(', ')}]`;
-  return `SELECT ord, ${keys}[ord] AS key, line
-  FROM (SELECT list_position(${list}, filename) AS ord, line FROM read_csv(${list}, filename = true, ${READ_LINES}))`;
+  return `SELECT ${keys}[list_position(${list}, filename)] AS key, line
+  FROM read_csv(${list}, filename = true, ${READ_LINES})`;
 }
 
 /** The scalar fields read from each line, in one parse of it (each JSON function call parses the line). */
@@ -255,21 +255,6 @@ const containerText = (text: string) =>
  */
 export const NOT_AN_EVENT_ID = '';
 
-/** The in-memory table a batch's events are staged in before they are written to a part file. */
-const BATCH = 'batch_events';
-
-/**
- * Stages the events of staged files in `batch_events` (the rare batch in which an id repeats): one
- * row per line that is an event (plus those under NOT_AN_EVENT_ID), with `ord` (see stagedLines),
- * which says which copy of an id repeated across objects came first. Each line is parsed once (one
- * `json_extract_string` with every path). `guarded` first checks that each line is JSON (a second
- * parse): without it, one malformed line makes the statement fail, which the caller uses to detect
- * the rare batch that needs it.
- */
-export function stageBatch(files: readonly StagedFile[], guarded: boolean): string {
-  return `CREATE OR REPLACE TEMP TABLE ${BATCH} AS ${eventsOfLines(files, guarded)}`;
-}
-
 /**
  * Rows per Parquet row group. A part holds QUERY events only, or other events sorted by (event,
  * eventTimestamp), so a row group holds one or a few event types and a preset, which filters on `event` first, skips the others
@@ -308,8 +293,8 @@ const MAY_BE_EVENT = `(contains(line, 'eventTimestamp') OR contains(line, '\\u')
  * (three quarters of the bytes: their payloads hold the SQL) as read, the others sorted by (event,
  * eventTimestamp) so that each row group holds one or a few event types. Lines that are not events,
  * ids stored already and ids repeated in the batch are then found in the files (`partCheck`) and,
- * in the few batches that have them, taken out by rewriting (`keepNewEvents`, or `stageBatch` for
- * repeats). Measured on 1 GB: sorting the whole batch in one statement was ~40% of a sync's time and
+ * in the few batches that have them, taken out by rewriting (`keepNewEvents`, or `keepFirstCopies`
+ * for repeats). Measured on 1 GB: sorting the whole batch in one statement was ~40% of a sync's time and
  * its peak memory; one statement split by the parsed event (PARTITION_BY), whose other file was then
  * read again to be sorted, 5-10% more than these two. Filtering on the parsed fields (a MATERIALIZED
  * extraction, so the filter could not make DuckDB extract each line twice) cost ~10% more CPU and
@@ -324,8 +309,8 @@ export function writeLines(
   const kind = events === 'query' ? LOOKS_LIKE_QUERY : `NOT ${LOOKS_LIKE_QUERY}`;
   const lines = eventsOfLines(files, guarded, `${kind} AND ${MAY_BE_EVENT}`);
   return events === 'query'
-    ? `COPY (SELECT * EXCLUDE (ord) FROM (${lines})) TO ${sqlString(file)} (${PARQUET})`
-    : writePart(`SELECT * EXCLUDE (ord) FROM (${lines})`, file);
+    ? `COPY (${lines}) TO ${sqlString(file)} (${PARQUET})`
+    : writePart(`SELECT * FROM (${lines})`, file);
 }
 
 /**
@@ -384,7 +369,7 @@ export const CREATE_EVENT_HOURS = [
   'COMMIT',
 ];
 
-/** One row per line of the staged files (see stageBatch), of the lines `where` keeps. */
+/** One row per line of the staged files that `where` keeps (a line that is not an event under NOT_AN_EVENT_ID). */
 function eventsOfLines(files: readonly StagedFile[], guarded: boolean, where = 'true'): string {
   const extract = `json_extract_string(line, [${SCALARS.map((p) => `'${p}'`).join(', ')}])`;
   return `
@@ -412,39 +397,53 @@ SELECT
   targetsText AS targetsJson,
   ${containerText(f('$.auditPayload.objectsAccessed'))} AS objectsAccessedJson,
   line AS raw,
-  key AS sourceObject,
-  ord
+  key AS sourceObject
 FROM (
-  SELECT ord, key, line, f, TRY_CAST(${f('$.eventTimestamp')} AS TIMESTAMPTZ) AS ts, ${containerText(TARGETS)} AS targetsText
+  SELECT key, line, f, TRY_CAST(${f('$.eventTimestamp')} AS TIMESTAMPTZ) AS ts, ${containerText(TARGETS)} AS targetsText
   FROM (
-    SELECT ord, key, line, ${guarded ? `CASE WHEN json_valid(line) THEN ${extract} END` : extract} AS f
+    SELECT key, line, ${guarded ? `CASE WHEN json_valid(line) THEN ${extract} END` : extract} AS f
     FROM (${stagedLines(files)}) WHERE ${where} AND ${NOT_BLANK('line')}
   )
 )`;
 }
 
-/**
- * What leaves the staged batch before it is written, in order: lines that are not events, events
- * whose id is stored already (by an earlier sync or batch), and every copy but the first of an id
- * repeated inside the batch (the first in the sync's key order, as if the objects had been
- * ingested one by one; of two copies inside one object, either). Each statement returns the number of rows it deleted.
- */
-export const DROP_FROM_BATCH = {
-  notEvents: `DELETE FROM ${BATCH} WHERE id = '${NOT_AN_EVENT_ID}'`,
-  stored: `DELETE FROM ${BATCH} WHERE id IN (SELECT id FROM event_ids)`,
-  repeats: `DELETE FROM ${BATCH} WHERE rowid IN (
-  SELECT rowid FROM (SELECT rowid, row_number() OVER (PARTITION BY id ORDER BY ord, rowid) AS copy FROM ${BATCH})
-  WHERE copy > 1)`,
-} as const;
+/** The rows (file, row number) of a batch's written files to keep when an id repeats in it. */
+const FIRST_COPIES = 'first_copies';
+
+/** Reads written files with each row's file and row number (what FIRST_COPIES names). */
+const numberedParquet = (files: readonly string[]) =>
+  `read_parquet([${files.map(sqlString).join(', ')}], hive_partitioning = false, filename = true, file_row_number = true)`;
 
 /**
- * Writes the staged batch to a Parquet part file, sorted by (event, eventTimestamp), ZSTD: on 1 GB
- * of UAM NDJSON this wrote 6.8x smaller files than the native DuckDB table with `raw` in it, at
- * twice the speed and half the memory (DuckDB's own compression of `raw` was most of a sync).
+ * Finds, in the files `writeLines` wrote for a batch in which an id repeats, the rows to keep: one
+ * per id not stored yet, its first copy in the batch's key order (`keys`: the sync's order, as if
+ * the objects had been ingested one by one; of two copies inside one object, either), and no line
+ * that is not an event. From the files' narrow columns: the lines are not parsed again (staging
+ * the batch in a table to delete from parsed every line a second time and held it all in memory:
+ * 633 MB for objects whose every line was written twice).
  */
-export function writeBatchPart(file: string): string {
-  return writePart(`SELECT * EXCLUDE (ord) FROM ${BATCH}`, file);
+export function findFirstCopies(files: readonly string[], keys: readonly string[]): string {
+  return `CREATE OR REPLACE TEMP TABLE ${FIRST_COPIES} AS
+SELECT filename, file_row_number FROM (
+  SELECT filename, file_row_number, id, row_number() OVER (
+    PARTITION BY id ORDER BY list_position([${keys.map(sqlString).join(', ')}], sourceObject), filename, file_row_number
+  ) AS copy
+  FROM ${numberedParquet(files)}
+  WHERE id <> '${NOT_AN_EVENT_ID}'
+) AS c
+WHERE copy = 1 AND NOT EXISTS (SELECT 1 FROM event_ids AS e WHERE e.id = c.id)`;
 }
+
+/** Rewrites a written file (`from`, to `to`) sorted, with only its rows `findFirstCopies` kept. */
+export function keepFirstCopies(from: string, to: string): string {
+  return writePart(
+    `SELECT * EXCLUDE (filename, file_row_number) FROM ${numberedParquet([from])} AS p
+  WHERE EXISTS (SELECT 1 FROM ${FIRST_COPIES} AS k WHERE k.filename = p.filename AND k.file_row_number = p.file_row_number)`,
+    to,
+  );
+}
+
+export const DROP_FIRST_COPIES = `DROP TABLE IF EXISTS ${FIRST_COPIES}`;
 
 /** Rewrites files into one part sorted by (event, eventTimestamp): compaction. */
 export function mergeParts(files: readonly string[], file: string): string {
@@ -453,8 +452,6 @@ export function mergeParts(files: readonly string[], file: string): string {
 
 const writePart = (select: string, file: string) =>
   `COPY (${select} ORDER BY event, eventTimestamp) TO ${sqlString(file)} (${PARQUET})`;
-
-export const DROP_BATCH = `DROP TABLE IF EXISTS ${BATCH}`;
 
 /**
  * How many lines of one staged file are skipped (`skipped`), and the first `first` of them (`first`:

@@ -44,11 +44,12 @@ import {
 import { type ResultColumn, type Row, plainRows, rowJsonSql, rowsFromJsonTexts, toPlainRows } from './rows.js';
 import {
   COUNT_PART_HOURS,
+  DROP_FIRST_COPIES,
+  findFirstCopies,
+  keepFirstCopies,
   CREATE_EVENT_HOURS,
   CREATE_TABLES,
   PART_EVENTS_PER_OBJECT,
-  DROP_BATCH,
-  DROP_FROM_BATCH,
   STORE_SCHEMA_VERSION,
   type StagedFile,
   mergeParts,
@@ -58,9 +59,7 @@ import {
   groupPart,
   recordPartIds,
   skippedLines,
-  stageBatch,
   viewsOver,
-  writeBatchPart,
   writeLines,
 } from './schema.js';
 
@@ -734,9 +733,8 @@ export class LogStore {
   /**
    * Writes a group's new events to part files (see writeLines: its QUERY events, and the others
    * sorted) and returns their names, each named by `newPart`. The files are rewritten without what
-   * is not new in the few groups that have lines that are not events or ids stored already, and the
-   * group is staged in a table first when an id repeats inside it (where the first copy of each id,
-   * in key order, is kept).
+   * is not new in the few groups that have lines that are not events or ids stored already, and
+   * only with the first copy of each id (in key order) when an id repeats inside the group.
    */
   private async writeGroup(group: readonly StagedFile[], guarded: boolean, newPart: () => string): Promise<string[]> {
     const c = this.connection;
@@ -750,25 +748,27 @@ export class LogStore {
       const [check] = await this.bookkeeping(partCheck(files));
       const count = (name: string) => Number(check?.[name] ?? 0);
       if (count('n') === 0) return [];
-      if (count('events') !== count('ids')) {
-        const part = newPart();
-        await c.run(stageBatch(group, guarded));
-        await c.run(DROP_FROM_BATCH.notEvents);
-        await c.run(DROP_FROM_BATCH.stored);
-        await c.run(DROP_FROM_BATCH.repeats);
-        await c.run(writeBatchPart(this.partFile(part)));
-        await c.run(DROP_BATCH);
-        return [part];
-      }
+      // An id repeats in the batch: each file keeps the first copies. Otherwise, when some rows are
+      // not events or stored already, each file keeps its new events; else each file is a part.
+      const repeats = count('events') !== count('ids');
+      if (repeats)
+        await c.run(
+          findFirstCopies(
+            files,
+            group.map((staged) => staged.key),
+          ),
+        );
       const onlyNew = count('n') !== count('events') || count('stored') > 0;
       const parts: string[] = [];
       for (const [i, file] of files.entries()) {
         if (count(`n${i}`) === 0) continue; // a batch with no QUERY events, or only those
         const part = newPart();
         parts.push(part);
-        if (onlyNew) await c.run(keepNewEvents(file, this.partFile(part)));
+        if (repeats) await c.run(keepFirstCopies(file, this.partFile(part)));
+        else if (onlyNew) await c.run(keepNewEvents(file, this.partFile(part)));
         else renameSync(file, this.partFile(part));
       }
+      if (repeats) await c.run(DROP_FIRST_COPIES);
       return parts;
     } finally {
       rmSync(split, { recursive: true, force: true });
