@@ -287,7 +287,9 @@ describe('abfss:// URLs', () => {
     expect(error.code).toBe('USAGE');
     expect(error.exitCode).toBe(2);
     expect(error.message).toMatch(message);
-    expect(error.fix).toContain('abfss://FILESYSTEM@ACCOUNT.dfs.core.windows.net/PATH');
+    expect(error.fix).toBe(
+      'Write it as abfss://FILESYSTEM@ACCOUNT.dfs.core.windows.net/PATH (or https://ACCOUNT.blob.core.windows.net/CONTAINER/PATH).',
+    );
   });
 
   it('https://ACCOUNT.blob|dfs.core.windows.net/CONTAINER/PATH is the abfss:// location; other https URLs are not', () => {

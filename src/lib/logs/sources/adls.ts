@@ -85,7 +85,8 @@ export function parseAzureHttpsUrl(text: string): AdlsLocation | undefined {
 }
 
 function malformed(what: string, example: string): CliError {
-  return usageError(`malformed ADLS Gen2 URL: ${what}`, `Write it as ${example} (or ${ABFSS_EXAMPLE}).`);
+  const other = example === ABFSS_EXAMPLE ? HTTPS_EXAMPLE : ABFSS_EXAMPLE;
+  return usageError(`malformed ADLS Gen2 URL: ${what}`, `Write it as ${example} (or ${other}).`);
 }
 
 /** A query string or fragment may hold a SAS token: refused, and never repeated. */
