@@ -97,3 +97,33 @@ export function pruneState(state: WatchState, horizon: Date, windowMs: number): 
     preset.alerted = Object.fromEntries(Object.entries(preset.alerted).filter(([start]) => start > windowEdge));
   }
 }
+
+/**
+ * Holds the state file for one run (a `<file>.lock` folder, proper-lockfile, kept fresh while the run
+ * lasts; one left by a process that died is taken over after STALE_LOCK_MS). Held already: a
+ * WATCH_STATE_BUSY error, before anything is posted. Returns the release.
+ */
+export async function lockWatchState(path: string): Promise<() => Promise<void>> {
+  const lockfile = (await import('proper-lockfile')).default;
+  try {
+    return await lockfile.lock(path, {
+      realpath: false,
+      stale: STALE_LOCK_MS,
+      update: STALE_LOCK_MS / 4,
+      retries: 0,
+      // Its mtime could not be refreshed (the folder went away): the run goes on; at worst a
+      // second watch posts an event twice, which the default (throwing in a timer) would not save.
+      onCompromised: () => undefined,
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+    throw new CliError(`another \`watch\` is using the state file ${path}`, {
+      code: 'WATCH_STATE_BUSY',
+      exitCode: ExitCode.ACTION_NEEDED,
+      fix: 'It posts what is new; nothing was posted by this run. Give a watch of its own another --state file.',
+    });
+  }
+}
+
+/** A lock not refreshed for this long belonged to a process that died. */
+const STALE_LOCK_MS = 60_000;

@@ -1,7 +1,7 @@
 import { CliError, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
-import { checkedWritableFile, writeError } from '../io/writable-file.js';
+import { type WritableFile, checkedWritableFile, writeError } from '../io/writable-file.js';
 import { escapeControl } from '../output/control-codes.js';
 import { registerSecret } from '../output/redact.js';
 import { maskUrl } from '../util/mask-url.js';
@@ -13,6 +13,7 @@ import {
   type WatchState,
   defaultStatePath,
   loadWatchState,
+  lockWatchState,
   presetState,
   pruneState,
   saveWatchState,
@@ -171,6 +172,25 @@ async function cycle(
   // A folder, FIFO or device by that name is refused before it is read (a FIFO would never answer).
   const stateFile = { path: result.statePath, flag: '--state' };
   const statePath = await checkedWritableFile(stateFile);
+  // Two watches on one state file (a cron run that outlasts its interval) would both post what is
+  // new: the second is refused while the first holds the file (a dry run only reads it).
+  const release = options.dryRun ? undefined : await lockWatchState(statePath);
+  try {
+    return await postNew(source, options, io, result, { path: statePath, file: stateFile });
+  } finally {
+    await release?.();
+  }
+}
+
+/** One run's work once the state file is held: load it, post what is new, save after each delivery. */
+async function postNew(
+  source: AlertSource,
+  options: WatchOptions,
+  io: CommandIO,
+  result: WatchResult,
+  held: { path: string; file: WritableFile },
+): Promise<WatchRunSummary> {
+  const { path: statePath, file: stateFile } = held;
   const now = io.now();
   const infos = options.presets.map((name) => source.preset(name));
   const state: WatchState = (await loadWatchState(statePath, options.webhook)) ?? {

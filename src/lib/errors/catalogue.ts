@@ -181,6 +181,7 @@ export const ERRORS = {
     meaning: 'the alert receiver did not accept after the last retry (nothing marked sent)',
   },
   WATCH_STATE_INVALID: { exitCode: USAGE, meaning: 'the watch state file is damaged' },
+  WATCH_STATE_BUSY: { exitCode: ACTION_NEEDED, meaning: 'another watch holds the state file: this run posted nothing' },
   WATCH_STATE_MISMATCH: { exitCode: USAGE, meaning: 'the watch state file belongs to another webhook' },
   BROWSER_NOT_FOUND: { exitCode: USAGE, meaning: 'no Chromium to print the report as PDF' },
   PDF_FAILED: { exitCode: BUG, meaning: 'Chromium could not print the report as PDF' },

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import lockfile from 'proper-lockfile';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type WatchOptions, runWatch } from '../../../src/lib/alerts/watch.js';
 import type { EventRow } from '../../../src/lib/alerts/source.js';
@@ -57,6 +58,29 @@ const acceptedIds = () =>
   );
 
 describe('logs watch', () => {
+  it('a second watch on a held state file posts nothing and exits 3; the lock is released after each run', async () => {
+    const events: EventRow[] = [];
+    const source = memorySource(events, PRESETS);
+    const open = async () => source;
+    await runWatch(options(), fakeIO({ now: at(0) }), open);
+    events.push(row('PermissionApplied', at(1)));
+    // What a first watch still posting holds.
+    const release = await lockfile.lock(join(dir, 'state.json'), { realpath: false });
+    try {
+      const error = await failure(runWatch(options(), fakeIO({ now: at(2) }), open));
+      expect(error).toMatchObject({ code: 'WATCH_STATE_BUSY', exitCode: 3 });
+      expect(error.message).toBe(`another \`watch\` is using the state file ${join(dir, 'state.json')}`);
+      expect(receiver.requests).toHaveLength(0);
+      // A dry run only reads the state: it is not refused.
+      await runWatch(options({ dryRun: true }), fakeIO({ now: at(2) }), open);
+    } finally {
+      await release();
+    }
+    const posted = await runWatch(options(), fakeIO({ now: at(3) }), open);
+    expect(posted.runs[0]!.posted).toEqual({ 'permission-changes': 1 });
+    expect(readdirSync(dir).filter((name) => name.endsWith('.lock'))).toEqual([]);
+  });
+
   it('a --state that is a FIFO or a folder is refused before it is read (reading a FIFO never ends)', async () => {
     const fifo = join(dir, 'state.fifo');
     execFileSync('mkfifo', [fifo]);
