@@ -109,6 +109,7 @@ export async function syncInto(
   onProgress: (text: string) => void = () => undefined,
 ): Promise<SyncResult> {
   const signal = io.signal;
+  resolved.source.exclude?.(store.dir);
   const listed = await resolved.source.list(signal);
   const known = await store.ingestedObjects();
   const todo = listed.filter((object) => !LogStore.isKnown(known, object));

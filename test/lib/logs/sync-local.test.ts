@@ -135,6 +135,18 @@ describe('audit logs sync from a folder', () => {
     expect(io.stderr()).not.toContain('\u001b');
   });
 
+  it('a store inside the source folder is not read as objects of it', async () => {
+    writeFileSync(join(source, 'one.ndjson'), ndjson([a, b]));
+    const inside = join(source, 'store');
+    for (const run of [1, 2]) {
+      const io = fakeIO();
+      const result = await runSync({ source, store: inside }, io);
+      expect(result.objects).toEqual({ listed: 1, alreadySynced: run - 1, ingested: 2 - run });
+      expect(result.skippedLines).toBe(0);
+      expect(io.stderr()).not.toContain('Warning');
+    }
+  });
+
   it('a FIFO or device is no source; one inside the folder is passed over', async () => {
     const fifo = join(source, 'pipe');
     execFileSync('mkfifo', [fifo]);

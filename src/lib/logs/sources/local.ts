@@ -17,9 +17,15 @@ export class LocalSource implements ObjectSource {
   readonly label: string;
   private root = '';
   private single = false;
+  private readonly excluded = new Set<string>();
 
   constructor(private readonly path: string) {
     this.label = resolve(path);
+  }
+
+  /** A store inside the source folder would otherwise be read as objects: its own database and parts. */
+  exclude(folder: string): void {
+    this.excluded.add(resolve(folder));
   }
 
   async list(signal: AbortSignal): Promise<ObjectRef[]> {
@@ -50,8 +56,9 @@ export class LocalSource implements ObjectSource {
       });
       for (const entry of entries) {
         const full = join(dir, entry.name);
-        if (entry.isDirectory()) await walk(full);
-        else if (entry.isFile() || entry.isSymbolicLink()) {
+        if (entry.isDirectory()) {
+          if (!this.excluded.has(full)) await walk(full);
+        } else if (entry.isFile() || entry.isSymbolicLink()) {
           const s = await stat(full).catch(() => undefined);
           if (!s?.isFile()) continue;
           const key = relative(absolute, full).split(sep).join('/');

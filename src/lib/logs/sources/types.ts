@@ -17,5 +17,7 @@ export interface ObjectSource {
   list(signal: AbortSignal): Promise<ObjectRef[]>;
   /** The object's bytes as stored (gzip or plain). */
   read(object: ObjectRef, signal: AbortSignal): Promise<Buffer>;
+  /** Pass over this local folder when listing (the store, when it lives inside a source folder). */
+  exclude?(folder: string): void;
   close?(): void;
 }
