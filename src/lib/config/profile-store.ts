@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -48,7 +48,8 @@ export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string 
 function readBounded(path: string): string {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    // Without blocking: opening a FIFO for reading waits for a writer (the check below refuses it).
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     if ((error as { code?: unknown }).code === 'ENOENT') return '';
     throw error;

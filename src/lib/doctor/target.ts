@@ -3,7 +3,6 @@
  * FILE (validated by the export-config loader), from the tenant (--id), or both — the tenant's
  * endpoint settings with the FILE's key pair, since the tenant never returns secretAccessKey.
  */
-import { readFile } from 'node:fs/promises';
 import { CliError, formatLocation, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { DoctorTarget, Finding } from './checks/context.js';
@@ -69,9 +68,11 @@ export async function loadTarget(input: TargetInput): Promise<LoadedTarget> {
     const readStdinOnce = async (): Promise<Buffer> => (stdinText ??= await input.readStdin());
     let text = '';
     try {
-      text = input.file === '-' ? (await readStdinOnce()).toString('utf8') : await readFile(input.file, 'utf8');
+      // Bounded and non-blocking, as the loader reads it: a FIFO or /dev/zero is refused, not read.
+      const { readConfigSource } = await import('../export-config/source.js');
+      text = (await readConfigSource(input.file, readStdinOnce)).text;
     } catch {
-      // Missing or unreadable: the loader gives the precise message.
+      // Missing, unreadable or not a regular file: the loader gives the precise message.
     }
     const kind = detectKind(text);
     if (kind === 'adls') throw adlsError(input.file);

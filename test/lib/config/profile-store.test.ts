@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import {
   existsSync,
   mkdtempSync,
@@ -227,5 +228,20 @@ describe('ProfileStore', () => {
 
   it.skipIf(!existsSync('/dev/zero'))('a device (stat says 0 bytes) is refused, not read forever', () => {
     expect(thrown(() => new ProfileStore('/dev/zero').get('default'))).toMatchObject({ exitCode: 2 });
+  });
+
+  it('a FIFO is refused without waiting for a writer (opening it blocked for ever)', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'profile-fifo-'));
+    try {
+      const fifo = join(folder, 'immutacfg.yaml');
+      execFileSync('mkfifo', [fifo]);
+      expect(thrown(() => new ProfileStore(fifo).get('default'))).toMatchObject({
+        code: 'CONFIG_FILE_UNREADABLE',
+        exitCode: 2,
+        message: 'the config file is not a regular file',
+      });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,6 +95,18 @@ describe('loadTarget', () => {
     });
     expect(loaded.config.status).toBe('warn');
     expect(loaded.config.evidence?.join('\n')).toContain('differs from the tenant');
+  });
+
+  it('a FIFO or a device as FILE is refused by the loader, never read (a FIFO hung, /dev/zero took 600 MB)', async () => {
+    const fifo = join(dir, 'config.fifo');
+    execFileSync('mkfifo', [fifo]);
+    for (const file of [fifo, '/dev/zero']) {
+      const started = Date.now();
+      const loaded = await loadTarget({ file, env: {}, readStdin: noStdin });
+      expect(loaded.target).toBeUndefined();
+      expect(JSON.stringify(loaded.config)).toContain('not a regular file');
+      expect(Date.now() - started).toBeLessThan(2000);
+    }
   });
 
   it('refuses an ADLS configuration (exit 2)', async () => {
