@@ -281,12 +281,13 @@ const LOOKS_LIKE_QUERY = `contains(line, '"action":"QUERY"')`;
 
 /**
  * Lines that may be events: an event has an `eventTimestamp` key, spelled so in its text unless a
- * letter of it is escaped (`\u0065...`), which needs a `\u`. A text test, before any parse: the
- * other lines (another log's NDJSON in the source folder, `{}`) are not written to a part to be
- * taken out again. Measured: 48 MB of `{}` lines ran out of memory after 36 s sorting ten million
- * rows of nothing; an event line is unchanged, found in its first few hundred bytes.
+ * letter of it is escaped (`\u0065...`), which needs a `\u`. A text test, before any parse, in the
+ * statement that sorts: the other lines (another log's NDJSON in the source folder, `{}`) are not
+ * sorted and written to a part to be taken out again. Measured: 48 MB of `{}` lines ran out of
+ * memory after 36 s sorting ten million rows of nothing. A CASE, so the second test runs only on
+ * the lines the first did not keep (an OR ran both on every line); ~0.1 s of CPU per GB.
  */
-const MAY_BE_EVENT = `(contains(line, 'eventTimestamp') OR contains(line, '\\u'))`;
+const MAY_BE_EVENT = `CASE WHEN contains(line, 'eventTimestamp') THEN true ELSE contains(line, '\\u') END`;
 
 /**
  * Writes the lines of staged files straight to Parquet, one statement per file: the QUERY events
@@ -306,8 +307,11 @@ export function writeLines(
   file: string,
   events: 'query' | 'other',
 ): string {
-  const kind = events === 'query' ? LOOKS_LIKE_QUERY : `NOT ${LOOKS_LIKE_QUERY}`;
-  const lines = eventsOfLines(files, guarded, `${kind} AND ${MAY_BE_EVENT}`);
+  const lines = eventsOfLines(
+    files,
+    guarded,
+    events === 'query' ? LOOKS_LIKE_QUERY : `NOT ${LOOKS_LIKE_QUERY} AND ${MAY_BE_EVENT}`,
+  );
   return events === 'query'
     ? `COPY (${lines}) TO ${sqlString(file)} (${PARQUET})`
     : writePart(`SELECT * FROM (${lines})`, file);
