@@ -1,0 +1,49 @@
+import { mkdirSync, readdirSync } from 'node:fs';
+import { CliError } from '../errors/cli-error.js';
+import { ExitCode } from '../errors/exit-codes.js';
+
+/** The store's database file: a folder that has it is a store. */
+export const STORE_FILE = 'events.duckdb';
+
+/**
+ * The folder of a store opened for writing: made when missing; one that exists must be a store
+ * already (it has STORE_FILE) or empty but for hidden files. Opening a store for writing deletes
+ * what a killed sync left in it, so a folder of other files (`--store .` in a project that has a
+ * `parts` folder) is refused rather than cleaned.
+ */
+export function prepareStoreFolder(folder: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT')
+      throw storeFolderError(folder, code === 'ENOTDIR' ? 'it, or a folder above it, is a file' : errorReason(error));
+    try {
+      mkdirSync(folder, { recursive: true, mode: 0o700 });
+    } catch (made) {
+      throw storeFolderError(folder, errorReason(made));
+    }
+    return;
+  }
+  const others = names.filter((name) => !name.startsWith('.'));
+  if (others.length > 0 && !names.includes(STORE_FILE)) {
+    const shown = others.slice(0, 3).join(', ') + (others.length > 3 ? ', ...' : '');
+    throw storeFolderError(folder, `it holds other files (${shown}), not a log store`);
+  }
+}
+
+const errorReason = (error: unknown) => {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'permission denied';
+  if (code === 'ENOTDIR' || code === 'EEXIST') return 'a file is in the way';
+  return (error as Error).message ?? String(error);
+};
+
+function storeFolderError(folder: string, why: string): CliError {
+  return new CliError(`cannot use ${folder} as a log store: ${why}`, {
+    code: 'LOGS_STORE_UNREADABLE',
+    exitCode: ExitCode.USAGE,
+    fix: 'Give --store a new or empty folder, or the folder of an existing store.',
+  });
+}
