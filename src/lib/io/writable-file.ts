@@ -48,7 +48,7 @@ async function throughLinks(file: WritableFile): Promise<string> {
   throw unwritable(file, 'too many levels of symbolic links');
 }
 
-/** An error writing the file after the checks (it changed meanwhile, or the system refused) as the same error. */
+/** A failed write after the checks (the file changed meanwhile, or the system refused) as the same error. */
 export function writeError(file: WritableFile, error: unknown): unknown {
   const code = (error as { code?: string }).code;
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return unwritable(file, 'permission denied', error);

@@ -1,7 +1,7 @@
 /**
  * The lines of an exported object, as the store stages them for DuckDB's line reader (READ_LINES in
  * schema.ts): cut into pieces at line ends, CRLF as LF, counted the way DuckDB reads them, and with
- * the lines that reader cannot read blanked out (and reported) instead of failing a whole sync.
+ * the lines that reader cannot read staged empty (and reported) instead of failing a whole sync.
  */
 import { isUtf8 } from 'node:buffer';
 import { CliError } from '../errors/cli-error.js';
@@ -56,10 +56,10 @@ export function countLines(buffer: Buffer): { newlines: number; nonBlank: number
 /**
  * A piece (whole lines, LF ends) as DuckDB's line reader can read all of it, with its newlines and
  * its non-blank lines counted. A line the reader would fail the whole statement on (bytes that are
- * not UTF-8) or that is too long (MAX_LINE_BYTES or more) or would cut short without a word (a U+0001 byte, the reader's
- * column delimiter, which JSON never holds unescaped) is staged empty: a blank line, which DuckDB
- * does not read and which keeps the numbers of the lines after it. Such lines still count as
- * lines, and are counted in `blanked`; the first `keep` come back in `unreadable` (numbered from
+ * not UTF-8, or MAX_LINE_BYTES or more) or would cut short without a word (a U+0001 byte, the
+ * reader's column delimiter, which JSON never holds unescaped) is staged empty: a blank line, which
+ * DuckDB does not read and which keeps the numbers of the lines after it. Such lines still count
+ * as lines, and are counted in `blanked`; the first `keep` come back in `unreadable` (numbered from
  * `firstLine`) to be reported as skipped. The piece is copied only when a line is blanked; checking
  * the whole piece first keeps the per-line checks off valid pieces (the usual case).
  */

@@ -295,8 +295,8 @@ const MAY_BE_EVENT = `CASE WHEN contains(line, 'eventTimestamp') THEN true ELSE 
  * eventTimestamp) so that each row group holds one or a few event types. Lines that are not events,
  * ids stored already and ids repeated in the batch are then found in the files (`partCheck`) and,
  * in the few batches that have them, taken out by rewriting (`keepNewEvents`, or `keepFirstCopies`
- * for repeats). Measured on 1 GB: sorting the whole batch in one statement was ~40% of a sync's time and
- * its peak memory; one statement split by the parsed event (PARTITION_BY), whose other file was then
+ * for repeats). Measured on 1 GB: sorting the whole batch in one statement was ~40% of a sync's
+ * time and its peak memory; one statement split by the parsed event (PARTITION_BY), whose other file was then
  * read again to be sorted, 5-10% more than these two. Filtering on the parsed fields (a MATERIALIZED
  * extraction, so the filter could not make DuckDB extract each line twice) cost ~10% more CPU and
  * ~100 MB more memory.
@@ -373,7 +373,7 @@ export const CREATE_EVENT_HOURS = [
   'COMMIT',
 ];
 
-/** One row per line of the staged files that `where` keeps (a line that is not an event under NOT_AN_EVENT_ID). */
+/** One row per line of the staged files that `where` keeps (one that is not an event: NOT_AN_EVENT_ID). */
 function eventsOfLines(files: readonly StagedFile[], guarded: boolean, where = 'true'): string {
   const extract = `json_extract_string(line, [${SCALARS.map((p) => `'${p}'`).join(', ')}])`;
   return `
