@@ -40,6 +40,9 @@ export async function runSql(options: SqlOptions, io: CommandIO): Promise<Row[] 
   try {
     let answer;
     try {
+      // The text as given first, so that a second statement or a COPY is named as such rather than
+      // as a syntax error of the wrapping; then the wrapped text (which a `)` in the text could leave).
+      await store.assertSingleSelect(text);
       const wrapped = `SELECT * FROM (${text}\n) LIMIT ${limit + 1}`;
       await store.assertSingleSelect(wrapped);
       answer = await store.stream(wrapped);

@@ -158,6 +158,16 @@ describe('audit logs query / sql / presets (run functions)', () => {
       expect(error.code, sql).toBe('LOGS_SQL_ERROR');
       expect(error.exitCode).toBe(2);
     }
+    // Named for what they are, not as a syntax error of the query the CLI wraps them in.
+    expect((await failure(runSql({ store, sql: 'SELECT 1; SELECT 2' }, fakeIO()))).message).toBe(
+      'the SQL failed: expected one statement, got 2',
+    );
+    expect((await failure(runSql({ store, sql: 'DESCRIBE events; SELECT 1' }, fakeIO()))).message).toBe(
+      'the SQL failed: expected one statement, got 2',
+    );
+    expect((await failure(runSql({ store, sql: 'CREATE TEMP TABLE t AS SELECT 1' }, fakeIO()))).message).toBe(
+      'the SQL failed: only SELECT statements are allowed',
+    );
     const after = fakeIO({ json: true });
     await runSql({ store, sql: "SELECT count(*) AS n FROM events WHERE id = 'q-80'" }, after);
     expect(JSON.parse(after.stdout())).toEqual([{ n: 1 }]);
