@@ -3,6 +3,7 @@ import { access, readlink, realpath, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
+import { specialFileKind } from '../util/special-file.js';
 
 /** A file a command writes, and the flag that named it (for messages): `--out report.html`. */
 export interface WritableFile {
@@ -59,10 +60,7 @@ export function writeError(file: WritableFile, error: unknown): unknown {
 
 function notAFile(info: Stats): string {
   if (info.isDirectory()) return 'it is a folder (give a file name in it)';
-  if (info.isFIFO()) return 'it is a FIFO, not a regular file';
-  if (info.isCharacterDevice() || info.isBlockDevice()) return 'it is a device, not a regular file';
-  if (info.isSocket()) return 'it is a socket, not a regular file';
-  return 'it is not a regular file';
+  return `it is ${specialFileKind(info)}, not a regular file`;
 }
 
 function unwritable(file: WritableFile, why: string, cause?: unknown): CliError {

@@ -47,12 +47,6 @@ export function withoutCarriageReturns(chunk: Buffer): Buffer {
   return Buffer.from(chunk.toString('latin1').replaceAll('\r\n', '\n'), 'latin1');
 }
 
-/** Newlines, and lines that are not blank (what DuckDB reads as lines), in a piece of NDJSON. */
-export function countLines(buffer: Buffer): { newlines: number; nonBlank: number } {
-  const { newlines, nonBlank } = readablePiece(buffer, 1);
-  return { newlines, nonBlank };
-}
-
 /**
  * A piece (whole lines, LF ends) as DuckDB's line reader can read all of it, with its newlines and
  * its non-blank lines counted. A line the reader would fail the whole statement on (bytes that are

@@ -5,13 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LogStore } from '../../../src/lib/logs/store.js';
 import { DuckDBInstance } from '@duckdb/node-api';
-import {
-  MAX_LINE_BYTES,
-  READ_LINE_BYTES,
-  countLines,
-  lineReaderError,
-  readablePiece,
-} from '../../../src/lib/logs/ndjson-lines.js';
+import { MAX_LINE_BYTES, READ_LINE_BYTES, lineReaderError, readablePiece } from '../../../src/lib/logs/ndjson-lines.js';
 import { skippedLines } from '../../../src/lib/logs/schema.js';
 import { failure } from '../../helpers/expect-cli-error.js';
 import { ndjson, uamEvent } from './events.js';
@@ -410,6 +404,12 @@ describe('the store on disk: Parquet parts named by committed rows', () => {
     await store.close();
   });
 });
+
+/** Newlines and non-blank lines (what DuckDB reads as lines) of a piece, as staging counts them. */
+const countLines = (piece: Buffer) => {
+  const { newlines, nonBlank } = readablePiece(piece, 1);
+  return { newlines, nonBlank };
+};
 
 describe('countLines', () => {
   it('counts newlines and the lines DuckDB reads (blank ones are whitespace only)', () => {

@@ -3,6 +3,7 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { CliError } from '../../errors/cli-error.js';
 import { ExitCode } from '../../errors/exit-codes.js';
+import { specialFileKind } from '../../util/special-file.js';
 import type { ObjectRef } from '../store.js';
 import type { ObjectSource } from './types.js';
 
@@ -114,14 +115,7 @@ function unreadable(path: string, error: unknown): CliError {
 }
 
 function notRegular(path: string, info: Stats): CliError {
-  const kind = info.isFIFO()
-    ? 'a FIFO'
-    : info.isSocket()
-      ? 'a socket'
-      : info.isCharacterDevice() || info.isBlockDevice()
-        ? 'a device'
-        : 'not a regular file';
-  return new CliError(`cannot read ${path}: ${kind}, not a file or folder of exported logs`, {
+  return new CliError(`cannot read ${path}: ${specialFileKind(info)}, not a file or folder of exported logs`, {
     code: 'LOGS_SOURCE_UNREADABLE',
     exitCode: ExitCode.USAGE,
     fix: 'Give a folder of exported NDJSON files or one such file (gzip or plain).',
