@@ -416,10 +416,10 @@ export class LogStore {
   /**
    * Runs a query and gives its column names and then its rows, in order, a DuckDB chunk (at most
    * 2,048 rows) at a time: what the store holds of an answer is the chunk being read, so an answer
-   * of millions of rows is printed in the memory of a small one. A SELECT whose columns allow it
-   * comes as one JSON text per row (see rowJsonSql), any other statement value by value. Only a
-   * statement DuckDB cannot prepare, or bind in the JSON form, falls back; an error while running
-   * (Ctrl-C included) is the query's own and is thrown. Read the batches to the end (or close the
+   * of millions of rows is printed in the memory of a small one. A SELECT of several columns that
+   * allow it comes as one JSON text per row (see rowJsonSql), any other statement value by value.
+   * Only a statement DuckDB cannot prepare, or bind in the JSON form, falls back; an error while
+   * running (Ctrl-C included) is the query's own and is thrown. Read the batches to the end (or close the
    * store) before the next query: the connection streams one answer at a time.
    */
   async stream(sql: string, params?: Params): Promise<RowStream> {
@@ -436,7 +436,9 @@ export class LogStore {
   private async startStream(sql: string, params?: Params): Promise<RowStream> {
     const duckdb = await loadDuckDB();
     const columns = await this.selectColumns(sql);
-    const jsonSql = columns && rowJsonSql(sql, columns);
+    // One column goes value by value: a JSON text per row would hand over as many strings and
+    // parse each (48,092 ids: ~150 -> ~115 ms).
+    const jsonSql = columns && columns.length > 1 && rowJsonSql(sql, columns);
     if (columns && jsonSql) {
       let result: DuckDBResult | undefined;
       try {

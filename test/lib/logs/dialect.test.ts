@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { TrinoSQL } from 'dt-sql-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MacroContext, DUCKDB, TRINO } from '../../../src/lib/logs/dialect/dialects.js';
+import { type MacroContext, DUCKDB, TRINO, sqlString } from '../../../src/lib/logs/dialect/dialects.js';
 import { type MacroTable, expandMacros } from '../../../src/lib/logs/dialect/macros.js';
 import { JSON_STRING_TOKEN, partitionRange } from '../../../src/lib/logs/dialect/trino-events.js';
 import { PRESETS, findPreset } from '../../../src/lib/logs/presets/definitions.js';
@@ -287,6 +287,81 @@ describe('Trino expressions agree with DuckDB on the same data', () => {
           // Both verdicts occur (weekends are out whatever the span), so agreement is not vacuous.
           expect(rows.some((r) => r.duck === true) && rows.some((r) => r.duck === false)).toBe(true);
         }
+      }
+      c.closeSync();
+    });
+
+    it('in business hours in UTC (arithmetic on the instant): the verdicts of the calendar, before 1970 too', async () => {
+      const c = await instance.connect();
+      const edges = [
+        '1969-12-31T23:59:59.999999Z', // Wednesday night, the last microsecond before 1970
+        '1969-12-29T08:00:00Z', // a Monday before 1970, the first microsecond inside
+        '1969-12-29T07:59:59.999999Z',
+        '1969-12-29T17:59:59.999999Z',
+        '1969-12-27T12:00:00Z', // a Saturday before 1970
+        '2026-01-05T08:00:00Z',
+        '2026-01-05T07:59:59.999999Z',
+        '2026-01-05T17:59:59.999999Z',
+        '2026-01-05T18:00:00Z',
+        '2026-01-09T23:59:59.999999Z', // Friday, then Saturday
+        '2026-01-10T00:00:00Z',
+        '2026-01-11T23:59:59.999999Z', // Sunday, then Monday
+        '2026-01-12T00:00:00Z',
+      ];
+      // Plus an instant every 37 min 13.000001 s over five weeks either side of 1970, and a NULL.
+      const instants = `SELECT unnest([${edges.map((t) => `TIMESTAMPTZ '${t}'`).join(', ')}, NULL]) AS ts
+        UNION ALL SELECT range FROM range(TIMESTAMPTZ '1969-12-01', TIMESTAMPTZ '1970-02-05', INTERVAL '37 minutes 13.000001 seconds')
+        UNION ALL SELECT range FROM range(TIMESTAMPTZ '2025-12-20', TIMESTAMPTZ '2026-01-25', INTERVAL '37 minutes 13.000001 seconds')`;
+      for (const span of [
+        { start: '08:00:00', end: '18:00:00' },
+        { start: '00:00:00', end: '23:59:59.999999' },
+        { start: '09:30:15.5', end: '17:45:00' },
+      ]) {
+        const calendar = `(isodow(timezone('UTC', ts)) <= 5 AND CAST(timezone('UTC', ts) AS TIME) >= TIME '${span.start}' AND CAST(timezone('UTC', ts) AS TIME) < TIME '${span.end}')`;
+        for (const tz of ['UTC', 'Etc/UTC', 'GMT']) {
+          const arithmetic = DUCKDB.macros(ctx({ tz, businessHours: span })).inBusinessHours!.render(['ts']);
+          expect(arithmetic, tz).not.toContain('timezone(');
+          const [row] = (
+            await c.runAndReadAll(`SELECT count(*) AS n,
+                count(*) FILTER (WHERE ${arithmetic} IS NOT DISTINCT FROM ${calendar}) AS same,
+                count(*) FILTER (WHERE ${calendar}) AS inside, count(*) FILTER (WHERE NOT ${calendar}) AS outside
+              FROM (${instants})`)
+          ).getRowObjectsJson();
+          expect(Number(row?.same), `${tz} ${span.start}-${span.end}`).toBe(Number(row?.n));
+          expect(Number(row?.n)).toBeGreaterThan(2500);
+          expect(Number(row?.inside) > 500 && Number(row?.outside) > 500).toBe(true);
+        }
+      }
+      // A zone with an offset keeps the calendar.
+      expect(DUCKDB.macros(ctx({ tz: 'Europe/London' })).inBusinessHours!.render(['ts'])).toContain('timezone(');
+      c.closeSync();
+    });
+
+    it('hasAny against a list of literals: the verdicts of list_has_any, NULL lists and items included', async () => {
+      const c = await instance.connect();
+      const lists = `(VALUES (1, ['USER_ADMIN']), (2, ['x', 'GOVERNANCE']), (3, []), (4, NULL), (5, [NULL]), (6, [NULL, 'USER_ADMIN']),
+        (7, ['user_admin', 'USER_ADMIN ']), (8, ['it''s, ok']), (9, ['a', 'b', 'c'])) v(k, vals)`;
+      for (const literals of [['USER_ADMIN', 'GOVERNANCE'], ["it's, ok"], ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']]) {
+        const list = DUCKDB.array(literals.map(sqlString));
+        const rendered = DUCKDB.hasAny('vals', list);
+        expect(rendered).not.toContain('list_has_any');
+        const [row] = (
+          await c.runAndReadAll(`SELECT count(*) AS n,
+              count(*) FILTER (WHERE ${rendered} IS NOT DISTINCT FROM list_has_any(vals, ${list})) AS same,
+              count(*) FILTER (WHERE list_has_any(vals, ${list})) AS hits
+            FROM ${lists}`)
+        ).getRowObjectsJson();
+        expect(Number(row?.same), list).toBe(9);
+        expect(Number(row?.hits), list).toBeGreaterThan(0);
+      }
+      // Anything else (a subquery, a column, nine items, an expression to test) stays list_has_any.
+      for (const [a, b] of [
+        ['vals', '(SELECT list(x) FROM t)'],
+        ['vals', 'other'],
+        ['vals', DUCKDB.array('abcdefghi'.split('').map(sqlString))],
+        ['lower(vals)', "['a']"],
+      ] as const) {
+        expect(DUCKDB.hasAny(a, b)).toBe(`list_has_any(${a}, ${b})`);
       }
       c.closeSync();
     });

@@ -58,9 +58,17 @@ describe('rows read as JSON text equal rows read value by value', () => {
       expect(
         await same('SELECT id, eventTimestamp FROM events WHERE id = $id', { id: String(first?.id) }),
       ).toHaveLength(1);
-      expect(await same('SELECT count(*) AS n FROM events -- every event')).toHaveLength(1);
+      expect(await same('SELECT count(*) AS n, min(id) AS first FROM events -- every event')).toHaveLength(1);
     });
     expect(texts.filter(viaJsonText)).toHaveLength(2); // one per query: both went the JSON way
+  });
+
+  it('reads an answer of one column value by value (a JSON text per row would only wrap each value)', async () => {
+    const texts = await ranDuring(async () => {
+      expect((await same('SELECT id FROM events ORDER BY id')).length).toBeGreaterThan(10);
+      expect(await same(`SELECT 'NaN'::DOUBLE AS d`)).toEqual([{ d: 'NaN' }]);
+    });
+    expect(texts).toEqual(['SELECT id FROM events ORDER BY id', `SELECT 'NaN'::DOUBLE AS d`]);
   });
 
   it('keeps the order across chunks, and integers past 2^53 as text', async () => {

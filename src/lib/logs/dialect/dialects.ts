@@ -7,7 +7,7 @@
  * |---|---|---|
  * | `{{contains(list, x)}}` | `list_contains` | `contains` |
  * | `{{filter(list, v, predicate)}}` | `list_filter(list, lambda v: ...)` | `filter(list, v -> ...)` |
- * | `{{hasAny(a, b)}}` | `list_has_any` | `arrays_overlap` |
+ * | `{{hasAny(a, b)}}` | `list_has_any` (`list_contains` per item against a few literals) | `arrays_overlap` |
  * | `{{intersect(a, b)}}` | `list_intersect` | `array_intersect` |
  * | `{{sortDistinct(list)}}` | `list_sort(list_distinct(...))` | `array_sort(array_distinct(...))`, NULLs dropped as DuckDB does |
  * | `{{len(list)}}` | `len` | `cardinality` |
@@ -20,7 +20,7 @@
  * | `{{jsonString(j, '$.path')}}` | the value when it is a JSON string, else NULL | same |
  * | `{{window}}` | the --window as an INTERVAL | `parse_duration` |
  * | `{{bucket(ts)}}` | `time_bucket(window, ts)` | the same buckets (origin 2000-01-03 UTC, DuckDB's) |
- * | `{{inBusinessHours}}`, `{{inBusinessHours(ts)}}` | Monday to Friday, start <= local time < end, in --tz | same |
+ * | `{{inBusinessHours}}`, `{{inBusinessHours(ts)}}` | Monday to Friday, start <= local time < end, in --tz (UTC by arithmetic) | same |
  * | `{{minScore}}`, `{{threshold}}` | numbers | numbers |
  * | `name AS {{materialized}} (...)` | `MATERIALIZED`: the CTE is computed once, before filters outside it | nothing |
  */
@@ -102,13 +102,60 @@ function numbers(ctx: MacroContext): MacroTable {
   };
 }
 
+/**
+ * The items of a list of a few string literals (`['USER_ADMIN', 'GOVERNANCE']`), else undefined.
+ * Against such a list DuckDB's `list_has_any` builds a set per row; `list_contains` per item gives
+ * the same verdicts (NULL for a NULL list, tested) for less (measured on 1 GB: the filter of
+ * high-risk-permission-changes over 62,599 payloads, ~38 -> ~29 ms).
+ */
+function literalItems(list: string): string[] | undefined {
+  const literal = `'(?:[^']|'')*'`;
+  if (!new RegExp(`^\\[\\s*${literal}(?:\\s*,\\s*${literal}){0,7}\\s*\\]$`).test(list)) return undefined;
+  return list.match(new RegExp(literal, 'g')) ?? undefined;
+}
+
+/** Whether an IANA zone is UTC under another name (`Etc/UTC`, `GMT`, `Zulu`...): the default --tz. */
+function isUtc(tz: string): boolean {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone === 'UTC';
+  } catch {
+    return false;
+  }
+}
+
+/** `HH:MM:SS[.ffffff]` -> microseconds since midnight, exactly. */
+function microsOfDay(time: string): number {
+  const [h = '0', m = '0', s = '0'] = time.split(':');
+  const [whole = '0', fraction = ''] = s.split('.');
+  return ((Number(h) * 60 + Number(m)) * 60 + Number(whole)) * 1_000_000 + Number(fraction.padEnd(6, '0').slice(0, 6));
+}
+
+const MICROS_PER_DAY = 86_400_000_000;
+
+/**
+ * In business hours in UTC, by integer arithmetic on the instant's microseconds since 1970: the
+ * same verdicts as `timezone('UTC', ...)` (tested, before 1970 too), without ICU's calendar per row
+ * (measured on 1 GB, the test over 62,599 permission events: ~44 -> ~24 ms). Day 0 was a Thursday,
+ * so `(day + 3) mod 7` counts from Monday; `mod` is taken positive for instants before 1970.
+ */
+function utcBusinessHours(column: string, hours: MacroContext['businessHours']): string {
+  const micros = `epoch_us(${column})`;
+  const ofDay = `((${micros} % ${MICROS_PER_DAY} + ${MICROS_PER_DAY}) % ${MICROS_PER_DAY})`;
+  const weekday = `((((${micros} - ${ofDay}) // ${MICROS_PER_DAY}) % 7 + 10) % 7)`;
+  return `(${weekday} < 5 AND ${ofDay} >= ${microsOfDay(hours.start)} AND ${ofDay} < ${microsOfDay(hours.end)})`;
+}
+
 export const DUCKDB: DialectSql = {
   timestamp: (iso) => `${sqlString(iso)}::TIMESTAMPTZ`,
   array: (items) => `[${items.join(', ')}]`,
-  hasAny: (a, b) => `list_has_any(${a}, ${b})`,
+  hasAny: (a, b) => {
+    const items = /^\w+$/.test(a) ? literalItems(b) : undefined;
+    return items ? `(${items.map((item) => `list_contains(${a}, ${item})`).join(' OR ')})` : `list_has_any(${a}, ${b})`;
+  },
   macros(ctx) {
     const window = `to_seconds(${ctx.windowSeconds})`;
     const businessHours = (column: string) => {
+      if (isUtc(ctx.tz)) return utcBusinessHours(column, ctx.businessHours);
       const local = `timezone(${sqlString(ctx.tz)}, ${column})`;
       return (
         `(isodow(${local}) <= 5 AND CAST(${local} AS TIME) >= TIME ${sqlString(ctx.businessHours.start)} ` +
