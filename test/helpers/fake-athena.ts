@@ -65,6 +65,8 @@ export interface FakeAthena {
   failNext(operation: string, error: CallError): void;
   /** Every operation called, in order. */
   operations(): string[];
+  /** Called with each operation before it is answered (to see what the client did meanwhile). */
+  beforeReply?: (operation: string) => void;
   close(): void;
 }
 
@@ -113,6 +115,7 @@ export function fakeAthena(endpoint = 'http://127.0.0.1:4599'): FakeAthena {
         unknown
       >;
       fake.calls.push({ operation, body, headers: { ...this.req.headers } });
+      fake.beforeReply?.(operation);
       const failure = failures.get(operation)?.shift();
       if (failure) {
         return json(

@@ -15,7 +15,7 @@ export interface QueryOptions extends StoreSelection, EngineOptions, Omit<QueryF
 
 /**
  * Prints the answer as it is read (--json included: DOCUMENT_WRITTEN), so its size is bounded by
- * the disk, not the memory; Athena's answer, paged in already, is returned as the --json document.
+ * the disk, not the memory; on Athena too, a page at a time.
  */
 export async function runQuery(options: QueryOptions, io: CommandIO): Promise<Row[] | DocumentWritten> {
   if (chooseEngine(options) === 'athena') {

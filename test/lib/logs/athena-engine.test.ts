@@ -12,6 +12,7 @@ import { withColumnNames } from '../../../src/lib/logs/athena/run-on-athena.js';
 import { runQuery } from '../../../src/lib/logs/query.js';
 import type { Row } from '../../../src/lib/logs/rows.js';
 import { runSql } from '../../../src/lib/logs/sql.js';
+import { DOCUMENT_WRITTEN } from '../../../src/lib/io/command-io.js';
 import { runSync } from '../../../src/lib/logs/sync.js';
 import { stopsOnSignalForEngine } from '../../../src/lib/cli/engine-flags.js';
 import Sql from '../../../src/commands/audit/logs/sql.js';
@@ -116,9 +117,88 @@ describe('--engine athena', () => {
   it('--limit reads no further than needed and says more match', async () => {
     athena.answer({ columns: COLUMNS, rows: recorded(duckRows), states: ['SUCCEEDED'] });
     const io = fakeIO({ env: env() });
-    const rows = await runSql({ sql: SELECT, engine: 'athena', limit: 3 }, io);
-    expect(rows).toEqual(duckRows.slice(0, 3));
+    await runSql({ sql: SELECT, engine: 'athena', limit: 3, format: 'json' }, io);
+    expect(JSON.parse(io.stdout())).toEqual(duckRows.slice(0, 3));
     expect(io.stderr()).toContain('Showing the first 3 rows');
+  });
+
+  describe('a long answer is printed a page at a time', () => {
+    const COLUMNS_N: FakeColumn[] = [
+      { name: 'n', type: 'bigint' },
+      { name: 'name', type: 'varchar' },
+    ];
+    // 2,500 rows: the header and 999 rows, then 1,000, then 501.
+    const ROWS = Array.from({ length: 2500 }, (_, i) => [String(i), `row ${i}`]);
+    const EXPECTED = ROWS.map(([n, name]) => ({ n: Number(n), name }));
+    /** How many rows the run had printed when each page was asked for (every format prints `row N` once a row). */
+    const rowsAtEachPage = (io: { stdout(): string }) => {
+      const seen: number[] = [];
+      athena.beforeReply = (operation) => {
+        if (operation === 'GetQueryResults') seen.push(io.stdout().split('row ').length - 1);
+      };
+      return seen;
+    };
+
+    it.each(['ndjson', 'csv', 'table', 'json'] as const)('--format %s', async (format) => {
+      athena.answer({ columns: COLUMNS_N, rows: ROWS, states: ['SUCCEEDED'] });
+      const io = fakeIO({ env: env() });
+      const seen = rowsAtEachPage(io);
+      const result = await runSql({ sql: 'SELECT n, name FROM t', engine: 'athena', limit: 5000, format }, io);
+      expect(result).toBe(DOCUMENT_WRITTEN);
+      // Nothing before the first page; then each page printed before the next is asked for.
+      expect(seen).toEqual([0, 999, 1999]);
+      if (format === 'ndjson') expect(io.stdout()).toBe(EXPECTED.map((r) => `${JSON.stringify(r)}\n`).join(''));
+      if (format === 'json') expect(io.stdout()).toBe(`${JSON.stringify(EXPECTED, null, 2)}\n`);
+      if (format === 'csv') expect(io.stdout().split('\r\n').slice(0, 2)).toEqual(['n,name', '0,row 0']);
+      if (format === 'table') expect(io.stdout().split('\n')[2499]).toBe('2499\trow 2499');
+      expect(io.stdout().split('row ')).toHaveLength(2501);
+    });
+
+    it('--json: the document, written as it is read', async () => {
+      athena.answer({ columns: COLUMNS_N, rows: ROWS, states: ['SUCCEEDED'] });
+      const io = fakeIO({ env: env(), json: true });
+      const seen = rowsAtEachPage(io);
+      expect(await runSql({ sql: 'SELECT n, name FROM t', engine: 'athena', limit: 5000 }, io)).toBe(DOCUMENT_WRITTEN);
+      expect(seen).toEqual([0, 999, 1999]);
+      expect(JSON.parse(io.stdout())).toEqual(EXPECTED);
+    });
+
+    it('Ctrl-C between pages: exit 130, what was read is printed, and no query is left to stop', async () => {
+      athena.answer({ columns: COLUMNS_N, rows: ROWS, states: ['SUCCEEDED'] });
+      const controller = new AbortController();
+      const io = fakeIO({ env: env(), signal: controller.signal });
+      let pages = 0;
+      athena.beforeReply = (operation) => {
+        if (operation === 'GetQueryResults' && ++pages === 2) controller.abort();
+      };
+      const error = await failure(
+        runSql({ sql: 'SELECT n, name FROM t', engine: 'athena', limit: 5000, format: 'ndjson' }, io),
+      );
+      expect(error).toMatchObject({ code: 'INTERRUPTED', exitCode: 130 });
+      expect(error.message).toBe('interrupted: Athena query qe-1 had finished, its results were being read');
+      expect(io.stdout().split('\n')).toHaveLength(1000);
+      expect(athena.operations().filter((o) => o === 'StopQueryExecution')).toEqual([]);
+    });
+
+    it('a page that fails to come: the error, after the rows before it', async () => {
+      athena.answer({ columns: COLUMNS_N, rows: ROWS, states: ['SUCCEEDED'] });
+      const io = fakeIO({ env: env() });
+      let pages = 0;
+      athena.beforeReply = (operation) => {
+        // Failed at once (as if its NextToken were no longer valid).
+        if (operation === 'GetQueryResults' && ++pages === 2)
+          athena.failNext('GetQueryResults', {
+            status: 400,
+            type: 'InvalidRequestException',
+            message: 'token expired',
+          });
+      };
+      const error = await failure(
+        runSql({ sql: 'SELECT n, name FROM t', engine: 'athena', limit: 5000, format: 'ndjson' }, io),
+      );
+      expect(error.message).toContain('token expired');
+      expect(io.stdout().split('\n')).toHaveLength(1000);
+    });
   });
 
   it('access denied: exit 4 with the IAM actions, and the secret key appears nowhere', async () => {

@@ -1,14 +1,13 @@
 /** `immuta audit logs query PRESET --engine athena`: the preset rendered for Trino, run on Athena. */
-import type { CommandIO } from '../../io/command-io.js';
+import { type CommandIO, DOCUMENT_WRITTEN, type DocumentWritten } from '../../io/command-io.js';
 import { chooseFormat } from '../format.js';
 import { presetColumns, requirePreset, resolvePresetFilters } from '../presets/run.js';
 import type { QueryOptions } from '../query.js';
-import type { Row } from '../rows.js';
 import { athenaTarget } from './engine.js';
 import { presetSqlForAthena } from './render.js';
 import { runAndPrint } from './run-on-athena.js';
 
-export async function runAthenaPreset(options: QueryOptions, io: CommandIO): Promise<Row[]> {
+export async function runAthenaPreset(options: QueryOptions, io: CommandIO): Promise<DocumentWritten> {
   const preset = requirePreset(options.preset);
   const format = chooseFormat(options.format, io);
   const target = athenaTarget(options);
@@ -27,8 +26,7 @@ export async function runAthenaPreset(options: QueryOptions, io: CommandIO): Pro
     io,
     presetColumns(preset),
   );
-  if (result.truncated) io.note(`Showing the first ${result.rows.length} rows: more match (raise --limit).`);
-  if (result.rows.length === 0 && format === 'table')
-    io.note(`No rows: nothing matched ${preset.name} in this window.`);
-  return result.rows;
+  if (result.truncated) io.note(`Showing the first ${result.count} rows: more match (raise --limit).`);
+  if (result.count === 0 && format === 'table') io.note(`No rows: nothing matched ${preset.name} in this window.`);
+  return DOCUMENT_WRITTEN;
 }

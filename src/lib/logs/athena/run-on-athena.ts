@@ -1,11 +1,18 @@
 /**
  * What `logs sql` and `logs query` do on `--engine athena` once they have the SQL: run it with a
- * spinner that shows Athena's state, print the rows exactly as the DuckDB engine prints its rows
- * (format.ts), and say on stderr how much Athena scanned (what it bills).
+ * spinner that shows Athena's state, print the rows as they are read, a page at a time, exactly as
+ * the DuckDB engine prints its rows (format.ts, --json included: the document is written here), and
+ * say on stderr how much Athena scanned (what it bills).
  */
 import type { CommandIO } from '../../io/command-io.js';
-import { type OutputFormat, printRows } from '../format.js';
-import { type AthenaQueryResult, type AthenaQueryOptions, runAthenaQuery } from './run-query.js';
+import { type OutputFormat, writeRows } from '../format.js';
+import type { Row } from '../rows.js';
+import {
+  type AthenaQueryOptions,
+  type AthenaQueryResult,
+  type AthenaQueryStream,
+  streamAthenaQuery,
+} from './run-query.js';
 
 export async function runAndPrint(
   sql: string,
@@ -14,11 +21,11 @@ export async function runAndPrint(
   io: CommandIO,
   /** The documented column names (a preset's): Athena's own spelling is restored to them. */
   columnNames?: readonly string[],
-): Promise<AthenaQueryResult> {
+): Promise<{ count: number; truncated: boolean }> {
   const progress = await io.progress('Athena: starting the query');
-  let result: AthenaQueryResult;
+  let stream: AthenaQueryStream;
   try {
-    result = await runAthenaQuery(sql, target, {
+    stream = await streamAthenaQuery(sql, target, {
       env: io.env,
       signal: io.signal,
       onState: (state, id) => progress.update(`Athena: ${state.toLowerCase()} (query ${id})`),
@@ -26,13 +33,26 @@ export async function runAndPrint(
   } finally {
     progress.stop();
   }
-  if (columnNames) result = withColumnNames(result, columnNames);
-  printRows(result.columns, result.rows, format, io);
-  const scanned = result.stats.dataScannedBytes;
-  io.note(
-    `Athena query ${result.queryExecutionId}${scanned === undefined ? '' : `: ${formatBytes(scanned)} scanned`}.`,
-  );
-  return result;
+  try {
+    const named = columnNames ? documentedNames(stream.columns, columnNames) : undefined;
+    const count = await writeRows(
+      named?.columns ?? stream.columns,
+      named ? renamed(stream.batches, named.rename) : stream.batches,
+      format,
+      io,
+    );
+    const scanned = stream.stats.dataScannedBytes;
+    io.note(
+      `Athena query ${stream.queryExecutionId}${scanned === undefined ? '' : `: ${formatBytes(scanned)} scanned`}.`,
+    );
+    return { count, truncated: stream.truncated() };
+  } finally {
+    stream.close();
+  }
+}
+
+async function* renamed(batches: AsyncIterable<Row[]>, rename: (row: Row) => Row): AsyncGenerator<Row[]> {
+  for await (const batch of batches) yield batch.map(rename);
 }
 
 function formatBytes(bytes: number): string {
@@ -49,12 +69,23 @@ function formatBytes(bytes: number): string {
 /**
  * Trino folds unquoted names to lower case (`eventTimestamp` comes back as `eventtimestamp`): the
  * columns that match a documented name but for case take the documented spelling, so both engines
- * key their rows alike.
+ * key their rows alike. Undefined when no column changes.
  */
-export function withColumnNames(result: AthenaQueryResult, names: readonly string[]): AthenaQueryResult {
+function documentedNames(
+  columns: readonly string[],
+  names: readonly string[],
+): { columns: string[]; rename: (row: Row) => Row } | undefined {
   const byLower = new Map(names.map((name) => [name.toLowerCase(), name]));
-  const columns = result.columns.map((c) => byLower.get(c.toLowerCase()) ?? c);
-  if (columns.every((c, i) => c === result.columns[i])) return result;
-  const rows = result.rows.map((row) => Object.fromEntries(result.columns.map((c, i) => [columns[i] ?? c, row[c]])));
-  return { ...result, columns, rows };
+  const documented = columns.map((c) => byLower.get(c.toLowerCase()) ?? c);
+  if (documented.every((c, i) => c === columns[i])) return undefined;
+  return {
+    columns: documented,
+    rename: (row) => Object.fromEntries(columns.map((c, i) => [documented[i] ?? c, row[c]])),
+  };
+}
+
+/** A whole result with its columns named as documented (see documentedNames). */
+export function withColumnNames(result: AthenaQueryResult, names: readonly string[]): AthenaQueryResult {
+  const named = documentedNames(result.columns, names);
+  return named ? { ...result, columns: named.columns, rows: result.rows.map(named.rename) } : result;
 }

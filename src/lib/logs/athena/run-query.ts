@@ -1,9 +1,11 @@
 /**
  * One SQL statement on Amazon Athena: StartQueryExecution (workgroup, database/catalog, output
  * location), GetQueryExecution polled with back-off (200 ms doubling to 2 s) until a final state,
- * then GetQueryResults page by page (NextToken; the first row of the first page is the header).
- * When `signal` aborts, the query is stopped (StopQueryExecution) before the INTERRUPTED error is
- * thrown, so Ctrl-C does not leave a query scanning (and billing) in the background.
+ * then GetQueryResults page by page (NextToken; the first row of the first page is the header),
+ * each page handed on as it comes (streamAthenaQuery), so that a long answer is printed in the
+ * memory of a page. When `signal` aborts, the query is stopped (StopQueryExecution) before the
+ * INTERRUPTED error is thrown, so Ctrl-C does not leave a query scanning (and billing) in the
+ * background.
  *
  * The SDK is imported lazily; credentials come from the SDK's default chain (or the AWS_* keys of
  * the environment given); the endpoint honours AWS_ENDPOINT_URL_ATHENA / AWS_ENDPOINT_URL.
@@ -80,6 +82,24 @@ export interface AthenaQueryResult {
   stats: AthenaQueryStats;
 }
 
+/**
+ * A query's answer as it is read: the first page is in when this is returned (the column names
+ * come with it), the others are asked for as `batches` is read, one page (at most 1,000 rows) at a
+ * time. Read `batches` to the end, or leave it early; either way, or if it is never read, `close()`
+ * ends the client (it is idempotent, and reading to the end calls it).
+ */
+export interface AthenaQueryStream {
+  columns: string[];
+  /** Athena's type of each column, as it named it. */
+  columnTypes: string[];
+  batches: AsyncIterable<Row[]>;
+  /** Once `batches` is read: more rows than `maxRows` were there (the rest was not read). */
+  truncated(): boolean;
+  queryExecutionId: string;
+  stats: AthenaQueryStats;
+  close(): void;
+}
+
 type AthenaModule = typeof AthenaSdk;
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -117,26 +137,46 @@ function makeClient(sdk: AthenaModule, options: AthenaQueryOptions, env: NodeJS.
   });
 }
 
-function interrupted(queryExecutionId: string | undefined, stopped: boolean | undefined): CliError {
+/** `stopped`: whether StopQueryExecution went through; 'finished' when the query had ended (its results were being read). */
+function interrupted(queryExecutionId: string | undefined, stopped: boolean | 'finished' | undefined): CliError {
   const what =
     queryExecutionId === undefined
       ? ''
-      : stopped
-        ? `: Athena query ${queryExecutionId} stopped`
-        : `: Athena query ${queryExecutionId} may still run (aws athena stop-query-execution --query-execution-id ${queryExecutionId})`;
+      : stopped === 'finished'
+        ? `: Athena query ${queryExecutionId} had finished, its results were being read`
+        : stopped
+          ? `: Athena query ${queryExecutionId} stopped`
+          : `: Athena query ${queryExecutionId} may still run (aws athena stop-query-execution --query-execution-id ${queryExecutionId})`;
   return new CliError(`interrupted${what}`, {
     code: 'INTERRUPTED',
     exitCode: ExitCode.INTERRUPTED,
-    ...(queryExecutionId ? { details: { queryExecutionId, stopped: Boolean(stopped) } } : {}),
+    ...(queryExecutionId ? { details: { queryExecutionId, stopped: stopped === true } } : {}),
   });
 }
 
-/** Runs `sql` on Athena and returns its rows decoded like the DuckDB engine's (decode.ts). */
+/** Runs `sql` on Athena and returns all its rows, decoded like the DuckDB engine's (decode.ts). */
 export async function runAthenaQuery(
   sql: string,
   options: AthenaQueryOptions,
   deps: AthenaDeps,
 ): Promise<AthenaQueryResult> {
+  const stream = await streamAthenaQuery(sql, options, deps);
+  const rows: Row[] = [];
+  try {
+    for await (const batch of stream.batches) for (const row of batch) rows.push(row);
+  } finally {
+    stream.close();
+  }
+  const { columns, columnTypes, queryExecutionId, stats } = stream;
+  return { columns, columnTypes, rows, truncated: stream.truncated(), queryExecutionId, stats };
+}
+
+/** Runs `sql` on Athena and gives its rows a page at a time, decoded like the DuckDB engine's (decode.ts). */
+export async function streamAthenaQuery(
+  sql: string,
+  options: AthenaQueryOptions,
+  deps: AthenaDeps,
+): Promise<AthenaQueryStream> {
   const { signal } = deps;
   const sleep = deps.sleep ?? abortableSleep;
   const context: QueryContext = {
@@ -147,6 +187,12 @@ export async function runAthenaQuery(
   signal.throwIfAborted();
   const sdk = await import('@aws-sdk/client-athena');
   const client = makeClient(sdk, options, deps.env);
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    client.destroy();
+  };
   try {
     let started;
     try {
@@ -184,22 +230,44 @@ export async function runAthenaQuery(
     };
 
     if (signal.aborted) throw interrupted(id, await stop());
+    const stats: AthenaQueryStats = { polls: 0, pages: 0 };
     try {
-      const stats: AthenaQueryStats = { polls: 0, pages: 0 };
       const execution = await waitForQuery(client, sdk, id, options, deps, sleep, stats, context);
       const q = execution.Statistics;
       if (q?.DataScannedInBytes !== undefined) stats.dataScannedBytes = q.DataScannedInBytes;
       if (q?.EngineExecutionTimeInMillis !== undefined) stats.engineExecutionTimeMs = q.EngineExecutionTimeInMillis;
       if (q?.TotalExecutionTimeInMillis !== undefined) stats.totalExecutionTimeMs = q.TotalExecutionTimeInMillis;
-      const results = await readResults(client, sdk, id, options, signal, stats, context);
-      return { ...results, queryExecutionId: id, stats };
     } catch (error) {
       if (!signal.aborted) throw error;
       // Ctrl-C: stop the query whatever state it was in (a finished one answers an error: ignored).
       throw interrupted(id, await stop());
     }
-  } finally {
-    client.destroy();
+    const pages = new ResultPages(client, sdk, id, options, signal, stats, context);
+    const first = await pages.next();
+    const names = pages.columns;
+    async function* batches(): AsyncGenerator<Row[]> {
+      try {
+        let cells = first;
+        while (cells !== undefined) {
+          if (cells.length > 0) yield decodeRows(names, cells);
+          cells = await pages.next();
+        }
+      } finally {
+        close();
+      }
+    }
+    return {
+      columns: names.map((c) => c.name),
+      columnTypes: names.map((c) => c.type),
+      batches: batches(),
+      truncated: () => pages.truncated,
+      queryExecutionId: id,
+      stats,
+      close,
+    };
+  } catch (error) {
+    close();
+    throw error;
   }
 }
 
@@ -243,60 +311,79 @@ async function waitForQuery(
   }
 }
 
-async function readResults(
-  client: AthenaClient,
-  sdk: AthenaModule,
-  id: string,
-  options: AthenaQueryOptions,
-  signal: AbortSignal,
-  stats: AthenaQueryStats,
-  context: QueryContext,
-): Promise<{ columns: string[]; columnTypes: string[]; rows: Row[]; truncated: boolean }> {
-  const maxRows = options.maxRows ?? Number.POSITIVE_INFINITY;
-  const pageSize = Math.min(
-    Math.max(options.pageSize ?? ATHENA_QUERY_DEFAULTS.pageSize, 1),
-    ATHENA_QUERY_DEFAULTS.pageSize,
-  );
-  let columns: AthenaColumn[] | undefined;
-  const cells: (string | undefined)[][] = [];
-  let token: string | undefined;
-  let first = true;
-  do {
-    signal.throwIfAborted();
+/**
+ * The pages of a query's results, read one at a time: each is its rows' cells (the header row of
+ * the first page dropped), up to `maxRows` rows in all (one more row is read to know that more
+ * matched: `truncated`). Ctrl-C while a page is read is INTERRUPTED (the query had finished).
+ */
+class ResultPages {
+  columns: AthenaColumn[] = [];
+  truncated = false;
+  private token: string | undefined;
+  private first = true;
+  private done = false;
+  private rows = 0;
+  private readonly maxRows: number;
+  private readonly pageSize: number;
+
+  constructor(
+    private readonly client: AthenaClient,
+    private readonly sdk: AthenaModule,
+    private readonly id: string,
+    options: AthenaQueryOptions,
+    private readonly signal: AbortSignal,
+    private readonly stats: AthenaQueryStats,
+    private readonly context: QueryContext,
+  ) {
+    this.maxRows = options.maxRows ?? Number.POSITIVE_INFINITY;
+    this.pageSize = Math.min(
+      Math.max(options.pageSize ?? ATHENA_QUERY_DEFAULTS.pageSize, 1),
+      ATHENA_QUERY_DEFAULTS.pageSize,
+    );
+  }
+
+  /** The next page's cells, or undefined after the last (or once `maxRows` rows were given). */
+  async next(): Promise<(string | undefined)[][] | undefined> {
+    if (this.done) return undefined;
+    if (this.signal.aborted) throw interrupted(this.id, 'finished');
     let page;
     try {
-      page = await client.send(
-        new sdk.GetQueryResultsCommand({ QueryExecutionId: id, MaxResults: pageSize, NextToken: token }),
-        { abortSignal: signal },
+      page = await this.client.send(
+        new this.sdk.GetQueryResultsCommand({
+          QueryExecutionId: this.id,
+          MaxResults: this.pageSize,
+          NextToken: this.token,
+        }),
+        { abortSignal: this.signal },
       );
     } catch (error) {
-      if (signal.aborted) throw error;
-      throw callError(error, 'GetQueryResults', context);
+      if (this.signal.aborted) throw interrupted(this.id, 'finished');
+      throw callError(error, 'GetQueryResults', this.context);
     }
-    stats.pages++;
-    columns ??= (page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((c, i) => ({
-      name: c.Name ?? c.Label ?? `_col${i}`,
-      type: c.Type ?? 'varchar',
-    }));
-    const rows = page.ResultSet?.Rows ?? [];
-    for (const [index, row] of rows.entries()) {
+    this.stats.pages++;
+    if (this.first) {
+      this.columns = (page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((c, i) => ({
+        name: c.Name ?? c.Label ?? `_col${i}`,
+        type: c.Type ?? 'varchar',
+      }));
+    }
+    const cells: (string | undefined)[][] = [];
+    for (const [index, row] of (page.ResultSet?.Rows ?? []).entries()) {
       const values = (row.Data ?? []).map((datum) => datum.VarCharValue);
       // A SELECT's first row is its header: drop it when it is the column names (it always is).
-      if (first && index === 0 && isHeader(values, columns)) continue;
+      if (this.first && index === 0 && isHeader(values, this.columns)) continue;
       cells.push(values);
     }
-    first = false;
-    token = page.NextToken;
-  } while (token && cells.length <= maxRows);
-  const truncated = cells.length > maxRows;
-  if (truncated) cells.length = maxRows;
-  const names = columns ?? [];
-  return {
-    columns: names.map((c) => c.name),
-    columnTypes: names.map((c) => c.type),
-    rows: decodeRows(names, cells),
-    truncated,
-  };
+    this.first = false;
+    this.token = page.NextToken;
+    this.rows += cells.length;
+    if (this.rows > this.maxRows) {
+      this.truncated = true;
+      cells.length -= this.rows - this.maxRows;
+    }
+    if (!this.token || this.rows > this.maxRows) this.done = true;
+    return cells;
+  }
 }
 
 function isHeader(values: readonly (string | undefined)[], columns: readonly AthenaColumn[]): boolean {
