@@ -9,7 +9,7 @@
  *
  *   const athena = fakeAthena();
  *   athena.answer({ columns: [{ name: 'n', type: 'bigint' }], rows: [['1']] });
- *   ... runAthenaQuery('SELECT 1 AS n', { endpoint: athena.endpoint }, deps) ...
+ *   ... streamAthenaQuery('SELECT 1 AS n', { endpoint: athena.endpoint }, deps) ...
  *   athena.close(); // in afterEach: nock.cleanAll() and net connect allowed again
  */
 import nock from 'nock';

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import nock from 'nock';
 import { decodeRows, decoderFor, isoFromAthenaTimestamp } from '../../../src/lib/logs/athena/decode.js';
-import { type AthenaDeps, runAthenaQuery } from '../../../src/lib/logs/athena/run-query.js';
+import { type AthenaDeps, type AthenaQueryOptions, streamAthenaQuery } from '../../../src/lib/logs/athena/run-query.js';
+import type { Row } from '../../../src/lib/logs/rows.js';
 import { failure } from '../../helpers/expect-cli-error.js';
 import { type FakeAthena, fakeAthena } from '../../helpers/fake-athena.js';
 import { closedPort } from '../../helpers/ports.js';
@@ -9,7 +10,19 @@ import { closedPort } from '../../helpers/ports.js';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY';
 const env = () => ({ AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKE', AWS_SECRET_ACCESS_KEY: SECRET, AWS_REGION: 'eu-west-1' });
 
-describe('runAthenaQuery against a fake Athena', () => {
+/** The query's whole answer: its stream read to the end. */
+async function runAthenaQuery(sql: string, options: AthenaQueryOptions, deps: AthenaDeps) {
+  const stream = await streamAthenaQuery(sql, options, deps);
+  const rows: Row[] = [];
+  try {
+    for await (const batch of stream.batches) rows.push(...batch);
+  } finally {
+    stream.close();
+  }
+  return { ...stream, rows, truncated: stream.truncated() };
+}
+
+describe('streamAthenaQuery against a fake Athena', () => {
   let athena: FakeAthena;
   let delays: number[];
   let deps: AthenaDeps;

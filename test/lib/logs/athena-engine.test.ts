@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { athenaTarget, chooseEngine, readOnlyAthenaSql } from '../../../src/lib/logs/athena/engine.js';
-import { withColumnNames } from '../../../src/lib/logs/athena/run-on-athena.js';
+import { documentedNames } from '../../../src/lib/logs/athena/run-on-athena.js';
 import { runQuery } from '../../../src/lib/logs/query.js';
 import type { Row } from '../../../src/lib/logs/rows.js';
 import { runSql } from '../../../src/lib/logs/sql.js';
@@ -406,18 +406,11 @@ describe('--engine athena', () => {
   });
 
   it("a preset's documented column names replace Athena's lower-cased ones, order and values kept", () => {
-    const result = {
-      columns: ['id', 'eventtimestamp', 'n'],
-      columnTypes: ['varchar', 'timestamp', 'bigint'],
-      rows: [{ id: 'a', eventtimestamp: '2026-01-05T08:00:00.000Z', n: 1 }],
-      truncated: false,
-      queryExecutionId: 'qe-1',
-      stats: { polls: 1, pages: 1 },
-    };
-    const renamed = withColumnNames(result, ['id', 'eventTimestamp', 'other']);
-    expect(renamed.columns).toEqual(['id', 'eventTimestamp', 'n']);
-    expect(renamed.rows).toEqual([{ id: 'a', eventTimestamp: '2026-01-05T08:00:00.000Z', n: 1 }]);
-    expect(Object.keys(renamed.rows[0] ?? {})).toEqual(['id', 'eventTimestamp', 'n']);
-    expect(withColumnNames(result, ['id'])).toBe(result);
+    const named = documentedNames(['id', 'eventtimestamp', 'n'], ['id', 'eventTimestamp', 'other']);
+    expect(named?.columns).toEqual(['id', 'eventTimestamp', 'n']);
+    const row = named?.rename({ id: 'a', eventtimestamp: '2026-01-05T08:00:00.000Z', n: 1 });
+    expect(row).toEqual({ id: 'a', eventTimestamp: '2026-01-05T08:00:00.000Z', n: 1 });
+    expect(Object.keys(row ?? {})).toEqual(['id', 'eventTimestamp', 'n']);
+    expect(documentedNames(['id', 'eventtimestamp'], ['id'])).toBeUndefined();
   });
 });

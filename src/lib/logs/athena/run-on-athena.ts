@@ -7,12 +7,7 @@
 import type { CommandIO } from '../../io/command-io.js';
 import { type OutputFormat, writeRows } from '../format.js';
 import type { Row } from '../rows.js';
-import {
-  type AthenaQueryOptions,
-  type AthenaQueryResult,
-  type AthenaQueryStream,
-  streamAthenaQuery,
-} from './run-query.js';
+import { type AthenaQueryOptions, type AthenaQueryStream, streamAthenaQuery } from './run-query.js';
 
 export async function runAndPrint(
   sql: string,
@@ -71,7 +66,7 @@ function formatBytes(bytes: number): string {
  * columns that match a documented name but for case take the documented spelling, so both engines
  * key their rows alike. Undefined when no column changes.
  */
-function documentedNames(
+export function documentedNames(
   columns: readonly string[],
   names: readonly string[],
 ): { columns: string[]; rename: (row: Row) => Row } | undefined {
@@ -82,10 +77,4 @@ function documentedNames(
     columns: documented,
     rename: (row) => Object.fromEntries(columns.map((c, i) => [documented[i] ?? c, row[c]])),
   };
-}
-
-/** A whole result with its columns named as documented (see documentedNames). */
-export function withColumnNames(result: AthenaQueryResult, names: readonly string[]): AthenaQueryResult {
-  const named = documentedNames(result.columns, names);
-  return named ? { ...result, columns: named.columns, rows: result.rows.map(named.rename) } : result;
 }

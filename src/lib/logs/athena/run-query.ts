@@ -71,17 +71,6 @@ export interface AthenaQueryStats {
   totalExecutionTimeMs?: number;
 }
 
-export interface AthenaQueryResult {
-  columns: string[];
-  /** Athena's type of each column, as it named it. */
-  columnTypes: string[];
-  rows: Row[];
-  /** More rows than `maxRows` were there (the rest was not read). */
-  truncated: boolean;
-  queryExecutionId: string;
-  stats: AthenaQueryStats;
-}
-
 /**
  * A query's answer as it is read: the first page is in when this is returned (the column names
  * come with it), the others are asked for as `batches` is read, one page (at most 1,000 rows) at a
@@ -152,23 +141,6 @@ function interrupted(queryExecutionId: string | undefined, stopped: boolean | 'f
     exitCode: ExitCode.INTERRUPTED,
     ...(queryExecutionId ? { details: { queryExecutionId, stopped: stopped === true } } : {}),
   });
-}
-
-/** Runs `sql` on Athena and returns all its rows, decoded like the DuckDB engine's (decode.ts). */
-export async function runAthenaQuery(
-  sql: string,
-  options: AthenaQueryOptions,
-  deps: AthenaDeps,
-): Promise<AthenaQueryResult> {
-  const stream = await streamAthenaQuery(sql, options, deps);
-  const rows: Row[] = [];
-  try {
-    for await (const batch of stream.batches) for (const row of batch) rows.push(row);
-  } finally {
-    stream.close();
-  }
-  const { columns, columnTypes, queryExecutionId, stats } = stream;
-  return { columns, columnTypes, rows, truncated: stream.truncated(), queryExecutionId, stats };
 }
 
 /** Runs `sql` on Athena and gives its rows a page at a time, decoded like the DuckDB engine's (decode.ts). */
