@@ -419,8 +419,8 @@ export class LogStore {
    * of millions of rows is printed in the memory of a small one. A SELECT of several columns that
    * allow it comes as one JSON text per row (see rowJsonSql), any other statement value by value.
    * Only a statement DuckDB cannot prepare, or bind in the JSON form, falls back; an error while
-   * running (Ctrl-C included) is the query's own and is thrown. Read the batches to the end (or close the
-   * store) before the next query: the connection streams one answer at a time.
+   * running (Ctrl-C included) is the query's own and is thrown. Read the batches to the end (or
+   * close the store) before the next query: the connection streams one answer at a time.
    */
   async stream(sql: string, params?: Params): Promise<RowStream> {
     const release = await this.takeConnection();

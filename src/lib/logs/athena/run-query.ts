@@ -126,7 +126,10 @@ function makeClient(sdk: AthenaModule, options: AthenaQueryOptions, env: NodeJS.
   });
 }
 
-/** `stopped`: whether StopQueryExecution went through; 'finished' when the query had ended (its results were being read). */
+/**
+ * `stopped`: whether StopQueryExecution went through; 'finished' when the query had ended (its
+ * results were being read: there was nothing to stop).
+ */
 function interrupted(queryExecutionId: string | undefined, stopped: boolean | 'finished' | undefined): CliError {
   const what =
     queryExecutionId === undefined
