@@ -342,17 +342,18 @@ export class LogStore {
 
   /**
    * Deletes what a killed sync left: part files no committed row names, and staging files. Only
-   * with the store open for writing, which DuckDB's lock makes the only process using it.
+   * with the store open for writing, which DuckDB's lock makes the only process using it. These
+   * names are the store's own, so whatever holds one goes, a folder too (a folder named like a
+   * staging file made every later sync fail on it).
    */
   private removeLeftovers(committed: readonly string[]): void {
     const keep = new Set(committed);
     const parts = join(this.dir, PARTS_DIR);
     mkdirSync(parts, { recursive: true, mode: 0o700 });
-    for (const name of readdirSync(parts))
-      if (PART_NAME.test(name) && !keep.has(name)) rmSync(join(parts, name), { force: true });
-    for (const name of readdirSync(this.dir))
-      if (/^staging-\d+\.ndjson$/.test(name)) rmSync(join(this.dir, name), { force: true });
-    rmSync(join(this.dir, SPLIT_DIR), { recursive: true, force: true });
+    const remove = (path: string) => rmSync(path, { recursive: true, force: true });
+    for (const name of readdirSync(parts)) if (PART_NAME.test(name) && !keep.has(name)) remove(join(parts, name));
+    for (const name of readdirSync(this.dir)) if (/^staging-\d+\.ndjson$/.test(name)) remove(join(this.dir, name));
+    remove(join(this.dir, SPLIT_DIR));
   }
 
   /** Events stored (every id once). */

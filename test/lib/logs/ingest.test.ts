@@ -231,6 +231,9 @@ describe('the store on disk: Parquet parts named by committed rows', () => {
     writeFileSync(join(storeDir, 'staging-0.ndjson'), 'half staged');
     mkdirSync(join(storeDir, 'staging-parts', 'queryEvents=true'), { recursive: true });
     writeFileSync(join(storeDir, 'staging-parts', 'queryEvents=true', 'data_0.parquet'), 'half split');
+    // Folders by those names (made by hand): a sync failed on them (EISDIR), every time.
+    mkdirSync(join(storeDir, 'staging-1.ndjson', 'inside'), { recursive: true });
+    mkdirSync(join(storeDir, 'parts', 'part-000003.parquet'));
     const reader = await LogStore.open(storeDir, { readOnly: true });
     expect(await reader.rows('SELECT id FROM events')).toEqual([{ id: 'a-1' }]);
     await reader.close();
