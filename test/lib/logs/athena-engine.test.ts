@@ -130,7 +130,10 @@ describe('--engine athena', () => {
     // 2,500 rows: the header and 999 rows, then 1,000, then 501.
     const ROWS = Array.from({ length: 2500 }, (_, i) => [String(i), `row ${i}`]);
     const EXPECTED = ROWS.map(([n, name]) => ({ n: Number(n), name }));
-    /** How many rows the run had printed when each page was asked for (every format prints `row N` once a row). */
+    /**
+     * How many rows the run had printed when each page was asked for (every format prints `row N`
+     * once a row).
+     */
     const rowsAtEachPage = (io: { stdout(): string }) => {
       const seen: number[] = [];
       athena.beforeReply = (operation) => {
