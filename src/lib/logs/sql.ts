@@ -11,6 +11,7 @@ import { chooseFormat, writeRows } from './format.js';
 import { type StoreSelection, openStoreForReading } from './read-store.js';
 import { outOfMemory } from './duckdb.js';
 import { type Row, upTo } from './rows.js';
+import { RefusedStatement } from './store.js';
 
 export interface SqlOptions extends StoreSelection, EngineOptions {
   sql: string;
@@ -74,7 +75,9 @@ function sqlFailed(error: unknown): CliError {
   return new CliError(`the SQL failed: ${message}`, {
     code: 'LOGS_SQL_ERROR',
     exitCode: ExitCode.USAGE,
-    fix: 'Only SELECT queries over the `events` view (columns in the README, "Audit logs") are allowed.',
+    fix:
+      (error instanceof RefusedStatement ? error.fix : undefined) ??
+      'Only SELECT queries over the `events` view (columns in the README, "Audit logs") are allowed.',
     cause: error,
   });
 }

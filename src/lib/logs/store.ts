@@ -192,6 +192,16 @@ export function plainSize(bytes: Buffer): number {
   return Math.max(bytes.length, bytes.readUInt32LE(bytes.length - 4));
 }
 
+/** User SQL that `assertSingleSelect` refuses; `fix` says what to write instead, when there is more to say. */
+export class RefusedStatement extends Error {
+  constructor(
+    message: string,
+    readonly fix?: string,
+  ) {
+    super(message);
+  }
+}
+
 export class LogStore {
   /** Settled when no query holds the connection (see takeConnection). */
   private connectionFree: Promise<void> = Promise.resolve();
@@ -369,9 +379,21 @@ export class LogStore {
   async assertSingleSelect(sql: string): Promise<void> {
     const { StatementType } = await loadDuckDB();
     const statements = await this.connection.extractStatements(sql);
-    if (statements.count !== 1) throw new Error(`expected one statement, got ${statements.count}`);
+    if (statements.count !== 1) {
+      // DuckDB runs a PIVOT whose columns come from the data as two statements: a CREATE TYPE of
+      // the values it finds, then the PIVOT. The user wrote one: say what to write instead.
+      const onePivot = statements.count === 2 && /\bpivot\b/i.test(sql) && !sql.includes(';');
+      const first = onePivot ? await statements.prepare(0) : undefined;
+      if (first?.statementType === StatementType.CREATE)
+        throw new RefusedStatement(
+          'a PIVOT whose columns DuckDB must find in the data first is not allowed (it runs as two statements)',
+          "Name the columns: PIVOT events ON event IN ('Query', 'TagApplied') USING count(*) GROUP BY actor",
+        );
+      throw new RefusedStatement(`expected one statement, got ${statements.count}`);
+    }
     const prepared = await statements.prepare(0);
-    if (prepared.statementType !== StatementType.SELECT) throw new Error('only SELECT statements are allowed');
+    if (prepared.statementType !== StatementType.SELECT)
+      throw new RefusedStatement('only SELECT statements are allowed');
   }
 
   /** Runs a query and returns plain JSON-ready rows (timestamps as ISO strings, JSON parsed). */

@@ -168,6 +168,32 @@ describe('audit logs query / sql / presets (run functions)', () => {
     expect((await failure(runSql({ store, sql: 'CREATE TEMP TABLE t AS SELECT 1' }, fakeIO()))).message).toBe(
       'the SQL failed: only SELECT statements are allowed',
     );
+    // One PIVOT that DuckDB runs as two statements (it finds the columns first): named, with the
+    // form that works, which does.
+    const pivot = await failure(
+      runSql({ store, sql: 'PIVOT events ON event USING count(*) GROUP BY actor' }, fakeIO()),
+    );
+    expect(pivot.message).toBe(
+      'the SQL failed: a PIVOT whose columns DuckDB must find in the data first is not allowed (it runs as two statements)',
+    );
+    expect(pivot.fix).toContain("PIVOT events ON event IN ('Query', 'TagApplied') USING count(*)");
+    const named = fakeIO({ json: true });
+    await runSql(
+      { store, sql: "PIVOT events ON event IN ('Query', 'TagApplied') USING count(*) GROUP BY actor" },
+      named,
+    );
+    expect((JSON.parse(named.stdout()) as unknown[]).length).toBeGreaterThan(0);
+    // Two statements, a CREATE first, are still named as two, with or without a PIVOT.
+    expect(
+      (
+        await failure(
+          runSql({ store, sql: "CREATE TEMP TABLE x AS SELECT 1; PIVOT x ON a IN ('1') USING count(*)" }, fakeIO()),
+        )
+      ).message,
+    ).toBe('the SQL failed: expected one statement, got 2');
+    expect(
+      (await failure(runSql({ store, sql: 'CREATE TEMP TABLE pivot_t AS SELECT 1; SELECT 1' }, fakeIO()))).message,
+    ).toBe('the SQL failed: expected one statement, got 2');
     const after = fakeIO({ json: true });
     await runSql({ store, sql: "SELECT count(*) AS n FROM events WHERE id = 'q-80'" }, after);
     expect(JSON.parse(after.stdout())).toEqual([{ n: 1 }]);
