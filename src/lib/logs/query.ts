@@ -3,6 +3,7 @@ import { type CommandIO, DOCUMENT_WRITTEN, type DocumentWritten } from '../io/co
 import { type EngineOptions, chooseEngine } from './athena/engine.js';
 import type { QueryFilters } from './filters.js';
 import { outOfMemory } from './duckdb.js';
+import { checkStatuses, checkedEvents } from './filter-values.js';
 import { chooseFormat, writeRows } from './format.js';
 import { requirePreset, streamPreset } from './presets/run.js';
 import { type StoreSelection, openStoreForReading } from './read-store.js';
@@ -32,7 +33,9 @@ export async function runQuery(options: QueryOptions, io: CommandIO): Promise<Ro
     let count: number;
     let truncated: boolean;
     try {
-      const result = await streamPreset(store, options.preset, { ...options, now: io.now() });
+      const event = await checkedEvents(store, options.event, io);
+      await checkStatuses(store, options.status, io);
+      const result = await streamPreset(store, options.preset, { ...options, event, now: io.now() });
       count = await writeRows(result.columns, result.batches, format, io);
       truncated = result.truncated();
     } catch (error) {

@@ -199,6 +199,32 @@ describe('audit logs query / sql / presets (run functions)', () => {
     expect(JSON.parse(after.stdout())).toEqual([{ n: 1 }]);
   });
 
+  it('--event in another case is read as the store spells it; an event or a status the store lacks is said', async () => {
+    const run = async (filters: { event?: string; status?: string }) => {
+      const io = fakeIO();
+      await runQuery({ preset: 'tag-changes', store, ...range, ...filters }, io);
+      return io;
+    };
+    const exact = await run({ event: 'TagApplied' });
+    expect(exact.stdout()).not.toBe('');
+    const otherCase = await run({ event: 'tagapplied' });
+    expect(otherCase.stdout()).toBe(exact.stdout());
+    expect(otherCase.stderr()).toBe(exact.stderr());
+    // A name the store lacks: the query runs as asked, and stderr says so with the names it has.
+    const missing = await run({ event: 'TagApplied, NoSuchEvent' });
+    expect(missing.stdout()).toBe(exact.stdout());
+    expect(missing.stderr()).toMatch(
+      /--event NoSuchEvent: no event of that name in this store \(it has [^)]*TagApplied/,
+    );
+    expect((await run({ event: 'QUERY' })).stderr()).not.toContain('--event');
+    const status = await run({ status: 'failed' });
+    expect(status.stdout()).toBe('');
+    expect(status.stderr()).toMatch(/--status failed: no event in this store has it \(it has FAILURE, SUCCESS/);
+    const known = await run({ status: 'success' });
+    expect(known.stderr()).not.toContain('--status');
+    expect(known.stdout()).not.toBe('');
+  });
+
   it('presets lists every preset with its question and events', () => {
     const io = fakeIO();
     const list = runPresets({ format: 'ndjson' }, io);
