@@ -11,6 +11,7 @@ import { chooseFormat, writeRows } from './format.js';
 import { type StoreSelection, openStoreForReading } from './read-store.js';
 import { outOfMemory } from './duckdb.js';
 import { type Row, upTo } from './rows.js';
+import { sqlErrorParts } from './sql-error.js';
 import { RefusedStatement } from './store.js';
 
 export interface SqlOptions extends StoreSelection, EngineOptions {
@@ -42,8 +43,13 @@ export async function runSql(options: SqlOptions, io: CommandIO): Promise<Row[] 
     let answer;
     try {
       // The text as given first, so that a second statement or a COPY is named as such rather than
-      // as a syntax error of the wrapping; then the wrapped text (which a `)` in the text could leave).
+      // as a syntax error of the wrapping, and an error points into the text the user wrote.
       await store.assertSingleSelect(text);
+    } catch (error) {
+      throw sqlFailed(error, text);
+    }
+    try {
+      // Then the wrapped text (which a `)` in the text could leave).
       const wrapped = `SELECT * FROM (${text}\n) LIMIT ${limit + 1}`;
       await store.assertSingleSelect(wrapped);
       answer = await store.stream(wrapped);
@@ -65,19 +71,26 @@ export async function runSql(options: SqlOptions, io: CommandIO): Promise<Row[] 
   }
 }
 
-function sqlFailed(error: unknown): CliError {
+/** `text`: the SQL as the user wrote it, when the error is about that text (its line and column are then given). */
+function sqlFailed(error: unknown, text?: string): CliError {
   const memory = outOfMemory(
     error,
     'Narrow the query: a WHERE on eventTimestamp or event, fewer columns (`raw` is each whole line), a smaller LIMIT, or sort fewer rows.',
   );
   if (memory) return memory;
-  const message = ((error as Error).message ?? String(error)).split('\n')[0] ?? '';
-  return new CliError(`the SQL failed: ${message}`, {
+  const parts = sqlErrorParts((error as Error).message ?? String(error), text);
+  const cause = parts.cause.replace(/^Failed to extract statements: /, '');
+  return new CliError(`the SQL failed: ${cause}`, {
     code: 'LOGS_SQL_ERROR',
     exitCode: ExitCode.USAGE,
     fix:
       (error instanceof RefusedStatement ? error.fix : undefined) ??
-      'Only SELECT queries over the `events` view (columns in the README, "Audit logs") are allowed.',
+      (parts.hint === undefined
+        ? undefined
+        : `${parts.hint} (the columns of \`events\` are in the README, "Audit logs")`) ??
+      (/^Parser Error/.test(cause) ? "Check the SQL at that place: one SELECT, in DuckDB's SQL." : undefined) ??
+      'Check the query against the `events` view (its columns and types are in the README, "Audit logs"); only one SELECT is allowed.',
+    ...(parts.location ? { location: parts.location } : {}),
     cause: error,
   });
 }

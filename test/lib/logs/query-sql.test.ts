@@ -225,6 +225,19 @@ describe('audit logs query / sql / presets (run functions)', () => {
     expect(known.stdout()).not.toBe('');
   });
 
+  it("sql: a mistake is placed in the text as written (line:column), with DuckDB's suggestion as the fix", async () => {
+    const column = await failure(runSql({ store, sql: 'SELECT event,\n  actr FROM events' }, fakeIO()));
+    expect(column.message).toBe('the SQL failed: Binder Error: Referenced column "actr" not found in FROM clause!');
+    expect(column.location).toEqual({ line: 2, column: 3 });
+    expect(column.fix).toMatch(/^Candidate bindings: "actor"/);
+    const table = await failure(runSql({ store, sql: 'SELECT * FROM event' }, fakeIO()));
+    expect(table.location).toEqual({ line: 1, column: 15 });
+    expect(table.fix).toContain('Did you mean "events"?');
+    const syntax = await failure(runSql({ store, sql: 'SELECT count(* FROM events' }, fakeIO()));
+    expect(syntax.message).toBe('the SQL failed: Parser Error: syntax error at or near "FROM"');
+    expect(syntax.location).toEqual({ line: 1, column: 16 });
+  });
+
   it('presets lists every preset with its question and events', () => {
     const io = fakeIO();
     const list = runPresets({ format: 'ndjson' }, io);
