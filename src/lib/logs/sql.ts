@@ -71,7 +71,10 @@ export async function runSql(options: SqlOptions, io: CommandIO): Promise<Row[] 
   }
 }
 
-/** `text`: the SQL as the user wrote it, when the error is about that text (its line and column are then given). */
+/**
+ * The error of a query, for the user. `text`: the SQL as the user wrote it, when the error is about
+ * that text (its line and column are then given).
+ */
 function sqlFailed(error: unknown, text?: string): CliError {
   const memory = outOfMemory(
     error,
