@@ -5,6 +5,7 @@
  * stderr per object (and an error with --strict, after the good lines are stored).
  */
 import { resolve } from 'node:path';
+import { isProbeObject } from '../aws/probe-objects.js';
 import { CliError, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
@@ -32,7 +33,8 @@ export interface SyncOptions extends SourceSpec {
 export interface SyncResult {
   source: string;
   store: string;
-  objects: { listed: number; alreadySynced: number; ingested: number };
+  /** `testObjects`: objects written only to test the destination (see aws/probe-objects.ts), passed over. */
+  objects: { listed: number; alreadySynced: number; ingested: number; testObjects: number };
   events: { read: number; new: number; total: number };
   bytes: number;
   skippedLines: number;
@@ -110,13 +112,19 @@ export async function syncInto(
 ): Promise<SyncResult> {
   const signal = io.signal;
   resolved.source.exclude?.(store.dir);
-  const listed = await resolved.source.list(signal);
+  const all = await resolved.source.list(signal);
+  const listed = all.filter((object) => !isProbeObject(object.key));
   const known = await store.ingestedObjects();
   const todo = listed.filter((object) => !LogStore.isKnown(known, object));
   const result: SyncResult = {
     source: resolved.source.label,
     store: store.dir,
-    objects: { listed: listed.length, alreadySynced: listed.length - todo.length, ingested: 0 },
+    objects: {
+      listed: listed.length,
+      alreadySynced: listed.length - todo.length,
+      ingested: 0,
+      testObjects: all.length - listed.length,
+    },
     events: { read: 0, new: 0, total: 0 },
     bytes: 0,
     skippedLines: 0,
@@ -217,7 +225,8 @@ function report(result: SyncResult, io: CommandIO): void {
     );
   }
   const o = result.objects;
+  const tests = o.testObjects > 0 ? `; ${o.testObjects} destination test object(s) passed over` : '';
   io.note(
-    `Synced ${o.ingested} new object(s) of ${o.listed} (${o.alreadySynced} already synced): ${result.events.new} new event(s), ${result.events.total} in the store (${result.store}).`,
+    `Synced ${o.ingested} new object(s) of ${o.listed} (${o.alreadySynced} already synced${tests}): ${result.events.new} new event(s), ${result.events.total} in the store (${result.store}).`,
   );
 }

@@ -75,10 +75,10 @@ describe('audit logs sync from ADLS Gen2 (a fake Blob endpoint)', () => {
     const io = fakeIO({ env: env(blob) });
     const first = await runSync({ source: `https://${ACCOUNT}.blob.core.windows.net/${FS}/immuta/` }, io);
     expect(first.source).toBe(URL_OF('immuta/'));
-    expect(first.objects).toEqual({ listed: 7, alreadySynced: 0, ingested: 7 });
+    expect(first.objects).toEqual({ listed: 7, alreadySynced: 0, ingested: 7, testObjects: 0 });
     const again = await runSync({ source: URL_OF('immuta/') }, io);
     expect(again.store).toBe(first.store);
-    expect(again.objects).toEqual({ listed: 7, alreadySynced: 7, ingested: 0 });
+    expect(again.objects).toEqual({ listed: 7, alreadySynced: 7, ingested: 0, testObjects: 0 });
     rmSync(first.store, { recursive: true, force: true });
   });
 
@@ -89,13 +89,13 @@ describe('audit logs sync from ADLS Gen2 (a fake Blob endpoint)', () => {
     const first = await runSync({ source: URL_OF('immuta'), store, remote: { pageSize: 3 } }, io);
     expect(first.source).toBe(URL_OF('immuta'));
     // The path is a folder: immuta-old/ is not part of immuta/.
-    expect(first.objects).toEqual({ listed: 7, alreadySynced: 0, ingested: 7 });
+    expect(first.objects).toEqual({ listed: 7, alreadySynced: 0, ingested: 7, testObjects: 0 });
     expect(first.events).toEqual({ read: 21, new: 21, total: 21 });
     // 7 files and 3 directories under immuta/ in pages of 3.
     expect(blob.lists).toBe(4);
     expect(blob.urls.every((u) => u.includes(`sig=${SIG}`))).toBe(true);
     const second = await runSync({ source: `${URL_OF('immuta/')}`, store }, fakeIO({ env: env(blob) }));
-    expect(second.objects).toEqual({ listed: 7, alreadySynced: 7, ingested: 0 });
+    expect(second.objects).toEqual({ listed: 7, alreadySynced: 7, ingested: 0, testObjects: 0 });
     expect(second.bytes).toBe(0);
     expect(blob.gets).toHaveLength(7);
     expectNoSecret(io.stdout(), io.stderr(), JSON.stringify(first));
@@ -134,7 +134,7 @@ describe('audit logs sync from ADLS Gen2 (a fake Blob endpoint)', () => {
     expect(blob.gets.filter((k) => k.endsWith('job-2.ndjson'))).toHaveLength(3);
     failing = false;
     const resumed = await runSync({ source: URL_OF('immuta'), store }, fakeIO({ env: env(blob) }));
-    expect(resumed.objects).toEqual({ listed: 7, alreadySynced: 2, ingested: 5 });
+    expect(resumed.objects).toEqual({ listed: 7, alreadySynced: 2, ingested: 5, testObjects: 0 });
   });
 
   it('a sync interrupted half way keeps whole files only, and the next one resumes', async () => {
@@ -150,7 +150,7 @@ describe('audit logs sync from ADLS Gen2 (a fake Blob endpoint)', () => {
     ).rejects.toThrow();
     blob.release();
     const resumed = await runSync({ source: URL_OF('immuta'), store }, fakeIO({ env: env(blob) }));
-    expect(resumed.objects).toEqual({ listed: 7, alreadySynced: 2, ingested: 5 });
+    expect(resumed.objects).toEqual({ listed: 7, alreadySynced: 2, ingested: 5, testObjects: 0 });
     expect(resumed.events.total).toBe(21);
   });
 

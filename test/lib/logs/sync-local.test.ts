@@ -9,6 +9,7 @@ import { runSync, syncInto } from '../../../src/lib/logs/sync.js';
 import { LocalSource } from '../../../src/lib/logs/sources/local.js';
 import type { ResolvedSource } from '../../../src/lib/logs/sources/resolve.js';
 import type { ObjectRef } from '../../../src/lib/logs/store.js';
+import { connectionTestName, doctorProbeName, isProbeObject } from '../../../src/lib/aws/probe-objects.js';
 import { fakeIO } from '../../helpers/fake-io.js';
 import { failure } from '../../helpers/expect-cli-error.js';
 import { ndjson, uamEvent } from './events.js';
@@ -51,7 +52,7 @@ describe('audit logs sync from a folder', () => {
     writeFileSync(join(source, '2026', '01', '05', 'job-1.json'), gzipSync(`${ndjson([b, c])}not json at all\n${cut}`));
     const io = fakeIO();
     const result = await runSync({ source, store }, io);
-    expect(result.objects).toEqual({ listed: 2, alreadySynced: 0, ingested: 2 });
+    expect(result.objects).toEqual({ listed: 2, alreadySynced: 0, ingested: 2, testObjects: 0 });
     expect(result.events).toEqual({ read: 4, new: 3, total: 3 });
     expect(result.skippedLines).toBe(2);
     expect(result.problems).toEqual([
@@ -99,13 +100,36 @@ describe('audit logs sync from a folder', () => {
     writeFileSync(join(source, '2026', '01', '05', 'job-0.ndjson'), ndjson([a]));
     await runSync({ source, store }, fakeIO());
     const again = await runSync({ source, store }, fakeIO());
-    expect(again.objects).toEqual({ listed: 1, alreadySynced: 1, ingested: 0 });
+    expect(again.objects).toEqual({ listed: 1, alreadySynced: 1, ingested: 0, testObjects: 0 });
     expect(again.bytes).toBe(0);
     writeFileSync(join(source, '2026', '01', '05', 'job-1.ndjson'), ndjson([b]));
     const third = await runSync({ source, store }, fakeIO());
-    expect(third.objects).toEqual({ listed: 2, alreadySynced: 1, ingested: 1 });
+    expect(third.objects).toEqual({ listed: 2, alreadySynced: 1, ingested: 1, testObjects: 0 });
     expect(third.events.total).toBe(2);
     expect(await count()).toBe(2);
+  });
+
+  it("the destination's test objects (doctor --probe's, the connection test's) are passed over, not read as logs", async () => {
+    const day = join(source, '2026', '01', '05');
+    writeFileSync(join(day, 'job-0.ndjson'), ndjson([a]));
+    const at = new Date('2026-12-05T19:43:43.299Z');
+    // What `doctor --probe` and the sandbox's connection test write, named by the same functions.
+    const probe = join(day, doctorProbeName(at));
+    const connectionTest = join(source, connectionTestName(at));
+    expect(probe).toMatch(/_immuta-doctor-probe-20261205T194343Z\.txt$/);
+    expect(connectionTest).toMatch(/immuta-audit-connection-test-2026-12-05T19-43-43-299Z\.txt$/);
+    writeFileSync(probe, 'Immuta doctor probe. Safe to delete.\n');
+    writeFileSync(connectionTest, 'Immuta audit export connection test. Safe to delete.\n');
+    // A name that only looks like one is read as an object like any other.
+    writeFileSync(join(day, 'immuta-audit-connection-test-notes.txt'), 'not an event\n');
+    const io = fakeIO();
+    const result = await runSync({ source, store }, io);
+    expect(result.objects).toEqual({ listed: 2, alreadySynced: 0, ingested: 2, testObjects: 2 });
+    expect(result.problems.map((p) => p.key)).toEqual(['2026/01/05/immuta-audit-connection-test-notes.txt']);
+    expect(io.stderr()).toContain('(0 already synced; 2 destination test object(s) passed over)');
+    expect(io.stderr()).not.toContain('_immuta-doctor-probe');
+    expect(isProbeObject('s3-prefix/audit/_immuta-doctor-probe-20261205T194343Z.txt')).toBe(true);
+    expect(isProbeObject('_immuta-doctor-probe-20261205T194343Z.txt.gz')).toBe(false);
   });
 
   it('--strict exits 2 after storing the good lines', async () => {
@@ -141,7 +165,7 @@ describe('audit logs sync from a folder', () => {
     for (const run of [1, 2]) {
       const io = fakeIO();
       const result = await runSync({ source, store: inside }, io);
-      expect(result.objects).toEqual({ listed: 1, alreadySynced: run - 1, ingested: 2 - run });
+      expect(result.objects).toEqual({ listed: 1, alreadySynced: run - 1, ingested: 2 - run, testObjects: 0 });
       expect(result.skippedLines).toBe(0);
       expect(io.stderr()).not.toContain('Warning');
     }
@@ -159,7 +183,7 @@ describe('audit logs sync from a folder', () => {
       );
     }
     const result = await runSync({ source, store }, fakeIO());
-    expect(result.objects).toEqual({ listed: 1, alreadySynced: 0, ingested: 1 });
+    expect(result.objects).toEqual({ listed: 1, alreadySynced: 0, ingested: 1, testObjects: 0 });
   });
 
   it('a file gone, or turned into a FIFO, after it was listed fails the sync without waiting; the objects before it are stored', async () => {

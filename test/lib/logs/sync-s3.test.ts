@@ -81,10 +81,10 @@ describe('audit logs sync from S3 (the sandbox embedded S3)', () => {
     const io = fakeIO({ env: env(s3!.endpoint) });
     const first = await runSync({ source: `s3://${BUCKET}/immuta`, store }, io);
     // The prefix is a folder: immuta-old/ is not part of immuta/.
-    expect(first.objects).toEqual({ listed: 7, alreadySynced: 0, ingested: 7 });
+    expect(first.objects).toEqual({ listed: 7, alreadySynced: 0, ingested: 7, testObjects: 0 });
     expect(first.events).toEqual({ read: 21, new: 21, total: 21 });
     const second = await runSync({ source: `s3://${BUCKET}/immuta/`, store }, fakeIO({ env: env(s3!.endpoint) }));
-    expect(second.objects).toEqual({ listed: 7, alreadySynced: 7, ingested: 0 });
+    expect(second.objects).toEqual({ listed: 7, alreadySynced: 7, ingested: 0, testObjects: 0 });
     expect(second.bytes).toBe(0);
   });
 
@@ -187,7 +187,7 @@ describe('audit logs sync from a failing S3', () => {
     expect(await storeCount(store)).toEqual({ events: 6, objects: 2 });
     server.release();
     const resumed = await runSync({ source: `s3://${BUCKET}/logs`, store }, io(server.endpoint));
-    expect(resumed.objects).toEqual({ listed: 4, alreadySynced: 2, ingested: 2 });
+    expect(resumed.objects).toEqual({ listed: 4, alreadySynced: 2, ingested: 2, testObjects: 0 });
     expect(await storeCount(store)).toEqual({ events: 12, objects: 4 });
   });
 });

@@ -1,13 +1,10 @@
 import { explainConnectionStatus } from '../../tenant/connection-status.js';
 import { describeFailure, awsFailure } from '../../aws/errors.js';
+import { doctorProbeName } from '../../aws/probe-objects.js';
 import type { CheckDefinition } from './context.js';
 
 export function probeKey(path: string | undefined, now: Date): string {
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-  return `${path ? `${path}/` : ''}_immuta-doctor-probe-${stamp}.txt`;
+  return `${path ? `${path}/` : ''}${doctorProbeName(now)}`;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type { ProbeResult, WriteProbeInput as S3Target } from './types.js';
+import { connectionTestName } from '../../aws/probe-objects.js';
 
 /** An S3 (or network) failure: `code` is S3's error code, e.g. `SignatureDoesNotMatch`, or `NetworkingError`. */
 export class S3RequestError extends Error {
@@ -83,7 +84,7 @@ function keyUnder(path: string | undefined, name: string): string {
 }
 
 export function probeKey(path: string | undefined, at = new Date()): string {
-  return keyUnder(path, `immuta-audit-connection-test-${at.toISOString().replace(/[:.]/g, '-')}.txt`);
+  return keyUnder(path, connectionTestName(at));
 }
 
 export async function putObject(
