@@ -6,6 +6,7 @@
  */
 import type { CommandIO } from '../io/command-io.js';
 import { escapeControl } from '../output/control-codes.js';
+import { list } from './filters.js';
 import type { LogStore } from './store.js';
 
 /** How many of the store's values a note lists. */
@@ -16,19 +17,13 @@ const listed = (values: readonly string[]) =>
     ? values.map(escapeControl).join(', ')
     : `${values.slice(0, SHOWN).map(escapeControl).join(', ')} and ${values.length - SHOWN} more`;
 
-const parts = (text: string | undefined) =>
-  (text ?? '')
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part !== '');
-
 /** The `--event` text to query with (names in the store's case), after saying which names it lacks. */
 export async function checkedEvents(
   store: LogStore,
   event: string | undefined,
   io: CommandIO,
 ): Promise<string | undefined> {
-  const asked = parts(event);
+  const asked = list(event);
   if (asked.length === 0) return event;
   const names = await store.distinctValues('event');
   const checked = asked.map((name) => {
@@ -44,7 +39,7 @@ export async function checkedEvents(
 
 /** Says which `--status` values no stored event has (the filter itself compares in upper case). */
 export async function checkStatuses(store: LogStore, status: string | undefined, io: CommandIO): Promise<void> {
-  const asked = parts(status);
+  const asked = list(status);
   if (asked.length === 0) return;
   const statuses = await store.distinctValues('actionStatus');
   const known = new Set(statuses.map((s) => s.toUpperCase()));

@@ -66,7 +66,8 @@ function parseInstant(flag: string, text: string, now: Date): Date {
   );
 }
 
-const list = (text: string | undefined) =>
+/** A comma-separated flag value as its trimmed, non-empty parts. */
+export const list = (text: string | undefined) =>
   (text ?? '')
     .split(',')
     .map((part) => part.trim())

@@ -86,14 +86,16 @@ function sqlFailed(error: unknown, text?: string): CliError {
   return new CliError(`the SQL failed: ${cause}`, {
     code: 'LOGS_SQL_ERROR',
     exitCode: ExitCode.USAGE,
-    fix:
-      (error instanceof RefusedStatement ? error.fix : undefined) ??
-      (parts.hint === undefined
-        ? undefined
-        : `${parts.hint} (the columns of \`events\` are in the README, "Audit logs")`) ??
-      (/^Parser Error/.test(cause) ? "Check the SQL at that place: one SELECT, in DuckDB's SQL." : undefined) ??
-      'Check the query against the `events` view (its columns and types are in the README, "Audit logs"); only one SELECT is allowed.',
+    fix: sqlFix(error, parts.hint, cause),
     ...(parts.location ? { location: parts.location } : {}),
     cause: error,
   });
+}
+
+/** What to do: the refusal's own fix, else DuckDB's hint, else one for a syntax error or any other. */
+function sqlFix(error: unknown, hint: string | undefined, cause: string): string {
+  if (error instanceof RefusedStatement && error.fix !== undefined) return error.fix;
+  if (hint !== undefined) return `${hint} (the columns of \`events\` are in the README, "Audit logs")`;
+  if (/^Parser Error/.test(cause)) return "Check the SQL at that place: one SELECT, in DuckDB's SQL.";
+  return 'Check the query against the `events` view (its columns and types are in the README, "Audit logs"); only one SELECT is allowed.';
 }

@@ -79,8 +79,6 @@ export interface AthenaQueryStats {
  */
 export interface AthenaQueryStream {
   columns: string[];
-  /** Athena's type of each column, as it named it. */
-  columnTypes: string[];
   batches: AsyncIterable<Row[]>;
   /** Once `batches` is read: more rows than `maxRows` were there (the rest was not read). */
   truncated(): boolean;
@@ -233,7 +231,6 @@ export async function streamAthenaQuery(
     }
     return {
       columns: names.map((c) => c.name),
-      columnTypes: names.map((c) => c.type),
       batches: batches(),
       truncated: () => pages.truncated,
       queryExecutionId: id,
