@@ -1,8 +1,9 @@
 /**
- * `--event` and `--status` checked against what the store holds, before a query runs: an empty
- * answer reads as "nothing happened", so a value the store has no event with is said on stderr,
- * with the values it has. An event named in another case (`tagapplied`, `query`) is read as the
- * store's spelling, as `--status` is read in any case.
+ * `--event`, `--status` and `--actor` checked against what the store holds, before a query runs: an
+ * empty answer reads as "nothing happened", so a value the store has no event with is said on
+ * stderr, with the values it has (or, for actors, the ones it is close to). An event or an actor
+ * named in another case (`tagapplied`, `Alice@Example.com`) is read as the store spells it, as
+ * `--status` is read in any case.
  */
 import type { CommandIO } from '../io/command-io.js';
 import { escapeControl } from '../output/control-codes.js';
@@ -46,4 +47,32 @@ export async function checkStatuses(store: LogStore, status: string | undefined,
   for (const value of asked)
     if (!known.has(value.toUpperCase()))
       io.note(`--status ${escapeControl(value)}: no event in this store has it (it has ${listed(statuses)}).`);
+}
+
+/**
+ * The `--actor` text to query with: a value the store has as an actor id or name stays as given;
+ * one it has only in another case becomes the store's spelling(s) (an email's case is not part of
+ * who it is); one it lacks is said, with the stored actors closest to it.
+ */
+export async function checkedActors(
+  store: LogStore,
+  actor: string | undefined,
+  io: CommandIO,
+): Promise<string | undefined> {
+  const asked = list(actor);
+  if (asked.length === 0) return actor;
+  const spellings = await store.actorSpellings(asked);
+  const checked: string[] = [];
+  for (const name of asked) {
+    const found = spellings.get(name) ?? [];
+    if (found.length > 0) {
+      checked.push(...(found.includes(name) ? [name] : found));
+      continue;
+    }
+    const like = await store.actorsLike(name);
+    const hint = like.length > 0 ? ` (did you mean ${like.map(escapeControl).join(', ')}?)` : '';
+    io.note(`--actor ${escapeControl(name)}: no event in this store has that actor id or name${hint}.`);
+    checked.push(name);
+  }
+  return checked.join(',');
 }

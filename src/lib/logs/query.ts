@@ -3,7 +3,7 @@ import { type CommandIO, DOCUMENT_WRITTEN, type DocumentWritten } from '../io/co
 import { type EngineOptions, chooseEngine } from './athena/engine.js';
 import type { QueryFilters } from './filters.js';
 import { outOfMemory } from './duckdb.js';
-import { checkStatuses, checkedEvents } from './filter-values.js';
+import { checkStatuses, checkedActors, checkedEvents } from './filter-values.js';
 import { chooseFormat, writeRows } from './format.js';
 import { requirePreset, streamPreset } from './presets/run.js';
 import { type StoreSelection, openStoreForReading } from './read-store.js';
@@ -34,8 +34,9 @@ export async function runQuery(options: QueryOptions, io: CommandIO): Promise<Ro
     let truncated: boolean;
     try {
       const event = await checkedEvents(store, options.event, io);
+      const actor = await checkedActors(store, options.actor, io);
       await checkStatuses(store, options.status, io);
-      const result = await streamPreset(store, options.preset, { ...options, event, now: io.now() });
+      const result = await streamPreset(store, options.preset, { ...options, event, actor, now: io.now() });
       count = await writeRows(result.columns, result.batches, format, io);
       truncated = result.truncated();
     } catch (error) {

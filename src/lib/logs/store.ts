@@ -348,6 +348,45 @@ export class LogStore {
     return rows.map((r) => String(r.v));
   }
 
+  /**
+   * Per asked value, the stored actor ids and names equal to it when case is ignored (what
+   * `--actor` is read against): one scan of two columns, ~30 ms per GB.
+   */
+  async actorSpellings(values: readonly string[]): Promise<Map<string, string[]>> {
+    const lowered = values.map((v) => `lower(${sqlString(v)})`).join(', ');
+    const asked = values.map((v, i) => `(${i}, ${sqlString(v)})`).join(', ');
+    const rows = await this.bookkeeping(
+      `WITH spellings AS (
+        SELECT DISTINCT unnest([actor, actorName]) AS v FROM stored_events
+        WHERE lower(actor) IN (${lowered}) OR lower(actorName) IN (${lowered})
+      )
+      SELECT a.i, s.v FROM (VALUES ${asked}) AS a(i, asked) JOIN spellings AS s ON lower(s.v) = lower(a.asked)
+      ORDER BY 1, 2`,
+    );
+    const found = new Map<string, string[]>(values.map((v) => [v, []]));
+    for (const row of rows) found.get(values[Number(row.i)] as string)?.push(String(row.v));
+    return found;
+  }
+
+  /**
+   * Up to `most` stored actor ids and names a user may have meant by `value`, ignoring case: those
+   * that contain it (`taylor` for taylor@example.com) or are a typo away (a Damerau-Levenshtein
+   * distance of one per eight characters, at least one), closest first.
+   */
+  async actorsLike(value: string, most = 3): Promise<string[]> {
+    const rows = await this.bookkeeping(
+      `WITH actors AS (SELECT DISTINCT actor AS v FROM stored_events UNION SELECT DISTINCT actorName FROM stored_events),
+      scored AS (
+        SELECT v, damerau_levenshtein(lower(v), lower($value)) AS distance, contains(lower(v), lower($value)) AS contained
+        FROM actors WHERE v IS NOT NULL
+      )
+      SELECT v FROM scored WHERE contained OR distance <= greatest(1, length($value) // 8)
+      ORDER BY distance, v LIMIT ${most}`,
+      { value },
+    );
+    return rows.map((r) => String(r.v));
+  }
+
   /** The part files committed syncs wrote, in the order they were written. */
   private async partNames(): Promise<string[]> {
     return (await this.bookkeeping('SELECT name FROM parts ORDER BY name')).map((r) => String(r.name));

@@ -225,6 +225,33 @@ describe('audit logs query / sql / presets (run functions)', () => {
     expect(known.stdout()).not.toBe('');
   });
 
+  it('--actor in another case is read as the store spells it; an actor the store lacks is said, with the ones it is close to', async () => {
+    const run = async (actor: string) => {
+      const io = fakeIO();
+      await runQuery({ preset: 'query-trail', store, ...range, actor }, io);
+      return io;
+    };
+    const exact = await run('bob@example.com');
+    expect(exact.stdout().trimEnd().split('\n')).toHaveLength(2);
+    expect(exact.stderr()).toBe('');
+    const otherCase = await run('BOB@Example.COM');
+    expect(otherCase.stdout()).toBe(exact.stdout());
+    expect(otherCase.stderr()).toBe('');
+    const typo = await run('bob@exmaple.com');
+    expect(typo.stdout()).toBe('');
+    expect(typo.stderr()).toBe(
+      '--actor bob@exmaple.com: no event in this store has that actor id or name (did you mean bob@example.com?).\n',
+    );
+    expect((await run('Bob')).stderr()).toContain('(did you mean bob@example.com?)');
+    expect((await run('nobody-at-all')).stderr()).toBe(
+      '--actor nobody-at-all: no event in this store has that actor id or name.\n',
+    );
+    // Several values: each read on its own; the ones found still filter as before.
+    const two = await run('Bob@example.com, nobody-at-all');
+    expect(two.stdout()).toBe(exact.stdout());
+    expect(two.stderr()).toContain('--actor nobody-at-all:');
+  });
+
   it("sql: a mistake is placed in the text as written (line:column), with DuckDB's suggestion as the fix", async () => {
     const column = await failure(runSql({ store, sql: 'SELECT event,\n  actr FROM events' }, fakeIO()));
     expect(column.message).toBe('the SQL failed: Binder Error: Referenced column "actr" not found in FROM clause!');
