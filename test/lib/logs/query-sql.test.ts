@@ -265,6 +265,19 @@ describe('audit logs query / sql / presets (run functions)', () => {
     expect(syntax.location).toEqual({ line: 1, column: 16 });
   });
 
+  it('a preset name with a typo is answered with the one it is close to', async () => {
+    const typo = await failure(runQuery({ preset: 'faild-queries', store }, fakeIO()));
+    expect(typo.code).toBe('LOGS_UNKNOWN_PRESET');
+    expect(typo.message).toBe('no preset named "faild-queries"; did you mean "failed-queries"?');
+    expect(typo.fix).toMatch(/^Presets: entitlement-changes, /);
+    expect((await failure(runQuery({ preset: 'policy_impact', store }, fakeIO()))).message).toContain(
+      'did you mean "policy-impact"?',
+    );
+    expect((await failure(runQuery({ preset: 'nothing-like-it', store }, fakeIO()))).message).toBe(
+      'no preset named "nothing-like-it"',
+    );
+  });
+
   it('presets lists every preset with its question and events', () => {
     const io = fakeIO();
     const list = runPresets({ format: 'ndjson' }, io);

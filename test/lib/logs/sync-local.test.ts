@@ -132,6 +132,21 @@ describe('audit logs sync from a folder', () => {
     expect(isProbeObject('_immuta-doctor-probe-20261205T194343Z.txt.gz')).toBe(false);
   });
 
+  it('a source with no objects is a warning, not an error', async () => {
+    const io = fakeIO();
+    const result = await runSync({ source, store }, io);
+    expect(result.objects.listed).toBe(0);
+    expect(io.stderr()).toContain(`${source} holds no exported objects: check the folder, bucket or prefix`);
+    writeFileSync(join(source, connectionTestName(new Date('2026-12-05T19:43:43.299Z'))), 'test\n');
+    const onlyTest = fakeIO();
+    await runSync({ source, store }, onlyTest);
+    expect(onlyTest.stderr()).toContain('holds no exported objects (only destination test objects)');
+    writeFileSync(join(source, 'job-0.ndjson'), ndjson([a]));
+    const some = fakeIO();
+    await runSync({ source, store }, some);
+    expect(some.stderr()).not.toContain('no exported objects');
+  });
+
   it('--strict exits 2 after storing the good lines', async () => {
     writeFileSync(join(source, 'one.ndjson'), `${ndjson([a])}{"id":`);
     const io = fakeIO();

@@ -4,6 +4,8 @@
  */
 import { CliError } from '../../errors/cli-error.js';
 import { ExitCode } from '../../errors/exit-codes.js';
+import { didYouMean, suggest } from '../../export-config/suggest.js';
+import { escapeControl } from '../../output/control-codes.js';
 import { ATHENA_DEFAULTS, type AthenaTableRef } from '../athena-table.js';
 import { DIALECT_SQL, type SqlDialect, sqlString } from '../dialect/dialects.js';
 import { expandMacros } from '../dialect/macros.js';
@@ -33,10 +35,12 @@ export interface PresetResult {
 export function requirePreset(name: string): Preset {
   const preset = findPreset(name);
   if (!preset) {
-    throw new CliError(`no preset named "${name}"`, {
+    const names = PRESETS.map((p) => p.name);
+    const meant = suggest(name, names);
+    throw new CliError(`no preset named "${escapeControl(name)}"${didYouMean(meant)}`, {
       code: 'LOGS_UNKNOWN_PRESET',
       exitCode: ExitCode.USAGE,
-      fix: `Presets: ${PRESETS.map((p) => p.name).join(', ')} (\`immuta audit logs presets\` says what each answers).`,
+      fix: `Presets: ${names.join(', ')} (\`immuta audit logs presets\` says what each answers).`,
     });
   }
   return preset;
