@@ -106,12 +106,28 @@ function prettyJson(rows: readonly Row[], redactKeys: boolean): string {
   return redactKeys && hasSecretKey(json) ? JSON.stringify(redactSecretKeys(rows), null, 2) : json;
 }
 
+/** How rows are written (see writeRows). */
+export interface WriteRowsOptions {
+  /**
+   * A terminal table's widths are set once this many rows are read (whole batches: 1 means the
+   * first batch). Default TABLE_MEASURED_ROWS, which a local store reads in milliseconds; a source
+   * whose every batch is a round trip sets a smaller one.
+   */
+  measuredRows?: number;
+}
+
 /**
  * Writes a table as its rows are read (the bytes of formatRows for an answer of up to
- * TABLE_MEASURED_ROWS rows): piped, a batch at a time; on a terminal, once the first
- * TABLE_MEASURED_ROWS rows (or all, if fewer) have set the column widths. Returns the number of rows.
+ * `measuredRows` rows): piped, a batch at a time; on a terminal, once the first `measuredRows`
+ * rows (or all, if fewer) have set the column widths (a later cell wider than its column is cut to
+ * it, or for a number, shifts the rest of its row). Returns the number of rows.
  */
-async function writeTable(columns: readonly string[], batches: AsyncIterable<Row[]>, io: CommandIO): Promise<number> {
+async function writeTable(
+  columns: readonly string[],
+  batches: AsyncIterable<Row[]>,
+  io: CommandIO,
+  measuredRows = TABLE_MEASURED_ROWS,
+): Promise<number> {
   const tty = io.caps.interactive || io.caps.color;
   const cellsOf = (row: Row) => columns.map((c) => tableCell(row[c], tty));
   let count = 0;
@@ -130,13 +146,19 @@ async function writeTable(columns: readonly string[], batches: AsyncIterable<Row
       io.write(`${batch.map((row) => cellsOf(row).join('\t')).join('\n')}\n`);
     } else if (widths === undefined) {
       for (const row of batch) measured.push(cellsOf(row));
-      if (measured.length >= TABLE_MEASURED_ROWS) widths = printMeasured();
+      if (measured.length >= measuredRows) widths = printMeasured();
     } else {
       const w = widths;
       const last = columns.length - 1;
+      // A wider cell is cut to its column, but a number is never cut (`24…` would read as another
+      // number): it pushes the rest of its row right instead.
+      const cut = (text: string, i: number, value: unknown) =>
+        i < last && typeof value !== 'number' && typeof value !== 'bigint' && visibleLength(text) > (w[i] ?? 0)
+          ? fit(text, w[i] ?? 0)
+          : text;
       const lines = batch.map((row) =>
         rowLine(
-          cellsOf(row).map((text, i) => (i < last && visibleLength(text) > (w[i] ?? 0) ? fit(text, w[i] ?? 0) : text)),
+          cellsOf(row).map((text, i) => cut(text, i, row[columns[i] as string])),
           w,
           [],
         ),
@@ -159,9 +181,10 @@ export async function writeRows(
   batches: AsyncIterable<Row[]>,
   format: OutputFormat,
   io: CommandIO,
+  options: WriteRowsOptions = {},
 ): Promise<number> {
   let count = 0;
-  if (format === 'table' && !io.json) return writeTable(columns, batches, io);
+  if (format === 'table' && !io.json) return writeTable(columns, batches, io, options.measuredRows);
   if (format === 'csv' && !io.json) io.write(csvLine(columns));
   for await (const batch of batches) {
     if (batch.length === 0) continue;

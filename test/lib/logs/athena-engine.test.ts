@@ -157,6 +157,22 @@ describe('--engine athena', () => {
       expect(io.stdout().split('row ')).toHaveLength(2501);
     });
 
+    it('--format table on a terminal: aligned on the first page, printed before the second is asked for', async () => {
+      athena.answer({ columns: COLUMNS_N, rows: ROWS, states: ['SUCCEEDED'] });
+      const io = fakeIO({ env: env(), tty: true });
+      const seen = rowsAtEachPage(io);
+      await runSql({ sql: 'SELECT n, name FROM t', engine: 'athena', limit: 5000, format: 'table' }, io);
+      expect(seen).toEqual([0, 999, 1999]);
+      const lines = io.stdout().trimEnd().split('\n');
+      expect(lines).toHaveLength(2501);
+      // The widths of the first page ("998" and "row 998"), kept for the rows after it.
+      expect(lines[0]).toMatch(/^N +NAME$/);
+      expect(lines[1]).toMatch(/^0 +row 0$/);
+      expect(lines[1]?.indexOf('row')).toBe(lines[999]?.indexOf('row'));
+      // A number wider than its column is not cut; it shifts the rest of its row.
+      expect(lines[2500]).toBe('2499  row 2499');
+    });
+
     it('--json: the document, written as it is read', async () => {
       athena.answer({ columns: COLUMNS_N, rows: ROWS, states: ['SUCCEEDED'] });
       const io = fakeIO({ env: env(), json: true });

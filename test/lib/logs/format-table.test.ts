@@ -71,6 +71,17 @@ describe('table output', () => {
     expect(cut.indexOf('…') + 3).toBe(detailsAt);
   });
 
+  it('measuredRows: 1 aligns on the first batch; a later number wider than its column is not cut, text is', async () => {
+    const io = fakeIO({ tty: true });
+    const rows: Row[] = [
+      { n: 7, who: 'ana', note: 'x' },
+      { n: 12, who: 'bob', note: 'y' },
+      { n: 123456, who: 'someone-longer', note: 'z' },
+    ];
+    await writeRows(['n', 'who', 'note'], inBatches(rows, 2), 'table', io, { measuredRows: 1 });
+    expect(io.stdout().trimEnd().split('\n')).toEqual(['N   WHO  NOTE', '7   ana  x', '12  bob  y', '123456  so…  z']);
+  });
+
   it('piped, a longer answer is every row tab-separated, nothing cut', async () => {
     const n = TABLE_MEASURED_ROWS + 3000;
     const rows = rowsOf(n, (i) => (i === n - 1 ? row(i, 'someone.with.a.much.longer.name@example.com') : row(i)));

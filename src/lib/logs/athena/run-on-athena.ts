@@ -35,6 +35,9 @@ export async function runAndPrint(
       named ? renamed(stream.batches, named.rename) : stream.batches,
       format,
       io,
+      // Each page is a round trip: a terminal table is aligned on the first page (up to 1,000
+      // rows) rather than after ten of them.
+      { measuredRows: 1 },
     );
     const scanned = stream.stats.dataScannedBytes;
     io.note(
