@@ -118,6 +118,15 @@ export interface IngestResult {
   gzip: boolean;
 }
 
+/** What a store holds (see LogStore.summary). Timestamps are ISO-8601 UTC; null when there is none. */
+export interface StoreSummary {
+  events: { total: number; first: string | null; last: string | null };
+  /** Events per event name (null: lines without auditPayload.type), most first. */
+  byEvent: Array<{ event: string | null; events: number }>;
+  objects: { synced: number; lastSyncedAt: string | null; withSkippedLines: number; skippedLines: number };
+  parts: { files: number; bytes: number };
+}
+
 /** An object to ingest and its bytes (plain or gzip NDJSON). */
 export interface IngestItem {
   object: ObjectRef;
@@ -385,6 +394,35 @@ export class LogStore {
       { value },
     );
     return rows.map((r) => String(r.v));
+  }
+
+  /** What the store holds (`immuta audit logs status`): its events, their span and kinds, its objects and parts. */
+  async summary(): Promise<StoreSummary> {
+    const [span] = await this.bookkeeping(
+      'SELECT min(eventTimestamp) AS first, max(eventTimestamp) AS last FROM stored_events',
+    );
+    const kinds = await this.bookkeeping(
+      `SELECT event, sum(n) AS n FROM (${
+        this.countsHours ? 'SELECT event, n FROM event_hours' : 'SELECT event, 1 AS n FROM stored_events'
+      }) GROUP BY event ORDER BY n DESC, event NULLS LAST`,
+    );
+    const [objects] = await this.bookkeeping(
+      `SELECT count(*) AS n, max(ingestedAt) AS last, count(*) FILTER (WHERE skippedLines > 0) AS bad,
+        coalesce(sum(skippedLines), 0) AS skipped FROM ingested_objects`,
+    );
+    const [parts] = await this.bookkeeping('SELECT count(*) AS n, coalesce(sum(bytes), 0) AS bytes FROM parts');
+    const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
+    return {
+      events: { total: await this.eventCount(), first: text(span?.first), last: text(span?.last) },
+      byEvent: kinds.map((r) => ({ event: text(r.event), events: Number(r.n) })),
+      objects: {
+        synced: Number(objects?.n ?? 0),
+        lastSyncedAt: text(objects?.last),
+        withSkippedLines: Number(objects?.bad ?? 0),
+        skippedLines: Number(objects?.skipped ?? 0),
+      },
+      parts: { files: Number(parts?.n ?? 0), bytes: Number(parts?.bytes ?? 0) },
+    };
   }
 
   /** The part files committed syncs wrote, in the order they were written. */
