@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { LogStore } from '../../../src/lib/logs/store.js';
 import { runSync } from '../../../src/lib/logs/sync.js';
 import { fakeIO } from '../../helpers/fake-io.js';
 import { failure } from '../../helpers/expect-cli-error.js';
+import { ndjson, uamEvent } from './events.js';
 import { ALL_EVENTS, writeFixture } from './fixture.js';
 
 const RANGE: QueryFilters = { since: '2026-01-01', until: '2026-01-20' };
@@ -312,5 +313,75 @@ describe('presets over the planted fixture', () => {
       expect(error.exitCode).toBe(2);
     }
     expect((await failure(runPreset(store, 'no-such-preset'))).code).toBe('LOGS_UNKNOWN_PRESET');
+  });
+});
+
+describe('policy-impact: changes tied to data sources and changes tied to none, at the edges of --window', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logs-policy-impact-'));
+  let store: LogStore;
+  const ds = (n: number) => ({ id: `ds-${n}`, name: `Data source ${n}`, technology: 'SNOWFLAKE' });
+  const query = (id: string, at: string, targets: Array<ReturnType<typeof ds>>, status = 'SUCCESS') =>
+    uamEvent({ id, at, event: 'Query', status, targets });
+
+  beforeAll(async () => {
+    const events = [
+      // pol-A is tied to ds-1 and ds-2 (a DatasourceGlobalPolicy* event names it); pol-B to none.
+      uamEvent({
+        id: 'tie-a',
+        at: '2026-03-01T09:00:00.000Z',
+        event: 'DatasourceGlobalPolicyApplied',
+        targets: [ds(1), ds(2)],
+        payload: { policy: { id: 'pol-A' } },
+      }),
+      uamEvent({
+        id: 'upd-a',
+        at: '2026-03-02T12:00:00.000Z',
+        event: 'GlobalPolicyUpdated',
+        targets: [{ id: 'pol-A', name: 'A' }],
+      }),
+      uamEvent({
+        id: 'upd-b',
+        at: '2026-03-02T12:30:00.000Z',
+        event: 'GlobalPolicyUpdated',
+        targets: [{ id: 'pol-B', name: 'B' }],
+      }),
+      query('q1', '2026-03-02T11:00:00.000Z', [ds(1)]), // A's window starts here (inclusive)
+      query('q2', '2026-03-02T11:59:59.999Z', [ds(2)], 'UNAUTHORIZED'),
+      query('q3', '2026-03-02T12:00:00.000Z', [ds(1)], 'FAILURE'), // at A's change: after it
+      query('q7', '2026-03-02T12:10:00.000Z', [ds(1), ds(2)]), // one query on both: once per data source, once for B
+      query('q4', '2026-03-02T12:59:59.999Z', [ds(3)]),
+      query('q5', '2026-03-02T13:00:00.000Z', [ds(1)]), // A's window ends here (exclusive)
+      query('q6', '2026-03-02T13:30:00.000Z', [ds(2)]), // B's window ends here (exclusive)
+    ];
+    mkdirSync(join(dir, 'exported'));
+    writeFileSync(join(dir, 'exported', 'objects.ndjson'), ndjson(events));
+    await runSync({ source: join(dir, 'exported'), store: join(dir, 'store') }, fakeIO());
+    store = await LogStore.open(join(dir, 'store'), { readOnly: true });
+  });
+  afterAll(async () => {
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('counts [t - window, t) and [t, t + window) per tied data source, and over every query for an untied change', async () => {
+    const result = await runPreset(store, 'policy-impact', { since: '2026-03-01', until: '2026-03-03', window: '1h' });
+    const counts = result.rows.map((r) => [
+      r.policyEventId,
+      r.dataSource,
+      r.queriesBefore,
+      r.deniedBefore,
+      r.queriesAfter,
+      r.deniedAfter,
+    ]);
+    expect(counts).toEqual([
+      ['upd-a', 'ds-1', 1, 0, 2, 1], // before: q1; after: q3 (denied), q7
+      ['upd-a', 'ds-2', 1, 1, 1, 0], // before: q2 (denied); after: q7
+      ['upd-b', '*', 3, 2, 2, 0], // before: q2, q3, q7 (q2, q3 denied); after: q4, q5
+    ]);
+    expect(result.rows[2]).toMatchObject({
+      policyId: 'pol-B',
+      policy: 'B',
+      eventTimestamp: '2026-03-02T12:30:00.000Z',
+    });
   });
 });

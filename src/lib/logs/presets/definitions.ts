@@ -191,10 +191,16 @@ WHERE NOT {{inBusinessHours}} OR {{hasAny(payloadValues, ${HIGH_RISK_PERMISSIONS
     ],
     params: { window: '1d' },
     // The queries around each change are counted without joining every change to every query (a
-    // range join, quadratic: minutes on 1 GB): changes and queries go into one time-ordered stream
-    // per data source, where a running count gives, at each of three probes per change (t - window,
-    // t, t + window), how many queries came before it; the differences are the counts. Probes sort
-    // before queries at the same instant, so "before" is [t - window, t) and "after" [t, t + window).
+    // range join, quadratic: minutes on 1 GB): changes and queries go into one time-ordered stream,
+    // where a running count gives, at each of three probes per change (t - window, t, t + window),
+    // how many queries came before it; the differences are the counts. Probes sort before queries
+    // at the same instant, so "before" is [t - window, t) and "after" [t, t + window).
+    // Two streams: changes tied to no data source count every query, in one stream without a
+    // partition that reads only each query's time and status; changes tied to data sources count
+    // the queries on those, one partition per data source, and read the queries' targets only when
+    // there is such a change. Each (change, data source) pair is numbered, so the stream carries
+    // and groups by one integer. Measured on 1 GB (23,197 changes, 420,230 queries, no ties): one
+    // stream partitioned by data source that read every query's targets took ~285 ms, this ~200.
     sql: `WITH updates AS (
   SELECT id, eventTimestamp, actor, targetIds, targetNames FROM scoped WHERE event = 'GlobalPolicyUpdated'
 ), ties AS (
@@ -208,45 +214,58 @@ WHERE NOT {{inBusinessHours}} OR {{hasAny(payloadValues, ${HIGH_RISK_PERMISSIONS
   SELECT u.*, t.dataSourceId FROM updates u JOIN tied t ON t.updateId = u.id
   UNION ALL
   SELECT u.*, NULL AS dataSourceId FROM updates u WHERE u.id NOT IN (SELECT updateId FROM tied)
-), queries AS (
-  SELECT id, eventTimestamp, actionStatus, targetIds FROM events
-  WHERE action = 'QUERY'
-    AND eventTimestamp >= (SELECT min(eventTimestamp) FROM updates) - {{window}}
-    AND eventTimestamp < (SELECT max(eventTimestamp) FROM updates) + {{window}}
-), stream AS (
-  SELECT id, dataSourceId, s.probe,
-    CASE s.probe WHEN 1 THEN eventTimestamp - {{window}} WHEN 2 THEN eventTimestamp ELSE eventTimestamp + {{window}} END AS instant,
-    0 AS isQuery, NULL AS denied
-  FROM {{unnest(s, pairs, {{list(1, 2, 3)}} AS probe)}}
-  UNION ALL
-  SELECT NULL, NULL, NULL, eventTimestamp, 1, actionStatus IS DISTINCT FROM 'SUCCESS'
-  FROM queries WHERE EXISTS (SELECT 1 FROM pairs WHERE dataSourceId IS NULL)
-  UNION ALL
-  SELECT DISTINCT NULL, q.dataSourceId, NULL, q.eventTimestamp, 1, q.denied
+), numbered AS (
+  SELECT p.*, row_number() OVER (ORDER BY id, dataSourceId) AS pairNo FROM pairs p
+), span AS (
+  SELECT min(eventTimestamp) - {{window}} AS windowStart, max(eventTimestamp) + {{window}} AS windowEnd FROM updates
+), probes AS (
+  SELECT pairNo, dataSourceId, s.probe,
+    CASE s.probe WHEN 1 THEN eventTimestamp - {{window}} WHEN 2 THEN eventTimestamp ELSE eventTimestamp + {{window}} END AS instant
+  FROM {{unnest(s, numbered, {{list(1, 2, 3)}} AS probe)}}
+), untiedRunning AS (
+  SELECT pairNo, probe,
+    count(CASE WHEN isQuery = 1 THEN 1 END) OVER (ORDER BY instant, isQuery ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS queries,
+    count(CASE WHEN denied THEN 1 END) OVER (ORDER BY instant, isQuery ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS denied
   FROM (
-    SELECT q.id, q.dataSourceId, q.eventTimestamp, q.actionStatus IS DISTINCT FROM 'SUCCESS' AS denied
-    FROM {{unnest(q, (
-      SELECT * FROM queries
-      WHERE {{hasAny(targetIds, (SELECT {{flattenAgg({{list(dataSourceId)}})}} FROM tied))}}
-    ), targetIds AS dataSourceId)}}
-    WHERE q.dataSourceId IN (SELECT dataSourceId FROM tied)
-  ) q
-), running AS (
-  SELECT id, dataSourceId, probe,
+    SELECT pairNo, probe, instant, 0 AS isQuery, NULL AS denied FROM probes WHERE dataSourceId IS NULL
+    UNION ALL
+    SELECT NULL, NULL, eventTimestamp, 1, actionStatus IS DISTINCT FROM 'SUCCESS'
+    FROM events
+    WHERE action = 'QUERY'
+      AND eventTimestamp >= (SELECT windowStart FROM span) AND eventTimestamp < (SELECT windowEnd FROM span)
+      AND EXISTS (SELECT 1 FROM probes WHERE dataSourceId IS NULL)
+  ) stream
+), tiedQueries AS (
+  SELECT DISTINCT q.id, q.dataSourceId, q.eventTimestamp, q.actionStatus IS DISTINCT FROM 'SUCCESS' AS denied
+  FROM {{unnest(q, (
+    SELECT id, eventTimestamp, actionStatus, targetIds FROM events
+    WHERE action = 'QUERY'
+      AND eventTimestamp >= (SELECT windowStart FROM span) AND eventTimestamp < (SELECT windowEnd FROM span)
+      AND EXISTS (SELECT 1 FROM tied)
+      AND {{hasAny(targetIds, (SELECT {{flattenAgg({{list(dataSourceId)}})}} FROM tied))}}
+  ), targetIds AS dataSourceId)}}
+  WHERE q.dataSourceId IN (SELECT dataSourceId FROM tied)
+), tiedRunning AS (
+  SELECT pairNo, probe,
     count(CASE WHEN isQuery = 1 THEN 1 END) OVER (PARTITION BY dataSourceId ORDER BY instant, isQuery ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS queries,
     count(CASE WHEN denied THEN 1 END) OVER (PARTITION BY dataSourceId ORDER BY instant, isQuery ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS denied
-  FROM stream
+  FROM (
+    SELECT pairNo, dataSourceId, probe, instant, 0 AS isQuery, NULL AS denied FROM probes WHERE dataSourceId IS NOT NULL
+    UNION ALL
+    SELECT NULL, dataSourceId, NULL, eventTimestamp, 1, denied FROM tiedQueries
+  ) stream
 ), counts AS (
-  SELECT id, dataSourceId,
+  SELECT pairNo,
     max(CASE WHEN probe = 2 THEN queries END) - max(CASE WHEN probe = 1 THEN queries END) AS queriesBefore,
     max(CASE WHEN probe = 2 THEN denied END) - max(CASE WHEN probe = 1 THEN denied END) AS deniedBefore,
     max(CASE WHEN probe = 3 THEN queries END) - max(CASE WHEN probe = 2 THEN queries END) AS queriesAfter,
     max(CASE WHEN probe = 3 THEN denied END) - max(CASE WHEN probe = 2 THEN denied END) AS deniedAfter
-  FROM running WHERE probe IS NOT NULL GROUP BY id, dataSourceId
+  FROM (SELECT * FROM untiedRunning UNION ALL SELECT * FROM tiedRunning) running
+  WHERE probe IS NOT NULL GROUP BY pairNo
 )
 SELECT p.id AS policyEventId, p.eventTimestamp, {{at(p.targetIds, 1)}} AS policyId, {{at(p.targetNames, 1)}} AS policy, p.actor,
   coalesce(p.dataSourceId, '*') AS dataSource, c.queriesBefore, c.deniedBefore, c.queriesAfter, c.deniedAfter
-FROM pairs p JOIN counts c ON c.id = p.id AND c.dataSourceId IS NOT DISTINCT FROM p.dataSourceId`,
+FROM numbered p JOIN counts c ON c.pairNo = p.pairNo`,
     orderBy: 'eventTimestamp, policyEventId, dataSource',
   },
   {
