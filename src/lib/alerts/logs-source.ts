@@ -16,9 +16,12 @@ export function logsAlertSource(
   filters: { tz?: string; minScore?: number } = {},
 ): AlertSource {
   let dir: string | undefined;
+  let synced = false;
   return {
     async sync() {
-      dir = (await prepareStore(selection, io)).dir;
+      // A source with no objects yet (a new export) is said on the first sync, not on every one.
+      dir = (await prepareStore(selection, io, { warnEmpty: !synced })).dir;
+      synced = true;
     },
     preset(name) {
       const preset = requirePreset(name);

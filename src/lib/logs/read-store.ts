@@ -6,16 +6,20 @@ import type { CommandIO } from '../io/command-io.js';
 import { escapeControl } from '../output/control-codes.js';
 import { type SourceSpec, resolveSource } from './sources/resolve.js';
 import { LogStore } from './store.js';
-import { type SyncResult, storeDirFor, syncInto, withRetryNotes } from './sync.js';
+import { type SyncResult, storeDirFor, syncInto, warnIfEmpty, withRetryNotes } from './sync.js';
 
 export interface StoreSelection extends SourceSpec {
   store?: string;
 }
 
-/** Syncs the source when one is given, and returns the store folder to read. */
+/**
+ * Syncs the source when one is given, and returns the store folder to read. `warnEmpty: false`
+ * keeps a source with no objects quiet (a loop that syncs every few minutes says it once).
+ */
 export async function prepareStore(
   selection: StoreSelection,
   io: CommandIO,
+  options: { warnEmpty?: boolean } = {},
 ): Promise<{ dir: string; sync: SyncResult | undefined }> {
   if (selection.source === undefined && selection.configId === undefined) {
     return { dir: storeDirFor(selection, undefined, io), sync: undefined };
@@ -25,6 +29,7 @@ export async function prepareStore(
   const store = await LogStore.open(dir);
   try {
     const sync = await syncInto(store, resolved, {}, io);
+    if (options.warnEmpty ?? true) warnIfEmpty(sync, io);
     for (const problem of sync.problems) io.warn(`${escapeControl(problem.key)}: skipped ${problem.skipped} line(s)`);
     if (sync.objects.ingested > 0)
       io.note(`Synced ${sync.objects.ingested} new object(s) from ${sync.source} (${sync.events.new} new events).`);

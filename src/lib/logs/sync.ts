@@ -225,13 +225,18 @@ function report(result: SyncResult, io: CommandIO): void {
     );
   }
   const o = result.objects;
-  // Nothing to read is not an error (an export may not have written yet), but is rarely what was meant.
-  if (o.listed === 0)
-    io.warn(
-      `${escapeControl(result.source)} holds no exported objects${o.testObjects > 0 ? ' (only destination test objects)' : ''}: check the folder, bucket or prefix, or wait for the export's first write.`,
-    );
+  warnIfEmpty(result, io);
   const tests = o.testObjects > 0 ? `; ${o.testObjects} destination test object(s) passed over` : '';
   io.note(
     `Synced ${o.ingested} new object(s) of ${o.listed} (${o.alreadySynced} already synced${tests}): ${result.events.new} new event(s), ${result.events.total} in the store (${result.store}).`,
+  );
+}
+
+/** Nothing to read is not an error (an export may not have written yet), but is rarely what was meant. */
+export function warnIfEmpty(result: SyncResult, io: CommandIO): void {
+  const o = result.objects;
+  if (o.listed > 0) return;
+  io.warn(
+    `${escapeControl(result.source)} holds no exported objects${o.testObjects > 0 ? ' (only destination test objects)' : ''}: check the folder, bucket or prefix, or wait for the export's first write.`,
   );
 }

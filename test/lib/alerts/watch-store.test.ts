@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { logsAlertSource } from '../../../src/lib/alerts/logs-source.js';
 import { runWatchCommand } from '../../../src/lib/alerts/watch-command.js';
 import { runPreset } from '../../../src/lib/logs/presets/run.js';
 import { LogStore } from '../../../src/lib/logs/store.js';
@@ -96,4 +97,12 @@ describe('logs watch over the store', () => {
     expect(expected.length).toBeGreaterThan(5);
     expect(posted.sort()).toEqual(expected.sort());
   }, 60_000);
+
+  it('a source with no objects yet is said on the first sync of a watch, not on every one', async () => {
+    const io = fakeIO({ now: hours(0), cwd: dir });
+    const source = logsAlertSource({ source: join(dir, 'exported'), store: join(dir, 'store') }, io);
+    await source.sync();
+    await source.sync();
+    expect(io.stderr().match(/holds no exported objects/g)).toHaveLength(1);
+  });
 });

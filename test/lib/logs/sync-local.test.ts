@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LogStore } from '../../../src/lib/logs/store.js';
 import { runSync, syncInto } from '../../../src/lib/logs/sync.js';
+import { runQuery } from '../../../src/lib/logs/query.js';
 import { LocalSource } from '../../../src/lib/logs/sources/local.js';
 import type { ResolvedSource } from '../../../src/lib/logs/sources/resolve.js';
 import type { ObjectRef } from '../../../src/lib/logs/store.js';
@@ -138,6 +139,10 @@ describe('audit logs sync from a folder', () => {
     expect(result.objects.listed).toBe(0);
     expect(io.stderr()).toContain(`${source} holds no exported objects: check the folder, bucket or prefix`);
     writeFileSync(join(source, connectionTestName(new Date('2026-12-05T19:43:43.299Z'))), 'test\n');
+    // A reading command given the source syncs it first, and says the same.
+    const query = fakeIO();
+    await runQuery({ preset: 'failed-queries', source, store: join(dir, 'other-store') }, query);
+    expect(query.stderr()).toContain(`${source} holds no exported objects`);
     const onlyTest = fakeIO();
     await runSync({ source, store }, onlyTest);
     expect(onlyTest.stderr()).toContain('holds no exported objects (only destination test objects)');
