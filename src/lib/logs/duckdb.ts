@@ -67,6 +67,10 @@ export async function openDatabase(
     // narrow columns, then reads `raw` for those rows only (DuckDB's late materialization; its
     // default stops at 50 rows). Measured on 1 GB: `query tag-changes --limit 1000` 1 s -> 0.1 s.
     late_materialization_max_rows: String(LATE_MATERIALIZATION_MAX_ROWS),
+    // Freed memory is given back to the system by the allocator's own threads rather than by the
+    // threads that free it. Measured with the CLI's first sync of 1 GB, alternating runs: 5-15% less
+    // time and CPU in 10 of 11 pairs (e.g. 12.4 s against 13.6 s), the same peak RSS; queries the same.
+    allocator_background_threads: 'true',
   };
   if (options.threads !== undefined) settings.threads = String(options.threads);
   let instance: DuckDBInstance;
