@@ -153,6 +153,8 @@ async function main() {
   const store = join(work, 'logs-store');
   const sync = await immuta(['audit', 'logs', 'sync', 'sandbox', '--sandbox-dir', dataDir, '--store', store]);
   if (sync.code !== 0) throw new Error(`audit logs sync failed (exit ${sync.code})`);
+  const status = await immuta(['audit', 'logs', 'status', '--store', store]);
+  if (status.code !== 0) throw new Error(`audit logs status failed (exit ${status.code})`);
   process.stdout.write(`\n${bold("Would it be a problem if someone tried to access data they shouldn't have?")}\n`);
   const failed = await immuta([
     'audit',

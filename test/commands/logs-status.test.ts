@@ -58,9 +58,7 @@ describe('audit logs status', () => {
     expect(lines[0]).toBe(`Log store ${store}`);
     expect(lines[1]).toBe(`  Events   ${expected.total}, from ${expected.first} to ${expected.last}`);
     expect(lines[2]).toMatch(/^ {2}Objects {2}3 synced, the last at \S+; 1 object had 1 skipped line$/);
-    expect(lines[3]).toMatch(
-      /^ {2}On disk {2}[\d.]+ MB: \d+ part files? \([\d.]+ MB\), the database file \([\d.]+ MB\)$/,
-    );
+    expect(lines[3]).toMatch(/^ {2}On disk {2}[\d.]+ MB: \d+ part files? \(\d+ kB\), the database file \([\d.]+ MB\)$/);
     expect(lines[4]).toBe('  By event');
     const [top] = expected.byEvent;
     expect(lines[5]).toMatch(new RegExp(`^ {4}${top?.event} +${top?.events}$`));

@@ -43,7 +43,9 @@ function fileBytes(file: string): number {
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
-const megabytes = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} MB`;
+/** 2.4 MB, 340 kB: a store of a few events is kilobytes, which "0.0 MB" would hide. */
+const megabytes = (bytes: number) =>
+  bytes < 1_000_000 ? `${Math.round(bytes / 1000)} kB` : `${(bytes / 1_000_000).toFixed(1)} MB`;
 
 function describe(status: StoreStatus): string {
   const { events, objects, parts } = status;
