@@ -349,6 +349,7 @@ describe('policy-impact: changes tied to data sources and changes tied to none, 
       query('q2', '2026-03-02T11:59:59.999Z', [ds(2)], 'UNAUTHORIZED'),
       query('q3', '2026-03-02T12:00:00.000Z', [ds(1)], 'FAILURE'), // at A's change: after it
       query('q7', '2026-03-02T12:10:00.000Z', [ds(1), ds(2)]), // one query on both: once per data source, once for B
+      query('q8', '2026-03-02T12:10:00.000Z', [ds(1)]), // another at the same instant: counted too
       query('q4', '2026-03-02T12:59:59.999Z', [ds(3)]),
       query('q5', '2026-03-02T13:00:00.000Z', [ds(1)]), // A's window ends here (exclusive)
       query('q6', '2026-03-02T13:30:00.000Z', [ds(2)]), // B's window ends here (exclusive)
@@ -374,9 +375,9 @@ describe('policy-impact: changes tied to data sources and changes tied to none, 
       r.deniedAfter,
     ]);
     expect(counts).toEqual([
-      ['upd-a', 'ds-1', 1, 0, 2, 1], // before: q1; after: q3 (denied), q7
+      ['upd-a', 'ds-1', 1, 0, 3, 1], // before: q1; after: q3 (denied), q7, q8
       ['upd-a', 'ds-2', 1, 1, 1, 0], // before: q2 (denied); after: q7
-      ['upd-b', '*', 3, 2, 2, 0], // before: q2, q3, q7 (q2, q3 denied); after: q4, q5
+      ['upd-b', '*', 4, 2, 2, 0], // before: q2, q3, q7, q8 (q2, q3 denied); after: q4, q5
     ]);
     expect(result.rows[2]).toMatchObject({
       policyId: 'pol-B',
