@@ -44,7 +44,7 @@ function fileBytes(file: string): number {
 
 const count = (n: number) => n.toLocaleString('en-US');
 /** 2.4 MB, 340 kB: a store of a few events is kilobytes, which "0.0 MB" would hide. */
-const megabytes = (bytes: number) =>
+const diskSize = (bytes: number) =>
   bytes < 1_000_000 ? `${Math.round(bytes / 1000)} kB` : `${(bytes / 1_000_000).toFixed(1)} MB`;
 
 function describe(status: StoreStatus): string {
@@ -58,18 +58,15 @@ function describe(status: StoreStatus): string {
     `Log store ${status.store}`,
     `  Events   ${count(events.total)}${span}`,
     `  Objects  ${count(objects.synced)} synced${objects.lastSyncedAt ? `, the last at ${objects.lastSyncedAt}` : ''}${skipped}`,
-    `  On disk  ${megabytes(parts.bytes + status.databaseBytes)}: ${counted(parts.files, 'part file')} (${megabytes(parts.bytes)}), the database file (${megabytes(status.databaseBytes)})`,
+    `  On disk  ${diskSize(parts.bytes + status.databaseBytes)}: ${counted(parts.files, 'part file')} (${diskSize(parts.bytes)}), the database file (${diskSize(status.databaseBytes)})`,
   ];
   if (status.byEvent.length > 0) {
-    const shown = status.byEvent.slice(0, SHOWN_EVENTS);
-    const names = shown.map((e) => e.event ?? '(no auditPayload.type)');
-    const width = Math.max(...names.map((name) => name.length));
-    const numbers = shown.map((e) => count(e.events));
-    const numberWidth = Math.max(...numbers.map((n) => n.length));
-    lines.push('  By event');
-    shown.forEach((_, i) =>
-      lines.push(`    ${(names[i] ?? '').padEnd(width)}  ${(numbers[i] ?? '').padStart(numberWidth)}`),
-    );
+    const shown = status.byEvent
+      .slice(0, SHOWN_EVENTS)
+      .map((e) => ({ name: e.event ?? '(no auditPayload.type)', events: count(e.events) }));
+    const width = Math.max(...shown.map((e) => e.name.length));
+    const numberWidth = Math.max(...shown.map((e) => e.events.length));
+    lines.push('  By event', ...shown.map((e) => `    ${e.name.padEnd(width)}  ${e.events.padStart(numberWidth)}`));
     const rest = status.byEvent.length - shown.length;
     if (rest > 0) lines.push(`    and ${counted(rest, 'more kind')} (--json lists them all)`);
   }
