@@ -1,7 +1,8 @@
 /** `immuta audit logs query PRESET`: one of the guide's questions, answered from the store. */
 import { type CommandIO, DOCUMENT_WRITTEN, type DocumentWritten } from '../io/command-io.js';
 import { type EngineOptions, chooseEngine } from './athena/engine.js';
-import type { QueryFilters } from './filters.js';
+import { explainEmptyAnswer } from './empty-answer.js';
+import type { QueryFilters, ResolvedFilters } from './filters.js';
 import { outOfMemory } from './duckdb.js';
 import { checkStatuses, checkedActors, checkedEvents } from './filter-values.js';
 import { chooseFormat, writeRows } from './format.js';
@@ -32,6 +33,7 @@ export async function runQuery(options: QueryOptions, io: CommandIO): Promise<Ro
   try {
     let count: number;
     let truncated: boolean;
+    let filters: ResolvedFilters;
     try {
       const event = await checkedEvents(store, options.event, io);
       const actor = await checkedActors(store, options.actor, io);
@@ -39,6 +41,7 @@ export async function runQuery(options: QueryOptions, io: CommandIO): Promise<Ro
       const result = await streamPreset(store, options.preset, { ...options, event, actor, now: io.now() });
       count = await writeRows(result.columns, result.batches, format, io);
       truncated = result.truncated();
+      filters = result.filters;
     } catch (error) {
       throw (
         outOfMemory(
@@ -48,7 +51,7 @@ export async function runQuery(options: QueryOptions, io: CommandIO): Promise<Ro
       );
     }
     if (truncated) io.note(`Showing the first ${count} rows: more match (raise --limit).`);
-    if (count === 0 && format === 'table') io.note(`No rows: nothing matched ${options.preset} in this window.`);
+    if (count === 0) await explainEmptyAnswer(store, options.preset, filters, format, io);
     return DOCUMENT_WRITTEN;
   } finally {
     io.signal.removeEventListener('abort', abort);

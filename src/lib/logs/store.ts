@@ -144,6 +144,9 @@ export const CHUNK_BYTES = 32 * 1024 * 1024;
 /** Per object, how many skipped line numbers are remembered for the report. */
 const SKIPPED_DETAIL = 5;
 
+/** A value read from DuckDB as text (timestamps as ISO-8601 UTC), null when there is none. */
+const textOrNull = (value: unknown) => (value === null || value === undefined ? null : String(value));
+
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
@@ -396,11 +399,17 @@ export class LogStore {
     return rows.map((r) => String(r.v));
   }
 
-  /** What the store holds (`immuta audit logs status`): its events, their span and kinds, its objects and parts. */
-  async summary(): Promise<StoreSummary> {
+  /** The first and last event's time (ISO-8601 UTC), null when the store has none. */
+  async eventSpan(): Promise<{ first: string | null; last: string | null }> {
     const [span] = await this.bookkeeping(
       'SELECT min(eventTimestamp) AS first, max(eventTimestamp) AS last FROM stored_events',
     );
+    return { first: textOrNull(span?.first), last: textOrNull(span?.last) };
+  }
+
+  /** What the store holds (`immuta audit logs status`): its events, their span and kinds, its objects and parts. */
+  async summary(): Promise<StoreSummary> {
+    const span = await this.eventSpan();
     const kinds = await this.bookkeeping(
       `SELECT event, sum(n) AS n FROM (${
         this.countsHours ? 'SELECT event, n FROM event_hours' : 'SELECT event, 1 AS n FROM stored_events'
@@ -411,13 +420,12 @@ export class LogStore {
         coalesce(sum(skippedLines), 0) AS skipped FROM ingested_objects`,
     );
     const [parts] = await this.bookkeeping('SELECT count(*) AS n, coalesce(sum(bytes), 0) AS bytes FROM parts');
-    const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
     return {
-      events: { total: await this.eventCount(), first: text(span?.first), last: text(span?.last) },
-      byEvent: kinds.map((r) => ({ event: text(r.event), events: Number(r.n) })),
+      events: { total: await this.eventCount(), ...span },
+      byEvent: kinds.map((r) => ({ event: textOrNull(r.event), events: Number(r.n) })),
       objects: {
         synced: Number(objects?.n ?? 0),
-        lastSyncedAt: text(objects?.last),
+        lastSyncedAt: textOrNull(objects?.last),
         withSkippedLines: Number(objects?.bad ?? 0),
         skippedLines: Number(objects?.skipped ?? 0),
       },

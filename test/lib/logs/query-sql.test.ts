@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -250,6 +250,52 @@ describe('audit logs query / sql / presets (run functions)', () => {
     const two = await run('Bob@example.com, nobody-at-all');
     expect(two.stdout()).toBe(exact.stdout());
     expect(two.stderr()).toContain('--actor nobody-at-all:');
+  });
+
+  it('no rows: a window outside every stored event is a warning in every format (an old store is not "nothing happened"); otherwise a table says which window', async () => {
+    const spanIO = fakeIO({ json: true });
+    await runSql({ store, sql: 'SELECT min(eventTimestamp) AS f, max(eventTimestamp) AS l FROM events' }, spanIO);
+    const [span] = JSON.parse(spanIO.stdout()) as Array<{ f: string; l: string }>;
+    expect(span?.f).toMatch(/^2026-01-0/);
+    const query = async (filters: { since?: string; until?: string }, io = fakeIO({ json: true })) => {
+      await runQuery({ preset: 'failed-queries', store, ...filters }, io);
+      return io;
+    };
+    // The preset's default window (1d) ends now, long after this store's newest event: --json too.
+    const stale = fakeIO({ json: true, now: new Date('2026-12-05T12:00:00Z') });
+    await runQuery({ preset: 'failed-queries', store }, stale);
+    expect(stale.stdout()).toBe('[]\n');
+    expect(stale.stderr()).toBe(
+      `Warning: no rows: this window (from 2026-12-04T12:00:00.000Z) starts after the store's newest event (${span?.l}). ` +
+        'Sync newer objects into the store (--source), or move the window (--since/--until).\n',
+    );
+    // One millisecond after the newest event is outside; the newest event's own instant is inside (--since is inclusive).
+    const after = new Date(new Date(span?.l ?? '').getTime() + 1).toISOString();
+    expect((await query({ since: after })).stderr()).toContain('starts after the store');
+    expect((await query({ since: span?.l })).stderr()).toBe('');
+    // Before the first event: --until is exclusive, so until = the first event's instant is outside.
+    expect((await query({ since: '2025-01-01', until: span?.f })).stderr()).toBe(
+      `Warning: no rows: this window (from 2025-01-01T00:00:00.000Z to ${span?.f}) ends before the store's first event (${span?.f}). ` +
+        'Move the window (--since/--until).\n',
+    );
+    // Inside the store's span with nothing matching: not a warning; a terminal table names the window.
+    const quiet = await query({ since: '2026-01-10T00:00:00Z', until: '2026-01-10T00:00:01Z' });
+    expect(quiet.stdout()).toBe('[]\n');
+    expect(quiet.stderr()).toBe('');
+    const table = await query({ since: '2026-01-10T00:00:00Z', until: '2026-01-10T00:00:01Z' }, fakeIO({ tty: true }));
+    expect(table.stderr()).toBe(
+      'No rows: nothing matched failed-queries from 2026-01-10T00:00:00.000Z to 2026-01-10T00:00:01.000Z.\n',
+    );
+    // A store with no events at all.
+    const empty = join(dir, 'empty-store');
+    const nothing = join(dir, 'nothing');
+    mkdirSync(nothing);
+    await runSync({ source: nothing, store: empty }, fakeIO());
+    const none = fakeIO();
+    await runQuery({ preset: 'failed-queries', store: empty, since: '2000-01-01' }, none);
+    expect(none.stderr()).toBe(
+      'Warning: no rows: the store holds no events. Sync a source into it first (`immuta audit logs sync SOURCE --store DIR`).\n',
+    );
   });
 
   it("sql: a mistake is placed in the text as written (line:column), with DuckDB's suggestion as the fix", async () => {

@@ -1,5 +1,6 @@
 /** `immuta audit logs query PRESET --engine athena`: the preset rendered for Trino, run on Athena. */
 import { type CommandIO, DOCUMENT_WRITTEN, type DocumentWritten } from '../../io/command-io.js';
+import { windowText } from '../empty-answer.js';
 import { chooseFormat } from '../format.js';
 import { presetColumns, requirePreset, resolvePresetFilters } from '../presets/run.js';
 import type { QueryOptions } from '../query.js';
@@ -27,6 +28,7 @@ export async function runAthenaPreset(options: QueryOptions, io: CommandIO): Pro
     presetColumns(preset),
   );
   if (result.truncated) io.note(`Showing the first ${result.count} rows: more match (raise --limit).`);
-  if (result.count === 0 && format === 'table') io.note(`No rows: nothing matched ${preset.name} in this window.`);
+  if (result.count === 0 && format === 'table')
+    io.note(`No rows: nothing matched ${preset.name} ${windowText(filters)}.`);
   return DOCUMENT_WRITTEN;
 }
