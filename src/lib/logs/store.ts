@@ -141,6 +141,16 @@ export interface IngestItem {
  * the same size, so that a batch is one statement.
  */
 export const CHUNK_BYTES = 32 * 1024 * 1024;
+/**
+ * Records a batch's objects (`$rows`: a JSON array of their ingested_objects rows) in one statement
+ * with two parameters. A named parameter per value (seven per object) cost ~0.25 ms per object
+ * (each name is looked up among all of them): 1.2 s of a sync of 5,000 small objects.
+ */
+const RECORD_OBJECTS = `INSERT OR REPLACE INTO ingested_objects
+SELECT o.key, o.etag, o.size, o.lines, o.events, o.newEvents, o.skippedLines, $at::TIMESTAMPTZ
+FROM (SELECT unnest(from_json($rows, '[{"key": "VARCHAR", "etag": "VARCHAR", "size": "BIGINT", "lines": "INTEGER",
+  "events": "INTEGER", "newEvents": "INTEGER", "skippedLines": "INTEGER"}]')) AS o)`;
+
 /** Per object, how many skipped line numbers are remembered for the report. */
 const SKIPPED_DETAIL = 5;
 
@@ -878,21 +888,17 @@ export class LogStore {
    */
   private async recordObjects(records: ReadonlyArray<{ object: ObjectRef; result: IngestResult }>, now: Date) {
     const byKey = new Map(records.map((r) => [r.object.key, r]));
-    const params: Record<string, string | number | null> = { at: now.toISOString() };
-    const rows = [...byKey.values()].map(({ object, result }, i) => {
-      Object.assign(params, {
-        [`key${i}`]: object.key,
-        [`etag${i}`]: object.etag,
-        [`size${i}`]: object.size,
-        [`lines${i}`]: result.lines,
-        [`events${i}`]: result.events,
-        [`new${i}`]: result.newEvents,
-        [`skipped${i}`]: result.skipped,
-      });
-      return `($key${i}, $etag${i}, $size${i}, $lines${i}, $events${i}, $new${i}, $skipped${i}, $at::TIMESTAMPTZ)`;
-    });
-    if (rows.length === 0) return;
-    await this.connection.run(`INSERT OR REPLACE INTO ingested_objects VALUES ${rows.join(', ')}`, params);
+    if (byKey.size === 0) return;
+    const rows = [...byKey.values()].map(({ object, result }) => ({
+      key: object.key,
+      etag: object.etag,
+      size: object.size,
+      lines: result.lines,
+      events: result.events,
+      newEvents: result.newEvents,
+      skippedLines: result.skipped,
+    }));
+    await this.connection.run(RECORD_OBJECTS, { rows: JSON.stringify(rows), at: now.toISOString() });
   }
 
   /**

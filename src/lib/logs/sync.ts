@@ -209,9 +209,14 @@ function account(result: SyncResult, ingested: IngestResult, bytes: number): voi
   }
 }
 
-/** A batch is ingested once it holds this many bytes (decompressed: one statement of the store) or objects. */
+/**
+ * A batch is ingested once it holds this many bytes (decompressed: one statement of the store) or
+ * objects. Each statement has a fixed cost, and each file it reads one more: measured on 5,000
+ * objects of 10 KB (48 MB), batches of 256 objects took 15-30% longer than batches of 1,024, and
+ * their parts were small enough to be merged at the end (peak RSS ~430 MB against ~300 MB).
+ */
 const BATCH_BYTES = CHUNK_BYTES;
-const BATCH_OBJECTS = 256;
+const BATCH_OBJECTS = 1024;
 /** Downloads are started ahead of ingestion up to this many bytes (one object at least). */
 const AHEAD_BYTES = 64 * 1024 * 1024;
 

@@ -72,6 +72,31 @@ describe('ingesting objects in batches', () => {
     expect(readdirSync(join(dir, 'store')).filter((name) => name.startsWith('staging'))).toEqual([]);
   });
 
+  it('a batch records each of its objects, whatever the characters of its key, with its counts', async () => {
+    const keys = [`it's "quoted"\\back.ndjson`, 'ünïcødé/日本.ndjson', `${'k'.repeat(900)}.ndjson`, 'plain.ndjson'];
+    const items = keys.map((key, i) => ({
+      object: { key, etag: `"etag-${i}"`, size: 100 + i },
+      bytes: Buffer.from(ndjson([event(`${i}-a`), event(`${i}-b`)]) + (i === 3 ? 'not json\n' : '')),
+    }));
+    await store.ingestMany(items, new Date('2026-02-01T00:00:00Z'));
+    expect(await store.ingestedObjects()).toEqual(
+      new Map(keys.map((key, i) => [key, { etag: `"etag-${i}"`, size: 100 + i }])),
+    );
+    expect(
+      await store.rows(
+        `SELECT key, lines, events, newEvents, skippedLines, ingestedAt FROM ingested_objects ORDER BY key`,
+      ),
+    ).toEqual(
+      // In DuckDB's order (by bytes).
+      [
+        { key: keys[0], lines: 2, events: 2, newEvents: 2, skippedLines: 0 },
+        { key: keys[2], lines: 2, events: 2, newEvents: 2, skippedLines: 0 },
+        { key: 'plain.ndjson', lines: 3, events: 2, newEvents: 2, skippedLines: 1 },
+        { key: keys[1], lines: 2, events: 2, newEvents: 2, skippedLines: 0 },
+      ].map((row) => ({ ...row, ingestedAt: '2026-02-01T00:00:00.000Z' })),
+    );
+  });
+
   it('an object synced again after it changed counts only its new events', async () => {
     await store.ingest({ key: 'a.ndjson', etag: '1', size: 1 }, Buffer.from(ndjson([event('a-1'), event('a-2')])));
     const again = await store.ingest(
