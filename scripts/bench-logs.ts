@@ -3,7 +3,7 @@
  * Generates BENCH_MB (default 1000) MB of UAM NDJSON with the sandbox's seeded generator in 200
  * objects of an hour each, named by that hour (and a gzip copy) under a temp folder, then measures: the first sync (MB/s of uncompressed
  * data, plain and gzip), every preset on the synced store (ms), a second sync with one new object,
- * peak RSS, and jq (when installed) on the raw files for the three questions of the issue, against
+ * a first sync of BENCH_SMALL_OBJECTS (default 5,000) objects of ~10 KB into another store, peak RSS, and jq (when installed) on the raw files for the three questions of the issue, against
  * the read floor (`cat` from the page cache); then, with the CLI built (`npm run build`), each
  * command as its own process (a sync, every preset) with its peak RSS. Prints Markdown tables for
  * the README.
@@ -50,13 +50,13 @@ function sizeOf(dir: string): number {
   return readdirSync(dir).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
 }
 
-function writeObject(index: number, bytesWanted: number): void {
-  // ~1.2 KB per event; one seed per object so objects differ and the run is reproducible.
+/** An object's events: ~1.2 KB each, one seed per object so objects differ and the run is reproducible. */
+function objectText(index: number, bytesWanted: number, seed = 'bench'): { name: string; text: string } {
   const count = Math.max(1, Math.round(bytesWanted / 1200));
   const from = new Date(Date.UTC(2026, 0, 1) + index * 3_600_000);
   const text = toNdjson(
     generateEvents({
-      seed: `bench-${index}`,
+      seed: `${seed}-${index}`,
       count,
       from,
       to: new Date(from.getTime() + 3_600_000),
@@ -65,8 +65,28 @@ function writeObject(index: number, bytesWanted: number): void {
   );
   // Named by the hour they hold, as an export's date folders are: key order is time order.
   const name = `${from.toISOString().slice(0, 13).replace('T', '-')}h-${String(index).padStart(4, '0')}.ndjson`;
+  return { name, text };
+}
+
+function writeObject(index: number, bytesWanted: number): void {
+  const { name, text } = objectText(index, bytesWanted);
   writeFileSync(join(plain, name), text);
   writeFileSync(join(gz, `${name}.gz`), gzipSync(text));
+}
+
+/**
+ * Many small objects (what an export of a quiet tenant every 2 hours writes over a year), in their own
+ * folder: a sync of them measures what each object costs beyond its bytes.
+ */
+const SMALL_OBJECTS = Number(process.env.BENCH_SMALL_OBJECTS ?? 5000);
+const SMALL_OBJECT_BYTES = 10_000;
+
+function writeSmallObjects(dir: string): void {
+  mkdirSync(dir);
+  for (let i = 0; i < SMALL_OBJECTS; i++) {
+    const { name, text } = objectText(i, SMALL_OBJECT_BYTES, 'small');
+    writeFileSync(join(dir, name), text);
+  }
 }
 
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
@@ -297,6 +317,9 @@ async function main(): Promise<void> {
   writeObject(objects, (megabytes * 1e6) / objects);
   const second = await sync(plain, join(work, 'store'));
   const syncRss = process.resourceUsage().maxRSS / 1024;
+  const smallDir = join(work, 'small');
+  writeSmallObjects(smallDir);
+  const small = await sync(smallDir, join(work, 'store-small'));
   // jq reads what the store holds: every object, the one of the second sync included.
   const files = readdirSync(plain).map((n) => join(plain, n));
 
@@ -315,6 +338,7 @@ async function main(): Promise<void> {
     `| first sync, plain | ${mbps(first.bytes, first.ms).toFixed(1)} MB/s (${(first.ms / 1000).toFixed(1)} s, ${(first.cpuMs / 1000).toFixed(1)} s CPU) | ${((mbps(first.bytes, first.ms) / mbps(plainBytes, catMs)) * 100).toFixed(0)}% |`,
     `| first sync, gzip (MB/s of uncompressed data) | ${mbps(plainBytes, gzip.ms).toFixed(1)} MB/s (${(gzip.ms / 1000).toFixed(1)} s, ${(gzip.cpuMs / 1000).toFixed(1)} s CPU) | |`,
     `| second sync, one new object (${(second.bytes / 1e6).toFixed(1)} MB) | ${second.ms.toFixed(0)} ms | |`,
+    `| first sync, ${SMALL_OBJECTS} objects of ~${SMALL_OBJECT_BYTES / 1000} KB (${(small.bytes / 1e6).toFixed(1)} MB), another store | ${mbps(small.bytes, small.ms).toFixed(1)} MB/s (${(small.ms / 1000).toFixed(1)} s, ${((SMALL_OBJECTS * 1000) / small.ms).toFixed(0)} objects/s) | |`,
     `| peak RSS, generating the data (before any sync) | ${generationRss.toFixed(0)} MB | |`,
     `| peak RSS, the syncs (the three in one process) | ${syncRss.toFixed(0)} MB | |`,
     `| peak RSS, whole run (syncs, presets, questions) | ${rss.toFixed(0)} MB | |`,
