@@ -107,6 +107,30 @@ describe('ingesting objects in batches', () => {
     expect(await store.ingestedObjects()).toEqual(new Map([['a.ndjson', { etag: '2', size: 2 }]]));
   });
 
+  it('an object of stored events only (a retried export) skips nothing; one beside it that skips a line still names it', async () => {
+    await store.ingest({ key: 'first.ndjson', etag: '1', size: 1 }, Buffer.from(ndjson([event('r-1'), event('r-2')])));
+    const again = Buffer.from(ndjson([event('r-1'), event('r-2')]));
+    // Every line of the batch is a stored event: no line is skipped, and none is looked for.
+    const [retried] = await store.ingestMany([{ object: { key: 'retried.ndjson', etag: '1', size: 1 }, bytes: again }]);
+    expect(retried).toMatchObject({ lines: 2, events: 2, newEvents: 0, skipped: 0, skippedLines: [] });
+    // Beside it, another log's line: never written to a part (it cannot be an event), still a skipped line.
+    const [quiet, noisy] = await store.ingestMany([
+      { object: { key: 'retried-2.ndjson', etag: '1', size: 1 }, bytes: again },
+      {
+        object: { key: 'other.ndjson', etag: '1', size: 1 },
+        bytes: Buffer.from(`${ndjson([event('r-1'), event('new')])}{"level":"info"}\n`),
+      },
+    ]);
+    expect(quiet).toMatchObject({ lines: 2, events: 2, newEvents: 0, skipped: 0, skippedLines: [] });
+    expect(noisy).toMatchObject({
+      lines: 3,
+      events: 2,
+      newEvents: 1,
+      skipped: 1,
+      skippedLines: [{ line: 3, reason: 'no id' }],
+    });
+  });
+
   it('an id twice in one object is stored once (a retried export repeats the same line)', async () => {
     const twice = event('twice');
     const result = await store.ingest(
