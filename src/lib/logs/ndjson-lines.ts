@@ -120,8 +120,14 @@ export function lineReaderError(
 ): CliError | undefined {
   const message = error instanceof Error ? error.message : String(error);
   if (!LINE_READER_ERROR.test(message)) return undefined;
-  const piece = pieces.find((p) => message.includes(`file = ${p.file}`));
-  const where = piece ? `${piece.key} (from line ${piece.firstLine})` : 'an object of this batch';
+  const inFile = pieces.filter((p) => message.includes(`file = ${p.file}`));
+  const [piece] = inFile;
+  const where =
+    inFile.length > 1
+      ? `one of ${inFile.length} small objects staged together (${inFile[0]?.key} ... ${inFile.at(-1)?.key})`
+      : piece
+        ? `${piece.key} (from line ${piece.firstLine})`
+        : 'an object of this batch';
   const reason = /^(.*(?:unicode|maximum line size|line size).*)$/im.exec(message)?.[1]?.trim();
   return new CliError(`${where} cannot be read as lines: ${reason ?? message.split('\n')[0]}`, {
     code: 'LOGS_OBJECT_UNREADABLE',

@@ -182,6 +182,13 @@ export interface StagedFile {
   key: string;
   /** The object's line number of the file's first line (big objects are staged in pieces). */
   firstLine: number;
+  /**
+   * Set when the object is staged in a pack, one file for several small objects: each line of a
+   * pack is `<index>` U+0001 `<line>`, where `index` numbers the objects of the batch's packs (a
+   * delimiter no line DuckDB is given holds: see readablePiece). `firstRow` lines of the file come
+   * before the object's `rows` lines.
+   */
+  packed?: { index: number; firstRow: number; rows: number };
 }
 
 /** Whitespace a blank line is made of (store.ts counts lines with the same set). */
@@ -190,12 +197,15 @@ const NOT_BLANK = (column: string) =>
   `(ascii(${column}) NOT IN (32, 9, 13, 11, 12) OR trim(${column}, chr(32) || chr(9) || chr(13) || chr(11) || chr(12)) <> '')`;
 
 /**
- * read_csv options that read raw lines: one column, no quoting and a delimiter that valid JSON
- * never contains unescaped (U+0001), DuckDB's fastest way to get lines (in parallel over files).
+ * read_csv options that read raw lines: no quoting and a delimiter that valid JSON never contains
+ * unescaped (U+0001), DuckDB's fastest way to get lines (in parallel over files). A piece of an
+ * object is one column; a pack is two, the object's index and the line.
  */
-const READ_LINES = `columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false,
-    auto_detect = false, new_line = '\\n', strict_mode = false, null_padding = false, max_line_size = ${READ_LINE_BYTES},
-    buffer_size = ${READ_LINE_BYTES}`;
+const readLines = (
+  packed: boolean,
+) => `columns = {${packed ? "'k': 'INTEGER', " : ''}'line': 'VARCHAR'}, delim = chr(1),
+    quote = '', escape = '', header = false, auto_detect = false, new_line = '\\n', strict_mode = false,
+    null_padding = false, max_line_size = ${READ_LINE_BYTES}, buffer_size = ${READ_LINE_BYTES}`;
 
 /**
  * The lines of staged files, with the object (key) each comes from. DuckDB does not keep the files'
@@ -204,10 +214,27 @@ const READ_LINES = `columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', e
  * order rows arrive in.
  */
 function stagedLines(files: readonly StagedFile[]): string {
-  const list = `[${files.map((f) => sqlString(f.file)).join(', ')}]`;
-  const keys = `[${files.map((f) => sqlString(f.key)).join(', ')}]`;
-  return `SELECT ${keys}[list_position(${list}, filename)] AS key, line
-  FROM read_csv(${list}, filename = true, ${READ_LINES})`;
+  const selects: string[] = [];
+  const pieces = files.filter((f) => f.packed === undefined);
+  if (pieces.length > 0) {
+    const list = `[${pieces.map((f) => sqlString(f.file)).join(', ')}]`;
+    const keys = `[${pieces.map((f) => sqlString(f.key)).join(', ')}]`;
+    selects.push(`SELECT ${keys}[list_position(${list}, filename)] AS key, line
+  FROM read_csv(${list}, filename = true, ${readLines(false)})`);
+  }
+  const packed = files.filter((f) => f.packed !== undefined);
+  if (packed.length > 0) {
+    // The key by the line's index: a list from the lowest index of these files (NULL where none).
+    const indexes = packed.map((f) => f.packed?.index ?? 0);
+    const lowest = Math.min(...indexes);
+    const keys: string[] = Array.from({ length: Math.max(...indexes) - lowest + 1 }, () => 'NULL');
+    for (const [i, f] of packed.entries()) keys[(indexes[i] as number) - lowest] = sqlString(f.key);
+    const list = `[${[...new Set(packed.map((f) => f.file))].map(sqlString).join(', ')}]`;
+    selects.push(
+      `SELECT [${keys.join(', ')}][k - ${lowest - 1}] AS key, line FROM read_csv(${list}, ${readLines(true)})`,
+    );
+  }
+  return selects.join('\n  UNION ALL\n  ');
 }
 
 /** The scalar fields read from each line, in one parse of it (each JSON function call parses the line). */
@@ -458,17 +485,21 @@ const writePart = (select: string, file: string) =>
   `COPY (${select} ORDER BY event, eventTimestamp) TO ${sqlString(file)} (${PARQUET})`;
 
 /**
- * How many lines of one staged file are skipped (`skipped`), and the first `first` of them (`first`:
+ * How many lines of one staged piece are skipped (`skipped`), and the first `first` of them (`first`:
  * line, numbered as in the object, and reason: not JSON (or truncated), not an object, no id, no
- * valid eventTimestamp), in one row. Only run for objects whose counts say something was skipped or
- * repeated, so the numbering (a window over the file) is not paid on every sync. Counted and kept
- * in one aggregate: a file of ten million bad lines handed them all over (2.9 GB).
+ * valid eventTimestamp), in one row. Only run for objects whose counts say something was skipped,
+ * so the numbering (a window over the file; for an object in a pack, over the pack, keeping the
+ * object's rows) is not paid on every sync. Counted and kept in one aggregate: a file of ten
+ * million bad lines handed them all over (2.9 GB).
  */
 export function skippedLines(staged: StagedFile, first: number): string {
+  const packed = staged.packed;
   return `
-WITH lines AS (
-  SELECT (row_number() OVER () + ${staged.firstLine - 1})::INTEGER AS n, line
-  FROM read_csv(${sqlString(staged.file)}, ${READ_LINES})
+WITH fileLines AS (
+  SELECT row_number() OVER () AS row, line FROM read_csv(${sqlString(staged.file)}, ${readLines(packed !== undefined)})
+), lines AS (
+  SELECT (row - ${packed?.firstRow ?? 0} + ${staged.firstLine - 1})::INTEGER AS n, line FROM fileLines
+  ${packed ? `WHERE row > ${packed.firstRow} AND row <= ${packed.firstRow + packed.rows}` : ''}
 ), checked AS (
   SELECT n, line, json_valid(line) AS valid FROM lines WHERE line IS NOT NULL AND ${NOT_BLANK('line')}
 ), classified AS (

@@ -151,6 +151,37 @@ SELECT o.key, o.etag, o.size, o.lines, o.events, o.newEvents, o.skippedLines, $a
 FROM (SELECT unnest(from_json($rows, '[{"key": "VARCHAR", "etag": "VARCHAR", "size": "BIGINT", "lines": "INTEGER",
   "events": "INTEGER", "newEvents": "INTEGER", "skippedLines": "INTEGER"}]')) AS o)`;
 
+/**
+ * Objects of at most this many bytes (decompressed) are staged in packs of about PACK_BYTES, one
+ * file for several objects, each line prefixed with its object's index (see StagedFile.packed),
+ * rather than a file each. Measured on 5,000 objects of 10 KB: a file each, writing and removing
+ * the files and DuckDB opening them took more than reading their lines.
+ */
+export const PACK_OBJECT_BYTES = 256 * 1024;
+export const PACK_BYTES = 4 * 1024 * 1024;
+
+/** A piece's lines, each prefixed (an object's index in a pack), the last one ended with a newline. */
+function prefixedLines(piece: Buffer, prefix: Buffer): { buffers: Buffer[]; bytes: number; rows: number } {
+  const buffers: Buffer[] = [];
+  let bytes = 0;
+  let rows = 0;
+  let start = 0;
+  while (start < piece.length) {
+    const at = piece.indexOf(10, start);
+    const end = at === -1 ? piece.length : at + 1;
+    buffers.push(prefix, piece.subarray(start, end));
+    bytes += prefix.length + end - start;
+    rows++;
+    start = end;
+  }
+  if (piece.length > 0 && piece[piece.length - 1] !== 10) {
+    buffers.push(NEWLINE);
+    bytes++;
+  }
+  return { buffers, bytes, rows };
+}
+const NEWLINE = Buffer.from('\n');
+
 /** Per object, how many skipped line numbers are remembered for the report. */
 const SKIPPED_DETAIL = 5;
 
@@ -693,24 +724,59 @@ export class LogStore {
   }
 
   /**
-   * Writes the objects' lines to staging files (big objects in pieces), counting non-blank lines,
-   * with the lines DuckDB cannot read blanked out (see readablePiece) and kept per object.
+   * Writes the objects' lines to staging files (big objects in pieces, small ones packed several to
+   * a file: see PACK_OBJECT_BYTES), counting non-blank lines, with the lines DuckDB cannot read
+   * blanked out (see readablePiece) and kept per object.
    */
   private stage(plains: ReadonlyArray<{ object: ObjectRef; plain: Buffer }>): Staged {
     const pieces: Array<StagedFile & { bytes: number }> = [];
     const lines = new Map<string, number>();
     const unreadable = new Map<string, { count: number; first: UnreadableLine[] }>();
+    const files: string[] = [];
+    const nextFile = () => {
+      const file = join(this.dir, `staging-${files.length}.ndjson`);
+      files.push(file);
+      return file;
+    };
+    const packObjectBytes = Math.min(PACK_OBJECT_BYTES, this.chunkBytes);
+    const packBytes = Math.min(PACK_BYTES, this.chunkBytes);
+    // The pack being filled: its file is written once it holds packBytes, or before an object that is not packed.
+    let pack: { buffers: Buffer[]; bytes: number; rows: number; file: string } | undefined;
+    let packedObjects = 0;
+    const writePack = () => {
+      if (pack) writeFileSync(pack.file, Buffer.concat(pack.buffers, pack.bytes), { mode: 0o600 });
+      pack = undefined;
+    };
     try {
       for (const { object, plain } of plains) {
         let firstLine = 1;
         let count = lines.get(object.key) ?? 0;
         const blankedOut = unreadable.get(object.key) ?? { count: 0, first: [] };
+        const packed = plain.length <= packObjectBytes;
+        if (!packed) writePack();
         for (const cut of chunksAtLineEnds(plain, this.chunkBytes)) {
           const keep = SKIPPED_DETAIL - blankedOut.first.length;
           const staged = readablePiece(withoutCarriageReturns(cut), firstLine, keep);
-          const file = join(this.dir, `staging-${pieces.length}.ndjson`);
-          writeFileSync(file, staged.piece, { mode: 0o600 });
-          pieces.push({ file, key: object.key, firstLine, bytes: staged.piece.length });
+          if (packed) {
+            pack ??= { buffers: [], bytes: 0, rows: 0, file: nextFile() };
+            const index = packedObjects++;
+            const lined = prefixedLines(staged.piece, Buffer.from(`${index}\u0001`));
+            pack.buffers.push(...lined.buffers);
+            pieces.push({
+              file: pack.file,
+              key: object.key,
+              firstLine,
+              bytes: lined.bytes,
+              packed: { index, firstRow: pack.rows, rows: lined.rows },
+            });
+            pack.bytes += lined.bytes;
+            pack.rows += lined.rows;
+            if (pack.bytes >= packBytes) writePack();
+          } else {
+            const file = nextFile();
+            writeFileSync(file, staged.piece, { mode: 0o600 });
+            pieces.push({ file, key: object.key, firstLine, bytes: staged.piece.length });
+          }
           firstLine += staged.newlines;
           count += staged.nonBlank;
           blankedOut.count += staged.blanked;
@@ -719,9 +785,10 @@ export class LogStore {
         lines.set(object.key, count);
         if (blankedOut.count > 0) unreadable.set(object.key, blankedOut);
       }
+      writePack();
     } catch (error) {
-      // A full disk, say: the pieces written so far go now, not at the next sync.
-      for (const file of [...pieces.map((p) => p.file), join(this.dir, `staging-${pieces.length}.ndjson`)]) {
+      // A full disk, say: the files written so far go now, not at the next sync.
+      for (const file of files) {
         try {
           rmSync(file, { force: true });
         } catch {
@@ -1025,12 +1092,13 @@ function decompress(object: ObjectRef, bytes: Buffer, most: number): { plain: Bu
  * (so at most `size` plus one piece), which keeps a sync's batch, closed at the same size, one
  * statement and one part (closing a group before it passed `size` left a small part after most).
  */
-function statementGroups<T extends { bytes: number }>(pieces: readonly T[], size: number): T[][] {
+function statementGroups<T extends { bytes: number; file: string }>(pieces: readonly T[], size: number): T[][] {
   const groups: T[][] = [];
   let current: T[] = [];
   let bytes = 0;
   for (const piece of pieces) {
-    if (current.length > 0 && bytes >= size) {
+    // The objects of a pack are read together: a group never ends inside one.
+    if (current.length > 0 && bytes >= size && piece.file !== current.at(-1)?.file) {
       groups.push(current);
       current = [];
       bytes = 0;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LogStore } from '../../../src/lib/logs/store.js';
+import { LogStore, PACK_BYTES, PACK_OBJECT_BYTES } from '../../../src/lib/logs/store.js';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { MAX_LINE_BYTES, READ_LINE_BYTES, lineReaderError, readablePiece } from '../../../src/lib/logs/ndjson-lines.js';
 import { skippedLines } from '../../../src/lib/logs/schema.js';
@@ -70,6 +70,39 @@ describe('ingesting objects in batches', () => {
     ]);
     // Staging files are gone.
     expect(readdirSync(join(dir, 'store')).filter((name) => name.startsWith('staging'))).toEqual([]);
+  });
+
+  it('the objects staged together are read in one statement, wherever the statements of a batch are cut', async () => {
+    // Statements of ~2 KB here: a 10 KB object is five pieces, the last one short (~1 KB), then two
+    // objects of ~1.4 KB share a file; a statement cut between them would read that file twice.
+    const events = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => event(`${prefix}-${i}`));
+    const big = ndjson(events('x', 22));
+    const small = (prefix: string) => ndjson(events(prefix, 3));
+    expect(big.length).toBeGreaterThan(4096);
+    expect(small('a').length).toBeLessThan(2048);
+    const results = await store.ingestMany(
+      [
+        ['x.ndjson', big],
+        ['y-a.ndjson', small('a')],
+        ['y-b.ndjson', small('b')],
+        ['y-c.ndjson', small('c')],
+      ].map(([key, text]) => ({
+        object: { key: key as string, etag: '1', size: 1 },
+        bytes: Buffer.from(text as string),
+      })),
+    );
+    expect(results.map((r) => [r.key, r.lines, r.newEvents, r.skipped])).toEqual([
+      ['x.ndjson', 22, 22, 0],
+      ['y-a.ndjson', 3, 3, 0],
+      ['y-b.ndjson', 3, 3, 0],
+      ['y-c.ndjson', 3, 3, 0],
+    ]);
+    expect(await store.rows('SELECT sourceObject, count(*) AS n FROM events GROUP BY 1 ORDER BY 1')).toEqual([
+      { sourceObject: 'x.ndjson', n: 22 },
+      { sourceObject: 'y-a.ndjson', n: 3 },
+      { sourceObject: 'y-b.ndjson', n: 3 },
+      { sourceObject: 'y-c.ndjson', n: 3 },
+    ]);
   });
 
   it('a batch records each of its objects, whatever the characters of its key, with its counts', async () => {
@@ -435,6 +468,78 @@ describe('the store on disk: Parquet parts named by committed rows', () => {
       Buffer.from(ndjson([uamEvent({ id: 'late', at: '2026-01-06T10:00:00.000Z', event: 'Query' })])),
     );
     expect((await store.rows('SELECT count(*) AS n FROM events'))[0]?.n).toBe(17);
+    await store.close();
+  });
+
+  it('small objects staged together (several to a file, across files) keep their own events and line numbers, beside a big one', async () => {
+    const store = await LogStore.open(join(dir, 'store'));
+    const padded = (id: string) => ({ ...event(id), padding: 'x'.repeat(2000) });
+    // 30 objects of ~220 KB (packed: three staged files, the second closed at ~4 MB), a big one
+    // (~530 KB, a file of its own) after the 10th, CRLF ends, blank lines, lines that are not events
+    // at known places, and a last line without a newline.
+    const items: Array<{ object: { key: string; etag: string; size: number }; bytes: Buffer }> = [];
+    for (let o = 0; o < 30; o++) {
+      const lines = Array.from({ length: 100 }, (_, i) => JSON.stringify(padded(`s${o}-${i}`)));
+      if (o === 3 || o === 12) lines.splice(1, 0, 'not json'); // line 2 (12 shares its file with 16)
+      if (o === 16 || o === 29) lines.splice(50, 0, '', '{"level":"info"}'); // line 52 (51 is blank)
+      const text = o === 7 ? `\n${lines.join('\r\n')}` : lines.join('\n') + (o === 29 ? '' : '\n');
+      items.push({
+        object: { key: `small-${String(o).padStart(2, '0')}.ndjson`, etag: '1', size: 1 },
+        bytes: Buffer.from(text),
+      });
+      if (o === 9) {
+        const big = Array.from({ length: 240 }, (_, i) => JSON.stringify(padded(`big-${i}`)));
+        big.splice(239, 0, '[1]'); // line 240
+        items.push({
+          object: { key: 'small-09-big.ndjson', etag: '1', size: 1 },
+          bytes: Buffer.from(`${big.join('\n')}\n`),
+        });
+      }
+    }
+    // What the test is about: the small ones are packed, the big one is not, and one pack fills up.
+    const sizes = items.map((item) => item.bytes.length);
+    expect(Math.max(...sizes.filter((_, i) => i !== 10))).toBeLessThan(PACK_OBJECT_BYTES);
+    expect(sizes[10]).toBeGreaterThan(PACK_OBJECT_BYTES);
+    expect(sizes.slice(11).reduce((sum, n) => sum + n, 0)).toBeGreaterThan(PACK_BYTES);
+    const results = await store.ingestMany(items);
+    const byKey = new Map(results.map((r) => [r.key, r]));
+    for (const key of ['small-03.ndjson', 'small-12.ndjson'])
+      expect(byKey.get(key)).toMatchObject({
+        lines: 101,
+        newEvents: 100,
+        skipped: 1,
+        skippedLines: [{ line: 2, reason: 'not JSON (or a truncated line)' }],
+      });
+    for (const key of ['small-16.ndjson', 'small-29.ndjson'])
+      expect(byKey.get(key)).toMatchObject({
+        lines: 101,
+        newEvents: 100,
+        skipped: 1,
+        skippedLines: [{ line: 52, reason: 'no id' }],
+      });
+    expect(byKey.get('small-09-big.ndjson')).toMatchObject({
+      lines: 241,
+      newEvents: 240,
+      skipped: 1,
+      skippedLines: [{ line: 240, reason: 'not a JSON object' }],
+    });
+    for (const key of ['small-00.ndjson', 'small-07.ndjson', 'small-10.ndjson', 'small-19.ndjson'])
+      expect(byKey.get(key)).toMatchObject({ lines: 100, newEvents: 100, skipped: 0 });
+    // Every event is stored under the object it came from (ids `s<object>-<n>` and `big-<n>`).
+    const owners = await store.rows(
+      `SELECT split_part(id, '-', 1) AS prefix, sourceObject, count(*) AS n FROM events GROUP BY ALL ORDER BY sourceObject`,
+    );
+    const small = (o: number) => ({
+      prefix: `s${o}`,
+      sourceObject: `small-${String(o).padStart(2, '0')}.ndjson`,
+      n: 100,
+    });
+    // In DuckDB's order: `small-09-big` before `small-09.` (a hyphen is below a dot).
+    expect(owners).toEqual([
+      ...Array.from({ length: 9 }, (_, o) => small(o)),
+      { prefix: 'big', sourceObject: 'small-09-big.ndjson', n: 240 },
+      ...Array.from({ length: 21 }, (_, o) => small(o + 9)),
+    ]);
     await store.close();
   });
 
