@@ -471,6 +471,20 @@ describe('the store on disk: Parquet parts named by committed rows', () => {
     await store.close();
   });
 
+  it('a small object of 100,000 one-byte lines is staged together with others, its lines counted and skipped', async () => {
+    const tiny = '1\n'.repeat(100_000);
+    expect(tiny.length).toBeLessThan(PACK_OBJECT_BYTES);
+    const store = await LogStore.open(join(dir, 'store'));
+    const [first, lines] = await store.ingestMany([
+      { object: { key: 'a.ndjson', etag: '1', size: 1 }, bytes: Buffer.from(ndjson([event('a')])) },
+      { object: { key: 'lines.ndjson', etag: '1', size: 1 }, bytes: Buffer.from(tiny) },
+    ]);
+    expect(first).toMatchObject({ lines: 1, newEvents: 1, skipped: 0 });
+    expect(lines).toMatchObject({ lines: 100_000, events: 0, skipped: 100_000 });
+    expect(lines?.skippedLines[0]).toEqual({ line: 1, reason: 'not a JSON object' });
+    await store.close();
+  });
+
   it('small objects staged together (several to a file, across files) keep their own events and line numbers, beside a big one', async () => {
     const store = await LogStore.open(join(dir, 'store'));
     const padded = (id: string) => ({ ...event(id), padding: 'x'.repeat(2000) });
