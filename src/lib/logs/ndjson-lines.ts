@@ -39,12 +39,15 @@ export function* chunksAtLineEnds(buffer: Buffer, size: number): Generator<Buffe
 }
 
 /**
- * CRLF line ends as LF: DuckDB's line reader also ends a line at a CR, which would number the
- * lines after it wrong (a CR is never inside a JSON line: strings escape it).
+ * CRLF line ends as LF, and any other CR as a tab: DuckDB's line reader ends a line at a bare CR
+ * too, which split the line, numbered the lines after it wrong and, in a pack, failed the whole
+ * statement (the second half has no object number). A tab keeps the line's meaning: in JSON both
+ * are whitespace between tokens, and both are invalid raw inside a string (the line is then not
+ * JSON either way).
  */
 export function withoutCarriageReturns(chunk: Buffer): Buffer {
   if (chunk.indexOf(13) === -1) return chunk;
-  return Buffer.from(chunk.toString('latin1').replaceAll('\r\n', '\n'), 'latin1');
+  return Buffer.from(chunk.toString('latin1').replaceAll('\r\n', '\n').replaceAll('\r', '\t'), 'latin1');
 }
 
 /**

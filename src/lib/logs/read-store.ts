@@ -3,10 +3,10 @@
  * `--config-id`) is synced first into its store, then read; `--store DIR` alone reads what is there.
  */
 import type { CommandIO } from '../io/command-io.js';
-import { escapeControl } from '../output/control-codes.js';
+import { escapeLine } from '../output/control-codes.js';
 import { type SourceSpec, resolveSource } from './sources/resolve.js';
 import { LogStore } from './store.js';
-import { type SyncResult, storeDirFor, syncInto, warnIfEmpty, withRetryNotes } from './sync.js';
+import { type SyncResult, storeDirFor, syncInto, warnIfEmpty, warnUnreadable, withRetryNotes } from './sync.js';
 
 export interface StoreSelection extends SourceSpec {
   store?: string;
@@ -30,7 +30,8 @@ export async function prepareStore(
   try {
     const sync = await syncInto(store, resolved, {}, io);
     if (options.warnEmpty ?? true) warnIfEmpty(sync, io);
-    for (const problem of sync.problems) io.warn(`${escapeControl(problem.key)}: skipped ${problem.skipped} line(s)`);
+    for (const problem of sync.problems) io.warn(`${escapeLine(problem.key)}: skipped ${problem.skipped} line(s)`);
+    warnUnreadable(sync, io);
     if (sync.objects.ingested > 0)
       io.note(`Synced ${sync.objects.ingested} new object(s) from ${sync.source} (${sync.events.new} new events).`);
     return { dir, sync };

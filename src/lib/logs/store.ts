@@ -21,7 +21,6 @@
 import { sqlString } from './dialect/dialects.js';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import {
@@ -41,6 +40,7 @@ import {
   readablePiece,
   withoutCarriageReturns,
 } from './ndjson-lines.js';
+import { MAX_OBJECT_BYTES, decompress, isUnreadableObject } from './object-bytes.js';
 import { STORE_FILE, prepareStoreFolder } from './store-folder.js';
 import { type ResultColumn, type Row, plainRows, rowJsonSql, rowsFromJsonTexts, toPlainRows } from './rows.js';
 import {
@@ -102,6 +102,13 @@ interface Staged {
   lines: Map<string, number>;
   /** Per object, lines blanked out in staging (see readablePiece): how many, and the first few. */
   unreadable: Map<string, { count: number; first: UnreadableLine[] }>;
+}
+
+export interface IngestOptions {
+  /** Called with each staged piece ingested (bytes done, bytes in all). */
+  onChunk?: (bytesDone: number, bytesTotal: number) => void;
+  /** An object that cannot be read is left out and given here (without it, the call fails). */
+  onUnreadable?: (key: string, error: CliError) => void;
 }
 
 export interface IngestResult {
@@ -190,10 +197,6 @@ const SKIPPED_DETAIL = 5;
 /** A value read from DuckDB as text (timestamps as ISO-8601 UTC), null when there is none. */
 const textOrNull = (value: unknown) => (value === null || value === undefined ? null : String(value));
 
-export function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
-
 type Params = Record<string, string | number | boolean | null>;
 
 /** A query's column names and its rows, a batch at a time (see LogStore.stream). */
@@ -236,15 +239,6 @@ async function* chunksOf(result: DuckDBResult, toRows: (chunk: DuckDBDataChunk) 
     // Left early (an error, --limit): the fetch under way must settle before the connection is used again.
     await next?.catch(() => undefined);
   }
-}
-
-/**
- * About how many bytes an object is once decompressed (what a batch costs in memory and time): a
- * gzip stream ends with its uncompressed size modulo 2^32 (the last member's, for several).
- */
-export function plainSize(bytes: Buffer): number {
-  if (!isGzip(bytes) || bytes.length < 18) return bytes.length;
-  return Math.max(bytes.length, bytes.readUInt32LE(bytes.length - 4));
 }
 
 /** User SQL that `assertSingleSelect` refuses; `fix` says what to write instead, when there is more to say. */
@@ -683,7 +677,7 @@ export class LogStore {
     now: Date = new Date(),
     onChunk?: (bytesDone: number, bytesTotal: number) => void,
   ): Promise<IngestResult> {
-    const [result] = await this.ingestMany([{ object, bytes }], now, onChunk);
+    const [result] = await this.ingestMany([{ object, bytes }], now, { onChunk });
     return result as IngestResult;
   }
 
@@ -691,32 +685,38 @@ export class LogStore {
    * Ingests several objects in ONE transaction (each object whole or not at all, as with
    * `ingest`, since a transaction never commits part of an object). Events go in with one parse
    * of each line; the line-by-line accounting (which lines were skipped and why) only runs for an
-   * object whose counts do not add up. An object that is not readable gzip fails the call after
-   * the objects before it are ingested.
+   * object whose counts do not add up. An object that cannot be read (damaged gzip, too large)
+   * is left out and given to `onUnreadable` (the others are ingested); without it, it fails the
+   * call after the objects before it are ingested.
    */
   async ingestMany(
     items: readonly IngestItem[],
     now: Date = new Date(),
-    onChunk?: (bytesDone: number, bytesTotal: number) => void,
+    options: IngestOptions = {},
   ): Promise<IngestResult[]> {
     const plains: Array<{ object: ObjectRef; plain: Buffer; gzip: boolean }> = [];
     for (const [index, item] of items.entries()) {
       try {
-        plains.push({ object: item.object, ...decompress(item.object, item.bytes, this.maxObjectBytes) });
+        plains.push({ object: item.object, ...(await decompress(item.object.key, item.bytes, this.maxObjectBytes)) });
       } catch (error) {
-        if (index > 0) await this.ingestMany(items.slice(0, index), now, onChunk);
+        if (options.onUnreadable && isUnreadableObject(error)) {
+          options.onUnreadable(item.object.key, error);
+          continue;
+        }
+        if (index > 0) await this.ingestMany(items.slice(0, index), now, options);
         throw error;
       }
     }
+    if (plains.length === 0) return [];
     const staged = this.stage(plains);
     try {
       try {
-        return await this.insertBatch(plains, staged, now, false, onChunk);
+        return await this.insertBatch(plains, staged, now, false, options.onChunk);
       } catch (error) {
         // A line that is not JSON fails the fast statement: read this batch again, checking each line.
         const message = (error as Error).message ?? '';
         if (!/json/i.test(message) || LINE_READER_ERROR.test(message)) throw error;
-        return await this.insertBatch(plains, staged, now, true, onChunk);
+        return await this.insertBatch(plains, staged, now, true, options.onChunk);
       }
     } catch (error) {
       throw lineReaderError(error, staged.pieces) ?? error;
@@ -1044,52 +1044,6 @@ export class LogStore {
 }
 
 /**
- * The most bytes of one object (decompressed) a sync reads: an object is held in memory whole
- * while it is staged, and an export object is a few MB. A bigger one is refused before it is
- * downloaded (by its listed size) or while it is decompressed, never read into memory whole.
- */
-export const MAX_OBJECT_BYTES = 1024 * 1024 * 1024;
-
-/** The error for an object over `most` bytes (as listed, or once decompressed). */
-export function objectTooLarge(key: string, most: number): CliError {
-  const limit =
-    most % 1024 ** 3 === 0
-      ? `${most / 1024 ** 3} GiB`
-      : most % 1024 ** 2 === 0
-        ? `${most / 1024 ** 2} MiB`
-        : `${most} bytes`;
-  return new CliError(`${key} is over ${limit} (decompressed), more than a sync reads from one object`, {
-    code: 'LOGS_OBJECT_TOO_LARGE',
-    exitCode: ExitCode.USAGE,
-    fix: `Split it into files under ${limit} at line ends (e.g. \`split -C 256M\`; gzip: \`zcat FILE | split -C 256M\`), or move it out of the source; the objects before it are synced.`,
-  });
-}
-
-/** The plain bytes of an object: gunzipped when it starts with gzip's magic bytes. */
-function decompress(object: ObjectRef, bytes: Buffer, most: number): { plain: Buffer; gzip: boolean } {
-  if (!isGzip(bytes)) {
-    if (bytes.length > most) throw objectTooLarge(object.key, most);
-    return { plain: bytes, gzip: false };
-  }
-  // The size gzip records at its end (modulo 4 GiB) refuses most such objects before any work.
-  if (plainSize(bytes) > most) throw objectTooLarge(object.key, most);
-  try {
-    // Stops at `most` bytes: a small object that inflates to gigabytes is refused, not decompressed.
-    return { plain: gunzipSync(bytes, { maxOutputLength: most }), gzip: true };
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw objectTooLarge(object.key, most);
-    // A truncated gzip stream: keep what decompressed, the cut line is then reported as truncated.
-    const plain = gunzipPartial(bytes, most);
-    if (plain && plain.length > 0) return { plain, gzip: true };
-    throw new CliError(`${object.key} is not a readable gzip file: ${(error as Error).message}`, {
-      code: 'LOGS_OBJECT_UNREADABLE',
-      exitCode: ExitCode.USAGE,
-      fix: 'Check that object; the other objects are synced.',
-    });
-  }
-}
-
-/**
  * Consecutive staged pieces grouped into statements: a group is closed once it holds `size` bytes
  * (so at most `size` plus one piece), which keeps a sync's batch, closed at the same size, one
  * statement and one part (closing a group before it passed `size` left a small part after most).
@@ -1110,14 +1064,4 @@ function statementGroups<T extends { bytes: number; file: string }>(pieces: read
   }
   if (current.length > 0) groups.push(current);
   return groups;
-}
-
-/** What a cut-off gzip stream decompresses to before the cut (undefined if nothing). */
-function gunzipPartial(bytes: Buffer, most: number): Buffer | undefined {
-  try {
-    // finishFlush SYNC_FLUSH returns the bytes decompressed so far instead of failing on a cut stream.
-    return gunzipSync(bytes, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: most });
-  } catch {
-    return undefined;
-  }
 }

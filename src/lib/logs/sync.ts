@@ -8,23 +8,17 @@ import { resolve } from 'node:path';
 import { isProbeObject } from '../aws/probe-objects.js';
 import { CliError, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
+import type { ErrorCode } from '../errors/catalogue.js';
 import type { CommandIO } from '../io/command-io.js';
-import { escapeControl } from '../output/control-codes.js';
+import { escapeControl, escapeLine } from '../output/control-codes.js';
 import { type ResolvedSource, type SourceSpec, defaultStoreDir, resolveSource } from './sources/resolve.js';
-import {
-  CHUNK_BYTES,
-  type IngestItem,
-  type IngestResult,
-  LogStore,
-  type ObjectRef,
-  objectTooLarge,
-  plainSize,
-} from './store.js';
+import { isUnreadableObject, objectTooLarge, plainSize } from './object-bytes.js';
+import { CHUNK_BYTES, type IngestItem, type IngestResult, LogStore, type ObjectRef } from './store.js';
 
 export interface SyncOptions extends SourceSpec {
   /** The store folder; default one per source under the user's cache folder. */
   store?: string;
-  /** Skipped lines are an error (exit 2). */
+  /** Skipped lines, and objects that cannot be read, are an error (exit 2). */
   strict?: boolean;
   /** Parallel downloads (default 8). */
   concurrency?: number;
@@ -40,6 +34,11 @@ export interface SyncResult {
   skippedLines: number;
   /** Objects with skipped lines (the first few line numbers of each). */
   problems: Array<{ key: string; skipped: number; lines: Array<{ line: number; reason: string }> }>;
+  /**
+   * Objects that could not be read (damaged gzip, too large): left out, not recorded, so the next
+   * sync tries them again; the objects after them are synced.
+   */
+  unreadableObjects: Array<{ key: string; code: ErrorCode; message: string; fix: string }>;
   seconds: number;
 }
 
@@ -66,6 +65,18 @@ export async function runSync(options: SyncOptions, io: CommandIO): Promise<Sync
     progress.stop();
     result.seconds = Math.round((Date.now() - started) / 100) / 10;
     report(result, io);
+    const [unreadable] = result.unreadableObjects;
+    if (options.strict && unreadable) {
+      throw new CliError(
+        `${result.unreadableObjects.length} object(s) could not be read (--strict), the first: ${unreadable.message}`,
+        {
+          code: unreadable.code,
+          exitCode: ExitCode.USAGE,
+          fix: `${unreadable.fix} Drop --strict to sync the others without them.`,
+          details: { unreadableObjects: result.unreadableObjects },
+        },
+      );
+    }
     if (options.strict && result.skippedLines > 0) {
       throw new CliError(
         `${result.skippedLines} line(s) in ${result.problems.length} object(s) were not valid events (--strict)`,
@@ -93,7 +104,7 @@ export function withRetryNotes<T extends SourceSpec>(options: T, io: CommandIO):
     ...options,
     remote: {
       onRetry: (key: string, attempt: number, error: string) =>
-        io.note(`Retrying ${escapeControl(key)} (attempt ${attempt + 1}): ${escapeControl(error)}`),
+        io.note(`Retrying ${escapeLine(key)} (attempt ${attempt + 1}): ${escapeControl(error)}`),
       ...options.remote,
     },
   };
@@ -129,8 +140,11 @@ export async function syncInto(
     bytes: 0,
     skippedLines: 0,
     problems: [],
+    unreadableObjects: [],
     seconds: 0,
   };
+  const leaveOut = (key: string, error: CliError) =>
+    result.unreadableObjects.push({ key, code: error.code, message: error.message, fix: error.fix ?? '' });
   const totalBytes = todo.reduce((sum, o) => sum + o.size, 0);
   const concurrency = Math.max(1, options.concurrency ?? 8);
   // Start downloads ahead, ingest strictly in order. Ahead means at most `concurrency` objects and
@@ -164,7 +178,7 @@ export async function syncInto(
     batch = [];
     batchBytes = 0;
     const bytesOf = new Map(items.map((item) => [item.object.key, item.bytes.length]));
-    for (const ingested of await store.ingestMany(items, io.now())) {
+    for (const ingested of await store.ingestMany(items, io.now(), { onUnreadable: leaveOut })) {
       account(result, ingested, bytesOf.get(ingested.key) ?? 0);
     }
     done += items.length;
@@ -175,17 +189,23 @@ export async function syncInto(
   for (let i = 0; i < todo.length; i++) {
     signal.throwIfAborted();
     const object = todo[i] as ObjectRef;
-    let bytes: Buffer;
+    let bytes: Buffer | undefined;
     try {
       bytes = await (downloads[i] as Promise<Buffer>);
     } catch (error) {
-      // Keep the whole objects downloaded before the one that failed (or was waited on at Ctrl-C).
-      await flush();
-      throw error;
+      if (isUnreadableObject(error)) {
+        leaveOut(object.key, error);
+        bytes = undefined;
+      } else {
+        // Keep the whole objects downloaded before the one that failed (or was waited on at Ctrl-C).
+        await flush();
+        throw error;
+      }
     }
     downloads[i] = undefined; // let the bytes be collected
     aheadBytes -= object.size;
     startAhead(i + 1);
+    if (bytes === undefined) continue;
     batch.push({ object, bytes });
     batchBytes += plainSize(bytes);
     if (batchBytes >= BATCH_BYTES || batch.length >= BATCH_OBJECTS) await flush();
@@ -228,15 +248,25 @@ function report(result: SyncResult, io: CommandIO): void {
   for (const problem of result.problems) {
     const first = problem.lines.map((l) => `line ${l.line}: ${l.reason}`).join('; ');
     io.warn(
-      `${escapeControl(problem.key)}: skipped ${problem.skipped} line(s) (${first}${problem.skipped > problem.lines.length ? '; ...' : ''})`,
+      `${escapeLine(problem.key)}: skipped ${problem.skipped} line(s) (${first}${problem.skipped > problem.lines.length ? '; ...' : ''})`,
     );
   }
+  warnUnreadable(result, io);
   const o = result.objects;
   warnIfEmpty(result, io);
   const tests = o.testObjects > 0 ? `; ${o.testObjects} destination test object(s) passed over` : '';
+  const left = result.unreadableObjects.length;
+  const unread = left > 0 ? `; ${left} not readable, tried again on the next sync` : '';
   io.note(
-    `Synced ${o.ingested} new object(s) of ${o.listed} (${o.alreadySynced} already synced${tests}): ${result.events.new} new event(s), ${result.events.total} in the store (${result.store}).`,
+    `Synced ${o.ingested} new object(s) of ${o.listed} (${o.alreadySynced} already synced${tests}${unread}): ${result.events.new} new event(s), ${result.events.total} in the store (${result.store}).`,
   );
+}
+
+/** Each object left out, with why and the fix (one line each). */
+export function warnUnreadable(result: SyncResult, io: CommandIO): void {
+  for (const object of result.unreadableObjects) {
+    io.warn(`not synced: ${escapeLine(object.message)}. ${object.fix}`);
+  }
 }
 
 /** Nothing to read is not an error (an export may not have written yet), but is rarely what was meant. */
@@ -244,6 +274,6 @@ export function warnIfEmpty(result: SyncResult, io: CommandIO): void {
   const o = result.objects;
   if (o.listed > 0) return;
   io.warn(
-    `${escapeControl(result.source)} holds no exported objects${o.testObjects > 0 ? ' (only destination test objects)' : ''}: check the folder, bucket or prefix, or wait for the export's first write.`,
+    `${escapeLine(result.source)} holds no exported objects${o.testObjects > 0 ? ' (only destination test objects)' : ''}: check the folder, bucket or prefix, or wait for the export's first write.`,
   );
 }

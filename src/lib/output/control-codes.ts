@@ -7,6 +7,8 @@
  *
  * Three entry points:
  * - `escapeControl(text)`: for one remote or user value, before it is painted or put into a message.
+ * - `escapeLine(text)`: the same, and newlines and tabs too, for a value inside a one-line message
+ *   (a file name with a newline would otherwise start a line that looks like one of ours).
  * - `escapeControlKeepingColour(text)`: for a whole line about to be written to a colour terminal: the
  *   SGR colour sequences our painter adds stay, every other control code is escaped.
  * - `escapeC1(text)`: for anything written at all (also `--json`): C1 codes become `\u00XX`, which is
@@ -31,7 +33,14 @@ const PAINTER_SGR = new Set([
   90, 91, 92, 93, 94, 95, 96, 97, 100, 101, 102, 103, 104, 105, 106, 107,
 ]);
 
-const NAMED: Record<string, string> = { '\r': '\\r', '\b': '\\b', '\f': '\\f', '\v': '\\v' };
+const NAMED: Record<string, string> = {
+  '\r': '\\r',
+  '\n': '\\n',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\v': '\\v',
+};
 
 function visible(c: string): string {
   return NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
@@ -40,6 +49,11 @@ function visible(c: string): string {
 /** Every control code in `text` as a visible escape (tab, newline and CRLF kept). */
 export function escapeControl(text: string): string {
   return text.replace(CONTROL, visible);
+}
+
+/** escapeControl, with newlines, tabs and every CR (CRLF too) as visible escapes as well. */
+export function escapeLine(text: string): string {
+  return escapeControl(text.replace(/[\r\n\t]/g, visible));
 }
 
 function isPainterSgr(params: string): boolean {

@@ -241,15 +241,69 @@ describe('ingesting objects in batches', () => {
     }
   });
 
-  it('an unreadable gzip object fails after the objects before it are stored', async () => {
-    const error = await failure(
-      store.ingestMany([
-        { object: { key: 'a.ndjson', etag: '1', size: 1 }, bytes: Buffer.from(ndjson([event('a-1')])) },
-        { object: { key: 'bad.gz', etag: '2', size: 2 }, bytes: Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01]) },
-      ]),
-    );
+  it('an unreadable gzip object fails after the objects before it are stored, or is left out for onUnreadable', async () => {
+    const good = (key: string, id: string) => ({
+      object: { key, etag: '1', size: 1 },
+      bytes: Buffer.from(ndjson([event(id)])),
+    });
+    const bad = { object: { key: 'bad.gz', etag: '2', size: 2 }, bytes: Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01]) };
+    const error = await failure(store.ingestMany([good('a.ndjson', 'a-1'), bad]));
     expect(error.code).toBe('LOGS_OBJECT_UNREADABLE');
     expect([...(await store.ingestedObjects()).keys()]).toEqual(['a.ndjson']);
+    const left: string[] = [];
+    const results = await store.ingestMany([bad, good('c.ndjson', 'c-1')], new Date(), {
+      onUnreadable: (key, e) => left.push(`${key}: ${e.code}`),
+    });
+    expect(results.map((r) => r.key)).toEqual(['c.ndjson']);
+    expect(left).toEqual(['bad.gz: LOGS_OBJECT_UNREADABLE']);
+    expect([...(await store.ingestedObjects()).keys()].sort()).toEqual(['a.ndjson', 'c.ndjson']);
+  });
+
+  it('a bare CR neither splits a line nor fails a pack (JSON whitespace stays valid, a raw CR in a string is not JSON); a BOM is not part of line 1', async () => {
+    const withCr = JSON.stringify(event('cr-1')).replace(',', ',\r'); // CR between tokens: valid JSON
+    const crInString = JSON.stringify({ ...event('cr-3'), actorName: 'a\rb' }).replace('a\\rb', 'a\rb');
+    const small = `${withCr}\nold mac\rline\r\n${crInString}\n${JSON.stringify(event('cr-4'))}\r\n`;
+    const big = [
+      ...Array.from({ length: 15 }, (_, i) => JSON.stringify(event(`big-${i}`))),
+      'text\rwith a CR', // line 16
+      ...Array.from({ length: 15 }, (_, i) => JSON.stringify(event(`big-${15 + i}`))),
+      '{"cut', // line 32: its number is right only if line 16 stayed one line
+    ].join('\n');
+    expect(small.length).toBeLessThan(2048); // packed: staged with others, read as two columns
+    expect(big.length).toBeGreaterThan(2048); // a piece of its own
+    const results = await store.ingestMany([
+      { object: { key: 'big.ndjson', etag: '1', size: 1 }, bytes: Buffer.from(big) },
+      { object: { key: 'bom.ndjson', etag: '1', size: 1 }, bytes: Buffer.from(`\ufeff${ndjson([event('bom-1')])}`) },
+      { object: { key: 'small.ndjson', etag: '1', size: 1 }, bytes: Buffer.from(small) },
+    ]);
+    expect(results.map(({ key, lines, events, skippedLines }) => ({ key, lines, events, skippedLines }))).toEqual([
+      {
+        key: 'big.ndjson',
+        lines: 32,
+        events: 30,
+        skippedLines: [
+          { line: 16, reason: 'not JSON (or a truncated line)' },
+          { line: 32, reason: 'not JSON (or a truncated line)' },
+        ],
+      },
+      { key: 'bom.ndjson', lines: 1, events: 1, skippedLines: [] },
+      {
+        key: 'small.ndjson',
+        lines: 4,
+        events: 2,
+        skippedLines: [
+          { line: 2, reason: 'not JSON (or a truncated line)' },
+          { line: 3, reason: 'not JSON (or a truncated line)' },
+        ],
+      },
+    ]);
+    // The CR between tokens is stored as a tab (whitespace either way); the BOM is not stored.
+    expect(
+      await store.rows(`SELECT id, raw::VARCHAR AS raw FROM events WHERE id IN ('cr-1', 'bom-1') ORDER BY id`),
+    ).toEqual([
+      { id: 'bom-1', raw: JSON.stringify(event('bom-1')) },
+      { id: 'cr-1', raw: withCr.replace('\r', '\t') },
+    ]);
   });
 
   it('the events view derives the JSON columns and payload values from the stored line', async () => {

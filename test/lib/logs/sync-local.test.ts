@@ -236,7 +236,7 @@ describe('audit logs sync from a folder', () => {
     }
   });
 
-  it('an object over the size a sync reads is refused by its listed size before it is read, or while it is decompressed', async () => {
+  it('an object over the size a sync reads is left out (by its listed size, never read, or while decompressed), the others synced, and tried again next time', async () => {
     const big = ndjson(
       Array.from({ length: 40 }, (_, i) =>
         uamEvent({ id: `big-${i}`, at: '2026-01-05T10:00:00.000Z', event: 'TagApplied' }),
@@ -244,6 +244,7 @@ describe('audit logs sync from a folder', () => {
     );
     writeFileSync(join(source, '1.ndjson'), ndjson([a]));
     writeFileSync(join(source, '2-plain.ndjson'), big);
+    writeFileSync(join(source, '4.ndjson'), ndjson([c]));
     const local = new LocalSource(source);
     const reads: string[] = [];
     const spy = {
@@ -257,23 +258,68 @@ describe('audit logs sync from a folder', () => {
     const limited = await LogStore.open(store, { maxObjectBytes: 4096 });
     try {
       const resolved = { source: spy, identity: 'test' } as unknown as ResolvedSource;
-      let error = await failure(syncInto(limited, resolved, {}, fakeIO()));
-      expect(error.code).toBe('LOGS_OBJECT_TOO_LARGE');
-      expect(error.exitCode).toBe(2);
-      expect(error.message).toBe(
-        '2-plain.ndjson is over 4096 bytes (decompressed), more than a sync reads from one object',
-      );
-      expect(reads).toEqual(['1.ndjson']); // never downloaded
-      expect([...(await limited.ingestedObjects()).keys()]).toEqual(['1.ndjson']);
+      const io = fakeIO();
+      let result = await syncInto(limited, resolved, {}, io);
+      expect(result.unreadableObjects).toEqual([
+        {
+          key: '2-plain.ndjson',
+          code: 'LOGS_OBJECT_TOO_LARGE',
+          message: '2-plain.ndjson is over 4096 bytes (decompressed), more than a sync reads from one object',
+          fix: expect.stringMatching(/^Split it into files under 4096 bytes at line ends/),
+        },
+      ]);
+      expect(reads).toEqual(['1.ndjson', '4.ndjson']); // never downloaded
+      expect([...(await limited.ingestedObjects()).keys()]).toEqual(['1.ndjson', '4.ndjson']);
       // Small compressed, big once decompressed; a second gzip member makes the size gzip records small.
       rmSync(join(source, '2-plain.ndjson'));
       writeFileSync(join(source, '3.ndjson.gz'), Buffer.concat([gzipSync(big), gzipSync(ndjson([b]))]));
-      error = await failure(syncInto(limited, resolved, {}, fakeIO()));
-      expect(error.message).toMatch(/^3\.ndjson\.gz is over 4096 bytes/);
-      expect([...(await limited.ingestedObjects()).keys()]).toEqual(['1.ndjson']);
+      result = await syncInto(limited, resolved, {}, io);
+      expect(result.unreadableObjects.map((o) => o.message)).toEqual([
+        '3.ndjson.gz is over 4096 bytes (decompressed), more than a sync reads from one object',
+      ]);
+      // Not recorded: the next sync reads it again (and says so again).
+      result = await syncInto(limited, resolved, {}, io);
+      expect(result.unreadableObjects.map((o) => o.key)).toEqual(['3.ndjson.gz']);
+      expect([...(await limited.ingestedObjects()).keys()]).toEqual(['1.ndjson', '4.ndjson']);
     } finally {
       await limited.close();
     }
+  });
+
+  it('a damaged gzip (cut short of its first line, or with trailing garbage whose last bytes read as a huge size) is reported as damaged, not as too large, the others synced; --strict fails after them', async () => {
+    const whole = gzipSync(ndjson([a]));
+    writeFileSync(join(source, '1-cut.gz'), whole.subarray(0, 12));
+    // Its last four bytes, where gzip records the size, say 1.7 GB: more than ~200 bytes can inflate to.
+    writeFileSync(join(source, '2-garbage.gz'), Buffer.concat([gzipSync(ndjson([b])), Buffer.from('trailinggarbage')]));
+    writeFileSync(join(source, '3.ndjson'), ndjson([c]));
+    const io = fakeIO();
+    const result = await runSync({ source, store }, io);
+    expect(result.unreadableObjects.map(({ key, code }) => ({ key, code }))).toEqual([
+      { key: '1-cut.gz', code: 'LOGS_OBJECT_UNREADABLE' },
+      { key: '2-garbage.gz', code: 'LOGS_OBJECT_UNREADABLE' },
+    ]);
+    expect(result.unreadableObjects[0]?.message).toMatch(/^1-cut\.gz is not a readable gzip file: /);
+    expect(result.objects).toEqual({ listed: 3, alreadySynced: 0, ingested: 1, testObjects: 0 });
+    expect(await count()).toBe(1);
+    expect(io.stderr()).toMatch(
+      /^Warning: not synced: 1-cut\.gz is not a readable gzip file: .*Check that object \(e\.g\. `gzip -t`\)/m,
+    );
+    expect(io.stderr()).toContain('(0 already synced; 2 not readable, tried again on the next sync)');
+    const error = await failure(runSync({ source, store, strict: true }, fakeIO()));
+    expect(error.code).toBe('LOGS_OBJECT_UNREADABLE');
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toMatch(
+      /^2 object\(s\) could not be read \(--strict\), the first: 1-cut\.gz is not a readable gzip file/,
+    );
+  });
+
+  it('a file name with a newline or control codes stays on its warning line', async () => {
+    writeFileSync(join(source, 'x\nWarning: fake\u001b[2J'), 'not json\n');
+    const io = fakeIO();
+    await runSync({ source, store }, io);
+    expect(io.stderr()).toContain(
+      'Warning: x\\nWarning: fake\\u001b[2J: skipped 1 line(s) (line 1: not JSON (or a truncated line))',
+    );
   });
 
   it('defaults the store to a folder per source under the cache folder', async () => {
