@@ -1,3 +1,4 @@
+import { escapeLine } from '../output/control-codes.js';
 import { redactValue } from '../output/redact.js';
 import type { EventRow, PresetInfo } from './source.js';
 
@@ -30,10 +31,14 @@ export interface Message {
   threshold?: ThresholdHit;
 }
 
-/** Slack mrkdwn: &, < and > are control characters; remote text is escaped, and kept short. */
+/**
+ * Remote text in Slack mrkdwn: &, < and > are Slack's control characters (links, mentions), and a
+ * newline, CR, ESC, BEL or bidi override in a target name or actor forged a line of its own (a fake
+ * "• ..." event) or reached the receiver raw: they are shown as visible escapes. Kept short.
+ */
 function slackText(value: string, max = 120): string {
   const short = value.length > max ? `${value.slice(0, max - 1)}…` : value;
-  return short.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return escapeLine(short).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 export function targetNames(targets: unknown): string {

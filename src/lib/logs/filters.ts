@@ -73,6 +73,21 @@ export const list = (text: string | undefined) =>
     .map((part) => part.trim())
     .filter((part) => part !== '');
 
+/**
+ * A list filter's values. Given but empty (`--actor ""`, `--actor ,`) is an error, not "no filter":
+ * in a script, `--actor "$ACTOR"` with ACTOR unset would otherwise answer for every actor.
+ */
+function listGiven(flag: string, text: string | undefined): string[] {
+  const values = list(text);
+  if (text !== undefined && values.length === 0) {
+    throw badFilter(
+      `--${flag} "${text}" names nothing`,
+      `Give one or more values, comma-separated (e.g. --${flag} VALUE), or leave --${flag} out for every ${flag}.`,
+    );
+  }
+  return values;
+}
+
 export function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
@@ -133,10 +148,10 @@ export function resolveFilters(
   return {
     since,
     until,
-    actors: list(filters.actor),
-    events: list(filters.event),
-    statuses: list(filters.status).map((s) => s.toUpperCase()),
-    targets: list(filters.target),
+    actors: listGiven('actor', filters.actor),
+    events: listGiven('event', filters.event),
+    statuses: listGiven('status', filters.status).map((s) => s.toUpperCase()),
+    targets: listGiven('target', filters.target),
     limit: filters.limit,
     minScore,
     threshold,

@@ -40,9 +40,31 @@ export function momentFrom(text: string, now: Date, flag?: string): Date | undef
   if (span !== undefined) return new Date(now.getTime() - span);
   const iso = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
   if (!iso.test(value)) return undefined;
+  assertCalendarDate(value, flag);
   const dateTime = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value.replace(' ', 'T');
   const at = Date.parse(/(Z|[+-]\d{2}:?\d{2})$/i.test(dateTime) ? dateTime : `${dateTime}Z`);
   return Number.isNaN(at) ? undefined : new Date(at);
+}
+
+/**
+ * A date that is not on the calendar (2026-02-30, 2026-04-31) or a time past 23:59:59: Date.parse
+ * rolls them over (2026-02-30 became 2026-03-02), which answered for a range nobody asked for.
+ */
+function assertCalendarDate(value: string, flag = 'the date'): void {
+  const [, year, month, day, hour, minute, second] =
+    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/i.exec(value) ?? [];
+  const daysInMonth = new Date(Date.UTC(Number(year), Number(month), 0)).getUTCDate();
+  const dateOk = Number(month) >= 1 && Number(month) <= 12 && Number(day) >= 1 && Number(day) <= daysInMonth;
+  const timeOk = Number(hour ?? 0) <= 23 && Number(minute ?? 0) <= 59 && Number(second ?? 0) <= 59;
+  if (dateOk && timeOk) return;
+  throw new CliError(`${flag} "${value}" is not a ${dateOk ? 'time of day' : 'date on the calendar'}`, {
+    code: 'LOGS_BAD_FILTER',
+    exitCode: ExitCode.USAGE,
+    fix:
+      Number(month) >= 1 && Number(month) <= 12 && !dateOk
+        ? `${year}-${month} has ${daysInMonth} days; give a day from 01 to ${daysInMonth}.`
+        : `Use e.g. ${flag} 2026-01-31 or ${flag} 2026-01-31T08:00:00Z (months 01-12, hours 00-23).`,
+  });
 }
 
 /** spanMs, or a CliError naming the flag. */

@@ -178,6 +178,25 @@ describe('logs watch', () => {
     expect(second!.text).not.toContain('more');
   });
 
+  it('a slack body shows remote newlines, control codes and bidi overrides as escapes: a target name cannot forge an event line', async () => {
+    const events = [
+      row('PermissionApplied', at(-2), {
+        actor: 'eve\u001b[31m\u0007',
+        targets: [{ id: 't', name: 't\n• 2026-01-07 fake line <!channel> \u202egnp.exe' }],
+      }),
+    ];
+    await runWatch(options({ since: '2026-03-02T06:00:00Z', format: 'slack' }), fakeIO({ now: at(0) }), async () =>
+      memorySource(events, PRESETS),
+    );
+    const [body] = receiver.accepted as Array<{ text: string; blocks: Array<{ text?: { text: string } }> }>;
+    const line = body!.blocks.map((b) => b.text?.text ?? '').find((t) => t.includes(events[0]!.id));
+    expect(line).toContain('eve\\u001b[31m\\u0007 · t\\n• 2026-01-07 fake line &lt;!channel&gt; \\u202egnp.exe');
+    expect(body!.text.split('\n').filter((l) => l.startsWith('•'))).toHaveLength(1);
+    const texts = body!.blocks.map((b) => b.text?.text ?? '');
+    // eslint-disable-next-line no-control-regex -- the point: no control code reaches the receiver
+    expect(texts.filter((t) => /[\u0000-\u001f\u007f-\u009f\u202e]/.test(t))).toEqual([]);
+  });
+
   it('with --threshold posts one alert per window that reaches the count', async () => {
     const events = [
       ...Array.from({ length: 4 }, (_, i) => row('Query', at(1 + i), { actionStatus: 'UNAUTHORIZED' })),

@@ -28,6 +28,50 @@ describe('durations and moments at their limits', () => {
   });
 });
 
+describe('dates that are not on the calendar, and filters given empty', () => {
+  it('a day past the end of its month or a time past 23:59:59 is refused, not rolled over into the next', async () => {
+    expect(parseMoment('2028-02-29', '--since', now).toISOString()).toBe('2028-02-29T00:00:00.000Z');
+    expect(parseMoment('2026-01-31T23:59:59Z', '--until', now).toISOString()).toBe('2026-01-31T23:59:59.000Z');
+    for (const [text, message, fix] of [
+      [
+        '2026-02-30',
+        '--since "2026-02-30" is not a date on the calendar',
+        '2026-02 has 28 days; give a day from 01 to 28.',
+      ],
+      [
+        '2026-04-31T10:00:00Z',
+        '--since "2026-04-31T10:00:00Z" is not a date on the calendar',
+        '2026-04 has 30 days; give a day from 01 to 30.',
+      ],
+      ['2026-01-05T24:30', '--since "2026-01-05T24:30" is not a time of day', expect.stringMatching(/hours 00-23/)],
+      ['2026-13-01', '--since "2026-13-01" is not a date on the calendar', expect.stringMatching(/months 01-12/)],
+    ] as const) {
+      for (const run of [() => parseMoment(text, '--since', now), () => resolveFilters({ since: text, now })]) {
+        const error = await failure(Promise.resolve().then(() => run()));
+        expect(error).toMatchObject({ code: 'LOGS_BAD_FILTER', exitCode: 2, message, fix });
+      }
+    }
+  });
+
+  it('a list filter given with no value (an unset shell variable) is refused, not read as "every actor"', async () => {
+    for (const [flag, value] of [
+      ['actor', ''],
+      ['actor', ' , '],
+      ['event', ''],
+      ['status', ','],
+      ['target', ',,'],
+    ] as const) {
+      const error = await failure(Promise.resolve().then(() => resolveFilters({ [flag]: value, now })));
+      expect(error).toMatchObject({
+        code: 'LOGS_BAD_FILTER',
+        exitCode: 2,
+        message: `--${flag} "${value}" names nothing`,
+      });
+    }
+    expect(resolveFilters({ actor: 'a@x, b@x', now }).actors).toEqual(['a@x', 'b@x']);
+  });
+});
+
 describe('abortableSleep', () => {
   afterEach(() => vi.useRealTimers());
 
