@@ -1,14 +1,18 @@
 import type { ChalkInstance } from 'chalk';
 import type { ApplyPlan, PlanAction } from './plan.js';
+import { redactText } from '../output/redact.js';
 import { countActions } from './plan.js';
 
 // Every C0 control but tab and newline, DEL, and C1 controls (ESC starts terminal sequences).
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
-/** Text from the tenant (connection statuses) is shown capped and with control codes made visible. */
+/**
+ * Text from the tenant (connection statuses) is shown capped and with control codes made visible;
+ * redacted before the cut, which would otherwise leave the head of a secret no redaction recognises.
+ */
 export function safeRemoteText(text: string, max = 400): string {
-  const visible = text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const visible = redactText(text).replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return visible.length > max ? `${visible.slice(0, max - 3)}...` : visible;
 }
 

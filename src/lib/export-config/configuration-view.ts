@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import { CONNECTION_SUCCESS, type ExportConfiguration, destinationKind } from '../tenant/types.js';
+import { redactText } from '../output/redact.js';
 import { type Column, renderTable } from '../output/table.js';
 
 /** Where a configuration writes, in one short string: `s3://bucket/path (region)` or `adls://account/fs/path`. */
@@ -63,7 +64,8 @@ export function statusCause(status: string, max = 48): string {
   if (/Access Denied/i.test(status) && !ERROR_CODE.test(status)) return 'AccessDenied';
   const code = ERROR_CODE.exec(status)?.[1];
   if (code) return code;
-  const tail = status.split(' - ').pop()?.trim() ?? status;
+  // Redacted before the cut, which would otherwise leave the head of a secret no redaction recognises.
+  const tail = redactText(status.split(' - ').pop()?.trim() ?? status);
   return tail.length > max ? `${tail.slice(0, max - 3)}...` : tail;
 }
 

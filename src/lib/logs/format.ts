@@ -6,7 +6,7 @@
 import { usageError } from '../errors/cli-error.js';
 import type { CommandIO } from '../io/command-io.js';
 import { escapeControl } from '../output/control-codes.js';
-import { hasSecretKey, redactSecretKeys } from '../output/redact.js';
+import { hasSecretKey, redactSecretKeys, redactText } from '../output/redact.js';
 import { columnWidths, headerLine, renderTable, rowLine, visibleLength } from '../output/table.js';
 import type { Row } from './rows.js';
 
@@ -56,16 +56,22 @@ const TABLE_CELL_MAX = 60;
  */
 export const TABLE_MEASURED_ROWS = 10_000;
 
-/** A table cell on one line: tabs and line breaks as spaces, and on a terminal at most TABLE_CELL_MAX long. */
+/**
+ * A table cell on one line: tabs and line breaks as spaces, and on a terminal at most TABLE_CELL_MAX long.
+ * A cell is redacted before it is cut (only then, to spare the other cells the scan): the output
+ * stream's redaction no longer recognises the head of a secret cut in two.
+ */
 function tableCell(value: unknown, tty: boolean): string {
   const text = escapeControl(cellText(value).replace(/[\t\n\r]/g, ' '));
-  return tty && text.length > TABLE_CELL_MAX ? `${text.slice(0, TABLE_CELL_MAX - 1)}…` : text;
+  if (!tty || text.length <= TABLE_CELL_MAX) return text;
+  const redacted = redactText(text);
+  return redacted.length > TABLE_CELL_MAX ? `${redacted.slice(0, TABLE_CELL_MAX - 1)}…` : redacted;
 }
 
-/** A cell cut to a width it is wider than (the last character an ellipsis). */
+/** A cell cut to a width it is wider than (the last character an ellipsis), redacted first as tableCell's. */
 function fit(text: string, width: number): string {
-  const chars = [...text];
-  return chars.length > width ? `${chars.slice(0, Math.max(0, width - 1)).join('')}…` : text;
+  const chars = [...redactText(text)];
+  return chars.length > width ? `${chars.slice(0, Math.max(0, width - 1)).join('')}…` : chars.join('');
 }
 
 export function formatRows(

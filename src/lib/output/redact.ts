@@ -44,9 +44,29 @@ export function hasSecretKey(json: string): boolean {
  */
 // A GraphQL variable (`$secretAccessKey: String!`, `secretAccessKey: $secretAccessKey`) is a name, not
 // a value: the documents the CLI sends (and `--dry-run` prints) stay readable, the values stay redacted.
+// Name, separator and value stay on one line ([ \t], not \s): a line ending in a field name followed
+// by one starting with `= unchanged` is two lines of a plan, not an assignment. A value never starts
+// with `{` `[` `<` `(`: those are a secret reference (`"sasToken": {"fromEnv": ...}`), a marker
+// (`[REDACTED]`) or a placeholder (`<key>`, `(none)`), not a secret.
 const SECRET_ASSIGNMENT =
-  /(?<!\$)\b(secret_?access_?key|aws_secret_access_key|sas_?token|api_?key|x-api-key)("?\s*[=:]\s*"?)([^\s"',;}$][^\s"',;}]*)/gi;
+  /(?<!\$)\b(secret_?access_?key|aws_secret_access_key|sas_?token|api_?key|x-api-key)("?[ \t]*[=:][ \t]*"?)([^\s"',;}${[<(][^\s"',;}]*)/gi;
 const SAS_SIGNATURE = /([?&\s]sig=)([^&\s"]+)/gi;
+/** `...` and `…`: what documentation writes where a value goes. */
+const ELLIPSIS = /^(?:\.{3,}|…)$/;
+/** A short lower-case word: with `name: ` before it and more words after, it is prose, not a value. */
+const WORD = /^[a-z]{1,15}$/;
+const PROSE_SEPARATOR = /^[ \t]*:[ \t]+$/;
+const NEXT_WORD = /^[ \t]+[a-z]/;
+
+/**
+ * Whether a value matched by SECRET_ASSIGNMENT is wording rather than a secret: a placeholder, or a
+ * word of a sentence such as our own `invalid api_key: it must be a string`. Real keys are random
+ * (mixed case, digits, `/+=`), so a short lower-case word followed by more words is let through.
+ */
+function notASecret(separator: string, value: string, after: string): boolean {
+  if (ELLIPSIS.test(value)) return true;
+  return PROSE_SEPARATOR.test(separator) && WORD.test(value) && NEXT_WORD.test(after);
+}
 
 /** Replaces every registered secret value, and anything shaped like a secret assignment, in a text. */
 export function redactText(text: string): string {
@@ -56,7 +76,13 @@ export function redactText(text: string): string {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
   return out
-    .replace(SECRET_ASSIGNMENT, (_match, name: string, separator: string) => `${name}${separator}${REDACTED}`)
+    .replace(
+      SECRET_ASSIGNMENT,
+      (match: string, name: string, separator: string, value: string, offset: number, whole: string) =>
+        notASecret(separator, value, whole.slice(offset + match.length, offset + match.length + 8))
+          ? match
+          : `${name}${separator}${REDACTED}`,
+    )
     .replace(SAS_SIGNATURE, `$1${REDACTED}`);
 }
 

@@ -1,5 +1,6 @@
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
+import { REDACTED, redactText } from '../output/redact.js';
 
 /** What went wrong talking to the tenant, in terms a user can act on. */
 export type TenantFailure =
@@ -14,10 +15,17 @@ export type TenantFailure =
 /** What is printed of one remote text (a GraphQL error message, a Location header) at most. */
 export const MAX_REMOTE_TEXT = 300;
 
-/** Cuts a text that came from the tenant to MAX_REMOTE_TEXT characters, saying how much was left out. */
+/**
+ * Cuts a text that came from the tenant to MAX_REMOTE_TEXT characters, saying how much was left out.
+ * Secrets are redacted before the cut: a secret cut in two is no longer the value that redaction
+ * looks for, and its head (`wJalrXUtnF…`) would be printed. The cut never splits a [REDACTED] marker.
+ */
 export function capRemoteText(text: string, limit = MAX_REMOTE_TEXT): string {
-  if (text.length <= limit) return text;
-  return `${text.slice(0, limit)}… (${text.length - limit} more characters)`;
+  const redacted = redactText(text);
+  if (redacted.length <= limit) return redacted;
+  const marker = redacted.lastIndexOf(REDACTED, limit - 1);
+  const end = marker !== -1 && marker + REDACTED.length > limit ? marker : limit;
+  return `${redacted.slice(0, end)}… (${redacted.length - end} more characters)`;
 }
 
 /** A URL without its user name and password (`http://admin:pw@host` must never be echoed whole). */

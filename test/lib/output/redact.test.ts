@@ -34,6 +34,43 @@ describe('redactText', () => {
     );
   });
 
+  it('keeps a match on one line: a field name ending one line is no assignment with the next', () => {
+    // `apply` run twice: the first entry's line ends in a field name, the second starts with "= unchanged".
+    const plan = [
+      '= unchanged 111  s3://b/p  a.json',
+      '      not compared (the tenant never returns them; --rotate-secrets sends them): secretAccessKey',
+      '= unchanged 222  s3://c/p  b.json',
+    ].join('\n');
+    expect(redactText(plan)).toBe(plan);
+    expect(redactText('api_key\n: abc123')).toBe('api_key\n: abc123');
+  });
+
+  it('does not redact a secret reference, a placeholder, a marker or our own wording', () => {
+    const texts = [
+      'Fix: Add "secretAccessKey": {"fromEnv": "AWS_SECRET_ACCESS_KEY"} to the object.',
+      'Fix: Add "sasToken": {"fromEnv": "AZURE_SAS_TOKEN"} to the object.',
+      'e.g. "secretAccessKey": {"fromEnv": "AWS_SECRET_ACCESS_KEY"}.',
+      'profile "sandbox" in the config file has an invalid api_key: it must be a string',
+      'api_key: <key>',
+      'Use POST with {"apikey": "<your API key>"}',
+      '"secretAccessKey": "..."',
+      `secretAccessKey: ${REDACTED}`,
+      'apiKey: (none) -> (none)',
+    ];
+    for (const text of texts) expect(redactText(text)).toBe(text);
+  });
+
+  it('still redacts real values, also short ones and lower-case ones at the end of a line', () => {
+    expect(redactText('secretAccessKey: wJalrXUtnFEMI/K7MDENG+bPxRfiCY')).toBe(`secretAccessKey: ${REDACTED}`);
+    expect(redactText('secretAccessKey: wJal...')).toBe(`secretAccessKey: ${REDACTED}`);
+    expect(redactText('{"sasToken":"sv=2022-11-02&sig=abc"}')).toBe(`{"sasToken":"${REDACTED}"}`);
+    expect(redactText('api_key=abc123')).toBe(`api_key=${REDACTED}`);
+    expect(redactText('api_key=abcdef and more')).toBe(`api_key=${REDACTED} and more`);
+    expect(redactText('x-api-key: 0123abcd4567')).toBe(`x-api-key: ${REDACTED}`);
+    expect(redactText('x-api-key: abcdefgh\nnext')).toBe(`x-api-key: ${REDACTED}\nnext`);
+    expect(redactText('api_key:\tsecretword ')).toBe(`api_key:\t${REDACTED} `);
+  });
+
   it('leaves ordinary text alone (flag names, masked keys, access key ids)', () => {
     const text =
       '--api-key-stdin apiKeyMasked: ****abcd accessKeyId=AKIAIOSFODNN7EXAMPLE auditApiKey printed by the sandbox';

@@ -1,3 +1,4 @@
+import { redactText } from '../../output/redact.js';
 import { type EvaluationResult, evaluateS3PutObject, parsePolicyDocument } from '../../policy/index.js';
 import {
   type CheckContext,
@@ -63,7 +64,8 @@ export const bucketPolicyCheck: CheckDefinition = {
       return {
         status: 'warn',
         summary: `The bucket policy could not be analysed: ${parsed.error.message}.`,
-        evidence: [read.value.slice(0, 300)],
+        // Redacted before the cut: a cut secret is no longer the value redaction looks for.
+        evidence: [redactText(read.value).slice(0, 300)],
       };
     if (!writer) {
       return {

@@ -7,6 +7,7 @@ import { awsFailure, describeFailure, isUnreachable } from '../../aws/errors.js'
 import { CliError, usageError } from '../../errors/cli-error.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { escapeControl } from '../../output/control-codes.js';
+import { redactText } from '../../output/redact.js';
 
 /** The IAM actions `--engine athena` needs (README "Athena"). */
 export const ATHENA_IAM_ACTIONS = [
@@ -26,9 +27,9 @@ const IAM_FIX = `Grant the caller ${ATHENA_IAM_ACTIONS.join(', ')} (and kms:Decr
 
 const REASON_MAX = 500;
 
-/** Remote text, one line, escaped, capped. */
+/** Remote text, one line, escaped, capped; redacted before the cut (a cut secret is no longer recognised). */
 export function remoteText(text: string | undefined, max = REASON_MAX): string {
-  const line = escapeControl((text ?? '').replace(/\s+/g, ' ').trim());
+  const line = escapeControl(redactText((text ?? '').replace(/\s+/g, ' ').trim()));
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 

@@ -7,6 +7,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { CliError } from '../../errors/cli-error.js';
 import { ExitCode } from '../../errors/exit-codes.js';
+import { redactText } from '../../output/redact.js';
 import type { ObjectRef } from '../store.js';
 import type { ObjectSource, RemoteTuning } from './types.js';
 import { assertWhole, withRetries } from './retry.js';
@@ -138,7 +139,9 @@ function classify(error: unknown): Failure {
   const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number }; code?: string };
   const status = e.$metadata?.httpStatusCode;
   const code = e.name ?? e.code ?? 'Error';
-  const message = `${code}${status ? ` (HTTP ${status})` : ''}: ${e.message ?? String(error)}`.slice(0, 300);
+  const full = `${code}${status ? ` (HTTP ${status})` : ''}: ${e.message ?? String(error)}`;
+  // Redacted before the cut: a cut secret is no longer the value redaction looks for.
+  const message = redactText(full).slice(0, 300);
   const retryable =
     status === undefined
       ? ![
