@@ -1,9 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UamEventSchema, parseUamLines } from '../../src/lib/sandbox/events/index.js';
-import { tempHome } from '../helpers/run-cli.js';
+import { runCli, tempHome } from '../helpers/run-cli.js';
 import { type CliSandbox, startCliSandbox } from '../helpers/sandbox.js';
 
 /**
@@ -413,6 +413,30 @@ describe('immuta sandbox, end to end', () => {
     expect(again.exitCode).toBe(2);
     expect(JSON.parse(again.stdout)).toMatchObject({ error: { code: 'SANDBOX_ALREADY_RUNNING' } });
   });
+
+  it("status on a copy of the data directory does not report (or stop) the original's sandbox", async () => {
+    const copy = join(home.home, 'copied-data-dir');
+    cpSync(sandbox.dataDir, copy, { recursive: true });
+    const status = await sandbox.cli(['sandbox', 'status', '--data-dir', copy, '--json']);
+    expect(status.exitCode).toBe(3);
+    expect(JSON.parse(status.stdout)).toMatchObject({ running: false });
+    await sandbox.cli(['sandbox', 'stop', '--data-dir', copy]); // stops nothing: nothing runs there
+    const original = await sandbox.cli(['sandbox', 'status', '--data-dir', sandbox.dataDir, '--json']);
+    expect(JSON.parse(original.stdout)).toMatchObject({ running: true });
+  });
+
+  it('a detached start whose profile cannot be written exits 2 and leaves no sandbox running', async () => {
+    const dataDir = join(home.home, 'profile-fails');
+    const badConfig = join(home.home, 'bad.yaml');
+    writeFileSync(badConfig, 'default:\n  host: http://x\n   api_key: [oops\n');
+    const started = await runCli(
+      ['--config', badConfig, 'sandbox', 'start', '--detach', '--data-dir', dataDir, '--port', '0', '--s3-port', '0'],
+      { env: { HOME: home.home }, timeoutMs: 60_000 },
+    );
+    expect(started.exitCode, started.stderr).toBe(2);
+    const status = await sandbox.cli(['sandbox', 'status', '--data-dir', dataDir, '--json']);
+    expect(JSON.parse(status.stdout)).toMatchObject({ running: false });
+  }, 90_000);
 
   it('says when no sandbox runs (exit 5) and checks a trust policy before sending it (exit 2)', async () => {
     const none = join(home.home, 'no-sandbox-here');

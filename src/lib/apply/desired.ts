@@ -1,5 +1,6 @@
-import { readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { type Dirent } from 'node:fs';
+import { readdir, readlink, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { CliError, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import { parseJsonDocument } from '../export-config/json-document.js';
@@ -38,9 +39,10 @@ const KIND_SIGNALS: Record<ExportKind, readonly string[]> = {
 };
 
 /**
- * FILE and DIR arguments to files: a directory contributes its `*.json` files (not its
- * subdirectories), sorted by name. A path that cannot be read is kept, so that the loader reports
- * it with its usual error. The same file named twice is read once.
+ * FILE and DIR arguments to files: a directory contributes its `*.json` files, symbolic links to
+ * files included (it is not searched recursively), sorted by name; a `*.json` entry that is not
+ * a regular file is an error (see checkJsonEntry). A path that cannot be read is kept, so that
+ * the loader reports it with its usual error. The same file named twice is read once.
  */
 export async function expandPaths(paths: readonly string[]): Promise<string[]> {
   const files: string[] = [];
@@ -51,7 +53,13 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
       continue;
     }
     const entries = await readdir(path, { withFileTypes: true });
-    const json = entries.filter((e) => e.isFile() && /\.json$/i.test(e.name)).map((e) => join(path, e.name));
+    const json: string[] = [];
+    for (const entry of entries) {
+      if (!/\.json$/i.test(entry.name)) continue;
+      const file = join(path, entry.name);
+      await checkJsonEntry(entry, file);
+      json.push(file);
+    }
     if (json.length === 0) {
       throw new CliError(`${path} has no .json files`, {
         code: 'APPLY_NO_FILES',
@@ -69,6 +77,59 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
+  });
+}
+
+/**
+ * A `*.json` entry of a DIR argument must be a regular file, or a symbolic link to one (dotfile
+ * managers and shared folders link configuration files in). It is never skipped quietly: with
+ * --prune, a file left out is a configuration deleted on the tenant. Only `stat` is used here, so a
+ * FIFO is refused without being opened (reading it would wait for a writer for ever).
+ */
+async function checkJsonEntry(entry: Dirent, file: string): Promise<void> {
+  if (entry.isFile()) return;
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if ((code === 'ENOENT' || code === 'ENOTDIR') && entry.isSymbolicLink()) {
+      const target = await readlink(file).catch(() => undefined);
+      throw new CliError(
+        `${file} is a symbolic link to ${target ?? 'a file'}, which does not exist, so it cannot be applied`,
+        {
+          code: 'CONFIG_FILE_NOT_FOUND',
+          exitCode: ExitCode.USAGE,
+          location: { file },
+          fix: `Restore the file it points to, or remove the link (rm ${file}) if that configuration is gone.`,
+        },
+      );
+    }
+    throw new CliError(`${file} cannot be read (${code ?? (error as Error).message})`, {
+      code: 'CONFIG_FILE_UNREADABLE',
+      exitCode: ExitCode.USAGE,
+      location: { file },
+      fix:
+        code === 'ELOOP'
+          ? `Fix the symbolic link loop at ${file}.`
+          : `Make it readable for your user, or move it out of ${dirname(file)}.`,
+    });
+  }
+  if (info.isFile()) return;
+  const what = info.isDirectory()
+    ? 'a directory'
+    : info.isFIFO()
+      ? 'a named pipe (FIFO)'
+      : info.isCharacterDevice() || info.isBlockDevice()
+        ? 'a device'
+        : info.isSocket()
+          ? 'a socket'
+          : 'a special file';
+  throw new CliError(`${file} is ${entry.isSymbolicLink() ? `a symbolic link to ${what}` : what}, not a regular file`, {
+    code: 'CONFIG_FILE_NOT_REGULAR',
+    exitCode: ExitCode.USAGE,
+    location: { file },
+    fix: `Replace it with the JSON file of the configuration, or move it out of ${dirname(file)} (or rename it so it does not end in .json).`,
   });
 }
 

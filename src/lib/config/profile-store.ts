@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readlinkSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -23,8 +23,9 @@ function yaml(): Yaml {
  * The profile file, compatible with the official Immuta CLI: `~/.immutacfg.yaml` by default,
  * one mapping per profile with `host` and `api_key`. Written through the `yaml` Document API, so
  * keys and comments we do not own (the official CLI's, the user's) survive a write; atomically
- * (a temporary file renamed over it) with mode 0600; and under a lock (proper-lockfile) around the
- * whole read-modify-write, so parallel `immuta configure` runs each keep their profile.
+ * (a temporary file renamed over it; for a symbolic link, over the file it points to) with mode
+ * 0600; and under a lock (proper-lockfile) around the whole read-modify-write, so parallel
+ * `immuta configure` runs each keep their profile.
  *
  * Reading is bounded: a profile file is a few hundred bytes, so anything over MAX_PROFILE_FILE_BYTES,
  * and YAML whose aliases expand past MAX_ALIAS_COUNT (a "billion laughs" file), is refused (exit 2).
@@ -145,8 +146,34 @@ function serializeKeepingComments(text: string, current: Store, next: Store): st
   return doc.toString();
 }
 
+/** More links than this in a row is a loop (Linux gives up after 40 too: ELOOP). */
+const MAX_SYMLINK_HOPS = 40;
+
+/**
+ * The file a write must replace: `path`, or the file its chain of symbolic links ends at. A
+ * profile file is often a link (stow, chezmoi, a dotfiles repository): renaming the temporary
+ * file over the link itself would turn it into a plain file and leave the real one stale. The
+ * chain is followed by hand rather than with realpath, since a link to a file not yet written
+ * must be written through too.
+ */
+function writeTarget(path: string): string {
+  let current = path;
+  for (let hop = 0; hop < MAX_SYMLINK_HOPS; hop++) {
+    let isLink: boolean;
+    try {
+      isLink = lstatSync(current).isSymbolicLink();
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'ENOENT') return current;
+      throw error;
+    }
+    if (!isLink) return current;
+    current = resolve(dirname(current), readlinkSync(current));
+  }
+  throw Object.assign(new Error('too many symbolic links'), { code: 'ELOOP' });
+}
+
 /** A config path that cannot be read (a directory, no permission...) is the user's to fix, not a bug. */
-function configFileError(error: unknown, path: string, verb: 'read' | 'written'): unknown {
+function configFileError(error: unknown, path: string, verb: 'read' | 'written', lockedPath = path): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   if (error instanceof CliError || typeof code !== 'string') return error;
   if (code === 'ELOCKED') {
@@ -154,7 +181,7 @@ function configFileError(error: unknown, path: string, verb: 'read' | 'written')
       code: 'CONFIG_FILE_LOCKED',
       exitCode: ExitCode.USAGE,
       location: { file: path },
-      fix: `Try again in a moment; if no other immuta runs, remove the stale lock ${path}.lock.`,
+      fix: `Try again in a moment; if no other immuta runs, remove the stale lock ${lockedPath}.lock.`,
     });
   }
   const reason =
@@ -267,9 +294,14 @@ export class ProfileStore {
     const lockfile = await import('proper-lockfile');
     const lock = lockfile.default.lock;
     let release: (() => Promise<void>) | undefined;
+    // Resolved inside the try: a link loop is the user's to fix (CONFIG_FILE_UNREADABLE), not a crash.
+    let target = this.path;
     try {
-      mkdirSync(dirname(this.path), { recursive: true });
-      release = await lock(this.path, {
+      target = writeTarget(this.path);
+      // Lock and temporary file beside the real file: the rename must stay within its directory,
+      // and writers through the link and through the real path must take the same lock.
+      mkdirSync(dirname(target), { recursive: true });
+      release = await lock(target, {
         realpath: false,
         stale: 10_000,
         retries: { retries: 30, factor: 1.3, minTimeout: 10, maxTimeout: 200, randomize: true },
@@ -279,13 +311,13 @@ export class ProfileStore {
       if (next !== undefined) {
         const serialized =
           text.trim() === '' ? new (yaml().Document)(next).toString() : serializeKeepingComments(text, store, next);
-        await writeAtomically(this.path, serialized);
+        await writeAtomically(target, serialized);
         this.store = next;
       } else {
         this.store = store;
       }
     } catch (error) {
-      throw configFileError(error, this.path, 'written');
+      throw configFileError(error, this.path, 'written', target);
     } finally {
       await release?.().catch(() => undefined);
     }

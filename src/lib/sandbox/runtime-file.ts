@@ -1,5 +1,5 @@
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, realpathSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import * as z from 'zod'; // a namespace import: the bundle keeps only what is used (not zod's 60 locales)
 import { RUNTIME_FILE } from './constants.js';
 import { isLiveSandboxPid } from '../config/sandbox-tenant.js';
@@ -63,10 +63,23 @@ export function readRuntimeInfo(dataDir: string): RuntimeInfo | undefined {
   }
   try {
     const parsed = RuntimeInfoSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : undefined;
+    // A copy of a data directory carries the original's runtime file: it is not this directory's
+    // sandbox (status reported it, and stop stopped it).
+    return parsed.success && sameFolder(parsed.data.dataDir, dataDir) ? parsed.data : undefined;
   } catch {
     return undefined;
   }
+}
+
+function sameFolder(a: string, b: string): boolean {
+  const real = (dir: string) => {
+    try {
+      return realpathSync(dir);
+    } catch {
+      return resolve(dir);
+    }
+  };
+  return real(a) === real(b);
 }
 
 export async function writeRuntimeInfo(info: RuntimeInfo): Promise<void> {

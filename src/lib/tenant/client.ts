@@ -1,4 +1,5 @@
 import type { TenantSettings } from '../config/tenant-settings.js';
+import { usageError } from '../errors/cli-error.js';
 import { debugLog } from '../output/debug.js';
 import { registerSecret } from '../output/redact.js';
 import { buildOperation, isMutation, type OperationName } from './documents.js';
@@ -33,7 +34,7 @@ const MAX_ANSWER_DEPTH = 64;
 const MAX_SAME_ORIGIN_REDIRECTS = 3;
 
 export interface TenantClientOptions {
-  /** Per-request timeout (default 30 s, or IMMUTA_TIMEOUT in ms). */
+  /** Per-request timeout (default 30 s, or IMMUTA_TIMEOUT in ms: see timeoutFromEnv). */
   timeoutMs?: number;
   /** Attempts for reads (mutations are always tried once). */
   readAttempts?: number;
@@ -47,6 +48,29 @@ export interface TenantClientOptions {
   maxAnswerBytes?: number;
   /** Where a warning goes (an API key about to travel over plain http). Default: stderr. */
   warn?: (message: string) => void;
+}
+
+/** The per-request timeout when IMMUTA_TIMEOUT is not set. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Node's timers (AbortSignal.timeout) refuse a longer delay (a signed 32-bit count of ms, about 24.8 days). */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/**
+ * IMMUTA_TIMEOUT: whole milliseconds from 1 to MAX_TIMEOUT_MS; unset or empty means the default.
+ * Checked here, where it is read: a negative or huge value used to reach AbortSignal.timeout and
+ * crash with a RangeError, and a non-number was silently replaced by the default.
+ */
+export function timeoutFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = env.IMMUTA_TIMEOUT;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_TIMEOUT_MS;
+  const value = /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  if (value >= 1 && value <= MAX_TIMEOUT_MS) return value;
+  // JSON.stringify: a value with control characters is shown escaped, not interpreted by the terminal.
+  const shown = JSON.stringify(raw.length > 40 ? `${raw.slice(0, 40)}…` : raw);
+  throw usageError(
+    `IMMUTA_TIMEOUT must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, not ${shown}`,
+    `Set e.g. IMMUTA_TIMEOUT=60000 (60 s), or unset it for the default of ${DEFAULT_TIMEOUT_MS} ms.`,
+  );
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -154,7 +178,7 @@ export class TenantClient {
     this.settings = settings;
     this.endpoint = `${settings.host}${GRAPHQL_PATH}`;
     this.env = options.env ?? process.env;
-    this.timeoutMs = options.timeoutMs ?? (Number(this.env.IMMUTA_TIMEOUT) || 30_000);
+    this.timeoutMs = options.timeoutMs ?? timeoutFromEnv(this.env);
     this.readAttempts = options.readAttempts ?? 3;
     this.backoffMs = options.backoffMs ?? (Number(this.env.IMMUTA_RETRY_BASE_MS) || 500);
     this.maxAnswerBytes = options.maxAnswerBytes ?? MAX_ANSWER_BYTES;

@@ -4,7 +4,8 @@
  * Every request is recorded, so "no mutation sent" is observed, not inferred.
  */
 import { type Transport, nodeTransport } from '../../../src/lib/tenant/transport.js';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -260,6 +261,42 @@ describe('files', () => {
   it('refuses a directory without .json files', async () => {
     mkdirSync(join(dir, 'empty'));
     expect(await failure(apply(onSandbox().io, [join(dir, 'empty')]))).toMatchObject({ code: 'APPLY_NO_FILES' });
+  });
+
+  it('applies a symlinked .json of a directory, so --prune keeps its configuration', async () => {
+    // A directory holding only links (dotfile managers link files in): none may be skipped.
+    const keep = write('real/keep.json', sandboxFile('linked-keep'));
+    const gone = write('real/gone.json', sandboxFile('linked-gone'));
+    await apply(onSandbox().io, [keep, gone]);
+    mkdirSync(join(dir, 'configs'));
+    symlinkSync(keep, join(dir, 'configs', 'keep.json'));
+    const { io, sent } = onSandbox();
+    const result = await apply(io, [join(dir, 'configs')], { prune: true, yes: true });
+    expect(result.summary).toEqual({ create: 0, update: 0, unchanged: 1, delete: 1 });
+    expect(mutations(sent)).toEqual(['mutation deleteExportConfiguration']);
+    expect((await sandbox.service.listConfigurations()).map((c) => c.path)).toEqual(['linked-keep']);
+  });
+
+  it('refuses a dangling symlink or a FIFO named *.json in a directory, naming it, before anything is sent', async () => {
+    write('configs/a.json', sandboxFile('a'));
+    const dangling = join(dir, 'configs', 'b.json');
+    symlinkSync(join(dir, 'moved-away.json'), dangling);
+    const first = onSandbox();
+    const error = await failure(apply(first.io, [join(dir, 'configs')], { prune: true, yes: true }));
+    expect(error).toMatchObject({ code: 'CONFIG_FILE_NOT_FOUND', exitCode: 2, location: { file: dangling } });
+    expect(error.message).toContain(`${dangling} is a symbolic link to ${join(dir, 'moved-away.json')}`);
+    expect(error.fix).toContain('Restore the file');
+    expect(first.sent).toEqual([]);
+
+    rmSync(dangling);
+    const fifo = join(dir, 'configs', 'c.json');
+    execFileSync('mkfifo', [fifo]);
+    // Never opened: reading a FIFO would wait for a writer for ever (the test would time out).
+    const second = onSandbox();
+    const refused = await failure(apply(second.io, [join(dir, 'configs')], { prune: true, yes: true }));
+    expect(refused).toMatchObject({ code: 'CONFIG_FILE_NOT_REGULAR', exitCode: 2, location: { file: fifo } });
+    expect(refused.message).toBe(`${fifo} is a named pipe (FIFO), not a regular file`);
+    expect(second.sent).toEqual([]);
   });
 
   it('reads one secret from standard input, and refuses a second', async () => {

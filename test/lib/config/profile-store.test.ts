@@ -1,11 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import {
   existsSync,
+  lstatSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   truncateSync,
   writeFileSync,
 } from 'node:fs';
@@ -100,6 +103,33 @@ describe('ProfileStore', () => {
     // An in-place rewrite (truncate + write) keeps the inode; write-to-temp-then-rename does not.
     expect(statSync(file).ino).not.toBe(before);
     expect(readdirSync(dir)).toEqual(['c.yaml']);
+  });
+
+  it('writes through a symlinked profile file (dotfile managers), keeping the link, with the real file 0600', async () => {
+    mkdirSync(join(dir, 'dotfiles'));
+    const real = join(dir, 'dotfiles', 'immutacfg.yaml');
+    writeFileSync(real, COMMENTED, { mode: 0o644 });
+    const link = join(dir, 'link.yaml');
+    // A relative link, as stow makes them: resolved against the link's folder, not the cwd.
+    symlinkSync(join('dotfiles', 'immutacfg.yaml'), link);
+    const chained = join(dir, 'chained.yaml');
+    symlinkSync(link, chained);
+    await new ProfileStore(chained).set('p2', { host: 'http://127.0.0.1:1', api_key: 'key-p2-0123456789' });
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(lstatSync(chained).isSymbolicLink()).toBe(true);
+    expect(readFileSync(real, 'utf8')).toContain('key-p2-0123456789');
+    expect(readFileSync(real, 'utf8')).toContain('# the staging tenant');
+    expect(mode(real)).toBe(0o600);
+    // The temporary file and the lock were beside the real file, and are gone.
+    expect(readdirSync(join(dir, 'dotfiles'))).toEqual(['immutacfg.yaml']);
+    expect(readdirSync(dir).sort()).toEqual(['chained.yaml', 'dotfiles', 'link.yaml']);
+
+    // A link to a file not written yet is written through as well.
+    const dangling = join(dir, 'dangling.yaml');
+    symlinkSync(join(dir, 'dotfiles', 'new.yaml'), dangling);
+    await new ProfileStore(dangling).set('default', { host: 'https://a.example', api_key: 'key-a-0123456789' });
+    expect(lstatSync(dangling).isSymbolicLink()).toBe(true);
+    expect(new ProfileStore(join(dir, 'dotfiles', 'new.yaml')).get('default')?.host).toBe('https://a.example');
   });
 
   it("reads the official CLI's flat layout as the default profile, and keeps it flat when writing", async () => {

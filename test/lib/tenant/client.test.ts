@@ -3,9 +3,9 @@
  * exit code, retries for reads only, Retry-After, and what goes on the wire.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TenantClient, type TenantClientOptions } from '../../../src/lib/tenant/client.js';
+import { TenantClient, type TenantClientOptions, timeoutFromEnv } from '../../../src/lib/tenant/client.js';
 import { FakeTenant, sampleConfiguration, sampleTask } from '../../helpers/fake-tenant.js';
-import { failure } from '../../helpers/expect-cli-error.js';
+import { failure, thrown } from '../../helpers/expect-cli-error.js';
 
 const KEY = 'raw-api-key-0123456789abcdef';
 let tenant: FakeTenant;
@@ -143,6 +143,26 @@ describe('TenantClient: failure classes', () => {
     expect(error).toMatchObject({ code: 'TENANT_TIMEOUT', exitCode: 5 });
     expect(error.message).toContain('150 ms');
     expect(error.fix).toContain('IMMUTA_TIMEOUT');
+  });
+
+  it('IMMUTA_TIMEOUT out of range or not a number: exit 2 naming the variable and the value, nothing sent', async () => {
+    // -1 and 99999999999 reached AbortSignal.timeout and crashed with a RangeError; "abc" was ignored.
+    for (const value of ['-1', '0', '99999999999', '2147483648', 'abc', '1.5', '30s']) {
+      const error = thrown(() => client({ timeoutMs: undefined, env: { IMMUTA_TIMEOUT: value } }));
+      expect(error).toMatchObject({ code: 'USAGE', exitCode: 2 });
+      expect(error.message).toBe(
+        `IMMUTA_TIMEOUT must be a whole number of milliseconds from 1 to 2147483647, not "${value}"`,
+      );
+      expect(error.fix).toContain('IMMUTA_TIMEOUT=60000');
+    }
+    expect(tenant.requests).toEqual([]);
+  });
+
+  it('IMMUTA_TIMEOUT in range is the per-request timeout; unset or empty is the 30 s default', () => {
+    expect(timeoutFromEnv({ IMMUTA_TIMEOUT: '150' })).toBe(150);
+    expect(timeoutFromEnv({ IMMUTA_TIMEOUT: '2147483647' })).toBe(2147483647);
+    expect(timeoutFromEnv({})).toBe(30_000);
+    expect(timeoutFromEnv({ IMMUTA_TIMEOUT: '' })).toBe(30_000);
   });
 
   it('a refused connection -> TENANT_UNREACHABLE, exit 5', async () => {

@@ -2,6 +2,7 @@
  * `sandbox start`: a local audit tenant with an embedded S3, in the foreground until Ctrl-C or
  * SIGTERM (io.signal), or --detach: in the background, returning once it answers.
  */
+import { type Stats, statSync } from 'node:fs';
 import { CliError, usageError } from '../../errors/cli-error.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import type { CommandIO } from '../../io/command-io.js';
@@ -43,6 +44,37 @@ function parseIntervalScale(raw: string): number {
     );
   }
   return value;
+}
+
+/**
+ * The data directory must be a directory, or not exist yet (it is then created). A file there
+ * (or as one of its parent folders) made the mkdir fail with EEXIST/ENOTDIR, which reached the
+ * user as an unexpected failure; it is the user's to fix.
+ */
+function checkDataDir(dataDir: string): void {
+  let info: Stats;
+  try {
+    info = statSync(dataDir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code === 'ENOTDIR') {
+      throw usageError(
+        `the sandbox data directory ${dataDir} cannot be created: one of its parent folders is a file`,
+        'Pass --data-dir a folder path whose parents are folders, e.g. --data-dir /tmp/immuta-sandbox.',
+        { location: { file: dataDir } },
+      );
+    }
+    // Anything else (permissions...) is reported as it was, by the mkdir that follows.
+    return;
+  }
+  if (!info.isDirectory()) {
+    throw usageError(
+      `the sandbox data directory ${dataDir} is a file, not a directory`,
+      `Pass --data-dir a folder (it is created if missing), e.g. --data-dir ${dataDir}.d, or move the file away.`,
+      { location: { file: dataDir } },
+    );
+  }
 }
 
 /** The arguments of the background process --detach starts. */
@@ -105,9 +137,10 @@ async function report(summary: StartSummary, options: StartOptions, io: CommandI
 
 export async function runSandboxStart(options: StartOptions, io: CommandIO): Promise<StartSummary | undefined> {
   const dataDir = resolveDataDir(options.dataDir, io.env);
+  checkDataDir(dataDir);
   const intervalScale = parseIntervalScale(options.intervalScale);
   if (options.detach && !options.foregroundChild) {
-    const { startDetached } = await import('../process.js');
+    const { startDetached, stopSandboxProcess } = await import('../process.js');
     const { liveRuntimeInfo } = await import('../runtime-file.js');
     const running = liveRuntimeInfo(dataDir);
     if (running) {
@@ -120,7 +153,15 @@ export async function runSandboxStart(options: StartOptions, io: CommandIO): Pro
     const progress = await io.progress('Starting the sandbox');
     const info = await startDetached({ dataDir, binPath: options.binPath, args: childArgs(options) });
     progress.stop();
-    const summary: StartSummary = { ...info, detached: true, ...(await writeProfile(info, options, io)) };
+    let profile: Awaited<ReturnType<typeof writeProfile>>;
+    try {
+      profile = await writeProfile(info, options, io);
+    } catch (error) {
+      // Exit 2 means nothing changed: a sandbox left running would refuse the corrected retry.
+      await stopSandboxProcess(dataDir).catch(() => undefined);
+      throw error;
+    }
+    const summary: StartSummary = { ...info, detached: true, ...profile };
     await report(summary, options, io);
     return summary;
   }

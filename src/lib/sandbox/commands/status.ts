@@ -32,7 +32,9 @@ export async function runSandboxStatus(options: StatusOptions, io: CommandIO): P
   const live = info ? await answers(info) : undefined;
   if (!info || !live) {
     io.out(`Not running (data directory ${dataDir}).`);
-    io.note('Start it with `immuta sandbox start --detach`.');
+    io.note(
+      `Start it with \`immuta sandbox start --detach${options.dataDir ? ' --data-dir DIR' : ''}\`${options.dataDir ? ` (DIR: ${dataDir})` : ''}.`,
+    );
     io.setExitCode(ExitCode.ACTION_NEEDED);
     return { running: false, dataDir };
   }
