@@ -8,7 +8,7 @@ import { EXPORT_KINDS, type ExportKind } from '../export-config/kinds.js';
 import { type LoadedExportConfig, loadExportConfig } from '../export-config/load.js';
 import { invalidConfigError, locate } from '../export-config/problems.js';
 import { isPlainObject } from '../export-config/secrets.js';
-import { readConfigSource } from '../export-config/source.js';
+import { readConfigSource, specialFileKind } from '../export-config/source.js';
 import { type Destination, destinationOfFile } from './destination.js';
 
 /** One configuration file, validated: what the tenant should have at its destination. */
@@ -116,15 +116,7 @@ async function checkJsonEntry(entry: Dirent, file: string): Promise<void> {
     });
   }
   if (info.isFile()) return;
-  const what = info.isDirectory()
-    ? 'a directory'
-    : info.isFIFO()
-      ? 'a named pipe (FIFO)'
-      : info.isCharacterDevice() || info.isBlockDevice()
-        ? 'a device'
-        : info.isSocket()
-          ? 'a socket'
-          : 'a special file';
+  const what = info.isDirectory() ? 'a directory' : specialFileKind(info);
   throw new CliError(`${file} is ${entry.isSymbolicLink() ? `a symbolic link to ${what}` : what}, not a regular file`, {
     code: 'CONFIG_FILE_NOT_REGULAR',
     exitCode: ExitCode.USAGE,

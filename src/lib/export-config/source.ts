@@ -116,16 +116,7 @@ async function readRegularFile(file: string, name: string): Promise<Buffer> {
   try {
     const info = await handle.stat();
     if (info.isDirectory()) throw directoryError(name);
-    if (!info.isFile()) {
-      const what = info.isFIFO()
-        ? 'a named pipe (FIFO)'
-        : info.isCharacterDevice() || info.isBlockDevice()
-          ? 'a device'
-          : info.isSocket()
-            ? 'a socket'
-            : 'a special file';
-      throw notRegular(name, what);
-    }
+    if (!info.isFile()) throw notRegular(name, specialFileKind(info));
     if (info.size > MAX_CONFIG_BYTES) throw tooLarge(name, info.size);
     const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
     let length = 0;
@@ -192,4 +183,16 @@ export async function readConfigSource(
   const text = decodeConfig(name, bytes);
   if (text.trim() === '') throw emptyError(name, fromStdin, command);
   return { name, text, fromStdin };
+}
+
+/** What a path that is not a regular file or a directory is, in words for an error message. */
+export function specialFileKind(info: {
+  isFIFO(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isSocket(): boolean;
+}): string {
+  if (info.isFIFO()) return 'a named pipe (FIFO)';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  return info.isSocket() ? 'a socket' : 'a special file';
 }
