@@ -1,8 +1,9 @@
 /**
  * `immuta audit logs sync SOURCE`: brings the exported objects of a source into the local store.
  * Incremental (an object already ingested with the same ETag and size is not downloaded again),
- * parallel downloads, objects ingested one transaction each in key order, bad lines reported on
- * stderr per object (and an error with --strict, after the good lines are stored).
+ * parallel downloads, objects ingested in batches (one transaction each) in key order, bad lines
+ * reported on stderr per object, an object that cannot be read left out with a warning (tried again
+ * next time) while the others sync; --strict makes either an error, after the rest is stored.
  */
 import { resolve } from 'node:path';
 import { isProbeObject } from '../aws/probe-objects.js';
