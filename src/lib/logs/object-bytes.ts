@@ -3,6 +3,7 @@
  * name), decompressed up to a limit, and the errors for an object that cannot be read. Such an
  * object is left out of the sync and reported (see sync.ts); it is tried again on the next one.
  */
+import { Readable, pipeline } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
@@ -66,78 +67,144 @@ export function objectTooLarge(key: string, most: number): CliError {
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /**
- * The plain bytes of an object: gunzipped when it starts with gzip's magic bytes, without a UTF-8
- * byte order mark at its start (an editor's, which made the first line "not JSON").
+ * An object's plain lines read as they decompress (or as they are read from the source), in pieces
+ * that end at a line end, so that a big object is never held in memory whole: only one piece and the
+ * compressed bytes (when they were downloaded) are. `gzip` is known once the first bytes are read.
  */
-export async function decompress(key: string, bytes: Buffer, most: number): Promise<{ plain: Buffer; gzip: boolean }> {
+export class StreamedObject {
+  gzip = false;
+
+  constructor(
+    private readonly key: string,
+    private readonly input: () => AsyncIterable<Buffer> | Iterable<Buffer>,
+    private readonly most: number,
+  ) {}
+
+  /**
+   * The plain bytes in pieces of about `size` bytes, each ending at a newline (the last one may
+   * not), without a UTF-8 byte order mark at the start. A gzip stream cut short, or followed by
+   * garbage, ends where it breaks (the cut line is then a truncated line); one that yields nothing
+   * is LOGS_OBJECT_UNREADABLE; more than `most` plain bytes is LOGS_OBJECT_TOO_LARGE.
+   */
+  async *pieces(size: number): AsyncGenerator<Buffer> {
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let total = 0;
+    let started = false;
+    for await (let chunk of this.plainChunks()) {
+      total += chunk.length;
+      if (total > this.most) throw objectTooLarge(this.key, this.most);
+      if (!started) {
+        started = true;
+        chunk = withoutBom(chunk);
+      }
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes < size) continue;
+      const joined = Buffer.concat(pending, pendingBytes);
+      const end = joined.lastIndexOf(10) + 1;
+      if (end === 0) continue; // one line longer than `size`: read on to its end
+      yield joined.subarray(0, end);
+      pending = end < joined.length ? [joined.subarray(end)] : [];
+      pendingBytes = joined.length - end;
+    }
+    if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes);
+  }
+
+  /** The plain chunks: the input itself, or gunzipped when it starts with gzip's magic bytes. */
+  private async *plainChunks(): AsyncGenerator<Buffer> {
+    const input = (async function* (source: AsyncIterable<Buffer> | Iterable<Buffer>) {
+      yield* source;
+    })(this.input());
+    const head: Buffer[] = [];
+    let headBytes = 0;
+    let done = false;
+    while (headBytes < 2 && !done) {
+      const next = await input.next();
+      if (next.done) done = true;
+      else {
+        head.push(next.value);
+        headBytes += next.value.length;
+      }
+    }
+    const first = Buffer.concat(head, headBytes);
+    this.gzip = isGzip(first);
+    const rest = async function* (): AsyncGenerator<Buffer> {
+      if (first.length > 0) yield first;
+      for (;;) {
+        const next = await input.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    };
+    if (!this.gzip) {
+      yield* rest();
+      return;
+    }
+    // A failure to read the source (a file gone, a network error) is its own error, not damage.
+    let readError: unknown;
+    const read = async function* (): AsyncGenerator<Buffer> {
+      try {
+        yield* rest();
+      } catch (error) {
+        readError = error;
+        throw error;
+      }
+    };
+    const gunzip = createGunzip();
+    pipeline(Readable.from(read()), gunzip, () => undefined);
+    let produced = 0;
+    try {
+      for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+        produced += chunk.length;
+        yield chunk;
+      }
+    } catch (error) {
+      if (readError !== undefined) throw readError;
+      if (produced > 0) return; // cut short or trailing garbage: what decompressed is kept
+      throw notReadableGzip(this.key, error);
+    } finally {
+      gunzip.destroy();
+    }
+  }
+}
+
+function notReadableGzip(key: string, error: unknown): CliError {
+  return new CliError(`${key} is not a readable gzip file: ${(error as Error).message}`, {
+    code: 'LOGS_OBJECT_UNREADABLE',
+    exitCode: ExitCode.USAGE,
+    fix: 'Check that object (e.g. `gzip -t`); the other objects are synced, this one is tried again on the next sync.',
+  });
+}
+
+/**
+ * The plain bytes of an object: gunzipped when it starts with gzip's magic bytes, without a UTF-8
+ * byte order mark at its start (an editor's, which made the first line "not JSON"). A gzip object
+ * over `inMemory` bytes once decompressed (or damaged) is read as a StreamedObject instead, so that
+ * at most `inMemory` decompressed bytes are ever held at once: a 120 MB gzip of 820 MB took 2 GB.
+ */
+export function decompress(
+  key: string,
+  bytes: Buffer,
+  most: number,
+  inMemory: number = most,
+): { plain: Buffer; gzip: boolean } | { streamed: StreamedObject; gzip: true } {
   if (!isGzip(bytes)) {
     if (bytes.length > most) throw objectTooLarge(key, most);
     return { plain: withoutBom(bytes), gzip: false };
   }
-  // The size gzip records refuses most such objects before any work, when it is whole: a damaged
-  // stream's last bytes are not a size (it is then reported as damaged, not as too large).
-  const recorded = recordedSize(bytes);
-  if (recorded !== undefined && recorded > most && (await inflatesPast(bytes, most))) throw objectTooLarge(key, most);
-  try {
-    // Stops at `most` bytes: a small object that inflates to gigabytes is refused, not decompressed.
-    return { plain: withoutBom(gunzipSync(bytes, { maxOutputLength: most })), gzip: true };
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw objectTooLarge(key, most);
-    // A truncated stream, or one with trailing garbage: keep what decompressed before the fault (the
-    // cut line is then reported as truncated; garbage after a whole stream is ignored, as gzip does).
-    const plain = await gunzipUntilFault(bytes, most);
-    if (plain === 'too large') throw objectTooLarge(key, most);
-    if (plain.length > 0) return { plain: withoutBom(plain), gzip: true };
-    throw new CliError(`${key} is not a readable gzip file: ${(error as Error).message}`, {
-      code: 'LOGS_OBJECT_UNREADABLE',
-      exitCode: ExitCode.USAGE,
-      fix: 'Check that object (e.g. `gzip -t`); the other objects are synced, this one is tried again on the next sync.',
-    });
+  // The size gzip records, when whole, sends a big object to the stream before any work.
+  if ((recordedSize(bytes) ?? 0) <= Math.min(most, inMemory)) {
+    try {
+      return { plain: withoutBom(gunzipSync(bytes, { maxOutputLength: Math.min(most, inMemory) })), gzip: true };
+    } catch {
+      // Bigger than it said (several members record only the last one's size), or damaged: streamed,
+      // which counts the bytes against `most` and keeps what decompressed before a fault.
+    }
   }
+  return { streamed: new StreamedObject(key, () => [bytes], most), gzip: true };
 }
 
 function withoutBom(plain: Buffer): Buffer {
   return plain.subarray(0, 3).equals(UTF8_BOM) ? plain.subarray(3) : plain;
-}
-
-/**
- * Whether a gzip stream decompresses to more than `most` bytes, counted as it streams (nothing
- * kept): its recorded size said so, and it may be right (a whole stream) or not (a damaged one).
- */
-function inflatesPast(bytes: Buffer, most: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const gunzip = createGunzip();
-    let total = 0;
-    gunzip.on('data', (chunk: Buffer) => {
-      total += chunk.length;
-      if (total > most) {
-        gunzip.destroy();
-        resolve(true);
-      }
-    });
-    gunzip.on('end', () => resolve(false));
-    gunzip.on('error', () => resolve(false)); // damaged: decompress reports it
-    gunzip.end(bytes);
-  });
-}
-
-/** What a damaged gzip stream decompresses to before its fault, up to `most` bytes. */
-function gunzipUntilFault(bytes: Buffer, most: number): Promise<Buffer | 'too large'> {
-  return new Promise((resolve) => {
-    const gunzip = createGunzip();
-    const chunks: Buffer[] = [];
-    let total = 0;
-    gunzip.on('data', (chunk: Buffer) => {
-      total += chunk.length;
-      if (total > most) {
-        gunzip.destroy();
-        resolve('too large');
-      }
-      chunks.push(chunk);
-    });
-    const settle = () => resolve(Buffer.concat(chunks, total));
-    gunzip.on('end', settle);
-    gunzip.on('error', settle);
-    gunzip.end(bytes);
-  });
 }

@@ -40,7 +40,7 @@ import {
   readablePiece,
   withoutCarriageReturns,
 } from './ndjson-lines.js';
-import { MAX_OBJECT_BYTES, decompress, isUnreadableObject } from './object-bytes.js';
+import { MAX_OBJECT_BYTES, StreamedObject, decompress, isUnreadableObject } from './object-bytes.js';
 import { STORE_FILE, prepareStoreFolder } from './store-folder.js';
 import { type ResultColumn, type Row, plainRows, rowJsonSql, rowsFromJsonTexts, toPlainRows } from './rows.js';
 import {
@@ -135,10 +135,26 @@ export interface StoreSummary {
 }
 
 /** An object to ingest and its bytes (plain or gzip NDJSON). */
-export interface IngestItem {
+/**
+ * An object to ingest: its bytes as stored (gzip or plain), or, for a big one, a way to read them
+ * as it is staged (never held whole; see StreamedObject).
+ */
+export type IngestItem =
+  { object: ObjectRef; bytes: Buffer } | { object: ObjectRef; open: () => AsyncIterable<Buffer> };
+
+/** An object to stage: its plain bytes in memory, or read as they decompress. */
+interface PlainObject {
   object: ObjectRef;
-  bytes: Buffer;
+  gzip: boolean;
+  plain?: Buffer;
+  streamed?: StreamedObject;
 }
+
+/**
+ * A gzip object is decompressed in memory up to this many bytes; a bigger one is staged as it
+ * decompresses (see StreamedObject). Objects of an export are a few MB.
+ */
+const IN_MEMORY_BYTES = 64 * 1024 * 1024;
 
 /**
  * One statement (and one part file) takes about this many bytes of lines: small objects together,
@@ -265,6 +281,7 @@ export class LogStore {
     private readonly chunkBytes: number = CHUNK_BYTES,
     /** The most bytes of one object (decompressed) it ingests (see MAX_OBJECT_BYTES). */
     readonly maxObjectBytes: number = MAX_OBJECT_BYTES,
+    private readonly inMemoryBytes: number = IN_MEMORY_BYTES,
   ) {}
 
   /** The database file of a store folder. */
@@ -288,6 +305,8 @@ export class LogStore {
       chunkBytes?: number;
       /** Refuse an object over this many bytes, decompressed (default MAX_OBJECT_BYTES; tests lower it). */
       maxObjectBytes?: number;
+      /** Stage a gzip object bigger than this as it decompresses (default IN_MEMORY_BYTES; tests lower it). */
+      inMemoryBytes?: number;
     } = {},
   ): Promise<LogStore> {
     const folder = resolve(dir);
@@ -307,7 +326,15 @@ export class LogStore {
     const openOptions: OpenOptions = { readOnly, memoryLimit: options.memoryLimit, threads: options.threads };
     if (options.sandboxed) openOptions.sandboxed = { allowedDirectories: [folder] };
     const { instance, connection } = await openDatabase(join(folder, STORE_FILE), openOptions);
-    const store = new LogStore(folder, instance, connection, readOnly, options.chunkBytes, options.maxObjectBytes);
+    const store = new LogStore(
+      folder,
+      instance,
+      connection,
+      readOnly,
+      options.chunkBytes,
+      options.maxObjectBytes,
+      options.inMemoryBytes,
+    );
     try {
       await store.prepare();
     } catch (error) {
@@ -694,10 +721,21 @@ export class LogStore {
     now: Date = new Date(),
     options: IngestOptions = {},
   ): Promise<IngestResult[]> {
-    const plains: Array<{ object: ObjectRef; plain: Buffer; gzip: boolean }> = [];
+    const plains: PlainObject[] = [];
     for (const [index, item] of items.entries()) {
       try {
-        plains.push({ object: item.object, ...(await decompress(item.object.key, item.bytes, this.maxObjectBytes)) });
+        plains.push(
+          'open' in item
+            ? {
+                object: item.object,
+                gzip: false,
+                streamed: new StreamedObject(item.object.key, item.open, this.maxObjectBytes),
+              }
+            : {
+                object: item.object,
+                ...decompress(item.object.key, item.bytes, this.maxObjectBytes, this.inMemoryBytes),
+              },
+        );
       } catch (error) {
         if (options.onUnreadable && isUnreadableObject(error)) {
           options.onUnreadable(item.object.key, error);
@@ -708,20 +746,39 @@ export class LogStore {
       }
     }
     if (plains.length === 0) return [];
-    const staged = this.stage(plains);
+    const staged = await this.stage(plains, options.onUnreadable);
+    // What insertBatch needs of each staged object; the bytes can go before DuckDB reads the files.
+    const objects = plains
+      .filter((p) => staged.lines.has(p.object.key))
+      .map((p) => ({ object: p.object, gzip: p.streamed?.gzip ?? p.gzip }));
+    plains.length = 0;
+    let results: IngestResult[] = [];
+    try {
+      if (objects.length > 0) results = await this.insertStaged(objects, staged, now, options.onChunk);
+    } finally {
+      for (const piece of staged.pieces) rmSync(piece.file, { force: true });
+    }
+    if (staged.failed) throw staged.failed;
+    return results;
+  }
+
+  private async insertStaged(
+    objects: ReadonlyArray<{ object: ObjectRef; gzip: boolean }>,
+    staged: Staged,
+    now: Date,
+    onChunk: IngestOptions['onChunk'],
+  ): Promise<IngestResult[]> {
     try {
       try {
-        return await this.insertBatch(plains, staged, now, false, options.onChunk);
+        return await this.insertBatch(objects, staged, now, false, onChunk);
       } catch (error) {
         // A line that is not JSON fails the fast statement: read this batch again, checking each line.
         const message = (error as Error).message ?? '';
         if (!/json/i.test(message) || LINE_READER_ERROR.test(message)) throw error;
-        return await this.insertBatch(plains, staged, now, true, options.onChunk);
+        return await this.insertBatch(objects, staged, now, true, onChunk);
       }
     } catch (error) {
       throw lineReaderError(error, staged.pieces) ?? error;
-    } finally {
-      for (const piece of staged.pieces) rmSync(piece.file, { force: true });
     }
   }
 
@@ -730,7 +787,10 @@ export class LogStore {
    * a file: see PACK_OBJECT_BYTES), counting non-blank lines, with the lines DuckDB cannot read
    * blanked out (see readablePiece) and kept per object.
    */
-  private stage(plains: ReadonlyArray<{ object: ObjectRef; plain: Buffer }>): Staged {
+  private async stage(
+    plains: readonly PlainObject[],
+    onUnreadable: IngestOptions['onUnreadable'],
+  ): Promise<Staged & { failed?: CliError }> {
     const pieces: Array<StagedFile & { bytes: number }> = [];
     const lines = new Map<string, number>();
     const unreadable = new Map<string, { count: number; first: UnreadableLine[] }>();
@@ -750,39 +810,55 @@ export class LogStore {
       pack = undefined;
     };
     try {
-      for (const { object, plain } of plains) {
+      for (const { object, plain, streamed } of plains) {
         let firstLine = 1;
         let count = lines.get(object.key) ?? 0;
         const blankedOut = unreadable.get(object.key) ?? { count: 0, first: [] };
-        const packed = plain.length <= packObjectBytes;
+        const packed = plain !== undefined && plain.length <= packObjectBytes;
         if (!packed) writePack();
-        for (const cut of chunksAtLineEnds(plain, this.chunkBytes)) {
-          const keep = SKIPPED_DETAIL - blankedOut.first.length;
-          const staged = readablePiece(withoutCarriageReturns(cut), firstLine, keep);
-          if (packed) {
-            pack ??= { buffers: [], bytes: 0, rows: 0, file: nextFile() };
-            const index = packedObjects++;
-            const lined = prefixedLines(staged.piece, Buffer.from(`${index}\u0001`));
-            pack.buffers.push(lined.bytes);
-            pieces.push({
-              file: pack.file,
-              key: object.key,
-              firstLine,
-              bytes: lined.bytes.length,
-              packed: { index, firstRow: pack.rows, rows: lined.rows },
-            });
-            pack.bytes += lined.bytes.length;
-            pack.rows += lined.rows;
-            if (pack.bytes >= packBytes) writePack();
-          } else {
-            const file = nextFile();
-            writeFileSync(file, staged.piece, { mode: 0o600 });
-            pieces.push({ file, key: object.key, firstLine, bytes: staged.piece.length });
+        const ownPieces = pieces.length;
+        const ownFiles = files.length;
+        try {
+          const cuts = plain
+            ? chunksAtLineEnds(plain, this.chunkBytes)
+            : (streamed as StreamedObject).pieces(this.chunkBytes);
+          for await (const cut of cuts) {
+            const keep = SKIPPED_DETAIL - blankedOut.first.length;
+            const staged = readablePiece(withoutCarriageReturns(cut), firstLine, keep);
+            if (packed) {
+              pack ??= { buffers: [], bytes: 0, rows: 0, file: nextFile() };
+              const index = packedObjects++;
+              const lined = prefixedLines(staged.piece, Buffer.from(`${index}\u0001`));
+              pack.buffers.push(lined.bytes);
+              pieces.push({
+                file: pack.file,
+                key: object.key,
+                firstLine,
+                bytes: lined.bytes.length,
+                packed: { index, firstRow: pack.rows, rows: lined.rows },
+              });
+              pack.bytes += lined.bytes.length;
+              pack.rows += lined.rows;
+              if (pack.bytes >= packBytes) writePack();
+            } else {
+              const file = nextFile();
+              writeFileSync(file, staged.piece, { mode: 0o600 });
+              pieces.push({ file, key: object.key, firstLine, bytes: staged.piece.length });
+            }
+            firstLine += staged.newlines;
+            count += staged.nonBlank;
+            blankedOut.count += staged.blanked;
+            blankedOut.first.push(...staged.unreadable);
           }
-          firstLine += staged.newlines;
-          count += staged.nonBlank;
-          blankedOut.count += staged.blanked;
-          blankedOut.first.push(...staged.unreadable);
+        } catch (error) {
+          // Only a streamed object fails here (damaged, too large): its own pieces go (it is never
+          // packed, so its files are its own), and the objects staged before it are kept.
+          if (!isUnreadableObject(error)) throw error;
+          pieces.length = ownPieces;
+          for (const file of files.splice(ownFiles)) rmSync(file, { force: true });
+          if (!onUnreadable) return { pieces, lines, unreadable, failed: error };
+          onUnreadable(object.key, error);
+          continue;
         }
         lines.set(object.key, count);
         if (blankedOut.count > 0) unreadable.set(object.key, blankedOut);
@@ -803,7 +879,7 @@ export class LogStore {
   }
 
   private async insertBatch(
-    plains: ReadonlyArray<{ object: ObjectRef; plain: Buffer; gzip: boolean }>,
+    plains: ReadonlyArray<{ object: ObjectRef; gzip: boolean }>,
     staged: Staged,
     now: Date,
     guarded: boolean,

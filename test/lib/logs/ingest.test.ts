@@ -306,6 +306,90 @@ describe('ingesting objects in batches', () => {
     ]);
   });
 
+  it('a gzip object bigger than it may decompress in memory is staged as it decompresses: the same events and line numbers; a cut one keeps what came before the cut', async () => {
+    const lines = [
+      ...Array.from({ length: 40 }, (_, i) => JSON.stringify(event(`s-${i}`))),
+      'not json', // line 41
+      ...Array.from({ length: 40 }, (_, i) => JSON.stringify(event(`s-${40 + i}`))),
+    ];
+    const plain = `\ufeff${lines.join('\r\n')}\n`;
+    const streamed = await LogStore.open(join(dir, 'streamed'), { chunkBytes: 2048, inMemoryBytes: 1024 });
+    const inMemory = await LogStore.open(join(dir, 'in-memory'), { chunkBytes: 2048 });
+    try {
+      const item = { object: { key: 'big.gz', etag: '1', size: 1 }, bytes: gzipSync(plain) };
+      const [a] = await streamed.ingestMany([item]);
+      const [b] = await inMemory.ingestMany([item]);
+      expect(a).toEqual(b);
+      expect(a).toMatchObject({
+        lines: 81,
+        events: 80,
+        gzip: true,
+        skippedLines: [{ line: 41, reason: 'not JSON (or a truncated line)' }],
+      });
+      const all = 'SELECT id, raw::VARCHAR AS raw FROM events ORDER BY id';
+      expect(await streamed.rows(all)).toEqual(await inMemory.rows(all));
+      // Cut in the middle: the lines before the cut are kept, the cut one is a truncated line.
+      const whole = gzipSync(plain);
+      const [cut] = await streamed.ingestMany([
+        { object: { key: 'cut.gz', etag: '1', size: 1 }, bytes: whole.subarray(0, Math.floor(whole.length * 0.6)) },
+      ]);
+      expect(cut?.lines).toBeGreaterThan(10);
+      expect(cut?.skippedLines.at(-1)).toEqual({ line: cut?.lines, reason: 'not JSON (or a truncated line)' });
+    } finally {
+      await streamed.close();
+      await inMemory.close();
+    }
+  });
+
+  it('a streamed object that cannot be read (damaged, or over the limit once decompressed) is left out without its staged pieces; the others are stored', async () => {
+    const big = ndjson(Array.from({ length: 60 }, (_, i) => event(`t-${i}`)));
+    const streamed = await LogStore.open(join(dir, 'limited'), {
+      chunkBytes: 2048,
+      inMemoryBytes: 1024,
+      maxObjectBytes: 4096,
+    });
+    try {
+      const left: string[] = [];
+      const results = await streamed.ingestMany(
+        [
+          { object: { key: 'a.ndjson', etag: '1', size: 1 }, bytes: Buffer.from(ndjson([event('a-1')])) },
+          { object: { key: 'b-huge.gz', etag: '1', size: 1 }, bytes: gzipSync(big) },
+          {
+            object: { key: 'c-damaged.gz', etag: '1', size: 1 },
+            bytes: Buffer.from([0x1f, 0x8b, 8, 0, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9]),
+          },
+          {
+            object: { key: 'd-opened.ndjson', etag: '1', size: 1 },
+            open: async function* () {
+              yield Buffer.from(ndjson([event('d-1')]));
+            },
+          },
+        ],
+        new Date(),
+        { onUnreadable: (key, error) => left.push(`${key}: ${error.code}`) },
+      );
+      expect(results.map((r) => r.key)).toEqual(['a.ndjson', 'd-opened.ndjson']);
+      expect(left).toEqual(['b-huge.gz: LOGS_OBJECT_TOO_LARGE', 'c-damaged.gz: LOGS_OBJECT_UNREADABLE']);
+      expect(await streamed.rows('SELECT id FROM events ORDER BY id')).toEqual([{ id: 'a-1' }, { id: 'd-1' }]);
+      expect(readdirSync(join(dir, 'limited')).filter((name) => name.startsWith('staging'))).toEqual([]);
+      // Without onUnreadable, the call fails once the objects before it are stored.
+      const error = await failure(
+        streamed.ingestMany([
+          { object: { key: 'e.ndjson', etag: '1', size: 1 }, bytes: Buffer.from(ndjson([event('e-1')])) },
+          { object: { key: 'f-huge.gz', etag: '1', size: 1 }, bytes: gzipSync(big) },
+        ]),
+      );
+      expect(error.code).toBe('LOGS_OBJECT_TOO_LARGE');
+      expect([...(await streamed.ingestedObjects()).keys()].sort()).toEqual([
+        'a.ndjson',
+        'd-opened.ndjson',
+        'e.ndjson',
+      ]);
+    } finally {
+      await streamed.close();
+    }
+  });
+
   it('the events view derives the JSON columns and payload values from the stored line', async () => {
     const line = uamEvent({
       id: 'p',

@@ -286,6 +286,50 @@ describe('audit logs sync from a folder', () => {
     }
   });
 
+  it('a file over the streaming size is read as it is staged (never downloaded ahead), with the same result', async () => {
+    writeFileSync(join(source, '1.ndjson'), ndjson([a]));
+    const many = Array.from({ length: 48 }, (_, i) =>
+      uamEvent({
+        id: `many-${i}-${(i * 7919).toString(36)}`,
+        at: `2026-01-05T1${i % 10}:00:00.000Z`,
+        event: 'TagApplied',
+      }),
+    );
+    const bigGzip = gzipSync(ndjson([b, c, ...many]));
+    writeFileSync(join(source, '2-big.ndjson.gz'), bigGzip);
+    writeFileSync(join(source, '3.ndjson'), ndjson([c]));
+    const local = new LocalSource(source);
+    const reads: string[] = [];
+    const opened: string[] = [];
+    const spy = {
+      label: 'spy',
+      list: (s: AbortSignal) => local.list(s),
+      read: (o: ObjectRef) => {
+        reads.push(o.key);
+        return local.read(o);
+      },
+      open: (o: ObjectRef) => {
+        opened.push(o.key);
+        return local.open(o);
+      },
+    };
+    const s = await LogStore.open(store);
+    try {
+      const resolved = { source: spy, identity: 'test' } as unknown as ResolvedSource;
+      const result = await syncInto(s, resolved, { streamObjectBytes: bigGzip.length - 1 }, fakeIO());
+      expect(opened).toEqual(['2-big.ndjson.gz']);
+      expect(reads).toEqual(['1.ndjson', '3.ndjson']);
+      expect(result.objects).toEqual({ listed: 3, alreadySynced: 0, ingested: 3, testObjects: 0 });
+      expect(result.events).toEqual({ read: 52, new: 51, total: 51 });
+      expect(await s.rows('SELECT sourceObject, count(*) AS n FROM events GROUP BY 1 ORDER BY 1')).toEqual([
+        { sourceObject: '1.ndjson', n: 1 },
+        { sourceObject: '2-big.ndjson.gz', n: 50 },
+      ]);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('a damaged gzip (cut short of its first line, or with trailing garbage whose last bytes read as a huge size) is reported as damaged, not as too large, the others synced; --strict fails after them', async () => {
     const whole = gzipSync(ndjson([a]));
     writeFileSync(join(source, '1-cut.gz'), whole.subarray(0, 12));

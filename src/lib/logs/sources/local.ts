@@ -1,5 +1,5 @@
 import { constants, type Stats } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { CliError } from '../../errors/cli-error.js';
 import { ExitCode } from '../../errors/exit-codes.js';
@@ -89,8 +89,32 @@ export class LocalSource implements ObjectSource {
    * then read through the same handle.
    */
   async read(object: ObjectRef): Promise<Buffer> {
+    const { path, handle } = await this.openFile(object);
+    try {
+      return await handle.readFile();
+    } catch (error) {
+      throw unreadable(path, error);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** The file's bytes as they are read (a big file is staged without being held whole), checked as `read` does. */
+  async *open(object: ObjectRef): AsyncGenerator<Buffer> {
+    const { path, handle } = await this.openFile(object);
+    try {
+      for await (const chunk of handle.createReadStream({ autoClose: false, highWaterMark: 1024 * 1024 }))
+        yield chunk as Buffer;
+    } catch (error) {
+      throw unreadable(path, error);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private async openFile(object: ObjectRef): Promise<{ path: string; handle: FileHandle }> {
     const path = this.single ? join(this.root, object.key) : join(this.root, ...object.key.split('/'));
-    let handle;
+    let handle: FileHandle;
     try {
       handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
     } catch (error) {
@@ -99,11 +123,10 @@ export class LocalSource implements ObjectSource {
     try {
       const info = await handle.stat();
       if (!info.isFile()) throw notRegular(path, info);
-      return await handle.readFile();
+      return { path, handle };
     } catch (error) {
-      throw error instanceof CliError ? error : unreadable(path, error);
-    } finally {
       await handle.close();
+      throw error instanceof CliError ? error : unreadable(path, error);
     }
   }
 }

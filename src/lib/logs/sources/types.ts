@@ -17,6 +17,8 @@ export interface ObjectSource {
   list(signal: AbortSignal): Promise<ObjectRef[]>;
   /** The object's bytes as stored (gzip or plain). */
   read(object: ObjectRef, signal: AbortSignal): Promise<Buffer>;
+  /** The same bytes as they are read, where the source can (a big object is then never held whole). */
+  open?(object: ObjectRef, signal: AbortSignal): AsyncIterable<Buffer>;
   /** Pass over this local folder when listing (the store, when it lives inside a source folder). */
   exclude?(folder: string): void;
   close?(): void;
