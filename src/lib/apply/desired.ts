@@ -8,7 +8,8 @@ import { EXPORT_KINDS, type ExportKind } from '../export-config/kinds.js';
 import { type LoadedExportConfig, loadExportConfig } from '../export-config/load.js';
 import { invalidConfigError, locate } from '../export-config/problems.js';
 import { isPlainObject } from '../export-config/secrets.js';
-import { readConfigSource, specialFileKind } from '../export-config/source.js';
+import { readConfigSource } from '../export-config/source.js';
+import { specialFileKind } from '../util/special-file.js';
 import { type Destination, destinationOfFile } from './destination.js';
 
 /** One configuration file, validated: what the tenant should have at its destination. */

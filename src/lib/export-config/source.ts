@@ -3,6 +3,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
+import { specialFileKind } from '../util/special-file.js';
 
 /** The text of a configuration file and the name to show for it (`./x.json` as typed, or `<stdin>`). */
 export interface ConfigSource {
@@ -183,16 +184,4 @@ export async function readConfigSource(
   const text = decodeConfig(name, bytes);
   if (text.trim() === '') throw emptyError(name, fromStdin, command);
   return { name, text, fromStdin };
-}
-
-/** What a path that is not a regular file or a directory is, in words for an error message. */
-export function specialFileKind(info: {
-  isFIFO(): boolean;
-  isCharacterDevice(): boolean;
-  isBlockDevice(): boolean;
-  isSocket(): boolean;
-}): string {
-  if (info.isFIFO()) return 'a named pipe (FIFO)';
-  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
-  return info.isSocket() ? 'a socket' : 'a special file';
 }

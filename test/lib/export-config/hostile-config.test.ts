@@ -68,7 +68,7 @@ describe('12. special files as FILE', () => {
     }
     const error = await withinSeconds(5, failure(load(fifo)));
     expect(error).toMatchObject({ code: 'CONFIG_FILE_NOT_REGULAR', exitCode: 2 });
-    expect(error.message).toContain('named pipe');
+    expect(error.message).toContain('a FIFO');
   });
 
   it('/dev/zero (stat size 0) is refused, also through a symlink named like a config', async () => {
