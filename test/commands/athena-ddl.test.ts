@@ -103,6 +103,14 @@ describe('audit logs athena-ddl', () => {
       [['s3://b-ok/p', '--config-id', 'x'], 'not both'],
       [['s3://Bad_Bucket/p'], 'is not an S3 bucket name'],
       [["s3://b-ok/it's/${x}"], 'cannot hold'],
+      // As the fix says: letters, digits and / - _ . only (a ?query or a space made the LOCATION).
+      [['s3://b-ok/x?versionId=1'], 'the prefix "x?versionId=1" has "?"'],
+      [['s3://b-ok/x y'], 'the prefix "x y" has " "'],
+      [['s3://b-ok/a=1/x'], 'has "="'],
+      // Empty segments are other S3 keys: refused, not rewritten to s3://b-ok/x/.
+      [['s3://b-ok//x//'], 'the prefix "/x//" has an empty segment'],
+      [['s3://b-ok/x//y'], 'e.g. s3://b-ok/x/y/'],
+      [['s3://b-ok//'], 'empty segment'],
     ] as const) {
       const result = await immuta([...args]);
       expect(result.exitCode, args.join(' ')).toBe(2);

@@ -5,6 +5,7 @@
  */
 import { usageError } from '../errors/cli-error.js';
 import type { CommandIO } from '../io/command-io.js';
+import { escapeControl } from '../output/control-codes.js';
 import { ATHENA_DEFAULTS, athenaDdl, athenaIdentifier, checkLayout, prefixUrl } from './athena-table.js';
 import { configDestination } from './sources/resolve.js';
 import { parseS3Url } from './sources/s3.js';
@@ -26,8 +27,13 @@ export interface AthenaDdlResult {
 
 /** S3's bucket naming rules (general purpose buckets). */
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-/** Characters a prefix may not have here: they would break out of the DDL's quoted strings or its `${dt}` template. */
-const UNSAFE_PREFIX = /['"\\${}\p{Cc}]/u;
+/**
+ * The characters a prefix may have here: letters, digits and / - _ . (what the fix says). Others
+ * were let through: `?versionId=1` (a query string, not part of a key) became part of the LOCATION,
+ * and a space or `=` gave a location Athena does not read as written; quotes, `\\`, `$`, `{}` would
+ * break out of the DDL's strings or its `${dt}` template.
+ */
+const PREFIX_CHARACTER = /[A-Za-z0-9/_.-]/;
 
 async function destination(options: AthenaDdlOptions, io: CommandIO): Promise<{ bucket: string; prefix: string }> {
   if (options.source !== undefined && options.configId !== undefined) {
@@ -62,10 +68,20 @@ export async function runAthenaDdl(options: AthenaDdlOptions, io: CommandIO): Pr
       'Bucket names are 3-63 lower-case letters, digits, . and -.',
     );
   }
-  if (UNSAFE_PREFIX.test(prefix)) {
+  const bad = [...prefix].find((character) => !PREFIX_CHARACTER.test(character));
+  if (bad !== undefined) {
     throw usageError(
-      `the prefix "${prefix}" has a character the table's location cannot hold (' " \\ $ { } or a control code)`,
-      'Point the export at a prefix of letters, digits and / - _ . (or rename the folder).',
+      `the prefix "${escapeControl(prefix)}" has ${JSON.stringify(bad)}, which the table's location cannot hold`,
+      'Point the export at a prefix of letters, digits and / - _ . (or rename the folder); give s3://bucket/prefix without ?query.',
+    );
+  }
+  // An empty segment (`s3://bkt//x//`) is a key prefix of its own: `/x//` is not `x/`. It was
+  // silently rewritten to `x/`, a table over other objects; refused rather than kept, because an
+  // export writing such keys is almost surely a mistyped prefix (one trailing slash is fine).
+  if (prefix.startsWith('/') || prefix.includes('//')) {
+    throw usageError(
+      `the prefix "${prefix}" has an empty segment (a leading or doubled /)`,
+      `Empty segments are refused, not rewritten (they name other S3 keys): write the prefix with single slashes, e.g. ${prefixUrl(bucket, prefix.replace(/\/+/g, '/'))}.`,
     );
   }
   const statements = athenaDdl({ database, table, layout, bucket, prefix });

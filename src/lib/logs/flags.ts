@@ -28,7 +28,8 @@ export const sandboxDirFlag = Flags.string({
 
 export const formatFlag = Flags.string({
   summary: 'Output format.',
-  description: 'Default: table on a terminal, ndjson otherwise. --json is the same as --format json.',
+  description:
+    'Default: table on a terminal, ndjson otherwise. --json is the same as --format json, and wins over another --format (as in every command of this CLI).',
   options: ['table', 'json', 'ndjson', 'csv'],
 });
 

@@ -6,7 +6,7 @@ import type { QueryFilters, ResolvedFilters } from './filters.js';
 import { outOfMemory } from './duckdb.js';
 import { checkStatuses, checkedActors, checkedEvents } from './filter-values.js';
 import { chooseFormat, writeRows } from './format.js';
-import { requirePreset, streamPreset } from './presets/run.js';
+import { ignoredParamFlags, requirePreset, streamPreset } from './presets/run.js';
 import { type StoreSelection, openStoreForReading } from './read-store.js';
 import type { Row } from './rows.js';
 
@@ -20,12 +20,18 @@ export interface QueryOptions extends StoreSelection, EngineOptions, Omit<QueryF
  * the disk, not the memory; on Athena too, a page at a time.
  */
 export async function runQuery(options: QueryOptions, io: CommandIO): Promise<Row[] | DocumentWritten> {
+  const preset = requirePreset(options.preset); // a typo fails before any sync
+  const ignored = ignoredParamFlags(preset, options);
+  if (ignored.length > 0) {
+    io.warn(
+      `${preset.name} does not use ${ignored.join(', ')}: ${ignored.length === 1 ? 'it is' : 'they are'} ignored (\`immuta audit logs presets --json\` lists each preset's parameters).`,
+    );
+  }
   if (chooseEngine(options) === 'athena') {
     // The preset rendered for Trino, on Athena; the local store is not opened.
     const { runAthenaPreset } = await import('./athena/preset.js');
     return runAthenaPreset(options, io);
   }
-  requirePreset(options.preset); // a typo fails before any sync
   const format = chooseFormat(options.format, io);
   const store = await openStoreForReading(options, io);
   const abort = () => store.interrupt();

@@ -58,6 +58,11 @@ export function nextDay(key: string): string {
   return utcToKey(keyToUtc(key) + DAY_MS);
 }
 
+/** The key `days` calendar days after (before, when negative) `key`: days, not 24-hour steps. */
+export function addDays(key: string, days: number): string {
+  return utcToKey(keyToUtc(key) + days * DAY_MS);
+}
+
 /** The Monday of the key's week. */
 export function weekKey(day: string): string {
   const ms = keyToUtc(day);
@@ -67,13 +72,22 @@ export function weekKey(day: string): string {
 
 /** The instant local midnight starts the day `key` in `tz`. */
 export function startOfDay(key: string, tz: string): number {
-  const guess = keyToUtc(key);
+  return fromWallClock(keyToUtc(key), tz);
+}
+
+/**
+ * The instant the clocks of `tz` show `wall` (a date and time given as if it were UTC milliseconds):
+ * `--since 2026-01-05` in America/New_York is 05:00 UTC, not UTC midnight.
+ */
+export function fromWallClock(wall: number, tz: string): number {
+  const guess = wall;
   let at = guess;
   // Two passes settle the zone's offset (it may differ on either side of a DST change).
   for (let i = 0; i < 2; i++) {
     const p = wallClock(at, tz);
     const local = Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
-    at = at - (local - guess);
+    // wallClock has whole seconds: the milliseconds of `at` are carried over as they are.
+    at = at - (local + (((at % 1000) + 1000) % 1000) - guess);
   }
   return at;
 }

@@ -1,4 +1,4 @@
-import { daysBetween, dayKeyCache, localTime, weekKey } from './calendar.js';
+import { daysBetween, dayKey, dayKeyCache, localTime, startOfDay, weekKey } from './calendar.js';
 import type { ReportEvent, ReportRow } from './source.js';
 
 /**
@@ -113,6 +113,20 @@ function top(counts: Map<string, number>): Array<{ name: string; count: number }
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .slice(0, TOP_N)
     .map(([name, count]) => ({ name, count }));
+}
+
+/**
+ * The period in words, on the clocks of `tz`, with its last day included: `2026-01-05 to 2026-01-09`
+ * for since 2026-01-05 00:00 and until 2026-01-10 00:00 local. The header printed the UTC dates of
+ * the instants, so a period in New York read one day off its own days, with an exclusive end.
+ * A start or end inside a day (--since 36h) is given with its time, the end then exclusive.
+ */
+export function periodText(since: Date | string, until: Date | string, tz: string): string {
+  const from = new Date(since).getTime();
+  const to = new Date(until).getTime();
+  const atMidnight = (at: number) => startOfDay(dayKey(at, tz), tz) === at;
+  if (atMidnight(from) && atMidnight(to)) return `${dayKey(from, tz)} to ${dayKey(to - 1, tz)}`;
+  return `${localTime(from, tz)} to ${localTime(to, tz)} (exclusive)`;
 }
 
 /** The period and settings a report is counted over (ReportInput without the rows). */

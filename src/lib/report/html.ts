@@ -1,4 +1,4 @@
-import type { ReportData, TableRow } from './data.js';
+import { type ReportData, type TableRow, periodText } from './data.js';
 
 /**
  * The dashboard as one self-contained HTML file: styles, data and Chart.js (MIT, inlined from the
@@ -174,13 +174,14 @@ export function renderHtml(options: HtmlOptions): string {
               `<tr><td>${escapeHtml(e.actor)}</td><td>${e.created}</td><td>${e.updated}</td><td>${e.deleted}</td></tr>`,
           )
           .join('')}</tbody></table>`;
+  const period = periodText(data.since, data.until, data.tz);
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src 'none'; connect-src 'none'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Immuta audit report: ${escapeHtml(data.since.slice(0, 10))} to ${escapeHtml(data.until.slice(0, 10))}</title>
+<title>Immuta audit report: ${escapeHtml(period)}</title>
 <style>${STYLE}</style>
 </head>
 <body>
@@ -189,7 +190,7 @@ export function renderHtml(options: HtmlOptions): string {
 <dl>
 <dt>Source</dt><dd data-header="source">${escapeHtml(data.source)}</dd>
 <dt>Time zone</dt><dd data-header="tz">${escapeHtml(data.tz)}</dd>
-<dt>Period</dt><dd data-header="period">${escapeHtml(data.since)} to ${escapeHtml(data.until)} (${data.days.length} days)</dd>
+<dt>Period</dt><dd data-header="period">${escapeHtml(period)} (${data.days.length} days)</dd>
 <dt>Events</dt><dd><span data-header="events">${data.eventCount}</span> events, <span data-header="skipped">${data.skippedLines}</span> skipped lines</dd>
 </dl>
 </header>

@@ -7,8 +7,8 @@ import type { CommandIO } from '../io/command-io.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { checkedWritableFile, writeError } from '../io/writable-file.js';
 import { parseMoment, parseSpan } from '../logs/period.js';
-import { checkTimeZone, dayKey, nextDay, startOfDay } from './calendar.js';
-import { reportTally } from './data.js';
+import { addDays, checkTimeZone, dayKey, fromWallClock, nextDay, startOfDay } from './calendar.js';
+import { periodText, reportTally } from './data.js';
 import { renderHtml } from './html.js';
 import { printPdf } from './pdf.js';
 import type { ReportSource } from './source.js';
@@ -50,21 +50,53 @@ export async function loadChartJs(): Promise<string> {
   return readFile(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
 }
 
+/** An ISO date or date-time without a zone (`2026-01-05`, `2026-01-05T08:00`): a wall-clock reading. */
+const ZONELESS = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$/i;
+
+/**
+ * --since / --until as an instant. A date or date-time without a zone is read on the clocks of
+ * --tz, as the days of the report are: `--since 2026-01-05 --tz America/New_York` starts at local
+ * midnight, where read as UTC it started the evening before and the first day was a false dip.
+ */
+function reportMoment(text: string, flag: string, tz: string, now: Date): Date {
+  const at = parseMoment(text, flag, now);
+  return ZONELESS.test(text.trim()) ? new Date(fromWallClock(at.getTime(), tz)) : at;
+}
+
+/** Whole days in a span (`30d`, `2w`), or undefined when it has hours, minutes or seconds. */
+function wholeDays(text: string): number | undefined {
+  const value = text.trim().toLowerCase();
+  if (!/^(\d+\s*[dw])+$/.test(value)) return undefined;
+  let days = 0;
+  for (const [, amount, unit] of value.matchAll(/(\d+)\s*([dw])/g)) days += Number(amount) * (unit === 'w' ? 7 : 1);
+  return days;
+}
+
 async function period(
   options: ReportOptions,
   source: ReportSource,
   io: CommandIO,
 ): Promise<{ since: Date; until: Date }> {
+  const { tz } = options;
   let until: Date;
-  if (options.until) until = parseMoment(options.until, '--until', io.now());
+  if (options.until) until = reportMoment(options.until, '--until', tz, io.now());
   else {
     const latest = await source.latest();
-    until = latest ? new Date(startOfDay(nextDay(dayKey(Date.parse(latest), options.tz)), options.tz)) : io.now();
+    until = latest ? new Date(startOfDay(nextDay(dayKey(Date.parse(latest), tz)), tz)) : io.now();
   }
   const relative = /^\d+[smhdw]/i.test(options.since.trim()) && !/^\d{4}-/.test(options.since.trim());
-  const since = relative
-    ? new Date(until.getTime() - parseSpan(options.since, '--since'))
-    : parseMoment(options.since, '--since', io.now());
+  let since: Date;
+  if (!relative) since = reportMoment(options.since, '--since', tz, io.now());
+  else {
+    const span = parseSpan(options.since, '--since');
+    const days = wholeDays(options.since);
+    // Days of --tz, not 24-hour steps: over a DST change `30d` as 720 hours started an hour into
+    // a day, a stub first day. The period is the `days` calendar days that end with until's day.
+    since =
+      days === undefined
+        ? new Date(until.getTime() - span)
+        : new Date(startOfDay(addDays(dayKey(until.getTime() - 1, tz), 1 - days), tz));
+  }
   if (since.getTime() >= until.getTime()) {
     throw usageError(
       `the period is empty: --since ${since.toISOString()} is not before --until ${until.toISOString()}`,
@@ -80,10 +112,24 @@ export async function runReport(
   openSource: () => Promise<ReportSource>,
 ): Promise<ReportResult> {
   const tz = checkTimeZone(options.tz);
-  const out = resolve(io.cwd, options.out);
+  // `--out -` is standard output, as for other CLIs (it wrote a file named `-`).
+  const toStdout = options.out === '-';
+  if (toStdout && options.format === 'pdf') {
+    throw usageError(
+      '--out - with --format pdf: a PDF is binary and is only written to a file',
+      'Give a file (--out report.pdf), or --format html for standard output.',
+    );
+  }
+  if (toStdout && io.json) {
+    throw usageError(
+      '--out - with --json: both the report and the JSON summary would go to standard output',
+      'Give a file (--out report.html) with --json, or drop --json.',
+    );
+  }
+  const out = toStdout ? '-' : resolve(io.cwd, options.out);
   // Before the sync and the counting: a bad --out fails now, not after minutes of work.
   const outFile = { path: out, flag: '--out' };
-  const target = await checkedWritableFile(outFile);
+  const target = toStdout ? out : await checkedWritableFile(outFile);
   const source = await openSource();
   let html: string;
   let summary: Omit<ReportResult, 'out' | 'format'>;
@@ -134,15 +180,20 @@ export async function runReport(
       } finally {
         await rm(scratch, { recursive: true, force: true });
       }
+    } else if (toStdout) {
+      io.write(html);
     } else {
       await writeFileAtomic(target, html, 0o644);
     }
   } catch (error) {
     throw writeError(outFile, error);
   }
-  io.out(
-    `Wrote ${out} (${summary.events} events, ${summary.since.slice(0, 10)} to ${summary.until.slice(0, 10)}, ${tz}).`,
-  );
+  if (toStdout) {
+    // Standard output is the report's alone: the summary goes to stderr.
+    io.note(
+      `Wrote the report to standard output (${summary.events} events, ${periodText(summary.since, summary.until, tz)}, ${tz}).`,
+    );
+  } else io.out(`Wrote ${out} (${summary.events} events, ${periodText(summary.since, summary.until, tz)}, ${tz}).`);
   if (summary.skippedLines > 0)
     io.note(`${summary.skippedLines} lines were skipped while ingesting (see the report's header).`);
   return { out, format: options.format, ...summary };

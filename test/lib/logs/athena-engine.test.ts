@@ -282,6 +282,11 @@ describe('--engine athena', () => {
       '/* SELECT */ DELETE FROM t',
       "SELECT 'unclosed",
       '',
+      // A WITH is judged by what its common table expressions lead to, not by its first keyword.
+      'WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x',
+      "WITH x (a) AS (SELECT ')'), y AS (SELECT (2)) DELETE FROM t",
+      'WITH x AS (SELECT 1) CREATE TABLE t AS SELECT * FROM x',
+      'WITH x AS SELECT 1',
     ]) {
       const error = await failure(runSql({ sql, engine: 'athena' }, fakeIO({ env: env() })));
       expect(error.exitCode, sql).toBe(2);
@@ -292,6 +297,15 @@ describe('--engine athena', () => {
     );
     expect(readOnlyAthenaSql('WITH a AS (SELECT 1) SELECT * FROM a')).toBe('WITH a AS (SELECT 1) SELECT * FROM a');
     expect(readOnlyAthenaSql('(SELECT 1) UNION (SELECT 2)')).toBe('(SELECT 1) UNION (SELECT 2)');
+    for (const sql of [
+      'WITH RECURSIVE a (n) AS (SELECT 1), "b c" AS (SELECT (2)) SELECT * FROM a, "b c"',
+      "(WITH a AS (SELECT 'INSERT') (SELECT * FROM a))",
+      'with a as (select 1) select * from a',
+    ])
+      expect(readOnlyAthenaSql(sql)).toBe(sql);
+    expect(thrown(() => readOnlyAthenaSql('WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x')).message).toBe(
+      'the SQL was refused: WITH ... INSERT is not a SELECT statement',
+    );
   });
 
   it('flags of the other engine are usage errors; Athena values are checked', async () => {

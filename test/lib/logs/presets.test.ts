@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRESETS } from '../../../src/lib/logs/presets/definitions.js';
-import { presetColumns, runPreset } from '../../../src/lib/logs/presets/run.js';
+import { ignoredParamFlags, presetColumns, presetParams, runPreset } from '../../../src/lib/logs/presets/run.js';
+import { presetSummaries } from '../../../src/lib/logs/presets/list.js';
+import { runQuery } from '../../../src/lib/logs/query.js';
 import type { QueryFilters } from '../../../src/lib/logs/filters.js';
 import { LogStore } from '../../../src/lib/logs/store.js';
 import { runSync } from '../../../src/lib/logs/sync.js';
@@ -313,6 +315,52 @@ describe('presets over the planted fixture', () => {
       expect(error.exitCode).toBe(2);
     }
     expect((await failure(runPreset(store, 'no-such-preset'))).code).toBe('LOGS_UNKNOWN_PRESET');
+  });
+
+  it('query warns on stderr, in one line, about the parameter flags the preset does not read; same rows', async () => {
+    const store = join(dir, 'store');
+    const plain = fakeIO();
+    await runQuery({ preset: 'failed-queries', store, format: 'ndjson', ...RANGE }, plain);
+    const extra = fakeIO();
+    await runQuery(
+      {
+        preset: 'failed-queries',
+        store,
+        format: 'ndjson',
+        ...RANGE,
+        minScore: 100,
+        threshold: 99,
+        window: '1w',
+        businessHours: '09:00-10:00',
+        tz: 'Asia/Tokyo',
+      },
+      extra,
+    );
+    expect(extra.stdout()).toBe(plain.stdout());
+    expect(plain.stderr()).toBe('');
+    expect(extra.stderr()).toBe(
+      "Warning: failed-queries does not use --min-score, --threshold, --window, --business-hours, --tz: they are ignored (`immuta audit logs presets --json` lists each preset's parameters).\n",
+    );
+    // A parameter the preset reads is no warning; one it does not is, also with --json.
+    const spikes = fakeIO({ json: true });
+    await runQuery({ preset: 'sensitive-query-spikes', store, ...RANGE, threshold: 2, tz: 'Asia/Tokyo' }, spikes);
+    expect(spikes.stderr()).toBe(
+      "Warning: sensitive-query-spikes does not use --tz: it is ignored (`immuta audit logs presets --json` lists each preset's parameters).\n",
+    );
+  });
+
+  it("a preset's parameters are those it declares and those its SQL's macros read (the same, for every preset)", () => {
+    for (const preset of PRESETS)
+      expect(presetParams(preset).sort(), preset.name).toEqual(Object.keys(preset.params).sort());
+    const flags = Object.fromEntries(presetSummaries().map((p) => [p.name, p.parameters]));
+    expect(flags['failed-queries']).toEqual([]);
+    expect(flags['sensitive-query-spikes']).toEqual(['--min-score', '--threshold', '--window']);
+    expect(flags['high-risk-permission-changes']).toEqual(['--business-hours', '--tz']);
+    expect(flags['policy-impact']).toEqual(['--window']);
+    const risky = PRESETS.find((p) => p.name === 'high-risk-permission-changes')!;
+    expect(ignoredParamFlags(risky, { tz: 'Asia/Tokyo', businessHours: '09:00-10:00', window: '1d' })).toEqual([
+      '--window',
+    ]);
   });
 });
 

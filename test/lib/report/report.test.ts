@@ -161,3 +161,106 @@ describe('logs report (data and file)', () => {
     expect(whole.eventCount).toBe(events.length);
   });
 });
+
+describe('logs report (the period on the clocks of --tz)', () => {
+  const query = (id: string, eventTimestamp: string) => ({
+    ...reportFixture()[0]!,
+    id,
+    eventTimestamp,
+    action: 'QUERY',
+    actionStatus: 'SUCCESS',
+  });
+  const html = (name: string) => readFileSync(join(dir, name), 'utf8');
+  const header = (page: string) => /data-header="period">([^<]*)</.exec(page)?.[1];
+
+  it('an ISO date is midnight in --tz, and the header gives the days of --tz with the last one included', async () => {
+    const events = [
+      query('before', '2026-01-05T04:30:00.000Z'), // 2026-01-04 23:30 in New York: before the period
+      query('first', '2026-01-05T05:30:00.000Z'), // 2026-01-05 00:30
+      query('late', '2026-01-09T23:00:00.000Z'), // 2026-01-09 18:00
+      query('last', '2026-01-10T04:59:00.000Z'), // 2026-01-09 23:59: the latest event, its day ends the period
+    ];
+    const io = fakeIO({ cwd: dir });
+    const result = await runReport(
+      { ...base, since: '2026-01-05', tz: 'America/New_York', out: 'ny.html' },
+      io,
+      async () => memoryReportSource(events),
+    );
+    expect(result).toMatchObject({
+      since: '2026-01-05T05:00:00.000Z',
+      until: '2026-01-10T05:00:00.000Z',
+      days: 5,
+      events: 3,
+    });
+    const page = html('ny.html');
+    expect(header(page)).toBe('2026-01-05 to 2026-01-09 (5 days)');
+    expect(page).toContain('<title>Immuta audit report: 2026-01-05 to 2026-01-09</title>');
+    expect(io.stdout()).toContain('2026-01-05 to 2026-01-09, America/New_York');
+
+    // --until is midnight in --tz as well (exclusive: its day is not in the period), and so is a
+    // date-time without a zone.
+    const until = await runReport(
+      { ...base, since: '2026-01-05T00:00', until: '2026-01-09', tz: 'America/New_York', out: 'until.html' },
+      fakeIO({ cwd: dir }),
+      async () => memoryReportSource(events),
+    );
+    expect(until).toMatchObject({ since: '2026-01-05T05:00:00.000Z', until: '2026-01-09T05:00:00.000Z', days: 4 });
+    expect(header(html('until.html'))).toBe('2026-01-05 to 2026-01-08 (4 days)');
+  });
+
+  it('a span of days counts back calendar days of --tz, also across a DST change (no stub first day)', async () => {
+    const events = [
+      query('stub', '2026-02-19T04:30:00.000Z'), // 2026-02-18 23:30 EST: the day before the 30 days
+      query('first', '2026-02-19T05:00:00.000Z'), // 2026-02-19 00:00 EST: the first instant of the period
+      query('last', '2026-03-20T15:00:00.000Z'), // 2026-03-20 11:00 EDT, after the change of 2026-03-08
+    ];
+    const result = await runReport(
+      { ...base, since: '30d', tz: 'America/New_York', out: 'dst.html' },
+      fakeIO({ cwd: dir }),
+      async () => memoryReportSource(events),
+    );
+    expect(result).toMatchObject({
+      since: '2026-02-19T05:00:00.000Z',
+      until: '2026-03-21T04:00:00.000Z',
+      days: 30,
+      events: 2,
+    });
+    expect(header(html('dst.html'))).toBe('2026-02-19 to 2026-03-20 (30 days)');
+    // A span in hours is hours, and the header then gives the times (the end exclusive).
+    const hours = await runReport(
+      { ...base, since: '36h', tz: 'America/New_York', out: 'hours.html' },
+      fakeIO({ cwd: dir }),
+      async () => memoryReportSource(events),
+    );
+    expect(hours).toMatchObject({ since: '2026-03-19T16:00:00.000Z', until: '2026-03-21T04:00:00.000Z', days: 2 });
+    expect(header(html('hours.html'))).toBe('2026-03-19 12:00:00 to 2026-03-21 00:00:00 (exclusive) (2 days)');
+  });
+});
+
+describe('logs report --out -', () => {
+  it('writes the HTML to stdout and nothing else there (the summary goes to stderr), and creates no file "-"', async () => {
+    const events = reportFixture();
+    const io = fakeIO({ cwd: dir });
+    const result = await runReport({ ...base, out: '-' }, io, async () => memoryReportSource(events, 2));
+    await runReport({ ...base, out: 'file.html' }, fakeIO({ cwd: dir }), async () => memoryReportSource(events, 2));
+    expect(io.stdout()).toBe(readFileSync(join(dir, 'file.html'), 'utf8'));
+    expect(io.stderr()).toContain('Wrote the report to standard output (');
+    expect(io.stderr()).toContain('2 lines were skipped');
+    expect(result.out).toBe('-');
+    expect(() => statSync(join(dir, '-'))).toThrow();
+  });
+
+  it('refuses --out - with --format pdf or --json (exit 2) before it opens the store', async () => {
+    let opened = 0;
+    const source = async () => {
+      opened++;
+      return memoryReportSource(reportFixture());
+    };
+    const pdf = await failure(runReport({ ...base, out: '-', format: 'pdf' }, fakeIO({ cwd: dir }), source));
+    expect(pdf).toMatchObject({ code: 'USAGE', exitCode: 2 });
+    const json = fakeIO({ cwd: dir, json: true });
+    expect(await failure(runReport({ ...base, out: '-' }, json, source))).toMatchObject({ code: 'USAGE', exitCode: 2 });
+    expect(json.stdout()).toBe('');
+    expect(opened).toBe(0);
+  });
+});

@@ -11,6 +11,7 @@ export default class Report extends BaseCommand<typeof Report> {
     '<%= config.bin %> audit logs report --source ./exported-logs --out report.html',
     '<%= config.bin %> audit logs report --store ./audit-store --since 90d --tz Europe/Berlin --out q1.html',
     '<%= config.bin %> audit logs report --source sandbox --format pdf --out report.pdf',
+    '<%= config.bin %> audit logs report --store ./audit-store --out - > report.html',
   ];
   static override flags = {
     source: sourceFlag,
@@ -19,15 +20,20 @@ export default class Report extends BaseCommand<typeof Report> {
     'sandbox-dir': sandboxDirFlag,
     since: Flags.string({
       default: '30d',
-      summary: 'Start: an ISO date, or a duration back from the end of the period.',
+      summary:
+        'Start: an ISO date (midnight in --tz), or a duration back from the end of the period (30d: 30 days of --tz).',
       helpValue: 'WHEN',
     }),
     until: Flags.string({
-      summary: 'End (exclusive): an ISO date. Default: the end of the latest event’s day.',
+      summary: 'End (exclusive): an ISO date (midnight in --tz). Default: the end of the latest event’s day.',
       helpValue: 'WHEN',
     }),
     tz: Flags.string({ default: 'UTC', summary: 'IANA time zone of the days and weeks.', helpValue: 'ZONE' }),
-    out: Flags.string({ required: true, summary: 'The file to write.', helpValue: 'FILE' }),
+    out: Flags.string({
+      required: true,
+      summary: 'The file to write; - writes the HTML to standard output (the summary line then goes to stderr).',
+      helpValue: 'FILE',
+    }),
     format: Flags.string({ options: ['html', 'pdf'], default: 'html', summary: 'html, or pdf printed by Chromium.' }),
     'min-score': Flags.integer({ summary: 'Sensitive queries: score at least this (default 80).', helpValue: 'N' }),
     'spike-threshold': Flags.integer({

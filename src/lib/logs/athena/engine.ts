@@ -153,11 +153,53 @@ function codeOnly(sql: string): string | undefined {
   return out;
 }
 
+/** The index of the `)` that closes the `(` at `open` in blanked code, or -1. */
+function closingParen(code: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < code.length; i++) {
+    if (code[i] === '(') depth++;
+    else if (code[i] === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * The keyword of the statement blanked `code` is, looking past `WITH [RECURSIVE] name [(columns)]
+ * AS (...), ...` to what the common table expressions lead to (and past opening parentheses);
+ * undefined when a WITH is not of that shape. The first keyword alone let
+ * `WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x` through to Athena as a query.
+ */
+function statementKeyword(code: string): string | undefined {
+  const first = /^[\s(]*([A-Za-z]+)/.exec(code);
+  const keyword = first?.[1]?.toUpperCase();
+  if (keyword !== 'WITH' || !first) return keyword;
+  let rest = code.slice(first[0].length).replace(/^\s+RECURSIVE\b/i, '');
+  for (;;) {
+    const name = /^\s*(""|[^\s(),;]+)\s*/.exec(rest);
+    if (!name) return undefined;
+    rest = rest.slice(name[0].length);
+    if (rest.startsWith('(')) {
+      const end = closingParen(rest, 0);
+      if (end < 0) return undefined;
+      rest = rest.slice(end + 1);
+    }
+    const as = /^\s*AS\s*(?=\()/i.exec(rest);
+    if (!as) return undefined;
+    rest = rest.slice(as[0].length);
+    const end = closingParen(rest, 0);
+    if (end < 0) return undefined;
+    rest = rest.slice(end + 1);
+    const comma = /^\s*,/.exec(rest);
+    if (!comma) return statementKeyword(rest);
+    rest = rest.slice(comma[0].length);
+  }
+}
+
 /**
  * The user's SQL for Athena when it is one SELECT (or WITH ... SELECT) statement: trimmed, a final
  * `;` dropped, otherwise as given. Anything else is refused before it is sent: Athena enforces IAM, but
- * this keeps a paste from running a CREATE TABLE AS or an INSERT with the caller's rights. (In Trino,
- * WITH can only lead to a query, so the first keyword decides.)
+ * this keeps a paste from running a CREATE TABLE AS or an INSERT with the caller's rights. A WITH is
+ * judged by the statement its common table expressions lead to (statementKeyword).
  */
 export function readOnlyAthenaSql(sql: string): string {
   const text = sql.trim().replace(/;\s*$/, '').trimEnd();
@@ -172,5 +214,13 @@ export function readOnlyAthenaSql(sql: string): string {
   if (code.includes(';')) throw refuse('more than one statement');
   const first = /^[\s(]*([A-Za-z]+)/.exec(code)?.[1]?.toUpperCase();
   if (first !== 'SELECT' && first !== 'WITH') throw refuse(`${first ?? 'this'} is not a SELECT statement`);
+  const statement = statementKeyword(code);
+  if (statement !== 'SELECT') {
+    throw refuse(
+      statement === undefined
+        ? 'a WITH that does not lead to one SELECT (expected WITH name AS (...), ... SELECT ...)'
+        : `WITH ... ${statement} is not a SELECT statement`,
+    );
+  }
   return text;
 }

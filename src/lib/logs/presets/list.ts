@@ -2,7 +2,7 @@
 import type { CommandIO } from '../../io/command-io.js';
 import { chooseFormat, printRows } from '../format.js';
 import { PRESETS } from './definitions.js';
-import { presetColumns } from './run.js';
+import { presetColumns, presetParamFlags } from './run.js';
 
 export interface PresetSummary {
   name: string;
@@ -13,6 +13,8 @@ export interface PresetSummary {
   defaultWindow: string;
   dedupKey: string[];
   columns: string[];
+  /** The parameter flags it reads (--min-score, --threshold, --window, --business-hours and --tz); `query` warns about others. */
+  parameters: string[];
 }
 
 export function presetSummaries(): PresetSummary[] {
@@ -25,6 +27,7 @@ export function presetSummaries(): PresetSummary[] {
     defaultWindow: p.defaultWindow,
     dedupKey: [...p.dedupKey],
     columns: presetColumns(p),
+    parameters: presetParamFlags(p),
   }));
 }
 

@@ -20,7 +20,7 @@ import {
 import { type Row, upTo } from '../rows.js';
 import type { LogStore } from '../store.js';
 import { PRESETS, findPreset } from './definitions.js';
-import { EVENT_ROW_COLUMNS, type Preset } from './types.js';
+import { EVENT_ROW_COLUMNS, type Preset, type PresetParam } from './types.js';
 
 export interface PresetResult {
   preset: Preset;
@@ -44,6 +44,49 @@ export function requirePreset(name: string): Preset {
     });
   }
   return preset;
+}
+
+/** The flag of each preset parameter (--tz is the zone of the business hours, so it goes with them). */
+const PARAM_FLAGS: Record<PresetParam, { flag: string; given: (f: QueryFilters) => boolean }[]> = {
+  minScore: [{ flag: '--min-score', given: (f) => f.minScore !== undefined }],
+  threshold: [{ flag: '--threshold', given: (f) => f.threshold !== undefined }],
+  window: [{ flag: '--window', given: (f) => f.window !== undefined }],
+  businessHours: [
+    { flag: '--business-hours', given: (f) => f.businessHours !== undefined },
+    { flag: '--tz', given: (f) => f.tz !== undefined },
+  ],
+};
+
+/** The macros that read each parameter: what a preset's SQL uses is what it reads. */
+const PARAM_MACROS: Record<PresetParam, RegExp> = {
+  minScore: /\{\{\s*minScore\b/,
+  threshold: /\{\{\s*threshold\b/,
+  window: /\{\{\s*(window|bucket)\b/,
+  businessHours: /\{\{\s*inBusinessHours\b/,
+};
+
+/** The parameters a preset reads: those it declares, and those its SQL's macros use. */
+export function presetParams(preset: Preset): PresetParam[] {
+  return (Object.keys(PARAM_MACROS) as PresetParam[]).filter(
+    (param) => param in preset.params || PARAM_MACROS[param].test(preset.sql),
+  );
+}
+
+/** The flags of the parameters a preset reads, in the order of --help. */
+export function presetParamFlags(preset: Preset): string[] {
+  return presetParams(preset).flatMap((param) => PARAM_FLAGS[param].map((p) => p.flag));
+}
+
+/**
+ * The parameter flags given that the preset does not read (`failed-queries --threshold 99`), in
+ * the order of --help. They changed nothing and said nothing, so a typo'd preset name or a
+ * misunderstanding of what a preset counts went unnoticed: `query` warns with them.
+ */
+export function ignoredParamFlags(preset: Preset, filters: QueryFilters): string[] {
+  const reads = new Set(presetParams(preset));
+  return (Object.keys(PARAM_FLAGS) as PresetParam[])
+    .filter((param) => !reads.has(param))
+    .flatMap((param) => PARAM_FLAGS[param].filter((p) => p.given(filters)).map((p) => p.flag));
 }
 
 export function resolvePresetFilters(preset: Preset, filters: QueryFilters): ResolvedFilters {
