@@ -47,6 +47,8 @@ export const SANDBOX_TENANT_ID = 'immuta-sandbox.local';
 export const STATE_FILE = 'state.json';
 export { SANDBOX_RUNTIME_FILE as RUNTIME_FILE } from '../config/sandbox-tenant.js';
 export const LOG_FILE = 'sandbox.log';
+/** The claim of the data directory by its running sandbox (see lock.ts). */
+export const LOCK_FILE = 'sandbox.lock';
 
 /** Marks every sandbox-only (undocumented by Immuta) extension in the schema and the help. */
 export const SANDBOX_ONLY = 'Sandbox only (not an Immuta API):';

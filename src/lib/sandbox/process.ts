@@ -1,9 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CliError } from '../errors/cli-error.js';
-import { ExitCode } from '../errors/exit-codes.js';
+import { ERRORS, type ErrorCode } from '../errors/catalogue.js';
+import { CliError, type ErrorLocation } from '../errors/cli-error.js';
+import { ExitCode, type ExitCodeValue } from '../errors/exit-codes.js';
+import { errorJson } from '../output/render-error.js';
 import { LOG_FILE, STATUS_PATH } from './constants.js';
 import {
   type RuntimeInfo,
@@ -41,6 +43,75 @@ function logTail(path: string, lines = 15): string {
   return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
+/**
+ * The line a detached child writes to the log when it cannot start, for its parent to report the
+ * real cause, code and fix (the human rendering in the log carries no code, and guessing from it
+ * gave fixes about ports for a damaged state.json). The pid tells the parents of two children
+ * sharing one log apart.
+ */
+export function startFailureLine(error: CliError, pid = process.pid): string {
+  return `sandbox start failed (pid ${pid}): ${JSON.stringify(errorJson(error).error)}\n`;
+}
+
+/** What the log gained since `offset` (the size before the child started): only this start's lines. */
+function logSince(path: string, offset: number): string {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return '';
+  }
+  try {
+    const length = Math.max(0, statSync(path).size - offset);
+    const buffer = Buffer.alloc(length);
+    const read = readSync(fd, buffer, 0, length, offset);
+    return buffer.subarray(0, read).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const EXIT_CODES = new Set<number>(Object.values(ExitCode));
+
+/** The child's own error, from its start failure line, or undefined when it wrote none (it crashed). */
+export function childStartError(logText: string, pid: number, logFile: string): CliError | undefined {
+  const prefix = `sandbox start failed (pid ${pid}): `;
+  const line = logText
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith(prefix));
+  if (!line) return undefined;
+  let reported: { code?: unknown; message?: unknown; exitCode?: unknown; fix?: unknown; location?: unknown };
+  try {
+    reported = JSON.parse(line.slice(prefix.length)) as typeof reported;
+  } catch {
+    return undefined;
+  }
+  if (typeof reported.message !== 'string' || typeof reported.code !== 'string' || !(reported.code in ERRORS))
+    return undefined;
+  const code = reported.code as ErrorCode;
+  const location =
+    reported.location && typeof reported.location === 'object'
+      ? (reported.location as ErrorLocation)
+      : { file: logFile };
+  // A bug in the child stays a failed start (exit 1), with its message and the log to read.
+  if (code === 'INTERNAL') {
+    return new CliError(`the sandbox did not start: ${reported.message}`, {
+      code: 'SANDBOX_START_FAILED',
+      location: { file: logFile },
+      fix: `Read ${logFile} for details.`,
+    });
+  }
+  return new CliError(reported.message, {
+    code,
+    ...(typeof reported.exitCode === 'number' && EXIT_CODES.has(reported.exitCode)
+      ? { exitCode: reported.exitCode as ExitCodeValue }
+      : {}),
+    ...(typeof reported.fix === 'string' ? { fix: reported.fix } : {}),
+    location,
+  });
+}
+
 export interface DetachOptions {
   dataDir: string;
   /** bin/run.js of this CLI. */
@@ -54,6 +125,7 @@ export async function startDetached(options: DetachOptions): Promise<RuntimeInfo
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const logFile = logFilePath(options.dataDir);
   const fd = openSync(logFile, 'a', 0o600);
+  const logOffset = statSync(logFile).size;
   let child: ChildProcess;
   try {
     child = spawn(
@@ -75,6 +147,9 @@ export async function startDetached(options: DetachOptions): Promise<RuntimeInfo
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   while (Date.now() < deadline) {
     if (exited !== undefined || pid === undefined) {
+      const reported = pid === undefined ? undefined : childStartError(logSince(logFile, logOffset), pid, logFile);
+      if (reported) throw reported;
+      // No line from the child (it crashed, or refused its arguments before starting): the log's last error.
       const tail = logTail(logFile);
       const lastError =
         tail
@@ -89,7 +164,7 @@ export async function startDetached(options: DetachOptions): Promise<RuntimeInfo
           code: 'SANDBOX_START_FAILED',
           exitCode: exited === ExitCode.USAGE ? ExitCode.USAGE : ExitCode.BUG,
           location: { file: logFile },
-          fix: `Read ${logFile} for details; ports can be changed with --port and --s3-port (0 = any free port).`,
+          fix: `Read ${logFile} for details.`,
         },
       );
     }

@@ -21,6 +21,7 @@ import {
 import type { DestinationEnvironment } from './destination.js';
 import { Exporter } from './exporter.js';
 import { type RunningHttpServer, startHttpServer } from './http-server.js';
+import { claimDataDir } from './lock.js';
 import { type RuntimeInfo, liveRuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file.js';
 import type { S3Port } from './s3-port.js';
 import type { EmbeddedS3 } from './s3/index.js';
@@ -115,23 +116,28 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     );
   }
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
-  const store = await StateStore.open(options.dataDir);
-  const auth = new SandboxAuth(store, (options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS) * 1000, options.now);
-  const keys = await auth.ensureKeys();
-  // The simulated customer AWS account (seeded once per data directory; older state files get it now).
-  const account = await import('./aws/account.js');
-  await store.update((state) => void account.ensureAwsAccount(state, new Date().toISOString()));
-
-  const s3module = await import('./s3/index.js');
-  const s3: S3Port = { writeProbe: s3module.writeProbe, putObject: s3module.putObject };
-  let embedded: EmbeddedS3 | undefined;
+  // The atomic claim of the data directory, before anything reads or writes its state: the check
+  // above only sees a sandbox that already answers, so two starts at once both passed it.
+  const lock = claimDataDir(options.dataDir);
   const cleanups: Array<() => Promise<void>> = [];
   const cleanup = async () => {
     for (const step of cleanups.reverse())
       await step().catch((error: unknown) => log(`shutdown: ${(error as Error).message}`));
     cleanups.length = 0;
+    // Last: the directory is free again only once everything else (sandbox.json too) is undone.
+    lock.release();
   };
   try {
+    const store = await StateStore.open(options.dataDir);
+    const auth = new SandboxAuth(store, (options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS) * 1000, options.now);
+    const keys = await auth.ensureKeys();
+    // The simulated customer AWS account (seeded once per data directory; older state files get it now).
+    const account = await import('./aws/account.js');
+    await store.update((state) => void account.ensureAwsAccount(state, new Date().toISOString()));
+
+    const s3module = await import('./s3/index.js');
+    const s3: S3Port = { writeProbe: s3module.writeProbe, putObject: s3module.putObject };
+    let embedded: EmbeddedS3 | undefined;
     if (!options.s3Endpoint) {
       embedded = await s3module.startEmbeddedS3({
         dataDir: options.dataDir,

@@ -176,14 +176,14 @@ async function runForeground(
 ): Promise<undefined> {
   const child = options.foregroundChild;
   const { startSandbox } = await import('../runtime.js');
-  const { logFilePath } = await import('../process.js');
+  const { logFilePath, startFailureLine } = await import('../process.js');
   // The detached child writes to the log file (its stdout); a foreground sandbox logs to stderr.
   const log = (line: string) => {
     const text = `${io.now().toISOString()} ${line}\n`;
     if (child) io.write(text);
     else io.writeErr(text);
   };
-  const sandbox = await startSandbox({
+  const start = startSandbox({
     dataDir,
     listen: options.listen,
     port: options.port,
@@ -197,6 +197,14 @@ async function runForeground(
     ...(child ? { logFile: logFilePath(dataDir) } : {}),
     log,
   });
+  const sandbox = child
+    ? await start.catch(async (error: unknown) => {
+        // For the waiting parent: the cause, code and fix, which it reports instead of "read the log".
+        const { toCliError } = await import('../../errors/normalize.js');
+        io.write(startFailureLine(toCliError(error)));
+        throw error;
+      })
+    : await start;
   if (!child) {
     const summary: StartSummary = {
       ...sandbox.info,

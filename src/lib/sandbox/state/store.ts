@@ -98,6 +98,7 @@ function invalidState(path: string, why: string): CliError {
     code: 'SANDBOX_STATE_INVALID',
     exitCode: ExitCode.USAGE,
     location: { file: path },
-    fix: 'Move the data directory away (or pass another --data-dir) and start the sandbox again.',
+    // Removing the file is a fix too, but it loses the configurations and keys: say so.
+    fix: `Move the data directory away (or pass another --data-dir), or repair ${path} (removing it starts the sandbox empty), and start the sandbox again.`,
   });
 }
