@@ -2,6 +2,8 @@
  * get / test / enable / disable / delete / tasks in-process through the command harness (test/helpers/run-command.ts) against the fake tenant:
  * human and --json output, the documented exit codes, and what reached the tenant.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeTenant, sampleConfiguration, sampleTask } from '../helpers/fake-tenant.js';
 import { type CliResult, tempHome } from '../helpers/run-cli.js';
@@ -348,5 +350,95 @@ describe('tasks JOB_ID', () => {
     expect(result.stderr).toContain('no tasks');
     const machine = await immuta(['tasks', 'job-0', '--json']);
     expect(json(machine)).toEqual([]);
+  });
+});
+
+describe('Ctrl-C', () => {
+  /** A tenant that takes requests and never answers; `arrived` settles at the first one. */
+  async function silentTenant() {
+    const sockets = new Set<Socket>();
+    let arrive: () => void = () => undefined;
+    const arrived = new Promise<void>((resolve) => (arrive = resolve));
+    const server = createServer(() => arrive());
+    server.on('connection', (socket: Socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const stop = async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    };
+    return { url, arrived, stop };
+  }
+
+  it.each([
+    ['--json', ['--json'], {}],
+    ['IMMUTA_CONTENT_TYPE=json', [], { IMMUTA_CONTENT_TYPE: 'json' }],
+  ])('%s: exit 130 with the INTERRUPTED error document on stdout', async (_name, flags, extraEnv) => {
+    const silent = await silentTenant();
+    try {
+      const result = await runCommand(['audit', 'exportConfig', 'list', ...flags, '--host', silent.url], {
+        env: { HOME: home.home, IMMUTA_API_KEY: KEY, ...extraEnv },
+        interrupt: silent.arrived,
+      });
+      expect(result.exitCode).toBe(130);
+      expect(json(result)).toEqual({
+        error: expect.objectContaining({ code: 'INTERRUPTED', exitCode: 130, message: 'interrupted (Ctrl-C)' }),
+      });
+    } finally {
+      await silent.stop();
+    }
+  });
+
+  it('without --json: exit 130, "Interrupted." on stderr and nothing on stdout', async () => {
+    const silent = await silentTenant();
+    try {
+      const result = await runCommand(['audit', 'exportConfig', 'list', '--host', silent.url], {
+        env: { HOME: home.home, IMMUTA_API_KEY: KEY },
+        interrupt: silent.arrived,
+      });
+      expect(result.exitCode).toBe(130);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('Interrupted.');
+    } finally {
+      await silent.stop();
+    }
+  });
+});
+
+describe('hints name the profile the command ran with', () => {
+  it('delete without --yes: the fix carries -p PROFILE (flag or IMMUTA_PROFILE)', async () => {
+    for (const [args, env] of [
+      [['-p', 'prod'], {}],
+      [[], { IMMUTA_PROFILE: 'prod' }],
+    ] as const) {
+      const result = await immuta(['delete', ID, ...args], { ...env });
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain(`\`immuta -p prod audit exportConfig delete ${ID} --yes\``);
+    }
+    const plain = await immuta(['delete', ID]);
+    expect(plain.stderr).toContain(`\`immuta audit exportConfig delete ${ID} --yes\``);
+  });
+
+  it('disable -p prod: "resume with" carries -p prod', async () => {
+    tenant.replyAlways('getAllExportConfigurations', list(sampleConfiguration()));
+    tenant.reply('disableExportConfiguration', { data: sampleConfiguration({ enabled: false }) });
+    const result = await immuta(['disable', ID, '-p', 'prod']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toContain(`resume with \`immuta -p prod audit exportConfig enable ${ID}\``);
+  });
+
+  it('an empty profile name (-p ""): exit 2, nothing sent', async () => {
+    for (const value of ['', ' ']) {
+      const result = await immuta(['list', '--json', '-p', value]);
+      expect(result.exitCode).toBe(2);
+      expect(json(result)).toEqual({
+        error: expect.objectContaining({
+          code: 'USAGE',
+          exitCode: 2,
+          message: 'the profile name given with -p is empty',
+        }),
+      });
+    }
+    expect(tenant.requests).toEqual([]);
   });
 });

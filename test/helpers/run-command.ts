@@ -40,6 +40,11 @@ export interface RunCommandOptions {
   /** Answers to prompts in order (confirm: boolean; secret/line: string). */
   answers?: (string | boolean)[];
   cwd?: string;
+  /**
+   * Ctrl-C: when this settles, the command's SIGINT handler runs as the process's would. The run
+   * then resolves with what was printed up to the exit (the command's own work is abandoned).
+   */
+  interrupt?: Promise<unknown>;
 }
 
 export interface CommandResult extends CliResult {
@@ -176,6 +181,8 @@ async function runAlone(argv: readonly string[], options: RunCommandOptions): Pr
   const stdin = Object.assign(Readable.from(input === '' ? [] : [Buffer.from(input)]), { isTTY: tty });
   const asked: string[] = [];
   let exitCode: number | undefined;
+  let exitedOnSignal: (code: number) => void = () => undefined;
+  const interrupted = new Promise<number>((resolve) => (exitedOnSignal = resolve));
   const host: CommandHost = {
     env: process.env,
     cwd: options.cwd ?? ROOT,
@@ -185,7 +192,17 @@ async function runAlone(argv: readonly string[], options: RunCommandOptions): Pr
     setExitCode(code) {
       exitCode = code;
     },
-    onSignal() {},
+    onSignal(signals, handler) {
+      if (!options.interrupt || !signals.includes('SIGINT')) return;
+      void options.interrupt.then(() => {
+        try {
+          handler('SIGINT');
+        } catch (error) {
+          if (!(error instanceof HostExit)) throw error;
+          exitedOnSignal(error.code);
+        }
+      });
+    },
     exit(code) {
       throw new HostExit(code);
     },
@@ -203,12 +220,18 @@ async function runAlone(argv: readonly string[], options: RunCommandOptions): Pr
   // A fresh process knows no secrets yet: secrets registered by earlier runs must not redact this one.
   clearRegisteredSecrets();
   try {
-    await withHost(host, () => {
+    const run = withHost(host, () => {
       // Constructed inside withHost: the base command takes its host when it is constructed.
       const command = new (CommandClass as unknown as new (argv: string[], config: Config) => Command)(rest, config);
       command.id = id;
       return (command as unknown as { _run(): Promise<unknown> })._run();
     });
+    // A real process ends at the signal's exit; here the abandoned run must not fail the test later.
+    const signalled = interrupted.then((code) => {
+      run.catch(() => undefined);
+      throw new HostExit(code);
+    });
+    await Promise.race([run, signalled]);
   } catch (error) {
     // What oclif's handle() does with the error the base command rethrows after rendering it.
     const e = error as { skipOclifErrorHandling?: boolean; oclif?: { exit?: number } };

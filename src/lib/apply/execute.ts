@@ -6,7 +6,7 @@ import type { ExportConfiguration } from '../tenant/types.js';
 import type { ApplyPlan, PlanAction, PlannedAction } from './plan.js';
 
 /** One action after it was applied (or found unchanged): the id and connection status the tenant answered. */
-export type AppliedAction = PlanAction & { id: string; connectionStatus?: string | null };
+export type AppliedAction = PlanAction & { id: string; connectionStatus?: string | null; enabled?: boolean };
 
 /** The part of the tenant client apply uses. */
 export type ApplyTenant = Pick<TenantClient, 'mutateConfiguration' | 'deleteExportConfiguration'>;
@@ -63,7 +63,11 @@ async function applyStep(step: PlannedAction, tenant: ApplyTenant, io: CommandIO
       io.note(`Deleted ${action.id} (${action.destination}).`);
       return { ...action };
     case 'unchanged':
-      return { ...action, connectionStatus: existing?.connectionStatus ?? null };
+      return {
+        ...action,
+        connectionStatus: existing?.connectionStatus ?? null,
+        ...(existing ? { enabled: existing.enabled } : {}),
+      };
   }
 }
 
@@ -72,5 +76,5 @@ function describe(action: PlanAction): string {
 }
 
 function withStatus(action: PlanAction, config: ExportConfiguration): AppliedAction {
-  return { ...action, id: config.id, connectionStatus: config.connectionStatus ?? null };
+  return { ...action, id: config.id, connectionStatus: config.connectionStatus ?? null, enabled: config.enabled };
 }

@@ -1,6 +1,8 @@
+import { immutaCli } from '../config/cli-prefix.js';
 import { preflightEnabled } from '../config/preflight.js';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
+import { counted } from '../output/plural.js';
 import type { CommandIO } from '../io/command-io.js';
 import { connectionHint } from '../lifecycle/connection-hint.js';
 import { CONNECTION_SUCCESS } from '../tenant/types.js';
@@ -70,6 +72,8 @@ export async function runApply(options: ApplyOptions, io: CommandIO): Promise<Ap
   const described = applied.filter((a) => a.action !== 'delete');
   const notConnected = described.filter((a) => a.connectionStatus !== CONNECTION_SUCCESS);
   reportConnections(notConnected, io);
+  const disabled = described.filter((a) => a.enabled === false);
+  reportDisabled(disabled, io);
   if (notConnected.length > 0) io.setExitCode(ExitCode.ACTION_NEEDED);
   const sent = summary.create + summary.update + summary.delete > 0;
   io.out('');
@@ -78,7 +82,9 @@ export async function runApply(options: ApplyOptions, io: CommandIO): Promise<Ap
     const painted = a.connectionStatus === CONNECTION_SUCCESS ? io.paint.green(status) : io.paint.red(status);
     io.out(`${a.id}  ${a.destination}  ${painted}`);
   }
-  io.note(sent ? `Applied: ${doneSummary(summary)}.` : 'Nothing to change: the tenant matches the files.');
+  const but =
+    disabled.length > 0 ? `, but ${counted(disabled.length, 'configuration is', 'configurations are')} disabled` : '';
+  io.note(sent ? `Applied: ${doneSummary(summary)}${but}.` : `Nothing to change: the tenant matches the files${but}.`);
   return { dryRun: false, applied: sent, summary, actions: applied, connected: notConnected.length === 0 };
 }
 
@@ -119,8 +125,23 @@ function reportConnections(notConnected: readonly AppliedAction[], io: CommandIO
   for (const a of notConnected) {
     const status = safeRemoteText(a.connectionStatus ?? 'UNKNOWN');
     io.warn(`${a.id} (${a.destination}) is not connected: ${status}`);
-    io.note(`  ${connectionHint(a.connectionStatus, a.id)}`);
+    io.note(
+      `  ${connectionHint(a.connectionStatus, a.id, { profile: io.globals.profile, adls: a.kind === 'adls:sasToken' })}`,
+    );
   }
+}
+
+/**
+ * A file cannot say whether its configuration is enabled, so apply never changes it: a disabled one
+ * matches its file and exports nothing, which "the tenant matches the files" alone would hide.
+ */
+function reportDisabled(disabled: readonly AppliedAction[], io: CommandIO): void {
+  if (disabled.length === 0) return;
+  const immuta = immutaCli(io.globals.profile);
+  io.warn(
+    `${disabled.map((a) => `${a.id} (${a.destination})`).join(', ')} ${disabled.length === 1 ? 'is' : 'are'} disabled: no audit logs are exported there.`,
+  );
+  for (const a of disabled) io.note(`  Enable it with \`${immuta} audit exportConfig enable ${a.id}\`.`);
 }
 
 /** --preflight: runs the doctor's checks on each create and update of the plan; the first refusal stops the run. */

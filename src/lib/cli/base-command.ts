@@ -1,6 +1,6 @@
 import { Command, type Interfaces } from '@oclif/core';
 import type { ChalkInstance } from 'chalk';
-import { CliError } from '../errors/cli-error.js';
+import { CliError, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import { toCliError } from '../errors/normalize.js';
 import { errorJson, errorText } from '../output/render-error.js';
@@ -46,6 +46,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   private progressHandle: Progress | undefined;
   private commandIO: CommandIO | undefined;
   private readonly abort = new AbortController();
+  private jsonPrinted = false;
   /** Captured when the command is constructed: the harness installs its host around the whole run. */
   private readonly host: CommandHost = currentHost();
 
@@ -88,6 +89,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     });
     this.flags = flags as BaseFlags<T>;
     this.args = args as BaseArgs<T>;
+    // `-p "$PROFILE"` with PROFILE unset: an empty name would be printed in hints as `immuta -p `.
+    // (IMMUTA_PROFILE="" never gets here: oclif takes an empty variable as unset.)
+    if (typeof this.flags.profile === 'string' && this.flags.profile.trim() === '') {
+      throw usageError(
+        'the profile name given with -p is empty',
+        'Name a profile (`-p prod`), or leave out -p to use "default".',
+      );
+    }
     this.setTerminal(Boolean(this.flags['no-color']));
     const stops = (this.ctor as unknown as typeof BaseCommand).stopsOnSignal;
     if (typeof stops === 'function' ? stops(this.flags as Record<string, unknown>) : stops) {
@@ -97,6 +106,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         this.abort.abort('SIGINT');
         this.progressHandle?.stop();
         this.host.stderr.write('\nInterrupted.\n');
+        // A --json caller reads stdout only: it gets the error document --json promises for every
+        // failure, unless a document was already printed (a second one would make stdout unparseable).
+        if (this.jsonEnabled() && !this.jsonPrinted) this.logJson(errorJson(interruptedError()));
         this.host.exit(ExitCode.INTERRUPTED);
       });
     }
@@ -127,6 +139,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** The JSON document (success or error) on the host's stdout: one pretty-printed document, never coloured. */
   public override logJson(json: unknown): void {
+    this.jsonPrinted = true;
     if (json === DOCUMENT_WRITTEN) return; // the run function wrote it as it went
     this.host.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   }
@@ -151,6 +164,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       exitCode: error.exitCode,
     });
   }
+}
+
+/** What Ctrl-C ends a command with (the process exits from the signal handler: nothing is thrown). */
+export function interruptedError(): CliError {
+  return new CliError('interrupted (Ctrl-C)', {
+    code: 'INTERRUPTED',
+    exitCode: ExitCode.INTERRUPTED,
+    fix: 'Run the command again; if it was changing a configuration, check first with `immuta audit exportConfig list`: the change may have been made.',
+  });
 }
 
 export { CliError, ExitCode };

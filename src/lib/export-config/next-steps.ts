@@ -9,6 +9,7 @@ import {
   rolePermissionPolicy,
   trustPolicy,
 } from '../policy-templates/index.js';
+import { immutaCli } from '../config/cli-prefix.js';
 import type { ExportConfiguration } from '../tenant/types.js';
 import type { LoadedExportConfig } from './load.js';
 import { parseRoleArn } from './rules/iam-role-arn.js';
@@ -91,10 +92,6 @@ export interface NextStepsInput {
   sandbox?: boolean;
 }
 
-function cli(profile: string | undefined): string {
-  return profile && profile !== 'default' ? `immuta -p ${profile}` : 'immuta';
-}
-
 const INTERVAL_TEXT: Record<string, string> = {
   EVERY_2_HOURS: 'every 2 hours',
   EVERY_4_HOURS: 'every 4 hours',
@@ -146,7 +143,7 @@ function classifyWriteFailure(status: string): { cause: string; denied: boolean;
 
 export function buildNextSteps(input: NextStepsInput): NextSteps {
   const { loaded, config, account } = input;
-  const immuta = cli(input.profile);
+  const immuta = immutaCli(input.profile);
   const id = config.id;
   const fileArg = loaded.file === '<stdin>' ? '<file>' : loaded.file;
   const test = `${immuta} audit exportConfig test ${id} --wait`;

@@ -1,5 +1,6 @@
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
+import { immutaCli } from '../config/cli-prefix.js';
 import type { CommandIO } from '../io/command-io.js';
 import { destinationOf } from '../export-config/configuration-view.js';
 import { explainMutationFailure, findConfiguration } from '../tenant/find-configuration.js';
@@ -26,7 +27,7 @@ export async function runDelete(options: DeleteOptions, io: CommandIO): Promise<
       throw new CliError(`refusing to delete without --yes: this session cannot ask for confirmation (${why})`, {
         code: 'CONFIRMATION_REQUIRED',
         exitCode: ExitCode.USAGE,
-        fix: `Add --yes to confirm: \`immuta audit exportConfig delete ${id} --yes\`.`,
+        fix: `Add --yes to confirm: \`${immutaCli(io.globals.profile)} audit exportConfig delete ${id} --yes\`.`,
       });
     }
     const configuration = await findConfiguration(await io.tenant(), id);

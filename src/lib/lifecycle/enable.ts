@@ -13,7 +13,7 @@ export async function runSetEnabled(options: SetEnabledOptions, io: CommandIO): 
   const progress = await io.progress(
     `${options.enabled ? 'Enabling' : 'Disabling'} export configuration ${options.id}`,
   );
-  const result = await setEnabled(tenant, options.id, options.enabled);
+  const result = await setEnabled(tenant, options.id, options.enabled, { profile: io.globals.profile });
   progress.stop();
   io.out(result.summary(io.paint));
   for (const line of result.notes) io.note(line);

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { renderConfigurationSummary, isConnected } from '../export-config/configuration-view.js';
-import type { ExportConfiguration } from '../tenant/types.js';
+import { immutaCli } from '../config/cli-prefix.js';
+import { type ExportConfiguration, destinationKind } from '../tenant/types.js';
 import { connectionHint } from './connection-hint.js';
 import { type ConfigurationReader, explainMutationFailure } from '../tenant/find-configuration.js';
 
@@ -23,6 +24,7 @@ export async function setEnabled(
   tenant: ConfigurationMutator,
   id: string,
   enabled: boolean,
+  context: { profile?: string } = {},
 ): Promise<SetEnabledResult> {
   const configuration = await tenant
     .mutateConfiguration(enabled ? 'enableExportConfiguration' : 'disableExportConfiguration', { id })
@@ -30,12 +32,12 @@ export async function setEnabled(
   const notes: string[] = [];
   if (enabled && !isConnected(configuration)) {
     notes.push(
-      `Enabled, but the connection is not SUCCESS: exports will fail until it is. ${connectionHint(configuration.connectionStatus, configuration.id)}`,
+      `Enabled, but the connection is not SUCCESS: exports will fail until it is. ${connectionHint(configuration.connectionStatus, configuration.id, { ...context, adls: destinationKind(configuration) === 'adls:sasToken' })}`,
     );
   }
   if (!enabled)
     notes.push(
-      `No audit logs are exported while it is disabled; resume with \`immuta audit exportConfig enable ${configuration.id}\`.`,
+      `No audit logs are exported while it is disabled; resume with \`${immutaCli(context.profile)} audit exportConfig enable ${configuration.id}\`.`,
     );
   const verb = enabled ? 'Enabled' : 'Disabled';
   return {

@@ -2,7 +2,7 @@ import { usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
 import { renderConfigurationSummary, statusText } from '../export-config/configuration-view.js';
-import type { ExportConfiguration } from '../tenant/types.js';
+import { type ExportConfiguration, destinationKind } from '../tenant/types.js';
 import { connectionHint } from './connection-hint.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { findConfiguration } from '../tenant/find-configuration.js';
@@ -80,7 +80,7 @@ export async function runTest(options: TestOptions, io: CommandIO): Promise<Test
     const { isSandboxTenant } = await import('../config/sandbox-tenant.js');
     const sandbox = isSandboxTenant(tenant.host, io.env);
     io.note(
-      `${io.paintErr.cyan('Next:')} ${connectionHint(configuration.connectionStatus, configuration.id, { sandbox })}`,
+      `${io.paintErr.cyan('Next:')} ${connectionHint(configuration.connectionStatus, configuration.id, { sandbox, profile: io.globals.profile, adls: destinationKind(configuration) === 'adls:sasToken' })}`,
     );
   }
   return { configuration, connected, attempts, waitedMs };

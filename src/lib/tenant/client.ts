@@ -1,3 +1,4 @@
+import { immutaCli } from '../config/cli-prefix.js';
 import type { TenantSettings } from '../config/tenant-settings.js';
 import { usageError } from '../errors/cli-error.js';
 import { debugLog } from '../output/debug.js';
@@ -70,6 +71,27 @@ export function timeoutFromEnv(env: NodeJS.ProcessEnv): number {
   throw usageError(
     `IMMUTA_TIMEOUT must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, not ${shown}`,
     `Set e.g. IMMUTA_TIMEOUT=60000 (60 s), or unset it for the default of ${DEFAULT_TIMEOUT_MS} ms.`,
+  );
+}
+
+/** The first retry's delay when IMMUTA_RETRY_BASE_MS is not set (it doubles each retry). */
+export const DEFAULT_RETRY_BASE_MS = 500;
+/** A longer base would make three read attempts wait over ten minutes: a typo, not a wish. */
+export const MAX_RETRY_BASE_MS = 300_000;
+
+/**
+ * IMMUTA_RETRY_BASE_MS: whole milliseconds from 0 to MAX_RETRY_BASE_MS; unset or empty means the
+ * default. `Number(x) || 500` turned "abc" into the default without a word and let -5 or 1e12 through.
+ */
+export function retryBaseFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = env.IMMUTA_RETRY_BASE_MS;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_RETRY_BASE_MS;
+  const value = /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  if (value >= 0 && value <= MAX_RETRY_BASE_MS) return value;
+  const shown = JSON.stringify(raw.length > 40 ? `${raw.slice(0, 40)}…` : raw);
+  throw usageError(
+    `IMMUTA_RETRY_BASE_MS must be a whole number of milliseconds from 0 to ${MAX_RETRY_BASE_MS}, not ${shown}`,
+    `Set e.g. IMMUTA_RETRY_BASE_MS=1000, or unset it for the default of ${DEFAULT_RETRY_BASE_MS} ms.`,
   );
 }
 
@@ -180,7 +202,7 @@ export class TenantClient {
     this.env = options.env ?? process.env;
     this.timeoutMs = options.timeoutMs ?? timeoutFromEnv(this.env);
     this.readAttempts = options.readAttempts ?? 3;
-    this.backoffMs = options.backoffMs ?? (Number(this.env.IMMUTA_RETRY_BASE_MS) || 500);
+    this.backoffMs = options.backoffMs ?? retryBaseFromEnv(this.env);
     this.maxAnswerBytes = options.maxAnswerBytes ?? MAX_ANSWER_BYTES;
     this.transport = options.transport;
     this.warn = options.warn ?? ((message) => process.stderr.write(`Warning: ${message}\n`));
@@ -222,7 +244,15 @@ export class TenantClient {
           : this.backoffMs * 2 ** (attempt - 1);
       await sleep(delay);
     }
-    throw tenantError(last, this.host);
+    throw tenantError(last, this.host, isMutation(operation) ? { check: this.checkCommand(variables) } : undefined);
+  }
+
+  /** The command that shows whether a mutation took effect: `get ID` when it names one, else `list` (a create). */
+  private checkCommand(variables: Record<string, unknown>): string {
+    const data = variables.data as { id?: unknown } | undefined;
+    const id = typeof variables.id === 'string' ? variables.id : typeof data?.id === 'string' ? data.id : undefined;
+    const immuta = immutaCli(this.settings.profile);
+    return id ? `${immuta} audit exportConfig get ${id}` : `${immuta} audit exportConfig list`;
   }
 
   /** One attempt: POST, following 307/308 only within the tenant's origin. */

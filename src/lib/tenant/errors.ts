@@ -104,8 +104,37 @@ export function networkCode(error: unknown): { code: string; message: string } |
   return undefined;
 }
 
-/** One CliError per failure class, each with its fix. `host` is the tenant URL (never secret). */
-export function tenantError(failure: TenantFailure, host: string): CliError {
+/**
+ * A mutation whose request may have reached the tenant: `check` is the command (with its profile)
+ * that shows whether the change was made.
+ */
+export interface MutationContext {
+  check: string;
+}
+
+/**
+ * A mutation that timed out or lost its connection may still have been applied: the tenant can have
+ * received it and only the answer was lost. "Try again" could then make a second configuration (a
+ * create is not idempotent), so the fix says to look first.
+ */
+function uncertainMutation(cause: string, mutation: MutationContext, host: string, timeout: boolean): CliError {
+  return new CliError(`${cause}; the change may have been made all the same`, {
+    code: timeout ? 'TENANT_TIMEOUT' : 'TENANT_UNREACHABLE',
+    exitCode: ExitCode.TENANT,
+    fix: `Check with \`${mutation.check}\` whether it was before running the command again (a second create makes a duplicate)${timeout ? '; if the tenant is slow, raise IMMUTA_TIMEOUT (milliseconds)' : ''}.`,
+    details: { host, changeMayHaveBeenMade: true },
+  });
+}
+
+function timeoutText(timeoutMs: number): string {
+  return `the tenant did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`;
+}
+
+/**
+ * One CliError per failure class, each with its fix. `host` is the tenant URL (never secret);
+ * `mutation` is given when the request would have changed something.
+ */
+export function tenantError(failure: TenantFailure, host: string, mutation?: MutationContext): CliError {
   const at = { details: { host } };
   switch (failure.kind) {
     case 'http': {
@@ -217,7 +246,9 @@ export function tenantError(failure: TenantFailure, host: string): CliError {
         });
       }
       if (CUT_CODES.has(failure.code)) {
-        return new CliError(`the connection to ${host} was closed before the answer arrived (${failure.code})`, {
+        const cause = `the connection to ${host} was closed before the answer arrived (${failure.code})`;
+        if (mutation) return uncertainMutation(cause, mutation, host, false);
+        return new CliError(cause, {
           code: 'TENANT_UNREACHABLE',
           exitCode: ExitCode.TENANT,
           fix: 'Try again; if it persists, check proxies and firewalls between here and the tenant (HTTPS_PROXY/NO_PROXY).',
@@ -238,15 +269,13 @@ export function tenantError(failure: TenantFailure, host: string): CliError {
       );
     }
     case 'timeout':
-      return new CliError(
-        `the tenant did not answer within ${failure.timeoutMs >= 1000 ? `${Math.round(failure.timeoutMs / 1000)} s` : `${failure.timeoutMs} ms`}`,
-        {
-          code: 'TENANT_TIMEOUT',
-          exitCode: ExitCode.TENANT,
-          fix: 'Try again; if it persists, check the network or raise IMMUTA_TIMEOUT (milliseconds).',
-          ...at,
-        },
-      );
+      if (mutation) return uncertainMutation(timeoutText(failure.timeoutMs), mutation, host, true);
+      return new CliError(timeoutText(failure.timeoutMs), {
+        code: 'TENANT_TIMEOUT',
+        exitCode: ExitCode.TENANT,
+        fix: 'Try again; if it persists, check the network or raise IMMUTA_TIMEOUT (milliseconds).',
+        ...at,
+      });
   }
 }
 

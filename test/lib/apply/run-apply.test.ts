@@ -295,7 +295,7 @@ describe('files', () => {
     const second = onSandbox();
     const refused = await failure(apply(second.io, [join(dir, 'configs')], { prune: true, yes: true }));
     expect(refused).toMatchObject({ code: 'CONFIG_FILE_NOT_REGULAR', exitCode: 2, location: { file: fifo } });
-    expect(refused.message).toBe(`${fifo} is a named pipe (FIFO), not a regular file`);
+    expect(refused.message).toBe(`${fifo} is a FIFO, not a regular file`);
     expect(second.sent).toEqual([]);
   });
 
@@ -371,5 +371,78 @@ describe('apply against a scripted tenant', () => {
     expect(io.exitCode).toBe(3);
     expect(io.stderr()).toContain('Denied\\x1b[2J');
     expect(io.stderr()).not.toContain('\u001b');
+  });
+
+  it('warns about a disabled configuration it matches, naming it and how to enable it (exit unchanged)', async () => {
+    tenant.replyAlways('getAllExportConfigurations', {
+      data: [
+        sampleConfiguration({
+          id: 'cfg-off',
+          interval: 'EVERY_2_HOURS',
+          endpointConfiguration: endpoint('off'),
+          connectionStatus: 'SUCCESS',
+          enabled: false,
+        }),
+      ],
+    });
+    const { io } = scripted({ globals: { profile: 'prod' } });
+    const result = await apply(io, [write('off.json', sandboxFile('off'))]);
+    expect(result.summary).toMatchObject({ unchanged: 1 });
+    expect(result.actions[0]).toMatchObject({ id: 'cfg-off', enabled: false });
+    expect(io.exitCode).toBeUndefined();
+    expect(io.stderr()).toMatch(/cfg-off \(.*\) is disabled: no audit logs are exported there/);
+    expect(io.stderr()).toContain('`immuta -p prod audit exportConfig enable cfg-off`');
+    expect(io.stderr()).toContain('the tenant matches the files, but 1 configuration is disabled');
+  });
+
+  it('the not-connected hint carries -p PROFILE', async () => {
+    tenant.replyAlways('getAllExportConfigurations', {
+      data: [
+        sampleConfiguration({
+          id: 'cfg-d',
+          interval: 'EVERY_2_HOURS',
+          endpointConfiguration: endpoint('denied'),
+          connectionStatus: 'AccessDenied: Access Denied',
+        }),
+      ],
+    });
+    const { io } = scripted({ globals: { profile: 'prod' } });
+    await apply(io, [write('d.json', sandboxFile('denied'))]);
+    expect(io.exitCode).toBe(3);
+    expect(io.stderr()).toContain('`immuta -p prod audit exportConfig doctor --id cfg-d`');
+    expect(io.stderr()).not.toMatch(/`immuta audit/);
+  });
+
+  it('an ADLS configuration that is not connected is not sent to the doctor (it refuses ADLS)', async () => {
+    tenant.replyAlways('getAllExportConfigurations', {
+      data: [
+        sampleConfiguration({
+          id: 'cfg-adls',
+          interval: 'EVERY_2_HOURS',
+          endpointConfiguration: {
+            __typename: 'AdlsSasTokenEndpointConfiguration',
+            storageAccount: 'auditacct',
+            fileSystem: 'audit-fs',
+            path: 'logs',
+          },
+          connectionStatus: 'something nobody has seen',
+        }),
+      ],
+    });
+    const { io } = scripted();
+    const file = write('adls.json', {
+      interval: 'EVERY_2_HOURS',
+      storageAccount: 'auditacct',
+      fileSystem: 'audit-fs',
+      path: 'logs',
+      sasToken: { fromEnv: 'SAS' },
+    });
+    io.env.SAS =
+      'sv=2022-11-02&ss=b&srt=co&sp=rwc&se=2099-01-01T00:00:00Z&sig=abcdefghijklmnopqrstuvwxyz0123456789ABCD%3D';
+    await apply(io, [file]);
+    expect(io.exitCode).toBe(3);
+    expect(io.stderr()).toContain('SAS token');
+    expect(io.stderr()).toContain('test cfg-adls --wait');
+    expect(io.stderr()).not.toContain('doctor');
   });
 });

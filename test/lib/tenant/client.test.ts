@@ -3,7 +3,12 @@
  * exit code, retries for reads only, Retry-After, and what goes on the wire.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TenantClient, type TenantClientOptions, timeoutFromEnv } from '../../../src/lib/tenant/client.js';
+import {
+  TenantClient,
+  type TenantClientOptions,
+  retryBaseFromEnv,
+  timeoutFromEnv,
+} from '../../../src/lib/tenant/client.js';
 import { FakeTenant, sampleConfiguration, sampleTask } from '../../helpers/fake-tenant.js';
 import { failure, thrown } from '../../helpers/expect-cli-error.js';
 
@@ -163,6 +168,26 @@ describe('TenantClient: failure classes', () => {
     expect(timeoutFromEnv({ IMMUTA_TIMEOUT: '2147483647' })).toBe(2147483647);
     expect(timeoutFromEnv({})).toBe(30_000);
     expect(timeoutFromEnv({ IMMUTA_TIMEOUT: '' })).toBe(30_000);
+  });
+
+  it('IMMUTA_RETRY_BASE_MS not a whole number of ms from 0 to 300000: exit 2 naming the variable, nothing sent', async () => {
+    // `Number(x) || 500` took "abc" as the default without a word, and -5 or 1e12 as given.
+    for (const value of ['-5', '1e12', '300001', 'abc', '1.5', '2s']) {
+      const error = thrown(() => client({ backoffMs: undefined, env: { IMMUTA_RETRY_BASE_MS: value } }));
+      expect(error).toMatchObject({ code: 'USAGE', exitCode: 2 });
+      expect(error.message).toBe(
+        `IMMUTA_RETRY_BASE_MS must be a whole number of milliseconds from 0 to 300000, not "${value}"`,
+      );
+      expect(error.fix).toContain('IMMUTA_RETRY_BASE_MS=');
+    }
+    expect(tenant.requests).toEqual([]);
+  });
+
+  it('IMMUTA_RETRY_BASE_MS in range is the base back-off; unset or empty is the 500 ms default', () => {
+    expect(retryBaseFromEnv({ IMMUTA_RETRY_BASE_MS: '0' })).toBe(0);
+    expect(retryBaseFromEnv({ IMMUTA_RETRY_BASE_MS: '300000' })).toBe(300_000);
+    expect(retryBaseFromEnv({})).toBe(500);
+    expect(retryBaseFromEnv({ IMMUTA_RETRY_BASE_MS: ' ' })).toBe(500);
   });
 
   it('a refused connection -> TENANT_UNREACHABLE, exit 5', async () => {

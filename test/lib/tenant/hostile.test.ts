@@ -252,3 +252,56 @@ describe('hosts (item 9)', () => {
     expect(JSON.stringify({ m: error.message, d: error.details })).not.toContain('s3cretPassw0rd');
   });
 });
+
+describe('a tenant that never answers: a mutation may have been made', () => {
+  const silent = () => serve(() => undefined);
+  const withProfile = (host: string, profile: string) =>
+    new TenantClient(
+      { host, apiKey: KEY, profile, configFile: '/nowhere.yaml', hostSource: 'flag', apiKeySource: 'env' },
+      { backoffMs: 1, timeoutMs: 200, readAttempts: 1, env: {}, warn: () => undefined },
+    );
+
+  it('a create that times out says to check with list before running it again (a retry could duplicate)', async () => {
+    const tenant = await silent();
+    const error = await failure(createWithSecret(client(tenant.url, { timeoutMs: 200 }).instance));
+    expect(error).toMatchObject({ code: 'TENANT_TIMEOUT', exitCode: 5 });
+    expect(error.message).toBe('the tenant did not answer within 200 ms; the change may have been made all the same');
+    expect(error.fix).toContain('`immuta audit exportConfig list`');
+    expect(error.fix).toContain('before running the command again');
+    expect(error.fix).not.toMatch(/^Try again/);
+    expect(error.details).toMatchObject({ changeMayHaveBeenMade: true });
+    expect(tenant.server.seen).toHaveLength(1);
+  });
+
+  it.each([
+    [
+      'update',
+      (c: TenantClient) => c.mutateConfiguration('updateS3AssumedRoleExportConfiguration', { data: { id: 'cfg-9' } }),
+    ],
+    ['enable', (c: TenantClient) => c.mutateConfiguration('enableExportConfiguration', { id: 'cfg-9' })],
+    ['disable', (c: TenantClient) => c.mutateConfiguration('disableExportConfiguration', { id: 'cfg-9' })],
+    ['delete', (c: TenantClient) => c.deleteExportConfiguration('cfg-9')],
+  ])('%s that times out points at `get ID`, with the profile the run used', async (_name, mutate) => {
+    const tenant = await silent();
+    const error = await failure(mutate(withProfile(tenant.url, 'prod')));
+    expect(error).toMatchObject({ code: 'TENANT_TIMEOUT', exitCode: 5 });
+    expect(error.message).toContain('the change may have been made');
+    expect(error.fix).toContain('`immuta -p prod audit exportConfig get cfg-9`');
+  });
+
+  it('a read that times out keeps "Try again"', async () => {
+    const tenant = await silent();
+    const error = await failure(client(tenant.url, { timeoutMs: 200 }).instance.listExportConfigurations());
+    expect(error).toMatchObject({ code: 'TENANT_TIMEOUT', exitCode: 5 });
+    expect(error.message).toBe('the tenant did not answer within 200 ms');
+    expect(error.fix).toMatch(/^Try again/);
+  });
+
+  it('a mutation whose connection is cut before the answer may have been made too', async () => {
+    const tenant = await serve((req) => req.socket.destroy());
+    const error = await failure(withProfile(tenant.url, 'default').deleteExportConfiguration('cfg-9'));
+    expect(error).toMatchObject({ code: 'TENANT_UNREACHABLE', exitCode: 5 });
+    expect(error.message).toContain('the change may have been made');
+    expect(error.fix).toContain('`immuta audit exportConfig get cfg-9`');
+  });
+});
