@@ -733,7 +733,7 @@ export class LogStore {
               }
             : {
                 object: item.object,
-                ...decompress(item.object.key, item.bytes, this.maxObjectBytes, this.inMemoryBytes),
+                ...(await decompress(item.object.key, item.bytes, this.maxObjectBytes, this.inMemoryBytes)),
               },
         );
       } catch (error) {
