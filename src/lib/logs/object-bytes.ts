@@ -7,6 +7,7 @@ import { Readable, pipeline } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
+import { MAX_LINE_BYTES } from './ndjson-lines.js';
 
 /**
  * The most bytes of one object (decompressed) a sync reads: an export object is a few MB, and a
@@ -89,6 +90,9 @@ export class StreamedObject {
   async *pieces(size: number): AsyncGenerator<Buffer> {
     let pending: Buffer[] = [];
     let pendingBytes = 0;
+    // Where in `pending` its last newline is (-1: none), and how long the line after it is so far.
+    let lastNewline = -1;
+    let openLine = 0;
     let total = 0;
     let started = false;
     for await (let chunk of this.plainChunks()) {
@@ -98,15 +102,30 @@ export class StreamedObject {
         started = true;
         chunk = withoutBom(chunk);
       }
+      // A line past MAX_LINE_BYTES is skipped when it is read (see readablePiece): the rest of it is
+      // not kept (a 1 GiB file without a newline would otherwise be held whole).
+      if (openLine >= MAX_LINE_BYTES) {
+        const newline = chunk.indexOf(10);
+        if (newline === -1) continue;
+        chunk = chunk.subarray(newline);
+      }
+      const last = chunk.lastIndexOf(10);
+      if (last === -1) openLine += chunk.length;
+      else {
+        lastNewline = pendingBytes + last;
+        openLine = chunk.length - last - 1;
+      }
       pending.push(chunk);
       pendingBytes += chunk.length;
-      if (pendingBytes < size) continue;
+      // Cut at the last newline once there is enough; each byte is copied once (searching the whole
+      // pending bytes again for every chunk of a long line was quadratic: 60 s for a 40 MB line).
+      if (pendingBytes < size || lastNewline === -1) continue;
       const joined = Buffer.concat(pending, pendingBytes);
-      const end = joined.lastIndexOf(10) + 1;
-      if (end === 0) continue; // one line longer than `size`: read on to its end
-      yield joined.subarray(0, end);
-      pending = end < joined.length ? [joined.subarray(end)] : [];
-      pendingBytes = joined.length - end;
+      yield joined.subarray(0, lastNewline + 1);
+      const rest = joined.subarray(lastNewline + 1);
+      pending = rest.length > 0 ? [rest] : [];
+      pendingBytes = rest.length;
+      lastNewline = -1;
     }
     if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes);
   }
@@ -116,6 +135,16 @@ export class StreamedObject {
     const input = (async function* (source: AsyncIterable<Buffer> | Iterable<Buffer>) {
       yield* source;
     })(this.input());
+    try {
+      yield* this.decoded(input);
+    } finally {
+      // An object left part way (too large, damaged, a failed write) closes its source now (a file
+      // handle), not when it is collected.
+      await input.return(undefined);
+    }
+  }
+
+  private async *decoded(input: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
     const head: Buffer[] = [];
     let headBytes = 0;
     let done = false;
