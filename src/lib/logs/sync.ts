@@ -155,6 +155,7 @@ export async function syncInto(
   const downloads: Array<Promise<Buffer | 'streamed'> | undefined> = [];
   let next = 0;
   let aheadBytes = 0;
+  const counted: number[] = [];
   const source = resolved.source;
   const streamAbove = options.streamObjectBytes ?? STREAM_OBJECT_BYTES;
   const streamed = (object: ObjectRef) => source.open !== undefined && object.size > streamAbove;
@@ -163,15 +164,18 @@ export async function syncInto(
       const object = todo[next] as ObjectRef;
       // Bigger than an object may be once decompressed: refused when its turn comes, never downloaded.
       // A big one a source can stream is read when its turn comes, as it is staged.
-      const pending: Promise<Buffer | 'streamed'> =
-        object.size > store.maxObjectBytes
-          ? Promise.reject(objectTooLarge(object.key, store.maxObjectBytes))
-          : streamed(object)
-            ? Promise.resolve('streamed')
-            : source.read(object, signal);
+      const tooLarge = object.size > store.maxObjectBytes;
+      const downloaded = !tooLarge && !streamed(object);
+      const pending: Promise<Buffer | 'streamed'> = tooLarge
+        ? Promise.reject(objectTooLarge(object.key, store.maxObjectBytes))
+        : downloaded
+          ? source.read(object, signal)
+          : Promise.resolve('streamed');
       pending.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
       downloads[next] = pending;
-      if (!streamed(object)) aheadBytes += object.size;
+      // Only a download counts against AHEAD_BYTES; the same amount is taken back when its turn comes.
+      counted[next] = downloaded ? object.size : 0;
+      aheadBytes += counted[next] ?? 0;
       next++;
     }
   };
@@ -214,7 +218,7 @@ export async function syncInto(
       }
     }
     downloads[i] = undefined; // let the bytes be collected
-    if (bytes !== 'streamed') aheadBytes -= object.size;
+    aheadBytes -= counted[i] ?? 0;
     startAhead(i + 1);
     if (bytes === undefined) continue;
     if (bytes === 'streamed') {
