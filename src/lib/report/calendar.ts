@@ -80,16 +80,23 @@ export function startOfDay(key: string, tz: string): number {
  * `--since 2026-01-05` in America/New_York is 05:00 UTC, not UTC midnight.
  */
 export function fromWallClock(wall: number, tz: string): number {
-  const guess = wall;
-  let at = guess;
+  let at = wall;
   // Two passes settle the zone's offset (it may differ on either side of a DST change).
-  for (let i = 0; i < 2; i++) {
-    const p = wallClock(at, tz);
-    const local = Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
-    // wallClock has whole seconds: the milliseconds of `at` are carried over as they are.
-    at = at - (local + (((at % 1000) + 1000) % 1000) - guess);
-  }
-  return at;
+  for (let i = 0; i < 2; i++) at = wall - offsetAt(at, tz);
+  if (at + offsetAt(at, tz) === wall) return at;
+  // The clocks skip `wall` (it is in a DST gap; in America/Santiago or Havana the gap is midnight
+  // itself, so a day started an hour early, on the day before): `wall` read with the offset from
+  // before the change, which is moved forward by the gap (00:00 is 01:00, 02:30 is 03:30, as
+  // Temporal's "compatible" does), the later of the two readings.
+  return Math.max(wall - offsetAt(at - 12 * 3_600_000, tz), wall - offsetAt(at + 12 * 3_600_000, tz));
+}
+
+/** How far the clocks of `tz` are ahead of UTC at `at`, in milliseconds. */
+function offsetAt(at: number, tz: string): number {
+  const p = wallClock(at, tz);
+  const local = Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
+  // wallClock has whole seconds: the milliseconds of `at` are carried over as they are.
+  return local + (((at % 1000) + 1000) % 1000) - at;
 }
 
 /** Every day key from the day of `since` to the day before `until` (exclusive end), in order. */
