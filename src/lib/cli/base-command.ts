@@ -1,5 +1,6 @@
 import { Command, type Interfaces } from '@oclif/core';
 import type { ChalkInstance } from 'chalk';
+import { immutaCli } from '../config/cli-prefix.js';
 import { CliError, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import { toCliError } from '../errors/normalize.js';
@@ -108,7 +109,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         this.host.stderr.write('\nInterrupted.\n');
         // A --json caller reads stdout only: it gets the error document --json promises for every
         // failure, unless a document was already printed (a second one would make stdout unparseable).
-        if (this.jsonEnabled() && !this.jsonPrinted) this.logJson(errorJson(interruptedError()));
+        if (this.jsonEnabled() && !this.jsonPrinted) this.logJson(errorJson(interruptedError(this.flags.profile)));
         this.host.exit(ExitCode.INTERRUPTED);
       });
     }
@@ -167,11 +168,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 }
 
 /** What Ctrl-C ends a command with (the process exits from the signal handler: nothing is thrown). */
-export function interruptedError(): CliError {
+export function interruptedError(profile?: string): CliError {
   return new CliError('interrupted (Ctrl-C)', {
     code: 'INTERRUPTED',
     exitCode: ExitCode.INTERRUPTED,
-    fix: 'Run the command again; if it was changing a configuration, check first with `immuta audit exportConfig list`: the change may have been made.',
+    fix: `Run the command again; if it was changing a configuration, check first with \`${immutaCli(profile)} audit exportConfig list\`: the change may have been made.`,
   });
 }
 

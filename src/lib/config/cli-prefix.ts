@@ -3,5 +3,10 @@
  * run against the default profile's tenant, not the one this run used.
  */
 export function immutaCli(profile: string | undefined): string {
-  return profile && profile !== 'default' ? `immuta -p ${profile}` : 'immuta';
+  return profile && profile !== 'default' ? `immuta -p ${shellWord(profile)}` : 'immuta';
+}
+
+/** A profile name as one shell word: quoted when it holds anything but letters, digits and `._-`. */
+function shellWord(text: string): string {
+  return /^[A-Za-z0-9._-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
