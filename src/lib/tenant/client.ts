@@ -62,15 +62,11 @@ export const MAX_TIMEOUT_MS = 2_147_483_647;
  * crash with a RangeError, and a non-number was silently replaced by the default.
  */
 export function timeoutFromEnv(env: NodeJS.ProcessEnv): number {
-  const raw = env.IMMUTA_TIMEOUT;
-  if (raw === undefined || raw.trim() === '') return DEFAULT_TIMEOUT_MS;
-  const value = /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
-  if (value >= 1 && value <= MAX_TIMEOUT_MS) return value;
-  // JSON.stringify: a value with control characters is shown escaped, not interpreted by the terminal.
-  const shown = JSON.stringify(raw.length > 40 ? `${raw.slice(0, 40)}…` : raw);
-  throw usageError(
-    `IMMUTA_TIMEOUT must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, not ${shown}`,
-    `Set e.g. IMMUTA_TIMEOUT=60000 (60 s), or unset it for the default of ${DEFAULT_TIMEOUT_MS} ms.`,
+  return millisecondsFromEnv(
+    env,
+    'IMMUTA_TIMEOUT',
+    { least: 1, most: MAX_TIMEOUT_MS, fallback: DEFAULT_TIMEOUT_MS },
+    '60000 (60 s)',
   );
 }
 
@@ -84,14 +80,30 @@ export const MAX_RETRY_BASE_MS = 300_000;
  * default. `Number(x) || 500` turned "abc" into the default without a word and let -5 or 1e12 through.
  */
 export function retryBaseFromEnv(env: NodeJS.ProcessEnv): number {
-  const raw = env.IMMUTA_RETRY_BASE_MS;
-  if (raw === undefined || raw.trim() === '') return DEFAULT_RETRY_BASE_MS;
+  return millisecondsFromEnv(
+    env,
+    'IMMUTA_RETRY_BASE_MS',
+    { least: 0, most: MAX_RETRY_BASE_MS, fallback: DEFAULT_RETRY_BASE_MS },
+    '1000',
+  );
+}
+
+/** A whole number of milliseconds in [least, most] from `name`; unset or empty: `fallback`. */
+function millisecondsFromEnv(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  range: { least: number; most: number; fallback: number },
+  example: string,
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return range.fallback;
   const value = /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
-  if (value >= 0 && value <= MAX_RETRY_BASE_MS) return value;
+  if (value >= range.least && value <= range.most) return value;
+  // JSON.stringify: a value with control characters is shown escaped, not interpreted by the terminal.
   const shown = JSON.stringify(raw.length > 40 ? `${raw.slice(0, 40)}…` : raw);
   throw usageError(
-    `IMMUTA_RETRY_BASE_MS must be a whole number of milliseconds from 0 to ${MAX_RETRY_BASE_MS}, not ${shown}`,
-    `Set e.g. IMMUTA_RETRY_BASE_MS=1000, or unset it for the default of ${DEFAULT_RETRY_BASE_MS} ms.`,
+    `${name} must be a whole number of milliseconds from ${range.least} to ${range.most}, not ${shown}`,
+    `Set e.g. ${name}=${example}, or unset it for the default of ${range.fallback} ms.`,
   );
 }
 
