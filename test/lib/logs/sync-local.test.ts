@@ -15,6 +15,30 @@ import { fakeIO } from '../../helpers/fake-io.js';
 import { failure } from '../../helpers/expect-cli-error.js';
 import { ndjson, uamEvent } from './events.js';
 
+/** A folder source that records which objects it was asked to read (and to open, when it streams). */
+function recordingSource(folder: string, options: { streams?: boolean } = {}) {
+  const local = new LocalSource(folder);
+  const reads: string[] = [];
+  const opened: string[] = [];
+  const source = {
+    label: 'spy',
+    list: (s: AbortSignal) => local.list(s),
+    read: (o: ObjectRef) => {
+      reads.push(o.key);
+      return local.read(o);
+    },
+    ...(options.streams
+      ? {
+          open: (o: ObjectRef) => {
+            opened.push(o.key);
+            return local.open(o);
+          },
+        }
+      : {}),
+  };
+  return { resolved: { source, identity: 'test' } as unknown as ResolvedSource, reads, opened };
+}
+
 describe('audit logs sync from a folder', () => {
   let dir: string;
   let source: string;
@@ -245,19 +269,9 @@ describe('audit logs sync from a folder', () => {
     writeFileSync(join(source, '1.ndjson'), ndjson([a]));
     writeFileSync(join(source, '2-plain.ndjson'), big);
     writeFileSync(join(source, '4.ndjson'), ndjson([c]));
-    const local = new LocalSource(source);
-    const reads: string[] = [];
-    const spy = {
-      label: 'spy',
-      list: (s: AbortSignal) => local.list(s),
-      read: (o: ObjectRef) => {
-        reads.push(o.key);
-        return local.read(o);
-      },
-    };
+    const { resolved, reads } = recordingSource(source);
     const limited = await LogStore.open(store, { maxObjectBytes: 4096 });
     try {
-      const resolved = { source: spy, identity: 'test' } as unknown as ResolvedSource;
       const io = fakeIO();
       let result = await syncInto(limited, resolved, {}, io);
       expect(result.unreadableObjects).toEqual([
@@ -298,24 +312,9 @@ describe('audit logs sync from a folder', () => {
     const bigGzip = gzipSync(ndjson([b, c, ...many]));
     writeFileSync(join(source, '2-big.ndjson.gz'), bigGzip);
     writeFileSync(join(source, '3.ndjson'), ndjson([c]));
-    const local = new LocalSource(source);
-    const reads: string[] = [];
-    const opened: string[] = [];
-    const spy = {
-      label: 'spy',
-      list: (s: AbortSignal) => local.list(s),
-      read: (o: ObjectRef) => {
-        reads.push(o.key);
-        return local.read(o);
-      },
-      open: (o: ObjectRef) => {
-        opened.push(o.key);
-        return local.open(o);
-      },
-    };
+    const { resolved, reads, opened } = recordingSource(source, { streams: true });
     const s = await LogStore.open(store);
     try {
-      const resolved = { source: spy, identity: 'test' } as unknown as ResolvedSource;
       const result = await syncInto(s, resolved, { streamObjectBytes: bigGzip.length - 1 }, fakeIO());
       expect(opened).toEqual(['2-big.ndjson.gz']);
       expect(reads).toEqual(['1.ndjson', '3.ndjson']);

@@ -12,6 +12,7 @@ import { CliError } from '../../../src/lib/errors/cli-error.js';
 import { lockFilePath } from '../../../src/lib/sandbox/lock.js';
 import { type RunningSandbox, startSandbox } from '../../../src/lib/sandbox/runtime.js';
 import { failure } from '../../helpers/expect-cli-error.js';
+import { deadPid } from '../../helpers/dead-pid.js';
 
 const dirs: string[] = [];
 const running: RunningSandbox[] = [];
@@ -33,17 +34,6 @@ const start = (dir: string) =>
     running.push(sandbox);
     return sandbox;
   });
-
-/** The pid of a process that was killed with SIGKILL, so certainly not running any more. */
-async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
-  const pid = child.pid!;
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-  return pid;
-}
 
 const lockOf = (dir: string) => JSON.parse(readFileSync(lockFilePath(dir), 'utf8')) as { pid: number; token: string };
 

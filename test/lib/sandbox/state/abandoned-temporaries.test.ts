@@ -1,22 +1,11 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startInProcessSandbox } from '../../../helpers/sandbox.js';
+import { deadPid } from '../../../helpers/dead-pid.js';
 
 /** Issue 11, item 5: copies of the state that kill -9 left mid-write are removed when the sandbox starts. */
-
-/** The pid of a process that was killed with SIGKILL, so certainly not running any more. */
-async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
-  const pid = child.pid!;
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-  return pid;
-}
 
 const dirs: string[] = [];
 afterEach(() => {
