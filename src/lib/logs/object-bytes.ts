@@ -11,7 +11,7 @@ import { MAX_LINE_BYTES } from './ndjson-lines.js';
 
 /**
  * The most bytes of one object (decompressed) a sync reads: an export object is a few MB, and a
- * plain object from S3 or ADLS is held whole while it is staged. A bigger one is refused before it
+ * plain object of up to 64 MB is held whole while it is staged. A bigger one is refused before it
  * is downloaded (by its listed size) or while it is decompressed, never read into memory whole.
  */
 export const MAX_OBJECT_BYTES = 1024 * 1024 * 1024;

@@ -7,7 +7,7 @@
  * namespace accounts can be listed too (empty blobs with hdi_isfolder metadata).
  */
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import { type Behaviour, HeldGets, answerGet, listenLocally } from './faulty-get.js';
+import { type Behaviour, HeldGets, answerGet, listenLocally, rangeStart } from './faulty-get.js';
 
 export type { Behaviour } from './faulty-get.js';
 
@@ -15,6 +15,8 @@ export interface FakeBlob {
   /** The account's Blob endpoint (AZURE_STORAGE_BLOB_ENDPOINT). */
   accountUrl: string;
   gets: string[];
+  /** Each GET's range header ('' for none), in the order of `gets`. */
+  ranges: string[];
   /** List Blobs requests (one per page). */
   lists: number;
   /** Every request's URL as received (the SAS included), to check what was sent. */
@@ -49,6 +51,7 @@ function errorReply(res: ServerResponse, status: number, code: string, message: 
 
 export async function startFakeBlob(options: FakeBlobOptions): Promise<FakeBlob> {
   const gets: string[] = [];
+  const ranges: string[] = [];
   const urls: string[] = [];
   const state = { lists: 0 };
   const held = new HeldGets();
@@ -106,6 +109,7 @@ export async function startFakeBlob(options: FakeBlobOptions): Promise<FakeBlob>
       return;
     }
     gets.push(name);
+    ranges.push(String(req.headers['x-ms-range'] ?? req.headers.range ?? ''));
     const attempt = gets.filter((n) => n === name).length;
     const headers = {
       'content-length': data.length,
@@ -117,12 +121,14 @@ export async function startFakeBlob(options: FakeBlobOptions): Promise<FakeBlob>
     };
     const error500 = () =>
       errorReply(res, 500, 'InternalError', 'The server encountered an internal error. Please retry the request.');
-    answerGet(res, plan(name, attempt), { data, headers, error500 }, held);
+    const from = rangeStart(req.headers['x-ms-range'] ?? req.headers.range);
+    answerGet(res, plan(name, attempt), { data, headers, error500, ...(from === undefined ? {} : { from }) }, held);
   });
   const { port, stop } = await listenLocally(server);
   return {
     accountUrl: `http://127.0.0.1:${port}/${options.account}`,
     gets,
+    ranges,
     urls,
     get lists() {
       return state.lists;

@@ -19,20 +19,42 @@ export class HeldGets {
   }
 }
 
-/** Answers a GET of `data` as `behaviour` says; `error500` writes the store's own 500. */
+/** The first byte a `bytes=N-` range asks for (the only form a resumed read sends); undefined for none. */
+export function rangeStart(header: string | string[] | undefined): number | undefined {
+  const match = /^bytes=(\d+)-$/.exec(String(header ?? ''));
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * Answers a GET of `data` (from byte `from` on, as a 206, for a range request) as `behaviour` says;
+ * `error500` writes the store's own 500.
+ */
 export function answerGet(
   res: ServerResponse,
   behaviour: Behaviour,
-  reply: { data: Buffer; headers: OutgoingHttpHeaders; error500: () => void },
+  whole: { data: Buffer; headers: OutgoingHttpHeaders; error500: () => void; from?: number },
   held: HeldGets,
 ): void {
-  const serve = () => res.writeHead(200, reply.headers).end(reply.data);
+  const from = whole.from ?? 0;
+  const reply = {
+    ...whole,
+    data: whole.data.subarray(from),
+    headers: {
+      ...whole.headers,
+      'content-length': whole.data.length - from,
+      ...(whole.from === undefined
+        ? {}
+        : { 'content-range': `bytes ${from}-${whole.data.length - 1}/${whole.data.length}` }),
+    },
+  };
+  const status = whole.from === undefined ? 200 : 206;
+  const serve = () => res.writeHead(status, reply.headers).end(reply.data);
   switch (behaviour) {
     case 'error500':
       reply.error500();
       return;
     case 'cut':
-      res.writeHead(200, reply.headers);
+      res.writeHead(status, reply.headers);
       res.write(reply.data.subarray(0, Math.floor(reply.data.length / 2)), () => res.destroy());
       return;
     case 'hold':

@@ -4,13 +4,15 @@
  * half way, or hold it until released.
  */
 import { createServer, type Server } from 'node:http';
-import { type Behaviour, HeldGets, answerGet, listenLocally } from './faulty-get.js';
+import { type Behaviour, HeldGets, answerGet, listenLocally, rangeStart } from './faulty-get.js';
 
 export type { Behaviour } from './faulty-get.js';
 
 export interface HostileS3 {
   endpoint: string;
   gets: string[];
+  /** Each GET's Range header ('' for none), in the order of `gets`. */
+  ranges: string[];
   /** ListObjectsV2 requests (one per page). */
   lists: number;
   /** Releases held GETs. */
@@ -26,6 +28,7 @@ export async function startHostileS3(
   plan: (key: string, attempt: number) => Behaviour,
 ): Promise<HostileS3> {
   const gets: string[] = [];
+  const ranges: string[] = [];
   const state = { lists: 0 };
   const held = new HeldGets();
   const server: Server = createServer((req, res) => {
@@ -60,18 +63,21 @@ export async function startHostileS3(
       return;
     }
     gets.push(key);
+    ranges.push(String(req.headers.range ?? ''));
     const attempt = gets.filter((k) => k === key).length;
     const error500 = () =>
       res
         .writeHead(500, { 'content-type': 'application/xml' })
         .end('<Error><Code>InternalError</Code><Message>try again</Message></Error>');
     const headers = { 'content-length': data.length, etag: `"etag-${key}"` };
-    answerGet(res, plan(key, attempt), { data, headers, error500 }, held);
+    const from = rangeStart(req.headers.range);
+    answerGet(res, plan(key, attempt), { data, headers, error500, ...(from === undefined ? {} : { from }) }, held);
   });
   const { port, stop } = await listenLocally(server);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     gets,
+    ranges,
     get lists() {
       return state.lists;
     },

@@ -118,6 +118,26 @@ describe('audit logs sync from ADLS Gen2 (a fake Blob endpoint)', () => {
     expectNoSecret(io.stderr());
   });
 
+  it('a big file is staged as it downloads; a body cut part way resumes at the byte it reached', async () => {
+    const blob = await start((name, attempt) => (name.endsWith('job-2.ndjson') && attempt < 3 ? 'cut' : 'ok'));
+    const io = fakeIO({ env: env(blob) });
+    // Every file counts as big here: each is read through the stream, not downloaded ahead.
+    const result = await runSync(
+      { source: URL_OF('immuta'), store: join(dir, 'streamed'), streamObjectBytes: 1, remote: { backoffMs: 5 } },
+      io,
+    );
+    expect(result.events.total).toBe(21);
+    expect(result.skippedLines).toBe(0);
+    const size = (exported().get('immuta/2026/01/02/job-2.ndjson') as Buffer).length;
+    const ranges = blob.ranges.filter((_, i) => blob.gets[i]?.endsWith('job-2.ndjson'));
+    const half = Math.floor(size / 2);
+    // The SDK asks for the whole file without a range; then from the first byte not read.
+    expect(ranges.slice(1)).toEqual([`bytes=${half}-`, `bytes=${half + Math.floor((size - half) / 2)}-`]);
+    expect(ranges[0]).not.toMatch(/^bytes=[1-9]/);
+    expect(io.stderr()).toMatch(/Retrying immuta\/2026\/01\/02\/job-2\.ndjson \(attempt 2\)/);
+    expectNoSecret(io.stderr(), JSON.stringify(result));
+  });
+
   it('gives up after the last attempt (exit 5), keeping the files already stored', async () => {
     let failing = true;
     const blob = await start((name) => (failing && name.endsWith('job-2.ndjson') ? 'error500' : 'ok'));

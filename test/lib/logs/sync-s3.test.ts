@@ -130,6 +130,43 @@ describe('audit logs sync from a failing S3', () => {
     expect(out.stderr()).toMatch(/Retrying logs\/job-1\.ndjson \(attempt 2\): .*500/);
   });
 
+  it('a big object is staged as it downloads; a body cut part way resumes at the byte it reached', async () => {
+    server = await startHostileS3(BUCKET, objects, (key, attempt) =>
+      key.endsWith('job-2.ndjson') && attempt < 3 ? 'cut' : 'ok',
+    );
+    const out = io(server.endpoint);
+    const store = join(dir, 'streamed');
+    // Every object counts as big here: each is read through the stream, not downloaded ahead.
+    const result = await runSync(
+      { source: `s3://${BUCKET}/logs`, store, streamObjectBytes: 1, remote: { backoffMs: 5 } },
+      out,
+    );
+    expect(result.events.total).toBe(12);
+    expect(result.skippedLines).toBe(0);
+    const size = (objects.get('logs/job-2.ndjson') as Buffer).length;
+    const ranges = server.ranges.filter((_, i) => server!.gets[i]?.endsWith('job-2.ndjson'));
+    // Cut at half of what was asked each time: the whole object, then its second half, then its last quarter.
+    const half = Math.floor(size / 2);
+    expect(ranges).toEqual(['', `bytes=${half}-`, `bytes=${half + Math.floor((size - half) / 2)}-`]);
+    expect(out.stderr()).toMatch(/Retrying logs\/job-2\.ndjson \(attempt 2\)/);
+    expect(await storeCount(store)).toEqual({ events: 12, objects: 4 });
+  });
+
+  it('a big object whose every read fails gives up (exit 5), keeping the objects before it', async () => {
+    server = await startHostileS3(BUCKET, objects, (key) => (key.endsWith('job-2.ndjson') ? 'error500' : 'ok'));
+    const store = join(dir, 'streamed-give-up');
+    const error = await failure(
+      runSync(
+        { source: `s3://${BUCKET}/logs`, store, streamObjectBytes: 1, remote: { backoffMs: 1, attempts: 3 } },
+        io(server.endpoint),
+      ),
+    );
+    expect(error.code).toBe('LOGS_S3_UNREACHABLE');
+    expect(error.exitCode).toBe(5);
+    expect(server.gets.filter((k) => k.endsWith('job-2.ndjson'))).toHaveLength(3);
+    expect(await storeCount(store)).toEqual({ events: 6, objects: 2 });
+  });
+
   it('--config-id reads the bucket and path of that export configuration', async () => {
     server = await startHostileS3(BUCKET, objects, () => 'ok');
     const tenant = await FakeTenant.start({ apiKey: 'logs-test-key-123456' });

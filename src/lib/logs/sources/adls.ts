@@ -2,7 +2,8 @@
  * An ADLS Gen2 path read with the Azure Storage SDK through the account's Blob endpoint (Gen2
  * accounts serve it too): List Blobs is flat under a prefix (no directory walk) and reads are plain
  * downloads. Like the S3 source: one SDK attempt per request and our own retries with back-off (a
- * body cut mid-stream is retried whole), `If-Match` on the listed ETag.
+ * body cut mid-stream is retried whole; a big file is read as it downloads and resumed where it
+ * was cut), `If-Match` on the listed ETag.
  *
  * Credentials: a SAS token (AZURE_STORAGE_SAS_TOKEN), else the Azure SDK's default credential
  * (environment, workload or managed identity, Azure CLI...). The SAS token is a secret: it is only
@@ -15,7 +16,7 @@ import { ExitCode } from '../../errors/exit-codes.js';
 import { registerSecret, redactText } from '../../output/redact.js';
 import type { ObjectRef } from '../store.js';
 import type { ObjectSource, RemoteTuning } from './types.js';
-import { assertWhole, withRetries } from './retry.js';
+import { assertWhole, resumableBytes, withRetries } from './retry.js';
 
 export interface AdlsLocation {
   /** The storage account name. */
@@ -211,6 +212,31 @@ export class AdlsSource implements ObjectSource {
       const bytes = Buffer.concat(chunks);
       return assertWhole(bytes, response.contentLength);
     });
+  }
+
+  /** The file's bytes as they download (a big file is staged without being held whole). */
+  async *open(object: ObjectRef, signal: AbortSignal): AsyncGenerator<Buffer> {
+    const container = await this.client();
+    yield* resumableBytes(
+      object.key,
+      signal,
+      this.options,
+      object.size,
+      async (offset) => {
+        const response = await container.getBlobClient(object.key).download(offset, undefined, {
+          abortSignal: signal,
+          ...(object.etag ? { conditions: { ifMatch: object.etag } } : {}),
+          // Resumed by resumableBytes, which reports each retry.
+          maxRetryRequests: 0,
+        });
+        return { body: response.readableStreamBody, length: response.contentLength };
+      },
+      (error) => {
+        if (error instanceof CliError) throw error;
+        return classify(error, this.sasToken);
+      },
+      (_error, failure) => toCliError(this.label, object.key, failure),
+    );
   }
 
   private withRetries<T>(what: string, signal: AbortSignal, work: () => Promise<T>): Promise<T> {

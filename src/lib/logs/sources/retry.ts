@@ -66,3 +66,60 @@ export function assertWhole(bytes: Buffer, expected: number | undefined): Buffer
   }
   return bytes;
 }
+
+/** One attempt at an object's bytes from `offset` on: its body, and how many bytes it says it holds. */
+export interface BodyFrom {
+  body: AsyncIterable<Uint8Array | string> | undefined;
+  length: number | undefined;
+}
+
+/**
+ * An object's bytes as they arrive, never held whole (a big object is staged as it downloads). A
+ * failure part way is retried like `withRetries`, from the first byte not yet given (a range
+ * request; the source asks for the listed ETag, so a replaced object fails instead of being spliced);
+ * an attempt that brought bytes starts the count of attempts again, so a long download over a
+ * connection that drops now and then still ends. `size` is the listed size: nothing is asked past it.
+ */
+export async function* resumableBytes<F extends Failure>(
+  what: string,
+  signal: AbortSignal,
+  options: RetryOptions,
+  size: number,
+  open: (offset: number) => Promise<BodyFrom>,
+  classify: (error: unknown) => F,
+  giveUp: (error: unknown, failure: F) => Error,
+): AsyncGenerator<Buffer> {
+  const attempts = options.attempts ?? 4;
+  const base = options.backoffMs ?? 250;
+  let offset = 0;
+  for (let attempt = 1; ; attempt++) {
+    signal.throwIfAborted();
+    let received = 0;
+    try {
+      const { body, length } = await open(offset);
+      for await (const chunk of body ?? []) {
+        const bytes = Buffer.isBuffer(chunk)
+          ? chunk
+          : typeof chunk === 'string'
+            ? Buffer.from(chunk)
+            : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        received += bytes.length;
+        offset += bytes.length;
+        yield bytes;
+      }
+      if (length !== undefined && received !== length) {
+        throw Object.assign(new Error(`short read: ${received} of ${length} bytes`), { name: 'ShortRead' });
+      }
+      return;
+    } catch (error) {
+      if (signal.aborted) throw error;
+      // Every listed byte came before the connection failed: asking for more would be refused (416).
+      if (size > 0 && offset === size) return;
+      const failure = classify(error);
+      if (received > 0) attempt = 1;
+      if (!failure.retryable || attempt >= attempts) throw giveUp(error, failure);
+      options.onRetry?.(what, attempt, failure.message);
+      await backOff(base * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5), signal);
+    }
+  }
+}

@@ -3,6 +3,7 @@
  * ListObjectsV2 with paging, GetObject with our own retries and exponential back-off (a dropped
  * connection in the middle of a body is retried too, which the SDK's retry strategy does not cover),
  * and `If-Match` on the listed ETag so an object replaced between list and read is not mixed up.
+ * A big object is read as it downloads (`open`), resumed with a range request where a failure cut it.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { CliError } from '../../errors/cli-error.js';
@@ -10,7 +11,7 @@ import { ExitCode } from '../../errors/exit-codes.js';
 import { redactText } from '../../output/redact.js';
 import type { ObjectRef } from '../store.js';
 import type { ObjectSource, RemoteTuning } from './types.js';
-import { assertWhole, withRetries } from './retry.js';
+import { assertWhole, resumableBytes, withRetries } from './retry.js';
 
 export interface S3Location {
   bucket: string;
@@ -115,6 +116,32 @@ export class S3Source implements ObjectSource {
       const bytes = Buffer.from(await out.Body.transformToByteArray());
       return assertWhole(bytes, out.ContentLength);
     });
+  }
+
+  /** The object's bytes as they download (a big object is staged without being held whole). */
+  async *open(object: ObjectRef, signal: AbortSignal): AsyncGenerator<Buffer> {
+    const client = await this.s3();
+    const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+    yield* resumableBytes(
+      object.key,
+      signal,
+      this.options,
+      object.size,
+      async (offset) => {
+        const out = await client.send(
+          new GetObjectCommand({
+            Bucket: this.options.bucket,
+            Key: object.key,
+            ...(object.etag ? { IfMatch: object.etag } : {}),
+            ...(offset > 0 ? { Range: `bytes=${offset}-` } : {}),
+          }),
+          { abortSignal: signal },
+        );
+        return { body: out.Body as AsyncIterable<Uint8Array> | undefined, length: out.ContentLength };
+      },
+      classify,
+      (error, failure) => toCliError(this.label, object.key, error, failure),
+    );
   }
 
   private withRetries<T>(what: string, signal: AbortSignal, work: () => Promise<T>): Promise<T> {
