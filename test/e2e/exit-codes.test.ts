@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTenant, sampleConfiguration } from '../helpers/fake-tenant.js';
 import { BIN, ROOT, runCli, tempHome } from '../helpers/run-cli.js';
 import { runCommand } from '../helpers/run-command.js';
+import { writeFixture } from '../lib/logs/fixture.js';
 
 /**
  * The documented exit codes (README "Exit codes"), each produced by the real binary, in human mode
@@ -181,4 +182,37 @@ it('130: interrupted (Ctrl-C while waiting for a connection)', async () => {
   child.kill('SIGINT');
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   expect(code).toBe(130);
+});
+
+it('130 with --json while an answer streams: stdout stops where it was, with no error document after part of one', async () => {
+  const store = join(home.home, 'streamed-store');
+  writeFixture(join(home.home, 'streamed-source'));
+  const synced = await runCli(['audit', 'logs', 'sync', join(home.home, 'streamed-source'), '--store', store], {
+    env: env(),
+  });
+  expect(synced.exitCode, synced.stderr).toBe(0);
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env(), NO_COLOR: '1' };
+  delete childEnv.NODE_EXTRA_CA_CERTS;
+  const sql = 'SELECT i FROM range(100000000) t(i)';
+  const child = spawn(
+    process.execPath,
+    [BIN, 'audit', 'logs', 'sql', sql, '--store', store, '--limit', '100000000', '--json'],
+    { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const streaming = new Promise<void>((resolve) => {
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      if (stdout.length > 100_000) resolve();
+    });
+  });
+  await streaming;
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  expect(code).toBe(130);
+  expect(stdout.startsWith('[\n')).toBe(true);
+  expect(stdout).not.toContain('INTERRUPTED');
+  expect(stderr).toContain('Interrupted.');
 });

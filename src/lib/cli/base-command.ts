@@ -48,6 +48,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   private commandIO: CommandIO | undefined;
   private readonly abort = new AbortController();
   private jsonPrinted = false;
+  /**
+   * In JSON mode, the run function began writing its document itself (an answer streamed as it is
+   * read): a failure or Ctrl-C after that cannot print its error document on stdout (it would follow
+   * part of an array, and neither would parse), so it goes to stderr, and the exit code says it.
+   */
+  private documentStarted = false;
   /** Captured when the command is constructed: the harness installs its host around the whole run. */
   private readonly host: CommandHost = currentHost();
 
@@ -71,6 +77,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       host: this.host,
       onProgress: (progress) => {
         this.progressHandle = progress;
+      },
+      onWrite: () => {
+        this.documentStarted = this.jsonEnabled();
       },
     });
     return this.commandIO;
@@ -108,8 +117,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         this.progressHandle?.stop();
         this.host.stderr.write('\nInterrupted.\n');
         // A --json caller reads stdout only: it gets the error document --json promises for every
-        // failure, unless a document was already printed (a second one would make stdout unparseable).
-        if (this.jsonEnabled() && !this.jsonPrinted) this.logJson(errorJson(interruptedError(this.flags.profile)));
+        // failure, unless a document was already printed or begun (a second one would make stdout
+        // unparseable; a streamed answer cut short stays unparseable, and exit 130 says why).
+        if (this.jsonEnabled() && !this.jsonPrinted && !this.documentStarted)
+          this.logJson(errorJson(interruptedError(this.flags.profile)));
         this.host.exit(ExitCode.INTERRUPTED);
       });
     }
@@ -151,7 +162,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     const error = toCliError(thrown, this.id);
     this.terminal();
     if (error.code !== 'EXIT') {
-      if (this.jsonEnabled()) this.logJson(errorJson(error));
+      if (this.jsonEnabled() && !this.documentStarted) this.logJson(errorJson(error));
       else this.host.stderr.write(`${errorText(error, this.paintErr)}\n`);
       if (error.exitCode === ExitCode.BUG && this.host.env.DEBUG && thrown instanceof Error && thrown.stack) {
         this.host.stderr.write(`${redactText(thrown.stack)}\n`);

@@ -22,6 +22,8 @@ export interface ProcessIOOptions {
   host: CommandHost;
   /** Called with every spinner started, so the base command can stop it when the run fails. */
   onProgress(progress: Progress): void;
+  /** Called before each raw stdout write (`write`): in JSON mode, the document has begun. */
+  onWrite?(): void;
 }
 
 const prompts: Prompts = {
@@ -100,6 +102,7 @@ export function createProcessIO(options: ProcessIOOptions): CommandIO {
 `);
     },
     write(chunk) {
+      options.onWrite?.();
       for (const piece of textPieces(escapeForStream(redactText(chunk), options.caps.color))) host.stdout.write(piece);
     },
     writeErr(chunk) {

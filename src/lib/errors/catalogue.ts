@@ -159,6 +159,10 @@ export const ERRORS = {
     exitCode: USAGE,
     meaning: 'a query or preset needs more memory than DuckDB may use for it: narrow it',
   },
+  LOGS_QUERY_CUT_SHORT: {
+    exitCode: USAGE,
+    meaning: 'DuckDB ended an answer part way without naming the error (run it again, or narrow it)',
+  },
   LOGS_ATHENA_QUERY_FAILED: {
     exitCode: USAGE,
     meaning: 'Athena refused or failed the query (table missing, no output location, SQL error); the reason is shown',

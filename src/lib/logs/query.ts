@@ -56,7 +56,7 @@ export async function runQuery(options: QueryOptions, io: CommandIO): Promise<Ro
         ) ?? error
       );
     }
-    if (truncated) io.note(`Showing the first ${count} rows: more match (raise --limit).`);
+    if (truncated) io.warn(`Showing the first ${count} rows: more match (raise --limit).`);
     if (count === 0) await explainEmptyAnswer(store, options.preset, filters, format, io);
     return DOCUMENT_WRITTEN;
   } finally {

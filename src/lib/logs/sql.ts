@@ -64,7 +64,7 @@ export async function runSql(options: SqlOptions, io: CommandIO): Promise<Row[] 
       if (error instanceof Error && /^[A-Z][A-Za-z ]* Error: /.test(error.message)) throw sqlFailed(error);
       throw error;
     }
-    if (limited.truncated()) io.note(`Showing the first ${limit} rows: more match (raise --limit).`);
+    if (limited.truncated()) io.warn(`Showing the first ${limit} rows: more match (raise --limit).`);
     return DOCUMENT_WRITTEN;
   } finally {
     await store.close();

@@ -221,12 +221,20 @@ export interface RowStream {
   batches: AsyncIterable<Row[]>;
 }
 
-/** Batches that call `release` once read to the end, or left early (break, an error). */
-async function* releasedAtEnd(batches: AsyncIterable<Row[]>, release: () => void): AsyncGenerator<Row[]> {
+/**
+ * Batches that call `finish` once read to the end (`true`) or left early (`false`: a break, an
+ * error): what `finish` throws at the end is the answer's error.
+ */
+async function* finishedAtEnd(
+  batches: AsyncIterable<Row[]>,
+  finish: (readToEnd: boolean) => Promise<void>,
+): AsyncGenerator<Row[]> {
+  let readToEnd = false;
   try {
     yield* batches;
+    readToEnd = true;
   } finally {
-    release();
+    await finish(readToEnd);
   }
 }
 
@@ -272,6 +280,8 @@ export class LogStore {
   private connectionFree: Promise<void> = Promise.resolve();
   /** The store has `event_hours` (see eventsPerHour). */
   private countsHours = false;
+  /** `interrupt` was called: an answer cut short was cut by Ctrl-C. */
+  private interrupted = false;
 
   private constructor(
     readonly dir: string,
@@ -609,13 +619,57 @@ export class LogStore {
    */
   async stream(sql: string, params?: Params): Promise<RowStream> {
     const release = await this.takeConnection();
+    const c = this.connection;
     try {
-      const { columns, batches } = await this.startStream(sql, params);
-      return { columns, batches: releasedAtEnd(batches, release) };
+      // DuckDB's Node API ends a streamed answer that fails part way (out of memory, a cast that
+      // fails on a later row, a part file gone) exactly as one read to its end: the first chunk
+      // it cannot make is "no more chunks", and the error is not given. The failure does abort
+      // the transaction, which is how it is told here (see finishStream).
+      await c.run('BEGIN TRANSACTION');
+      let columns: string[];
+      let batches: AsyncIterable<Row[]>;
+      try {
+        ({ columns, batches } = await this.startStream(sql, params));
+      } catch (error) {
+        await c.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+      const finish = async (readToEnd: boolean) => {
+        try {
+          await this.finishStream(readToEnd, sql, params);
+        } finally {
+          release();
+        }
+      };
+      return { columns, batches: finishedAtEnd(batches, finish) };
     } catch (error) {
       release();
       throw error;
     }
+  }
+
+  /**
+   * Ends a streamed answer's transaction. When the answer was read to its end but its transaction
+   * was aborted, the answer was cut short: the error is Ctrl-C's when the query was interrupted,
+   * else the one running the query again says (as one aggregate over its whole rows, so that no
+   * row is held and every column is computed), else LOGS_QUERY_CUT_SHORT.
+   */
+  private async finishStream(readToEnd: boolean, sql: string, params?: Params): Promise<void> {
+    const c = this.connection;
+    const cut = await c.run('SELECT 1').then(
+      () => false,
+      () => true,
+    );
+    await c.run(cut ? 'ROLLBACK' : 'COMMIT').catch(() => undefined);
+    if (!readToEnd || !cut) return;
+    if (this.interrupted)
+      throw new CliError('interrupted (Ctrl-C)', { code: 'INTERRUPTED', exitCode: ExitCode.INTERRUPTED });
+    await c.run(`SELECT count(hash(answer)) FROM (${sql}\n) AS answer`, params);
+    throw new CliError('the answer stopped part way: DuckDB ended it with an error it did not name', {
+      code: 'LOGS_QUERY_CUT_SHORT',
+      exitCode: ExitCode.USAGE,
+      fix: 'Nothing after the cut was printed: run it again. If it stops again, narrow it (--since/--until, --limit, other filters), as for a query that needs too much memory.',
+    });
   }
 
   private async startStream(sql: string, params?: Params): Promise<RowStream> {
@@ -1110,6 +1164,7 @@ export class LogStore {
 
   /** Stops a running query (Ctrl-C). */
   interrupt(): void {
+    this.interrupted = true;
     this.connection.interrupt();
   }
 

@@ -10,6 +10,8 @@ import { runSync } from '../../../src/lib/logs/sync.js';
 import { fakeIO } from '../../helpers/fake-io.js';
 import { failure } from '../../helpers/expect-cli-error.js';
 import { writeFixture } from './fixture.js';
+import { LogStore } from '../../../src/lib/logs/store.js';
+import { runCommand } from '../../helpers/run-command.js';
 
 describe('audit logs query / sql / presets (run functions)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'logs-cmd-'));
@@ -138,6 +140,71 @@ describe('audit logs query / sql / presets (run functions)', () => {
     );
     expect(error.code).toBe('LOGS_SQL_ERROR');
     expect(error.message).toMatch(/^the SQL failed: Conversion Error/);
+  });
+
+  // DuckDB's Node API ends such an answer as if it were whole (172,032 of 400,000 rows, exit 0).
+  const FAILS_LATE = `SELECT CASE WHEN i < 300000 THEN i ELSE error('boom') END AS i FROM range(400000) t(i)`;
+
+  it('sql: an error after many rows were printed is the SQL error, not an answer cut short in silence', async () => {
+    const io = fakeIO();
+    const error = await failure(runSql({ store, sql: FAILS_LATE, limit: 400_000 }, io));
+    expect(error.code).toBe('LOGS_SQL_ERROR');
+    expect(error.message).toBe('the SQL failed: Invalid Input Error: boom');
+    expect(io.stdout().split('\n').length).toBeGreaterThan(2048);
+  });
+
+  it('--json: an error after the answer began is on stderr (a second document after part of one would not parse)', async () => {
+    const result = await runCommand([
+      'audit',
+      'logs',
+      'sql',
+      FAILS_LATE,
+      '--store',
+      store,
+      '--limit',
+      '400000',
+      '--json',
+    ]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout.startsWith('[\n')).toBe(true);
+    expect(result.stdout).not.toContain('"error"');
+    expect(result.stderr).toContain('the SQL failed: Invalid Input Error: boom');
+  });
+
+  it('--json: an answer cut at --limit says so on stderr (a CI job reads only the document)', async () => {
+    const result = await runCommand([
+      'audit',
+      'logs',
+      'sql',
+      'SELECT i FROM range(20) t(i)',
+      '--store',
+      store,
+      '--limit',
+      '5',
+      '--json',
+    ]);
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout)).toHaveLength(5);
+    expect(result.stderr).toContain('Warning: Showing the first 5 rows: more match (raise --limit).');
+  });
+
+  it('an answer interrupted part way (Ctrl-C) ends with INTERRUPTED, not as a whole answer', async () => {
+    const opened = await LogStore.open(store, { readOnly: true });
+    try {
+      const { batches } = await opened.stream('SELECT i FROM range(10000000) t(i)');
+      let rows = 0;
+      const read = (async () => {
+        for await (const batch of batches) {
+          rows += batch.length;
+          if (rows === batch.length) opened.interrupt();
+        }
+      })();
+      const error = await failure(read);
+      expect(error.code).toBe('INTERRUPTED');
+      expect(rows).toBeLessThan(10_000_000);
+    } finally {
+      await opened.close();
+    }
   });
 
   it('sql cannot read or write files, change settings or the store', async () => {

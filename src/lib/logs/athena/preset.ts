@@ -27,7 +27,7 @@ export async function runAthenaPreset(options: QueryOptions, io: CommandIO): Pro
     io,
     presetColumns(preset),
   );
-  if (result.truncated) io.note(`Showing the first ${result.count} rows: more match (raise --limit).`);
+  if (result.truncated) io.warn(`Showing the first ${result.count} rows: more match (raise --limit).`);
   if (result.count === 0 && format === 'table')
     io.note(`No rows: nothing matched ${preset.name} ${windowText(filters)}.`);
   return DOCUMENT_WRITTEN;

@@ -11,6 +11,6 @@ export async function runAthenaSql(options: SqlOptions, io: CommandIO, defaultLi
   const target = athenaTarget(options);
   const limit = options.limit ?? defaultLimit;
   const result = await runAndPrint(sql, { ...target, maxRows: limit }, format, io);
-  if (result.truncated) io.note(`Showing the first ${limit} rows: more match (raise --limit).`);
+  if (result.truncated) io.warn(`Showing the first ${limit} rows: more match (raise --limit).`);
   return DOCUMENT_WRITTEN;
 }
