@@ -27,7 +27,15 @@ export function spanMs(text: string, flag = 'the duration'): number | undefined 
       fix: `Give ${flag} in seconds to weeks up to 520000w (or, for a start, an ISO date such as 2000-01-01).`,
     });
   }
-  return ms > 0 ? ms : undefined;
+  if (ms === 0) {
+    // A duration, but no span of time: "neither an ISO date nor a duration" would puzzle.
+    throw new CliError(`${flag} "${text}" is a duration of zero`, {
+      code: 'LOGS_BAD_FILTER',
+      exitCode: ExitCode.USAGE,
+      fix: `Give at least 1s (e.g. 7d), or leave ${flag} out.`,
+    });
+  }
+  return ms;
 }
 
 /**

@@ -21,6 +21,20 @@ describe('durations and moments at their limits', () => {
     }
   });
 
+  it('a duration of zero (--since 0d, --window 0h) is named as such, not as "neither a date nor a duration"', async () => {
+    for (const [run, flag] of [
+      [() => resolveFilters({ since: '0d', now }), '--since'],
+      [() => resolveFilters({ window: '0h', now }), '--window'],
+      [() => parseSpan('0m', '--every'), '--every'],
+    ] as Array<[() => unknown, string]>) {
+      const error = await failure(Promise.resolve().then(() => run()));
+      expect(error).toMatchObject({ code: 'LOGS_BAD_FILTER', exitCode: 2 });
+      expect(error.message).toBe(
+        `${flag} "${flag === '--since' ? '0d' : flag === '--window' ? '0h' : '0m'}" is a duration of zero`,
+      );
+    }
+  });
+
   it('--limit is a safe integer (a bigger one failed in DuckDB as a bug)', async () => {
     expect(resolveFilters({ limit: Number.MAX_SAFE_INTEGER, now }).limit).toBe(Number.MAX_SAFE_INTEGER);
     const error = await failure(Promise.resolve().then(() => resolveFilters({ limit: 1e20, now })));
