@@ -101,7 +101,7 @@ function whyUnreadable(line: Buffer): string | undefined {
 }
 
 /** Whether bytes [start, end) are only whitespace (stops at the first other byte: a JSON line's first). */
-function isBlank(buffer: Buffer, start: number, end: number): boolean {
+export function isBlank(buffer: Buffer, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (!isSpace(buffer[i] ?? 0)) return false;
   return true;
 }

@@ -345,6 +345,14 @@ export function writeLines(
 }
 
 /**
+ * Computes every column `writeLines` would for the staged files' lines (each line checked to be
+ * JSON first) and keeps none of them, one hash per row: it fails where writing them would, and is
+ * how store.ts finds the lines DuckDB cannot hold in memory.
+ */
+export const probeLines = (files: readonly StagedFile[]) =>
+  `SELECT count(hash(e)) AS n FROM (${eventsOfLines(files, true)}) AS e`;
+
+/**
  * What files written by `writeLines` hold: their rows (`n`, and `n0`, `n1`, ... per file), their
  * events (rows with an id), their distinct ids (fewer when an id repeats in the batch), and
  * `stored`: how many of the stored ids are among them (only whether it is 0 matters). That is

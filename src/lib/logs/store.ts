@@ -36,6 +36,7 @@ import {
   LINE_READER_ERROR,
   type UnreadableLine,
   chunksAtLineEnds,
+  isBlank,
   lineReaderError,
   readablePiece,
   withoutCarriageReturns,
@@ -57,6 +58,7 @@ import {
   keepNewEvents,
   ROW_GROUP_ROWS,
   partCheck,
+  probeLines,
   groupPart,
   recordPartIds,
   skippedLines,
@@ -273,6 +275,64 @@ export class RefusedStatement extends Error {
   ) {
     super(message);
   }
+}
+
+/** What ingestItems is given for an object ingested again without its heavy lines. */
+interface Retry {
+  key: string;
+  /** The object as stored was gzip (its plain bytes are given). */
+  gzip: boolean;
+  /** The lines left out (blanked), to report as skipped. */
+  skipped: UnreadableLine[];
+}
+
+/** One line of an object: its number (from 1) and its bytes [start, end), without the newline. */
+interface LineSpan {
+  line: number;
+  start: number;
+  end: number;
+}
+
+/** Tries of halves of an object's lines to find the heavy ones (each OOM takes about a second). */
+const HEAVY_LINE_PROBES = 48;
+const NEWLINE = Buffer.from('\n');
+
+class TooManyProbes extends Error {}
+
+/** DuckDB could not hold what a statement needed within its memory limit. */
+const isOutOfMemory = (error: unknown) => /^Out of Memory Error/.test((error as Error | undefined)?.message ?? '');
+
+const firstLineOf = (error: unknown) => ((error as Error | undefined)?.message ?? String(error)).split('\n')[0] ?? '';
+
+/** The non-blank lines of an object's plain bytes. */
+function nonBlankLines(plain: Buffer): LineSpan[] {
+  const spans: LineSpan[] = [];
+  let line = 1;
+  for (let start = 0; start < plain.length; line++) {
+    const at = plain.indexOf(10, start);
+    const end = at === -1 ? plain.length : at;
+    if (!isBlank(plain, start, end)) spans.push({ line, start, end });
+    if (at === -1) break;
+    start = at + 1;
+  }
+  return spans;
+}
+
+/** `plain` with the bytes of `spans` turned to spaces: blank lines, so every other line keeps its number. */
+function blanked(plain: Buffer, spans: readonly LineSpan[]): Buffer {
+  const copy = Buffer.from(plain);
+  for (const span of spans) copy.fill(32, span.start, span.end);
+  return copy;
+}
+
+/** Adds lines left out before staging to an object's counts and skipped lines. */
+function addSkipped(staged: Staged, skipped: readonly UnreadableLine[], key: string): void {
+  if (!staged.lines.has(key)) return;
+  staged.lines.set(key, (staged.lines.get(key) ?? 0) + skipped.length);
+  const known = staged.unreadable.get(key) ?? { count: 0, first: [] };
+  known.count += skipped.length;
+  known.first = [...known.first, ...skipped].sort((a, b) => a.line - b.line).slice(0, SKIPPED_DETAIL);
+  staged.unreadable.set(key, known);
 }
 
 export class LogStore {
@@ -534,7 +594,8 @@ export class LogStore {
     mkdirSync(parts, { recursive: true, mode: 0o700 });
     const remove = (path: string) => rmSync(path, { recursive: true, force: true });
     for (const name of readdirSync(parts)) if (PART_NAME.test(name) && !keep.has(name)) remove(join(parts, name));
-    for (const name of readdirSync(this.dir)) if (/^staging-\d+\.ndjson$/.test(name)) remove(join(this.dir, name));
+    for (const name of readdirSync(this.dir))
+      if (/^staging-(\d+|probe)\.ndjson$/.test(name)) remove(join(this.dir, name));
     remove(join(this.dir, SPLIT_DIR));
   }
 
@@ -775,6 +836,16 @@ export class LogStore {
     now: Date = new Date(),
     options: IngestOptions = {},
   ): Promise<IngestResult[]> {
+    return this.ingestItems(items, now, options);
+  }
+
+  /** ingestMany, with what ingestWithoutHeavyLines adds for an object it ingests again (see Retry). */
+  private async ingestItems(
+    items: readonly IngestItem[],
+    now: Date,
+    options: IngestOptions,
+    retry?: Retry,
+  ): Promise<IngestResult[]> {
     const plains: PlainObject[] = [];
     for (const [index, item] of items.entries()) {
       try {
@@ -785,10 +856,12 @@ export class LogStore {
                 gzip: false,
                 streamed: new StreamedObject(item.object.key, item.open, this.maxObjectBytes),
               }
-            : {
-                object: item.object,
-                ...(await decompress(item.object.key, item.bytes, this.maxObjectBytes, this.inMemoryBytes)),
-              },
+            : retry
+              ? { object: item.object, gzip: retry.gzip, plain: item.bytes }
+              : {
+                  object: item.object,
+                  ...(await decompress(item.object.key, item.bytes, this.maxObjectBytes, this.inMemoryBytes)),
+                },
         );
       } catch (error) {
         if (options.onUnreadable && isUnreadableObject(error)) {
@@ -801,19 +874,121 @@ export class LogStore {
     }
     if (plains.length === 0) return [];
     const staged = await this.stage(plains, options.onUnreadable);
+    if (retry) addSkipped(staged, retry.skipped, retry.key);
     // What insertBatch needs of each staged object; the bytes can go before DuckDB reads the files.
     const objects = plains
       .filter((p) => staged.lines.has(p.object.key))
       .map((p) => ({ object: p.object, gzip: p.streamed?.gzip ?? p.gzip }));
     plains.length = 0;
     let results: IngestResult[] = [];
+    let outOfMemory: unknown;
     try {
       if (objects.length > 0) results = await this.insertStaged(objects, staged, now, options.onChunk);
+    } catch (error) {
+      if (retry || !isOutOfMemory(error)) throw error;
+      outOfMemory = error;
     } finally {
       for (const piece of staged.pieces) rmSync(piece.file, { force: true });
     }
+    if (outOfMemory !== undefined) {
+      // Nothing of the batch was stored (its transaction rolled back): its objects go in again apart.
+      const again = items.filter((item) => staged.lines.has(item.object.key));
+      results = [];
+      if (again.length === 1)
+        results = await this.ingestWithoutHeavyLines(again[0] as IngestItem, now, options, outOfMemory);
+      else for (const item of again) results.push(...(await this.ingestItems([item], now, options)));
+    }
     if (staged.failed) throw staged.failed;
     return results;
+  }
+
+  /**
+   * An object DuckDB ran out of memory on by itself: ingested without the lines that do it, each
+   * reported as a skipped line. Such a line is one DuckDB cannot extract within its memory limit:
+   * every string of a payload is extracted for matching, which costs the payload's size times its
+   * depth, so a 70 KB line nested 10,000 levels deep took more than 256 MB (and failed every sync,
+   * with every object of its batch, as an unexpected failure). The lines are found by halving the
+   * object's lines and trying each half (see linesDuckDBCannotHold); an object too big to hold for
+   * that, or with more such lines than that search is given, is left out as unreadable.
+   */
+  private async ingestWithoutHeavyLines(
+    item: IngestItem,
+    now: Date,
+    options: IngestOptions,
+    outOfMemory: unknown,
+  ): Promise<IngestResult[]> {
+    const key = item.object.key;
+    const opened =
+      'open' in item ? undefined : await decompress(key, item.bytes, this.maxObjectBytes, this.inMemoryBytes);
+    // Line ends as staging makes them, so that the lines found are the lines staged.
+    const text = opened && 'plain' in opened ? withoutCarriageReturns(opened.plain) : undefined;
+    const heavy = text ? await this.linesDuckDBCannotHold(text, key) : undefined;
+    if (!opened || !text || !heavy || heavy.length === 0) {
+      // Streamed (too big to hold for the search), too many such lines, or none alone: left out.
+      const error = new CliError(`${key} cannot be read within DuckDB's memory limit: ${firstLineOf(outOfMemory)}`, {
+        code: 'LOGS_OBJECT_UNREADABLE',
+        exitCode: ExitCode.USAGE,
+        fix: 'Check that object for lines nested very deep or very big (the other objects are synced; this one is tried again on the next sync).',
+      });
+      if (!options.onUnreadable) throw error;
+      options.onUnreadable(key, error);
+      return [];
+    }
+    const reason = 'DuckDB cannot extract its fields within its memory limit (nested too deep, or too big)';
+    const skipped = heavy.map((span) => ({ line: span.line, reason }));
+    return this.ingestItems([{ object: item.object, bytes: blanked(text, heavy) }], now, options, {
+      key,
+      gzip: opened.gzip,
+      skipped,
+    });
+  }
+
+  /**
+   * The lines of `plain` that DuckDB runs out of memory on, found by trying halves of the lines
+   * (an OOM costs ~1 s): undefined when more than HEAVY_LINE_PROBES tries would be needed.
+   */
+  private async linesDuckDBCannotHold(plain: Buffer, key: string): Promise<LineSpan[] | undefined> {
+    const file = join(this.dir, 'staging-probe.ndjson');
+    let probes = 0;
+    const holds = async (spans: readonly LineSpan[]): Promise<boolean> => {
+      if (++probes > HEAVY_LINE_PROBES) throw new TooManyProbes();
+      writeFileSync(file, Buffer.concat(spans.flatMap((s) => [plain.subarray(s.start, s.end), NEWLINE])), {
+        mode: 0o600,
+      });
+      try {
+        await this.connection.run(probeLines([{ file, key, firstLine: 1 }]));
+        return true;
+      } catch (error) {
+        if (!isOutOfMemory(error)) throw error;
+        return false;
+      } finally {
+        rmSync(file, { force: true });
+      }
+    };
+    const heavy: LineSpan[] = [];
+    const search = async (spans: readonly LineSpan[]): Promise<void> => {
+      if (spans.length === 0 || (await holds(spans))) return;
+      if (spans.length === 1) heavy.push(spans[0] as LineSpan);
+      else {
+        const half = Math.ceil(spans.length / 2);
+        await search(spans.slice(0, half));
+        await search(spans.slice(half));
+      }
+    };
+    const spans = nonBlankLines(plain);
+    try {
+      // The whole object is known to fail: start with its halves.
+      const half = Math.ceil(spans.length / 2);
+      if (spans.length === 1) heavy.push(spans[0] as LineSpan);
+      else {
+        await search(spans.slice(0, half));
+        await search(spans.slice(half));
+      }
+    } catch (error) {
+      if (error instanceof TooManyProbes) return undefined;
+      throw error;
+    }
+    return heavy;
   }
 
   private async insertStaged(

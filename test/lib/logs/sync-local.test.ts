@@ -356,6 +356,58 @@ describe('audit logs sync from a folder', () => {
     );
   });
 
+  it('a line DuckDB cannot extract within its memory limit (nested 10,000 deep: 70 KB) is a skipped line; the rest of its object and its batch are stored', async () => {
+    // Extracting every payload string costs the payload's size times its depth: this line took
+    // more than the 256 MB a sync may use, and failed every sync as an unexpected failure.
+    // Spliced in as text: JSON.stringify recurses, and 10,000 levels exceed its stack.
+    const heavy = JSON.stringify(
+      uamEvent({ id: 'heavy', at: '2026-01-05T10:30:00.000Z', event: 'TagApplied', payload: { deep: 'DEEP' } }),
+    ).replace('"DEEP"', `${'{"a":'.repeat(10_000)}"v"${'}'.repeat(10_000)}`);
+    writeFileSync(join(source, '1.ndjson'), ndjson([a]));
+    writeFileSync(join(source, '2.ndjson'), `${ndjson([b])}${heavy}\n${ndjson([c])}`.replace(/\n/g, '\r\n'));
+    const io = fakeIO();
+    const result = await runSync({ source, store }, io);
+    expect(result.objects.ingested).toBe(2);
+    expect(result.events.total).toBe(3);
+    expect(result.problems).toEqual([
+      {
+        key: '2.ndjson',
+        skipped: 1,
+        lines: [
+          {
+            line: 2,
+            reason: 'DuckDB cannot extract its fields within its memory limit (nested too deep, or too big)',
+          },
+        ],
+      },
+    ]);
+    expect(io.stderr()).toContain('2.ndjson: skipped 1 line(s) (line 2: DuckDB cannot extract its fields');
+    expect((await runSync({ source, store }, fakeIO())).objects.ingested).toBe(0);
+  });
+
+  it('an object read as it is staged (too big to hold while its heavy lines are searched for) is left out instead, the others stored', async () => {
+    const heavy = JSON.stringify(
+      uamEvent({ id: 'heavy', at: '2026-01-05T10:30:00.000Z', event: 'TagApplied', payload: { deep: 'DEEP' } }),
+    ).replace('"DEEP"', `${'{"a":'.repeat(10_000)}"v"${'}'.repeat(10_000)}`);
+    writeFileSync(join(source, '1.ndjson'), ndjson([a]));
+    writeFileSync(join(source, '2.ndjson'), `${ndjson([b])}${heavy}\n`);
+    const { resolved } = recordingSource(source, { streams: true });
+    const opened = await LogStore.open(store);
+    try {
+      const result = await syncInto(opened, resolved, { streamObjectBytes: 1 }, fakeIO());
+      expect(result.unreadableObjects).toEqual([
+        expect.objectContaining({
+          key: '2.ndjson',
+          code: 'LOGS_OBJECT_UNREADABLE',
+          message: expect.stringMatching(/^2\.ndjson cannot be read within DuckDB's memory limit: Out of Memory Error/),
+        }),
+      ]);
+      expect([...(await opened.ingestedObjects()).keys()]).toEqual(['1.ndjson']);
+    } finally {
+      await opened.close();
+    }
+  });
+
   it('a file name with a newline or control codes stays on its warning line', async () => {
     writeFileSync(join(source, 'x\nWarning: fake\u001b[2J'), 'not json\n');
     const io = fakeIO();
