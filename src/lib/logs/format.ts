@@ -9,6 +9,7 @@ import { escapeControl } from '../output/control-codes.js';
 import { hasSecretKey, redactSecretKeys, redactText } from '../output/redact.js';
 import { columnWidths, headerLine, renderTable, rowLine, visibleLength } from '../output/table.js';
 import type { Row } from './rows.js';
+import { DEEP_LIMIT, DEEP_VALUE, renderDeepSafe } from './deep-values.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'csv'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -102,8 +103,26 @@ export function formatRows(
 export function printRows(columns: readonly string[], rows: readonly Row[], format: OutputFormat, io: CommandIO): void {
   if (io.json) return;
   const tty = io.caps.interactive || io.caps.color;
-  const text = formatRows(columns, rows, format, tty);
+  const deep = deepCounter(io);
+  const text = renderDeepSafe(rows, (shown) => formatRows(columns, shown, format, tty), deep.add);
   if (text !== '') io.write(text);
+  deep.warn();
+}
+
+/** Counts values printed as DEEP_VALUE, and says so once, at the end, on stderr. */
+function deepCounter(io: CommandIO): { add: (n: number) => void; warn: () => void } {
+  let count = 0;
+  return {
+    add: (n) => {
+      count += n;
+    },
+    warn: () => {
+      if (count > 0)
+        io.warn(
+          `${count} value(s) nested deeper than ${DEEP_LIMIT} levels are shown as "${DEEP_VALUE}" (JSON this deep cannot be printed); select a part of it with SQL (json_extract) to see it.`,
+        );
+    },
+  };
 }
 
 /** JSON.stringify(rows, null, 2), with what is under a secret key redacted when asked (see writeRows). */
@@ -136,6 +155,7 @@ async function writeTable(
 ): Promise<number> {
   const tty = io.caps.interactive || io.caps.color;
   const cellsOf = (row: Row) => columns.map((c) => tableCell(row[c], tty));
+  const deep = deepCounter(io);
   let count = 0;
   let widths: number[] | undefined;
   const measured: string[][] = [];
@@ -148,10 +168,11 @@ async function writeTable(
   for await (const batch of batches) {
     if (batch.length === 0) continue;
     count += batch.length;
+    const cells = renderDeepSafe(batch, (rows) => rows.map(cellsOf), deep.add);
     if (!tty) {
-      io.write(`${batch.map((row) => cellsOf(row).join('\t')).join('\n')}\n`);
+      io.write(`${cells.map((line) => line.join('\t')).join('\n')}\n`);
     } else if (widths === undefined) {
-      for (const row of batch) measured.push(cellsOf(row));
+      measured.push(...cells);
       if (measured.length >= measuredRows) widths = printMeasured();
     } else {
       const w = widths;
@@ -162,9 +183,9 @@ async function writeTable(
         i < last && typeof value !== 'number' && typeof value !== 'bigint' && visibleLength(text) > (w[i] ?? 0)
           ? fit(text, w[i] ?? 0)
           : text;
-      const lines = batch.map((row) =>
+      const lines = batch.map((row, r) =>
         rowLine(
-          cellsOf(row).map((text, i) => cut(text, i, row[columns[i] as string])),
+          (cells[r] as string[]).map((text, i) => cut(text, i, row[columns[i] as string])),
           w,
           [],
         ),
@@ -173,6 +194,7 @@ async function writeTable(
     }
   }
   if (measured.length > 0) printMeasured();
+  deep.warn();
   return count;
 }
 
@@ -192,20 +214,24 @@ export async function writeRows(
   let count = 0;
   if (format === 'table' && !io.json) return writeTable(columns, batches, io, options.measuredRows);
   if (format === 'csv' && !io.json) io.write(csvLine(columns));
-  for await (const batch of batches) {
-    if (batch.length === 0) continue;
-    let text: string;
+  const deep = deepCounter(io);
+  const render = (rows: readonly Row[]): string => {
     if (io.json || format === 'json') {
       // JSON.stringify(rows, null, 2) a batch at a time: the batch's array without its brackets.
       // --json redacts by key too, as the base command does a document it is returned (io.write
       // scrubs the text); the text says whether there is a key to redact (walking every row
       // cost 45% more time on 440,000 rows that had none).
-      text = `${count === 0 ? '[\n' : ',\n'}${prettyJson(batch, io.json).slice(2, -2)}`;
-    } else if (format === 'ndjson') text = formatRows(columns, batch, 'ndjson', false);
-    else text = batch.map((row) => csvLine(columns.map((c) => row[c]))).join('');
-    io.write(text);
+      return `${count === 0 ? '[\n' : ',\n'}${prettyJson(rows, io.json).slice(2, -2)}`;
+    }
+    if (format === 'ndjson') return formatRows(columns, rows, 'ndjson', false);
+    return rows.map((row) => csvLine(columns.map((c) => row[c]))).join('');
+  };
+  for await (const batch of batches) {
+    if (batch.length === 0) continue;
+    io.write(renderDeepSafe(batch, render, deep.add));
     count += batch.length;
   }
   if (io.json || format === 'json') io.write(count === 0 ? '[]\n' : '\n]\n');
+  deep.warn();
   return count;
 }
