@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreStatus } from '../../src/lib/logs/status.js';
 import { runCommand } from '../helpers/run-command.js';
 import { writeFixture } from '../lib/logs/fixture.js';
+import { ndjson, uamEvent } from '../lib/logs/events.js';
 
 describe('audit logs status', () => {
   const dir = mkdtempSync(join(tmpdir(), 'logs-status-'));
@@ -94,5 +95,23 @@ describe('audit logs status', () => {
     const result = await immuta(['status', '--source', source, '--store', fresh, '--json']);
     expect(result.exitCode, result.stderr).toBe(0);
     expect((JSON.parse(result.stdout) as StoreStatus).events.total).toBe(expected.total);
+  });
+});
+
+describe('audit logs status and filter notes, over exported names with newlines and control codes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logs-status-hostile-'));
+  const store = join(dir, 'store');
+  const immuta = (args: string[]) => runCommand(['audit', 'logs', ...args], { env: { HOME: dir } });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('print each name on its own line, escaped (a newline in an event name started a forged line)', async () => {
+    mkdirSync(join(dir, 'exported'));
+    const evil = uamEvent({ id: 'e1', at: '2026-01-05T10:00:00.000Z', event: 'Evil\u001b[31mRED\nForged  9' });
+    writeFileSync(join(dir, 'exported', 'a.ndjson'), ndjson([evil]));
+    expect((await immuta(['sync', join(dir, 'exported'), '--store', store])).exitCode).toBe(0);
+    const status = await immuta(['status', '--store', store]);
+    expect(status.stdout).toContain('    Evil\\u001b[31mRED\\nForged  9  1\n');
+    const note = await immuta(['query', 'query-trail', '--store', store, '--since', '2025-01-01', '--event', 'Nope']);
+    expect(note.stderr).toContain('(it has Evil\\u001b[31mRED\\nForged  9).\n');
   });
 });

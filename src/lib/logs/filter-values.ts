@@ -6,7 +6,7 @@
  * `--status` is read in any case.
  */
 import type { CommandIO } from '../io/command-io.js';
-import { escapeControl } from '../output/control-codes.js';
+import { escapeLine } from '../output/control-codes.js';
 import { list } from './filters.js';
 import type { LogStore } from './store.js';
 
@@ -15,8 +15,8 @@ const SHOWN = 40;
 
 const listed = (values: readonly string[]) =>
   values.length <= SHOWN
-    ? values.map(escapeControl).join(', ')
-    : `${values.slice(0, SHOWN).map(escapeControl).join(', ')} and ${values.length - SHOWN} more`;
+    ? values.map(escapeLine).join(', ')
+    : `${values.slice(0, SHOWN).map(escapeLine).join(', ')} and ${values.length - SHOWN} more`;
 
 /** The `--event` text to query with (names in the store's case), after saying which names it lacks. */
 export async function checkedEvents(
@@ -32,7 +32,7 @@ export async function checkedEvents(
     if (name === 'QUERY' || names.includes(name)) return name;
     const sameButCase = names.filter((known) => known.toLowerCase() === name.toLowerCase());
     if (sameButCase.length === 1) return sameButCase[0] as string;
-    io.note(`--event ${escapeControl(name)}: no event of that name in this store (it has ${listed(names)}).`);
+    io.note(`--event ${escapeLine(name)}: no event of that name in this store (it has ${listed(names)}).`);
     return name;
   });
   return checked.join(',');
@@ -46,7 +46,7 @@ export async function checkStatuses(store: LogStore, status: string | undefined,
   const known = new Set(statuses.map((s) => s.toUpperCase()));
   for (const value of asked)
     if (!known.has(value.toUpperCase()))
-      io.note(`--status ${escapeControl(value)}: no event in this store has it (it has ${listed(statuses)}).`);
+      io.note(`--status ${escapeLine(value)}: no event in this store has it (it has ${listed(statuses)}).`);
 }
 
 /**
@@ -70,8 +70,8 @@ export async function checkedActors(
       continue;
     }
     const like = await store.actorsLike(name);
-    const hint = like.length > 0 ? ` (did you mean ${like.map(escapeControl).join(', ')}?)` : '';
-    io.note(`--actor ${escapeControl(name)}: no event in this store has that actor id or name${hint}.`);
+    const hint = like.length > 0 ? ` (did you mean ${like.map(escapeLine).join(', ')}?)` : '';
+    io.note(`--actor ${escapeLine(name)}: no event in this store has that actor id or name${hint}.`);
     checked.push(name);
   }
   return checked.join(',');

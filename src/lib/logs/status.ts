@@ -4,6 +4,7 @@
  * store up to date, and what can I ask it?" needs no SQL. With --source, the source is synced first,
  * as for every reading command.
  */
+import { escapeLine } from '../output/control-codes.js';
 import { statSync } from 'node:fs';
 import type { CommandIO } from '../io/command-io.js';
 import { counted } from '../output/plural.js';
@@ -63,7 +64,11 @@ function describe(status: StoreStatus): string {
   if (status.byEvent.length > 0) {
     const shown = status.byEvent
       .slice(0, SHOWN_EVENTS)
-      .map((e) => ({ name: e.event ?? '(no auditPayload.type)', events: count(e.events) }));
+      // An exported name may hold a newline: it must not start a line of its own.
+      .map((e) => ({
+        name: e.event === null ? '(no auditPayload.type)' : escapeLine(e.event),
+        events: count(e.events),
+      }));
     const width = Math.max(...shown.map((e) => e.name.length));
     const numberWidth = Math.max(...shown.map((e) => e.events.length));
     lines.push('  By event', ...shown.map((e) => `    ${e.name.padEnd(width)}  ${e.events.padStart(numberWidth)}`));
