@@ -192,7 +192,8 @@ async function postNew(
 ): Promise<WatchRunSummary> {
   const { path: statePath, file: stateFile } = held;
   const now = io.now();
-  const infos = options.presets.map((name) => source.preset(name));
+  // Each preset once: a second turn of one reset its count in the summary to 0.
+  const infos = [...new Set(options.presets)].map((name) => source.preset(name));
   const state: WatchState = (await loadWatchState(statePath, options.webhook)) ?? {
     version: 1,
     webhook: webhookFingerprint(options.webhook),
