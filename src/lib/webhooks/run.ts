@@ -105,8 +105,11 @@ export async function runCreateWebhook(options: CreateWebhookOptions, io: Comman
 }
 
 export async function runListWebhooks(io: CommandIO): Promise<WebhookView[]> {
-  const webhooks = (await (await client(io)).list()).map(view);
-  for (const w of webhooks) if (w.url) registerSecret(w.url);
+  const listed = await (await client(io)).list();
+  // The tenant's own URLs are the secrets (a text that quotes one is scrubbed). Registering the
+  // masked form instead turned every masked URL into [REDACTED], so no two could be told apart.
+  for (const w of listed) registerSecret(w.url);
+  const webhooks = listed.map(view);
   if (webhooks.length === 0) io.note('No webhooks yet: create one with `immuta webhooks create`.');
   else io.out(table(webhooks, io));
   return webhooks;

@@ -60,6 +60,9 @@ describe('immuta webhooks', () => {
     await runListWebhooks(humanIO);
     expect(humanIO.stdout()).toContain('guide alerts');
     expect(humanIO.stdout()).not.toContain('secret-token-path');
+    // Masked, not redacted: the origin and first path segment tell one webhook from another.
+    expect(humanIO.stdout()).toContain(`${new URL(receiver.url).origin}/hook/…`);
+    expect(humanIO.stdout()).not.toContain('[REDACTED]');
 
     // An export job fires events; the sandbox posts the matching notifications.
     const made = await postGraphql(
