@@ -110,6 +110,21 @@ describe('logs report (data and file)', () => {
     ).toMatchObject({ exitCode: 2 });
   });
 
+  it('refuses a period longer than ten years (exit 2, naming the earliest --since) rather than a report of zeros', async () => {
+    const source = async () => memoryReportSource(reportFixture());
+    // The store's events end on 2026-03-01: the last of 3700 days. Cut at 3700 days from 2000,
+    // the report's days ended in 2010 and every chart and total read 0 for events it counted.
+    for (const since of ['2000-01-01', '3701d']) {
+      const error = await failure(runReport({ ...base, since, out: 'x.html' }, fakeIO({ cwd: dir }), source));
+      expect(error).toMatchObject({ code: 'USAGE', exitCode: 2 });
+      expect(error.fix).toContain('2016-01-14 at the earliest');
+    }
+    const longest = await runReport({ ...base, since: '2016-01-14', out: 'x.html' }, fakeIO({ cwd: dir }), source);
+    expect(longest).toMatchObject({ days: 3700, events: reportFixture().length });
+    const html = readFileSync(join(dir, 'x.html'), 'utf8');
+    expect(html).toMatch(/data-kpi="queries">[1-9]/);
+  });
+
   it('refuses an --out that is a folder or a device before it opens the store, and replaces no such thing', async () => {
     let opened = 0;
     const source = async () => {
