@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,16 @@ const commands: CompletionCommand[] = [
   { id: 'sandbox:start', flags: [...globals, { name: 'interval-scale', takesValue: true }] },
   { id: 'hidden:thing', hidden: true, flags: [] },
 ];
+
+/** zsh is not everywhere the suite runs (bash is): its real run is skipped without it. */
+const hasZsh = (() => {
+  try {
+    execFileSync('zsh', ['-f', '-c', 'true']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 const dir = mkdtempSync(join(tmpdir(), 'immuta-completion-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -70,6 +80,24 @@ describe('completion zsh and fish', () => {
     const script = completionScript('zsh', commands);
     expect(script).toContain('bashcompinit');
     expect(script).toContain('complete -o default -F _immuta immuta');
+  });
+
+  // The README installs it in $fpath as _immuta, or sources it: both must bind `immuta`.
+  it.skipIf(!hasZsh)('zsh (run in zsh): compinit binds the file saved in $fpath, and sourcing binds it too', () => {
+    const fpathDir = join(dir, 'zfunc');
+    mkdirSync(fpathDir, { recursive: true });
+    writeFileSync(join(fpathDir, '_immuta'), completionScript('zsh', commands));
+    const zsh = (code: string) =>
+      execFileSync('zsh', ['-f', '-c', code], { env: { PATH: process.env.PATH, HOME: dir }, encoding: 'utf8' }).trim();
+    // Without `#compdef immuta` as its first line, compinit bound nothing: TAB did nothing.
+    expect(
+      zsh(
+        `fpath=('${fpathDir}' $fpath); autoload -U compinit && compinit -u -d '${dir}/zcd'; print -r -- $_comps[immuta]`,
+      ),
+    ).toBe('_immuta');
+    expect(zsh(`source '${fpathDir}/_immuta'; print -r -- $_comps[immuta]`)).toBe(
+      '_bash_complete -o default -F _immuta',
+    );
   });
 
   it('fish: subcommands per path, flags per command, profiles for -p', () => {
