@@ -81,7 +81,15 @@ function networkFailure(error: unknown): RequestFailure {
     }
     current = candidate.cause;
   }
-  return { kind: 'network', code: 'FETCH_FAILED', message: (error as Error)?.message ?? String(error) };
+  // fetch's own refusals carry no code, and its message is only "fetch failed": the cause says why
+  // (a port fetch never connects to, such as 6000 or 6667, is "bad port").
+  const { message, cause } = (error ?? {}) as { message?: unknown; cause?: { message?: unknown } };
+  const why = typeof cause?.message === 'string' ? `: ${cause.message}` : '';
+  return {
+    kind: 'network',
+    code: 'FETCH_FAILED',
+    message: `${typeof message === 'string' ? message : String(error)}${why}`,
+  };
 }
 
 async function readCapped(response: Response, maxBytes: number): Promise<{ text: string; truncated: boolean }> {

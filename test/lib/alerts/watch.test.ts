@@ -165,6 +165,21 @@ describe('logs watch', () => {
     expect(receiver.requests).toHaveLength(4);
   });
 
+  it('names why fetch itself refused a receiver: a port it never connects to is "bad port", not "fetch failed"', async () => {
+    const events = [row('PermissionApplied', at(1))];
+    const error = await failure(
+      runWatch(
+        options({ since: at(0).toISOString(), webhook: 'http://127.0.0.1:6000/hook/x', delivery: { backoffMs: 1 } }),
+        fakeIO({ now: at(2) }),
+        async () => memorySource(events, PRESETS),
+      ),
+    );
+    expect(error.code).toBe('WEBHOOK_DELIVERY_FAILED');
+    expect(error.message).toBe(
+      'the webhook at http://127.0.0.1:6000 did not accept the alert: FETCH_FAILED: fetch failed: bad port',
+    );
+  });
+
   it('starts from --since on the first run, and posts slack bodies of at most 20 events then "and N more"', async () => {
     const events = Array.from({ length: 23 }, (_, i) => row('PermissionApplied', at(-120 + i)));
     await runWatch(options({ since: '2026-03-02T06:00:00Z', format: 'slack' }), fakeIO({ now: at(0) }), async () =>
