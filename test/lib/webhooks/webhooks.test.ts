@@ -1,5 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../../src/lib/sandbox/constants.js';
+import { WebhooksClient } from '../../../src/lib/webhooks/client.js';
 import { runCreateWebhook, runDeleteWebhook, runListWebhooks, runWebhookTypes } from '../../../src/lib/webhooks/run.js';
 import { fakeIO } from '../../helpers/fake-io.js';
 import { failure } from '../../helpers/expect-cli-error.js';
@@ -115,6 +118,55 @@ describe('immuta webhooks', () => {
       ),
       { code: 'WEBHOOK_URL_INVALID', exitCode: 2 },
     );
+  });
+
+  it('a delete answered 2xx is done whatever the body says; a create answered 2xx unreadably may have been made', async () => {
+    // A tenant (or proxy) that answers a plain "OK": the delete was made, the create probably too.
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'text/plain' }).end('OK'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const plain = fakeIO({
+        env: {
+          IMMUTA_HOST: `http://127.0.0.1:${port}`,
+          IMMUTA_API_KEY: 'k-123456',
+          IMMUTA_CONFIG: '/nonexistent/x.yaml',
+        },
+      });
+      expect(await runDeleteWebhook('7', plain)).toEqual({ deleted: true, id: '7' });
+      const error = await failure(
+        runCreateWebhook({ url: receiver.url, name: 'x', notifications: ['permissionsUpdated'], global: true }, plain),
+      );
+      expect(error).toMatchObject({ code: 'WEBHOOK_API_UNEXPECTED', exitCode: 5 });
+      expect(error.fix).toContain('may have been created: check with `immuta webhooks list`');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('a create with no answer in time may have been made: the fix says to list before creating again', async () => {
+    const hanging = createServer((req) => req.resume());
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = hanging.address() as AddressInfo;
+      const client = new WebhooksClient({
+        settings: { host: `http://127.0.0.1:${port}`, apiKey: 'k-123456' },
+        timeoutMs: 200,
+      });
+      const error = await failure(
+        client.create([{ url: receiver.url, name: 'x', notificationType: ['permissionsUpdated'], global: true }]),
+      );
+      expect(error).toMatchObject({ code: 'WEBHOOK_API_UNREACHABLE', exitCode: 5 });
+      expect(error.fix).toContain('may have been created');
+      // A read that times out is only unreachable: nothing was changed.
+      expect((await failure(client.list())).fix).not.toContain('may have been created');
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise((resolve) => hanging.close(resolve));
+    }
   });
 
   it('never prints the API key', async () => {
