@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -277,5 +277,38 @@ describe('logs report --out -', () => {
     expect(await failure(runReport({ ...base, out: '-' }, json, source))).toMatchObject({ code: 'USAGE', exitCode: 2 });
     expect(json.stdout()).toBe('');
     expect(opened).toBe(0);
+  });
+});
+
+describe('logs report --format pdf with a --browser that is not Chromium', () => {
+  const source = async () => memoryReportSource(reportFixture());
+  const program = (name: string, body: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    return path;
+  };
+  const pdf = (browser: string) =>
+    failure(runReport({ ...base, out: 'r.pdf', format: 'pdf', browser }, fakeIO({ cwd: dir }), source));
+
+  it('a file that cannot be run, or a folder, is refused by name (exit 2), not an empty "could not print"', async () => {
+    const notRunnable = join(dir, 'chromium.txt');
+    writeFileSync(notRunnable, 'not a program');
+    for (const browser of [notRunnable, dir]) {
+      const error = await pdf(browser);
+      expect(error).toMatchObject({ code: 'BROWSER_NOT_FOUND', exitCode: 2 });
+      expect(error.message).toBe(`${browser} is not a program this user can run`);
+    }
+  });
+
+  it('says why it failed: its last line on stderr, else its exit code; never that --out’s folder is gone', async () => {
+    const said = await pdf(program('says', 'echo "[1:2] starting" >&2; echo "cannot open display" >&2; exit 3'));
+    expect(said).toMatchObject({ code: 'PDF_FAILED' });
+    expect(said.message).toBe('Chromium could not print the PDF: cannot open display');
+    const silent = await pdf(program('silent', 'exit 4'));
+    expect(silent.message).toBe('Chromium could not print the PDF: it exited with code 4 and said nothing');
+    // Exits 0 and writes nothing: it was reported as "cannot write --out ...: its folder is gone".
+    const idle = await pdf(program('idle', 'exit 0'));
+    expect(idle).toMatchObject({ code: 'PDF_FAILED' });
+    expect(idle.message).toBe(`${join(dir, 'idle')} exited without writing the PDF`);
   });
 });
