@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { webhookFingerprint } from '../../../src/lib/alerts/state.js';
 import { type WatchOptions, runWatch } from '../../../src/lib/alerts/watch.js';
 import type { EventRow } from '../../../src/lib/alerts/source.js';
 import { registerSecret } from '../../../src/lib/output/redact.js';
@@ -90,6 +91,28 @@ describe('logs watch', () => {
       expect(error).toMatchObject({ code: 'FILE_UNWRITABLE', exitCode: 2 });
       expect(error.message).toMatch(/^cannot write --state /);
     }
+  });
+
+  it('a state file that is not JSON of the right shape, or whose moments are not dates, is damaged (exit 2), never a crash', async () => {
+    const statePath = join(dir, 'state.json');
+    const fingerprint = webhookFingerprint(receiver.url);
+    const valid = { version: 1, webhook: fingerprint, since: '2026-03-02T08:00:00.000Z', lastRun: null };
+    for (const damaged of [
+      'garbage',
+      'null',
+      '[]',
+      { ...valid, since: 'garbage' },
+      { ...valid, complete: 'yesterday' },
+      { ...valid, lastRun: '' },
+      { ...valid, presets: { 'permission-changes': { sent: { e1: 'zzz' } } } },
+    ]) {
+      writeFileSync(statePath, typeof damaged === 'string' ? damaged : JSON.stringify(damaged));
+      const error = await failure(
+        runWatch(options({ statePath }), fakeIO({ now: at(0) }), async () => memorySource([], PRESETS)),
+      );
+      expect(error).toMatchObject({ code: 'WATCH_STATE_INVALID', exitCode: 2 });
+    }
+    expect(receiver.requests).toHaveLength(0);
   });
 
   it('delivers every matching event exactly once over three runs, none lost while the receiver was down', async () => {
