@@ -68,7 +68,10 @@ export async function deliver(body: unknown, options: DeliveryOptions): Promise<
         headers: { 'content-type': 'application/json', 'user-agent': 'immuta-audit-cli (logs watch)' },
         body: text,
         timeoutMs: options.timeoutMs ?? DELIVERY_TIMEOUT_MS,
-        maxBytes: 4096,
+        // The status is the answer: waiting for the body of a 200 that trickled in (or never
+        // ended) timed out, so an alert the receiver had taken was posted 4 times, then again
+        // every run, and reported as "no answer".
+        maxBytes: 0,
         signal: options.signal,
         fetch: options.fetch,
       });

@@ -12,7 +12,7 @@ export interface GuardedRequest {
   headers?: Record<string, string>;
   body?: string;
   timeoutMs: number;
-  /** The most of the answer's body kept; the rest is discarded unread. */
+  /** The most of the answer's body kept; the rest is discarded unread. 0: the status is the answer, the body is not read at all. */
   maxBytes: number;
   signal?: AbortSignal;
   fetch?: FetchLike;
@@ -145,6 +145,11 @@ export async function guardedFetch(request: GuardedRequest): Promise<GuardedResp
       }
       url = next.toString();
       continue;
+    }
+    if (request.maxBytes <= 0) {
+      // Not waited for: a body that trickles (or never ends) must not turn an answer into a timeout.
+      void response.body?.cancel().catch(() => undefined);
+      return { status: response.status, headers: response.headers, text: '', truncated: false, url };
     }
     try {
       const { text, truncated } = await readCapped(response, request.maxBytes);

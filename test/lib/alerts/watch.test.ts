@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -201,6 +203,33 @@ describe('logs watch', () => {
     expect(error.message).toBe(
       'the webhook at http://127.0.0.1:6000 did not accept the alert: FETCH_FAILED: fetch failed: bad port',
     );
+  });
+
+  it('a 2xx is delivery, even when its body trickles in or never ends: posted once, not four times', async () => {
+    const posts: string[] = [];
+    const slow = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        posts.push(req.url ?? '');
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write('o'); // ... and the rest never comes
+      });
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = slow.address() as AddressInfo;
+      const events = [row('PermissionApplied', at(1))];
+      const result = await runWatch(
+        options({ since: at(0).toISOString(), webhook: `http://127.0.0.1:${port}/hook/x` }),
+        fakeIO({ now: at(2) }),
+        async () => memorySource(events, PRESETS),
+      );
+      expect(result.runs[0]).toMatchObject({ messages: 1, failure: null });
+      expect(posts).toHaveLength(1);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((resolve) => slow.close(resolve));
+    }
   });
 
   it('starts from --since on the first run, and posts slack bodies of at most 20 events then "and N more"', async () => {
