@@ -116,9 +116,15 @@ async function plan(
   options: WatchOptions,
   now: Date,
 ): Promise<Planned[]> {
-  const since = lookFrom(state, options);
+  const from = lookFrom(state, options);
   // The first run, started now, has nothing to look at yet.
-  if (since.getTime() >= now.getTime()) return [];
+  if (from.getTime() >= now.getTime()) return [];
+  // A threshold window is counted whole (from its start, or from where watching started): counted
+  // from the look-back, a --window longer than it (`--window 30d`) held only its last 7 days.
+  const since =
+    options.threshold === undefined
+      ? from
+      : new Date(Math.max(Date.parse(state.since), Math.floor(from.getTime() / options.windowMs) * options.windowMs));
   const events = await source.events(info.name, { since, until: now });
   const seen = presetState(state, info.name);
   if (options.threshold === undefined) {

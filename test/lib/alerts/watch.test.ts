@@ -284,6 +284,32 @@ describe('logs watch', () => {
     expect(receiver.accepted[1]).toMatchObject({ threshold: { count: 3, windowStart: '2026-03-02T10:00:00.000Z' } });
   });
 
+  it('with a --window longer than the look-back, counts the whole window, not its last days', async () => {
+    // `--threshold 5 --window 10d`, one failed query a day, a run a day: the count of the window
+    // reached 5 on its fifth day. Counted from the look-back (2 days here, 7 by default) it stayed
+    // at 3 and the alert never came.
+    const day = 86_400_000;
+    const windowMs = 10 * day;
+    const start = Math.floor(T0 / windowMs) * windowMs;
+    const events: EventRow[] = [];
+    const source = memorySource(events, PRESETS);
+    const opts = options({
+      presets: ['failed-queries'],
+      threshold: 5,
+      windowMs,
+      lookbackMs: 2 * day,
+      since: new Date(start).toISOString(),
+    });
+    for (let i = 0; i < 7; i++) {
+      events.push(row('Query', new Date(start + i * day + 3_600_000), { actionStatus: 'FAILURE' }));
+      await runWatch(opts, fakeIO({ now: new Date(start + i * day + 7_200_000) }), async () => source);
+      expect(receiver.accepted, `after day ${i}`).toHaveLength(i < 4 ? 0 : 1);
+    }
+    expect(receiver.accepted[0]).toMatchObject({
+      threshold: { threshold: 5, count: 5, windowStart: new Date(start).toISOString() },
+    });
+  });
+
   it('--dry-run prints what would be posted and sends and records nothing', async () => {
     const events = [row('PermissionApplied', at(1))];
     const io = fakeIO({ now: at(2) });
