@@ -118,16 +118,25 @@ export function thresholdMessage(
   events: EventRow[],
   format: AlertFormat,
 ): Message {
-  const safe = redactValue(events);
   const heading = `${hit.count} events between ${hit.windowStart} and ${hit.windowEnd} (threshold ${hit.threshold})`;
-  const shown = format === 'slack' ? safe.slice(0, SLACK_EVENTS_PER_MESSAGE) : safe;
+  // The window's first events only: a burst (the very thing alerted, 50,000 failed queries in an
+  // hour) made one body of tens of MB, which receivers refuse (413), so the alert never came and
+  // every run failed on it. The count is in `threshold`; `more` says how many were left out.
+  const shown = redactValue(events.slice(0, format === 'slack' ? SLACK_EVENTS_PER_MESSAGE : JSON_EVENTS_PER_MESSAGE));
+  const more = events.length - shown.length;
   return {
     preset: preset.name,
-    eventIds: safe.map((e) => e.id),
+    eventIds: events.map((e) => e.id),
     threshold: hit,
     body:
       format === 'slack'
-        ? slackBody(preset, shown, safe.length - shown.length, heading)
-        : { preset: preset.name, question: preset.question, threshold: hit, events: safe },
+        ? slackBody(preset, shown, more, heading)
+        : {
+            preset: preset.name,
+            question: preset.question,
+            threshold: hit,
+            events: shown,
+            ...(more > 0 ? { more } : {}),
+          },
   };
 }

@@ -284,6 +284,17 @@ describe('logs watch', () => {
     expect(receiver.accepted[1]).toMatchObject({ threshold: { count: 3, windowStart: '2026-03-02T10:00:00.000Z' } });
   });
 
+  it('a threshold alert in json carries the count and the first 500 events, not every event of a burst', async () => {
+    const events = Array.from({ length: 1200 }, (_, i) => row('Query', at(1 + i / 100), { actionStatus: 'FAILURE' }));
+    const opts = options({ presets: ['failed-queries'], threshold: 10, since: at(0).toISOString() });
+    await runWatch(opts, fakeIO({ now: at(30) }), async () => memorySource(events, PRESETS));
+    expect(receiver.accepted).toHaveLength(1);
+    const body = receiver.accepted[0] as { threshold: { count: number }; events: EventRow[]; more: number };
+    expect(body.threshold.count).toBe(1200);
+    expect(body.events.map((e) => e.id)).toEqual(events.slice(0, 500).map((e) => e.id));
+    expect(body.more).toBe(700);
+  });
+
   it('with a --window longer than the look-back, counts the whole window, not its last days', async () => {
     // `--threshold 5 --window 10d`, one failed query a day, a run a day: the count of the window
     // reached 5 on its fifth day. Counted from the look-back (2 days here, 7 by default) it stayed
