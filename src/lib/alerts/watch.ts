@@ -254,6 +254,15 @@ async function postNew(
   return summary;
 }
 
+/**
+ * A failure the next run of a loop may not have: a receiver, S3, ADLS or the tenant down or failing
+ * (exit 5), or the store held by a sync of another process (cron's `logs sync` on the same store).
+ * The loop died on the store being busy or S3 failing once, and then posted nothing more.
+ */
+function passing(error: unknown): error is CliError {
+  return error instanceof CliError && (error.exitCode === ExitCode.TENANT || error.code === 'LOGS_STORE_BUSY');
+}
+
 export async function runWatch(
   options: WatchOptions,
   io: CommandIO,
@@ -269,10 +278,10 @@ export async function runWatch(
         result.runs.push(await cycle(source, options, io, result));
       } catch (error) {
         if (io.signal.aborted) break;
-        // Looping, a receiver that is down is retried next time; --once (cron, CI) reports it.
-        if (options.once || !(error instanceof CliError) || error.code !== 'WEBHOOK_DELIVERY_FAILED') throw error;
+        // Looping, what may pass is retried next time; --once (cron, CI) reports it.
+        if (options.once || !passing(error)) throw error;
         io.warn(`${escapeControl(error.message)} (retrying in the next run)`);
-        io.setExitCode(ExitCode.TENANT);
+        io.setExitCode(error.exitCode);
         result.runs.push({ at: io.now().toISOString(), posted: {}, messages: 0, failure: error.message });
       }
       if (options.once || io.signal.aborted) break;

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { webhookFingerprint } from '../../../src/lib/alerts/state.js';
 import { type WatchOptions, runWatch } from '../../../src/lib/alerts/watch.js';
 import type { EventRow } from '../../../src/lib/alerts/source.js';
+import { CliError } from '../../../src/lib/errors/cli-error.js';
 import { registerSecret } from '../../../src/lib/output/redact.js';
 import { fakeIO } from '../../helpers/fake-io.js';
 import { failure } from '../../helpers/expect-cli-error.js';
@@ -368,6 +369,47 @@ describe('logs watch', () => {
       ['/moved', 'ok'],
     ]);
     expect(acceptedIds()).toEqual([events[0]!.id]);
+  });
+
+  it('a loop outlives a store held by another sync and a source that fails once; a usage error still stops it', async () => {
+    const events = [row('PermissionApplied', at(1))];
+    const source = memorySource(events, PRESETS);
+    const failures = [
+      new CliError('the log store is in use by another process', { code: 'LOGS_STORE_BUSY', exitCode: 3 }),
+      new CliError('S3 kept failing', { code: 'LOGS_S3_UNREACHABLE', exitCode: 5 }),
+    ];
+    const sync = source.sync.bind(source);
+    source.sync = async () => {
+      const failure = failures.shift();
+      if (failure) throw failure;
+      await sync();
+    };
+    const controller = new AbortController();
+    const io = fakeIO({ now: at(2), signal: controller.signal });
+    const done = runWatch(options({ once: false, everyMs: 20, since: at(0).toISOString() }), io, async () => source);
+    let ended = false;
+    void done.catch(() => undefined).finally(() => (ended = true));
+    const deadline = Date.now() + 5000;
+    while (receiver.accepted.length === 0 && !ended && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    controller.abort();
+    const result = await done;
+    expect(result.runs.slice(0, 2).map((r) => r.failure)).toEqual([
+      'the log store is in use by another process',
+      'S3 kept failing',
+    ]);
+    expect(acceptedIds()).toEqual([events[0]!.id]);
+    expect(io.stderr()).toContain('S3 kept failing (retrying in the next run)');
+    expect(io.exitCode).toBe(5);
+
+    source.sync = async () => {
+      throw new CliError('--source is not a folder', { code: 'LOGS_SOURCE_NOT_FOUND', exitCode: 2 });
+    };
+    const stopped = await failure(
+      runWatch(options({ once: false, everyMs: 20 }), fakeIO({ now: at(3) }), async () => source),
+    );
+    expect(stopped.code).toBe('LOGS_SOURCE_NOT_FOUND');
   });
 
   it('loops every --every and stops cleanly on the signal', async () => {
