@@ -116,6 +116,11 @@ export async function runListWebhooks(io: CommandIO): Promise<WebhookView[]> {
 }
 
 export async function runDeleteWebhook(id: string, io: CommandIO): Promise<{ deleted: true; id: string }> {
+  // `webhooks delete "$ID"` with ID unset sent DELETE /webhooks/ (the collection's path) and said
+  // "Deleted webhook ." on a 2xx: an id is refused before anything is sent unless it is one.
+  if (id.trim() === '') {
+    throw usageError('the webhook id is empty', 'Name one (`immuta webhooks list` shows the ids).');
+  }
   await (await client(io)).delete(id);
   io.out(`Deleted webhook ${id}.`);
   return { deleted: true, id };

@@ -95,6 +95,15 @@ describe('immuta webhooks', () => {
     await expectCliError(runDeleteWebhook(first!.id, io()), { code: 'WEBHOOK_NOT_FOUND', exitCode: 2 });
   });
 
+  it('an empty id (`delete "$ID"` with ID unset) is refused before anything is sent', async () => {
+    for (const id of ['', '  ']) {
+      const error = await failure(
+        runDeleteWebhook(id, fakeIO({ env: { IMMUTA_HOST: 'http://127.0.0.1:9', IMMUTA_API_KEY: 'k-123456' } })),
+      );
+      expect(error).toMatchObject({ code: 'USAGE', exitCode: 2, message: 'the webhook id is empty' });
+    }
+  });
+
   it('maps refusals: a key without the admin permission cannot create (exit 4), a wrong key is 401', async () => {
     await expectCliError(
       runCreateWebhook(
