@@ -76,8 +76,19 @@ function flagWords(flags: readonly CompletionFlag[]): string {
   return sorted(flags.flatMap((flag) => [`--${flag.name}`, ...(flag.char ? [`-${flag.char}`] : [])])).join(' ');
 }
 
-/** Top-level profile names of the YAML config file, without starting node. */
-const PROFILES_SH = `sed -n 's/^\\([A-Za-z0-9_.-][A-Za-z0-9_.-]*\\):.*/\\1/p' "\${IMMUTA_CONFIG:-$HOME/.immutacfg.yaml}" 2>/dev/null | grep -v -x -e host -e api_key`;
+/** Top-level profile names of the YAML config file FILE (a shell word), without starting node. */
+const profilesOf = (file: string) =>
+  `sed -n 's/^\\([A-Za-z0-9_.-][A-Za-z0-9_.-]*\\):.*/\\1/p' ${file} 2>/dev/null | grep -v -x -e host -e api_key`;
+const PROFILES_SH = profilesOf('"${IMMUTA_CONFIG:-$HOME/.immutacfg.yaml}"');
+/**
+ * fish has no `${VAR:-default}`: written there, the whole file failed to parse ("${ is not a valid
+ * variable in fish"), so nothing completed. The same default, in fish.
+ */
+const PROFILES_FISH = [
+  'set -l file $HOME/.immutacfg.yaml',
+  '    test -n "$IMMUTA_CONFIG"; and set file $IMMUTA_CONFIG',
+  `    ${profilesOf('"$file"')}`,
+].join('\n');
 
 function bashScript(table: Table): string {
   const cases: string[] = [];
@@ -168,7 +179,7 @@ function fishScript(table: Table, commands: readonly CompletionCommand[]): strin
       .map((id) => `'${id}'`)
       .join(' ')}`,
     'function __immuta_profiles',
-    `    ${PROFILES_SH}`,
+    `    ${PROFILES_FISH}`,
     'end',
   ];
   for (const [prefix, next] of [...table.children].sort(([a], [b]) => a.localeCompare(b))) {

@@ -32,6 +32,15 @@ const hasZsh = (() => {
   }
 })();
 
+const hasFish = (() => {
+  try {
+    execFileSync('fish', ['--no-config', '-c', 'true']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
 const dir = mkdtempSync(join(tmpdir(), 'immuta-completion-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const config = join(dir, 'c.yaml');
@@ -110,6 +119,26 @@ describe('completion zsh and fish', () => {
     );
     expect(script).not.toContain('hidden');
     expect(script).not.toContain('-l secret');
+    // Bash's `${VAR:-default}` is a parse error in fish: the whole file was refused.
+    expect(script).not.toContain('${');
+  });
+
+  it.skipIf(!hasFish)('fish (run in fish): the file parses, and completes commands and profiles', () => {
+    const script = join(dir, 'immuta.fish');
+    writeFileSync(script, completionScript('fish', commands));
+    const fish = (line: string, env: Record<string, string> = {}) =>
+      execFileSync('fish', ['--no-config', '-c', `source '${script}'; and complete -C '${line}'`], {
+        env: { PATH: process.env.PATH, HOME: dir, ...env },
+        encoding: 'utf8',
+      })
+        .split('\n')
+        .map((entry) => entry.split('\t')[0])
+        .filter(Boolean)
+        .sort();
+    expect(fish('immuta audit exportConfig ')).toEqual(['create', 'get', 'list']);
+    expect(fish('immuta audit exportConfig list -p ', { IMMUTA_CONFIG: config })).toEqual(['default', 'sandbox']);
+    writeFileSync(join(dir, '.immutacfg.yaml'), 'home-profile:\n  host: https://h\n');
+    expect(fish('immuta audit exportConfig list -p ')).toEqual(['home-profile']);
   });
 });
 
