@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { WatchResult } from '../../src/lib/alerts/watch.js';
 import { runCommand } from '../helpers/run-command.js';
 import { type Receiver, startReceiver } from '../helpers/receiver.js';
+import { startRecordingProxy } from '../helpers/recording-proxy.js';
 import { writeFixture } from '../lib/logs/fixture.js';
 
 /** `immuta audit logs watch` as the binary runs it: flags, warnings and exit codes. */
@@ -94,6 +95,35 @@ describe('audit logs watch', () => {
     const result = JSON.parse(twice.stdout) as WatchResult;
     expect(result.wouldPost).toHaveLength(1);
     expect(result.runs[0]?.posted['permission-changes']).toBe(result.wouldPost?.[0]?.eventIds.length);
+  });
+
+  it('posts through HTTP_PROXY / HTTPS_PROXY when one is set (Slack from behind a proxy)', async () => {
+    const proxy = await startRecordingProxy();
+    try {
+      const result = await runCommand(
+        [
+          'audit',
+          'logs',
+          'watch',
+          '--store',
+          store,
+          '--webhook',
+          receiver.url,
+          '--preset',
+          'permission-changes',
+        ].concat(['--since', '2026-01-01', '--once', '--state', join(dir, 'proxied.json')]),
+        { env: { HOME: dir, HTTP_PROXY: proxy.url } },
+      );
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(receiver.accepted).toHaveLength(1);
+      const port = new URL(receiver.url).port;
+      expect(proxy.seen).toHaveLength(1);
+      expect(proxy.seen[0]).toMatch(
+        new RegExp(`^(CONNECT 127\\.0\\.0\\.1:${port}|POST http://127\\.0\\.0\\.1:${port}/hook/)`),
+      );
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it('with --once, Ctrl-C is an interruption: exit 130 and the INTERRUPTED document', async () => {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { CommandIO } from '../io/command-io.js';
 import type { StoreSelection } from '../logs/read-store.js';
+import { proxyFetch } from '../webhooks/proxy-fetch.js';
 import { checkWebhookUrl } from '../webhooks/run.js';
 import { parseSpan } from '../logs/period.js';
 import { ignoredParamsWarning, requirePreset } from '../logs/presets/run.js';
@@ -50,7 +51,8 @@ export async function runWatchCommand(options: WatchCommandOptions, io: CommandI
       windowMs: parseSpan(options.window, '--window'),
       statePath: options.state === undefined ? undefined : resolve(io.cwd, options.state),
       dryRun: options.dryRun,
-      delivery: options.delivery,
+      // Through HTTPS_PROXY when one is set (a receiver such as Slack is outside).
+      delivery: { fetch: await proxyFetch(io.env), ...options.delivery },
     },
     io,
     async () =>

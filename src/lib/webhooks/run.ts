@@ -5,6 +5,7 @@ import { registerSecret } from '../output/redact.js';
 import { renderTable } from '../output/table.js';
 import { maskUrl } from '../util/mask-url.js';
 import { type Webhook, WebhooksClient } from './client.js';
+import { proxyFetch } from './proxy-fetch.js';
 
 /**
  * `immuta webhooks create|list|delete|types`: Immuta's own notifications (the guide's "Optional
@@ -27,7 +28,11 @@ export interface CreateWebhookOptions {
 }
 
 async function client(io: CommandIO): Promise<WebhooksClient> {
-  return new WebhooksClient({ settings: await io.tenantSettings(), signal: io.signal });
+  return new WebhooksClient({
+    settings: await io.tenantSettings(),
+    signal: io.signal,
+    fetch: await proxyFetch(io.env),
+  });
 }
 
 function view(webhook: Webhook): WebhookView {

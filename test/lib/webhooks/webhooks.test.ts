@@ -7,6 +7,7 @@ import { runCreateWebhook, runDeleteWebhook, runListWebhooks, runWebhookTypes } 
 import { fakeIO } from '../../helpers/fake-io.js';
 import { failure } from '../../helpers/expect-cli-error.js';
 import { type Receiver, startReceiver } from '../../helpers/receiver.js';
+import { startRecordingProxy } from '../../helpers/recording-proxy.js';
 import { postGraphql, startInProcessSandbox } from '../../helpers/sandbox.js';
 
 /**
@@ -175,6 +176,31 @@ describe('immuta webhooks', () => {
     } finally {
       hanging.closeAllConnections();
       await new Promise((resolve) => hanging.close(resolve));
+    }
+  });
+
+  it('goes through HTTP_PROXY / HTTPS_PROXY when one is set, as the GraphQL requests do; NO_PROXY is honoured', async () => {
+    const proxy = await startRecordingProxy();
+    try {
+      const env = (extra: Record<string, string>) =>
+        fakeIO({
+          env: {
+            IMMUTA_HOST: sandbox.info.tenantUrl,
+            IMMUTA_API_KEY: sandbox.info.auditApiKey,
+            IMMUTA_CONFIG: '/nonexistent/immuta.yaml',
+            ...extra,
+          },
+        });
+      const port = new URL(sandbox.info.tenantUrl).port;
+      expect(await runWebhookTypes(env({ HTTP_PROXY: proxy.url }))).toContain('permissionsUpdated');
+      expect(proxy.seen).toHaveLength(1);
+      expect(proxy.seen[0]).toMatch(
+        new RegExp(`^(CONNECT 127\\.0\\.0\\.1:${port}|GET http://127\\.0\\.0\\.1:${port}/webhooks/actions)$`),
+      );
+      await runWebhookTypes(env({ HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' }));
+      expect(proxy.seen).toHaveLength(1);
+    } finally {
+      await proxy.stop();
     }
   });
 
