@@ -3,6 +3,7 @@ import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
 import { registerSecret } from '../output/redact.js';
 import { renderTable } from '../output/table.js';
+import { insecureHostWarning } from '../tenant/host-safety.js';
 import { maskUrl } from '../util/mask-url.js';
 import { type Webhook, WebhooksClient } from './client.js';
 import { proxyFetch } from './proxy-fetch.js';
@@ -28,11 +29,12 @@ export interface CreateWebhookOptions {
 }
 
 async function client(io: CommandIO): Promise<WebhooksClient> {
-  return new WebhooksClient({
-    settings: await io.tenantSettings(),
-    signal: io.signal,
-    fetch: await proxyFetch(io.env),
-  });
+  const settings = await io.tenantSettings();
+  // The same key as the GraphQL requests, so the same warning before it travels over plain http
+  // (it was sent without one).
+  const insecure = insecureHostWarning(settings.host);
+  if (insecure) io.warn(insecure);
+  return new WebhooksClient({ settings, signal: io.signal, fetch: await proxyFetch(io.env) });
 }
 
 function view(webhook: Webhook): WebhookView {

@@ -204,6 +204,17 @@ describe('immuta webhooks', () => {
     }
   });
 
+  it('warns before the API key travels over plain http to a host that is not this machine, as the GraphQL requests do', async () => {
+    const remote = fakeIO({ env: { IMMUTA_HOST: 'http://tenant.invalid', IMMUTA_API_KEY: 'k-123456' } });
+    await failure(runListWebhooks(remote));
+    expect(remote.stderr()).toContain(
+      'Warning: the API key is sent to tenant.invalid over plain http, readable by anyone on the network path; use https://tenant.invalid.',
+    );
+    const local = io();
+    await runListWebhooks(local);
+    expect(local.stderr()).not.toContain('plain http');
+  });
+
   it('never prints the API key', async () => {
     const out = io();
     await runListWebhooks(out);
