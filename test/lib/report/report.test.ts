@@ -280,6 +280,25 @@ describe('logs report --out -', () => {
   });
 });
 
+describe('logs report with hostile event text', () => {
+  it('holds no raw control code or bidi override: cells show visible escapes, the data parses to the same names', async () => {
+    const events = reportFixture();
+    const hostile = 'eve\u001b]0;pwned\u0007\u202egpj.exe\u009b2J\u007f\nline</script>';
+    for (const event of events.filter((e) => e.event === 'ConfigurationUpdated').slice(0, 3)) {
+      event.actor = hostile;
+      event.targets = [{ id: 't', name: hostile }];
+    }
+    await runReport({ ...base, out: 'r.html' }, fakeIO({ cwd: dir }), async () => memoryReportSource(events));
+    const html = readFileSync(join(dir, 'r.html'), 'utf8');
+    // eslint-disable-next-line no-control-regex -- finding raw control codes is the point
+    expect(html.match(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g)).toBeNull();
+    expect(html).toContain('<td>eve\\u001b]0;pwned\\u0007\\u202egpj.exe\\u009b2J\\u007f\\nline&lt;/script&gt;</td>');
+    const data = /<script id="report-data" type="application\/json">(.*?)<\/script>/s.exec(html)?.[1] ?? '';
+    const parsed = JSON.parse(data) as { topActors: Array<{ name: string }> };
+    expect(parsed.topActors.map((a) => a.name)).toContain(hostile);
+  });
+});
+
 describe('logs report --format pdf with a --browser that is not Chromium', () => {
   const source = async () => memoryReportSource(reportFixture());
   const program = (name: string, body: string) => {
