@@ -174,9 +174,7 @@ export class WebhooksClient {
         code: status === 400 ? 'WEBHOOK_API_REJECTED' : 'WEBHOOK_API_FAILED',
         exitCode: status === 400 ? ExitCode.USAGE : ExitCode.TENANT,
         fix:
-          status === 400
-            ? 'Check the notification types with `immuta webhooks types` and the URL.'
-            : 'Try again later; `immuta configure --show` shows which tenant was called.',
+          status === 400 ? 'Check the notification types with `immuta webhooks types` and the URL.' : failedFix(status),
       });
     }
     if (!parse || response.text.trim() === '') return undefined;
@@ -187,6 +185,17 @@ export class WebhooksClient {
       throw this.unexpected(what, 'not JSON');
     }
   }
+}
+
+/**
+ * A 404 or 405 on the webhooks API's own paths is an address that is not an Immuta tenant (a URL
+ * with /api/audit/graphql, a proxy's page), which "try again later" never mends; 5xx and others may pass.
+ */
+function failedFix(status: number): string {
+  if (status === 404 || status === 405) {
+    return 'Check the tenant URL (`immuta configure --show`): it must be the Immuta tenant itself, e.g. https://your-immuta.com, with no /api/... path.';
+  }
+  return 'Try again later; `immuta configure --show` shows which tenant was called.';
 }
 
 function mayHaveBeenMade(error: CliError): boolean {

@@ -157,6 +157,15 @@ describe('immuta webhooks', () => {
     }
   });
 
+  it('a 404 on the webhooks paths says to check the tenant URL, not to try again later', async () => {
+    const wrong = fakeIO({
+      env: { IMMUTA_HOST: `${sandbox.info.tenantUrl}/api/audit/graphql`, IMMUTA_API_KEY: sandbox.info.auditApiKey },
+    });
+    const error = await failure(runListWebhooks(wrong));
+    expect(error).toMatchObject({ code: 'WEBHOOK_API_FAILED', exitCode: 5 });
+    expect(error.fix).toContain('it must be the Immuta tenant itself');
+  });
+
   it('a create with no answer in time may have been made: the fix says to list before creating again', async () => {
     const hanging = createServer((req) => req.resume());
     await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
