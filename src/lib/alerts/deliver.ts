@@ -93,7 +93,8 @@ export async function deliver(body: unknown, options: DeliveryOptions): Promise<
       if (!(error instanceof RequestFailed)) throw error;
       if (error.failure.kind === 'aborted') throw interrupted();
       failure = error.message;
-      if (error.failure.kind === 'cross-origin-redirect' || error.failure.kind === 'too-many-redirects') break;
+      // A redirect is answered the same way each time: no retry.
+      if (['cross-origin-redirect', 'too-many-redirects', 'redirect-drops-body'].includes(error.failure.kind)) break;
     }
     if (attempt < attempts) await sleep(wait, options.signal);
   }

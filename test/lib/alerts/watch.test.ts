@@ -206,6 +206,38 @@ describe('logs watch', () => {
     );
   });
 
+  it('a POST redirected with 301/302/303 is not delivered: a GET of where it points is not the alert', async () => {
+    const requests: string[] = [];
+    const site = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        requests.push(`${req.method} ${req.url}`);
+        if (req.url === '/hook/x') res.writeHead(302, { location: '/hook/x/' }).end();
+        else res.writeHead(200, { 'content-type': 'text/html' }).end('<html>index</html>');
+      });
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = site.address() as AddressInfo;
+      const events = [row('PermissionApplied', at(1))];
+      const error = await failure(
+        runWatch(
+          options({ since: at(0).toISOString(), webhook: `http://127.0.0.1:${port}/hook/x` }),
+          fakeIO({ now: at(2) }),
+          async () => memorySource(events, PRESETS),
+        ),
+      );
+      expect(error.code).toBe('WEBHOOK_DELIVERY_FAILED');
+      expect(error.message).toContain(
+        `redirect (HTTP 302) to http://127.0.0.1:${port}/hook/… refused: it would send the POST again as a GET, without its body`,
+      );
+      // Asked once (a redirect is answered the same way each time), never followed.
+      expect(requests).toEqual(['POST /hook/x']);
+    } finally {
+      await new Promise((resolve) => site.close(resolve));
+    }
+  });
+
   it('a 2xx is delivery, even when its body trickles in or never ends: posted once, not four times', async () => {
     const posts: string[] = [];
     const slow = createServer((req, res) => {
