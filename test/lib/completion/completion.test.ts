@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +7,8 @@ import { type CompletionCommand, completionScript, runCompletion } from '../../.
 import { fakeIO } from '../../helpers/fake-io.js';
 
 const globals = [
-  { name: 'json', takesValue: false },
-  { name: 'profile', char: 'p', takesValue: true, summary: 'The profile.' },
+  { name: 'json', takesValue: false, global: true },
+  { name: 'profile', char: 'p', takesValue: true, summary: 'The profile.', global: true },
 ];
 const commands: CompletionCommand[] = [
   { id: 'configure', flags: [...globals, { name: 'api-key-stdin', takesValue: false }] },
@@ -20,6 +20,8 @@ const commands: CompletionCommand[] = [
   },
   { id: 'sandbox:start', flags: [...globals, { name: 'interval-scale', takesValue: true }] },
   { id: 'hidden:thing', hidden: true, flags: [] },
+  // oclif's own help command has none of the global flags.
+  { id: 'help', flags: [{ name: 'nested-commands', char: 'n', takesValue: false }] },
 ];
 
 /** zsh is not everywhere the suite runs (bash is): its real run is skipped without it. */
@@ -64,7 +66,7 @@ function bashComplete(words: string[]): string[] {
 
 describe('completion bash (run in bash)', () => {
   it('completes topics and commands at each level, in the spaced form', () => {
-    expect(bashComplete([''])).toEqual(['audit', 'configure', 'sandbox']);
+    expect(bashComplete([''])).toEqual(['audit', 'configure', 'help', 'sandbox']);
     expect(bashComplete(['audit', 'exportConfig', ''])).toEqual(['create', 'get', 'list']);
     expect(bashComplete(['audit', 'exportConfig', 'create', 's3', 'a'])).toEqual(['accessKey']);
   });
@@ -76,6 +78,17 @@ describe('completion bash (run in bash)', () => {
       '--profile',
     ]);
     expect(bashComplete(['sandbox', 'start', '--int'])).toEqual(['--interval-scale']);
+  });
+
+  it('finds the command after leading global flags and their values (`immuta -p prod audit ...`)', () => {
+    expect(bashComplete(['-p', 'prod', 'audit', ''])).toEqual(['exportConfig']);
+    expect(bashComplete(['--profile', 'prod', '--json', 'audit', 'exportConfig', ''])).toEqual([
+      'create',
+      'get',
+      'list',
+    ]);
+    expect(bashComplete(['-p', 'prod', 'sandbox', 'start', '--int'])).toEqual(['--interval-scale']);
+    expect(bashComplete(['--'])).toEqual(['--json', '--profile']);
   });
 
   it('completes profile names from the config file after -p', () => {
@@ -111,11 +124,9 @@ describe('completion zsh and fish', () => {
 
   it('fish: subcommands per path, flags per command, profiles for -p', () => {
     const script = completionScript('fish', commands);
+    expect(script).toContain(`complete -c immuta -n '__immuta_at "audit exportConfig"' -f -a 'list' -d 'List them.'`);
     expect(script).toContain(
-      `complete -c immuta -n 'test (__immuta_path) = "audit exportConfig"' -f -a 'list' -d 'List them.'`,
-    );
-    expect(script).toContain(
-      `complete -c immuta -n 'test (__immuta_path) = "audit exportConfig list"' -l profile -s p -x -a '(__immuta_profiles)'`,
+      `complete -c immuta -n '__immuta_at "audit exportConfig list"' -l profile -s p -x -a '(__immuta_profiles)'`,
     );
     expect(script).not.toContain('hidden');
     expect(script).not.toContain('-l secret');
@@ -126,17 +137,25 @@ describe('completion zsh and fish', () => {
   it.skipIf(!hasFish)('fish (run in fish): the file parses, and completes commands and profiles', () => {
     const script = join(dir, 'immuta.fish');
     writeFileSync(script, completionScript('fish', commands));
-    const fish = (line: string, env: Record<string, string> = {}) =>
-      execFileSync('fish', ['--no-config', '-c', `source '${script}'; and complete -C '${line}'`], {
+    const fish = (line: string, env: Record<string, string> = {}) => {
+      const run = spawnSync('fish', ['--no-config', '-c', `source '${script}'; and complete -C '${line}'`], {
         env: { PATH: process.env.PATH, HOME: dir, ...env },
         encoding: 'utf8',
-      })
+      });
+      // A condition that fails in fish prints its error on the terminal at every TAB.
+      expect(run.stderr).toBe('');
+      return run.stdout
         .split('\n')
         .map((entry) => entry.split('\t')[0])
         .filter(Boolean)
         .sort();
+    };
+    expect(fish('immuta ')).toEqual(['audit', 'configure', 'help', 'sandbox']);
     expect(fish('immuta audit exportConfig ')).toEqual(['create', 'get', 'list']);
     expect(fish('immuta audit exportConfig list -p ', { IMMUTA_CONFIG: config })).toEqual(['default', 'sandbox']);
+    // Leading global flags: their values are not taken for a command word, and -p completes there too.
+    expect(fish('immuta -p prod audit exportConfig ')).toEqual(['create', 'get', 'list']);
+    expect(fish('immuta -p ', { IMMUTA_CONFIG: config })).toEqual(['default', 'sandbox']);
     writeFileSync(join(dir, '.immutacfg.yaml'), 'home-profile:\n  host: https://h\n');
     expect(fish('immuta audit exportConfig list -p ')).toEqual(['home-profile']);
   });
