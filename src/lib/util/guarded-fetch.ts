@@ -14,8 +14,10 @@ export interface GuardedRequest {
   headers?: Record<string, string>;
   body?: string;
   timeoutMs: number;
-  /** The most of the answer's body kept; the rest is discarded unread. 0: the status is the answer, the body is not read at all. */
+  /** The most of the answer's body kept; the rest is discarded unread. */
   maxBytes: number;
+  /** Whether to read the body of an answer with this status (default: always); when not, it is '' and not waited for. */
+  readBody?: (status: number) => boolean;
   signal?: AbortSignal;
   fetch?: FetchLike;
   maxRedirects?: number;
@@ -161,7 +163,7 @@ export async function guardedFetch(request: GuardedRequest): Promise<GuardedResp
       url = next.toString();
       continue;
     }
-    if (request.maxBytes <= 0) {
+    if (request.readBody?.(response.status) === false) {
       // Not waited for: a body that trickles (or never ends) must not turn an answer into a timeout.
       void response.body?.cancel().catch(() => undefined);
       return { status: response.status, headers: response.headers, text: '', truncated: false, url };

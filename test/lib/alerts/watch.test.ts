@@ -206,6 +206,37 @@ describe('logs watch', () => {
     );
   });
 
+  it('a refusal names what the receiver said (Slack: no_service), on one line, escaped; not an HTML page', async () => {
+    const answers: Array<{ type: string; body: string }> = [
+      { type: 'text/plain', body: 'no_service' },
+      { type: 'text/plain', body: 'invalid\u001b[2J\npayload' },
+      { type: 'text/html', body: '<html><body><h1>404 Not Found</h1></body></html>' },
+    ];
+    const site = createServer((req, res) => {
+      req.resume();
+      const answer = answers.shift()!;
+      req.on('end', () => res.writeHead(404, { 'content-type': answer.type }).end(answer.body));
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = site.address() as AddressInfo;
+      const messages: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const error = await failure(
+          runWatch(
+            options({ since: at(0).toISOString(), webhook: `http://127.0.0.1:${port}/hook/x` }),
+            fakeIO({ now: at(2) }),
+            async () => memorySource([row('PermissionApplied', at(1))], PRESETS),
+          ),
+        );
+        messages.push(error.message.replace(/^.*did not accept the alert: /, ''));
+      }
+      expect(messages).toEqual(['HTTP 404: no_service', 'HTTP 404: invalid\\u001b[2J payload', 'HTTP 404']);
+    } finally {
+      await new Promise((resolve) => site.close(resolve));
+    }
+  });
+
   it('a POST redirected with 301/302/303 is not delivered: a GET of where it points is not the alert', async () => {
     const requests: string[] = [];
     const site = createServer((req, res) => {
