@@ -59,6 +59,9 @@ export async function loadWatchState(path: string, url: string): Promise<WatchSt
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+  // An empty file records nothing delivered (`touch state.json` to make it in advance):
+  // a first run, not a damaged file. The state is never written empty (atomic writes).
+  if (text.trim() === '') return undefined;
   let parsed: WatchState;
   try {
     parsed = WatchStateSchema.parse(JSON.parse(text));

@@ -118,6 +118,17 @@ describe('logs watch', () => {
     expect(receiver.requests).toHaveLength(0);
   });
 
+  it('an empty state file (made with touch) is a first run, then holds the state', async () => {
+    const statePath = join(dir, 'state.json');
+    writeFileSync(statePath, '');
+    const events = [row('PermissionApplied', at(1))];
+    await runWatch(options({ statePath, since: at(0).toISOString() }), fakeIO({ now: at(2) }), async () =>
+      memorySource(events, PRESETS),
+    );
+    expect(acceptedIds()).toEqual([events[0]!.id]);
+    expect(JSON.parse(readFileSync(statePath, 'utf8'))).toMatchObject({ since: at(0).toISOString() });
+  });
+
   it('delivers every matching event exactly once over three runs, none lost while the receiver was down', async () => {
     const events: EventRow[] = [row('PermissionApplied', at(-60)), row('TagApplied', at(-30))];
     const source = memorySource(events, PRESETS);
