@@ -339,6 +339,31 @@ describe('logs watch', () => {
     expect(texts.filter((t) => /[\u0000-\u001f\u007f-\u009f\u202e]/.test(t))).toEqual([]);
   });
 
+  it('a slack line of an aggregate finding (a spike) shows its own columns: how big it was', async () => {
+    const spike: EventRow = {
+      id: 'sensitive-query-spikes:mallory@example.com|2026-03-02T08:00:00.000Z',
+      eventTimestamp: '2026-03-02T08:00:00.000Z',
+      windowStart: '2026-03-02T08:00:00.000Z',
+      windowEnd: '2026-03-02T09:00:00.000Z',
+      actor: 'mallory@example.com',
+      queries: 42,
+      notSuccessful: 7,
+      maxScore: 97,
+      dataSources: ['Payments', 'Customers'],
+    };
+    const source = memorySource([], PRESETS);
+    source.events = async () => [spike];
+    await runWatch(
+      options({ format: 'slack', since: at(-120).toISOString() }),
+      fakeIO({ now: at(0) }),
+      async () => source,
+    );
+    const body = receiver.accepted[0] as { text: string };
+    expect(body.text).toContain(
+      '• 2026-03-02T08:00:00.000Z · mallory@example.com · windowStart: 2026-03-02T08:00:00.000Z · windowEnd: 2026-03-02T09:00:00.000Z · queries: 42 · notSuccessful: 7 · maxScore: 97 · dataSources: Payments, Customers · `sensitive-query-spikes:',
+    );
+  });
+
   it('with --threshold posts one alert per window that reaches the count', async () => {
     const events = [
       ...Array.from({ length: 4 }, (_, i) => row('Query', at(1 + i), { actionStatus: 'UNAUTHORIZED' })),
