@@ -21,6 +21,7 @@ export default class Completion extends BaseCommand<typeof Completion> {
         summary: flag.summary ?? flag.description,
         hidden: flag.hidden,
         takesValue: flag.type === 'option',
+        global: flag.helpGroup === 'GLOBAL',
       })),
     }));
     return runCompletion({ shell: this.args.shell, commands }, this.io);

@@ -1,5 +1,6 @@
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
+import { escapeLine } from '../output/control-codes.js';
 import { type FetchLike, RequestFailed, guardedFetch, originOf, retryAfterMs } from '../util/guarded-fetch.js';
 
 /**
@@ -52,6 +53,18 @@ export function interrupted(): CliError {
   return new CliError('interrupted', { code: 'INTERRUPTED', exitCode: ExitCode.INTERRUPTED });
 }
 
+/**
+ * What a receiver said with its refusal, on one line and short (`: no_service`, Slack's word for a
+ * revoked webhook): "HTTP 404" alone did not tell a revoked webhook from a mistyped one. An HTML page
+ * (a proxy's or a server's error page) says nothing the status does not.
+ */
+function saying(response: { text: string; headers: Headers }): string {
+  if (/html/i.test(response.headers.get('content-type') ?? '')) return '';
+  const text = response.text.replace(/\s+/g, ' ').trim();
+  if (text === '') return '';
+  return `: ${escapeLine(text.length > 200 ? `${text.slice(0, 199)}…` : text)}`;
+}
+
 export async function deliver(body: unknown, options: DeliveryOptions): Promise<void> {
   const attempts = options.attempts ?? 4;
   const backoff = options.backoffMs ?? 1000;
@@ -68,12 +81,16 @@ export async function deliver(body: unknown, options: DeliveryOptions): Promise<
         headers: { 'content-type': 'application/json', 'user-agent': 'immuta-audit-cli (logs watch)' },
         body: text,
         timeoutMs: options.timeoutMs ?? DELIVERY_TIMEOUT_MS,
-        maxBytes: 4096,
+        // A 2xx is the answer: waiting for the body of a 200 that trickled in (or never ended)
+        // timed out, so an alert the receiver had taken was posted 4 times, then again every run,
+        // and reported as "no answer". A refusal's body says why (Slack: `no_service`, `invalid_payload`).
+        readBody: (status) => status < 200 || status >= 300,
+        maxBytes: 512,
         signal: options.signal,
         fetch: options.fetch,
       });
       if (response.status >= 200 && response.status < 300) return;
-      failure = `HTTP ${response.status}`;
+      failure = `HTTP ${response.status}${saying(response)}`;
       const retryable = response.status === 429 || response.status >= 500;
       if (!retryable) break;
       if (response.status === 429) {
@@ -90,7 +107,8 @@ export async function deliver(body: unknown, options: DeliveryOptions): Promise<
       if (!(error instanceof RequestFailed)) throw error;
       if (error.failure.kind === 'aborted') throw interrupted();
       failure = error.message;
-      if (error.failure.kind === 'cross-origin-redirect' || error.failure.kind === 'too-many-redirects') break;
+      // A redirect is answered the same way each time: no retry.
+      if (['cross-origin-redirect', 'too-many-redirects', 'redirect-drops-body'].includes(error.failure.kind)) break;
     }
     if (attempt < attempts) await sleep(wait, options.signal);
   }

@@ -56,6 +56,30 @@ export function targetNames(targets: unknown): string {
     .join(', ');
 }
 
+/** The columns an event line shows already, or that a reader needs no more (the row's own id). */
+const SHOWN = new Set(['id', 'eventTimestamp', 'event', 'action', 'actor', 'targets', 'actionStatus']);
+
+/**
+ * A finding of an aggregate preset (a spike, a policy's impact) has no event: its own columns are
+ * the news (`queries: 42 · notSuccessful: 7 · maxScore: 97`). The line showed only time, actor and
+ * id, so a spike alert said nothing of its size. Values that are numbers, short text or lists of
+ * short text, at most 8.
+ */
+function findingParts(row: EventRow): string[] {
+  if (row.event !== undefined || row.action !== undefined) return [];
+  const parts: string[] = [];
+  for (const [name, value] of Object.entries(row)) {
+    if (SHOWN.has(name) || value === null || value === undefined || parts.length >= 8) continue;
+    const text = Array.isArray(value)
+      ? value.filter((v) => typeof v === 'string' || typeof v === 'number').join(', ')
+      : typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+        ? String(value)
+        : '';
+    if (text !== '') parts.push(`${name}: ${text}`);
+  }
+  return parts;
+}
+
 function eventLine(event: EventRow): string {
   const parts = [
     event.eventTimestamp,
@@ -63,6 +87,7 @@ function eventLine(event: EventRow): string {
     event.actor ?? '',
     targetNames(event.targets),
     event.actionStatus && event.actionStatus !== 'SUCCESS' ? event.actionStatus : '',
+    ...findingParts(event),
   ].filter((part) => part !== '');
   return `• ${parts.map((part) => slackText(String(part))).join(' · ')} · \`${slackText(event.id, 80)}\``;
 }
@@ -118,16 +143,25 @@ export function thresholdMessage(
   events: EventRow[],
   format: AlertFormat,
 ): Message {
-  const safe = redactValue(events);
   const heading = `${hit.count} events between ${hit.windowStart} and ${hit.windowEnd} (threshold ${hit.threshold})`;
-  const shown = format === 'slack' ? safe.slice(0, SLACK_EVENTS_PER_MESSAGE) : safe;
+  // The window's first events only: a burst (the very thing alerted, 50,000 failed queries in an
+  // hour) made one body of tens of MB, which receivers refuse (413), so the alert never came and
+  // every run failed on it. The count is in `threshold`; `more` says how many were left out.
+  const shown = redactValue(events.slice(0, format === 'slack' ? SLACK_EVENTS_PER_MESSAGE : JSON_EVENTS_PER_MESSAGE));
+  const more = events.length - shown.length;
   return {
     preset: preset.name,
-    eventIds: safe.map((e) => e.id),
+    eventIds: events.map((e) => e.id),
     threshold: hit,
     body:
       format === 'slack'
-        ? slackBody(preset, shown, safe.length - shown.length, heading)
-        : { preset: preset.name, question: preset.question, threshold: hit, events: safe },
+        ? slackBody(preset, shown, more, heading)
+        : {
+            preset: preset.name,
+            question: preset.question,
+            threshold: hit,
+            events: shown,
+            ...(more > 0 ? { more } : {}),
+          },
   };
 }

@@ -11,9 +11,15 @@ import { writeFileAtomic } from '../util/atomic-write.js';
  * atomically after every accepted delivery. It never holds the webhook URL (a secret), only a hash
  * that tells one receiver's state from another's.
  */
+/**
+ * A moment as the state writes it (ISO). A hand-edited or damaged one ("garbage", "yesterday") is
+ * the file being damaged: it failed later, as an Invalid Date, with an "unexpected failure" (exit 1).
+ */
+const Moment = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'not a date-time');
+
 const PresetStateSchema = z.object({
   /** Event id -> its eventTimestamp, for events delivered (kept while inside the look-back). */
-  sent: z.record(z.string(), z.string()).default({}),
+  sent: z.record(z.string(), Moment).default({}),
   /** Threshold windows already alerted: window start (ISO) -> the count that was posted. */
   alerted: z.record(z.string(), z.number()).default({}),
 });
@@ -24,10 +30,10 @@ export const WatchStateSchema = z.object({
   /** sha256 of the webhook URL, first 16 hex digits. */
   webhook: z.string(),
   /** Where watching started: --since of the first run, or its moment. */
-  since: z.string(),
-  lastRun: z.string().nullable(),
+  since: Moment,
+  lastRun: Moment.nullable(),
   /** The last run whose matches were all delivered: later runs look back from it. */
-  complete: z.string().nullable().default(null),
+  complete: Moment.nullable().default(null),
   presets: z.record(z.string(), PresetStateSchema).default({}),
 });
 export type WatchState = z.infer<typeof WatchStateSchema>;
@@ -53,6 +59,9 @@ export async function loadWatchState(path: string, url: string): Promise<WatchSt
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+  // An empty file records nothing delivered (`touch state.json` to make it in advance):
+  // a first run, not a damaged file. The state is never written empty (atomic writes).
+  if (text.trim() === '') return undefined;
   let parsed: WatchState;
   try {
     parsed = WatchStateSchema.parse(JSON.parse(text));

@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
 import type { CommandIO } from '../io/command-io.js';
 import type { StoreSelection } from '../logs/read-store.js';
+import { proxyFetch } from '../webhooks/proxy-fetch.js';
 import { checkWebhookUrl } from '../webhooks/run.js';
 import { parseSpan } from '../logs/period.js';
+import { ignoredParamsWarning, requirePreset } from '../logs/presets/run.js';
 import { logsAlertSource } from './logs-source.js';
 import type { AlertFormat } from './payload.js';
 import { type WatchOptions, type WatchResult, runWatch } from './watch.js';
@@ -27,10 +29,19 @@ export interface WatchCommandOptions extends StoreSelection {
 
 export async function runWatchCommand(options: WatchCommandOptions, io: CommandIO): Promise<WatchResult> {
   const webhook = checkWebhookUrl(options.webhook, '--webhook');
+  // Before the first sync, once (not every --every): a typo'd preset fails at once, and a preset
+  // flag a watched preset does not read (`--tz` for failed-queries) is said, as `query` says it.
+  // --threshold and --window are the watch's own (alert per window), never the preset's.
+  // A preset named twice is watched once (its count was reset to 0 by its second turn).
+  const presets = [...new Set(options.presets)];
+  for (const name of presets) {
+    const ignored = ignoredParamsWarning(requirePreset(name), { tz: options.tz, minScore: options.minScore });
+    if (ignored) io.warn(ignored);
+  }
   const { source, configId, store, sandboxDir } = options;
   return runWatch(
     {
-      presets: options.presets,
+      presets,
       webhook,
       format: options.format,
       everyMs: parseSpan(options.every, '--every'),
@@ -40,7 +51,8 @@ export async function runWatchCommand(options: WatchCommandOptions, io: CommandI
       windowMs: parseSpan(options.window, '--window'),
       statePath: options.state === undefined ? undefined : resolve(io.cwd, options.state),
       dryRun: options.dryRun,
-      delivery: options.delivery,
+      // Through HTTPS_PROXY when one is set (a receiver such as Slack is outside).
+      delivery: { fetch: await proxyFetch(io.env), ...options.delivery },
     },
     io,
     async () =>

@@ -116,9 +116,15 @@ async function plan(
   options: WatchOptions,
   now: Date,
 ): Promise<Planned[]> {
-  const since = lookFrom(state, options);
+  const from = lookFrom(state, options);
   // The first run, started now, has nothing to look at yet.
-  if (since.getTime() >= now.getTime()) return [];
+  if (from.getTime() >= now.getTime()) return [];
+  // A threshold window is counted whole (from its start, or from where watching started): counted
+  // from the look-back, a --window longer than it (`--window 30d`) held only its last 7 days.
+  const since =
+    options.threshold === undefined
+      ? from
+      : new Date(Math.max(Date.parse(state.since), Math.floor(from.getTime() / options.windowMs) * options.windowMs));
   const events = await source.events(info.name, { since, until: now });
   const seen = presetState(state, info.name);
   if (options.threshold === undefined) {
@@ -192,7 +198,8 @@ async function postNew(
 ): Promise<WatchRunSummary> {
   const { path: statePath, file: stateFile } = held;
   const now = io.now();
-  const infos = options.presets.map((name) => source.preset(name));
+  // Each preset once: a second turn of one reset its count in the summary to 0.
+  const infos = [...new Set(options.presets)].map((name) => source.preset(name));
   const state: WatchState = (await loadWatchState(statePath, options.webhook)) ?? {
     version: 1,
     webhook: webhookFingerprint(options.webhook),
@@ -247,6 +254,15 @@ async function postNew(
   return summary;
 }
 
+/**
+ * A failure the next run of a loop may not have: a receiver, S3, ADLS or the tenant down or failing
+ * (exit 5), or the store held by a sync of another process (cron's `logs sync` on the same store).
+ * The loop died on the store being busy or S3 failing once, and then posted nothing more.
+ */
+function passing(error: unknown): error is CliError {
+  return error instanceof CliError && (error.exitCode === ExitCode.TENANT || error.code === 'LOGS_STORE_BUSY');
+}
+
 export async function runWatch(
   options: WatchOptions,
   io: CommandIO,
@@ -262,10 +278,10 @@ export async function runWatch(
         result.runs.push(await cycle(source, options, io, result));
       } catch (error) {
         if (io.signal.aborted) break;
-        // Looping, a receiver that is down is retried next time; --once (cron, CI) reports it.
-        if (options.once || !(error instanceof CliError) || error.code !== 'WEBHOOK_DELIVERY_FAILED') throw error;
+        // Looping, what may pass is retried next time; --once (cron, CI) reports it.
+        if (options.once || !passing(error)) throw error;
         io.warn(`${escapeControl(error.message)} (retrying in the next run)`);
-        io.setExitCode(ExitCode.TENANT);
+        io.setExitCode(error.exitCode);
         result.runs.push({ at: io.now().toISOString(), posted: {}, messages: 0, failure: error.message });
       }
       if (options.once || io.signal.aborted) break;

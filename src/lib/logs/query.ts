@@ -6,7 +6,7 @@ import type { QueryFilters, ResolvedFilters } from './filters.js';
 import { outOfMemory } from './duckdb.js';
 import { checkStatuses, checkedActors, checkedEvents } from './filter-values.js';
 import { chooseFormat, writeRows } from './format.js';
-import { ignoredParamFlags, requirePreset, streamPreset } from './presets/run.js';
+import { ignoredParamsWarning, requirePreset, streamPreset } from './presets/run.js';
 import { type StoreSelection, openStoreForReading } from './read-store.js';
 import type { Row } from './rows.js';
 
@@ -21,12 +21,8 @@ export interface QueryOptions extends StoreSelection, EngineOptions, Omit<QueryF
  */
 export async function runQuery(options: QueryOptions, io: CommandIO): Promise<Row[] | DocumentWritten> {
   const preset = requirePreset(options.preset); // a typo fails before any sync
-  const ignored = ignoredParamFlags(preset, options);
-  if (ignored.length > 0) {
-    io.warn(
-      `${preset.name} does not use ${ignored.join(', ')}: ${ignored.length === 1 ? 'it is' : 'they are'} ignored (\`immuta audit logs presets --json\` lists each preset's parameters).`,
-    );
-  }
+  const ignored = ignoredParamsWarning(preset, options);
+  if (ignored) io.warn(ignored);
   if (chooseEngine(options) === 'athena') {
     // The preset rendered for Trino, on Athena; the local store is not opened.
     const { runAthenaPreset } = await import('./athena/preset.js');

@@ -99,11 +99,18 @@ function offsetAt(at: number, tz: string): number {
   return local + (((at % 1000) + 1000) % 1000) - at;
 }
 
+/**
+ * The most days a report covers (about ten years): every chart has a bar per day. A longer period
+ * is refused (see the report's period) rather than cut here: cut, its later days, where the events
+ * are, were left out and every chart and total read 0.
+ */
+export const MAX_REPORT_DAYS = 3700;
+
 /** Every day key from the day of `since` to the day before `until` (exclusive end), in order. */
 export function daysBetween(since: number, until: number, tz: string): string[] {
   const days: string[] = [];
   const last = dayKey(until - 1, tz);
-  for (let key = dayKey(since, tz); key <= last && days.length < 3700; key = nextDay(key)) days.push(key);
+  for (let key = dayKey(since, tz); key <= last && days.length < MAX_REPORT_DAYS; key = nextDay(key)) days.push(key);
   return days;
 }
 

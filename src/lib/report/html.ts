@@ -1,3 +1,4 @@
+import { escapeLine } from '../output/control-codes.js';
 import { type ReportData, type TableRow, periodText } from './data.js';
 
 /**
@@ -14,15 +15,25 @@ export interface HtmlOptions {
   version: string;
 }
 
+/**
+ * Event text in the page: control codes, newlines and bidi overrides as visible escapes (`\u001b`),
+ * as everywhere else in this CLI. Raw, an actor or target name's ESC ] ... BEL retitled the terminal
+ * of whoever ran `cat report.html`, a U+202E reversed what a cell showed, and `--out -` (escaped on
+ * its way to stdout) gave other bytes than the file.
+ */
 const escapeHtml = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  escapeLine(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** JSON inside <script>: `<` escaped, so no text in the data can close the element. */
+/**
+ * JSON inside <script>: `<` escaped, so no text in the data can close the element; DEL, the C1 codes,
+ * the line separators and bidi overrides (which JSON.stringify leaves raw) as their JSON escapes, so
+ * the file holds none raw and the data parses to the same values.
+ */
+const RAW_IN_JSON = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const scriptJson = (value: unknown) =>
   JSON.stringify(value)
     .replace(/</g, '\\u003c')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
+    .replace(RAW_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 

@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { type ExecFileException, execFile } from 'node:child_process';
+import { constants } from 'node:fs';
 import { access, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,17 +15,37 @@ import { ExitCode } from '../errors/exit-codes.js';
 export const BROWSER_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 const PRINT_TIMEOUT_MS = 120_000;
 
+/** A file this user may run: a folder or a file without the x bit failed later as an empty "could not print". */
+async function runnable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.X_OK);
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
 export async function findBrowser(explicit: string | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   for (const candidate of [explicit, env.CHROMIUM_PATH, ...BROWSER_CANDIDATES]) {
     if (!candidate) continue;
-    try {
-      await access(candidate);
-      return candidate;
-    } catch {
-      if (candidate === explicit) break;
-    }
+    if (await runnable(candidate)) return candidate;
+    if (candidate === explicit) break;
   }
   return undefined;
+}
+
+/** Why the browser failed, in one line: its last line on stderr, else how it ended. */
+function failureReason(error: ExecFileException, stderr: string): string {
+  const last = stderr
+    .trim()
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .pop();
+  if (last) return last;
+  if (error.killed || error.signal) return `it was stopped (${error.signal ?? 'timeout'})`;
+  if (typeof error.code === 'number') return `it exited with code ${error.code} and said nothing`;
+  return error.code ?? error.message;
 }
 
 export async function printPdf(options: {
@@ -36,11 +57,15 @@ export async function printPdf(options: {
 }): Promise<void> {
   const browser = await findBrowser(options.browser, options.env);
   if (!browser) {
-    throw new CliError('--format pdf needs Chromium, and none was found', {
-      code: 'BROWSER_NOT_FOUND',
-      exitCode: ExitCode.USAGE,
-      fix: 'Install it (Debian: `apt-get install chromium`) or name it with --browser / CHROMIUM_PATH; or write HTML and print it from any browser.',
-    });
+    const named = options.browser ?? options.env.CHROMIUM_PATH;
+    throw new CliError(
+      named ? `${named} is not a program this user can run` : '--format pdf needs Chromium, and none was found',
+      {
+        code: 'BROWSER_NOT_FOUND',
+        exitCode: ExitCode.USAGE,
+        fix: 'Install it (Debian: `apt-get install chromium`) or name it with --browser / CHROMIUM_PATH; or write HTML and print it from any browser.',
+      },
+    );
   }
   const profile = await mkdtemp(join(tmpdir(), 'immuta-report-browser-'));
   try {
@@ -65,21 +90,27 @@ export async function printPdf(options: {
         (error, _stdout, stderr) => {
           if (error) {
             reject(
-              new CliError(
-                `Chromium could not print the PDF: ${String(stderr).trim().split('\n').pop() ?? error.message}`,
-                {
-                  code: 'PDF_FAILED',
-                  exitCode: ExitCode.BUG,
-                  fix: 'Write the HTML (--format html) and print it from a browser.',
-                  cause: error,
-                },
-              ),
+              new CliError(`Chromium could not print the PDF: ${failureReason(error, String(stderr))}`, {
+                code: 'PDF_FAILED',
+                exitCode: ExitCode.BUG,
+                fix: 'Write the HTML (--format html) and print it from a browser.',
+                cause: error,
+              }),
             );
           } else resolve();
         },
       );
     });
-    if ((await stat(options.out)).size === 0) throw new Error('Chromium wrote an empty PDF');
+    // A browser that exits 0 without printing (not Chromium, or one that ignores --print-to-pdf):
+    // said as such, where the missing file was reported as --out's folder being gone.
+    const written = await stat(options.out).catch(() => undefined);
+    if (!written?.size) {
+      throw new CliError(`${browser} exited without writing the PDF`, {
+        code: 'PDF_FAILED',
+        exitCode: ExitCode.BUG,
+        fix: 'Name Chromium with --browser or CHROMIUM_PATH; or write the HTML (--format html) and print it from a browser.',
+      });
+    }
   } finally {
     await rm(profile, { recursive: true, force: true });
   }

@@ -7,7 +7,7 @@ import type { CommandIO } from '../io/command-io.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { checkedWritableFile, writeError } from '../io/writable-file.js';
 import { parseMoment, parseSpan } from '../logs/period.js';
-import { addDays, checkTimeZone, dayKey, fromWallClock, nextDay, startOfDay } from './calendar.js';
+import { MAX_REPORT_DAYS, addDays, checkTimeZone, dayKey, fromWallClock, nextDay, startOfDay } from './calendar.js';
 import { periodText, reportTally } from './data.js';
 import { renderHtml } from './html.js';
 import { printPdf } from './pdf.js';
@@ -101,6 +101,14 @@ async function period(
     throw usageError(
       `the period is empty: --since ${since.toISOString()} is not before --until ${until.toISOString()}`,
       'Give a --since before --until (e.g. --since 30d).',
+    );
+  }
+  // `--since 2000-01-01` for "everything": the first day it may start on is named in the fix.
+  const earliest = startOfDay(addDays(dayKey(until.getTime() - 1, tz), 1 - MAX_REPORT_DAYS), tz);
+  if (since.getTime() < earliest) {
+    throw usageError(
+      `the period from ${dayKey(since.getTime(), tz)} to ${dayKey(until.getTime() - 1, tz)} is longer than a report covers (${MAX_REPORT_DAYS} days, about ten years)`,
+      `Give a later --since: ${dayKey(earliest, tz)} at the earliest, or --since ${MAX_REPORT_DAYS}d.`,
     );
   }
   return { since, until };

@@ -39,7 +39,7 @@ export class AnswerTooLargeError extends Error {
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 
 /** curl's convention, which undici follows too: the lower-case variable wins. */
-function proxyVariable(env: NodeJS.ProcessEnv, name: string): string | undefined {
+export function proxyVariable(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return env[name.toLowerCase()] ?? env[name.toUpperCase()] ?? undefined;
 }
 

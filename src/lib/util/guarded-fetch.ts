@@ -1,3 +1,5 @@
+import { maskUrl } from './mask-url.js';
+
 /**
  * One HTTP request with the guards every outbound call of this CLI needs when the far end is not
  * ours to trust (a webhook receiver, a tenant's REST API): a hard timeout, a cap on the answer read,
@@ -14,6 +16,8 @@ export interface GuardedRequest {
   timeoutMs: number;
   /** The most of the answer's body kept; the rest is discarded unread. */
   maxBytes: number;
+  /** Whether to read the body of an answer with this status (default: always); when not, it is '' and not waited for. */
+  readBody?: (status: number) => boolean;
   signal?: AbortSignal;
   fetch?: FetchLike;
   maxRedirects?: number;
@@ -35,6 +39,7 @@ export type RequestFailure =
   | { kind: 'aborted' }
   | { kind: 'cross-origin-redirect'; status: number; location: string }
   | { kind: 'too-many-redirects' }
+  | { kind: 'redirect-drops-body'; status: number; location: string }
   | { kind: 'network'; code: string; message: string };
 
 export class RequestFailed extends Error {
@@ -54,6 +59,8 @@ export function describeFailure(failure: RequestFailure): string {
       return `redirect (HTTP ${failure.status}) to another origin (${failure.location}) refused`;
     case 'too-many-redirects':
       return 'too many redirects';
+    case 'redirect-drops-body':
+      return `redirect (HTTP ${failure.status}) to ${failure.location} refused: it would send the POST again as a GET, without its body`;
     case 'network':
       return `${failure.code}: ${failure.message}`;
   }
@@ -81,7 +88,15 @@ function networkFailure(error: unknown): RequestFailure {
     }
     current = candidate.cause;
   }
-  return { kind: 'network', code: 'FETCH_FAILED', message: (error as Error)?.message ?? String(error) };
+  // fetch's own refusals carry no code, and its message is only "fetch failed": the cause says why
+  // (a port fetch never connects to, such as 6000 or 6667, is "bad port").
+  const { message, cause } = (error ?? {}) as { message?: unknown; cause?: { message?: unknown } };
+  const why = typeof cause?.message === 'string' ? `: ${cause.message}` : '';
+  return {
+    kind: 'network',
+    code: 'FETCH_FAILED',
+    message: `${typeof message === 'string' ? message : String(error)}${why}`,
+  };
 }
 
 async function readCapped(response: Response, maxBytes: number): Promise<{ text: string; truncated: boolean }> {
@@ -130,13 +145,28 @@ export async function guardedFetch(request: GuardedRequest): Promise<GuardedResp
       if (next.origin !== origin) {
         throw new RequestFailed({ kind: 'cross-origin-redirect', status: response.status, location: next.origin });
       }
-      // 303 (and, as browsers do, 301/302 after a POST) turn into a GET without a body.
-      if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+      // A POST answered 301, 302 or 303 would go on as a GET without its body (what browsers do): a
+      // receiver's index page then answered 200 and an alert never posted counted as delivered (a
+      // create, a list read as "created"). Only 307/308, which keep the POST, are followed.
+      if (method === 'POST' && (response.status === 301 || response.status === 302 || response.status === 303)) {
+        throw new RequestFailed({
+          kind: 'redirect-drops-body',
+          status: response.status,
+          location: maskUrl(next.toString()),
+        });
+      }
+      // 303 after another method: a GET of where it points.
+      if (response.status === 303) {
         method = 'GET';
         body = undefined;
       }
       url = next.toString();
       continue;
+    }
+    if (request.readBody?.(response.status) === false) {
+      // Not waited for: a body that trickles (or never ends) must not turn an answer into a timeout.
+      void response.body?.cancel().catch(() => undefined);
+      return { status: response.status, headers: response.headers, text: '', truncated: false, url };
     }
     try {
       const { text, truncated } = await readCapped(response, request.maxBytes);

@@ -37,6 +37,8 @@ export interface WebhooksClientOptions {
   settings: Pick<TenantSettings, 'host' | 'apiKey'>;
   signal?: AbortSignal;
   fetch?: FetchLike;
+  /** Default REQUEST_TIMEOUT_MS (tests shorten it). */
+  timeoutMs?: number;
 }
 
 /** The answer's list: a bare array, or wrapped as {webhooks: [...]} / {data: [...]}. */
@@ -63,12 +65,26 @@ export class WebhooksClient {
   }
 
   async create(webhooks: NewWebhook[]): Promise<Webhook[]> {
-    const answer = await this.request('POST', '/webhooks', { webhooks });
-    return this.parseWebhooks('POST /webhooks', answer);
+    try {
+      return this.parseWebhooks('POST /webhooks', await this.request('POST', '/webhooks', { webhooks }));
+    } catch (error) {
+      // A 2xx whose body cannot be read, or no answer in time: the tenant took (or may have taken)
+      // the request, so the webhook may exist now. "Try again" made a second one (Immuta's webhooks
+      // have no unique name).
+      if (!(error instanceof CliError) || !mayHaveBeenMade(error)) throw error;
+      throw new CliError(error.message, {
+        code: error.code,
+        exitCode: error.exitCode,
+        fix: 'The webhook may have been created: check with `immuta webhooks list` before creating it again.',
+        details: { webhookMayHaveBeenCreated: true },
+      });
+    }
   }
 
   async delete(id: string): Promise<void> {
-    await this.request('DELETE', `/webhooks/${encodeURIComponent(id)}`, undefined, id);
+    // A 2xx is the deletion: its body (the webhook, a count, "OK" or nothing) is not read, so an
+    // answer this CLI cannot parse no longer fails a delete that was made (a retry said "not found").
+    await this.request('DELETE', `/webhooks/${encodeURIComponent(id)}`, undefined, id, false);
   }
 
   /** GET /webhooks/actions: the notification types the tenant accepts. */
@@ -105,7 +121,7 @@ export class WebhooksClient {
     });
   }
 
-  private async request(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, id?: string) {
+  private async request(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, id?: string, parse = true) {
     const what = `${method} ${path}`;
     let response;
     try {
@@ -118,7 +134,7 @@ export class WebhooksClient {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        timeoutMs: REQUEST_TIMEOUT_MS,
+        timeoutMs: this.options.timeoutMs ?? REQUEST_TIMEOUT_MS,
         maxBytes: MAX_ANSWER_BYTES,
         signal: this.options.signal,
         fetch: this.options.fetch,
@@ -158,12 +174,10 @@ export class WebhooksClient {
         code: status === 400 ? 'WEBHOOK_API_REJECTED' : 'WEBHOOK_API_FAILED',
         exitCode: status === 400 ? ExitCode.USAGE : ExitCode.TENANT,
         fix:
-          status === 400
-            ? 'Check the notification types with `immuta webhooks types` and the URL.'
-            : 'Try again later; `immuta configure --show` shows which tenant was called.',
+          status === 400 ? 'Check the notification types with `immuta webhooks types` and the URL.' : failedFix(status),
       });
     }
-    if (response.text.trim() === '') return undefined;
+    if (!parse || response.text.trim() === '') return undefined;
     if (response.truncated) throw this.unexpected(what, `more than ${MAX_ANSWER_BYTES} bytes`);
     try {
       return JSON.parse(response.text) as unknown;
@@ -171,6 +185,22 @@ export class WebhooksClient {
       throw this.unexpected(what, 'not JSON');
     }
   }
+}
+
+/**
+ * A 404 or 405 on the webhooks API's own paths is an address that is not an Immuta tenant (a URL
+ * with /api/audit/graphql, a proxy's page), which "try again later" never mends; 5xx and others may pass.
+ */
+function failedFix(status: number): string {
+  if (status === 404 || status === 405) {
+    return 'Check the tenant URL (`immuta configure --show`): it must be the Immuta tenant itself, e.g. https://your-immuta.com, with no /api/... path.';
+  }
+  return 'Try again later; `immuta configure --show` shows which tenant was called.';
+}
+
+function mayHaveBeenMade(error: CliError): boolean {
+  if (error.code === 'WEBHOOK_API_UNEXPECTED') return true;
+  return error.cause instanceof RequestFailed && error.cause.failure.kind === 'timeout';
 }
 
 /** The `message` of a Hapi-style error body, cut short; the raw text otherwise. */

@@ -3,8 +3,10 @@ import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
 import { registerSecret } from '../output/redact.js';
 import { renderTable } from '../output/table.js';
+import { insecureHostWarning } from '../tenant/host-safety.js';
 import { maskUrl } from '../util/mask-url.js';
 import { type Webhook, WebhooksClient } from './client.js';
+import { proxyFetch } from './proxy-fetch.js';
 
 /**
  * `immuta webhooks create|list|delete|types`: Immuta's own notifications (the guide's "Optional
@@ -27,7 +29,12 @@ export interface CreateWebhookOptions {
 }
 
 async function client(io: CommandIO): Promise<WebhooksClient> {
-  return new WebhooksClient({ settings: await io.tenantSettings(), signal: io.signal });
+  const settings = await io.tenantSettings();
+  // The same key as the GraphQL requests, so the same warning before it travels over plain http
+  // (it was sent without one).
+  const insecure = insecureHostWarning(settings.host);
+  if (insecure) io.warn(insecure);
+  return new WebhooksClient({ settings, signal: io.signal, fetch: await proxyFetch(io.env) });
 }
 
 function view(webhook: Webhook): WebhookView {
@@ -105,14 +112,22 @@ export async function runCreateWebhook(options: CreateWebhookOptions, io: Comman
 }
 
 export async function runListWebhooks(io: CommandIO): Promise<WebhookView[]> {
-  const webhooks = (await (await client(io)).list()).map(view);
-  for (const w of webhooks) if (w.url) registerSecret(w.url);
+  const listed = await (await client(io)).list();
+  // The tenant's own URLs are the secrets (a text that quotes one is scrubbed). Registering the
+  // masked form instead turned every masked URL into [REDACTED], so no two could be told apart.
+  for (const w of listed) registerSecret(w.url);
+  const webhooks = listed.map(view);
   if (webhooks.length === 0) io.note('No webhooks yet: create one with `immuta webhooks create`.');
   else io.out(table(webhooks, io));
   return webhooks;
 }
 
 export async function runDeleteWebhook(id: string, io: CommandIO): Promise<{ deleted: true; id: string }> {
+  // `webhooks delete "$ID"` with ID unset sent DELETE /webhooks/ (the collection's path) and said
+  // "Deleted webhook ." on a 2xx: an id is refused before anything is sent unless it is one.
+  if (id.trim() === '') {
+    throw usageError('the webhook id is empty', 'Name one (`immuta webhooks list` shows the ids).');
+  }
   await (await client(io)).delete(id);
   io.out(`Deleted webhook ${id}.`);
   return { deleted: true, id };

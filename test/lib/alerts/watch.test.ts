@@ -1,11 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { webhookFingerprint } from '../../../src/lib/alerts/state.js';
 import { type WatchOptions, runWatch } from '../../../src/lib/alerts/watch.js';
 import type { EventRow } from '../../../src/lib/alerts/source.js';
+import { CliError } from '../../../src/lib/errors/cli-error.js';
 import { registerSecret } from '../../../src/lib/output/redact.js';
 import { fakeIO } from '../../helpers/fake-io.js';
 import { failure } from '../../helpers/expect-cli-error.js';
@@ -92,6 +96,39 @@ describe('logs watch', () => {
     }
   });
 
+  it('a state file that is not JSON of the right shape, or whose moments are not dates, is damaged (exit 2), never a crash', async () => {
+    const statePath = join(dir, 'state.json');
+    const fingerprint = webhookFingerprint(receiver.url);
+    const valid = { version: 1, webhook: fingerprint, since: '2026-03-02T08:00:00.000Z', lastRun: null };
+    for (const damaged of [
+      'garbage',
+      'null',
+      '[]',
+      { ...valid, since: 'garbage' },
+      { ...valid, complete: 'yesterday' },
+      { ...valid, lastRun: '' },
+      { ...valid, presets: { 'permission-changes': { sent: { e1: 'zzz' } } } },
+    ]) {
+      writeFileSync(statePath, typeof damaged === 'string' ? damaged : JSON.stringify(damaged));
+      const error = await failure(
+        runWatch(options({ statePath }), fakeIO({ now: at(0) }), async () => memorySource([], PRESETS)),
+      );
+      expect(error).toMatchObject({ code: 'WATCH_STATE_INVALID', exitCode: 2 });
+    }
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it('an empty state file (made with touch) is a first run, then holds the state', async () => {
+    const statePath = join(dir, 'state.json');
+    writeFileSync(statePath, '');
+    const events = [row('PermissionApplied', at(1))];
+    await runWatch(options({ statePath, since: at(0).toISOString() }), fakeIO({ now: at(2) }), async () =>
+      memorySource(events, PRESETS),
+    );
+    expect(acceptedIds()).toEqual([events[0]!.id]);
+    expect(JSON.parse(readFileSync(statePath, 'utf8'))).toMatchObject({ since: at(0).toISOString() });
+  });
+
   it('delivers every matching event exactly once over three runs, none lost while the receiver was down', async () => {
     const events: EventRow[] = [row('PermissionApplied', at(-60)), row('TagApplied', at(-30))];
     const source = memorySource(events, PRESETS);
@@ -165,6 +202,111 @@ describe('logs watch', () => {
     expect(receiver.requests).toHaveLength(4);
   });
 
+  it('names why fetch itself refused a receiver: a port it never connects to is "bad port", not "fetch failed"', async () => {
+    const events = [row('PermissionApplied', at(1))];
+    const error = await failure(
+      runWatch(
+        options({ since: at(0).toISOString(), webhook: 'http://127.0.0.1:6000/hook/x', delivery: { backoffMs: 1 } }),
+        fakeIO({ now: at(2) }),
+        async () => memorySource(events, PRESETS),
+      ),
+    );
+    expect(error.code).toBe('WEBHOOK_DELIVERY_FAILED');
+    expect(error.message).toBe(
+      'the webhook at http://127.0.0.1:6000 did not accept the alert: FETCH_FAILED: fetch failed: bad port',
+    );
+  });
+
+  it('a refusal names what the receiver said (Slack: no_service), on one line, escaped; not an HTML page', async () => {
+    const answers: Array<{ type: string; body: string }> = [
+      { type: 'text/plain', body: 'no_service' },
+      { type: 'text/plain', body: 'invalid\u001b[2J\npayload' },
+      { type: 'text/html', body: '<html><body><h1>404 Not Found</h1></body></html>' },
+    ];
+    const site = createServer((req, res) => {
+      req.resume();
+      const answer = answers.shift()!;
+      req.on('end', () => res.writeHead(404, { 'content-type': answer.type }).end(answer.body));
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = site.address() as AddressInfo;
+      const messages: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const error = await failure(
+          runWatch(
+            options({ since: at(0).toISOString(), webhook: `http://127.0.0.1:${port}/hook/x` }),
+            fakeIO({ now: at(2) }),
+            async () => memorySource([row('PermissionApplied', at(1))], PRESETS),
+          ),
+        );
+        messages.push(error.message.replace(/^.*did not accept the alert: /, ''));
+      }
+      expect(messages).toEqual(['HTTP 404: no_service', 'HTTP 404: invalid\\u001b[2J payload', 'HTTP 404']);
+    } finally {
+      await new Promise((resolve) => site.close(resolve));
+    }
+  });
+
+  it('a POST redirected with 301/302/303 is not delivered: a GET of where it points is not the alert', async () => {
+    const requests: string[] = [];
+    const site = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        requests.push(`${req.method} ${req.url}`);
+        if (req.url === '/hook/x') res.writeHead(302, { location: '/hook/x/' }).end();
+        else res.writeHead(200, { 'content-type': 'text/html' }).end('<html>index</html>');
+      });
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = site.address() as AddressInfo;
+      const events = [row('PermissionApplied', at(1))];
+      const error = await failure(
+        runWatch(
+          options({ since: at(0).toISOString(), webhook: `http://127.0.0.1:${port}/hook/x` }),
+          fakeIO({ now: at(2) }),
+          async () => memorySource(events, PRESETS),
+        ),
+      );
+      expect(error.code).toBe('WEBHOOK_DELIVERY_FAILED');
+      expect(error.message).toContain(
+        `redirect (HTTP 302) to http://127.0.0.1:${port}/hook/… refused: it would send the POST again as a GET, without its body`,
+      );
+      // Asked once (a redirect is answered the same way each time), never followed.
+      expect(requests).toEqual(['POST /hook/x']);
+    } finally {
+      await new Promise((resolve) => site.close(resolve));
+    }
+  });
+
+  it('a 2xx is delivery, even when its body trickles in or never ends: posted once, not four times', async () => {
+    const posts: string[] = [];
+    const slow = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        posts.push(req.url ?? '');
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write('o'); // ... and the rest never comes
+      });
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = slow.address() as AddressInfo;
+      const events = [row('PermissionApplied', at(1))];
+      const result = await runWatch(
+        options({ since: at(0).toISOString(), webhook: `http://127.0.0.1:${port}/hook/x` }),
+        fakeIO({ now: at(2) }),
+        async () => memorySource(events, PRESETS),
+      );
+      expect(result.runs[0]).toMatchObject({ messages: 1, failure: null });
+      expect(posts).toHaveLength(1);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((resolve) => slow.close(resolve));
+    }
+  });
+
   it('starts from --since on the first run, and posts slack bodies of at most 20 events then "and N more"', async () => {
     const events = Array.from({ length: 23 }, (_, i) => row('PermissionApplied', at(-120 + i)));
     await runWatch(options({ since: '2026-03-02T06:00:00Z', format: 'slack' }), fakeIO({ now: at(0) }), async () =>
@@ -197,6 +339,31 @@ describe('logs watch', () => {
     expect(texts.filter((t) => /[\u0000-\u001f\u007f-\u009f\u202e]/.test(t))).toEqual([]);
   });
 
+  it('a slack line of an aggregate finding (a spike) shows its own columns: how big it was', async () => {
+    const spike: EventRow = {
+      id: 'sensitive-query-spikes:mallory@example.com|2026-03-02T08:00:00.000Z',
+      eventTimestamp: '2026-03-02T08:00:00.000Z',
+      windowStart: '2026-03-02T08:00:00.000Z',
+      windowEnd: '2026-03-02T09:00:00.000Z',
+      actor: 'mallory@example.com',
+      queries: 42,
+      notSuccessful: 7,
+      maxScore: 97,
+      dataSources: ['Payments', 'Customers'],
+    };
+    const source = memorySource([], PRESETS);
+    source.events = async () => [spike];
+    await runWatch(
+      options({ format: 'slack', since: at(-120).toISOString() }),
+      fakeIO({ now: at(0) }),
+      async () => source,
+    );
+    const body = receiver.accepted[0] as { text: string };
+    expect(body.text).toContain(
+      '• 2026-03-02T08:00:00.000Z · mallory@example.com · windowStart: 2026-03-02T08:00:00.000Z · windowEnd: 2026-03-02T09:00:00.000Z · queries: 42 · notSuccessful: 7 · maxScore: 97 · dataSources: Payments, Customers · `sensitive-query-spikes:',
+    );
+  });
+
   it('with --threshold posts one alert per window that reaches the count', async () => {
     const events = [
       ...Array.from({ length: 4 }, (_, i) => row('Query', at(1 + i), { actionStatus: 'UNAUTHORIZED' })),
@@ -215,6 +382,43 @@ describe('logs watch', () => {
     await runWatch(opts, fakeIO({ now: at(110) }), async () => source);
     expect(receiver.accepted).toHaveLength(2);
     expect(receiver.accepted[1]).toMatchObject({ threshold: { count: 3, windowStart: '2026-03-02T10:00:00.000Z' } });
+  });
+
+  it('a threshold alert in json carries the count and the first 500 events, not every event of a burst', async () => {
+    const events = Array.from({ length: 1200 }, (_, i) => row('Query', at(1 + i / 100), { actionStatus: 'FAILURE' }));
+    const opts = options({ presets: ['failed-queries'], threshold: 10, since: at(0).toISOString() });
+    await runWatch(opts, fakeIO({ now: at(30) }), async () => memorySource(events, PRESETS));
+    expect(receiver.accepted).toHaveLength(1);
+    const body = receiver.accepted[0] as { threshold: { count: number }; events: EventRow[]; more: number };
+    expect(body.threshold.count).toBe(1200);
+    expect(body.events.map((e) => e.id)).toEqual(events.slice(0, 500).map((e) => e.id));
+    expect(body.more).toBe(700);
+  });
+
+  it('with a --window longer than the look-back, counts the whole window, not its last days', async () => {
+    // `--threshold 5 --window 10d`, one failed query a day, a run a day: the count of the window
+    // reached 5 on its fifth day. Counted from the look-back (2 days here, 7 by default) it stayed
+    // at 3 and the alert never came.
+    const day = 86_400_000;
+    const windowMs = 10 * day;
+    const start = Math.floor(T0 / windowMs) * windowMs;
+    const events: EventRow[] = [];
+    const source = memorySource(events, PRESETS);
+    const opts = options({
+      presets: ['failed-queries'],
+      threshold: 5,
+      windowMs,
+      lookbackMs: 2 * day,
+      since: new Date(start).toISOString(),
+    });
+    for (let i = 0; i < 7; i++) {
+      events.push(row('Query', new Date(start + i * day + 3_600_000), { actionStatus: 'FAILURE' }));
+      await runWatch(opts, fakeIO({ now: new Date(start + i * day + 7_200_000) }), async () => source);
+      expect(receiver.accepted, `after day ${i}`).toHaveLength(i < 4 ? 0 : 1);
+    }
+    expect(receiver.accepted[0]).toMatchObject({
+      threshold: { threshold: 5, count: 5, windowStart: new Date(start).toISOString() },
+    });
   });
 
   it('--dry-run prints what would be posted and sends and records nothing', async () => {
@@ -264,6 +468,47 @@ describe('logs watch', () => {
       ['/moved', 'ok'],
     ]);
     expect(acceptedIds()).toEqual([events[0]!.id]);
+  });
+
+  it('a loop outlives a store held by another sync and a source that fails once; a usage error still stops it', async () => {
+    const events = [row('PermissionApplied', at(1))];
+    const source = memorySource(events, PRESETS);
+    const failures = [
+      new CliError('the log store is in use by another process', { code: 'LOGS_STORE_BUSY', exitCode: 3 }),
+      new CliError('S3 kept failing', { code: 'LOGS_S3_UNREACHABLE', exitCode: 5 }),
+    ];
+    const sync = source.sync.bind(source);
+    source.sync = async () => {
+      const failure = failures.shift();
+      if (failure) throw failure;
+      await sync();
+    };
+    const controller = new AbortController();
+    const io = fakeIO({ now: at(2), signal: controller.signal });
+    const done = runWatch(options({ once: false, everyMs: 20, since: at(0).toISOString() }), io, async () => source);
+    let ended = false;
+    void done.catch(() => undefined).finally(() => (ended = true));
+    const deadline = Date.now() + 5000;
+    while (receiver.accepted.length === 0 && !ended && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    controller.abort();
+    const result = await done;
+    expect(result.runs.slice(0, 2).map((r) => r.failure)).toEqual([
+      'the log store is in use by another process',
+      'S3 kept failing',
+    ]);
+    expect(acceptedIds()).toEqual([events[0]!.id]);
+    expect(io.stderr()).toContain('S3 kept failing (retrying in the next run)');
+    expect(io.exitCode).toBe(5);
+
+    source.sync = async () => {
+      throw new CliError('--source is not a folder', { code: 'LOGS_SOURCE_NOT_FOUND', exitCode: 2 });
+    };
+    const stopped = await failure(
+      runWatch(options({ once: false, everyMs: 20 }), fakeIO({ now: at(3) }), async () => source),
+    );
+    expect(stopped.code).toBe('LOGS_SOURCE_NOT_FOUND');
   });
 
   it('loops every --every and stops cleanly on the signal', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -108,6 +108,21 @@ describe('logs report (data and file)', () => {
         runReport({ ...base, since: '2026-03-05', until: '2026-03-01', out: 'x.html' }, fakeIO({ cwd: dir }), source),
       ),
     ).toMatchObject({ exitCode: 2 });
+  });
+
+  it('refuses a period longer than ten years (exit 2, naming the earliest --since) rather than a report of zeros', async () => {
+    const source = async () => memoryReportSource(reportFixture());
+    // The store's events end on 2026-03-01: the last of 3700 days. Cut at 3700 days from 2000,
+    // the report's days ended in 2010 and every chart and total read 0 for events it counted.
+    for (const since of ['2000-01-01', '3701d']) {
+      const error = await failure(runReport({ ...base, since, out: 'x.html' }, fakeIO({ cwd: dir }), source));
+      expect(error).toMatchObject({ code: 'USAGE', exitCode: 2 });
+      expect(error.fix).toContain('2016-01-14 at the earliest');
+    }
+    const longest = await runReport({ ...base, since: '2016-01-14', out: 'x.html' }, fakeIO({ cwd: dir }), source);
+    expect(longest).toMatchObject({ days: 3700, events: reportFixture().length });
+    const html = readFileSync(join(dir, 'x.html'), 'utf8');
+    expect(html).toMatch(/data-kpi="queries">[1-9]/);
   });
 
   it('refuses an --out that is a folder or a device before it opens the store, and replaces no such thing', async () => {
@@ -262,5 +277,57 @@ describe('logs report --out -', () => {
     expect(await failure(runReport({ ...base, out: '-' }, json, source))).toMatchObject({ code: 'USAGE', exitCode: 2 });
     expect(json.stdout()).toBe('');
     expect(opened).toBe(0);
+  });
+});
+
+describe('logs report with hostile event text', () => {
+  it('holds no raw control code or bidi override: cells show visible escapes, the data parses to the same names', async () => {
+    const events = reportFixture();
+    const hostile = 'eve\u001b]0;pwned\u0007\u202egpj.exe\u009b2J\u007f\nline</script>';
+    for (const event of events.filter((e) => e.event === 'ConfigurationUpdated').slice(0, 3)) {
+      event.actor = hostile;
+      event.targets = [{ id: 't', name: hostile }];
+    }
+    await runReport({ ...base, out: 'r.html' }, fakeIO({ cwd: dir }), async () => memoryReportSource(events));
+    const html = readFileSync(join(dir, 'r.html'), 'utf8');
+    // eslint-disable-next-line no-control-regex -- finding raw control codes is the point
+    expect(html.match(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g)).toBeNull();
+    expect(html).toContain('<td>eve\\u001b]0;pwned\\u0007\\u202egpj.exe\\u009b2J\\u007f\\nline&lt;/script&gt;</td>');
+    const data = /<script id="report-data" type="application\/json">(.*?)<\/script>/s.exec(html)?.[1] ?? '';
+    const parsed = JSON.parse(data) as { topActors: Array<{ name: string }> };
+    expect(parsed.topActors.map((a) => a.name)).toContain(hostile);
+  });
+});
+
+describe('logs report --format pdf with a --browser that is not Chromium', () => {
+  const source = async () => memoryReportSource(reportFixture());
+  const program = (name: string, body: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    return path;
+  };
+  const pdf = (browser: string) =>
+    failure(runReport({ ...base, out: 'r.pdf', format: 'pdf', browser }, fakeIO({ cwd: dir }), source));
+
+  it('a file that cannot be run, or a folder, is refused by name (exit 2), not an empty "could not print"', async () => {
+    const notRunnable = join(dir, 'chromium.txt');
+    writeFileSync(notRunnable, 'not a program');
+    for (const browser of [notRunnable, dir]) {
+      const error = await pdf(browser);
+      expect(error).toMatchObject({ code: 'BROWSER_NOT_FOUND', exitCode: 2 });
+      expect(error.message).toBe(`${browser} is not a program this user can run`);
+    }
+  });
+
+  it('says why it failed: its last line on stderr, else its exit code; never that --out’s folder is gone', async () => {
+    const said = await pdf(program('says', 'echo "[1:2] starting" >&2; echo "cannot open display" >&2; exit 3'));
+    expect(said).toMatchObject({ code: 'PDF_FAILED' });
+    expect(said.message).toBe('Chromium could not print the PDF: cannot open display');
+    const silent = await pdf(program('silent', 'exit 4'));
+    expect(silent.message).toBe('Chromium could not print the PDF: it exited with code 4 and said nothing');
+    // Exits 0 and writes nothing: it was reported as "cannot write --out ...: its folder is gone".
+    const idle = await pdf(program('idle', 'exit 0'));
+    expect(idle).toMatchObject({ code: 'PDF_FAILED' });
+    expect(idle.message).toBe(`${join(dir, 'idle')} exited without writing the PDF`);
   });
 });

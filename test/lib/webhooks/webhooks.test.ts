@@ -1,9 +1,13 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../../src/lib/sandbox/constants.js';
+import { WebhooksClient } from '../../../src/lib/webhooks/client.js';
 import { runCreateWebhook, runDeleteWebhook, runListWebhooks, runWebhookTypes } from '../../../src/lib/webhooks/run.js';
 import { fakeIO } from '../../helpers/fake-io.js';
 import { failure } from '../../helpers/expect-cli-error.js';
 import { type Receiver, startReceiver } from '../../helpers/receiver.js';
+import { startRecordingProxy } from '../../helpers/recording-proxy.js';
 import { postGraphql, startInProcessSandbox } from '../../helpers/sandbox.js';
 
 /**
@@ -60,6 +64,9 @@ describe('immuta webhooks', () => {
     await runListWebhooks(humanIO);
     expect(humanIO.stdout()).toContain('guide alerts');
     expect(humanIO.stdout()).not.toContain('secret-token-path');
+    // Masked, not redacted: the origin and first path segment tell one webhook from another.
+    expect(humanIO.stdout()).toContain(`${new URL(receiver.url).origin}/hook/…`);
+    expect(humanIO.stdout()).not.toContain('[REDACTED]');
 
     // An export job fires events; the sandbox posts the matching notifications.
     const made = await postGraphql(
@@ -89,6 +96,15 @@ describe('immuta webhooks', () => {
     await expectCliError(runDeleteWebhook(first!.id, io()), { code: 'WEBHOOK_NOT_FOUND', exitCode: 2 });
   });
 
+  it('an empty id (`delete "$ID"` with ID unset) is refused before anything is sent', async () => {
+    for (const id of ['', '  ']) {
+      const error = await failure(
+        runDeleteWebhook(id, fakeIO({ env: { IMMUTA_HOST: 'http://127.0.0.1:9', IMMUTA_API_KEY: 'k-123456' } })),
+      );
+      expect(error).toMatchObject({ code: 'USAGE', exitCode: 2, message: 'the webhook id is empty' });
+    }
+  });
+
   it('maps refusals: a key without the admin permission cannot create (exit 4), a wrong key is 401', async () => {
     await expectCliError(
       runCreateWebhook(
@@ -112,6 +128,100 @@ describe('immuta webhooks', () => {
       ),
       { code: 'WEBHOOK_URL_INVALID', exitCode: 2 },
     );
+  });
+
+  it('a delete answered 2xx is done whatever the body says; a create answered 2xx unreadably may have been made', async () => {
+    // A tenant (or proxy) that answers a plain "OK": the delete was made, the create probably too.
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'text/plain' }).end('OK'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const plain = fakeIO({
+        env: {
+          IMMUTA_HOST: `http://127.0.0.1:${port}`,
+          IMMUTA_API_KEY: 'k-123456',
+          IMMUTA_CONFIG: '/nonexistent/x.yaml',
+        },
+      });
+      expect(await runDeleteWebhook('7', plain)).toEqual({ deleted: true, id: '7' });
+      const error = await failure(
+        runCreateWebhook({ url: receiver.url, name: 'x', notifications: ['permissionsUpdated'], global: true }, plain),
+      );
+      expect(error).toMatchObject({ code: 'WEBHOOK_API_UNEXPECTED', exitCode: 5 });
+      expect(error.fix).toContain('may have been created: check with `immuta webhooks list`');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('a 404 on the webhooks paths says to check the tenant URL, not to try again later', async () => {
+    const wrong = fakeIO({
+      env: { IMMUTA_HOST: `${sandbox.info.tenantUrl}/api/audit/graphql`, IMMUTA_API_KEY: sandbox.info.auditApiKey },
+    });
+    const error = await failure(runListWebhooks(wrong));
+    expect(error).toMatchObject({ code: 'WEBHOOK_API_FAILED', exitCode: 5 });
+    expect(error.fix).toContain('it must be the Immuta tenant itself');
+  });
+
+  it('a create with no answer in time may have been made: the fix says to list before creating again', async () => {
+    const hanging = createServer((req) => req.resume());
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = hanging.address() as AddressInfo;
+      const client = new WebhooksClient({
+        settings: { host: `http://127.0.0.1:${port}`, apiKey: 'k-123456' },
+        timeoutMs: 200,
+      });
+      const error = await failure(
+        client.create([{ url: receiver.url, name: 'x', notificationType: ['permissionsUpdated'], global: true }]),
+      );
+      expect(error).toMatchObject({ code: 'WEBHOOK_API_UNREACHABLE', exitCode: 5 });
+      expect(error.fix).toContain('may have been created');
+      // A read that times out is only unreachable: nothing was changed.
+      expect((await failure(client.list())).fix).not.toContain('may have been created');
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise((resolve) => hanging.close(resolve));
+    }
+  });
+
+  it('goes through HTTP_PROXY / HTTPS_PROXY when one is set, as the GraphQL requests do; NO_PROXY is honoured', async () => {
+    const proxy = await startRecordingProxy();
+    try {
+      const env = (extra: Record<string, string>) =>
+        fakeIO({
+          env: {
+            IMMUTA_HOST: sandbox.info.tenantUrl,
+            IMMUTA_API_KEY: sandbox.info.auditApiKey,
+            IMMUTA_CONFIG: '/nonexistent/immuta.yaml',
+            ...extra,
+          },
+        });
+      const port = new URL(sandbox.info.tenantUrl).port;
+      expect(await runWebhookTypes(env({ HTTP_PROXY: proxy.url }))).toContain('permissionsUpdated');
+      expect(proxy.seen).toHaveLength(1);
+      expect(proxy.seen[0]).toMatch(
+        new RegExp(`^(CONNECT 127\\.0\\.0\\.1:${port}|GET http://127\\.0\\.0\\.1:${port}/webhooks/actions)$`),
+      );
+      await runWebhookTypes(env({ HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' }));
+      expect(proxy.seen).toHaveLength(1);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('warns before the API key travels over plain http to a host that is not this machine, as the GraphQL requests do', async () => {
+    const remote = fakeIO({ env: { IMMUTA_HOST: 'http://tenant.invalid', IMMUTA_API_KEY: 'k-123456' } });
+    await failure(runListWebhooks(remote));
+    expect(remote.stderr()).toContain(
+      'Warning: the API key is sent to tenant.invalid over plain http, readable by anyone on the network path; use https://tenant.invalid.',
+    );
+    const local = io();
+    await runListWebhooks(local);
+    expect(local.stderr()).not.toContain('plain http');
   });
 
   it('never prints the API key', async () => {

@@ -89,6 +89,16 @@ export function ignoredParamFlags(preset: Preset, filters: QueryFilters): string
     .flatMap((param) => PARAM_FLAGS[param].filter((p) => p.given(filters)).map((p) => p.flag));
 }
 
+/**
+ * The warning for the parameter flags a preset ignores, or undefined when it reads every one given.
+ * One wording for `query` and `watch` (which runs several presets: one warning each).
+ */
+export function ignoredParamsWarning(preset: Preset, filters: QueryFilters): string | undefined {
+  const ignored = ignoredParamFlags(preset, filters);
+  if (ignored.length === 0) return undefined;
+  return `${preset.name} does not use ${ignored.join(', ')}: ${ignored.length === 1 ? 'it is' : 'they are'} ignored (\`immuta audit logs presets --json\` lists each preset's parameters).`;
+}
+
 export function resolvePresetFilters(preset: Preset, filters: QueryFilters): ResolvedFilters {
   const p = preset.params;
   return resolveFilters(filters, {

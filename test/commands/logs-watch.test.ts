@@ -1,0 +1,147 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { WatchResult } from '../../src/lib/alerts/watch.js';
+import { runCommand } from '../helpers/run-command.js';
+import { type Receiver, startReceiver } from '../helpers/receiver.js';
+import { startRecordingProxy } from '../helpers/recording-proxy.js';
+import { writeFixture } from '../lib/logs/fixture.js';
+
+/** `immuta audit logs watch` as the binary runs it: flags, warnings and exit codes. */
+describe('audit logs watch', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logs-watch-'));
+  const source = join(dir, 'exported');
+  const store = join(dir, 'store');
+  let receiver: Receiver;
+  const watch = (args: string[], options: { interrupt?: Promise<unknown> } = {}) =>
+    runCommand(['audit', 'logs', 'watch', '--store', store, '--webhook', receiver.url, ...args], {
+      env: { HOME: dir },
+      ...options,
+    });
+
+  beforeAll(async () => {
+    writeFixture(source);
+    expect(
+      (await runCommand(['audit', 'logs', 'sync', source, '--store', store], { env: { HOME: dir } })).exitCode,
+    ).toBe(0);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  beforeEach(async () => {
+    receiver = await startReceiver();
+  });
+  afterEach(async () => {
+    await receiver.close();
+  });
+
+  it('warns, once per preset, about the preset flags a watched preset does not read (as query does)', async () => {
+    const result = await watch([
+      '--preset',
+      'permission-changes',
+      '--preset',
+      'sensitive-queries',
+      '--preset',
+      'high-risk-permission-changes',
+      '--tz',
+      'Europe/Berlin',
+      '--min-score',
+      '90',
+      '--once',
+      '--dry-run',
+    ]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const warnings = result.stderr.split('\n').filter((line) => line.startsWith('Warning:'));
+    expect(warnings).toEqual([
+      "Warning: permission-changes does not use --min-score, --tz: they are ignored (`immuta audit logs presets --json` lists each preset's parameters).",
+      "Warning: sensitive-queries does not use --tz: it is ignored (`immuta audit logs presets --json` lists each preset's parameters).",
+      "Warning: high-risk-permission-changes does not use --min-score: it is ignored (`immuta audit logs presets --json` lists each preset's parameters).",
+    ]);
+  });
+
+  it('says nothing when every preset reads the flags given; --threshold and --window are the watch’s own', async () => {
+    const result = await watch([
+      '--preset',
+      'sensitive-queries',
+      '--min-score',
+      '90',
+      '--threshold',
+      '3',
+      '--window',
+      '1d',
+      '--once',
+      '--dry-run',
+    ]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).not.toContain('Warning:');
+  });
+
+  it('a mistyped preset fails before the sync, and a preset named twice is watched (and counted) once', async () => {
+    const typo = await watch(['--preset', 'permision-changes', '--source', join(dir, 'nowhere'), '--once', '--json']);
+    expect(typo.exitCode).toBe(2);
+    expect(JSON.parse(typo.stdout)).toMatchObject({ error: { code: 'LOGS_UNKNOWN_PRESET' } });
+
+    const twice = await watch([
+      '--preset',
+      'permission-changes',
+      '--preset',
+      'permission-changes',
+      '--since',
+      '2026-01-01',
+      '--once',
+      '--dry-run',
+      '--json',
+    ]);
+    expect(twice.exitCode, twice.stderr).toBe(0);
+    const result = JSON.parse(twice.stdout) as WatchResult;
+    expect(result.wouldPost).toHaveLength(1);
+    expect(result.runs[0]?.posted['permission-changes']).toBe(result.wouldPost?.[0]?.eventIds.length);
+  });
+
+  it('posts through HTTP_PROXY / HTTPS_PROXY when one is set (Slack from behind a proxy)', async () => {
+    const proxy = await startRecordingProxy();
+    try {
+      const result = await runCommand(
+        [
+          'audit',
+          'logs',
+          'watch',
+          '--store',
+          store,
+          '--webhook',
+          receiver.url,
+          '--preset',
+          'permission-changes',
+        ].concat(['--since', '2026-01-01', '--once', '--state', join(dir, 'proxied.json')]),
+        { env: { HOME: dir, HTTP_PROXY: proxy.url } },
+      );
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(receiver.accepted).toHaveLength(1);
+      const port = new URL(receiver.url).port;
+      expect(proxy.seen).toHaveLength(1);
+      expect(proxy.seen[0]).toMatch(
+        new RegExp(`^(CONNECT 127\\.0\\.0\\.1:${port}|POST http://127\\.0\\.0\\.1:${port}/hook/)`),
+      );
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('with --once, Ctrl-C is an interruption: exit 130 and the INTERRUPTED document', async () => {
+    receiver.fallback = 'hang';
+    const result = await watch(
+      [
+        '--preset',
+        'permission-changes',
+        '--since',
+        '2026-01-01',
+        '--once',
+        '--state',
+        join(dir, 'once.json'),
+        '--json',
+      ],
+      { interrupt: new Promise((resolve) => setTimeout(resolve, 1500)) },
+    );
+    expect(result.exitCode).toBe(130);
+    expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: 'INTERRUPTED' } });
+  });
+});
