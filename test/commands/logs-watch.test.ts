@@ -144,4 +144,13 @@ describe('audit logs watch', () => {
     expect(result.exitCode).toBe(130);
     expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: 'INTERRUPTED' } });
   });
+
+  it('looping, Ctrl-C (or SIGTERM) ends the loop: exit 0, "stopped", and the runs so far as the --json document', async () => {
+    const result = await watch(
+      ['--preset', 'permission-changes', '--every', '1h', '--state', join(dir, 'loop.json'), '--json'],
+      { interrupt: new Promise((resolve) => setTimeout(resolve, 1500)) },
+    );
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect((JSON.parse(result.stdout) as WatchResult).runs).toHaveLength(1);
+  });
 });

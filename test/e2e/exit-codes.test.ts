@@ -216,3 +216,33 @@ it('130 with --json while an answer streams: stdout stops where it was, with no 
   expect(stdout).not.toContain('INTERRUPTED');
   expect(stderr).toContain('Interrupted.');
 });
+
+it.each(['SIGINT', 'SIGTERM'] as const)(
+  'a foreground sandbox that wrote its profile stops cleanly on %s (exit 0), not half way by the file lock library',
+  async (signal) => {
+    const dataDir = join(home.home, `fg-sandbox-${signal}`);
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, HOME: home.home, NO_COLOR: '1' };
+    delete childEnv.NODE_EXTRA_CA_CERTS;
+    const child = spawn(
+      process.execPath,
+      [BIN, 'sandbox', 'start', '--data-dir', dataDir, '--port', '0', '--s3-port', '0', '--aws-port', '0'],
+      { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    const ready = new Promise<void>((resolve) => {
+      const read = (d: Buffer) => {
+        output += d.toString();
+        if (output.includes('Offline:')) resolve();
+      };
+      child.stdout.on('data', read);
+      child.stderr.on('data', read);
+    });
+    await ready;
+    child.kill(signal);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code, output).toBe(0);
+    expect(output).toContain('sandbox stopped');
+    const status = await runCli(['sandbox', 'status', '--data-dir', dataDir], { env: { HOME: home.home } });
+    expect(status.exitCode).toBe(3);
+  },
+);

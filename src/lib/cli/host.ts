@@ -1,3 +1,4 @@
+import { constants as osConstants } from 'node:os';
 import type { Prompts } from '../io/command-io.js';
 
 /** A writable end the base command prints to: a process stream, or a buffer in the in-process harness. */
@@ -21,7 +22,7 @@ export interface CommandHost {
   readonly stderr: HostStream;
   readonly stdin: NodeJS.ReadableStream & { readonly isTTY?: boolean };
   setExitCode(code: number): void;
-  /** Runs `handler` on the first of these signals (Ctrl-C is SIGINT). */
+  /** Runs `handler` on the first of these signals (Ctrl-C is SIGINT); a second one ends the process. */
   onSignal(signals: readonly NodeJS.Signals[], handler: (signal: NodeJS.Signals) => void): void;
   /** Ends the process at once (the interrupt path of a real process). */
   exit(code: number): never | void;
@@ -40,7 +41,18 @@ export function processHost(): CommandHost {
       process.exitCode = code;
     },
     onSignal(signals, handler) {
-      for (const signal of signals) process.once(signal, () => handler(signal));
+      // Listening for good (not once): a library's exit hook (signal-exit, loaded with the file
+      // locks) re-raises a signal when it finds itself the only listener, which killed a sandbox
+      // stopping on Ctrl-C half way (exit 130, its state left behind). A second signal while the
+      // first is handled ends the process at once, as the shell would.
+      let handled = false;
+      for (const signal of signals) {
+        process.on(signal, () => {
+          if (handled) process.exit(128 + (osConstants.signals[signal] ?? 0));
+          handled = true;
+          handler(signal);
+        });
+      }
     },
     exit(code) {
       process.exit(code);

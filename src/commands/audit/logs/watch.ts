@@ -12,6 +12,11 @@ export default class Watch extends BaseCommand<typeof Watch> {
     '<%= config.bin %> audit logs watch --store ./audit-store --preset failed-queries --threshold 20 --window 1h --webhook https://alerts.example.com/immuta --format json --every 5m',
     '<%= config.bin %> audit logs watch --source sandbox --preset permission-changes --webhook http://127.0.0.1:9000/hook --dry-run --since 1d --once',
   ];
+  /**
+   * Looping, Ctrl-C or SIGTERM (a service manager's stop) ends the loop after what it is doing
+   * (exit 0, "stopped"); --once is one command like any other (exit 130 at once).
+   */
+  static override stopsOnSignal = (flags: Record<string, unknown>) => !flags.once;
   static override flags = {
     source: sourceFlag,
     'config-id': configIdFlag,
