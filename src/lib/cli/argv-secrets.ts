@@ -6,6 +6,13 @@ import { isSecretKey, registerSecret } from '../output/redact.js';
  * (`DEBUG=*`) print argv and parsed flags before any command can refuse them.
  * Passwords in URLs (`--host http://admin:pw@...`) are registered too. Returns the values registered.
  */
+/**
+ * Flags whose value is a URL that is itself a credential (a Slack incoming webhook's path is its
+ * token): `watch --webhook`, `webhooks create --url`. The commands show them masked; oclif's debug
+ * lines would print them whole.
+ */
+const URL_SECRET_FLAGS = new Set(['webhook', 'url']);
+
 export function registerArgvSecrets(argv: readonly string[]): string[] {
   const found: string[] = [];
   for (let index = 0; index < argv.length; index++) {
@@ -29,7 +36,7 @@ export function registerArgvSecrets(argv: readonly string[]): string[] {
     const match = /^--?([A-Za-z][\w-]*)(?:=(.*))?$/s.exec(token);
     if (!match) continue;
     const name = (match[1] ?? '').replace(/[-_]/g, '');
-    if (!isSecretKey(name) && !isSecretKey(match[1] ?? '')) continue;
+    if (!isSecretKey(name) && !isSecretKey(match[1] ?? '') && !URL_SECRET_FLAGS.has(name)) continue;
     const value = match[2] ?? argv[index + 1];
     if (value === undefined || (match[2] === undefined && value.startsWith('-'))) continue;
     registerSecret(value);

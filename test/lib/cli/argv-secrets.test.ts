@@ -40,6 +40,21 @@ describe('registerArgvSecrets', () => {
   });
 });
 
+describe('webhook URLs (their path is the token)', () => {
+  it('are registered for watch --webhook and webhooks create --url, in both forms', () => {
+    expect(
+      registerArgvSecrets([
+        'audit',
+        'logs',
+        'watch',
+        '--webhook',
+        'https://hooks.slack.com/services/T0/B0/XXXXSECRET',
+        '--url=https://alerts.example.com/hook/token-123',
+      ]),
+    ).toEqual(['https://hooks.slack.com/services/T0/B0/XXXXSECRET', 'https://alerts.example.com/hook/token-123']);
+  });
+});
+
 describe('the real binary with DEBUG=*', () => {
   it('never prints an --api-key value, in debug lines or the refusal', async () => {
     const value = 'argv-debug-api-key-0123456789';
@@ -54,6 +69,22 @@ describe('the real binary with DEBUG=*', () => {
         expect(result.stdout + result.stderr).not.toContain(value);
         expect(result.stdout + result.stderr).not.toContain(value.slice(0, 20));
       }
+    } finally {
+      cleanup();
+    }
+  }, 60_000);
+
+  it('never prints a --webhook URL whole (oclif prints argv and the parsed flags)', async () => {
+    const url = 'https://hooks.slack.com/services/T0ARGV/B0ARGV/argvDebugWebhookToken';
+    const { home, cleanup } = tempHome();
+    try {
+      const result = await runCli(
+        ['audit', 'logs', 'watch', '--store', home, '--preset', 'nope', '--webhook', url, '--once'],
+        { env: { HOME: home, DEBUG: '*' } },
+      );
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain('immuta'); // the debug lines were printed
+      expect(result.stdout + result.stderr).not.toContain('argvDebugWebhookToken');
     } finally {
       cleanup();
     }
