@@ -114,4 +114,23 @@ describe('audit logs status and filter notes, over exported names with newlines 
     const note = await immuta(['query', 'query-trail', '--store', store, '--since', '2025-01-01', '--event', 'Nope']);
     expect(note.stderr).toContain('(it has Evil\\u001b[31mRED\\nForged  9).\n');
   });
+
+  it('a file given as --store is LOGS_STORE_UNREADABLE (not "nothing synced yet"); no store at all names no other command', async () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'not a store');
+    for (const command of [['status'], ['query', 'failed-queries'], ['sql', 'SELECT 1']]) {
+      const result = await immuta([...command, '--store', file, '--json']);
+      expect(result.exitCode).toBe(2);
+      expect(JSON.parse(result.stdout)).toMatchObject({
+        error: {
+          code: 'LOGS_STORE_UNREADABLE',
+          message: `cannot use ${file} as a log store: it is a file, not a folder`,
+        },
+      });
+    }
+    const none = await immuta(['status']);
+    expect(none.exitCode).toBe(2);
+    expect(none.stderr).not.toContain('query failed-queries');
+    expect(none.stderr).toContain('--store DIR');
+  });
 });

@@ -120,7 +120,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         // failure, unless a document was already printed or begun (a second one would make stdout
         // unparseable; a streamed answer cut short stays unparseable, and exit 130 says why).
         if (this.jsonEnabled() && !this.jsonPrinted && !this.documentStarted)
-          this.logJson(errorJson(interruptedError(this.flags.profile)));
+          this.logJson(errorJson(interruptedError(this.flags.profile, this.id)));
         this.host.exit(ExitCode.INTERRUPTED);
       });
     }
@@ -178,12 +178,26 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 }
 
-/** What Ctrl-C ends a command with (the process exits from the signal handler: nothing is thrown). */
-export function interruptedError(profile?: string): CliError {
+/**
+ * What Ctrl-C ends a command with (the process exits from the signal handler: nothing is thrown).
+ * A command that changes something may have done so before it was stopped: its fix says where
+ * to look before running it again (a second create makes a duplicate).
+ */
+export function interruptedError(profile?: string, commandId = ''): CliError {
+  const cli = immutaCli(profile);
+  const check = /^audit:exportConfig:(create|update|delete|enable|disable|apply)\b/.test(commandId)
+    ? `\`${cli} audit exportConfig list\``
+    : /^webhooks:(create|delete)\b/.test(commandId)
+      ? `\`${cli} webhooks list\``
+      : /^(audit:exportConfig:policy|sandbox:role)\b/.test(commandId)
+        ? 'the role or bucket policy in AWS (when it was applying one)'
+        : undefined;
   return new CliError('interrupted (Ctrl-C)', {
     code: 'INTERRUPTED',
     exitCode: ExitCode.INTERRUPTED,
-    fix: `Run the command again; if it was changing a configuration, check first with \`${immutaCli(profile)} audit exportConfig list\`: the change may have been made.`,
+    fix: check
+      ? `Check ${check} first: the change may have been made before it stopped. Then run the command again if it was not.`
+      : 'Run the command again.',
   });
 }
 

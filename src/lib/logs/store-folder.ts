@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 
@@ -46,4 +46,19 @@ function storeFolderError(folder: string, why: string): CliError {
     exitCode: ExitCode.USAGE,
     fix: 'Give --store a new or empty folder, or the folder of an existing store.',
   });
+}
+
+/**
+ * A store opened for reading whose path is not a folder: LOGS_STORE_UNREADABLE (a file given as
+ * --store is not "nothing synced yet"); undefined for a folder or a path that does not exist.
+ */
+export function notAStoreFolder(folder: string): CliError | undefined {
+  try {
+    if (statSync(folder).isDirectory()) return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    return storeFolderError(folder, code === 'ENOTDIR' ? 'it, or a folder above it, is a file' : errorReason(error));
+  }
+  return storeFolderError(folder, 'it is a file, not a folder');
 }

@@ -42,7 +42,7 @@ import {
   withoutCarriageReturns,
 } from './ndjson-lines.js';
 import { MAX_OBJECT_BYTES, StreamedObject, decompress, isUnreadableObject } from './object-bytes.js';
-import { STORE_FILE, prepareStoreFolder } from './store-folder.js';
+import { STORE_FILE, notAStoreFolder, prepareStoreFolder } from './store-folder.js';
 import { type ResultColumn, type Row, plainRows, rowJsonSql, rowsFromJsonTexts, toPlainRows } from './rows.js';
 import {
   COUNT_PART_HOURS,
@@ -383,6 +383,8 @@ export class LogStore {
     const readOnly = options.readOnly ?? false;
     if (readOnly) {
       const { existsSync } = await import('node:fs');
+      const notAFolder = notAStoreFolder(folder);
+      if (notAFolder) throw notAFolder;
       if (!existsSync(join(folder, STORE_FILE))) {
         throw new CliError(`no log store in ${folder}`, {
           code: 'LOGS_STORE_EMPTY',

@@ -51,7 +51,7 @@ export function storeDirFor(options: { store?: string }, resolved: ResolvedSourc
   if (!resolved) {
     throw usageError(
       'no store: give --source SOURCE (synced first) or --store DIR',
-      'Example: `immuta audit logs query failed-queries --source ./exported-logs`.',
+      'Give the folder `immuta audit logs sync SOURCE --store DIR` synced into (--store DIR), or the source itself (--source ./exported-logs, s3://bucket/prefix).',
     );
   }
   return defaultStoreDir(resolved.identity, io.env);

@@ -12,7 +12,20 @@ describe('immutaCli', () => {
   });
 
   it("Ctrl-C's fix names the profile the command ran with", () => {
-    expect(interruptedError('prod').fix).toContain('`immuta -p prod audit exportConfig list`');
-    expect(interruptedError().fix).toContain('`immuta audit exportConfig list`');
+    expect(interruptedError('prod', 'audit:exportConfig:create:s3:accessKey').fix).toContain(
+      '`immuta -p prod audit exportConfig list`',
+    );
+    expect(interruptedError(undefined, 'audit:exportConfig:delete').fix).toContain('`immuta audit exportConfig list`');
+  });
+
+  it("Ctrl-C's fix names where the command's change can be checked, and nothing for a command that changes nothing", () => {
+    expect(interruptedError('prod', 'webhooks:create').fix).toBe(
+      'Check `immuta -p prod webhooks list` first: the change may have been made before it stopped. Then run the command again if it was not.',
+    );
+    expect(interruptedError(undefined, 'audit:exportConfig:policy:role').fix).toContain(
+      'the role or bucket policy in AWS',
+    );
+    expect(interruptedError(undefined, 'audit:logs:query').fix).toBe('Run the command again.');
+    expect(interruptedError(undefined, 'audit:exportConfig:list').fix).toBe('Run the command again.');
   });
 });
