@@ -2,6 +2,7 @@ import type { CommandIO } from '../io/command-io.js';
 import { requirePreset, runPreset } from '../logs/presets/run.js';
 import { type StoreSelection, prepareStore } from '../logs/read-store.js';
 import { LogStore } from '../logs/store.js';
+import { DEEP_LIMIT, DEEP_VALUE, printableRows } from '../logs/deep-values.js';
 import type { AlertSource, EventRow } from './source.js';
 
 /**
@@ -37,7 +38,11 @@ export function logsAlertSource(
           now: range.until,
           ...filters,
         });
-        return result.rows.map((row): EventRow => {
+        // A value nested too deep for JSON.stringify (an exported line's targets 200,000 deep) is
+        // posted as a placeholder: it failed every run of the watch as an unexpected failure.
+        return printableRows(result.rows, (n) =>
+          io.warn(`${n} value(s) nested deeper than ${DEEP_LIMIT} levels are posted as "${DEEP_VALUE}".`),
+        ).map((row): EventRow => {
           if (preset.kind === 'events') return row as EventRow;
           const key = preset.dedupKey.map((column) => String(row[column] ?? '')).join('|');
           const at = row.eventTimestamp ?? row.windowStart ?? range.until.toISOString();

@@ -24,6 +24,26 @@ export function nestedDeeperThan(value: unknown, limit: number): boolean {
 }
 
 /**
+ * The rows with each value nested deeper than DEEP_LIMIT replaced by DEEP_VALUE (`onDeep` told how
+ * many, when any): for rows that are not printed at once but built into other documents (alerts).
+ */
+export function printableRows(rows: readonly Row[], onDeep?: (replaced: number) => void): Row[] {
+  let replaced = 0;
+  const shown = rows.map((row) => {
+    let copy: Row | undefined;
+    for (const [column, value] of Object.entries(row)) {
+      if (!nestedDeeperThan(value, DEEP_LIMIT)) continue;
+      copy ??= { ...row };
+      copy[column] = DEEP_VALUE;
+      replaced++;
+    }
+    return copy ?? row;
+  });
+  if (replaced > 0) onDeep?.(replaced);
+  return shown;
+}
+
+/**
  * `render(rows)`; when that fails on depth (a RangeError of JSON.stringify), `render` of the rows
  * with each value nested deeper than DEEP_LIMIT replaced by DEEP_VALUE, after telling `onDeep`
  * how many were. Rows that print are rendered once, as before: the check costs nothing then.
@@ -38,17 +58,5 @@ export function renderDeepSafe<T>(
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
   }
-  let replaced = 0;
-  const shallow = rows.map((row) => {
-    let copy: Row | undefined;
-    for (const [column, value] of Object.entries(row)) {
-      if (!nestedDeeperThan(value, DEEP_LIMIT)) continue;
-      copy ??= { ...row };
-      copy[column] = DEEP_VALUE;
-      replaced++;
-    }
-    return copy ?? row;
-  });
-  onDeep(replaced);
-  return render(shallow);
+  return render(printableRows(rows, onDeep));
 }

@@ -6,6 +6,7 @@ import { DEEP_VALUE, nestedDeeperThan, renderDeepSafe } from '../../../src/lib/l
 import { runSql } from '../../../src/lib/logs/sql.js';
 import { runSync } from '../../../src/lib/logs/sync.js';
 import { fakeIO } from '../../helpers/fake-io.js';
+import { runCommand } from '../../helpers/run-command.js';
 import { ndjson, uamEvent } from './events.js';
 
 /** A value nested `depth` levels, made without recursion (JSON.parse does not recurse either). */
@@ -48,7 +49,12 @@ describe('JSON values nested too deep to print', () => {
         uamEvent({ id: 'deep', at: '2026-01-05T10:00:00.000Z', event: 'Query', payload: { x: 'DEEP' } }),
       ).replace('"DEEP"', `${'['.repeat(200_000)}${']'.repeat(200_000)}`);
       const flat = uamEvent({ id: 'flat', at: '2026-01-05T11:00:00.000Z', event: 'TagApplied' });
-      writeFileSync(join(dir, 'exported', 'a.ndjson'), `${deep}\n${ndjson([flat])}`);
+      // A tag event whose target is nested as deep: what `watch --preset tag-changes` posts.
+      const deepTarget = JSON.stringify({
+        ...uamEvent({ id: 'deep-target', at: '2026-01-05T12:00:00.000Z', event: 'TagApplied' }),
+        targets: [{ id: 'DEEP', name: 'x' }],
+      }).replace('"DEEP"', `${'['.repeat(200_000)}${']'.repeat(200_000)}`);
+      writeFileSync(join(dir, 'exported', 'a.ndjson'), `${deep}\n${ndjson([flat])}${deepTarget}\n`);
       await runSync({ source: join(dir, 'exported'), store }, fakeIO());
     });
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -60,8 +66,34 @@ describe('JSON values nested too deep to print', () => {
         await runSql({ store, sql: 'SELECT id, raw FROM events ORDER BY id', format }, io);
         expect(io.stdout()).toContain(DEEP_VALUE);
         expect(io.stdout()).toContain('flat');
-        expect(io.stderr()).toContain('1 value(s) nested deeper than 1000 levels are shown as');
+        expect(io.stderr()).toContain('2 value(s) nested deeper than 1000 levels are shown as');
       },
     );
+
+    it('watch posts such a value as the placeholder, with a warning (every run failed, exit 1)', async () => {
+      const watched = await runCommand(
+        [
+          'audit',
+          'logs',
+          'watch',
+          '--store',
+          store,
+          '--preset',
+          'tag-changes',
+          '--since',
+          '2026-01-01',
+          '--webhook',
+          'http://127.0.0.1:9/hook',
+          '--once',
+          '--dry-run',
+          '--format',
+          'json',
+        ],
+        { env: { HOME: dir } },
+      );
+      expect(watched.exitCode, watched.stderr).toBe(0);
+      expect(watched.stdout).toContain(JSON.stringify(DEEP_VALUE));
+      expect(watched.stderr).toContain('1 value(s) nested deeper than 1000 levels are posted as');
+    });
   });
 });
