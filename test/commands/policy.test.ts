@@ -4,6 +4,8 @@
  * first, nothing already in the policy is lost, applying twice changes nothing, and without a
  * terminal --apply needs --yes.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeAws, type Routes, WRITER_KEY, startFakeAws } from '../fixtures/aws/fake-aws.js';
 import {
@@ -197,6 +199,43 @@ describe('policy: printing', () => {
     expect(r.exitCode).toBe(0);
     const policy = JSON.parse(r.stdout) as { Statement: Array<Record<string, unknown>> };
     expect(policy.Statement.map((s) => s.Action)).toEqual(['s3:PutObject', ['kms:GenerateDataKey', 'kms:Decrypt']]);
+  });
+
+  it("GovCloud and a prefix with IAM's special characters: the ARNs are in the region's partition, the prefix literal", async () => {
+    const file = join(files.dir, 'gov-role.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        interval: 'EVERY_12_HOURS',
+        bucket: BUCKET,
+        path: 'a*b?c/${aws:username}',
+        region: 'us-gov-west-1',
+        roleArn: `arn:aws-us-gov:iam::${IMMUTA_ACCOUNT}:role/${ROLE_NAME}`,
+      }),
+    );
+    for (const kind of ['bucket', 'role']) {
+      const r = await runCommand(['audit', 'exportConfig', 'policy', kind, file, '--json'], {
+        env: { HOME: home.home },
+      });
+      expect(r.exitCode).toBe(0);
+      const result = JSON.parse(r.stdout) as { statements: Array<{ Resource: string }> };
+      expect(result.statements[0]?.Resource).toBe(`arn:aws-us-gov:s3:::${BUCKET}/a\${*}b\${?}c/\${$}{aws:username}/*`);
+    }
+  });
+
+  it('refuses a KMS key of another region or partition than the bucket (S3 cannot use it), and a malformed ARN', async () => {
+    const otherRegion = KEY_ARN.replace(`:${REGION}:`, ':us-east-2:');
+    const otherPartition = KEY_ARN.replace('arn:aws:', 'arn:aws-cn:');
+    for (const arn of [otherRegion, otherPartition, KEY_ARN.replace('arn:aws:', 'arn:awsx:')]) {
+      const r = await runCommand(
+        ['audit', 'exportConfig', 'policy', 'role', roleFile, '--kms-key-arn', arn, '--json'],
+        {
+          env: { HOME: home.home },
+        },
+      );
+      expect(r.exitCode).toBe(2);
+      expect((JSON.parse(r.stdout) as { error: { code: string } }).error.code).toBe('USAGE');
+    }
   });
 
   it('refuses a trust policy without the configuration id (exit 2)', async () => {

@@ -85,6 +85,27 @@ function paintDiff(lines: readonly DiffLine[], paint: ChalkInstance): string {
     .join('\n');
 }
 
+/**
+ * The key of a bucket's default SSE-KMS encryption: a full key ARN (KMS resolves an alias in the
+ * caller's account, not the bucket's) in the bucket's partition and region, the only key S3 can use
+ * for that bucket; a policy naming another key grants nothing that helps the export.
+ */
+function checkKmsKeyArn(arn: string, partition: string, region: string): void {
+  const parts = /^arn:(aws|aws-cn|aws-us-gov|aws-eusc):kms:([a-z0-9-]+):\d{12}:key\/[\w-]+$/.exec(arn);
+  if (!parts) {
+    throw usageError(
+      `"${arn}" is not a KMS key ARN`,
+      `Use the full key ARN (arn:${partition}:kms:${region}:<account>:key/<id>): KMS resolves aliases in the caller's account.`,
+    );
+  }
+  if (parts[1] !== partition || (region !== '' && parts[2] !== region)) {
+    throw usageError(
+      `the KMS key ${arn} is in ${parts[1] === partition ? `region ${parts[2]}` : `partition ${parts[1]}`}, but the bucket is in ${region}: S3 encrypts only with a key of the bucket's region`,
+      `Use the key of the bucket's default encryption (arn:${partition}:kms:${region}:<account>:key/<id>; \`aws s3api get-bucket-encryption --bucket <bucket>\` shows it).`,
+    );
+  }
+}
+
 export async function runPolicyCommand(
   kind: PolicyKind,
   file: string | undefined,
@@ -129,13 +150,11 @@ export async function runPolicyCommand(
       ...(loaded.config.fix ? { fix: loaded.config.fix } : {}),
     });
   }
+  // ARNs in the partition of the bucket's region: a GovCloud or China account's policies never match arn:aws:.
+  const { partitionOfRegion } = await import('../export-config/rules/aws-region.js');
+  const partition = partitionOfRegion(target.region);
   const kmsKeyArn = flags['kms-key-arn'];
-  if (kmsKeyArn !== undefined && !/^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/.test(kmsKeyArn)) {
-    throw usageError(
-      `"${kmsKeyArn}" is not a KMS key ARN`,
-      "Use the full key ARN (arn:aws:kms:<region>:<account>:key/<id>): KMS resolves aliases in the caller's account.",
-    );
-  }
+  if (kmsKeyArn !== undefined) checkKmsKeyArn(kmsKeyArn, partition, target.region);
   const templates = await import('../policy-templates/index.js');
   const { AwsClients } = await import('../aws/clients.js');
   const clients = new AwsClients({
@@ -170,6 +189,7 @@ export async function runPolicyCommand(
     if (kind === 'bucket') {
       const built = templates.bucketPolicy({
         bucket: target.bucket,
+        partition,
         ...(target.path ? { path: target.path } : {}),
         ...(principalArn ? { principalArn } : {}),
       });
@@ -180,6 +200,7 @@ export async function runPolicyCommand(
     } else if (kind === 'role') {
       const built = templates.rolePermissionPolicy({
         bucket: target.bucket,
+        partition,
         ...(target.path ? { path: target.path } : {}),
         ...(kmsKeyArn ? { kmsKeyArn } : {}),
       });
@@ -205,7 +226,7 @@ export async function runPolicyCommand(
         externalId: target.configurationId,
         // The account from a flag, IMMUTA_AWS_ACCOUNT_ID, the profile, or the connection status (target).
         ...(target.immutaAccountId ? { immutaAccountId: target.immutaAccountId } : {}),
-        partition: target.roleArn?.split(':')[1] ?? 'aws',
+        partition: target.roleArn?.split(':')[1] ?? partition,
       });
       policy = built.policy as unknown as JsonObject;
       statements = built.policy.Statement as unknown as JsonObject[];
