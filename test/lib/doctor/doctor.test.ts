@@ -466,6 +466,24 @@ describe('doctor: identity side (C1, D12) and the local fallback', () => {
     });
   });
 
+  it("GovCloud: the writer's permission is simulated on the object ARN of the bucket's partition (arn:aws-us-gov:s3)", async () => {
+    // An ARN of another partition matches no statement of a GovCloud account (AWS rejects it or denies).
+    const { check, aws } = await doctorAgainst(
+      {
+        ...healthyAccessKey(),
+        's3:HeadBucket': headBucketRoute({ region: 'us-gov-west-1' }),
+        'iam:SimulatePrincipalPolicy': simulateRoute((_action, resource) =>
+          resource.startsWith('arn:aws-us-gov:') ? 'allowed' : 'implicitDeny',
+        ),
+      },
+      { ...ACCESS_KEY_TARGET, region: 'us-gov-west-1' },
+    );
+    expect(String(aws.callsOf('iam:SimulatePrincipalPolicy')[0]?.params['ResourceArns.member.1'])).toMatch(
+      /^arn:aws-us-gov:s3:::/,
+    );
+    expect(check('identity-policy').status).toBe('pass');
+  });
+
   it('same account: a bucket policy naming the writer is enough when the identity policy grants nothing', async () => {
     const { check } = await doctorAgainst({
       ...healthyAccessKey(),

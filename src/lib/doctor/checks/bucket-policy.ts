@@ -4,6 +4,8 @@ import {
   type CheckContext,
   type CheckDefinition,
   type Finding,
+  bucketArn,
+  objectArn,
   policySource,
   quote,
   readFailed,
@@ -86,7 +88,7 @@ export const bucketPolicyCheck: CheckDefinition = {
       bucketAccountId: bucketAccount ?? writer.account,
       now: ctx.now(),
     });
-    const request = `s3:PutObject on arn:aws:s3:::${target.bucket}/${sampleKey(target)} by ${writer.requestArn} (aws:SecureTransport=true, no SSE or ACL headers, public S3 endpoint)`;
+    const request = `s3:PutObject on ${objectArn(target)} by ${writer.requestArn} (aws:SecureTransport=true, no SSE or ACL headers, public S3 endpoint)`;
     const evidence: string[] = [`evaluated: ${request}`];
     if (assumed) evidence.push(`bucket owner not confirmed; evaluated as same-account (${writer.account})`);
 
@@ -110,7 +112,7 @@ export const bucketPolicyCheck: CheckDefinition = {
         evidence: [...evidence, ...direct.map((s) => `allowing statement: ${quote(s.statement)}`)],
       };
     }
-    const nearMisses = allowNearMisses(resourceResult?.statements ?? [], target.bucket, writer.arn);
+    const nearMisses = allowNearMisses(resourceResult?.statements ?? [], bucketArn(target), writer.arn);
     const missEvidence = nearMisses.map((c) => `${c.id}: ${c.summary}`);
     if (crossAccount) {
       const finding: Finding = {

@@ -5,6 +5,7 @@
 import type { CheckId, CheckStatus, Flow } from '../report.js';
 import { type AwsFailure, describeFailure } from '../../aws/errors.js';
 import type { Facts } from '../../aws/facts.js';
+import { partitionOfRegion } from '../../export-config/rules/aws-region.js';
 
 export interface DoctorTarget {
   flow: Flow;
@@ -99,12 +100,16 @@ export function sampleKey(target: DoctorTarget): string {
   return target.path ? `${target.path}/${SAMPLE_OBJECT_NAME}` : SAMPLE_OBJECT_NAME;
 }
 
-export function objectArn(target: DoctorTarget): string {
-  return `arn:aws:s3:::${target.bucket}/${sampleKey(target)}`;
+/**
+ * The bucket's ARN, in the partition of its region: a GovCloud or China bucket is `arn:aws-us-gov:s3:::`
+ * or `arn:aws-cn:s3:::`, and an `arn:aws:` ARN matches none of its account's policies.
+ */
+export function bucketArn(target: DoctorTarget): string {
+  return `arn:${partitionOfRegion(target.region)}:s3:::${target.bucket}`;
 }
 
-export function prefixArn(target: DoctorTarget): string {
-  return `arn:aws:s3:::${target.bucket}/${target.path ? `${target.path}/` : ''}*`;
+export function objectArn(target: DoctorTarget): string {
+  return `${bucketArn(target)}/${sampleKey(target)}`;
 }
 
 /** The finding for a read that failed: skipped when it is a permission (or account) problem. */

@@ -6,6 +6,7 @@ import {
   type CheckContext,
   type CheckDefinition,
   type Finding,
+  bucketArn,
   objectArn,
   policySource,
   quote,
@@ -161,7 +162,7 @@ export const encryptionCheck: CheckDefinition = {
               context: {
                 'kms:ViaService': `s3.${bucketRegion}.amazonaws.com`,
                 'kms:EncryptionContext:aws:s3:arn': rule.bucketKeyEnabled
-                  ? `arn:aws:s3:::${ctx.target.bucket}`
+                  ? bucketArn(ctx.target)
                   : objectArn(ctx.target),
               },
               now: ctx.now(),
