@@ -204,6 +204,29 @@ describe('immuta audit exportConfig doctor (command harness, fake AWS)', () => {
     expect(r.stderr).toContain('give a config FILE or --id ID');
   });
 
+  it('refuses a malformed --role-arn, --region or --external-id (exit 2, one JSON error, nothing asked of AWS)', async () => {
+    await withAws(healthyAssumedRole(), async (aws) => {
+      for (const [flag, value, says] of [
+        ['--role-arn', 'nonsense', '--role-arn: "nonsense" is a role name'],
+        ['--role-arn', `arn:aws:iam::${'1'.repeat(12)}:user/x`, '--role-arn'],
+        ['--region', '', '--region is empty'],
+        ['--region', 'us-east-1a', 'availability zone'],
+        ['--external-id', 'a\u001b[31m${aws:username}', '--external-id'],
+      ] as const) {
+        const r = await runCommand(['audit', 'exportConfig', 'doctor', roleFile, flag, value, '--json'], {
+          env: { HOME: home.home, ...aws.env() },
+        });
+        expect(r.exitCode, `${flag} ${value}`).toBe(2);
+        const error = (JSON.parse(r.stdout) as { error: { code: string; message: string; fix: string } }).error;
+        expect(['USAGE', 'ID_INVALID']).toContain(error.code);
+        expect(error.message).toContain(says);
+        expect(error.message).not.toContain('\u001b');
+        expect(error.fix).not.toContain('"region":');
+      }
+      expect(aws.calls).toEqual([]);
+    });
+  });
+
   it('exits 4 when the doctor has no AWS credentials at all', async () => {
     await withAws(healthyAccessKey(), async (aws) => {
       const env = { ...aws.env(), AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined } as Record<

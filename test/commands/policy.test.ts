@@ -238,6 +238,18 @@ describe('policy: printing', () => {
     }
   });
 
+  it('refuses a malformed --principal-arn, --role-arn or --external-id before printing a policy with it (exit 2)', async () => {
+    for (const args of [
+      ['bucket', accessKeyFile, '--principal-arn', 'immuta-writer'],
+      ['role', roleFile, '--role-arn', 'arn:aws:iam::123:role/x'],
+      ['trust', roleFile, '--external-id', 'id${aws:username}', '--immuta-account-id', IMMUTA_ACCOUNT],
+    ]) {
+      const r = await runCommand(['audit', 'exportConfig', 'policy', ...args, '--json'], { env: { HOME: home.home } });
+      expect(r.exitCode, args.join(' ')).toBe(2);
+      expect((JSON.parse(r.stdout) as { error: { message: string } }).error.message).toContain(args[2]);
+    }
+  });
+
   it('refuses a trust policy without the configuration id (exit 2)', async () => {
     const r = await runCommand(['audit', 'exportConfig', 'policy', 'trust', roleFile], { env: { HOME: home.home } });
     expect(r.exitCode).toBe(2);

@@ -41,6 +41,8 @@ export async function runDoctorCommand(options: DoctorCommandOptions, io: Comman
       'Drop --external-id.',
     );
   }
+  const { checkTargetFlags } = await import('./flag-values.js');
+  checkTargetFlags({ roleArn: options.roleArn, externalId: options.externalId, region: options.region });
   const { loadTarget, resolveImmutaAccountId } = await import('./target.js');
   const immutaAccountId = await resolveImmutaAccountId({
     flag: options.immutaAccountId,

@@ -124,6 +124,13 @@ export async function runPolicyCommand(
       'Drop --external-id.',
     );
   }
+  const { checkTargetFlags } = await import('../doctor/flag-values.js');
+  checkTargetFlags({
+    roleArn: flags['role-arn'],
+    externalId: flags['external-id'],
+    principalArn: flags['principal-arn'],
+    region: flags.region,
+  });
   const { loadTarget, resolveImmutaAccountId } = await import('../doctor/target.js');
   const immutaAccountId = await resolveImmutaAccountId({
     flag: flags['immuta-account-id'],
