@@ -1,0 +1,64 @@
+/**
+ * The sandbox-only queries (`sandbox jobs`, `sandbox objects`, `sandbox scenario`) through the
+ * command harness, against an in-process sandbox whose runtime file the commands find by --data-dir.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type * as SandboxTenant from '../../src/lib/config/sandbox-tenant.js';
+import { tempHome } from '../helpers/run-cli.js';
+import { runCommand } from '../helpers/run-command.js';
+import { startInProcessSandbox } from '../helpers/sandbox.js';
+
+// The commands accept a runtime file only from a live process whose command line says "sandbox";
+// this test process runs the sandbox in-process, so it counts as one.
+vi.mock('../../src/lib/config/sandbox-tenant.js', async (importOriginal) => {
+  const original = await importOriginal<typeof SandboxTenant>();
+  return { ...original, isLiveSandboxPid: (pid: number) => pid === process.pid || original.isLiveSandboxPid(pid) };
+});
+
+let sandbox: Awaited<ReturnType<typeof startInProcessSandbox>>;
+let home: { home: string; cleanup: () => void };
+let configId: string;
+
+function run(args: string[]) {
+  return runCommand(args, {
+    env: { HOME: home.home, IMMUTA_SANDBOX_DIR: sandbox.dataDir, IMMUTA_API_KEY: sandbox.info.auditApiKey },
+  });
+}
+
+beforeAll(async () => {
+  home = tempHome();
+  sandbox = await startInProcessSandbox({ writeRuntimeFile: true });
+  const created = await run([
+    'audit',
+    'exportConfig',
+    'create:s3:accessKey',
+    'examples/sandbox-access-key.json',
+    '--host',
+    sandbox.info.tenantUrl,
+    '--json',
+  ]);
+  configId = (JSON.parse(created.stdout) as { id: string }).id;
+}, 30_000);
+
+afterAll(async () => {
+  await sandbox?.cleanup();
+  home.cleanup();
+});
+
+describe('sandbox jobs CONFIG_ID', () => {
+  it('an id the sandbox does not have is NOT_FOUND (exit 2) with the nearest id, not "no export jobs yet"', async () => {
+    const typo = `${configId.slice(0, -1)}x`;
+    const r = await run(['sandbox', 'jobs', typo, '--json']);
+    expect(r.exitCode).toBe(2);
+    const error = (JSON.parse(r.stdout) as { error: { code: string; message: string; fix: string } }).error;
+    expect(error.code).toBe('NOT_FOUND');
+    expect(error.message).toContain(configId);
+    expect(error.fix).not.toMatch(/`immuta audit exportConfig list`/);
+  });
+
+  it('a configuration that exists but has run no job yet is exit 0 with the note', async () => {
+    const r = await run(['sandbox', 'jobs', configId]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain(`No export jobs yet for ${configId}`);
+  });
+});
