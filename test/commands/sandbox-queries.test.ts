@@ -62,3 +62,43 @@ describe('sandbox jobs CONFIG_ID', () => {
     expect(r.stderr).toContain(`No export jobs yet for ${configId}`);
   });
 });
+
+describe('hints name the data directory the sandbox runs on', () => {
+  /** As typed by a user who gave --data-dir on the command line (no IMMUTA_SANDBOX_DIR). */
+  function runWithFlag(args: string[]) {
+    return runCommand([...args, '--data-dir', sandbox.dataDir], {
+      env: { HOME: home.home, IMMUTA_SANDBOX_DIR: undefined, SHELL: '/bin/bash' },
+    });
+  }
+
+  it('sandbox scenario and sandbox env print `sandbox env --data-dir DIR` (without it the hint fails: not running)', async () => {
+    const broken = await runWithFlag(['sandbox', 'scenario', 'kms-key-disabled']);
+    expect(broken.exitCode).toBe(0);
+    expect(broken.stderr).toContain(`eval "$(immuta sandbox env --data-dir ${sandbox.dataDir})"`);
+    const env = await runWithFlag(['sandbox', 'env']);
+    expect(env.exitCode).toBe(0);
+    expect(env.stdout).toContain(`Run: eval "$(immuta sandbox env --data-dir ${sandbox.dataDir})"`);
+    expect((await runWithFlag(['sandbox', 'scenario', 'healthy'])).exitCode).toBe(0);
+  });
+
+  it('with IMMUTA_SANDBOX_DIR set the hint needs no --data-dir', async () => {
+    const r = await run(['sandbox', 'env']);
+    expect(r.stdout).toContain('Run: eval "$(immuta sandbox env)"');
+  });
+});
+
+describe('sandbox scenario NAME', () => {
+  it('a mistyped or upper-case name suggests the nearest one (exit 2), without changing the account', async () => {
+    for (const [typed, meant] of [
+      ['HEALTHY', 'healthy'],
+      ['kms-key-deny', 'kms-key-denied'],
+    ] as const) {
+      const r = await run(['sandbox', 'scenario', typed, '--json']);
+      expect(r.exitCode).toBe(2);
+      const error = (JSON.parse(r.stdout) as { error: { code: string; message: string; fix: string } }).error;
+      expect(error.code).toBe('SANDBOX_SCENARIO_UNKNOWN');
+      expect(error.message).toContain(`did you mean "${meant}"?`);
+      expect(error.fix).toContain(`immuta sandbox scenario ${meant}`);
+    }
+  });
+});
