@@ -242,6 +242,22 @@ describe('immuta audit exportConfig doctor (command harness, fake AWS)', () => {
     });
   });
 
+  it('--aws-profile NAME that has no credentials: the finding names the profile, not "pass --aws-profile" (exit 4)', async () => {
+    await withAws(healthyAccessKey(), async (aws) => {
+      const env = { ...aws.env(), AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined } as Record<
+        string,
+        string | undefined
+      >;
+      const r = await runCommand(['audit', 'exportConfig', 'doctor', accessKeyFile, '--aws-profile', 'nope'], {
+        env: { HOME: home.home, ...env },
+      });
+      expect(r.exitCode).toBe(4);
+      expect(r.stdout).toMatch(/FAIL {2}Doctor credentials +No AWS credentials found .*in AWS profile "nope"/);
+      expect(r.stdout).toContain('fix: Check that "nope" is a profile');
+      expect(r.stdout).not.toContain('Pass --aws-profile NAME');
+    });
+  });
+
   it('exits 5 when AWS cannot be reached', async () => {
     const aws = await startFakeAws({ routes: {} });
     const env = aws.env();

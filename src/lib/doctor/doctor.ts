@@ -139,6 +139,7 @@ function buildContext(target: DoctorTarget, facts: Facts, options: DoctorOptions
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     probe: options.probe ?? { enabled: false, allowUnderObjectLock: false },
     ...(options.tenantStatus ? { tenantStatus: options.tenantStatus } : {}),
+    ...(options.aws.profile ? { awsProfile: options.aws.profile } : {}),
     propagationWaitMs: options.propagationWaitMs ?? DEFAULT_PROPAGATION_WAIT_MS,
     writer,
     bucketOwner,

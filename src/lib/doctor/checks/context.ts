@@ -78,6 +78,8 @@ export interface CheckContext {
   sleep: (ms: number) => Promise<void>;
   probe: ProbeOptions;
   tenantStatus?: TenantStatusSource;
+  /** --aws-profile, when the doctor reads with a named AWS profile. */
+  awsProfile?: string;
   /** How long to keep re-reading a failing connectionStatus after a recent IAM change (default 2 min). */
   propagationWaitMs: number;
   /** Who writes for Immuta, when it can be known. */
