@@ -53,6 +53,16 @@ async function withAws<T>(routes: Routes, fn: (aws: FakeAws) => Promise<T>): Pro
   }
 }
 
+/** A shared credentials file whose profile "admin" holds the key the fake AWS accepts. */
+function writeCredentials(env: Record<string, string | undefined>): string {
+  const file = join(dir, 'aws-credentials');
+  writeFileSync(
+    file,
+    `[admin]\naws_access_key_id = ${env.AWS_ACCESS_KEY_ID ?? ''}\naws_secret_access_key = ${env.AWS_SECRET_ACCESS_KEY ?? ''}\n`,
+  );
+  return file;
+}
+
 function expectNoSecret(...texts: string[]): void {
   for (const t of texts) expect(t).not.toContain(WRITER_KEY.secretAccessKey);
 }
@@ -173,6 +183,57 @@ describe('immuta audit exportConfig doctor (command harness, fake AWS)', () => {
         });
         expect(r.exitCode).toBe(3);
       });
+    } finally {
+      await tenant.stop();
+    }
+  });
+
+  it('fixes keep -p PROFILE and --aws-profile of the run (pasted without them they act on another tenant or account)', async () => {
+    const tenant = await FakeTenant.start({ apiKey: API_KEY });
+    const configFile = join(dir, 'profiles.yaml');
+    writeFileSync(configFile, `prod:\n  host: ${tenant.url}\n  api_key: ${API_KEY}\n`);
+    try {
+      tenant.replyAlways('getAllExportConfigurations', {
+        data: [
+          sampleConfiguration({
+            id: CONFIG_ID,
+            endpointConfiguration: {
+              __typename: 'S3AssumedRoleEndpointConfiguration',
+              bucket: BUCKET,
+              path: EXPORT_PATH,
+              region: REGION,
+              roleArn: ROLE_ARN,
+            },
+          }),
+        ],
+      });
+      await withAws(
+        { ...healthyAssumedRole(), 'iam:GetRole': getRoleRoute('trust-no-external-id.json') },
+        async (aws) => {
+          const r = await runCommand(
+            ['-p', 'prod', 'audit', 'exportConfig', 'doctor', '--id', CONFIG_ID, '--aws-profile', 'admin', '--json'],
+            {
+              env: {
+                HOME: home.home,
+                IMMUTA_CONFIG: configFile,
+                IMMUTA_AWS_ACCOUNT_ID: IMMUTA_ACCOUNT,
+                ...aws.env(),
+                // The profile "admin" gives the fake account's key (a credentials file, as ~/.aws would).
+                AWS_SHARED_CREDENTIALS_FILE: writeCredentials(aws.env()),
+                AWS_ACCESS_KEY_ID: undefined,
+                AWS_SECRET_ACCESS_KEY: undefined,
+              },
+            },
+          );
+          const report = DoctorReportSchema.parse(JSON.parse(r.stdout));
+          expect(report.checks.find((c) => c.id === 'trust-policy')).toMatchObject({
+            status: 'fail',
+            fix: expect.stringContaining(
+              `\`immuta -p prod audit exportConfig policy trust --id ${CONFIG_ID} --aws-profile admin --apply\``,
+            ),
+          });
+        },
+      );
     } finally {
       await tenant.stop();
     }

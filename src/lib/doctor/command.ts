@@ -2,6 +2,7 @@
  * `audit exportConfig doctor [FILE] [--id ID]`: resolve the target (a file, or a configuration read
  * from the tenant), run the checks (runDoctor), print the report; exit 3 when a check fails.
  */
+import { immutaCli } from '../config/cli-prefix.js';
 import { usageError } from '../errors/cli-error.js';
 import { ExitCode, type ExitCodeValue } from '../errors/exit-codes.js';
 import { readConfigStdin } from '../export-config/stdin.js';
@@ -57,6 +58,8 @@ export async function runDoctorCommand(options: DoctorCommandOptions, io: Comman
     ...(options.externalId === undefined ? {} : { externalId: options.externalId }),
     ...(immutaAccountId ? { immutaAccountId } : {}),
     ...(options.roleArn === undefined ? {} : { roleArn: options.roleArn }),
+    cli: immutaCli(io.globals.profile),
+    ...(options.awsProfile ? { awsProfile: options.awsProfile } : {}),
     env: io.env,
     readStdin: () => readConfigStdin(io),
     ...(tenant ? { listConfigurations: () => tenant.listExportConfigurations() } : {}),

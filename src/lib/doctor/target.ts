@@ -24,6 +24,10 @@ export interface TargetInput {
   readStdin: () => Promise<Buffer>;
   /** Reads the tenant's configurations (only called with --id). */
   listConfigurations?: () => Promise<ExportConfiguration[]>;
+  /** The `immuta` (or `immuta -p NAME`) that fixes start with. */
+  cli?: string;
+  /** --aws-profile, repeated in the policy commands of fixes. */
+  awsProfile?: string;
 }
 
 export interface LoadedTarget {
@@ -155,6 +159,8 @@ export async function loadTarget(input: TargetInput): Promise<LoadedTarget> {
     ...(secretAccessKey ? { secretAccessKey } : {}),
     ...(configurationId ? { configurationId } : {}),
     ...(immutaAccountId ? { immutaAccountId } : {}),
+    ...(input.cli ? { cli: input.cli } : {}),
+    ...(input.awsProfile ? { awsProfile: input.awsProfile } : {}),
     commandSource:
       input.id !== undefined
         ? `--id ${input.id}`
@@ -178,7 +184,7 @@ export async function loadTarget(input: TargetInput): Promise<LoadedTarget> {
       evidence.push(
         `the FILE differs from the tenant's configuration in ${differs.join(', ')}: checking the tenant's values`,
       );
-      fix = `Update the configuration (update:${flow} ${input.id ?? 'ID'} FILE) if the FILE is what you want.`;
+      fix = `Update the configuration (\`${input.cli ?? 'immuta'} audit exportConfig update:${flow} ${input.id ?? 'ID'} ${input.file ?? 'FILE'}\`) if the FILE is what you want.`;
     }
   }
   const summary = fromFile

@@ -5,6 +5,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import type { AwsClients } from '../aws/clients.js';
+import { immutaCli } from '../config/cli-prefix.js';
 import { CliError, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { TenantClient } from '../tenant/client.js';
@@ -145,6 +146,8 @@ export async function runPolicyCommand(
     ...(flags['external-id'] === undefined ? {} : { externalId: flags['external-id'] }),
     ...(immutaAccountId ? { immutaAccountId } : {}),
     ...(flags['role-arn'] === undefined ? {} : { roleArn: flags['role-arn'] }),
+    cli: immutaCli(flags.profile),
+    ...(flags['aws-profile'] ? { awsProfile: flags['aws-profile'] } : {}),
     env: io.env,
     readStdin: io.readStdin,
     ...(tenant ? { listConfigurations: () => tenant.listExportConfigurations() } : {}),
@@ -189,7 +192,7 @@ export async function runPolicyCommand(
     if (roleUnknown && flags.apply) {
       throw usageError(
         'the role to change is not known: the tenant does not return roleArn, and the connection status does not name it',
-        `Pass it: \`immuta audit exportConfig policy ${kind} ${flags.id ? `--id ${flags.id}` : 'FILE'} --role-arn arn:aws:iam::<account>:role/<name> --apply\`.`,
+        `Pass it: \`${immutaCli(flags.profile)} audit exportConfig policy ${kind} ${flags.id ? `--id ${flags.id}` : 'FILE'} --role-arn arn:aws:iam::<account>:role/<name> --apply\`.`,
       );
     }
     const roleText = roleName ?? '<the role> (pass --role-arn ARN to name it)';

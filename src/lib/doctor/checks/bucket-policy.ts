@@ -1,6 +1,7 @@
 import { redactText } from '../../output/redact.js';
 import { type EvaluationResult, evaluateS3PutObject, parsePolicyDocument } from '../../policy/index.js';
 import {
+  cliOf,
   type CheckContext,
   type CheckDefinition,
   type Finding,
@@ -24,7 +25,7 @@ export async function bucketAccountFor(
 }
 
 function policyFix(target: CheckContext['target']): string {
-  return `Run \`immuta audit exportConfig policy bucket ${policySource(target, 'bucket')} --apply\` to add the statement Immuta needs.`;
+  return `Run \`${cliOf(target)} audit exportConfig policy bucket ${policySource(target, 'bucket')} --apply\` to add the statement Immuta needs.`;
 }
 
 /**

@@ -22,12 +22,25 @@ export interface DoctorTarget {
   immutaAccountId?: string;
   /** How the policy command names this configuration: `--id ID`, or `./file.json [--external-id ID]`. */
   commandSource?: string;
+  /**
+   * The `immuta` a printed fix starts with: `immuta -p NAME` when the run used another profile (a fix
+   * pasted without it runs against the default profile's tenant).
+   */
+  cli?: string;
+  /** --aws-profile of this run: the policy command of a fix must read and write with the same credentials. */
+  awsProfile?: string;
+}
+
+/** `immuta` (or `immuta -p NAME`) for a command printed in a fix. */
+export function cliOf(target: DoctorTarget): string {
+  return target.cli ?? 'immuta';
 }
 
 /** The arguments that make `immuta audit exportConfig policy KIND …` target this configuration. */
 export function policySource(target: DoctorTarget, kind: 'bucket' | 'role' | 'trust'): string {
   const src = target.commandSource ?? (target.configurationId ? `--id ${target.configurationId}` : 'FILE');
-  return kind === 'trust' && !target.configurationId ? `${src} --external-id ID` : src;
+  const args = kind === 'trust' && !target.configurationId ? `${src} --external-id ID` : src;
+  return target.awsProfile ? `${args} --aws-profile ${target.awsProfile}` : args;
 }
 
 export interface Finding {

@@ -3,6 +3,7 @@ import { describeFailure } from '../../aws/errors.js';
 import { regionOfArn } from '../../aws/facts.js';
 import { bucketAccountFor } from './bucket-policy.js';
 import {
+  cliOf,
   type CheckContext,
   type CheckDefinition,
   type Finding,
@@ -27,7 +28,7 @@ export async function bucketKmsKeyArn(ctx: CheckContext): Promise<string | undef
 }
 
 function roleFix(ctx: CheckContext, keyArn: string): string {
-  return `Run \`immuta audit exportConfig policy role ${policySource(ctx.target, 'role')} --kms-key-arn ${keyArn} --apply\` for the identity side.`;
+  return `Run \`${cliOf(ctx.target)} audit exportConfig policy role ${policySource(ctx.target, 'role')} --kms-key-arn ${keyArn} --apply\` for the identity side.`;
 }
 
 /**

@@ -8,6 +8,7 @@ import {
 import { describeFailure } from '../../aws/errors.js';
 import type { IdentityPolicies, SimulationResult } from '../../aws/facts.js';
 import {
+  cliOf,
   type CheckContext,
   type CheckDefinition,
   type Finding,
@@ -130,7 +131,7 @@ async function keyPolicyAllowsDirectly(
 }
 
 function fixFor(ctx: CheckContext, keyArn?: string): string {
-  return `Run \`immuta audit exportConfig policy role ${policySource(ctx.target, 'role')}${keyArn ? ` --kms-key-arn ${keyArn}` : ''} --apply\` to attach the policy Immuta needs (or attach it by hand).`;
+  return `Run \`${cliOf(ctx.target)} audit exportConfig policy role ${policySource(ctx.target, 'role')}${keyArn ? ` --kms-key-arn ${keyArn}` : ''} --apply\` to attach the policy Immuta needs (or attach it by hand).`;
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   statementsOf,
 } from '../../policy/index.js';
 import {
+  cliOf,
   type CheckDefinition,
   type DoctorTarget,
   type Finding,
@@ -35,7 +36,7 @@ function externalIdValues(s: StatementResult): string[] {
 }
 
 function policyFix(target: DoctorTarget): string {
-  return `Run \`immuta audit exportConfig policy trust ${policySource(target, 'trust')} --apply\` to set the trust policy Immuta needs.`;
+  return `Run \`${cliOf(target)} audit exportConfig policy trust ${policySource(target, 'trust')} --apply\` to set the trust policy Immuta needs.`;
 }
 
 /**
@@ -56,7 +57,7 @@ export const trustPolicyCheck: CheckDefinition = {
         status: 'fail',
         summary:
           'The role is not known: the tenant does not return roleArn, and the connection status does not name it.',
-        fix: `Pass --role-arn arn:aws:iam::<account>:role/<name> (or the config FILE it was created from): \`immuta audit exportConfig doctor ${target.configurationId ? `--id ${target.configurationId} ` : ''}--role-arn ARN\`.`,
+        fix: `Pass --role-arn arn:aws:iam::<account>:role/<name> (or the config FILE it was created from): \`${cliOf(target)} audit exportConfig doctor ${target.configurationId ? `--id ${target.configurationId} ` : ''}--role-arn ARN\`.`,
       };
     const role = await read;
     if (!role.ok) {
