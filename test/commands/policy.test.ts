@@ -316,6 +316,38 @@ describe('policy --apply: merge without loss, idempotent', () => {
     });
   });
 
+  it("trust: a statement trusting Immuta's account without sts:ExternalId is removed (merging beside it fixed nothing)", async () => {
+    const open = { Sid: 'OpenToImmuta', Effect: 'Allow', Principal: { AWS: IMMUTA_ACCOUNT }, Action: 'sts:AssumeRole' };
+    const wildcard = {
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${IMMUTA_ACCOUNT}:root` },
+      Action: 'sts:AssumeRole',
+      Condition: { StringLike: { 'sts:ExternalId': '*' } },
+    };
+    const shared = { ...open, Sid: 'SharedWithOps', Principal: { AWS: [IMMUTA_ACCOUNT, ROLE_ARN] } };
+    const trust = { Version: '2012-10-17', Statement: [EC2_TRUST.Statement[0], open, wildcard, shared] };
+    const state = { bucketPolicy: null, trust: JSON.stringify(trust), inline: null };
+    await withAws(statefulAws(state), async (aws) => {
+      const env = { HOME: home.home, ...aws.env() };
+      const args = ['audit', 'exportConfig', 'policy', 'trust', roleFile, '--external-id', CONFIG_ID];
+      const applied = await runCommand([...args, '--immuta-account-id', IMMUTA_ACCOUNT, '--apply', '--yes'], { env });
+      expect(applied.exitCode).toBe(0);
+      expect(applied.stderr).toContain('Statement "OpenToImmuta" is removed');
+      expect(applied.stderr).toContain('Statement "SharedWithOps" lets Immuta');
+      const written = JSON.parse(state.trust) as { Statement: Array<Record<string, unknown>> };
+      expect(written.Statement).toEqual([
+        EC2_TRUST.Statement[0],
+        shared,
+        {
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${IMMUTA_ACCOUNT}:root` },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'sts:ExternalId': CONFIG_ID } },
+        },
+      ]);
+    });
+  });
+
   it('role: creates the inline policy when the role has none', async () => {
     const state = { bucketPolicy: null, trust: '{}', inline: null as string | null };
     await withAws(statefulAws(state), async (aws) => {

@@ -268,8 +268,17 @@ export async function runPolicyCommand(
     let planned;
     if (kind === 'bucket')
       planned = await apply.planBucketPolicy(clients, { bucket: target.bucket, region: target.region, statements });
-    else if (kind === 'trust') planned = await apply.planTrustPolicy(clients, { roleName: roleName ?? '', statements });
-    else {
+    else if (kind === 'trust') {
+      // No placeholders here, so the account is known; its principal is the one the template wrote.
+      const principal = (statements[0]?.Principal as { AWS?: unknown } | undefined)?.AWS;
+      planned = await apply.planTrustPolicy(clients, {
+        roleName: roleName ?? '',
+        statements,
+        ...(target.immutaAccountId && typeof principal === 'string'
+          ? { immuta: { accountId: target.immutaAccountId, principalArn: principal } }
+          : {}),
+      });
+    } else {
       const principal =
         target.flow === 's3:assumedRole'
           ? { type: 'role' as const, name: roleName ?? '' }
