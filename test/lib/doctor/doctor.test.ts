@@ -604,6 +604,16 @@ describe('doctor: trust policy (I, K)', () => {
     });
   });
 
+  it('an unknown role (tenant --id, status SUCCESS names none) is skipped with the fix, not a failure: a connected export is ready', async () => {
+    const { roleArn: _unknown, ...target } = ROLE_TARGET;
+    const { report, check } = await doctorAgainst(healthyAssumedRole(), target, {
+      tenantStatus: { initial: 'SUCCESS', read: async () => 'SUCCESS' },
+    });
+    expect(check('trust-policy')).toMatchObject({ status: 'skipped', fix: expect.stringContaining('--role-arn') });
+    expect(check('connection-status').status).toBe('pass');
+    expect(report.exitCode).toBe(0);
+  });
+
   it('skips the trust policy with iam:GetRole when GetRole is denied', async () => {
     const { check } = await doctorAgainst(
       { ...healthyAssumedRole(), 'iam:GetRole': iamAccessDenied('GetRole') },
