@@ -342,6 +342,33 @@ describe('tasks JOB_ID', () => {
     expect(json(result)).toEqual([sampleTask(), failed]);
   });
 
+  it("a tenant's failure reason with tabs, newlines and ESC stays one row of 8 columns when piped, escaped", async () => {
+    const hostile = sampleTask({
+      id: 'task-\u001b[2J',
+      status: 'FAILURE',
+      failureReason: 'denied\tcol\nforged-task\tSUCCESS\r\u001b[31mred\u009b1m',
+    });
+    tenant.replyAlways('getAllExportJobTasks', { data: [sampleTask(), hostile] });
+    const result = await immuta(['tasks', 'job-9']);
+    expect(result.exitCode).toBe(3);
+    const rows = result.stdout.trimEnd().split('\n');
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row.split('\t')).toHaveLength(8);
+    for (const raw of ['\u001b', '\u009b', '\r']) expect(result.stdout + result.stderr).not.toContain(raw);
+  });
+
+  it('the hint after a failed task keeps -p PROFILE', async () => {
+    const configFile = `${home.home}/profiles.yaml`;
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(configFile, `prod:\n  host: ${tenant.url}\n  api_key: ${KEY}\n`);
+    tenant.replyAlways('getAllExportJobTasks', { data: [failed] });
+    const result = await runCommand(['-p', 'prod', 'audit', 'exportConfig', 'tasks', 'job-9'], {
+      env: { HOME: home.home, IMMUTA_CONFIG: configFile, IMMUTA_RETRY_BASE_MS: '1' },
+    });
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain('`immuta -p prod audit exportConfig test ID`');
+  });
+
   it('no tasks: exit 0, a note on stderr, nothing on stdout', async () => {
     tenant.replyAlways('getAllExportJobTasks', { data: [] });
     const result = await immuta(['tasks', 'job-0']);
