@@ -259,6 +259,18 @@ describe('immuta audit exportConfig doctor (command harness, fake AWS)', () => {
     });
   });
 
+  it('FILE - with more than 1 MiB on standard input: too large (exit 2), not "unexpected failure: Premature close"', async () => {
+    for (const command of ['doctor', 'policy:bucket']) {
+      const r = await runCommand(['audit', 'exportConfig', command, '-', '--json'], {
+        env: { HOME: home.home },
+        stdin: ' '.repeat(2 * 1024 * 1024),
+      });
+      expect(r.exitCode, `${command}: ${r.stdout}`).toBe(2);
+      expect(r.stdout).toContain('standard input is larger than 1024 KiB');
+      expect(r.stdout).not.toContain('INTERNAL');
+    }
+  });
+
   it('exits 2 without FILE or --id', async () => {
     const r = await runCommand(['audit', 'exportConfig', 'doctor'], { env: { HOME: home.home } });
     expect(r.exitCode).toBe(2);

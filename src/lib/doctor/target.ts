@@ -68,8 +68,10 @@ export async function loadTarget(input: TargetInput): Promise<LoadedTarget> {
   let fromFile:
     { flow: Flow; data: Record<string, unknown>; file: string; sources: Record<string, string> } | undefined;
   if (input.file !== undefined) {
-    let stdinText: Buffer | undefined;
-    const readStdinOnce = async (): Promise<Buffer> => (stdinText ??= await input.readStdin());
+    // The promise is kept, not its value: after a failed read (input over the size limit) the
+    // loader's second read must get the same error, not a stream already closed ("Premature close").
+    let stdinRead: Promise<Buffer> | undefined;
+    const readStdinOnce = (): Promise<Buffer> => (stdinRead ??= input.readStdin());
     let text = '';
     try {
       // Bounded and non-blocking, as the loader reads it: a FIFO or /dev/zero is refused, not read.
