@@ -344,6 +344,35 @@ describe('immuta audit exportConfig doctor (command harness, fake AWS)', () => {
     );
   });
 
+  it('AWS answering after the check timeout is "did not answer in time" (exit 5), never "Ready" with every check skipped', async () => {
+    const aws = await startFakeAws({ routes: healthyAccessKey(), latencyMs: 400 });
+    try {
+      const r = await runCommand(['audit', 'exportConfig', 'doctor', accessKeyFile, '--json'], {
+        env: { HOME: home.home, ...aws.env(), IMMUTA_DOCTOR_CHECK_TIMEOUT_MS: '100' },
+      });
+      const report = DoctorReportSchema.parse(JSON.parse(r.stdout));
+      expect(report.checks.find((c) => c.id === 'caller-identity')?.status).toBe('skipped');
+      expect(r.exitCode).toBe(5);
+      expect(report.ready).toBe(false);
+      expect(report.verdict).toContain('did not answer in time');
+    } finally {
+      await aws.close();
+    }
+  });
+
+  it('a doctor timing knob that is not a whole number of milliseconds is a usage error (it skipped every check: Ready)', async () => {
+    for (const name of ['IMMUTA_DOCTOR_CHECK_TIMEOUT_MS', 'IMMUTA_DOCTOR_PROPAGATION_WAIT_MS']) {
+      const r = await runCommand(['audit', 'exportConfig', 'doctor', accessKeyFile, '--json'], {
+        env: { HOME: home.home, [name]: 'abc' },
+      });
+      expect(r.exitCode, name).toBe(2);
+      expect((JSON.parse(r.stdout) as { error: { code: string; message: string } }).error).toMatchObject({
+        code: 'USAGE',
+        message: expect.stringContaining(name),
+      });
+    }
+  });
+
   it("--probe writes with the configuration's key and never prints the secret", async () => {
     await withAws(healthyAccessKey(), async (aws) => {
       const r = await runCommand(['audit', 'exportConfig', 'doctor', accessKeyFile, '--probe'], {
