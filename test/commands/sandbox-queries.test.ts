@@ -2,6 +2,8 @@
  * The sandbox-only queries (`sandbox jobs`, `sandbox objects`, `sandbox scenario`) through the
  * command harness, against an in-process sandbox whose runtime file the commands find by --data-dir.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type * as SandboxTenant from '../../src/lib/config/sandbox-tenant.js';
 import { tempHome } from '../helpers/run-cli.js';
@@ -100,5 +102,20 @@ describe('sandbox scenario NAME', () => {
       expect(error.message).toContain(`did you mean "${meant}"?`);
       expect(error.fix).toContain(`immuta sandbox scenario ${meant}`);
     }
+  });
+});
+
+describe("hints name the sandbox's own profile", () => {
+  it('sandbox jobs: `immuta -p <the profile start wrote for this data dir> audit exportConfig tasks JOB_ID`', async () => {
+    const configFile = join(home.home, 'profiles.yaml');
+    writeFileSync(
+      configFile,
+      `default:\n  host: https://prod.example.com\n  api_key: k\nsandbox-two:\n  host: ${sandbox.info.tenantUrl}\n  api_key: ${sandbox.info.auditApiKey}\n  sandbox_data_dir: ${sandbox.dataDir}\n`,
+    );
+    const r = await runCommand(['sandbox', 'jobs'], {
+      env: { HOME: home.home, IMMUTA_SANDBOX_DIR: sandbox.dataDir, IMMUTA_CONFIG: configFile },
+    });
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain('`immuta -p sandbox-two audit exportConfig tasks JOB_ID`');
   });
 });

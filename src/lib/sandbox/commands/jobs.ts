@@ -56,6 +56,7 @@ export async function runSandboxJobs(options: JobsOptions, io: CommandIO): Promi
   const shownNote = jobsShownNote(jobs.length, total);
   if (shownNote) io.note(shownNote);
   io.note(scaleNote(info.intervalScale));
-  io.note(jobsNote());
+  const { sandboxCli } = await import('../profile-of.js');
+  io.note(jobsNote(await sandboxCli(info.dataDir, io.globals.configFile)));
   return jobs;
 }

@@ -29,7 +29,13 @@ export async function runSandboxRolePut(options: RolePutOptions, io: CommandIO):
   for (const c of role.configurations.filter((x) => x.decision !== 'Allow'))
     io.note(`${c.exportConfigurationId}: ${c.explanation}`);
   const { roleVerifyLine } = await import('../render.js');
-  io.note(roleVerifyLine(role.configurations.map((c) => c.exportConfigurationId)));
+  const { sandboxCli } = await import('../profile-of.js');
+  io.note(
+    roleVerifyLine(
+      role.configurations.map((c) => c.exportConfigurationId),
+      await sandboxCli(info.dataDir, io.globals.configFile),
+    ),
+  );
   if (!role.configurations.every((c) => c.decision === 'Allow') && role.configurations.length > 0)
     io.setExitCode(ExitCode.ACTION_NEEDED);
   return role;
