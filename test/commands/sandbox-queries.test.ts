@@ -119,3 +119,12 @@ describe("hints name the sandbox's own profile", () => {
     expect(r.stderr).toContain('`immuta -p sandbox-two audit exportConfig tasks JOB_ID`');
   });
 });
+
+describe('sandbox objects --prefix', () => {
+  it('a prefix no key starts with says so, not "no exported objects yet"', async () => {
+    const r = await run(['sandbox', 'objects', '--prefix', 'nothing-here/\u001b[2J']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain(`No object's key starts with "nothing-here/\\u001b[2J"`);
+    expect(r.stderr).not.toContain('\u001b');
+  });
+});
