@@ -1,21 +1,29 @@
 /**
- * The sandbox-only queries (`sandbox jobs`, `sandbox objects`, `sandbox scenario`) through the
+ * The sandbox commands (`sandbox jobs`, `objects`, `scenario`, `env`) and the sandbox hints of `test`, through the
  * command harness, against an in-process sandbox whose runtime file the commands find by --data-dir.
  */
-import { writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type * as SandboxTenant from '../../src/lib/config/sandbox-tenant.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SANDBOX_RUNTIME_FILE } from '../../src/lib/config/sandbox-tenant.js';
 import { tempHome } from '../helpers/run-cli.js';
 import { runCommand } from '../helpers/run-command.js';
 import { startInProcessSandbox } from '../helpers/sandbox.js';
 
-// The commands accept a runtime file only from a live process whose command line says "sandbox";
-// this test process runs the sandbox in-process, so it counts as one.
-vi.mock('../../src/lib/config/sandbox-tenant.js', async (importOriginal) => {
-  const original = await importOriginal<typeof SandboxTenant>();
-  return { ...original, isLiveSandboxPid: (pid: number) => pid === process.pid || original.isLiveSandboxPid(pid) };
-});
+// The commands accept a runtime file only from a live process whose command line says "sandbox"
+// (a pid reused by another program is not a sandbox). The sandbox runs in this test process, so the
+// runtime file is pointed at a stand-in process that says so, for as long as the tests run.
+let standIn: ChildProcess | undefined;
+
+function pointRuntimeFileAtStandIn(dataDir: string): void {
+  standIn = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e9)', 'immuta-sandbox-stand-in'], {
+    stdio: 'ignore',
+  });
+  const file = join(dataDir, SANDBOX_RUNTIME_FILE);
+  const info = JSON.parse(readFileSync(file, 'utf8')) as { pid: number };
+  writeFileSync(file, JSON.stringify({ ...info, pid: standIn.pid }));
+}
 
 let sandbox: Awaited<ReturnType<typeof startInProcessSandbox>>;
 let home: { home: string; cleanup: () => void };
@@ -30,6 +38,7 @@ function run(args: string[]) {
 beforeAll(async () => {
   home = tempHome();
   sandbox = await startInProcessSandbox({ writeRuntimeFile: true });
+  pointRuntimeFileAtStandIn(sandbox.dataDir);
   const created = await run([
     'audit',
     'exportConfig',
@@ -43,6 +52,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
+  standIn?.kill();
   await sandbox?.cleanup();
   home.cleanup();
 });
@@ -126,5 +136,35 @@ describe('sandbox objects --prefix', () => {
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toContain(`No object's key starts with "nothing-here/\\u001b[2J"`);
     expect(r.stderr).not.toContain('\u001b');
+  });
+});
+
+describe('test ID against a sandbox of another data directory', () => {
+  it("is recognised from the profile's sandbox_data_dir, and its `sandbox role put` hint names --data-dir", async () => {
+    const configFile = join(home.home, 'profiles-two.yaml');
+    writeFileSync(
+      configFile,
+      `sandbox-two:\n  host: ${sandbox.info.tenantUrl}\n  api_key: ${sandbox.info.auditApiKey}\n  sandbox_data_dir: ${sandbox.dataDir}\n`,
+    );
+    const env = { HOME: home.home, IMMUTA_SANDBOX_DIR: undefined, IMMUTA_CONFIG: configFile };
+    const created = await runCommand(
+      [
+        '-p',
+        'sandbox-two',
+        'audit',
+        'exportConfig',
+        'create:s3:assumedRole',
+        'examples/sandbox-assumed-role.json',
+        '--json',
+      ],
+      { env },
+    );
+    const id = (JSON.parse(created.stdout) as { id: string }).id;
+    const r = await runCommand(['-p', 'sandbox-two', 'audit', 'exportConfig', 'test', id], { env });
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toContain(
+      `\`immuta sandbox role put --role-arn arn:aws:iam::444455556666:role/immuta-audit-export --trust-policy trust-policy.json --data-dir ${sandbox.dataDir}\``,
+    );
+    expect(r.stderr).toContain(`\`immuta -p sandbox-two audit exportConfig test ${id} --wait\``);
   });
 });

@@ -1,8 +1,12 @@
 import { immutaCli } from '../config/cli-prefix.js';
+import { dataDirArg } from '../sandbox/flags.js';
 import { explainConnectionStatus } from '../tenant/connection-status.js';
 
 export interface HintContext {
   sandbox?: boolean;
+  /** The sandbox's data directory: `sandbox role put` needs `--data-dir` unless it is the one found by default. */
+  sandboxDataDir?: string;
+  env?: NodeJS.ProcessEnv;
   /** The profile the run used: the commands shown carry `-p NAME` when it is not `default`. */
   profile?: string;
   /** An ADLS configuration: the doctor checks S3 destinations only (it refuses ADLS with exit 2). */
@@ -19,7 +23,7 @@ export function connectionHint(status: string | null | undefined, id: string, co
   // The sandbox plays the customer's AWS account: its roles are registered with `sandbox role put`.
   const role = /using AssumedRole (arn:\S+)/.exec(status ?? '')?.[1];
   if (context.sandbox && /not authorized to perform: sts:AssumeRole/i.test(status ?? '')) {
-    return `In the sandbox, register the role's trust policy (the one create printed, sts:ExternalId = ${id}): \`immuta sandbox role put --role-arn ${role ?? 'ROLE_ARN'} --trust-policy trust-policy.json\`, then \`${immuta} audit exportConfig test ${id} --wait\`.`;
+    return `In the sandbox, register the role's trust policy (the one create printed, sts:ExternalId = ${id}): \`immuta sandbox role put --role-arn ${role ?? 'ROLE_ARN'} --trust-policy trust-policy.json${context.sandboxDataDir ? dataDirArg(context.sandboxDataDir, context.env ?? {}) : ''}\`, then \`${immuta} audit exportConfig test ${id} --wait\`.`;
   }
   const explained = explainConnectionStatus(status, { configurationId: id });
   const hint =
