@@ -8,7 +8,9 @@ import { ADMIN_KEY, WRITER_KEY } from '../../fixtures/aws/fake-aws.js';
 import {
   ACCESS_DENIED_S3,
   ACCOUNT,
+  BUCKET,
   CONFIG_ID,
+  EXPORT_PATH,
   IMMUTA_ACCOUNT,
   KEY_ARN,
   OTHER_ACCOUNT,
@@ -482,6 +484,17 @@ describe('doctor: identity side (C1, D12) and the local fallback', () => {
       /^arn:aws-us-gov:s3:::/,
     );
     expect(check('identity-policy').status).toBe('pass');
+  });
+
+  it('D12: the boundary fix names the export prefix (bucket/path/*), not the one sample object the doctor evaluated', async () => {
+    const { check } = await doctorAgainst({
+      ...healthyAccessKey(),
+      's3:GetBucketPolicy': s3Error(404, 'NoSuchBucketPolicy', 'The bucket policy does not exist'),
+      'iam:SimulatePrincipalPolicy': simulateRoute(() => 'implicitDeny', false),
+    });
+    expect(check('identity-policy').fix).toContain(
+      `Add s3:PutObject on arn:aws:s3:::${BUCKET}/${EXPORT_PATH}/* to the permissions boundary`,
+    );
   });
 
   it('same account: a bucket policy naming the writer is enough when the identity policy grants nothing', async () => {

@@ -6,6 +6,7 @@ import type { CheckId, CheckStatus, Flow } from '../report.js';
 import { type AwsFailure, describeFailure } from '../../aws/errors.js';
 import type { Facts } from '../../aws/facts.js';
 import { partitionOfRegion } from '../../export-config/rules/aws-region.js';
+import { exportObjectArn } from '../../policy-templates/index.js';
 
 export interface DoctorTarget {
   flow: Flow;
@@ -125,6 +126,15 @@ export function bucketArn(target: DoctorTarget): string {
 
 export function objectArn(target: DoctorTarget): string {
   return `${bucketArn(target)}/${sampleKey(target)}`;
+}
+
+/**
+ * What a fix grants: every object under the export prefix (`arn:aws:s3:::bucket/path/*`), as the
+ * policy command writes it. objectArn is the one sample key the doctor evaluates; a grant on it alone
+ * would not cover the objects Immuta writes (`path/yyyy/mm/dd/...`).
+ */
+export function exportPrefixArn(target: DoctorTarget): string {
+  return exportObjectArn(target.bucket, target.path, partitionOfRegion(target.region));
 }
 
 /** The finding for a read that failed: skipped when it is a permission (or account) problem. */

@@ -8,6 +8,7 @@ import {
 import { describeFailure } from '../../aws/errors.js';
 import type { IdentityPolicies, SimulationResult } from '../../aws/facts.js';
 import {
+  exportPrefixArn,
   cliOf,
   type CheckContext,
   type CheckDefinition,
@@ -256,7 +257,7 @@ export const identityPolicyCheck: CheckDefinition = {
         problems.push({
           status: 'fail',
           summary: `The permissions boundary of ${writer.arn} does not allow ${action} (D12).`,
-          fix: `Add ${action} on ${action.startsWith('kms:') ? (keyArn ?? 'the key') : resource} to the permissions boundary policy.`,
+          fix: `Add ${action} on ${action.startsWith('kms:') ? (keyArn ?? 'the key') : exportPrefixArn(ctx.target)} to the permissions boundary policy.`,
         });
       } else {
         problems.push({
