@@ -250,6 +250,16 @@ describe('policy: printing', () => {
     }
   });
 
+  it('an ADLS file is refused in words of the policy command, not the doctor (exit 2)', async () => {
+    const r = await runCommand(['audit', 'exportConfig', 'policy', 'role', 'examples/adls-sas-token.json', '--json'], {
+      env: { HOME: home.home },
+    });
+    expect(r.exitCode).toBe(2);
+    const error = (JSON.parse(r.stdout) as { error: { message: string; fix: string } }).error;
+    expect(error.message).toContain('IAM and bucket policies are for S3 destinations');
+    expect(`${error.message} ${error.fix}`).not.toContain('doctor');
+  });
+
   it('refuses a trust policy without the configuration id (exit 2)', async () => {
     const r = await runCommand(['audit', 'exportConfig', 'policy', 'trust', roleFile], { env: { HOME: home.home } });
     expect(r.exitCode).toBe(2);

@@ -24,6 +24,8 @@ export interface TargetInput {
   readStdin: () => Promise<Buffer>;
   /** Reads the tenant's configurations (only called with --id). */
   listConfigurations?: () => Promise<ExportConfiguration[]>;
+  /** The policy command loads the target (its messages name the policy command, not the doctor). */
+  forPolicy?: boolean;
   /** The `immuta` (or `immuta -p NAME`) that fixes start with. */
   cli?: string;
   /** --aws-profile, repeated in the policy commands of fixes. */
@@ -53,11 +55,17 @@ function detectKind(text: string): Flow | 'adls' {
   return 's3:accessKey';
 }
 
-function adlsError(where: string): CliError {
-  return usageError(
-    `${where} is an ADLS configuration; the doctor checks S3 destinations only`,
-    'Run the doctor on a create:s3:accessKey or create:s3:assumedRole configuration.',
-  );
+function adlsError(where: string, forPolicy: boolean): CliError {
+  // The policy commands load their target here too: their message must not speak of the doctor.
+  return forPolicy
+    ? usageError(
+        `${where} is an ADLS configuration; IAM and bucket policies are for S3 destinations (ADLS is reached with its SAS token)`,
+        'Run the policy command on a create:s3:accessKey or create:s3:assumedRole configuration.',
+      )
+    : usageError(
+        `${where} is an ADLS configuration; the doctor checks S3 destinations only`,
+        'Run the doctor on a create:s3:accessKey or create:s3:assumedRole configuration.',
+      );
 }
 
 function str(value: unknown): string | undefined {
@@ -81,7 +89,7 @@ export async function loadTarget(input: TargetInput): Promise<LoadedTarget> {
       // Missing, unreadable or not a regular file: the loader gives the precise message.
     }
     const kind = detectKind(text);
-    if (kind === 'adls') throw adlsError(input.file);
+    if (kind === 'adls') throw adlsError(input.file, input.forPolicy === true);
     const { loadExportConfig } = await import('../export-config/load.js');
     try {
       const loaded = await loadExportConfig({
@@ -116,7 +124,7 @@ export async function loadTarget(input: TargetInput): Promise<LoadedTarget> {
     const { findConfiguration } = await import('../tenant/find-configuration.js');
     tenantConfiguration = await findConfiguration({ listExportConfigurations: input.listConfigurations }, input.id);
     const kind = destinationKind(tenantConfiguration);
-    if (kind === 'adls:sasToken') throw adlsError(`configuration ${input.id}`);
+    if (kind === 'adls:sasToken') throw adlsError(`configuration ${input.id}`, input.forPolicy === true);
     if (kind === 'unknown') {
       throw usageError(
         `configuration ${input.id} has no S3 endpoint the doctor can read`,

@@ -147,6 +147,7 @@ export async function runPolicyCommand(
     ...(immutaAccountId ? { immutaAccountId } : {}),
     ...(flags['role-arn'] === undefined ? {} : { roleArn: flags['role-arn'] }),
     cli: immutaCli(flags.profile),
+    forPolicy: true,
     ...(flags['aws-profile'] ? { awsProfile: flags['aws-profile'] } : {}),
     env: io.env,
     readStdin: io.readStdin,
