@@ -260,6 +260,36 @@ describe('policy: printing', () => {
     expect(`${error.message} ${error.fix}`).not.toContain('doctor');
   });
 
+  it("FILE and --id with another path: the policy follows the tenant's path and says the FILE differs", async () => {
+    const tenant = await FakeTenant.start({ apiKey: 'test-api-key-0123456789' });
+    try {
+      tenant.replyAlways('getAllExportConfigurations', {
+        data: [
+          sampleConfiguration({
+            id: CONFIG_ID,
+            endpointConfiguration: {
+              __typename: 'S3AssumedRoleEndpointConfiguration',
+              bucket: BUCKET,
+              path: 'tenant-path',
+              region: REGION,
+            },
+          }),
+        ],
+      });
+      const r = await runCommand(
+        ['audit', 'exportConfig', 'policy', 'role', roleFile, '--id', CONFIG_ID, '--host', tenant.url],
+        {
+          env: { HOME: home.home, IMMUTA_API_KEY: 'test-api-key-0123456789' },
+        },
+      );
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toContain(`arn:aws:s3:::${BUCKET}/tenant-path/*`);
+      expect(r.stderr).toContain("Warning: the FILE differs from the tenant's configuration in path");
+    } finally {
+      await tenant.stop();
+    }
+  });
+
   it('refuses a trust policy without the configuration id (exit 2)', async () => {
     const r = await runCommand(['audit', 'exportConfig', 'policy', 'trust', roleFile], { env: { HOME: home.home } });
     expect(r.exitCode).toBe(2);

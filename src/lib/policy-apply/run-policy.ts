@@ -161,6 +161,14 @@ export async function runPolicyCommand(
       ...(loaded.config.fix ? { fix: loaded.config.fix } : {}),
     });
   }
+  if (loaded.config.status === 'warn') {
+    // FILE and --id disagree (bucket, path, region, role): the policy follows the tenant, which is
+    // what Immuta writes with; said out loud, as the doctor does, since the user gave the FILE.
+    const differs = (loaded.config.evidence ?? []).find((e) => e.startsWith('the FILE differs'));
+    io.note(
+      `Warning: ${differs ?? "the FILE differs from the tenant's configuration"}.${loaded.config.fix ? ` ${loaded.config.fix}` : ''}`,
+    );
+  }
   // ARNs in the partition of the bucket's region: a GovCloud or China account's policies never match arn:aws:.
   const { partitionOfRegion } = await import('../export-config/rules/aws-region.js');
   const partition = partitionOfRegion(target.region);
