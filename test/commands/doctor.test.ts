@@ -3,7 +3,7 @@
  * doctor honours) and, for --id, the fake tenant: exit codes, the printed fix, the JSON report, and
  * that the configuration's secret never reaches any output.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DoctorReportSchema } from '../../src/lib/doctor/report.js';
@@ -19,6 +19,8 @@ import {
   getRoleRoute,
   healthyAccessKey,
   healthyAssumedRole,
+  s3Error,
+  simulateRoute,
   writeScenarioConfigFiles,
 } from '../fixtures/aws/scenarios.js';
 import { FakeTenant, sampleConfiguration } from '../helpers/fake-tenant.js';
@@ -237,6 +239,24 @@ describe('immuta audit exportConfig doctor (command harness, fake AWS)', () => {
     } finally {
       await tenant.stop();
     }
+  });
+
+  it('a FILE name with spaces, parentheses or $ is one quoted shell word in the commands of fixes', async () => {
+    const odd = join(dir, 'my key (prod) $(id).json');
+    writeFileSync(odd, readFileSync(accessKeyFile));
+    const noGrant = {
+      ...healthyAccessKey(),
+      's3:GetBucketPolicy': s3Error(404, 'NoSuchBucketPolicy', 'The bucket policy does not exist'),
+      'iam:SimulatePrincipalPolicy': simulateRoute(() => 'implicitDeny'),
+    };
+    await withAws(noGrant, async (aws) => {
+      const r = await runCommand(['audit', 'exportConfig', 'doctor', odd, '--json'], {
+        env: { HOME: home.home, ...aws.env() },
+      });
+      const report = DoctorReportSchema.parse(JSON.parse(r.stdout));
+      const fixes = report.checks.map((c) => c.fix ?? '').join('\n');
+      expect(fixes).toContain(`policy role '${odd}' --apply`);
+    });
   });
 
   it('exits 2 for an invalid file, naming the field, without calling AWS', async () => {

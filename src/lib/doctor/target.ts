@@ -3,6 +3,7 @@
  * FILE (validated by the export-config loader), from the tenant (--id), or both — the tenant's
  * endpoint settings with the FILE's key pair, since the tenant never returns secretAccessKey.
  */
+import { shellArg } from '../config/cli-prefix.js';
 import { CliError, formatLocation, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { DoctorTarget, Finding } from './checks/context.js';
@@ -174,7 +175,7 @@ export async function loadTarget(input: TargetInput): Promise<LoadedTarget> {
     commandSource:
       input.id !== undefined
         ? `--id ${input.id}`
-        : `${input.file ?? 'FILE'}${input.externalId ? ` --external-id ${input.externalId}` : ''}`,
+        : `${input.file === undefined ? 'FILE' : shellArg(input.file)}${input.externalId ? ` --external-id ${input.externalId}` : ''}`,
   };
 
   const evidence: string[] = [];
@@ -194,7 +195,7 @@ export async function loadTarget(input: TargetInput): Promise<LoadedTarget> {
       evidence.push(
         `the FILE differs from the tenant's configuration in ${differs.join(', ')}: checking the tenant's values`,
       );
-      fix = `Update the configuration (\`${input.cli ?? 'immuta'} audit exportConfig update:${flow} ${input.id ?? 'ID'} ${input.file ?? 'FILE'}\`) if the FILE is what you want.`;
+      fix = `Update the configuration (\`${input.cli ?? 'immuta'} audit exportConfig update:${flow} ${input.id ?? 'ID'} ${input.file === undefined ? 'FILE' : shellArg(input.file)}\`) if the FILE is what you want.`;
     }
   }
   const summary = fromFile

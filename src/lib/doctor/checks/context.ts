@@ -5,6 +5,7 @@
 import type { CheckId, CheckStatus, Flow } from '../report.js';
 import { type AwsFailure, describeFailure } from '../../aws/errors.js';
 import type { Facts } from '../../aws/facts.js';
+import { shellArg } from '../../config/cli-prefix.js';
 import { partitionOfRegion } from '../../export-config/rules/aws-region.js';
 import { exportObjectArn } from '../../policy-templates/index.js';
 
@@ -41,7 +42,7 @@ export function cliOf(target: DoctorTarget): string {
 export function policySource(target: DoctorTarget, kind: 'bucket' | 'role' | 'trust'): string {
   const src = target.commandSource ?? (target.configurationId ? `--id ${target.configurationId}` : 'FILE');
   const args = kind === 'trust' && !target.configurationId ? `${src} --external-id ID` : src;
-  return target.awsProfile ? `${args} --aws-profile ${target.awsProfile}` : args;
+  return target.awsProfile ? `${args} --aws-profile ${shellArg(target.awsProfile)}` : args;
 }
 
 export interface Finding {
