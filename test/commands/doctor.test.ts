@@ -198,6 +198,7 @@ describe('immuta audit exportConfig doctor (command harness, fake AWS)', () => {
       tenant.replyAlways('getAllExportConfigurations', {
         data: [
           sampleConfiguration({
+            connectionStatus: `Error testing access to S3 using AssumedRole ${ROLE_ARN} - User: arn:aws:sts::${IMMUTA_ACCOUNT}:assumed-role/x/y is not authorized to perform: sts:AssumeRole on resource: ${ROLE_ARN}`,
             id: CONFIG_ID,
             endpointConfiguration: {
               __typename: 'S3AssumedRoleEndpointConfiguration',
@@ -234,6 +235,10 @@ describe('immuta audit exportConfig doctor (command harness, fake AWS)', () => {
               `\`immuta -p prod audit exportConfig policy trust --id ${CONFIG_ID} --aws-profile admin --apply\``,
             ),
           });
+          // The tenant's status, explained: its commands too.
+          expect(report.checks.find((c) => c.id === 'connection-status')?.fix).toContain(
+            `\`immuta -p prod audit exportConfig test ${CONFIG_ID} --wait\``,
+          );
         },
       );
     } finally {
