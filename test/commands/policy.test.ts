@@ -290,6 +290,18 @@ describe('policy: printing', () => {
     }
   });
 
+  it('refuses --kms-key-arn outside policy role and --principal-arn for trust (they were ignored without a word)', async () => {
+    for (const args of [
+      ['bucket', accessKeyFile, '--kms-key-arn', KEY_ARN],
+      ['trust', roleFile, '--external-id', CONFIG_ID, '--kms-key-arn', KEY_ARN],
+      ['trust', roleFile, '--external-id', CONFIG_ID, '--principal-arn', WRITER_ARN],
+    ]) {
+      const r = await runCommand(['audit', 'exportConfig', 'policy', ...args, '--json'], { env: { HOME: home.home } });
+      expect(r.exitCode, args.join(' ')).toBe(2);
+      expect((JSON.parse(r.stdout) as { error: { code: string } }).error.code).toBe('USAGE');
+    }
+  });
+
   it('refuses a trust policy without the configuration id (exit 2)', async () => {
     const r = await runCommand(['audit', 'exportConfig', 'policy', 'trust', roleFile], { env: { HOME: home.home } });
     expect(r.exitCode).toBe(2);

@@ -5,7 +5,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import type { AwsClients } from '../aws/clients.js';
-import { immutaCli } from '../config/cli-prefix.js';
+import { immutaCli, shellArg } from '../config/cli-prefix.js';
 import { CliError, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { TenantClient } from '../tenant/client.js';
@@ -123,6 +123,20 @@ export async function runPolicyCommand(
     throw usageError(
       '--external-id differs from --id: with --id, the configuration id is the external id',
       'Drop --external-id.',
+    );
+  }
+  // The flags share one declaration; one a kind does not use was ignored without a word, and the
+  // policy printed without what the user asked for.
+  if (flags['kms-key-arn'] !== undefined && kind !== 'role') {
+    throw usageError(
+      `--kms-key-arn is for \`policy role\`: the KMS permissions are the writer's identity policy (and the key policy), not the ${kind === 'bucket' ? 'bucket' : 'trust'} policy's`,
+      `Run \`${immutaCli(flags.profile)} audit exportConfig policy role ${file === undefined ? `--id ${flags.id ?? 'ID'}` : shellArg(file)} --kms-key-arn ${flags['kms-key-arn']}\`.`,
+    );
+  }
+  if (flags['principal-arn'] !== undefined && kind === 'trust') {
+    throw usageError(
+      "--principal-arn names the writer of the bucket and role policies; a trust policy's principal is Immuta's account",
+      'Drop --principal-arn (pass --immuta-account-id for the trust policy).',
     );
   }
   const { checkTargetFlags } = await import('../doctor/flag-values.js');
