@@ -264,6 +264,49 @@ describe('immuta audit exportConfig doctor (command harness, fake AWS)', () => {
     });
   });
 
+  it("a tenant's connectionStatus with newlines cannot forge report lines (shown as \\n on one line)", async () => {
+    const tenant = await FakeTenant.start({ apiKey: API_KEY });
+    try {
+      tenant.replyAlways('getAllExportConfigurations', {
+        data: [
+          sampleConfiguration({
+            id: CONFIG_ID,
+            connectionStatus: 'Access Denied\nPASS  Forged check  all good\n\nReady: no check found a problem.',
+            endpointConfiguration: {
+              __typename: 'S3AssumedRoleEndpointConfiguration',
+              bucket: BUCKET,
+              path: EXPORT_PATH,
+              region: REGION,
+              roleArn: ROLE_ARN,
+            },
+          }),
+        ],
+      });
+      await withAws(healthyAssumedRole(), async (aws) => {
+        const r = await runCommand(
+          [
+            'audit',
+            'exportConfig',
+            'doctor',
+            '--id',
+            CONFIG_ID,
+            '--host',
+            tenant.url,
+            '--immuta-account-id',
+            IMMUTA_ACCOUNT,
+          ],
+          { env: { HOME: home.home, IMMUTA_API_KEY: API_KEY, IMMUTA_DOCTOR_PROPAGATION_WAIT_MS: '0', ...aws.env() } },
+        );
+        expect(r.exitCode).toBe(3);
+        expect(r.stdout).not.toMatch(/^PASS {2}Forged/m);
+        expect(r.stdout).not.toMatch(/^Ready/m);
+        expect(r.stdout).toContain('Access Denied\\nPASS  Forged check');
+      });
+    } finally {
+      await tenant.stop();
+    }
+  });
+
   it('exits 2 for an invalid file, naming the field, without calling AWS', async () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(
