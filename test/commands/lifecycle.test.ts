@@ -304,6 +304,19 @@ describe('delete ID', () => {
   });
 });
 
+describe('test ID: a connectionStatus with newlines', () => {
+  it('stays on its lines (shown as \\n): it cannot print a forged "connection  SUCCESS" row or Next: line', async () => {
+    const forged = 'Access Denied\nconnection  SUCCESS\nNext: run rm -rf';
+    tenant.replyAlways('getAllExportConfigurations', list(sampleConfiguration({ connectionStatus: forged })));
+    const result = await immuta(['test', ID, '--wait', '--timeout', '1ms']);
+    expect(result.exitCode).toBe(3);
+    const output = result.stdout + result.stderr;
+    expect(output).not.toMatch(/^connection {2}SUCCESS/m);
+    expect(output).not.toMatch(/^Next: run rm/m);
+    expect(output).toContain('Access Denied\\nconnection  SUCCESS');
+  });
+});
+
 describe('tasks JOB_ID', () => {
   const failed = sampleTask({
     id: 'task-2',
