@@ -116,7 +116,7 @@ describe('sandbox scenario NAME', () => {
 });
 
 describe("hints name the sandbox's own profile", () => {
-  it('sandbox jobs: `immuta -p <the profile start wrote for this data dir> audit exportConfig tasks JOB_ID`', async () => {
+  it('sandbox jobs and scenario: `immuta -p <the profile start wrote for this data dir> ...`', async () => {
     const configFile = join(home.home, 'profiles.yaml');
     writeFileSync(
       configFile,
@@ -127,6 +127,11 @@ describe("hints name the sandbox's own profile", () => {
     });
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toContain('`immuta -p sandbox-two audit exportConfig tasks JOB_ID`');
+    const scenario = await runCommand(['sandbox', 'scenario', 'kms-key-disabled'], {
+      env: { HOME: home.home, IMMUTA_SANDBOX_DIR: sandbox.dataDir, IMMUTA_CONFIG: configFile },
+    });
+    expect(scenario.stderr).toContain('`immuta -p sandbox-two audit exportConfig doctor --id ID`');
+    await run(['sandbox', 'scenario', 'healthy']);
   });
 });
 

@@ -9,6 +9,7 @@ import { didYouMean, suggest } from '../export-config/suggest.js';
 import { SCENARIOS, findScenario } from './aws/scenarios.js';
 import { requireRunningSandbox, sandboxDocuments, sandboxRequest } from './client.js';
 import { defaultShell, sandboxEnvCommand } from './env.js';
+import { sandboxCli } from './profile-of.js';
 
 export interface ScenarioView {
   name: string;
@@ -71,7 +72,7 @@ export async function runScenarioApply(
   io.out(`The sandbox AWS account is now in scenario ${io.paint.bold(applied.name)}: ${applied.title}.`);
   if (applied.expect) {
     io.note(
-      `The doctor names it in its ${applied.expect} check, and the next connection test or export fails: try \`immuta -p sandbox audit exportConfig doctor --id ID\` (after \`${sandboxEnvCommand(defaultShell(io.env), options.dataDir, io.env)}\`).`,
+      `The doctor names it in its ${applied.expect} check, and the next connection test or export fails: try \`${await sandboxCli(options.dataDir, io.globals.configFile)} audit exportConfig doctor --id ID\` (after \`${sandboxEnvCommand(defaultShell(io.env), options.dataDir, io.env)}\`).`,
     );
     io.note(`Fix: ${applied.fix} Or repair everything with \`immuta sandbox scenario healthy\`.`);
   } else {
