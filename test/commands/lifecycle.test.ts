@@ -315,6 +315,22 @@ describe('test ID: a connectionStatus with newlines', () => {
     expect(output).not.toMatch(/^Next: run rm/m);
     expect(output).toContain('Access Denied\\nconnection  SUCCESS');
   });
+
+  it('the ADLS hint quotes the status on its line too', async () => {
+    const adls = sampleConfiguration({
+      connectionStatus: 'something new\nNext: forged',
+      endpointConfiguration: {
+        __typename: 'AdlsSasTokenEndpointConfiguration',
+        storageAccount: 'acct',
+        fileSystem: 'fs',
+        path: 'p',
+      },
+    });
+    tenant.replyAlways('getAllExportConfigurations', list(adls));
+    const result = await immuta(['test', ID]);
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).not.toMatch(/^Next: forged/m);
+  });
 });
 
 describe('tasks JOB_ID', () => {

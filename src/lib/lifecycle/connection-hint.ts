@@ -1,4 +1,5 @@
 import { immutaCli } from '../config/cli-prefix.js';
+import { escapeLine } from '../output/control-codes.js';
 import { dataDirArg } from '../sandbox/flags.js';
 import { explainConnectionStatus } from '../tenant/connection-status.js';
 
@@ -31,7 +32,8 @@ export function connectionHint(status: string | null | undefined, id: string, co
       ? `Run \`immuta audit exportConfig doctor --id ${id}\` to find the cause, then \`immuta audit exportConfig test ${id} --wait\`.`
       : `${explained.cause} ${explained.fix}`.trim();
   if (context.adls && /doctor/.test(hint)) {
-    return `${status ? `Immuta reports: ${status}. ` : ''}Check that the SAS token is valid, not expired and allows create and write on the file system, and the storage account and file system names (\`${immuta} audit exportConfig update:adls:sasToken ${id} FILE\` changes them), then \`${immuta} audit exportConfig test ${id} --wait\`.`;
+    // The status is the tenant's text: on one line, so it cannot print a "Next:" of its own.
+    return `${status ? `Immuta reports: ${escapeLine(status)}. ` : ''}Check that the SAS token is valid, not expired and allows create and write on the file system, and the storage account and file system names (\`${immuta} audit exportConfig update:adls:sasToken ${id} FILE\` changes them), then \`${immuta} audit exportConfig test ${id} --wait\`.`;
   }
   // The explainer's commands name no profile; pasted as printed, they would reach the default profile's tenant.
   return hint.replaceAll('`immuta audit ', `\`${immuta} audit `);
