@@ -304,6 +304,35 @@ describe('delete ID', () => {
   });
 });
 
+describe('test ID: a connectionStatus with newlines', () => {
+  it('stays on its lines (shown as \\n): it cannot print a forged "connection  SUCCESS" row or Next: line', async () => {
+    const forged = 'Access Denied\nconnection  SUCCESS\nNext: run rm -rf';
+    tenant.replyAlways('getAllExportConfigurations', list(sampleConfiguration({ connectionStatus: forged })));
+    const result = await immuta(['test', ID, '--wait', '--timeout', '1ms']);
+    expect(result.exitCode).toBe(3);
+    const output = result.stdout + result.stderr;
+    expect(output).not.toMatch(/^connection {2}SUCCESS/m);
+    expect(output).not.toMatch(/^Next: run rm/m);
+    expect(output).toContain('Access Denied\\nconnection  SUCCESS');
+  });
+
+  it('the ADLS hint quotes the status on its line too', async () => {
+    const adls = sampleConfiguration({
+      connectionStatus: 'something new\nNext: forged',
+      endpointConfiguration: {
+        __typename: 'AdlsSasTokenEndpointConfiguration',
+        storageAccount: 'acct',
+        fileSystem: 'fs',
+        path: 'p',
+      },
+    });
+    tenant.replyAlways('getAllExportConfigurations', list(adls));
+    const result = await immuta(['test', ID]);
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).not.toMatch(/^Next: forged/m);
+  });
+});
+
 describe('tasks JOB_ID', () => {
   const failed = sampleTask({
     id: 'task-2',
@@ -340,6 +369,33 @@ describe('tasks JOB_ID', () => {
     expectClean(result, true);
     expect(result.exitCode).toBe(3);
     expect(json(result)).toEqual([sampleTask(), failed]);
+  });
+
+  it("a tenant's failure reason with tabs, newlines and ESC stays one row of 8 columns when piped, escaped", async () => {
+    const hostile = sampleTask({
+      id: 'task-\u001b[2J',
+      status: 'FAILURE',
+      failureReason: 'denied\tcol\nforged-task\tSUCCESS\r\u001b[31mred\u009b1m',
+    });
+    tenant.replyAlways('getAllExportJobTasks', { data: [sampleTask(), hostile] });
+    const result = await immuta(['tasks', 'job-9']);
+    expect(result.exitCode).toBe(3);
+    const rows = result.stdout.trimEnd().split('\n');
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row.split('\t')).toHaveLength(8);
+    for (const raw of ['\u001b', '\u009b', '\r']) expect(result.stdout + result.stderr).not.toContain(raw);
+  });
+
+  it('the hint after a failed task keeps -p PROFILE', async () => {
+    const configFile = `${home.home}/profiles.yaml`;
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(configFile, `prod:\n  host: ${tenant.url}\n  api_key: ${KEY}\n`);
+    tenant.replyAlways('getAllExportJobTasks', { data: [failed] });
+    const result = await runCommand(['-p', 'prod', 'audit', 'exportConfig', 'tasks', 'job-9'], {
+      env: { HOME: home.home, IMMUTA_CONFIG: configFile, IMMUTA_RETRY_BASE_MS: '1' },
+    });
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain('`immuta -p prod audit exportConfig test ID`');
   });
 
   it('no tasks: exit 0, a note on stderr, nothing on stdout', async () => {

@@ -4,6 +4,8 @@
  * first, nothing already in the policy is lost, applying twice changes nothing, and without a
  * terminal --apply needs --yes.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeAws, type Routes, WRITER_KEY, startFakeAws } from '../fixtures/aws/fake-aws.js';
 import {
@@ -199,6 +201,107 @@ describe('policy: printing', () => {
     expect(policy.Statement.map((s) => s.Action)).toEqual(['s3:PutObject', ['kms:GenerateDataKey', 'kms:Decrypt']]);
   });
 
+  it("GovCloud and a prefix with IAM's special characters: the ARNs are in the region's partition, the prefix literal", async () => {
+    const file = join(files.dir, 'gov-role.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        interval: 'EVERY_12_HOURS',
+        bucket: BUCKET,
+        path: 'a*b?c/${aws:username}',
+        region: 'us-gov-west-1',
+        roleArn: `arn:aws-us-gov:iam::${IMMUTA_ACCOUNT}:role/${ROLE_NAME}`,
+      }),
+    );
+    for (const kind of ['bucket', 'role']) {
+      const r = await runCommand(['audit', 'exportConfig', 'policy', kind, file, '--json'], {
+        env: { HOME: home.home },
+      });
+      expect(r.exitCode).toBe(0);
+      const result = JSON.parse(r.stdout) as { statements: Array<{ Resource: string }> };
+      expect(result.statements[0]?.Resource).toBe(`arn:aws-us-gov:s3:::${BUCKET}/a\${*}b\${?}c/\${$}{aws:username}/*`);
+    }
+  });
+
+  it('refuses a KMS key of another region or partition than the bucket (S3 cannot use it), and a malformed ARN', async () => {
+    const otherRegion = KEY_ARN.replace(`:${REGION}:`, ':us-east-2:');
+    const otherPartition = KEY_ARN.replace('arn:aws:', 'arn:aws-cn:');
+    for (const arn of [otherRegion, otherPartition, KEY_ARN.replace('arn:aws:', 'arn:awsx:')]) {
+      const r = await runCommand(
+        ['audit', 'exportConfig', 'policy', 'role', roleFile, '--kms-key-arn', arn, '--json'],
+        {
+          env: { HOME: home.home },
+        },
+      );
+      expect(r.exitCode).toBe(2);
+      expect((JSON.parse(r.stdout) as { error: { code: string } }).error.code).toBe('USAGE');
+    }
+  });
+
+  it('refuses a malformed --principal-arn, --role-arn or --external-id before printing a policy with it (exit 2)', async () => {
+    for (const args of [
+      ['bucket', accessKeyFile, '--principal-arn', 'immuta-writer'],
+      ['role', roleFile, '--role-arn', 'arn:aws:iam::123:role/x'],
+      ['trust', roleFile, '--external-id', 'id${aws:username}', '--immuta-account-id', IMMUTA_ACCOUNT],
+    ]) {
+      const r = await runCommand(['audit', 'exportConfig', 'policy', ...args, '--json'], { env: { HOME: home.home } });
+      expect(r.exitCode, args.join(' ')).toBe(2);
+      expect((JSON.parse(r.stdout) as { error: { message: string } }).error.message).toContain(args[2]);
+    }
+  });
+
+  it('an ADLS file is refused in words of the policy command, not the doctor (exit 2)', async () => {
+    const r = await runCommand(['audit', 'exportConfig', 'policy', 'role', 'examples/adls-sas-token.json', '--json'], {
+      env: { HOME: home.home },
+    });
+    expect(r.exitCode).toBe(2);
+    const error = (JSON.parse(r.stdout) as { error: { message: string; fix: string } }).error;
+    expect(error.message).toContain('IAM and bucket policies are for S3 destinations');
+    expect(`${error.message} ${error.fix}`).not.toContain('doctor');
+  });
+
+  it("FILE and --id with another path: the policy follows the tenant's path and says the FILE differs", async () => {
+    const tenant = await FakeTenant.start({ apiKey: 'test-api-key-0123456789' });
+    try {
+      tenant.replyAlways('getAllExportConfigurations', {
+        data: [
+          sampleConfiguration({
+            id: CONFIG_ID,
+            endpointConfiguration: {
+              __typename: 'S3AssumedRoleEndpointConfiguration',
+              bucket: BUCKET,
+              path: 'tenant-path',
+              region: REGION,
+            },
+          }),
+        ],
+      });
+      const r = await runCommand(
+        ['audit', 'exportConfig', 'policy', 'role', roleFile, '--id', CONFIG_ID, '--host', tenant.url],
+        {
+          env: { HOME: home.home, IMMUTA_API_KEY: 'test-api-key-0123456789' },
+        },
+      );
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toContain(`arn:aws:s3:::${BUCKET}/tenant-path/*`);
+      expect(r.stderr).toContain("Warning: the FILE differs from the tenant's configuration in path");
+    } finally {
+      await tenant.stop();
+    }
+  });
+
+  it('refuses --kms-key-arn outside policy role and --principal-arn for trust (they were ignored without a word)', async () => {
+    for (const args of [
+      ['bucket', accessKeyFile, '--kms-key-arn', KEY_ARN],
+      ['trust', roleFile, '--external-id', CONFIG_ID, '--kms-key-arn', KEY_ARN],
+      ['trust', roleFile, '--external-id', CONFIG_ID, '--principal-arn', WRITER_ARN],
+    ]) {
+      const r = await runCommand(['audit', 'exportConfig', 'policy', ...args, '--json'], { env: { HOME: home.home } });
+      expect(r.exitCode, args.join(' ')).toBe(2);
+      expect((JSON.parse(r.stdout) as { error: { code: string } }).error.code).toBe('USAGE');
+    }
+  });
+
   it('refuses a trust policy without the configuration id (exit 2)', async () => {
     const r = await runCommand(['audit', 'exportConfig', 'policy', 'trust', roleFile], { env: { HOME: home.home } });
     expect(r.exitCode).toBe(2);
@@ -262,6 +365,38 @@ describe('policy --apply: merge without loss, idempotent', () => {
       const again = await runCommand(args, { env });
       expect(again.stderr).toContain('nothing to change');
       expect(aws.callsOf('iam:UpdateAssumeRolePolicy')).toHaveLength(1);
+    });
+  });
+
+  it("trust: a statement trusting Immuta's account without sts:ExternalId is removed (merging beside it fixed nothing)", async () => {
+    const open = { Sid: 'OpenToImmuta', Effect: 'Allow', Principal: { AWS: IMMUTA_ACCOUNT }, Action: 'sts:AssumeRole' };
+    const wildcard = {
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${IMMUTA_ACCOUNT}:root` },
+      Action: 'sts:AssumeRole',
+      Condition: { StringLike: { 'sts:ExternalId': '*' } },
+    };
+    const shared = { ...open, Sid: 'SharedWithOps', Principal: { AWS: [IMMUTA_ACCOUNT, ROLE_ARN] } };
+    const trust = { Version: '2012-10-17', Statement: [EC2_TRUST.Statement[0], open, wildcard, shared] };
+    const state = { bucketPolicy: null, trust: JSON.stringify(trust), inline: null };
+    await withAws(statefulAws(state), async (aws) => {
+      const env = { HOME: home.home, ...aws.env() };
+      const args = ['audit', 'exportConfig', 'policy', 'trust', roleFile, '--external-id', CONFIG_ID];
+      const applied = await runCommand([...args, '--immuta-account-id', IMMUTA_ACCOUNT, '--apply', '--yes'], { env });
+      expect(applied.exitCode).toBe(0);
+      expect(applied.stderr).toContain('Statement "OpenToImmuta" is removed');
+      expect(applied.stderr).toContain('Statement "SharedWithOps" lets Immuta');
+      const written = JSON.parse(state.trust) as { Statement: Array<Record<string, unknown>> };
+      expect(written.Statement).toEqual([
+        EC2_TRUST.Statement[0],
+        shared,
+        {
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${IMMUTA_ACCOUNT}:root` },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'sts:ExternalId': CONFIG_ID } },
+        },
+      ]);
     });
   });
 

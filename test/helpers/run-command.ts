@@ -54,14 +54,21 @@ export interface CommandResult extends CliResult {
 
 const SRC_COMMANDS = join(ROOT, 'src', 'commands');
 
-/** Command id -> source file, as oclif derives ids from dist/commands (one colon per folder). */
+/** Command id -> source file, as oclif derives ids from dist/commands (one colon per folder, index files named by theirs). */
 function commandFiles(dir = SRC_COMMANDS): Map<string, string> {
   const files = new Map<string, string>();
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) for (const [id, file] of commandFiles(path)) files.set(id, file);
     else if (name.endsWith('.ts') && !name.endsWith('.d.ts'))
-      files.set(relative(SRC_COMMANDS, path).replace(/\.ts$/, '').split('/').join(':'), path);
+      // `sandbox/scenario/index.ts` is the command `sandbox:scenario`, as oclif names an index file.
+      files.set(
+        relative(SRC_COMMANDS, path)
+          .replace(/(\/index)?\.ts$/, '')
+          .split('/')
+          .join(':'),
+        path,
+      );
   }
   return files;
 }

@@ -2,7 +2,7 @@
 import { Args, Flags } from '@oclif/core';
 
 export const policyDescription =
-  'Reads the configuration from a create FILE or from the tenant (--id) and prints the exact JSON. With --apply it reads the live policy, merges the statements in without removing anything (applying twice changes nothing), shows the diff, and asks on a terminal (--yes otherwise).';
+  "Reads the configuration from a create FILE or from the tenant (--id) and prints the exact JSON. With --apply it reads the live policy, merges the statements in without removing anything (applying twice changes nothing; trust only removes a statement that lets Immuta's account in without this configuration's sts:ExternalId), shows the diff, and asks on a terminal (--yes otherwise).";
 
 export const policyArgs = {
   file: Args.string({

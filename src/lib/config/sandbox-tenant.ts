@@ -60,12 +60,31 @@ function liveTenantUrl(dataDir: string): string | undefined {
 
 /** Whether `host` is the running sandbox of the default data directory, IMMUTA_SANDBOX_DIR, or `profileDataDir`. */
 export function isSandboxTenant(host: string, env: NodeJS.ProcessEnv, profileDataDir?: string): boolean {
+  return sandboxDataDirOf(host, env, profileDataDir) !== undefined;
+}
+
+/** The data directory of the running sandbox that `host` is (see isSandboxTenant), for hints that need `--data-dir`. */
+export function sandboxDataDirOf(host: string, env: NodeJS.ProcessEnv, profileDataDir?: string): string | undefined {
   const normalized = host.replace(/\/+$/, '');
   const dirs = new Set(
     [profileDataDir, env.IMMUTA_SANDBOX_DIR, defaultSandboxDataDir(env)]
       .filter((d): d is string => typeof d === 'string' && d !== '')
       .map((d) => resolve(d)),
   );
-  for (const dir of dirs) if (liveTenantUrl(dir)?.replace(/\/+$/, '') === normalized) return true;
-  return false;
+  for (const dir of dirs) if (liveTenantUrl(dir)?.replace(/\/+$/, '') === normalized) return dir;
+  return undefined;
+}
+
+/** The `sandbox_data_dir` that `sandbox start` recorded in a profile, if the profile has one. */
+export async function profileSandboxDataDir(
+  configFile: string | undefined,
+  profile: string,
+): Promise<string | undefined> {
+  try {
+    const { ProfileStore } = await import('./profile-store.js');
+    const value = (new ProfileStore(configFile).get(profile) as Record<string, unknown> | undefined)?.sandbox_data_dir;
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  } catch {
+    return undefined; // A broken profile file is reported by the commands that read it.
+  }
 }

@@ -2,6 +2,7 @@
  * `audit exportConfig doctor [FILE] [--id ID]`: resolve the target (a file, or a configuration read
  * from the tenant), run the checks (runDoctor), print the report; exit 3 when a check fails.
  */
+import { immutaCli } from '../config/cli-prefix.js';
 import { usageError } from '../errors/cli-error.js';
 import { ExitCode, type ExitCodeValue } from '../errors/exit-codes.js';
 import { readConfigStdin } from '../export-config/stdin.js';
@@ -22,9 +23,14 @@ export interface DoctorCommandOptions {
   roleArn?: string;
 }
 
-/** A number of milliseconds from the environment (test and CI knobs documented in the README). */
-function envMs(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  return env[name] === undefined ? undefined : Number(env[name]);
+/**
+ * A number of milliseconds from the environment (test and CI knobs documented in the README), checked
+ * as IMMUTA_TIMEOUT is: `Number("abc")` was NaN, which timed every check out at once and said "Ready".
+ */
+async function envMs(env: NodeJS.ProcessEnv, name: string, least: number): Promise<number | undefined> {
+  if (env[name] === undefined || env[name].trim() === '') return undefined;
+  const { millisecondsFromEnv } = await import('../tenant/client.js');
+  return millisecondsFromEnv(env, name, { least, most: 2_147_483_647, fallback: 0 }, '30000');
 }
 
 export async function runDoctorCommand(options: DoctorCommandOptions, io: CommandIO): Promise<DoctorReport> {
@@ -41,6 +47,10 @@ export async function runDoctorCommand(options: DoctorCommandOptions, io: Comman
       'Drop --external-id.',
     );
   }
+  const propagationWaitMs = await envMs(io.env, 'IMMUTA_DOCTOR_PROPAGATION_WAIT_MS', 0);
+  const checkTimeoutMs = await envMs(io.env, 'IMMUTA_DOCTOR_CHECK_TIMEOUT_MS', 1);
+  const { checkTargetFlags } = await import('./flag-values.js');
+  checkTargetFlags({ roleArn: options.roleArn, externalId: options.externalId, region: options.region });
   const { loadTarget, resolveImmutaAccountId } = await import('./target.js');
   const immutaAccountId = await resolveImmutaAccountId({
     flag: options.immutaAccountId,
@@ -55,6 +65,8 @@ export async function runDoctorCommand(options: DoctorCommandOptions, io: Comman
     ...(options.externalId === undefined ? {} : { externalId: options.externalId }),
     ...(immutaAccountId ? { immutaAccountId } : {}),
     ...(options.roleArn === undefined ? {} : { roleArn: options.roleArn }),
+    cli: immutaCli(io.globals.profile),
+    ...(options.awsProfile ? { awsProfile: options.awsProfile } : {}),
     env: io.env,
     readStdin: () => readConfigStdin(io),
     ...(tenant ? { listConfigurations: () => tenant.listExportConfigurations() } : {}),
@@ -63,8 +75,7 @@ export async function runDoctorCommand(options: DoctorCommandOptions, io: Comman
   const progress = await io.progress('Checking the export configuration');
   let done = 0;
   const interactive = io.caps.interactive && !io.json;
-  const propagationWaitMs = envMs(io.env, 'IMMUTA_DOCTOR_PROPAGATION_WAIT_MS');
-  const checkTimeoutMs = envMs(io.env, 'IMMUTA_DOCTOR_CHECK_TIMEOUT_MS');
+
   let report: DoctorReport;
   try {
     report = await runDoctor({

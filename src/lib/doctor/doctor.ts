@@ -139,6 +139,7 @@ function buildContext(target: DoctorTarget, facts: Facts, options: DoctorOptions
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     probe: options.probe ?? { enabled: false, allowUnderObjectLock: false },
     ...(options.tenantStatus ? { tenantStatus: options.tenantStatus } : {}),
+    ...(options.aws.profile ? { awsProfile: options.aws.profile } : {}),
     propagationWaitMs: options.propagationWaitMs ?? DEFAULT_PROPAGATION_WAIT_MS,
     writer,
     bucketOwner,
@@ -149,7 +150,10 @@ function order(id: string): number {
   return (CHECK_IDS as readonly string[]).indexOf(id);
 }
 
-function verdictLine(report: Omit<DoctorReport, 'verdict'>, destination: string): string {
+/** The checks without which no other finding can be trusted. */
+const ESSENTIAL_CHECKS: ReadonlySet<string> = new Set(['caller-identity', 'bucket']);
+
+function verdictLine(report: Omit<DoctorReport, 'verdict'>, destination: string, slow: boolean): string {
   const { counts } = report;
   const tail = [
     counts.warn > 0 ? `${counts.warn} warning${counts.warn === 1 ? '' : 's'}` : '',
@@ -164,7 +168,9 @@ function verdictLine(report: Omit<DoctorReport, 'verdict'>, destination: string)
     case ExitCode.USAGE:
       return 'Not ready: the config file is invalid (nothing was checked on AWS).';
     case ExitCode.TENANT:
-      return 'Not ready: AWS could not be reached, so the setup could not be checked.';
+      return slow
+        ? 'Not ready: AWS did not answer in time, so the setup could not be checked; re-run when it answers faster.'
+        : 'Not ready: AWS could not be reached, so the setup could not be checked.';
     case ExitCode.AUTH:
       return 'Not ready: the doctor has no usable AWS credentials, so only the config file was checked.';
     default:
@@ -185,6 +191,9 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const clients = new AwsClients(options.aws);
   let callerFailureKind: string | undefined;
   let bucketUnreachable = false;
+  // Who the doctor is and whether the bucket answers: without them no finding means anything, so
+  // their timing out is AWS not answering (exit 5), not a setup with every check skipped ("Ready").
+  let essentialTimedOut = false;
   let caller: DoctorReport['caller'] = null;
 
   if (target && options.config.status !== 'fail') {
@@ -231,6 +240,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
         if (!check) continue;
         if (s.status === 'fulfilled') checks.push(s.value);
         else {
+          if (s.timedOut && ESSENTIAL_CHECKS.has(check.id)) essentialTimedOut = true;
           const result: CheckResult = {
             id: check.id,
             title: check.title,
@@ -258,7 +268,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   for (const c of checks) counts[c.status]++;
   let exitCode: number = ExitCode.OK;
   if (options.config.status === 'fail') exitCode = ExitCode.USAGE;
-  else if (callerFailureKind === 'network' || callerFailureKind === 'timeout' || bucketUnreachable)
+  else if (callerFailureKind === 'network' || callerFailureKind === 'timeout' || bucketUnreachable || essentialTimedOut)
     exitCode = ExitCode.TENANT;
   else if (callerFailureKind === 'credentials') exitCode = ExitCode.AUTH;
   else if (counts.fail > 0) exitCode = ExitCode.ACTION_NEEDED;
@@ -283,5 +293,5 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     setupMs,
     awsCalls: clients.calls,
   };
-  return { ...partial, verdict: verdictLine(partial, destination) };
+  return { ...partial, verdict: verdictLine(partial, destination, essentialTimedOut && !bucketUnreachable) };
 }

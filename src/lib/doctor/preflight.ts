@@ -8,6 +8,7 @@
  * the id the create will return. Preflight checks everything else and says so.
  */
 import type { AwsClientOptions } from '../aws/clients.js';
+import { immutaCli, shellArg } from '../config/cli-prefix.js';
 import type { DoctorTarget, Finding } from './checks/index.js';
 import { ExitCode, type ExitCodeValue } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
@@ -98,7 +99,8 @@ async function buildTarget(input: PreflightInput, io: CommandIO): Promise<Doctor
     bucket: pick('bucket') ?? '',
     region: pick('region') ?? '',
     ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
-    commandSource: input.mode === 'update' && input.id ? `--id ${input.id}` : input.file,
+    commandSource: input.mode === 'update' && input.id ? `--id ${input.id}` : shellArg(input.file),
+    cli: immutaCli(io.globals.profile),
   };
 }
 

@@ -3,6 +3,7 @@
  * FILE (validated by the export-config loader), from the tenant (--id), or both — the tenant's
  * endpoint settings with the FILE's key pair, since the tenant never returns secretAccessKey.
  */
+import { shellArg } from '../config/cli-prefix.js';
 import { CliError, formatLocation, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { DoctorTarget, Finding } from './checks/context.js';
@@ -24,6 +25,12 @@ export interface TargetInput {
   readStdin: () => Promise<Buffer>;
   /** Reads the tenant's configurations (only called with --id). */
   listConfigurations?: () => Promise<ExportConfiguration[]>;
+  /** The policy command loads the target (its messages name the policy command, not the doctor). */
+  forPolicy?: boolean;
+  /** The `immuta` (or `immuta -p NAME`) that fixes start with. */
+  cli?: string;
+  /** --aws-profile, repeated in the policy commands of fixes. */
+  awsProfile?: string;
 }
 
 export interface LoadedTarget {
@@ -49,11 +56,17 @@ function detectKind(text: string): Flow | 'adls' {
   return 's3:accessKey';
 }
 
-function adlsError(where: string): CliError {
-  return usageError(
-    `${where} is an ADLS configuration; the doctor checks S3 destinations only`,
-    'Run the doctor on a create:s3:accessKey or create:s3:assumedRole configuration.',
-  );
+function adlsError(where: string, forPolicy: boolean): CliError {
+  // The policy commands load their target here too: their message must not speak of the doctor.
+  return forPolicy
+    ? usageError(
+        `${where} is an ADLS configuration; IAM and bucket policies are for S3 destinations (ADLS is reached with its SAS token)`,
+        'Run the policy command on a create:s3:accessKey or create:s3:assumedRole configuration.',
+      )
+    : usageError(
+        `${where} is an ADLS configuration; the doctor checks S3 destinations only`,
+        'Run the doctor on a create:s3:accessKey or create:s3:assumedRole configuration.',
+      );
 }
 
 function str(value: unknown): string | undefined {
@@ -64,8 +77,10 @@ export async function loadTarget(input: TargetInput): Promise<LoadedTarget> {
   let fromFile:
     { flow: Flow; data: Record<string, unknown>; file: string; sources: Record<string, string> } | undefined;
   if (input.file !== undefined) {
-    let stdinText: Buffer | undefined;
-    const readStdinOnce = async (): Promise<Buffer> => (stdinText ??= await input.readStdin());
+    // The promise is kept, not its value: after a failed read (input over the size limit) the
+    // loader's second read must get the same error, not a stream already closed ("Premature close").
+    let stdinRead: Promise<Buffer> | undefined;
+    const readStdinOnce = (): Promise<Buffer> => (stdinRead ??= input.readStdin());
     let text = '';
     try {
       // Bounded and non-blocking, as the loader reads it: a FIFO or /dev/zero is refused, not read.
@@ -75,7 +90,7 @@ export async function loadTarget(input: TargetInput): Promise<LoadedTarget> {
       // Missing, unreadable or not a regular file: the loader gives the precise message.
     }
     const kind = detectKind(text);
-    if (kind === 'adls') throw adlsError(input.file);
+    if (kind === 'adls') throw adlsError(input.file, input.forPolicy === true);
     const { loadExportConfig } = await import('../export-config/load.js');
     try {
       const loaded = await loadExportConfig({
@@ -110,7 +125,7 @@ export async function loadTarget(input: TargetInput): Promise<LoadedTarget> {
     const { findConfiguration } = await import('../tenant/find-configuration.js');
     tenantConfiguration = await findConfiguration({ listExportConfigurations: input.listConfigurations }, input.id);
     const kind = destinationKind(tenantConfiguration);
-    if (kind === 'adls:sasToken') throw adlsError(`configuration ${input.id}`);
+    if (kind === 'adls:sasToken') throw adlsError(`configuration ${input.id}`, input.forPolicy === true);
     if (kind === 'unknown') {
       throw usageError(
         `configuration ${input.id} has no S3 endpoint the doctor can read`,
@@ -155,10 +170,12 @@ export async function loadTarget(input: TargetInput): Promise<LoadedTarget> {
     ...(secretAccessKey ? { secretAccessKey } : {}),
     ...(configurationId ? { configurationId } : {}),
     ...(immutaAccountId ? { immutaAccountId } : {}),
+    ...(input.cli ? { cli: input.cli } : {}),
+    ...(input.awsProfile ? { awsProfile: input.awsProfile } : {}),
     commandSource:
       input.id !== undefined
         ? `--id ${input.id}`
-        : `${input.file ?? 'FILE'}${input.externalId ? ` --external-id ${input.externalId}` : ''}`,
+        : `${input.file === undefined ? 'FILE' : shellArg(input.file)}${input.externalId ? ` --external-id ${input.externalId}` : ''}`,
   };
 
   const evidence: string[] = [];
@@ -178,7 +195,7 @@ export async function loadTarget(input: TargetInput): Promise<LoadedTarget> {
       evidence.push(
         `the FILE differs from the tenant's configuration in ${differs.join(', ')}: checking the tenant's values`,
       );
-      fix = `Update the configuration (update:${flow} ${input.id ?? 'ID'} FILE) if the FILE is what you want.`;
+      fix = `Update the configuration (\`${input.cli ?? 'immuta'} audit exportConfig update:${flow} ${input.id ?? 'ID'} ${input.file === undefined ? 'FILE' : shellArg(input.file)}\`) if the FILE is what you want.`;
     }
   }
   const summary = fromFile

@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import { CONNECTION_SUCCESS, type ExportConfiguration, destinationKind } from '../tenant/types.js';
+import { escapeLine } from '../output/control-codes.js';
 import { redactText } from '../output/redact.js';
 import { type Column, renderTable } from '../output/table.js';
 
@@ -12,8 +13,9 @@ export function destinationOf(config: ExportConfiguration): string {
   return `s3://${e.bucket ?? '?'}${path}${e.region ? ` (${e.region})` : ''}`;
 }
 
+/** The status for display, on one line: a newline in it (remote text) would print a line of its own. */
 export function statusText(config: ExportConfiguration): string {
-  return config.connectionStatus ?? 'UNKNOWN';
+  return escapeLine(config.connectionStatus ?? 'UNKNOWN');
 }
 
 export function isConnected(config: ExportConfiguration): boolean {
@@ -85,6 +87,9 @@ export function renderConfigurationSummary(config: ExportConfiguration, paint: C
     ['file system', e.fileSystem],
     ['connection', paintStatus(statusText(config), isConnected(config), paint)],
   ];
+  // Remote values stay on their row (a newline in a bucket or role from the tenant would add a row).
+  const oneLine = (v: string | undefined | null) => (typeof v === 'string' ? escapeLine(v) : v);
+  for (const row of rows) if (row[0] !== 'enabled' && row[0] !== 'connection') row[1] = oneLine(row[1]);
   const shown = rows.filter(([, v]) => v !== undefined && v !== null && v !== '');
   const width = Math.max(...shown.map(([k]) => k.length));
   return shown.map(([k, v]) => `${paint.dim(k.padEnd(width))}  ${v}`).join('\n');

@@ -1,3 +1,4 @@
+import { immutaCli } from '../config/cli-prefix.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
 import type { ExportJobTask } from '../tenant/types.js';
@@ -19,7 +20,7 @@ export async function runTasks(options: TasksOptions, io: CommandIO): Promise<Ex
   if (hasFailedTasks(tasks)) {
     const failed = tasks.filter((t) => t.status === 'FAILURE').length;
     io.note(
-      `${failed} of ${tasks.length} tasks failed: see the failure reason; \`immuta audit exportConfig test ID\` checks the destination.`,
+      `${failed} of ${tasks.length} tasks failed: see the failure reason; \`${immutaCli(io.globals.profile)} audit exportConfig test ID\` checks the destination.`,
     );
     io.setExitCode(ExitCode.ACTION_NEEDED);
   }

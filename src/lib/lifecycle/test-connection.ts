@@ -77,10 +77,16 @@ export async function runTest(options: TestOptions, io: CommandIO): Promise<Test
       ? ` after waiting ${formatDuration(waitedMs)} (${attempts} read${attempts === 1 ? '' : 's'})`
       : '';
     io.note(`${io.paintErr.red('Not connected')}${waited}: ${statusText(configuration)}`);
-    const { isSandboxTenant } = await import('../config/sandbox-tenant.js');
-    const sandbox = isSandboxTenant(tenant.host, io.env);
+    // The profile `sandbox start` wrote names its data directory: a sandbox of another directory
+    // than the default is recognised too, and the hint's `sandbox role put` names it.
+    const { profileSandboxDataDir, sandboxDataDirOf } = await import('../config/sandbox-tenant.js');
+    const sandboxDataDir = sandboxDataDirOf(
+      tenant.host,
+      io.env,
+      await profileSandboxDataDir(io.globals.configFile, io.globals.profile),
+    );
     io.note(
-      `${io.paintErr.cyan('Next:')} ${connectionHint(configuration.connectionStatus, configuration.id, { sandbox, profile: io.globals.profile, adls: destinationKind(configuration) === 'adls:sasToken' })}`,
+      `${io.paintErr.cyan('Next:')} ${connectionHint(configuration.connectionStatus, configuration.id, { sandbox: sandboxDataDir !== undefined, ...(sandboxDataDir ? { sandboxDataDir, env: io.env } : {}), profile: io.globals.profile, adls: destinationKind(configuration) === 'adls:sasToken' })}`,
     );
   }
   return { configuration, connected, attempts, waitedMs };

@@ -4,6 +4,8 @@
  * Small enough that a dependency (cli-table3, @oclif/table with ink/react) would cost more start-up
  * time than it saves code.
  */
+import { escapeLine } from './control-codes.js';
+
 export interface Column<Row> {
   header: string;
   value: (row: Row) => string;
@@ -61,7 +63,9 @@ export function rowLine<Row>(
 }
 
 export function renderTable<Row>(rows: readonly Row[], columns: readonly Column<Row>[], tty: boolean): string {
-  const cells = rows.map((row) => columns.map((column) => column.value(row)));
+  // A cell is one line of one column: a tab or newline in a value (a tenant's failure reason, a
+  // key) would shift the columns `cut` reads or start a row of its own, so they are shown escaped.
+  const cells = rows.map((row) => columns.map((column) => escapeLine(column.value(row))));
   if (!tty) return cells.map((line) => line.join('\t')).join('\n');
   const headers = columns.map((column) => column.header);
   const widths = columnWidths(headers, cells);

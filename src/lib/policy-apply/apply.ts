@@ -10,6 +10,7 @@ import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import { type DiffLine, diffLines, pretty } from './diff.js';
 import { type JsonObject, mergeStatements } from './merge.js';
+import { tightenTrust } from './trust-tighten.js';
 
 /** The inline policy the role (or user) permission statements go into. */
 export const INLINE_POLICY_NAME = 'ImmutaAuditExport';
@@ -62,23 +63,29 @@ function awsCallFailed(error: unknown, action: string, what: string): CliError {
   });
 }
 
+/** After the merge, what else must change for the result to do what it is for (trust: tightenTrust). */
+type Tighten = (policy: JsonObject) => { policy: JsonObject; removed: JsonObject[]; notes: string[] };
+
 function plan(
   target: string,
   call: string,
   before: JsonObject | null,
   statements: JsonObject[],
   write: (doc: string) => Promise<void>,
+  tighten?: Tighten,
 ): PlannedChange {
   const merged = mergeStatements(before, statements);
+  const tightened = tighten ? tighten(merged.policy) : { policy: merged.policy, removed: [], notes: [] };
+  const after = tightened.policy;
   return {
     target,
     call,
     before,
-    after: merged.policy,
-    changed: merged.changed,
-    diff: diffLines(before ? pretty(before) : '', pretty(merged.policy)),
-    notes: merged.notes,
-    apply: () => write(JSON.stringify(merged.policy)),
+    after,
+    changed: merged.changed || tightened.removed.length > 0,
+    diff: diffLines(before ? pretty(before) : '', pretty(after)),
+    notes: [...merged.notes, ...tightened.notes],
+    apply: () => write(JSON.stringify(after)),
   };
 }
 
@@ -148,7 +155,12 @@ export async function planInlinePolicy(
 
 export async function planTrustPolicy(
   clients: AwsClients,
-  options: { roleName: string; statements: JsonObject[] },
+  options: {
+    roleName: string;
+    statements: JsonObject[];
+    /** Immuta's account and its principal (`arn:<partition>:iam::<account>:root`): a statement trusting them without the ExternalId is removed. */
+    immuta?: { accountId: string; principalArn: string };
+  },
 ): Promise<PlannedChange> {
   const { GetRoleCommand, UpdateAssumeRolePolicyCommand } = await import('@aws-sdk/client-iam');
   const iam = await clients.iam();
@@ -161,11 +173,19 @@ export async function planTrustPolicy(
   } catch (error) {
     throw awsCallFailed(error, 'read', what);
   }
-  return plan(what, 'iam:UpdateAssumeRolePolicy', before, options.statements, async (doc) => {
-    try {
-      await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: options.roleName, PolicyDocument: doc }));
-    } catch (error) {
-      throw awsCallFailed(error, 'write', what);
-    }
-  });
+  const { immuta } = options;
+  return plan(
+    what,
+    'iam:UpdateAssumeRolePolicy',
+    before,
+    options.statements,
+    async (doc) => {
+      try {
+        await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: options.roleName, PolicyDocument: doc }));
+      } catch (error) {
+        throw awsCallFailed(error, 'write', what);
+      }
+    },
+    immuta ? (policy) => tightenTrust(policy, immuta.accountId, immuta.principalArn) : undefined,
+  );
 }

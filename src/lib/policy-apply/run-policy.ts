@@ -5,6 +5,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import type { AwsClients } from '../aws/clients.js';
+import { immutaCli, shellArg } from '../config/cli-prefix.js';
 import { CliError, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { TenantClient } from '../tenant/client.js';
@@ -85,6 +86,27 @@ function paintDiff(lines: readonly DiffLine[], paint: ChalkInstance): string {
     .join('\n');
 }
 
+/**
+ * The key of a bucket's default SSE-KMS encryption: a full key ARN (KMS resolves an alias in the
+ * caller's account, not the bucket's) in the bucket's partition and region, the only key S3 can use
+ * for that bucket; a policy naming another key grants nothing that helps the export.
+ */
+function checkKmsKeyArn(arn: string, partition: string, region: string): void {
+  const parts = /^arn:(aws|aws-cn|aws-us-gov|aws-eusc):kms:([a-z0-9-]+):\d{12}:key\/[\w-]+$/.exec(arn);
+  if (!parts) {
+    throw usageError(
+      `"${arn}" is not a KMS key ARN`,
+      `Use the full key ARN (arn:${partition}:kms:${region}:<account>:key/<id>): KMS resolves aliases in the caller's account.`,
+    );
+  }
+  if (parts[1] !== partition || (region !== '' && parts[2] !== region)) {
+    throw usageError(
+      `the KMS key ${arn} is in ${parts[1] === partition ? `region ${parts[2]}` : `partition ${parts[1]}`}, but the bucket is in ${region}: S3 encrypts only with a key of the bucket's region`,
+      `Use the key of the bucket's default encryption (arn:${partition}:kms:${region}:<account>:key/<id>; \`aws s3api get-bucket-encryption --bucket <bucket>\` shows it).`,
+    );
+  }
+}
+
 export async function runPolicyCommand(
   kind: PolicyKind,
   file: string | undefined,
@@ -103,6 +125,27 @@ export async function runPolicyCommand(
       'Drop --external-id.',
     );
   }
+  // The flags share one declaration; one a kind does not use was ignored without a word, and the
+  // policy printed without what the user asked for.
+  if (flags['kms-key-arn'] !== undefined && kind !== 'role') {
+    throw usageError(
+      `--kms-key-arn is for \`policy role\`: the KMS permissions are the writer's identity policy (and the key policy), not the ${kind === 'bucket' ? 'bucket' : 'trust'} policy's`,
+      `Run \`${immutaCli(flags.profile)} audit exportConfig policy role ${file === undefined ? `--id ${flags.id ?? 'ID'}` : shellArg(file)} --kms-key-arn ${flags['kms-key-arn']}\`.`,
+    );
+  }
+  if (flags['principal-arn'] !== undefined && kind === 'trust') {
+    throw usageError(
+      "--principal-arn names the writer of the bucket and role policies; a trust policy's principal is Immuta's account",
+      'Drop --principal-arn (pass --immuta-account-id for the trust policy).',
+    );
+  }
+  const { checkTargetFlags } = await import('../doctor/flag-values.js');
+  checkTargetFlags({
+    roleArn: flags['role-arn'],
+    externalId: flags['external-id'],
+    principalArn: flags['principal-arn'],
+    region: flags.region,
+  });
   const { loadTarget, resolveImmutaAccountId } = await import('../doctor/target.js');
   const immutaAccountId = await resolveImmutaAccountId({
     flag: flags['immuta-account-id'],
@@ -117,6 +160,9 @@ export async function runPolicyCommand(
     ...(flags['external-id'] === undefined ? {} : { externalId: flags['external-id'] }),
     ...(immutaAccountId ? { immutaAccountId } : {}),
     ...(flags['role-arn'] === undefined ? {} : { roleArn: flags['role-arn'] }),
+    cli: immutaCli(flags.profile),
+    forPolicy: true,
+    ...(flags['aws-profile'] ? { awsProfile: flags['aws-profile'] } : {}),
     env: io.env,
     readStdin: io.readStdin,
     ...(tenant ? { listConfigurations: () => tenant.listExportConfigurations() } : {}),
@@ -129,13 +175,19 @@ export async function runPolicyCommand(
       ...(loaded.config.fix ? { fix: loaded.config.fix } : {}),
     });
   }
-  const kmsKeyArn = flags['kms-key-arn'];
-  if (kmsKeyArn !== undefined && !/^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/.test(kmsKeyArn)) {
-    throw usageError(
-      `"${kmsKeyArn}" is not a KMS key ARN`,
-      "Use the full key ARN (arn:aws:kms:<region>:<account>:key/<id>): KMS resolves aliases in the caller's account.",
+  if (loaded.config.status === 'warn') {
+    // FILE and --id disagree (bucket, path, region, role): the policy follows the tenant, which is
+    // what Immuta writes with; said out loud, as the doctor does, since the user gave the FILE.
+    const differs = (loaded.config.evidence ?? []).find((e) => e.startsWith('the FILE differs'));
+    io.note(
+      `Warning: ${differs ?? "the FILE differs from the tenant's configuration"}.${loaded.config.fix ? ` ${loaded.config.fix}` : ''}`,
     );
   }
+  // ARNs in the partition of the bucket's region: a GovCloud or China account's policies never match arn:aws:.
+  const { partitionOfRegion } = await import('../export-config/rules/aws-region.js');
+  const partition = partitionOfRegion(target.region);
+  const kmsKeyArn = flags['kms-key-arn'];
+  if (kmsKeyArn !== undefined) checkKmsKeyArn(kmsKeyArn, partition, target.region);
   const templates = await import('../policy-templates/index.js');
   const { AwsClients } = await import('../aws/clients.js');
   const clients = new AwsClients({
@@ -163,13 +215,14 @@ export async function runPolicyCommand(
     if (roleUnknown && flags.apply) {
       throw usageError(
         'the role to change is not known: the tenant does not return roleArn, and the connection status does not name it',
-        `Pass it: \`immuta audit exportConfig policy ${kind} ${flags.id ? `--id ${flags.id}` : 'FILE'} --role-arn arn:aws:iam::<account>:role/<name> --apply\`.`,
+        `Pass it: \`${immutaCli(flags.profile)} audit exportConfig policy ${kind} ${flags.id ? `--id ${flags.id}` : 'FILE'} --role-arn arn:aws:iam::<account>:role/<name> --apply\`.`,
       );
     }
     const roleText = roleName ?? '<the role> (pass --role-arn ARN to name it)';
     if (kind === 'bucket') {
       const built = templates.bucketPolicy({
         bucket: target.bucket,
+        partition,
         ...(target.path ? { path: target.path } : {}),
         ...(principalArn ? { principalArn } : {}),
       });
@@ -180,6 +233,7 @@ export async function runPolicyCommand(
     } else if (kind === 'role') {
       const built = templates.rolePermissionPolicy({
         bucket: target.bucket,
+        partition,
         ...(target.path ? { path: target.path } : {}),
         ...(kmsKeyArn ? { kmsKeyArn } : {}),
       });
@@ -205,7 +259,7 @@ export async function runPolicyCommand(
         externalId: target.configurationId,
         // The account from a flag, IMMUTA_AWS_ACCOUNT_ID, the profile, or the connection status (target).
         ...(target.immutaAccountId ? { immutaAccountId: target.immutaAccountId } : {}),
-        partition: target.roleArn?.split(':')[1] ?? 'aws',
+        partition: target.roleArn?.split(':')[1] ?? partition,
       });
       policy = built.policy as unknown as JsonObject;
       statements = built.policy.Statement as unknown as JsonObject[];
@@ -237,8 +291,17 @@ export async function runPolicyCommand(
     let planned;
     if (kind === 'bucket')
       planned = await apply.planBucketPolicy(clients, { bucket: target.bucket, region: target.region, statements });
-    else if (kind === 'trust') planned = await apply.planTrustPolicy(clients, { roleName: roleName ?? '', statements });
-    else {
+    else if (kind === 'trust') {
+      // No placeholders here, so the account is known; its principal is the one the template wrote.
+      const principal = (statements[0]?.Principal as { AWS?: unknown } | undefined)?.AWS;
+      planned = await apply.planTrustPolicy(clients, {
+        roleName: roleName ?? '',
+        statements,
+        ...(target.immutaAccountId && typeof principal === 'string'
+          ? { immuta: { accountId: target.immutaAccountId, principalArn: principal } }
+          : {}),
+      });
+    } else {
       const principal =
         target.flow === 's3:assumedRole'
           ? { type: 'role' as const, name: roleName ?? '' }

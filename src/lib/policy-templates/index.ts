@@ -35,9 +35,18 @@ export function isAwsAccountId(value: string | undefined): value is string {
   return value !== undefined && /^\d{12}$/.test(value);
 }
 
+/**
+ * Text as a literal inside an IAM Resource. S3 keys may hold `*`, `?` and `$`, but in a Resource
+ * `*` and `?` are wildcards (a prefix `a*` would grant every prefix starting with `a`) and `${`
+ * starts a policy variable (Version 2012-10-17): IAM's escapes `${*}`, `${?}` and `${$}` keep them literal.
+ */
+export function iamLiteral(text: string): string {
+  return text.replace(/[*?$]/g, (char) => `\${${char}}`);
+}
+
 /** The object ARN pattern Immuta writes to: `arn:aws:s3:::bucket/*` or `arn:aws:s3:::bucket/path/*`. */
 export function exportObjectArn(bucket: string, path?: string, partition = 'aws'): string {
-  const prefix = (path ?? '').replace(/^\/+|\/+$/g, '');
+  const prefix = iamLiteral((path ?? '').replace(/^\/+|\/+$/g, ''));
   return `arn:${partition}:s3:::${bucket}/${prefix ? `${prefix}/` : ''}*`;
 }
 

@@ -5,7 +5,7 @@
  * SSE-KMS bucket adds. Policies may be given as parsed documents or as JSON text (plain or URL-encoded,
  * as IAM returns it); text that does not parse throws PolicyParseError.
  */
-import { accountOfArn } from './arn.js';
+import { accountOfArn, parseArn } from './arn.js';
 import { mergeContexts } from './context.js';
 import { evaluate } from './evaluate.js';
 import { principalFromArn } from './principal.js';
@@ -110,7 +110,8 @@ export function evaluateS3PutObject(options: S3PutObjectOptions): EvaluationResu
   const request: PolicyRequest = {
     principal,
     action: 's3:PutObject',
-    resource: `arn:aws:s3:::${options.bucket}/${options.key}`,
+    // A principal reaches buckets of its own partition only: a GovCloud writer's object is arn:aws-us-gov:s3.
+    resource: `arn:${parseArn(options.principalArn)?.partition ?? 'aws'}:s3:::${options.bucket}/${options.key}`,
     context: mergeContexts(defaults, options.context ?? {}),
   };
   const identityPolicies = identityLabels(options.identityPolicies);

@@ -8,6 +8,14 @@ import { type RuntimeInfo, liveRuntimeInfo } from './runtime-file.js';
  * documents are validated against both schema files in test/lib/sandbox/client.test.ts.
  */
 export const sandboxDocuments = {
+  /** The ids of the configurations (Immuta's own query), to tell a mistyped id from one without jobs. */
+  configurationIds: /* GraphQL */ `
+    query SandboxConfigurationIds {
+      getAllExportConfigurations {
+        id
+      }
+    }
+  `,
   exportJobs: /* GraphQL */ `
     query SandboxExportJobs($exportConfigurationId: String) {
       sandboxExportJobs(exportConfigurationId: $exportConfigurationId) {

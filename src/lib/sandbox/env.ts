@@ -7,6 +7,7 @@ import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
 import { requireRunningSandbox } from './client.js';
+import { dataDirArg } from './flags.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
 export type Shell = (typeof SHELLS)[number];
@@ -41,7 +42,7 @@ function quote(shell: Shell, value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-export function renderEnv(result: SandboxEnvResult): string {
+export function renderEnv(result: SandboxEnvResult, env: NodeJS.ProcessEnv): string {
   const { shell } = result;
   const lines: string[] = [];
   for (const name of result.unset) {
@@ -54,14 +55,18 @@ export function renderEnv(result: SandboxEnvResult): string {
     else if (shell === 'powershell') lines.push(`$env:${name} = ${quote(shell, value)}`);
     else lines.push(`export ${name}=${quote(shell, value)}`);
   }
-  const how =
-    shell === 'fish'
-      ? 'immuta sandbox env --shell fish | source'
-      : shell === 'powershell'
-        ? 'immuta sandbox env --shell powershell | Invoke-Expression'
-        : 'eval "$(immuta sandbox env)"';
-  lines.push(`# Points AWS tools at the sandbox AWS account (admin) and this CLI at the sandbox. Run: ${how}`);
+  lines.push(
+    `# Points AWS tools at the sandbox AWS account (admin) and this CLI at the sandbox. Run: ${sandboxEnvCommand(shell, result.set.IMMUTA_SANDBOX_DIR ?? '', env)}`,
+  );
   return `${lines.join('\n')}\n`;
+}
+
+/** How to load the lines into the shell, for the sandbox of `dataDir` (named unless found without it). */
+export function sandboxEnvCommand(shell: Shell, dataDir: string, env: NodeJS.ProcessEnv): string {
+  const dir = dataDir ? dataDirArg(dataDir, env) : '';
+  if (shell === 'fish') return `immuta sandbox env --shell fish${dir} | source`;
+  if (shell === 'powershell') return `immuta sandbox env --shell powershell${dir} | Invoke-Expression`;
+  return `eval "$(immuta sandbox env${dir})"`;
 }
 
 export function runSandboxEnv(options: SandboxEnvOptions, io: CommandIO): SandboxEnvResult {
@@ -91,6 +96,6 @@ export function runSandboxEnv(options: SandboxEnvOptions, io: CommandIO): Sandbo
     },
   };
   // Lines for a shell to evaluate, not text for people: printed as they are (also with --json, it is the document).
-  if (!io.json) io.write(renderEnv(result));
+  if (!io.json) io.write(renderEnv(result, io.env));
   return result;
 }

@@ -8,6 +8,18 @@ export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv 
   return resolve(flag ?? defaultDataDir(env));
 }
 
+/**
+ * ` --data-dir DIR` for a command printed as a hint, unless a sandbox command would find DIR by itself
+ * (the default directory, or IMMUTA_SANDBOX_DIR): without it, a hint for a sandbox of another
+ * directory fails with "no sandbox is running". The directory is quoted when the shell needs it.
+ */
+export function dataDirArg(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  const dir = resolve(dataDir);
+  const found = env.IMMUTA_SANDBOX_DIR ? resolve(env.IMMUTA_SANDBOX_DIR) : defaultDataDir(env);
+  if (dir === found) return '';
+  return ` --data-dir ${/^[\w@%+=:,./-]+$/.test(dir) ? dir : `'${dir.replace(/'/g, `'\\''`)}'`}`;
+}
+
 /** Whether a --listen address keeps the sandbox on this machine. */
 export function isLoopback(listen: string): boolean {
   return listen === 'localhost' || listen === '::1' || /^127\./.test(listen);

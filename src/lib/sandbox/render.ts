@@ -78,8 +78,9 @@ export function renderJobs(jobs: readonly SandboxJob[], paint: ChalkInstance, tt
   return renderTable(jobs, columns, tty);
 }
 
-export function jobsNote(): string {
-  return `${SANDBOX_ONLY} Immuta documents no way to list export jobs. See a job's tasks with \`immuta audit exportConfig tasks JOB_ID\` (getAllExportJobTasks).`;
+/** `cli`: `immuta -p NAME` of the sandbox's profile (sandboxCli). */
+export function jobsNote(cli: string): string {
+  return `${SANDBOX_ONLY} Immuta documents no way to list export jobs. See a job's tasks with \`${cli} audit exportConfig tasks JOB_ID\` (getAllExportJobTasks).`;
 }
 
 /** One line about an event: name, action, status, actor, target. */
@@ -123,9 +124,9 @@ export function renderObjects(rows: readonly SandboxObjectRow[], tty: boolean): 
 }
 
 /** `sandbox role put`'s last line: verify each configuration that uses the role, by its real id. */
-export function roleVerifyLine(configurationIds: readonly string[], profile = 'sandbox'): string {
+export function roleVerifyLine(configurationIds: readonly string[], cli = 'immuta -p sandbox'): string {
   if (configurationIds.length === 0)
-    return `No configuration uses this role yet: create one with \`immuta -p ${profile} audit exportConfig create:s3:assumedRole FILE\`.`;
-  const commands = configurationIds.map((id) => `\`immuta -p ${profile} audit exportConfig test ${id} --wait\``);
+    return `No configuration uses this role yet: create one with \`${cli} audit exportConfig create:s3:assumedRole FILE\`.`;
+  const commands = configurationIds.map((id) => `\`${cli} audit exportConfig test ${id} --wait\``);
   return `Verify with ${commands.join(', ')} (the status is re-tested when configurations are read).`;
 }

@@ -5,8 +5,11 @@
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { CommandIO } from '../io/command-io.js';
+import { didYouMean, suggest } from '../export-config/suggest.js';
 import { SCENARIOS, findScenario } from './aws/scenarios.js';
 import { requireRunningSandbox, sandboxDocuments, sandboxRequest } from './client.js';
+import { defaultShell, sandboxEnvCommand } from './env.js';
+import { sandboxCli } from './profile-of.js';
 
 export interface ScenarioView {
   name: string;
@@ -50,10 +53,15 @@ export async function runScenarioApply(
 ): Promise<ScenarioView> {
   const known = findScenario(options.name);
   if (!known) {
-    throw new CliError(`unknown scenario "${options.name}"`, {
+    // As for commands and flags, the nearest name regardless of case (`HEALTHY`, `kms-key-deny`).
+    const names = SCENARIOS.map((s) => s.name);
+    const guess = suggest(options.name, names);
+    throw new CliError(`unknown scenario ${JSON.stringify(options.name)}${didYouMean(guess)}`, {
       code: 'SANDBOX_SCENARIO_UNKNOWN',
       exitCode: ExitCode.USAGE,
-      fix: `Use one of: ${SCENARIOS.map((s) => s.name).join(', ')} (see \`immuta sandbox scenario list\`).`,
+      fix: guess
+        ? `Run \`immuta sandbox scenario ${guess}\` (\`immuta sandbox scenario list\` shows them all).`
+        : `Use one of: ${names.join(', ')} (see \`immuta sandbox scenario list\`).`,
     });
   }
   const info = requireRunningSandbox(options.dataDir);
@@ -64,7 +72,7 @@ export async function runScenarioApply(
   io.out(`The sandbox AWS account is now in scenario ${io.paint.bold(applied.name)}: ${applied.title}.`);
   if (applied.expect) {
     io.note(
-      `The doctor names it in its ${applied.expect} check, and the next connection test or export fails: try \`immuta -p sandbox audit exportConfig doctor --id ID\` (after \`eval "$(immuta sandbox env)"\`).`,
+      `The doctor names it in its ${applied.expect} check, and the next connection test or export fails: try \`${await sandboxCli(options.dataDir, io.globals.configFile)} audit exportConfig doctor --id ID\` (after \`${sandboxEnvCommand(defaultShell(io.env), options.dataDir, io.env)}\`).`,
     );
     io.note(`Fix: ${applied.fix} Or repair everything with \`immuta sandbox scenario healthy\`.`);
   } else {

@@ -89,7 +89,7 @@ export function retryBaseFromEnv(env: NodeJS.ProcessEnv): number {
 }
 
 /** A whole number of milliseconds in [least, most] from `name`; unset or empty: `fallback`. */
-function millisecondsFromEnv(
+export function millisecondsFromEnv(
   env: NodeJS.ProcessEnv,
   name: string,
   range: { least: number; most: number; fallback: number },

@@ -8,7 +8,9 @@ import { ADMIN_KEY, WRITER_KEY } from '../../fixtures/aws/fake-aws.js';
 import {
   ACCESS_DENIED_S3,
   ACCOUNT,
+  BUCKET,
   CONFIG_ID,
+  EXPORT_PATH,
   IMMUTA_ACCOUNT,
   KEY_ARN,
   OTHER_ACCOUNT,
@@ -466,6 +468,35 @@ describe('doctor: identity side (C1, D12) and the local fallback', () => {
     });
   });
 
+  it("GovCloud: the writer's permission is simulated on the object ARN of the bucket's partition (arn:aws-us-gov:s3)", async () => {
+    // An ARN of another partition matches no statement of a GovCloud account (AWS rejects it or denies).
+    const { check, aws } = await doctorAgainst(
+      {
+        ...healthyAccessKey(),
+        's3:HeadBucket': headBucketRoute({ region: 'us-gov-west-1' }),
+        'iam:SimulatePrincipalPolicy': simulateRoute((_action, resource) =>
+          resource.startsWith('arn:aws-us-gov:') ? 'allowed' : 'implicitDeny',
+        ),
+      },
+      { ...ACCESS_KEY_TARGET, region: 'us-gov-west-1' },
+    );
+    expect(String(aws.callsOf('iam:SimulatePrincipalPolicy')[0]?.params['ResourceArns.member.1'])).toMatch(
+      /^arn:aws-us-gov:s3:::/,
+    );
+    expect(check('identity-policy').status).toBe('pass');
+  });
+
+  it('D12: the boundary fix names the export prefix (bucket/path/*), not the one sample object the doctor evaluated', async () => {
+    const { check } = await doctorAgainst({
+      ...healthyAccessKey(),
+      's3:GetBucketPolicy': s3Error(404, 'NoSuchBucketPolicy', 'The bucket policy does not exist'),
+      'iam:SimulatePrincipalPolicy': simulateRoute(() => 'implicitDeny', false),
+    });
+    expect(check('identity-policy').fix).toContain(
+      `Add s3:PutObject on arn:aws:s3:::${BUCKET}/${EXPORT_PATH}/* to the permissions boundary`,
+    );
+  });
+
   it('same account: a bucket policy naming the writer is enough when the identity policy grants nothing', async () => {
     const { check } = await doctorAgainst({
       ...healthyAccessKey(),
@@ -584,6 +615,16 @@ describe('doctor: trust policy (I, K)', () => {
       summary: expect.stringContaining(CONFIG_ID),
       fix: expect.stringContaining('--external-id'),
     });
+  });
+
+  it('an unknown role (tenant --id, status SUCCESS names none) is skipped with the fix, not a failure: a connected export is ready', async () => {
+    const { roleArn: _unknown, ...target } = ROLE_TARGET;
+    const { report, check } = await doctorAgainst(healthyAssumedRole(), target, {
+      tenantStatus: { initial: 'SUCCESS', read: async () => 'SUCCESS' },
+    });
+    expect(check('trust-policy')).toMatchObject({ status: 'skipped', fix: expect.stringContaining('--role-arn') });
+    expect(check('connection-status').status).toBe('pass');
+    expect(report.exitCode).toBe(0);
   });
 
   it('skips the trust policy with iam:GetRole when GetRole is denied', async () => {

@@ -51,6 +51,15 @@ describe('policy templates', () => {
     expect(exportObjectArn('b', '', 'aws-cn')).toBe('arn:aws-cn:s3:::b/*');
   });
 
+  it('object ARNs write *, ? and $ of a path as IAM literals, so a prefix cannot widen the grant or name a policy variable', () => {
+    // S3 keys may hold these characters; in an IAM Resource `*`/`?` are wildcards and `${...}` a
+    // policy variable (Version 2012-10-17), so `a*` would grant every prefix starting with `a`.
+    expect(exportObjectArn('b', 'a*b?c/${aws:username}')).toBe('arn:aws:s3:::b/a${*}b${?}c/${$}{aws:username}/*');
+    expect(rolePermissionPolicy({ bucket: 'b', path: 'x*' }).policy.Statement[0]?.Resource).toBe(
+      'arn:aws:s3:::b/x${*}/*',
+    );
+  });
+
   it('role permission policy: s3:PutObject on bucket/path/*, plus KMS when given a key', () => {
     expect(rolePermissionPolicy({ bucket: 'b', path: 'audit' }).policy).toEqual({
       Version: '2012-10-17',

@@ -138,6 +138,15 @@ const cases: Case[] = [
     },
   },
   {
+    name: "GovCloud: the object's ARN is in the writer's partition (arn:aws-us-gov:s3), as the account's policies name it",
+    run: () =>
+      put({
+        principalArn: ROLE_SESSION.replace('arn:aws:', 'arn:aws-us-gov:'),
+        identityPolicies: [allowPut(`arn:aws-us-gov:s3:::${BUCKET}/*`)],
+      }),
+    expected: 'Allow',
+  },
+  {
     name: 'bucket policy denies non-TLS; request has SecureTransport=true',
     run: () => put({ identityPolicies: [identityAllowsObjects], bucketPolicy: bucketPolicy(denyInsecureTransport) }),
     expected: 'Allow',

@@ -1,9 +1,12 @@
 import { redactText } from '../../output/redact.js';
 import { type EvaluationResult, evaluateS3PutObject, parsePolicyDocument } from '../../policy/index.js';
 import {
+  cliOf,
   type CheckContext,
   type CheckDefinition,
   type Finding,
+  bucketArn,
+  objectArn,
   policySource,
   quote,
   readFailed,
@@ -22,7 +25,7 @@ export async function bucketAccountFor(
 }
 
 function policyFix(target: CheckContext['target']): string {
-  return `Run \`immuta audit exportConfig policy bucket ${policySource(target, 'bucket')} --apply\` to add the statement Immuta needs.`;
+  return `Run \`${cliOf(target)} audit exportConfig policy bucket ${policySource(target, 'bucket')} --apply\` to add the statement Immuta needs.`;
 }
 
 /**
@@ -86,7 +89,7 @@ export const bucketPolicyCheck: CheckDefinition = {
       bucketAccountId: bucketAccount ?? writer.account,
       now: ctx.now(),
     });
-    const request = `s3:PutObject on arn:aws:s3:::${target.bucket}/${sampleKey(target)} by ${writer.requestArn} (aws:SecureTransport=true, no SSE or ACL headers, public S3 endpoint)`;
+    const request = `s3:PutObject on ${objectArn(target)} by ${writer.requestArn} (aws:SecureTransport=true, no SSE or ACL headers, public S3 endpoint)`;
     const evidence: string[] = [`evaluated: ${request}`];
     if (assumed) evidence.push(`bucket owner not confirmed; evaluated as same-account (${writer.account})`);
 
@@ -110,7 +113,7 @@ export const bucketPolicyCheck: CheckDefinition = {
         evidence: [...evidence, ...direct.map((s) => `allowing statement: ${quote(s.statement)}`)],
       };
     }
-    const nearMisses = allowNearMisses(resourceResult?.statements ?? [], target.bucket, writer.arn);
+    const nearMisses = allowNearMisses(resourceResult?.statements ?? [], bucketArn(target), writer.arn);
     const missEvidence = nearMisses.map((c) => `${c.id}: ${c.summary}`);
     if (crossAccount) {
       const finding: Finding = {

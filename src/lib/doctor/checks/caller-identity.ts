@@ -25,11 +25,17 @@ export const callerIdentityCheck: CheckDefinition = {
       };
     }
     if (f.code === 'CredentialsProviderError' || (/credential/i.test(f.message) && f.status === undefined)) {
+      // With --aws-profile the profile was the only source tried: telling the user to pass --aws-profile would loop.
+      const profile = ctx.awsProfile;
       return {
         status: 'fail',
-        summary: 'No AWS credentials found for the doctor: only the config file could be checked.',
+        summary: profile
+          ? `No AWS credentials found for the doctor in AWS profile "${profile}": only the config file could be checked.`
+          : 'No AWS credentials found for the doctor: only the config file could be checked.',
         evidence: [describeFailure(f)],
-        fix: 'Pass --aws-profile NAME (a profile of ~/.aws/config), or set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, then re-run.',
+        fix: profile
+          ? `Check that "${profile}" is a profile of ~/.aws/config or ~/.aws/credentials (\`aws configure list-profiles\`) and that it has credentials (for SSO: \`aws sso login --profile ${profile}\`), then re-run.`
+          : 'Pass --aws-profile NAME (a profile of ~/.aws/config), or set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, then re-run.',
       };
     }
     return {

@@ -1,5 +1,5 @@
 import { explainConnectionStatus } from '../../tenant/connection-status.js';
-import { type CheckContext, type CheckDefinition, RECENT_CHANGE_MS, ageText } from './context.js';
+import { type CheckContext, type CheckDefinition, RECENT_CHANGE_MS, ageText, cliOf } from './context.js';
 
 /** Interval between re-reads of connectionStatus while IAM may still be propagating. */
 export const STATUS_RETRY_INTERVAL_MS = 10_000;
@@ -67,7 +67,8 @@ export const connectionStatusCheck: CheckDefinition = {
       status: 'fail',
       summary: `Immuta's connection test fails${explanation.id !== 'unknown' ? ` (${explanation.id})` : ''}: ${explanation.cause}`,
       evidence,
-      fix: explanation.fix,
+      // The shared explainer's commands name no profile; pasted as printed they would reach the default one.
+      fix: explanation.fix.replaceAll('`immuta audit ', `\`${cliOf(ctx.target)} audit `),
     };
   },
 };

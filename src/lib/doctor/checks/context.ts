@@ -5,6 +5,9 @@
 import type { CheckId, CheckStatus, Flow } from '../report.js';
 import { type AwsFailure, describeFailure } from '../../aws/errors.js';
 import type { Facts } from '../../aws/facts.js';
+import { shellArg } from '../../config/cli-prefix.js';
+import { partitionOfRegion } from '../../export-config/rules/aws-region.js';
+import { exportObjectArn } from '../../policy-templates/index.js';
 
 export interface DoctorTarget {
   flow: Flow;
@@ -21,12 +24,25 @@ export interface DoctorTarget {
   immutaAccountId?: string;
   /** How the policy command names this configuration: `--id ID`, or `./file.json [--external-id ID]`. */
   commandSource?: string;
+  /**
+   * The `immuta` a printed fix starts with: `immuta -p NAME` when the run used another profile (a fix
+   * pasted without it runs against the default profile's tenant).
+   */
+  cli?: string;
+  /** --aws-profile of this run: the policy command of a fix must read and write with the same credentials. */
+  awsProfile?: string;
+}
+
+/** `immuta` (or `immuta -p NAME`) for a command printed in a fix. */
+export function cliOf(target: DoctorTarget): string {
+  return target.cli ?? 'immuta';
 }
 
 /** The arguments that make `immuta audit exportConfig policy KIND …` target this configuration. */
 export function policySource(target: DoctorTarget, kind: 'bucket' | 'role' | 'trust'): string {
   const src = target.commandSource ?? (target.configurationId ? `--id ${target.configurationId}` : 'FILE');
-  return kind === 'trust' && !target.configurationId ? `${src} --external-id ID` : src;
+  const args = kind === 'trust' && !target.configurationId ? `${src} --external-id ID` : src;
+  return target.awsProfile ? `${args} --aws-profile ${shellArg(target.awsProfile)}` : args;
 }
 
 export interface Finding {
@@ -77,6 +93,8 @@ export interface CheckContext {
   sleep: (ms: number) => Promise<void>;
   probe: ProbeOptions;
   tenantStatus?: TenantStatusSource;
+  /** --aws-profile, when the doctor reads with a named AWS profile. */
+  awsProfile?: string;
   /** How long to keep re-reading a failing connectionStatus after a recent IAM change (default 2 min). */
   propagationWaitMs: number;
   /** Who writes for Immuta, when it can be known. */
@@ -99,12 +117,25 @@ export function sampleKey(target: DoctorTarget): string {
   return target.path ? `${target.path}/${SAMPLE_OBJECT_NAME}` : SAMPLE_OBJECT_NAME;
 }
 
-export function objectArn(target: DoctorTarget): string {
-  return `arn:aws:s3:::${target.bucket}/${sampleKey(target)}`;
+/**
+ * The bucket's ARN, in the partition of its region: a GovCloud or China bucket is `arn:aws-us-gov:s3:::`
+ * or `arn:aws-cn:s3:::`, and an `arn:aws:` ARN matches none of its account's policies.
+ */
+export function bucketArn(target: DoctorTarget): string {
+  return `arn:${partitionOfRegion(target.region)}:s3:::${target.bucket}`;
 }
 
-export function prefixArn(target: DoctorTarget): string {
-  return `arn:aws:s3:::${target.bucket}/${target.path ? `${target.path}/` : ''}*`;
+export function objectArn(target: DoctorTarget): string {
+  return `${bucketArn(target)}/${sampleKey(target)}`;
+}
+
+/**
+ * What a fix grants: every object under the export prefix (`arn:aws:s3:::bucket/path/*`), as the
+ * policy command writes it. objectArn is the one sample key the doctor evaluates; a grant on it alone
+ * would not cover the objects Immuta writes (`path/yyyy/mm/dd/...`).
+ */
+export function exportPrefixArn(target: DoctorTarget): string {
+  return exportObjectArn(target.bucket, target.path, partitionOfRegion(target.region));
 }
 
 /** The finding for a read that failed: skipped when it is a permission (or account) problem. */

@@ -3,9 +3,11 @@ import { describeFailure } from '../../aws/errors.js';
 import { regionOfArn } from '../../aws/facts.js';
 import { bucketAccountFor } from './bucket-policy.js';
 import {
+  cliOf,
   type CheckContext,
   type CheckDefinition,
   type Finding,
+  bucketArn,
   objectArn,
   policySource,
   quote,
@@ -26,7 +28,7 @@ export async function bucketKmsKeyArn(ctx: CheckContext): Promise<string | undef
 }
 
 function roleFix(ctx: CheckContext, keyArn: string): string {
-  return `Run \`immuta audit exportConfig policy role ${policySource(ctx.target, 'role')} --kms-key-arn ${keyArn} --apply\` for the identity side.`;
+  return `Run \`${cliOf(ctx.target)} audit exportConfig policy role ${policySource(ctx.target, 'role')} --kms-key-arn ${keyArn} --apply\` for the identity side.`;
 }
 
 /**
@@ -161,7 +163,7 @@ export const encryptionCheck: CheckDefinition = {
               context: {
                 'kms:ViaService': `s3.${bucketRegion}.amazonaws.com`,
                 'kms:EncryptionContext:aws:s3:arn': rule.bucketKeyEnabled
-                  ? `arn:aws:s3:::${ctx.target.bucket}`
+                  ? bucketArn(ctx.target)
                   : objectArn(ctx.target),
               },
               now: ctx.now(),

@@ -8,6 +8,8 @@ import {
 import { describeFailure } from '../../aws/errors.js';
 import type { IdentityPolicies, SimulationResult } from '../../aws/facts.js';
 import {
+  exportPrefixArn,
+  cliOf,
   type CheckContext,
   type CheckDefinition,
   type Finding,
@@ -130,7 +132,7 @@ async function keyPolicyAllowsDirectly(
 }
 
 function fixFor(ctx: CheckContext, keyArn?: string): string {
-  return `Run \`immuta audit exportConfig policy role ${policySource(ctx.target, 'role')}${keyArn ? ` --kms-key-arn ${keyArn}` : ''} --apply\` to attach the policy Immuta needs (or attach it by hand).`;
+  return `Run \`${cliOf(ctx.target)} audit exportConfig policy role ${policySource(ctx.target, 'role')}${keyArn ? ` --kms-key-arn ${keyArn}` : ''} --apply\` to attach the policy Immuta needs (or attach it by hand).`;
 }
 
 /**
@@ -255,7 +257,7 @@ export const identityPolicyCheck: CheckDefinition = {
         problems.push({
           status: 'fail',
           summary: `The permissions boundary of ${writer.arn} does not allow ${action} (D12).`,
-          fix: `Add ${action} on ${action.startsWith('kms:') ? (keyArn ?? 'the key') : resource} to the permissions boundary policy.`,
+          fix: `Add ${action} on ${action.startsWith('kms:') ? (keyArn ?? 'the key') : exportPrefixArn(ctx.target)} to the permissions boundary policy.`,
         });
       } else {
         problems.push({

@@ -115,7 +115,8 @@ function principals(s: Statement): string[] {
  */
 export function allowNearMisses(
   statements: readonly StatementResult[],
-  bucket: string,
+  /** The bucket's ARN, in its partition (`arn:aws:s3:::bucket`). */
+  bucketArn: string,
   writerArn: string | undefined,
 ): Cause[] {
   const causes: Cause[] = [];
@@ -126,13 +127,12 @@ export function allowNearMisses(
     const name = statementName(s);
     if (elements.has('Resource') && !elements.has('Principal') && !elements.has('NotPrincipal')) {
       const res = resources(s.statement);
-      const bucketOnly =
-        res.length > 0 && res.every((r) => r === `arn:aws:s3:::${bucket}` || !r.startsWith(`arn:aws:s3:::${bucket}`));
-      if (bucketOnly && res.includes(`arn:aws:s3:::${bucket}`)) {
+      const bucketOnly = res.length > 0 && res.every((r) => r === bucketArn || !r.startsWith(bucketArn));
+      if (bucketOnly && res.includes(bucketArn)) {
         causes.push({
           id: 'C2',
-          summary: `statement ${name} grants s3:PutObject on arn:aws:s3:::${bucket} only; PutObject acts on objects, so it needs arn:aws:s3:::${bucket}/*`,
-          fix: `Change the Resource of statement ${name} to "arn:aws:s3:::${bucket}/*" (or "…/<path>/*").`,
+          summary: `statement ${name} grants s3:PutObject on ${bucketArn} only; PutObject acts on objects, so it needs ${bucketArn}/*`,
+          fix: `Change the Resource of statement ${name} to "${bucketArn}/*" (or "…/<path>/*").`,
         });
       } else {
         causes.push({

@@ -1,7 +1,7 @@
 import { explainConnectionStatus } from '../../tenant/connection-status.js';
 import { describeFailure, awsFailure } from '../../aws/errors.js';
 import { doctorProbeName } from '../../aws/probe-objects.js';
-import type { CheckDefinition } from './context.js';
+import { type CheckDefinition, cliOf } from './context.js';
 
 export function probeKey(path: string | undefined, now: Date): string {
   return `${path ? `${path}/` : ''}${doctorProbeName(now)}`;
@@ -23,7 +23,7 @@ export const probeCheck: CheckDefinition = {
         status: 'skipped',
         summary:
           "The doctor cannot write as Immuta in the role flow: the trust policy only lets Immuta's account assume the role.",
-        fix: "Use Immuta's own test: `immuta audit exportConfig test ID --wait` (or `doctor --id ID`).",
+        fix: `Use Immuta's own test: \`${cliOf(target)} audit exportConfig test ${target.configurationId ?? 'ID'} --wait\` (or \`doctor --id ${target.configurationId ?? 'ID'}\`).`,
       };
     }
     const writerClients = ctx.facts.input.writerClients;

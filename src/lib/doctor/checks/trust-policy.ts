@@ -6,6 +6,7 @@ import {
   statementsOf,
 } from '../../policy/index.js';
 import {
+  cliOf,
   type CheckDefinition,
   type DoctorTarget,
   type Finding,
@@ -35,7 +36,7 @@ function externalIdValues(s: StatementResult): string[] {
 }
 
 function policyFix(target: DoctorTarget): string {
-  return `Run \`immuta audit exportConfig policy trust ${policySource(target, 'trust')} --apply\` to set the trust policy Immuta needs.`;
+  return `Run \`${cliOf(target)} audit exportConfig policy trust ${policySource(target, 'trust')} --apply\` to set the trust policy Immuta needs.`;
 }
 
 /**
@@ -51,12 +52,15 @@ export const trustPolicyCheck: CheckDefinition = {
   async run(ctx) {
     const { target } = ctx;
     const read = ctx.facts.role();
+    // Not knowing which role to read is a check that could not run (as identity-policy's unknown
+    // writer), not a finding: with --id after the role works, SUCCESS names no role, and a fail
+    // here called a connected export "not ready".
     if (!read || !target.roleArn)
       return {
-        status: 'fail',
+        status: 'skipped',
         summary:
           'The role is not known: the tenant does not return roleArn, and the connection status does not name it.',
-        fix: `Pass --role-arn arn:aws:iam::<account>:role/<name> (or the config FILE it was created from): \`immuta audit exportConfig doctor ${target.configurationId ? `--id ${target.configurationId} ` : ''}--role-arn ARN\`.`,
+        fix: `Pass --role-arn arn:aws:iam::<account>:role/<name> (or the config FILE it was created from): \`${cliOf(target)} audit exportConfig doctor ${target.configurationId ? `--id ${target.configurationId} ` : ''}--role-arn ARN\`.`,
       };
     const role = await read;
     if (!role.ok) {

@@ -22,7 +22,12 @@ export async function runSandboxObjects(options: ObjectsOptions, io: CommandIO):
   const { newestObjects, objectsShownNote } = await import('../listing.js');
   const { shown: rows, more } = newestObjects(data.sandboxObjects, options.limit);
   const { renderObjects } = await import('../render.js');
-  if (rows.length === 0)
+  if (rows.length === 0 && options.prefix)
+    // With --prefix, "none yet" would send the user waiting for an export when the prefix is what is wrong.
+    io.note(
+      `No object's key starts with ${JSON.stringify(options.prefix)}; \`immuta sandbox objects\` without --prefix lists every exported object.`,
+    );
+  else if (rows.length === 0)
     io.note('No exported objects yet: the first export runs one (scaled) interval after a configuration connects.');
   else io.out(renderObjects(rows, Boolean(io.stdoutIsTTY)));
   const shownNote = objectsShownNote(rows.length, more);

@@ -10,12 +10,9 @@ export interface RolePutOptions {
   dataDir?: string;
 }
 
-/** A trust policy is a few KiB. */
-const MAX_POLICY_BYTES = 1024 * 1024;
-
 /** `sandbox role put`: register a role and its trust policy; exit 3 when a configuration's role is not trusted. */
 export async function runSandboxRolePut(options: RolePutOptions, io: CommandIO): Promise<SandboxRoleResult> {
-  const { readTrustPolicy } = await import('../trust-policy-file.js');
+  const { MAX_POLICY_BYTES, readTrustPolicy } = await import('../trust-policy-file.js');
   const trustPolicy = await readTrustPolicy(options.trustPolicyFile, () => io.readStdin(MAX_POLICY_BYTES));
   const { requireRunningSandbox, sandboxDocuments, sandboxRequest } = await import('../client.js');
   const info = requireRunningSandbox(resolveDataDir(options.dataDir, io.env));
@@ -32,7 +29,13 @@ export async function runSandboxRolePut(options: RolePutOptions, io: CommandIO):
   for (const c of role.configurations.filter((x) => x.decision !== 'Allow'))
     io.note(`${c.exportConfigurationId}: ${c.explanation}`);
   const { roleVerifyLine } = await import('../render.js');
-  io.note(roleVerifyLine(role.configurations.map((c) => c.exportConfigurationId)));
+  const { sandboxCli } = await import('../profile-of.js');
+  io.note(
+    roleVerifyLine(
+      role.configurations.map((c) => c.exportConfigurationId),
+      await sandboxCli(info.dataDir, io.globals.configFile),
+    ),
+  );
   if (!role.configurations.every((c) => c.decision === 'Allow') && role.configurations.length > 0)
     io.setExitCode(ExitCode.ACTION_NEEDED);
   return role;
