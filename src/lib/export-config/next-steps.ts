@@ -13,6 +13,7 @@ import { immutaCli } from '../config/cli-prefix.js';
 import type { ExportConfiguration } from '../tenant/types.js';
 import type { LoadedExportConfig } from './load.js';
 import { parseRoleArn } from './rules/iam-role-arn.js';
+import { partitionOfRegion } from './rules/aws-region.js';
 
 /** What to do after create/update: the `nextSteps` member of the --json result. */
 export interface NextSteps {
@@ -152,6 +153,7 @@ export function buildNextSteps(input: NextStepsInput): NextSteps {
   const endpoint = config.endpointConfiguration ?? {};
   const bucket = str(loaded.data.bucket) ?? str(endpoint.bucket);
   const path = str(loaded.data.path) ?? str(endpoint.path);
+  const region = str(loaded.data.region) ?? str(endpoint.region);
 
   if (loaded.kind === 's3:assumedRole') {
     const role = parseRoleArn(str(loaded.data.roleArn) ?? str(endpoint.roleArn) ?? '');
@@ -225,7 +227,13 @@ export function buildNextSteps(input: NextStepsInput): NextSteps {
   if (loaded.kind === 's3:accessKey') {
     return {
       message: `${cause} Fix it, update the configuration, then verify.`,
-      ...(denied && bucket ? { bucketPolicyStatement: bucketPolicyStatement({ bucket, path }).policy } : {}),
+      ...(denied && bucket
+        ? {
+            // The bucket's ARN is in its region's partition (arn:aws-us-gov:s3::: in GovCloud).
+            bucketPolicyStatement: bucketPolicyStatement({ bucket, path, partition: partitionOfRegion(region ?? '') })
+              .policy,
+          }
+        : {}),
       commands: [`${immuta} audit exportConfig doctor --id ${id}`, update, test],
     };
   }

@@ -3,6 +3,7 @@ import type { ChalkInstance } from 'chalk';
 import { type Column, renderTable } from '../output/table.js';
 import type { SandboxJob, SandboxObjectRow } from './client.js';
 import { defaultConfigPath } from '../config/profile-store.js';
+import { shellArg } from '../config/cli-prefix.js';
 import { OFFLINE_NOTE, SANDBOX_ONLY } from './constants.js';
 import { defaultDataDir } from './flags.js';
 import { scaleNote } from './listing.js';
@@ -49,7 +50,7 @@ export function startNextSteps(summary: StartSummary, examplesDir: string): stri
       ? `--config ${summary.configFile} `
       : '';
   const key = summary.profile ? '' : `IMMUTA_API_KEY=${summary.auditApiKey} `;
-  const dir = summary.dataDir === defaultDataDir() ? '' : ` --data-dir ${summary.dataDir}`;
+  const dir = summary.dataDir === defaultDataDir() ? '' : ` --data-dir ${shellArg(summary.dataDir)}`;
   return [
     'Next:',
     `  ${key}immuta ${config}${profile}audit exportConfig create:s3:accessKey ${join(examplesDir, 'sandbox-access-key.json')}`,
@@ -57,7 +58,8 @@ export function startNextSteps(summary: StartSummary, examplesDir: string): stri
     `  immuta sandbox jobs${dir}${summary.detached ? '' : '   (in another terminal)'}`,
     summary.detached ? `  immuta sandbox stop${dir}` : 'Stop with Ctrl-C.',
     scaleNote(summary.intervalScale),
-    OFFLINE_NOTE,
+    // `sandbox env` finds a sandbox of another data directory only when told where it is.
+    dir === '' ? OFFLINE_NOTE : OFFLINE_NOTE.replace('immuta sandbox env)', `immuta sandbox env${dir})`),
   ].join('\n');
 }
 

@@ -164,6 +164,15 @@ describe('next steps', () => {
     expect(steps.commands).toContain('immuta audit exportConfig update:s3:accessKey cfg-1 <file>');
   });
 
+  it('access key, access denied, in GovCloud: the statement names the bucket in its partition (arn:aws-us-gov)', () => {
+    const steps = buildNextSteps({
+      loaded: { ...accessKey, data: { ...accessKey.data, region: 'us-gov-west-1' } },
+      config: config('Access Denied', 'S3AccessKeyEndpointConfiguration'),
+      account: { source: 'unknown' },
+    });
+    expect(steps.bucketPolicyStatement).toMatchObject({ Resource: 'arn:aws-us-gov:s3:::b-1/audit/*' });
+  });
+
   it('connected: says where logs go', () => {
     const steps = buildNextSteps({
       loaded: accessKey,

@@ -96,6 +96,13 @@ describe('sandbox start: Next lines that work from any directory', () => {
     );
   });
 
+  it('another data directory is named in the hints that must find the sandbox, as one shell word', () => {
+    const text = startNextSteps(summary({ dataDir: '/tmp/my sandbox' }), examples);
+    expect(text).toContain("immuta sandbox stop --data-dir '/tmp/my sandbox'");
+    expect(text).toContain(`eval "$(immuta sandbox env --data-dir '/tmp/my sandbox')"`);
+    expect(startNextSteps(summary(), examples)).toContain('eval "$(immuta sandbox env)"');
+  });
+
   it('--no-profile: --host and the key in the environment', () => {
     const text = startNextSteps(summary({ profile: null }), examples);
     expect(text).toContain(
