@@ -43,8 +43,10 @@ export interface PreflightOutcome {
 
 export { preflightEnabled } from '../config/preflight.js';
 
-export const TRUST_NOT_YET =
-  'Not checked before create: the trust policy must require sts:ExternalId = the configuration id, which the create returns. After create, run `immuta audit exportConfig policy trust --id ID --apply`.';
+/** Why the trust policy of a new role is not checked yet, and the command (of the run's profile) to run after create. */
+export function trustNotYetText(cli = 'immuta'): string {
+  return `Not checked before create: the trust policy must require sts:ExternalId = the configuration id, which the create returns. After create, run \`${cli} audit exportConfig policy trust --id ID --apply\`.`;
+}
 
 function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -58,14 +60,14 @@ function str(value: unknown): string | undefined {
 const WRONG_WHATEVER_THE_ID =
   /without any sts:ExternalId|accepts any sts:ExternalId|any AWS principal|without requiring sts:ExternalId/;
 
-export function trustNotYet(result: CheckResult): CheckResult {
+export function trustNotYet(result: CheckResult, cli?: string): CheckResult {
   if (result.id !== 'trust-policy' || result.status === 'skipped') return result;
   if (result.status === 'fail' && WRONG_WHATEVER_THE_ID.test(result.summary)) return result;
   return {
     id: result.id,
     title: result.title,
     status: 'skipped',
-    summary: TRUST_NOT_YET,
+    summary: trustNotYetText(cli),
     evidence: [`found now: ${result.summary}`],
     durationMs: result.durationMs,
   };
@@ -123,7 +125,7 @@ export async function runPreflight(input: PreflightInput, io: CommandIO): Promis
       target,
       config,
       aws: { region: target.region || 'us-east-1', env: io.env, ...input.aws },
-      ...(newRole ? { adjust: trustNotYet } : {}),
+      ...(newRole ? { adjust: (result: CheckResult) => trustNotYet(result, target.cli) } : {}),
       // A preflight runs before anything exists on Immuta's side: there is no status to wait for.
       propagationWaitMs: 0,
     });
@@ -133,7 +135,8 @@ export async function runPreflight(input: PreflightInput, io: CommandIO): Promis
   const { renderReport } = await import('./render.js');
   if (report.exitCode === ExitCode.OK) {
     io.note(`Preflight: ${report.verdict}`);
-    if (newRole) io.note(`Preflight: trust policy ${TRUST_NOT_YET.replace(/^Not checked/, 'not checked')}`);
+    if (newRole)
+      io.note(`Preflight: trust policy ${trustNotYetText(target.cli).replace(/^Not checked/, 'not checked')}`);
     return { ran: true, report };
   }
   io.out(renderReport(report, io.paint));

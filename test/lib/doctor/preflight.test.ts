@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { preflightEnabled, runPreflight } from '../../../src/lib/doctor/preflight.js';
+import { preflightEnabled, runPreflight, trustNotYet, trustNotYetText } from '../../../src/lib/doctor/preflight.js';
+import { immutaCli } from '../../../src/lib/config/cli-prefix.js';
 import { SCENARIOS } from '../../../src/lib/sandbox/aws/scenarios.js';
 import {
   IMMUTA_AWS_ACCOUNT_ID,
@@ -46,6 +47,24 @@ afterAll(async () => {
 });
 
 describe('preflight', () => {
+  it("a new role's trust policy is not checked yet, and the command to run after create keeps the run's profile", () => {
+    expect(trustNotYetText(immutaCli('prod'))).toContain(
+      'After create, run `immuta -p prod audit exportConfig policy trust --id ID --apply`.',
+    );
+    const adjusted = trustNotYet(
+      {
+        id: 'trust-policy',
+        title: 'Trust policy',
+        status: 'fail',
+        summary: 'no ExternalId id-1',
+        evidence: [],
+        durationMs: 1,
+      },
+      immutaCli('prod'),
+    );
+    expect(adjusted).toMatchObject({ status: 'skipped', summary: trustNotYetText('immuta -p prod') });
+  });
+
   it('is on with --preflight or IMMUTA_PREFLIGHT=1', () => {
     expect(preflightEnabled(true, {})).toBe(true);
     expect(preflightEnabled(false, { IMMUTA_PREFLIGHT: '1' })).toBe(true);
