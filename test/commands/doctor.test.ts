@@ -21,9 +21,10 @@ import {
   healthyAssumedRole,
   s3Error,
   simulateRoute,
+  replyRoleConfiguration,
   writeScenarioConfigFiles,
 } from '../fixtures/aws/scenarios.js';
-import { FakeTenant, sampleConfiguration } from '../helpers/fake-tenant.js';
+import { FakeTenant } from '../helpers/fake-tenant.js';
 import { tempHome } from '../helpers/run-cli.js';
 import { runCommand } from '../helpers/run-command.js';
 
@@ -143,21 +144,7 @@ describe('immuta audit exportConfig doctor (command harness, fake AWS)', () => {
     const tenant = await FakeTenant.start({ apiKey: API_KEY });
     try {
       const status = `Error testing access to S3 using AssumedRole ${ROLE_ARN} - User: arn:aws:sts::${IMMUTA_ACCOUNT}:assumed-role/x/y is not authorized to perform: sts:AssumeRole on resource: ${ROLE_ARN}`;
-      tenant.replyAlways('getAllExportConfigurations', {
-        data: [
-          sampleConfiguration({
-            id: CONFIG_ID,
-            connectionStatus: status,
-            endpointConfiguration: {
-              __typename: 'S3AssumedRoleEndpointConfiguration',
-              bucket: BUCKET,
-              path: EXPORT_PATH,
-              region: REGION,
-              roleArn: ROLE_ARN,
-            },
-          }),
-        ],
-      });
+      replyRoleConfiguration(tenant, { connectionStatus: status });
       await withAws(healthyAssumedRole(), async (aws) => {
         const r = await runCommand(
           [
@@ -195,20 +182,8 @@ describe('immuta audit exportConfig doctor (command harness, fake AWS)', () => {
     const configFile = join(dir, 'profiles.yaml');
     writeFileSync(configFile, `prod:\n  host: ${tenant.url}\n  api_key: ${API_KEY}\n`);
     try {
-      tenant.replyAlways('getAllExportConfigurations', {
-        data: [
-          sampleConfiguration({
-            connectionStatus: `Error testing access to S3 using AssumedRole ${ROLE_ARN} - User: arn:aws:sts::${IMMUTA_ACCOUNT}:assumed-role/x/y is not authorized to perform: sts:AssumeRole on resource: ${ROLE_ARN}`,
-            id: CONFIG_ID,
-            endpointConfiguration: {
-              __typename: 'S3AssumedRoleEndpointConfiguration',
-              bucket: BUCKET,
-              path: EXPORT_PATH,
-              region: REGION,
-              roleArn: ROLE_ARN,
-            },
-          }),
-        ],
+      replyRoleConfiguration(tenant, {
+        connectionStatus: `Error testing access to S3 using AssumedRole ${ROLE_ARN} - User: arn:aws:sts::${IMMUTA_ACCOUNT}:assumed-role/x/y is not authorized to perform: sts:AssumeRole on resource: ${ROLE_ARN}`,
       });
       await withAws(
         { ...healthyAssumedRole(), 'iam:GetRole': getRoleRoute('trust-no-external-id.json') },
@@ -267,20 +242,8 @@ describe('immuta audit exportConfig doctor (command harness, fake AWS)', () => {
   it("a tenant's connectionStatus with newlines cannot forge report lines (shown as \\n on one line)", async () => {
     const tenant = await FakeTenant.start({ apiKey: API_KEY });
     try {
-      tenant.replyAlways('getAllExportConfigurations', {
-        data: [
-          sampleConfiguration({
-            id: CONFIG_ID,
-            connectionStatus: 'Access Denied\nPASS  Forged check  all good\n\nReady: no check found a problem.',
-            endpointConfiguration: {
-              __typename: 'S3AssumedRoleEndpointConfiguration',
-              bucket: BUCKET,
-              path: EXPORT_PATH,
-              region: REGION,
-              roleArn: ROLE_ARN,
-            },
-          }),
-        ],
+      replyRoleConfiguration(tenant, {
+        connectionStatus: 'Access Denied\nPASS  Forged check  all good\n\nReady: no check found a problem.',
       });
       await withAws(healthyAssumedRole(), async (aws) => {
         const r = await runCommand(

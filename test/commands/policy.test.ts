@@ -20,10 +20,11 @@ import {
   WRITER_ARN,
   callerIdentityRoute,
   iamError,
+  replyRoleConfiguration,
   s3Error,
   writeScenarioConfigFiles,
 } from '../fixtures/aws/scenarios.js';
-import { FakeTenant, sampleConfiguration } from '../helpers/fake-tenant.js';
+import { FakeTenant } from '../helpers/fake-tenant.js';
 import { tempHome } from '../helpers/run-cli.js';
 import { runCommand } from '../helpers/run-command.js';
 
@@ -142,20 +143,7 @@ describe('policy: printing', () => {
   it('prints the trust policy for --id with the configuration id as sts:ExternalId (colon form, --json)', async () => {
     const tenant = await FakeTenant.start({ apiKey: 'test-api-key-0123456789' });
     try {
-      tenant.replyAlways('getAllExportConfigurations', {
-        data: [
-          sampleConfiguration({
-            id: CONFIG_ID,
-            endpointConfiguration: {
-              __typename: 'S3AssumedRoleEndpointConfiguration',
-              bucket: BUCKET,
-              path: EXPORT_PATH,
-              region: REGION,
-              roleArn: ROLE_ARN,
-            },
-          }),
-        ],
-      });
+      replyRoleConfiguration(tenant);
       const r = await runCommand(
         [
           'audit',
@@ -263,19 +251,7 @@ describe('policy: printing', () => {
   it("FILE and --id with another path: the policy follows the tenant's path and says the FILE differs", async () => {
     const tenant = await FakeTenant.start({ apiKey: 'test-api-key-0123456789' });
     try {
-      tenant.replyAlways('getAllExportConfigurations', {
-        data: [
-          sampleConfiguration({
-            id: CONFIG_ID,
-            endpointConfiguration: {
-              __typename: 'S3AssumedRoleEndpointConfiguration',
-              bucket: BUCKET,
-              path: 'tenant-path',
-              region: REGION,
-            },
-          }),
-        ],
-      });
+      replyRoleConfiguration(tenant, { endpoint: { path: 'tenant-path', roleArn: undefined } });
       const r = await runCommand(
         ['audit', 'exportConfig', 'policy', 'role', roleFile, '--id', CONFIG_ID, '--host', tenant.url],
         {

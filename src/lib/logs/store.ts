@@ -687,19 +687,22 @@ export class LogStore {
       // DuckDB's Node API ends a streamed answer that fails part way (out of memory, a cast that
       // fails on a later row, a part file gone) exactly as one read to its end: the first chunk
       // it cannot make is "no more chunks", and the error is not given. The failure does abort
-      // the transaction, which is how it is told here (see finishStream).
-      await c.run('BEGIN TRANSACTION');
+      // the transaction, which is how it is told here (see finishStream). Only a SELECT streams
+      // rows; any other statement (the bench's CREATE TABLE AS) fails as it runs, and inside a
+      // transaction a table it fills would be copied again at the commit.
+      const selected = await this.selectColumns(sql);
+      if (selected) await c.run('BEGIN TRANSACTION');
       let columns: string[];
       let batches: AsyncIterable<Row[]>;
       try {
-        ({ columns, batches } = await this.startStream(sql, params));
+        ({ columns, batches } = await this.startStream(sql, params, selected));
       } catch (error) {
-        await c.run('ROLLBACK').catch(() => undefined);
+        if (selected) await c.run('ROLLBACK').catch(() => undefined);
         throw error;
       }
       const finish = async (readToEnd: boolean) => {
         try {
-          await this.finishStream(readToEnd, sql, params);
+          if (selected) await this.finishStream(readToEnd, sql, params);
         } finally {
           release();
         }
@@ -735,9 +738,13 @@ export class LogStore {
     });
   }
 
-  private async startStream(sql: string, params?: Params): Promise<RowStream> {
+  /** `columns`: the SELECT's columns, as selectColumns gives them (undefined: not a SELECT). */
+  private async startStream(
+    sql: string,
+    params: Params | undefined,
+    columns: ResultColumn[] | undefined,
+  ): Promise<RowStream> {
     const duckdb = await loadDuckDB();
-    const columns = await this.selectColumns(sql);
     // One column goes value by value: a JSON text per row would hand over as many strings and
     // parse each (48,092 ids: ~150 -> ~115 ms).
     const jsonSql = columns && columns.length > 1 && rowJsonSql(sql, columns);
