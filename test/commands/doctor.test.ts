@@ -70,6 +70,20 @@ function expectNoSecret(...texts: string[]): void {
   for (const t of texts) expect(t).not.toContain(WRITER_KEY.secretAccessKey);
 }
 
+/** `audit exportConfig doctor --id CONFIG_ID` against `tenant`, Immuta's account given, with `extra` flags. */
+const doctorById = (tenant: FakeTenant, ...extra: string[]) => [
+  'audit',
+  'exportConfig',
+  'doctor',
+  '--id',
+  CONFIG_ID,
+  '--host',
+  tenant.url,
+  '--immuta-account-id',
+  IMMUTA_ACCOUNT,
+  ...extra,
+];
+
 describe('immuta audit exportConfig doctor (command harness, fake AWS)', () => {
   it('reports a healthy setup ready, exit 0, with one verdict line last', async () => {
     await withAws(healthyAccessKey(), async (aws) => {
@@ -146,23 +160,9 @@ describe('immuta audit exportConfig doctor (command harness, fake AWS)', () => {
       const status = `Error testing access to S3 using AssumedRole ${ROLE_ARN} - User: arn:aws:sts::${IMMUTA_ACCOUNT}:assumed-role/x/y is not authorized to perform: sts:AssumeRole on resource: ${ROLE_ARN}`;
       replyRoleConfiguration(tenant, { connectionStatus: status });
       await withAws(healthyAssumedRole(), async (aws) => {
-        const r = await runCommand(
-          [
-            'audit',
-            'exportConfig',
-            'doctor',
-            '--id',
-            CONFIG_ID,
-            '--host',
-            tenant.url,
-            '--immuta-account-id',
-            IMMUTA_ACCOUNT,
-            '--json',
-          ],
-          {
-            env: { HOME: home.home, IMMUTA_API_KEY: API_KEY, ...aws.env() },
-          },
-        );
+        const r = await runCommand(doctorById(tenant, '--json'), {
+          env: { HOME: home.home, IMMUTA_API_KEY: API_KEY, ...aws.env() },
+        });
         const report = DoctorReportSchema.parse(JSON.parse(r.stdout));
         expect(report.target.configurationId).toBe(CONFIG_ID);
         expect(report.checks.find((c) => c.id === 'trust-policy')?.status).toBe('pass');
@@ -246,20 +246,9 @@ describe('immuta audit exportConfig doctor (command harness, fake AWS)', () => {
         connectionStatus: 'Access Denied\nPASS  Forged check  all good\n\nReady: no check found a problem.',
       });
       await withAws(healthyAssumedRole(), async (aws) => {
-        const r = await runCommand(
-          [
-            'audit',
-            'exportConfig',
-            'doctor',
-            '--id',
-            CONFIG_ID,
-            '--host',
-            tenant.url,
-            '--immuta-account-id',
-            IMMUTA_ACCOUNT,
-          ],
-          { env: { HOME: home.home, IMMUTA_API_KEY: API_KEY, IMMUTA_DOCTOR_PROPAGATION_WAIT_MS: '0', ...aws.env() } },
-        );
+        const r = await runCommand(doctorById(tenant), {
+          env: { HOME: home.home, IMMUTA_API_KEY: API_KEY, IMMUTA_DOCTOR_PROPAGATION_WAIT_MS: '0', ...aws.env() },
+        });
         expect(r.exitCode).toBe(3);
         expect(r.stdout).not.toMatch(/^PASS {2}Forged/m);
         expect(r.stdout).not.toMatch(/^Ready/m);

@@ -3,7 +3,8 @@ import { type AddressInfo, type Socket, connect } from 'node:net';
 
 /**
  * An HTTP proxy on 127.0.0.1 for tests: forwards CONNECT tunnels and absolute-URI requests, and
- * records each (`CONNECT host:port`, `POST http://host:port/path`). Tests stop it with `stop()`.
+ * records each (`CONNECT host:port`, `POST http://host:port/path`). `hosts` maps names only the
+ * proxy may reach (a name that never resolves) to the address it connects to. Tests stop it with `stop()`.
  */
 export interface RecordingProxy {
   url: string;
@@ -11,8 +12,9 @@ export interface RecordingProxy {
   stop(): Promise<void>;
 }
 
-export async function startRecordingProxy(): Promise<RecordingProxy> {
+export async function startRecordingProxy(options: { hosts?: Record<string, string> } = {}): Promise<RecordingProxy> {
   const seen: string[] = [];
+  const address = (host: string) => options.hosts?.[host] ?? host;
   const sockets = new Set<Socket>();
   const track = (socket: Socket) => {
     sockets.add(socket);
@@ -24,7 +26,7 @@ export async function startRecordingProxy(): Promise<RecordingProxy> {
     const target = new URL(req.url ?? '');
     const upstream = httpRequest(
       {
-        host: target.hostname,
+        host: address(target.hostname),
         port: target.port,
         path: target.pathname + target.search,
         method: req.method,
@@ -41,7 +43,7 @@ export async function startRecordingProxy(): Promise<RecordingProxy> {
   server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
     seen.push(`CONNECT ${req.url}`);
     const [host = '', port = '443'] = (req.url ?? '').split(':');
-    const upstream = connect(Number(port), host, () => {
+    const upstream = connect(Number(port), address(host), () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       upstream.write(head);
       upstream.pipe(client);

@@ -6,14 +6,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import {
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-  createServer,
-  request as httpRequest,
-} from 'node:http';
-import { type AddressInfo, type Socket, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -22,6 +14,7 @@ import { type Transport, createTransport, nodeTransport } from '../../../src/lib
 import { FakeTenant, sampleConfiguration } from '../../helpers/fake-tenant.js';
 import { runCli, tempHome } from '../../helpers/run-cli.js';
 import { failure } from '../../helpers/expect-cli-error.js';
+import { type RecordingProxy, startRecordingProxy } from '../../helpers/recording-proxy.js';
 
 /** A name that never resolves (RFC 6761): only the proxy can reach it. */
 const UNRESOLVABLE = 'tenant.invalid';
@@ -33,64 +26,6 @@ function hasOpenssl(): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** Records CONNECT tunnels and absolute-URI requests; maps UNRESOLVABLE to 127.0.0.1. */
-class RecordingProxy {
-  readonly seen: string[] = [];
-  private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
-
-  constructor() {
-    this.server = createServer((req: IncomingMessage, res: ServerResponse) => {
-      this.seen.push(`${req.method} ${req.url}`);
-      const target = new URL(req.url ?? '');
-      const upstream = httpRequest(
-        {
-          host: target.hostname === UNRESOLVABLE ? '127.0.0.1' : target.hostname,
-          port: target.port,
-          path: target.pathname,
-          method: req.method,
-          headers: req.headers,
-        },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      upstream.on('error', () => res.writeHead(502).end());
-      req.pipe(upstream);
-    });
-    this.server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
-      this.seen.push(`CONNECT ${req.url}`);
-      const [host = '', port = '443'] = (req.url ?? '').split(':');
-      const upstream = connect(Number(port), host === UNRESOLVABLE ? '127.0.0.1' : host, () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.write(head);
-        upstream.pipe(client);
-        client.pipe(upstream);
-      });
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('error', () => socket.destroy());
-        socket.on('close', () => this.sockets.delete(socket));
-      }
-    });
-    this.server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-  }
-
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
 
@@ -113,8 +48,8 @@ let home: { home: string; cleanup: () => void };
 beforeAll(async () => {
   home = tempHome();
   httpTenant = await FakeTenant.start();
-  proxy = new RecordingProxy();
-  proxyUrl = await proxy.start();
+  proxy = await startRecordingProxy({ hosts: { [UNRESOLVABLE]: '127.0.0.1' } });
+  proxyUrl = proxy.url;
   if (openssl) {
     certDir = mkdtempSync(join(tmpdir(), 'immuta-tls-'));
     certFile = join(certDir, 'cert.pem');
