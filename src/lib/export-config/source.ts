@@ -1,9 +1,7 @@
-import { constants } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
-import { specialFileKind } from '../util/special-file.js';
+import { SmallFileError, readSmallRegularFile } from '../util/small-file.js';
 
 /** The text of a configuration file and the name to show for it (`./x.json` as typed, or `<stdin>`). */
 export interface ConfigSource {
@@ -102,37 +100,23 @@ function notRegular(name: string, what: string): CliError {
   });
 }
 
-/**
- * Reads a configuration file that must be a regular file. Opened non-blocking, so a FIFO cannot
- * hang the open; the type is checked on the opened descriptor (no swap between check and read);
- * and reading stops after MAX_CONFIG_BYTES whatever `stat` said (devices report size 0).
- */
+/** Reads a configuration file: a regular file of at most MAX_CONFIG_BYTES (see readSmallRegularFile). */
 async function readRegularFile(file: string, name: string): Promise<Buffer> {
-  let handle: FileHandle;
   try {
-    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    return await readSmallRegularFile(file, MAX_CONFIG_BYTES);
   } catch (error) {
-    throw readFailure(name, error as NodeJS.ErrnoException);
-  }
-  try {
-    const info = await handle.stat();
-    if (info.isDirectory()) throw directoryError(name);
-    if (!info.isFile()) throw notRegular(name, specialFileKind(info));
-    if (info.size > MAX_CONFIG_BYTES) throw tooLarge(name, info.size);
-    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
-    let length = 0;
-    while (length < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
-      if (bytesRead === 0) break;
-      length += bytesRead;
+    if (!(error instanceof SmallFileError)) throw error;
+    const problem = error.problem;
+    switch (problem.kind) {
+      case 'directory':
+        throw directoryError(name);
+      case 'special':
+        throw notRegular(name, problem.what);
+      case 'too-large':
+        throw tooLarge(name, problem.size);
+      case 'unreadable':
+        throw readFailure(name, Object.assign(new Error(problem.code), { code: problem.code }));
     }
-    if (length > MAX_CONFIG_BYTES) throw tooLarge(name, undefined);
-    return buffer.subarray(0, length);
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw readFailure(name, error as NodeJS.ErrnoException);
-  } finally {
-    await handle.close();
   }
 }
 

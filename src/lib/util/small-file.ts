@@ -6,7 +6,7 @@ import { specialFileKind } from './special-file.js';
 export type SmallFileProblem =
   | { kind: 'directory' }
   | { kind: 'special'; what: string }
-  | { kind: 'too-large' }
+  | { kind: 'too-large'; size?: number }
   | { kind: 'unreadable'; code: string };
 
 export class SmallFileError extends Error {
@@ -33,7 +33,7 @@ export async function readSmallRegularFile(path: string, maxBytes: number): Prom
     const info = await handle.stat();
     if (info.isDirectory()) throw new SmallFileError({ kind: 'directory' });
     if (!info.isFile()) throw new SmallFileError({ kind: 'special', what: specialFileKind(info) });
-    if (info.size > maxBytes) throw new SmallFileError({ kind: 'too-large' });
+    if (info.size > maxBytes) throw new SmallFileError({ kind: 'too-large', size: info.size });
     const buffer = Buffer.alloc(maxBytes + 1);
     let length = 0;
     while (length < buffer.length) {
