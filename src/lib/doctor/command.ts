@@ -29,8 +29,8 @@ export interface DoctorCommandOptions {
  */
 async function envMs(env: NodeJS.ProcessEnv, name: string, least: number): Promise<number | undefined> {
   if (env[name] === undefined || env[name].trim() === '') return undefined;
-  const { millisecondsFromEnv } = await import('../tenant/client.js');
-  return millisecondsFromEnv(env, name, { least, most: 2_147_483_647, fallback: 0 }, '30000');
+  const { MAX_TIMEOUT_MS, millisecondsFromEnv } = await import('../tenant/client.js');
+  return millisecondsFromEnv(env, name, { least, most: MAX_TIMEOUT_MS, fallback: 0 }, '30000');
 }
 
 export async function runDoctorCommand(options: DoctorCommandOptions, io: CommandIO): Promise<DoctorReport> {

@@ -114,14 +114,19 @@ function openError(file: string, error: unknown): CliError {
   });
 }
 
+/** DuckDB could not hold what a statement needed within its memory limit. */
+export function isOutOfMemory(error: unknown): boolean {
+  return /^Out of Memory Error/i.test(error instanceof Error ? error.message : String(error));
+}
+
 /**
  * DuckDB's "Out of Memory Error" as what it is for the user: their query (or window) asks for more
  * than MEMORY_LIMIT, which they can narrow; undefined for any other error. `fix` says how, for the
  * command that ran it.
  */
 export function outOfMemory(error: unknown, fix: string): CliError | undefined {
+  if (!isOutOfMemory(error)) return undefined;
   const message = error instanceof Error ? error.message : String(error);
-  if (!/^Out of Memory Error/i.test(message)) return undefined;
   return new CliError(
     `the query needs more memory than DuckDB may use for it (${MEMORY_LIMIT.read}): ${message.split('\n')[0] ?? ''}`,
     { code: 'LOGS_OUT_OF_MEMORY', fix, cause: error },

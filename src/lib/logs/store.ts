@@ -29,6 +29,7 @@ import {
   type DuckDBInstance,
   type DuckDBResult,
   type OpenOptions,
+  isOutOfMemory,
   loadDuckDB,
   openDatabase,
 } from './duckdb.js';
@@ -298,9 +299,6 @@ const HEAVY_LINE_PROBES = 48;
 const NEWLINE = Buffer.from('\n');
 
 class TooManyProbes extends Error {}
-
-/** DuckDB could not hold what a statement needed within its memory limit. */
-const isOutOfMemory = (error: unknown) => /^Out of Memory Error/.test((error as Error | undefined)?.message ?? '');
 
 const firstLineOf = (error: unknown) => ((error as Error | undefined)?.message ?? String(error)).split('\n')[0] ?? '';
 

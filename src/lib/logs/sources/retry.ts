@@ -43,9 +43,14 @@ export async function withRetries<T, F extends Failure>(
       const failure = classify(error);
       if (!failure.retryable || attempt >= attempts) throw giveUp(error, failure);
       options.onRetry?.(what, attempt, failure.message);
-      await backOff(base * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5), signal);
+      await backOff(delayBefore(attempt + 1, base), signal);
     }
   }
+}
+
+/** The wait before attempt `next` (from 2): `base` doubled per attempt after the first, ±25% jitter. */
+function delayBefore(next: number, base: number): number {
+  return base * 2 ** (next - 2) * (0.75 + Math.random() * 0.5);
 }
 
 /** Waits `ms`, or less when `signal` aborts (the loop then stops at its next check). */
@@ -119,7 +124,7 @@ export async function* resumableBytes<F extends Failure>(
       if (received > 0) attempt = 1;
       if (!failure.retryable || attempt >= attempts) throw giveUp(error, failure);
       options.onRetry?.(what, attempt, failure.message);
-      await backOff(base * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5), signal);
+      await backOff(delayBefore(attempt + 1, base), signal);
     }
   }
 }
