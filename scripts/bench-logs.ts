@@ -33,6 +33,9 @@ import { generateEvents, toNdjson } from '../src/lib/sandbox/events/index.js';
 
 const megabytes = Number(process.env.BENCH_MB ?? 1000);
 const objects = Number(process.env.BENCH_OBJECTS ?? 200);
+// BENCH_KEEP=1 leaves the data and the stores in place (the folder is printed), to measure again
+// with BENCH_STORE and BENCH_DATA without generating and syncing again.
+const keep = process.env.BENCH_KEEP === '1';
 const work = mkdtempSync(join(tmpdir(), 'immuta-bench-logs-'));
 const plain = join(work, 'plain');
 const gz = join(work, 'gzip');
@@ -381,5 +384,6 @@ async function queriesOnly(storeDir: string, dataDir: string | undefined): Promi
 try {
   await main();
 } finally {
-  rmSync(work, { recursive: true, force: true });
+  if (keep) process.stderr.write(`Kept: ${work} (BENCH_STORE=${join(work, 'store')} BENCH_DATA=${plain})\n`);
+  else rmSync(work, { recursive: true, force: true });
 }
