@@ -393,6 +393,26 @@ describe('policy-impact: changes tied to data sources and changes tied to none, 
         event: 'GlobalPolicyUpdated',
         targets: [{ id: 'pol-B', name: 'B' }],
       }),
+      // Changes at the same instant as another (their probes tie), and one whose window ends at
+      // that instant (upd-e's t + window is upd-b's and upd-c's t).
+      uamEvent({
+        id: 'upd-a2',
+        at: '2026-03-02T12:00:00.000Z',
+        event: 'GlobalPolicyUpdated',
+        targets: [{ id: 'pol-A', name: 'A' }],
+      }),
+      uamEvent({
+        id: 'upd-c',
+        at: '2026-03-02T12:30:00.000Z',
+        event: 'GlobalPolicyUpdated',
+        targets: [{ id: 'pol-C', name: 'C' }],
+      }),
+      uamEvent({
+        id: 'upd-e',
+        at: '2026-03-02T11:30:00.000Z',
+        event: 'GlobalPolicyUpdated',
+        targets: [{ id: 'pol-E', name: 'E' }],
+      }),
       query('q1', '2026-03-02T11:00:00.000Z', [ds(1)]), // A's window starts here (inclusive)
       query('q2', '2026-03-02T11:59:59.999Z', [ds(2)], 'UNAUTHORIZED'),
       query('q3', '2026-03-02T12:00:00.000Z', [ds(1)], 'FAILURE'), // at A's change: after it
@@ -423,11 +443,15 @@ describe('policy-impact: changes tied to data sources and changes tied to none, 
       r.deniedAfter,
     ]);
     expect(counts).toEqual([
+      ['upd-e', '*', 1, 0, 4, 2], // before: q1; after: q2, q3, q7, q8 (q2, q3 denied)
       ['upd-a', 'ds-1', 1, 0, 3, 1], // before: q1; after: q3 (denied), q7, q8
       ['upd-a', 'ds-2', 1, 1, 1, 0], // before: q2 (denied); after: q7
+      ['upd-a2', 'ds-1', 1, 0, 3, 1], // at the same instant as upd-a: the same counts
+      ['upd-a2', 'ds-2', 1, 1, 1, 0],
       ['upd-b', '*', 4, 2, 2, 0], // before: q2, q3, q7, q8 (q2, q3 denied); after: q4, q5
+      ['upd-c', '*', 4, 2, 2, 0], // at the same instant as upd-b: the same counts
     ]);
-    expect(result.rows[2]).toMatchObject({
+    expect(result.rows[5]).toMatchObject({
       policyId: 'pol-B',
       policy: 'B',
       eventTimestamp: '2026-03-02T12:30:00.000Z',
