@@ -140,21 +140,27 @@ function redactAny(value: unknown): unknown {
 let streamsPatched = false;
 
 /**
- * Wraps process.stdout/stderr.write so that no registered secret can be printed by anything in
- * this process (our code, oclif, a library's debug output), and no raw C1 control code either
- * (`\u009b` is a one-character CSI; JSON.stringify leaves it raw, its `\u009b` escape is valid JSON). Idempotent.
+ * A stream's write that scrubs every registered secret and raw C1 control code (`\u009b` is a
+ * one-character CSI; JSON.stringify leaves it raw, its `\u009b` escape is valid JSON) from what it
+ * is given, then hands it to `write`.
+ */
+export function redactingWrite<W extends (...args: never[]) => boolean>(write: W): W {
+  const original = write as unknown as (...args: unknown[]) => boolean;
+  return ((chunk: unknown, ...rest: unknown[]) => {
+    if (typeof chunk === 'string') chunk = escapeC1(redactText(chunk));
+    else if (chunk instanceof Uint8Array) chunk = escapeC1(redactText(Buffer.from(chunk).toString('utf8')));
+    return original(chunk, ...rest);
+  }) as unknown as W;
+}
+
+/**
+ * Wraps process.stdout/stderr.write (redactingWrite) so that no registered secret can be printed by
+ * anything in this process (our code, oclif, a library's debug output). Idempotent.
  */
 export function installStreamRedaction(): void {
   if (streamsPatched) return;
   streamsPatched = true;
-  for (const stream of [process.stdout, process.stderr]) {
-    const original = stream.write.bind(stream) as (...args: unknown[]) => boolean;
-    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-      if (typeof chunk === 'string') chunk = escapeC1(redactText(chunk));
-      else if (chunk instanceof Uint8Array) chunk = escapeC1(redactText(Buffer.from(chunk).toString('utf8')));
-      return original(chunk, ...rest);
-    }) as typeof stream.write;
-  }
+  for (const stream of [process.stdout, process.stderr]) stream.write = redactingWrite(stream.write.bind(stream));
 }
 
 /** For tests only. */

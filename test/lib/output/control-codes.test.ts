@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createProcessIO } from '../../../src/lib/cli/process-io.js';
 import { CliError } from '../../../src/lib/errors/cli-error.js';
 import { escapeC1, escapeControl, escapeControlKeepingColour } from '../../../src/lib/output/control-codes.js';
-import { installStreamRedaction } from '../../../src/lib/output/redact.js';
+import { redactingWrite } from '../../../src/lib/output/redact.js';
 import { errorJson, errorText } from '../../../src/lib/output/render-error.js';
 import { painter } from '../../../src/lib/output/terminal.js';
 import { fakeIO } from '../../helpers/fake-io.js';
@@ -119,11 +119,15 @@ describe('the writers', () => {
   });
 
   it('--json output (any stream write) has no raw C1 code and stays valid JSON', () => {
-    const seen = capture();
-    installStreamRedaction();
+    // The wrapper installStreamRedaction puts on the process's streams (once per process, so other
+    // test files in this worker may have installed it already), around a captured write.
+    const printedChunks: string[] = [];
+    const write = redactingWrite((chunk: string | Uint8Array) => printedChunks.push(String(chunk)) > 0);
     const document = { id: `x${ATTACKS.c1Csi}`, connectionStatus: `FAILED${ATTACKS.clearScreen}` };
-    process.stdout.write(`${JSON.stringify(document)}\n`);
-    const printed = seen.out.join('');
+    write(`${JSON.stringify(document)}\n`);
+    write(Buffer.from(`${JSON.stringify(document)}\n`));
+    const printed = printedChunks[0] ?? '';
+    expect(printedChunks[1]).toBe(printed);
     expect(printed).not.toMatch(/[\u0080-\u009f\u001b]/);
     expect(JSON.parse(printed)).toEqual(document);
   });

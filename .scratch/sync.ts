@@ -1,0 +1,18 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LogStore } from '../src/lib/logs/store.js';
+import { LocalSource } from '../src/lib/logs/sources/local.js';
+import { syncInto } from '../src/lib/logs/sync.js';
+const io = { signal: new AbortController().signal, now: () => new Date(), note: () => undefined, warn: () => undefined } as any;
+const dir = process.argv[2] as string;
+const storeDir = mkdtempSync(join(tmpdir(), 'sync-'));
+const store = await LogStore.open(storeDir);
+const t = performance.now();
+const cpu = process.cpuUsage();
+const result = await syncInto(store, { source: new LocalSource(dir), identity: dir }, {}, io);
+const ms = performance.now() - t;
+const used = process.cpuUsage(cpu);
+await store.close();
+console.log(`${process.env.LABEL ?? ''} ${(result.bytes / 1e6 / (ms / 1000)).toFixed(1)} MB/s ${(ms / 1000).toFixed(2)} s cpu ${((used.user + used.system) / 1e6).toFixed(1)} s rss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+rmSync(storeDir, { recursive: true, force: true });
