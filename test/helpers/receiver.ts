@@ -8,7 +8,12 @@ import type { AddressInfo } from 'node:net';
  * Tests stop it in afterEach/finally with `close()`.
  */
 export type Answer =
-  'ok' | 'fail' | 'hang' | { status: 429; retryAfter: string } | { redirect: string; status?: 301 | 302 | 307 | 308 };
+  | 'ok'
+  | 'fail'
+  | 'hang'
+  | { status: 429; retryAfter: string }
+  | { redirect: string; status?: 301 | 302 | 307 | 308 }
+  | { refuse: 400 | 404 | 413; saying: string };
 
 export interface Receiver {
   url: string;
@@ -35,7 +40,14 @@ export async function startReceiver(options: { script?: Answer[]; fallback?: Ans
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const answer = receiver.script.shift() ?? receiver.fallback;
-      const label = typeof answer === 'string' ? answer : 'redirect' in answer ? 'redirect' : '429';
+      const label =
+        typeof answer === 'string'
+          ? answer
+          : 'redirect' in answer
+            ? 'redirect'
+            : 'refuse' in answer
+              ? String(answer.refuse)
+              : '429';
       receiver.requests.push({ path: req.url ?? '/', answer: label, headers: req.headers, body });
       if (answer === 'ok') {
         receiver.accepted.push(JSON.parse(body));
@@ -44,6 +56,8 @@ export async function startReceiver(options: { script?: Answer[]; fallback?: Ans
         res.writeHead(500).end('down');
       } else if (answer === 'hang') {
         hanging.add(res);
+      } else if ('refuse' in answer) {
+        res.writeHead(answer.refuse, { 'content-type': 'text/plain' }).end(answer.saying);
       } else if ('redirect' in answer) {
         res.writeHead(answer.status ?? 307, { location: answer.redirect }).end();
       } else {

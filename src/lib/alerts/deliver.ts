@@ -71,6 +71,8 @@ export async function deliver(body: unknown, options: DeliveryOptions): Promise<
   const sleep = options.sleep ?? abortableSleep;
   const text = JSON.stringify(body);
   let failure = '';
+  // The receiver's last HTTP status, when it answered with one (not a timeout or a network failure).
+  let status: number | undefined;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (options.signal.aborted) throw interrupted();
     let wait = backoff * 2 ** (attempt - 1);
@@ -90,6 +92,7 @@ export async function deliver(body: unknown, options: DeliveryOptions): Promise<
         fetch: options.fetch,
       });
       if (response.status >= 200 && response.status < 300) return;
+      status = response.status;
       failure = `HTTP ${response.status}${saying(response)}`;
       const retryable = response.status === 429 || response.status >= 500;
       if (!retryable) break;
@@ -106,6 +109,7 @@ export async function deliver(body: unknown, options: DeliveryOptions): Promise<
     } catch (error) {
       if (!(error instanceof RequestFailed)) throw error;
       if (error.failure.kind === 'aborted') throw interrupted();
+      status = undefined;
       failure = error.message;
       // A redirect is answered the same way each time: no retry.
       if (['cross-origin-redirect', 'too-many-redirects', 'redirect-drops-body'].includes(error.failure.kind)) break;
@@ -116,6 +120,24 @@ export async function deliver(body: unknown, options: DeliveryOptions): Promise<
     code: 'WEBHOOK_DELIVERY_FAILED',
     exitCode: ExitCode.TENANT,
     fix: 'Nothing was marked sent: the next run posts it again. Check the receiver (and its URL), then run again.',
-    details: { receiver: originOf(options.url), failure },
+    details: { receiver: originOf(options.url), failure, ...(status === undefined ? {} : { status }) },
   });
+}
+
+/**
+ * Statuses by which a receiver refuses one message for what it holds (400 Slack's `invalid_payload`,
+ * 413 too large, 422), not every message: the others are still posted. Any other failure (404 or
+ * 410 for a revoked webhook, 401/403, 5xx after the retries, no answer) would be the same for each.
+ */
+const REFUSES_THIS_MESSAGE = new Set([400, 413, 422]);
+
+/** Whether a delivery failure is the receiver refusing that one message (see REFUSES_THIS_MESSAGE). */
+export function refusedThisMessage(error: unknown): error is CliError {
+  const status = error instanceof CliError ? error.details?.['status'] : undefined;
+  return (
+    error instanceof CliError &&
+    error.code === 'WEBHOOK_DELIVERY_FAILED' &&
+    typeof status === 'number' &&
+    REFUSES_THIS_MESSAGE.has(status)
+  );
 }

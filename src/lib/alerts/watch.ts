@@ -6,7 +6,8 @@ import { escapeControl } from '../output/control-codes.js';
 import { registerSecret } from '../output/redact.js';
 import { maskUrl } from '../util/mask-url.js';
 import { parseMoment } from '../logs/period.js';
-import { type DeliveryOptions, abortableSleep, deliver } from './deliver.js';
+import { type DeliveryOptions, abortableSleep, deliver, refusedThisMessage } from './deliver.js';
+import { originOf } from '../util/guarded-fetch.js';
 import { type AlertFormat, type Message, matchMessages, thresholdMessage } from './payload.js';
 import type { AlertSource, EventRow, PresetInfo } from './source.js';
 import {
@@ -210,6 +211,8 @@ async function postNew(
   };
   pruneState(state, lookFrom(state, options), options.windowMs);
   const summary: WatchRunSummary = { at: now.toISOString(), posted: {}, messages: 0, failure: null };
+  // What the receiver said to each message it refused (see refusedThisMessage).
+  const refused: string[] = [];
   const save = async () => {
     if (!options.dryRun)
       await saveWatchState(statePath, state).catch((error: unknown) => {
@@ -228,12 +231,23 @@ async function postNew(
         io.out(`POST ${maskUrl(options.webhook)} (${message.preset}, ${message.eventIds.length} events)`);
         io.out(JSON.stringify(message.body, null, 2));
       } else {
-        await deliver(message.body, {
-          url: options.webhook,
-          signal: io.signal,
-          now: () => io.now(),
-          ...options.delivery,
-        });
+        try {
+          await deliver(message.body, {
+            url: options.webhook,
+            signal: io.signal,
+            now: () => io.now(),
+            ...options.delivery,
+          });
+        } catch (error) {
+          // A message the receiver refuses for what it holds stopped every later message, run after
+          // run. It is left unsent (posted again next run) and the others go on.
+          if (!refusedThisMessage(error)) throw error;
+          refused.push(String(error.details?.['failure'] ?? error.message));
+          io.warn(
+            `${info.name}: the receiver refused a message of ${message.eventIds.length} event${message.eventIds.length === 1 ? '' : 's'} (${escapeControl(String(error.details?.['failure']))}); it is posted again next run, the others go on`,
+          );
+          continue;
+        }
         record(state);
         await save();
       }
@@ -241,7 +255,8 @@ async function postNew(
       summary.posted[info.name] = (summary.posted[info.name] ?? 0) + message.eventIds.length;
     }
   }
-  state.complete = now.toISOString();
+  // A refused message's events are not marked sent: later runs must still look back to them.
+  if (refused.length === 0) state.complete = now.toISOString();
   await save();
   const total = Object.values(summary.posted).reduce((a, b) => a + b, 0);
   io.note(
@@ -251,6 +266,18 @@ async function postNew(
       .map(([name, n]) => `${name}: ${n}`)
       .join(', ')})`,
   );
+  if (refused.length > 0) {
+    const n = refused.length;
+    throw new CliError(
+      `the webhook at ${originOf(options.webhook)} refused ${n} of ${n + summary.messages} message${n + summary.messages === 1 ? '' : 's'}: ${refused[0]}`,
+      {
+        code: 'WEBHOOK_DELIVERY_FAILED',
+        exitCode: ExitCode.TENANT,
+        fix: `The others were delivered and marked sent; the refused ${n === 1 ? 'one was' : 'ones were'} not, and ${n === 1 ? 'is' : 'are'} posted again on the next run. Check what the receiver said (a message too large or a payload it does not take).`,
+        details: { receiver: originOf(options.webhook), refused },
+      },
+    );
+  }
   return summary;
 }
 

@@ -248,6 +248,46 @@ describe('logs watch', () => {
     }
   });
 
+  it('a message the receiver refuses for what it holds (400, 413) is left unsent; the others are delivered and not posted again', async () => {
+    const events: EventRow[] = [row('PermissionApplied', at(1)), row('Query', at(2), { actionStatus: 'FAILURE' })];
+    const source = memorySource(events, PRESETS);
+    const watch = options({ presets: ['permission-changes', 'failed-queries'], since: at(0).toISOString() });
+    receiver.script.push({ refuse: 400, saying: 'invalid_payload' });
+    const io = fakeIO({ now: at(10) });
+    const error = await failure(runWatch(watch, io, async () => source));
+    expect(error).toMatchObject({ code: 'WEBHOOK_DELIVERY_FAILED', exitCode: 5 });
+    expect(error.message).toContain('refused 1 of 2 messages: HTTP 400: invalid_payload');
+    expect(io.stderr()).toContain(
+      'permission-changes: the receiver refused a message of 1 event (HTTP 400: invalid_payload)',
+    );
+    // The failed query went through (it came after the refused message).
+    expect(acceptedIds()).toEqual([events[1]!.id]);
+
+    // The next run posts the refused message again, and only it; then nothing is left.
+    await runWatch(
+      options({ presets: ['permission-changes', 'failed-queries'] }),
+      fakeIO({ now: at(20) }),
+      async () => source,
+    );
+    expect(acceptedIds()).toEqual([events[1]!.id, events[0]!.id]);
+    const before = receiver.requests.length;
+    await runWatch(
+      options({ presets: ['permission-changes', 'failed-queries'] }),
+      fakeIO({ now: at(30) }),
+      async () => source,
+    );
+    expect(receiver.requests.length).toBe(before);
+  });
+
+  it('a receiver-wide refusal (404: a revoked webhook) stops the run at once: nothing more is posted to it', async () => {
+    const events: EventRow[] = [row('PermissionApplied', at(1)), row('Query', at(2), { actionStatus: 'FAILURE' })];
+    const watch = options({ presets: ['permission-changes', 'failed-queries'], since: at(0).toISOString() });
+    receiver.script.push({ refuse: 404, saying: 'no_service' });
+    const error = await failure(runWatch(watch, fakeIO({ now: at(10) }), async () => memorySource(events, PRESETS)));
+    expect(error.message).toContain('did not accept the alert: HTTP 404: no_service');
+    expect(receiver.requests).toHaveLength(1);
+  });
+
   it('a POST redirected with 301/302/303 is not delivered: a GET of where it points is not the alert', async () => {
     const requests: string[] = [];
     const site = createServer((req, res) => {
