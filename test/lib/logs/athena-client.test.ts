@@ -268,6 +268,51 @@ describe('streamAthenaQuery against a fake Athena', () => {
     expect(error.message).toContain('cancelled outside this run');
   });
 
+  const throttled = { status: 400, type: 'ThrottlingException', message: 'Rate exceeded' };
+
+  it('a throttled poll or page is tried again after a wait: the query runs to its answer', async () => {
+    athena.answer({ columns: [{ name: 'n', type: 'bigint' }], rows: [['1'], ['2']], states: ['RUNNING', 'SUCCEEDED'] });
+    athena.failNext('GetQueryExecution', throttled);
+    athena.failNext('GetQueryResults', throttled);
+    const result = await runAthenaQuery(
+      'SELECT n FROM t',
+      { endpoint: athena.endpoint, pageSize: 1, maxAttempts: 1 },
+      deps,
+    );
+    expect(result.rows).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(delays).toContain(1_000);
+    expect(athena.stopped).toEqual([]);
+  });
+
+  it('polls that stay throttled: the query is stopped, and the error says Athena throttled (not "the network")', async () => {
+    athena.answer({ hang: true });
+    // One SDK attempt per call (not its 3, whose waits are real): the first poll and 5 tries again.
+    for (let i = 0; i < 6; i++) athena.failNext('GetQueryExecution', throttled);
+    const error = await failure(
+      runAthenaQuery('SELECT * FROM big', { endpoint: athena.endpoint, maxAttempts: 1 }, deps),
+    );
+    expect(error).toMatchObject({ code: 'LOGS_ATHENA_UNREACHABLE', exitCode: 5 });
+    expect(error.message).toContain('Athena throttled the call GetQueryExecution');
+    expect(error.message).toContain('the query was stopped');
+    expect(error.fix).toContain('quota');
+    expect(error.fix).not.toContain('network');
+    expect(error.details).toMatchObject({ queryExecutionId: 'qe-1', stopped: true });
+    expect(athena.stopped).toEqual(['qe-1']);
+    expect(delays.filter((ms) => ms >= 1_000)).toEqual([1_000, 2_000, 4_000, 8_000, 8_000]);
+  });
+
+  it('TooManyRequestsException on StartQueryExecution (too many queries at once) is not "check the network"', async () => {
+    athena.failNext('StartQueryExecution', {
+      status: 400,
+      type: 'TooManyRequestsException',
+      message: 'You have exceeded the limit for the number of queries you can run concurrently',
+    });
+    const error = await failure(runAthenaQuery('SELECT 1', { endpoint: athena.endpoint, maxAttempts: 1 }, deps));
+    expect(error).toMatchObject({ code: 'LOGS_ATHENA_UNREACHABLE', exitCode: 5 });
+    expect(error.message).toContain('Athena throttled the call StartQueryExecution');
+    expect(error.fix).toContain('queries running at once');
+  });
+
   it('Athena unreachable is exit 5; no region is a usage error', async () => {
     nock.enableNetConnect('127.0.0.1');
     const port = await closedPort();

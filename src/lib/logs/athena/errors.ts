@@ -122,15 +122,30 @@ export function queryCancelledError(reason: string | undefined, context: QueryCo
   );
 }
 
-/** An Athena API call that failed (the SDK threw). */
-export function callError(error: unknown, operation: string, context: QueryContext): CliError {
+/**
+ * An Athena API call that failed (the SDK threw). `after`: what became of a query whose polling
+ * failed (`note` is appended to the message, `stopped` to the details).
+ */
+export function callError(
+  error: unknown,
+  operation: string,
+  context: QueryContext,
+  after?: { note: string; stopped: boolean },
+): CliError {
   const message = (error as { message?: string } | undefined)?.message ?? '';
   if (/Region is missing/i.test(message)) {
     return usageError('no AWS region for Athena', 'Pass --region, or set AWS_REGION (or a region in the AWS profile).');
   }
   const failure = awsFailure(error);
-  const what = `${operation}: ${remoteText(describeFailure(failure), 300)}`;
-  const base = { cause: error, details: details(context, { operation, awsCode: failure.code }) };
+  const what = `${operation}: ${remoteText(describeFailure(failure), 300)}${after?.note ?? ''}`;
+  const base = {
+    cause: error,
+    details: details(context, {
+      operation,
+      awsCode: failure.code,
+      ...(after === undefined ? {} : { stopped: after.stopped }),
+    }),
+  };
   if (failure.kind === 'credentials' || failure.kind === 'access-denied') {
     return new CliError(`Athena refused the call ${what}`, {
       code: 'LOGS_ATHENA_ACCESS_DENIED',
@@ -141,7 +156,15 @@ export function callError(error: unknown, operation: string, context: QueryConte
       ...base,
     });
   }
-  if (isUnreachable(failure) || failure.kind === 'throttled' || (failure.status ?? 0) >= 500) {
+  if (failure.kind === 'throttled') {
+    // Athena answered: too many calls (ThrottlingException) or queries at once (TooManyRequestsException).
+    return new CliError(`Athena throttled the call ${what}`, {
+      code: 'LOGS_ATHENA_UNREACHABLE',
+      fix: 'The account (or workgroup) is at its Athena API rate or its limit of queries running at once: run it again in a minute, run fewer queries at once, or ask for a higher quota (Service Quotas, Amazon Athena).',
+      ...base,
+    });
+  }
+  if (isUnreachable(failure) || (failure.status ?? 0) >= 500) {
     return new CliError(`Athena did not answer ${what}`, {
       code: 'LOGS_ATHENA_UNREACHABLE',
       fix: 'Check the network and the region (--region); AWS_ENDPOINT_URL_ATHENA overrides the endpoint.',
