@@ -313,6 +313,23 @@ describe('streamAthenaQuery against a fake Athena', () => {
     expect(error.fix).toContain('queries running at once');
   });
 
+  it('AWS_REGION set but empty (a CI variable left unset) is a usage error that says --region', async () => {
+    vi.stubEnv('AWS_REGION', '');
+    vi.stubEnv('AWS_DEFAULT_REGION', undefined);
+    vi.stubEnv('AWS_PROFILE', undefined);
+    vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws-config');
+    const error = await failure(
+      runAthenaQuery(
+        'SELECT 1',
+        { endpoint: athena.endpoint },
+        { ...deps, env: { AWS_ACCESS_KEY_ID: 'AKIAFAKE', AWS_SECRET_ACCESS_KEY: SECRET, AWS_REGION: '' } },
+      ),
+    );
+    expect(error).toMatchObject({ code: 'USAGE', exitCode: 2 });
+    expect(error.message).toContain('region');
+    expect(error.fix).toContain('--region');
+  });
+
   it('Athena unreachable is exit 5; no region is a usage error', async () => {
     nock.enableNetConnect('127.0.0.1');
     const port = await closedPort();

@@ -136,6 +136,14 @@ export function callError(
   if (/Region is missing/i.test(message)) {
     return usageError('no AWS region for Athena', 'Pass --region, or set AWS_REGION (or a region in the AWS profile).');
   }
+  // AWS_REGION set but empty (`AWS_REGION: ${{ vars.AWS_REGION }}` with the variable unset in CI):
+  // the SDK reads it itself and refuses it as a host name.
+  if (/Region not accepted/i.test(message)) {
+    return usageError(
+      `the AWS region for Athena is not valid: ${remoteText(message, 200)}`,
+      'Pass --region (e.g. --region eu-central-1), or set AWS_REGION to a region (it is set but empty or invalid).',
+    );
+  }
   const failure = awsFailure(error);
   const what = `${operation}: ${remoteText(describeFailure(failure), 300)}${after?.note ?? ''}`;
   const base = {
