@@ -17,7 +17,7 @@ import {
 import { failure } from '../../helpers/expect-cli-error.js';
 import type { QueryFilters } from '../../../src/lib/logs/filters.js';
 import { RAW_FIELDS } from '../../../src/lib/logs/athena-table.js';
-import { EVENT_COLUMNS } from '../../../src/lib/logs/schema.js';
+import { CREATE_TABLES, EVENT_COLUMNS, viewsOver } from '../../../src/lib/logs/schema.js';
 import { runSql } from '../../../src/lib/logs/sql.js';
 import { runSync } from '../../../src/lib/logs/sync.js';
 import { fakeIO } from '../../helpers/fake-io.js';
@@ -143,6 +143,35 @@ describe('presets rendered for DuckDB and Trino', () => {
     });
     expect(custom).toContain('FROM "audit"."uam" e');
     expect(custom).toContain("e.dt >= '2026-02-28'");
+  });
+
+  it('list columns reach Athena as JSON (its text form `[Sales, EMEA]` is ambiguous): exactly the columns DuckDB types as lists', async () => {
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    try {
+      for (const statement of [...CREATE_TABLES, ...viewsOver([])]) await connection.run(statement);
+      let lists = 0;
+      for (const preset of PRESETS) {
+        const duckdb = renderPresetSql(preset, resolvePresetFilters(preset, { now: NOW }), 'duckdb');
+        const described = (await connection.runAndReadAll(`DESCRIBE ${duckdb}`)).getRowObjectsJson();
+        const duckLists = described.filter((c) => String(c.column_type).endsWith('[]')).map((c) => c.column_name);
+        expect(preset.columns.filter((c) => c.list).map((c) => c.name), preset.name).toEqual(duckLists);
+        const select = /\nSELECT (.*) FROM answer ORDER BY/.exec(render(preset.name, 'trino'))?.[1] ?? '';
+        if (duckLists.length === 0) expect(select, preset.name).toBe('*');
+        else {
+          // Every documented column, in order, the lists cast to JSON.
+          expect(select.split(', '), preset.name).toEqual(
+            presetColumns(preset).map((name) =>
+              duckLists.includes(name) ? `CAST("${name}" AS JSON) AS "${name}"` : `"${name}"`,
+            ),
+          );
+          lists += duckLists.length;
+        }
+      }
+      expect(lists).toBeGreaterThanOrEqual(5);
+    } finally {
+      connection.closeSync();
+    }
   });
 
   it('preparePresetQuery: what an engine runs (Athena or the store), with --limit asking one row more', async () => {
