@@ -139,6 +139,9 @@ describe('streamAthenaQuery against a fake Athena', () => {
     expect(error.message).toContain('(query qe-1)');
     expect(error.message).toContain("Table 'awsdatacatalog.immuta_audit.events_raw' does not exist");
     expect(error.fix).toContain('immuta audit logs athena-ddl');
+    // Glue databases are per region: a table made in another region is missing here.
+    expect(error.fix).toContain('database "immuta_audit", region eu-west-1');
+    expect(error.fix).toContain('pass --region');
     expect(error.details).toMatchObject({ queryExecutionId: 'qe-1', workgroup: 'primary', database: 'immuta_audit' });
   });
 
@@ -221,6 +224,8 @@ describe('streamAthenaQuery against a fake Athena', () => {
     const error = await failure(runAthenaQuery('SELECT 1', { endpoint: athena.endpoint, workgroup: 'nope' }, deps));
     expect(error).toMatchObject({ code: 'LOGS_ATHENA_QUERY_FAILED', exitCode: 2 });
     expect(error.fix).toContain('--workgroup');
+    expect(error.fix).toContain('aws athena list-work-groups --region eu-west-1');
+    expect(error.fix).toContain('check --region');
   });
 
   it('abort while running: StopQueryExecution is sent and the error is INTERRUPTED (130)', async () => {

@@ -38,6 +38,8 @@ export interface QueryContext {
   workgroup: string;
   database: string;
   outputLocation?: string;
+  /** The region the client sends to (undefined when it has none). */
+  region?: string;
 }
 
 const TABLE_MISSING =
@@ -49,8 +51,10 @@ const DENIED =
 const SYNTAX =
   /SYNTAX_ERROR|mismatched input|extraneous input|COLUMN_NOT_FOUND|FUNCTION_NOT_FOUND|TYPE_MISMATCH|line \d+:\d+/i;
 
+/** Glue databases and Athena workgroups are per region: a table made in another region is "missing" here. */
+const inRegion = (c: QueryContext) => (c.region ? `, region ${c.region}` : '');
 const DDL_FIX = (c: QueryContext) =>
-  `Create the table: run \`immuta audit logs athena-ddl\` and execute its statements in Athena (database "${c.database}"), or point --athena-database/--athena-table at yours.`;
+  `Create the table: run \`immuta audit logs athena-ddl\` and execute its statements in Athena (database "${c.database}"${inRegion(c)}), or point --athena-database/--athena-table at yours; if it was created in another region, pass --region.`;
 const OUTPUT_FIX =
   'Pass --output-location s3://bucket/prefix/ or set a query result location on the workgroup (--workgroup).';
 
@@ -187,7 +191,7 @@ export function callError(
   return new CliError(`Athena refused the query ${what}`, {
     code: known?.exitCode === ExitCode.AUTH ? 'LOGS_ATHENA_ACCESS_DENIED' : 'LOGS_ATHENA_QUERY_FAILED',
     fix: workgroupMissing
-      ? 'Pass an existing, enabled workgroup with --workgroup (`aws athena list-work-groups`).'
+      ? `Pass an existing, enabled workgroup with --workgroup (\`aws athena list-work-groups${context.region ? ` --region ${context.region}` : ''}\`); workgroups are per region: check --region.`
       : (known?.fix ?? 'Check --workgroup, --athena-database and --output-location.'),
     ...base,
   });

@@ -203,6 +203,9 @@ export async function streamAthenaQuery(
   signal.throwIfAborted();
   const sdk = await import('@aws-sdk/client-athena');
   const client = makeClient(sdk, options, deps.env);
+  // For the fixes that depend on it (a table or workgroup "missing" in another region).
+  const region = await client.config.region().catch(() => undefined);
+  if (region) context.region = region;
   let closed = false;
   const close = () => {
     if (closed) return;
