@@ -473,6 +473,20 @@ describe('decoding Athena cells into the DuckDB engine row values', () => {
     expect(decoderFor('json')('["a, b","c"]')).toEqual(['a, b', 'c']);
   });
 
+  it('a column or map key named __proto__ is a value of the row, not its prototype', () => {
+    const [row] = decodeRows(
+      [
+        { name: '__proto__', type: 'json' },
+        { name: 'm', type: 'map' },
+      ],
+      [['{"polluted":"yes"}', '{__proto__=x, a=b}']],
+    );
+    expect(JSON.stringify(row)).toBe('{"__proto__":{"polluted":"yes"},"m":{"__proto__":"x","a":"b"}}');
+    expect(Object.keys(row!)).toEqual(['__proto__', 'm']);
+    expect((row as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.keys(row!.m as object)).toEqual(['__proto__', 'a']);
+  });
+
   it('leaves text it cannot read as it came', () => {
     expect(isoFromAthenaTimestamp('not a time')).toBe('not a time');
     expect(isoFromAthenaTimestamp('2026-01-07 16:00:00.000 Mars/Olympus')).toBe('2026-01-07 16:00:00.000 Mars/Olympus');
