@@ -4,6 +4,7 @@
  * fail as the kernel would, through a mock of node:fs/promises that is otherwise the real module.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type * as fsPromises from 'node:fs/promises';
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { expandPaths } from '../../../src/lib/apply/desired.js';
 import { failure } from '../../helpers/expect-cli-error.js';
 
 vi.mock('node:fs/promises', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('node:fs/promises')>();
+  const actual = await importOriginal<typeof fsPromises>();
   return { ...actual, readdir: vi.fn(actual.readdir) };
 });
 

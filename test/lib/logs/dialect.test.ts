@@ -156,7 +156,10 @@ describe('presets rendered for DuckDB and Trino', () => {
         const duckdb = renderPresetSql(preset, resolvePresetFilters(preset, { now: NOW }), 'duckdb');
         const described = (await connection.runAndReadAll(`DESCRIBE ${duckdb}`)).getRowObjectsJson();
         const duckLists = described.filter((c) => String(c.column_type).endsWith('[]')).map((c) => c.column_name);
-        expect(preset.columns.filter((c) => c.list).map((c) => c.name), preset.name).toEqual(duckLists);
+        expect(
+          preset.columns.filter((c) => c.list).map((c) => c.name),
+          preset.name,
+        ).toEqual(duckLists);
         const select = /\nSELECT (.*) FROM answer ORDER BY/.exec(render(preset.name, 'trino'))?.[1] ?? '';
         if (duckLists.length === 0) expect(select, preset.name).toBe('*');
         else {

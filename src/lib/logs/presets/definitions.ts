@@ -139,7 +139,11 @@ export const PRESETS: readonly Preset[] = [
     kind: 'events',
     columns: [
       { name: 'offHours', description: 'outside --business-hours (Mon-Fri, in --tz)' },
-      { name: 'riskyPermissions', description: 'USER_ADMIN / GOVERNANCE when a payload value is one of them', list: true },
+      {
+        name: 'riskyPermissions',
+        description: 'USER_ADMIN / GOVERNANCE when a payload value is one of them',
+        list: true,
+      },
       details,
     ],
     params: { businessHours: '08:00-18:00' },
@@ -285,7 +289,11 @@ FROM numbered p JOIN counts c ON c.pairNo = p.pairNo`,
       { name: 'created', description: 'a DatasourceCreated event for it is in the window' },
       { name: 'tagsApplied', description: 'TagApplied events on it' },
       { name: 'sddUpdates', description: 'SDDDatasourceTagUpdated events on it' },
-      { name: 'sensitiveTags', description: 'PII / PCI tags (or under them) seen among the payload values', list: true },
+      {
+        name: 'sensitiveTags',
+        description: 'PII / PCI tags (or under them) seen among the payload values',
+        list: true,
+      },
       { name: 'classified', description: 'at least one tag or SDD event' },
       { name: 'lastClassified', description: 'the latest tag or SDD event (empty: never, listed first)' },
     ],
@@ -433,7 +441,11 @@ HAVING count(*) >= {{threshold}}`,
     kind: 'events',
     columns: [
       { name: 'column', description: 'the column the tag was applied to' },
-      { name: 'sensitiveTags', description: 'the PII / PCI tags (or tags under them, e.g. PII.Email) applied', list: true },
+      {
+        name: 'sensitiveTags',
+        description: 'the PII / PCI tags (or tags under them, e.g. PII.Email) applied',
+        list: true,
+      },
       {
         name: 'isNew',
         description:
