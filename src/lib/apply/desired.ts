@@ -53,7 +53,20 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
       files.push(path);
       continue;
     }
-    const entries = await readdir(path, { withFileTypes: true });
+    const entries = await readdir(path, { withFileTypes: true }).catch((error: unknown) => {
+      // A directory that cannot be listed (EACCES: checked out by another user) was exit 1, "a bug".
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new CliError(`${path} cannot be read (${code ?? (error as Error).message})`, {
+        code: 'CONFIG_FILE_UNREADABLE',
+        exitCode: ExitCode.USAGE,
+        location: { file: path },
+        fix:
+          code === 'EACCES' || code === 'EPERM'
+            ? `Give your user read and search permission on ${path} (chmod u+rx), or pass the files themselves.`
+            : `Pass a directory that exists and can be listed, or the files themselves.`,
+        cause: error,
+      });
+    });
     const json: string[] = [];
     for (const entry of entries) {
       if (!/\.json$/i.test(entry.name)) continue;

@@ -163,26 +163,45 @@ export function resolveFilters(
 
 export { sqlString };
 
-/** Which events: names match `event`; `QUERY` means every action QUERY event (the same SQL in both dialects). */
-export function eventPredicate(names: readonly string[]): string {
+/**
+ * `column IN (values)`, or with `anyCase` the same in any letter case (`lower()` on both sides, the
+ * engine's own Unicode case folding).
+ */
+function inList(column: string, values: readonly string[], anyCase: boolean): string {
+  return anyCase
+    ? `lower(${column}) IN (${values.map((v) => `lower(${sqlString(v)})`).join(', ')})`
+    : `${column} IN (${values.map(sqlString).join(', ')})`;
+}
+
+/**
+ * Which events: names match `event`; `QUERY` means every action QUERY event (the same SQL in both
+ * dialects). `anyCase`: a name matches in any letter case (the user's --event on Athena; see filterPredicates).
+ */
+export function eventPredicate(names: readonly string[], anyCase = false): string {
   const plain = names.filter((n) => n !== 'QUERY');
   const parts: string[] = [];
-  if (plain.length > 0) parts.push(`event IN (${plain.map(sqlString).join(', ')})`);
+  if (plain.length > 0) parts.push(inList('event', plain, anyCase));
   if (names.includes('QUERY')) parts.push(`action = 'QUERY'`);
   return parts.length > 0 ? `(${parts.join(' OR ')})` : 'FALSE';
 }
 
-/** The WHERE conditions of the user's filters over the `events` view (DuckDB) or CTE (Trino). */
+/**
+ * The WHERE conditions of the user's filters over the `events` view (DuckDB) or CTE (Trino).
+ *
+ * --actor and --event: the DuckDB engine first reads them as the store spells them
+ * (filter-values.ts: `tagapplied` is TagApplied, `Alice@Example.com` is alice@example.com), then
+ * compares exactly. Athena has no store to ask, so on Trino they are compared in any case, which
+ * gives the same rows (unless two actors differ only in case: then both match).
+ */
 export function filterPredicates(f: ResolvedFilters, dialect: SqlDialect = 'duckdb'): string[] {
   const sql = DIALECT_SQL[dialect];
+  const anyCase = dialect === 'trino';
   const where: string[] = [];
   if (f.since) where.push(`eventTimestamp >= ${sql.timestamp(f.since.toISOString())}`);
   if (f.until) where.push(`eventTimestamp < ${sql.timestamp(f.until.toISOString())}`);
   if (f.actors.length > 0)
-    where.push(
-      `(actor IN (${f.actors.map(sqlString).join(', ')}) OR actorName IN (${f.actors.map(sqlString).join(', ')}))`,
-    );
-  if (f.events.length > 0) where.push(eventPredicate(f.events));
+    where.push(`(${inList('actor', f.actors, anyCase)} OR ${inList('actorName', f.actors, anyCase)})`);
+  if (f.events.length > 0) where.push(eventPredicate(f.events, anyCase));
   if (f.statuses.length > 0) where.push(`upper(actionStatus) IN (${f.statuses.map(sqlString).join(', ')})`);
   if (f.targets.length > 0) {
     const targets = sql.array(f.targets.map(sqlString));

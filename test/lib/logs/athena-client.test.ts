@@ -139,6 +139,9 @@ describe('streamAthenaQuery against a fake Athena', () => {
     expect(error.message).toContain('(query qe-1)');
     expect(error.message).toContain("Table 'awsdatacatalog.immuta_audit.events_raw' does not exist");
     expect(error.fix).toContain('immuta audit logs athena-ddl');
+    // Glue databases are per region: a table made in another region is missing here.
+    expect(error.fix).toContain('database "immuta_audit", region eu-west-1');
+    expect(error.fix).toContain('pass --region');
     expect(error.details).toMatchObject({ queryExecutionId: 'qe-1', workgroup: 'primary', database: 'immuta_audit' });
   });
 
@@ -221,6 +224,8 @@ describe('streamAthenaQuery against a fake Athena', () => {
     const error = await failure(runAthenaQuery('SELECT 1', { endpoint: athena.endpoint, workgroup: 'nope' }, deps));
     expect(error).toMatchObject({ code: 'LOGS_ATHENA_QUERY_FAILED', exitCode: 2 });
     expect(error.fix).toContain('--workgroup');
+    expect(error.fix).toContain('aws athena list-work-groups --region eu-west-1');
+    expect(error.fix).toContain('check --region');
   });
 
   it('abort while running: StopQueryExecution is sent and the error is INTERRUPTED (130)', async () => {
@@ -266,6 +271,68 @@ describe('streamAthenaQuery against a fake Athena', () => {
     const error = await failure(runAthenaQuery('SELECT 1', { endpoint: athena.endpoint }, deps));
     expect(error.code).toBe('LOGS_ATHENA_QUERY_FAILED');
     expect(error.message).toContain('cancelled outside this run');
+  });
+
+  const throttled = { status: 400, type: 'ThrottlingException', message: 'Rate exceeded' };
+
+  it('a throttled poll or page is tried again after a wait: the query runs to its answer', async () => {
+    athena.answer({ columns: [{ name: 'n', type: 'bigint' }], rows: [['1'], ['2']], states: ['RUNNING', 'SUCCEEDED'] });
+    athena.failNext('GetQueryExecution', throttled);
+    athena.failNext('GetQueryResults', throttled);
+    const result = await runAthenaQuery(
+      'SELECT n FROM t',
+      { endpoint: athena.endpoint, pageSize: 1, maxAttempts: 1 },
+      deps,
+    );
+    expect(result.rows).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(delays).toContain(1_000);
+    expect(athena.stopped).toEqual([]);
+  });
+
+  it('polls that stay throttled: the query is stopped, and the error says Athena throttled (not "the network")', async () => {
+    athena.answer({ hang: true });
+    // One SDK attempt per call (not its 3, whose waits are real): the first poll and 5 tries again.
+    for (let i = 0; i < 6; i++) athena.failNext('GetQueryExecution', throttled);
+    const error = await failure(
+      runAthenaQuery('SELECT * FROM big', { endpoint: athena.endpoint, maxAttempts: 1 }, deps),
+    );
+    expect(error).toMatchObject({ code: 'LOGS_ATHENA_UNREACHABLE', exitCode: 5 });
+    expect(error.message).toContain('Athena throttled the call GetQueryExecution');
+    expect(error.message).toContain('the query was stopped');
+    expect(error.fix).toContain('quota');
+    expect(error.fix).not.toContain('network');
+    expect(error.details).toMatchObject({ queryExecutionId: 'qe-1', stopped: true });
+    expect(athena.stopped).toEqual(['qe-1']);
+    expect(delays.filter((ms) => ms >= 1_000)).toEqual([1_000, 2_000, 4_000, 8_000, 8_000]);
+  });
+
+  it('TooManyRequestsException on StartQueryExecution (too many queries at once) is not "check the network"', async () => {
+    athena.failNext('StartQueryExecution', {
+      status: 400,
+      type: 'TooManyRequestsException',
+      message: 'You have exceeded the limit for the number of queries you can run concurrently',
+    });
+    const error = await failure(runAthenaQuery('SELECT 1', { endpoint: athena.endpoint, maxAttempts: 1 }, deps));
+    expect(error).toMatchObject({ code: 'LOGS_ATHENA_UNREACHABLE', exitCode: 5 });
+    expect(error.message).toContain('Athena throttled the call StartQueryExecution');
+    expect(error.fix).toContain('queries running at once');
+  });
+
+  it('AWS_REGION set but empty (a CI variable left unset) is a usage error that says --region', async () => {
+    vi.stubEnv('AWS_REGION', '');
+    vi.stubEnv('AWS_DEFAULT_REGION', undefined);
+    vi.stubEnv('AWS_PROFILE', undefined);
+    vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws-config');
+    const error = await failure(
+      runAthenaQuery(
+        'SELECT 1',
+        { endpoint: athena.endpoint },
+        { ...deps, env: { AWS_ACCESS_KEY_ID: 'AKIAFAKE', AWS_SECRET_ACCESS_KEY: SECRET, AWS_REGION: '' } },
+      ),
+    );
+    expect(error).toMatchObject({ code: 'USAGE', exitCode: 2 });
+    expect(error.message).toContain('region');
+    expect(error.fix).toContain('--region');
   });
 
   it('Athena unreachable is exit 5; no region is a usage error', async () => {
@@ -404,6 +471,20 @@ describe('decoding Athena cells into the DuckDB engine row values', () => {
   it('the array text form is ambiguous when elements contain ", " (why the SQL casts arrays to json)', () => {
     expect(decoderFor('array')('[a, b, c]')).toEqual(['a', 'b', 'c']); // was it ['a, b', 'c']? Athena cannot say
     expect(decoderFor('json')('["a, b","c"]')).toEqual(['a, b', 'c']);
+  });
+
+  it('a column or map key named __proto__ is a value of the row, not its prototype', () => {
+    const [row] = decodeRows(
+      [
+        { name: '__proto__', type: 'json' },
+        { name: 'm', type: 'map' },
+      ],
+      [['{"polluted":"yes"}', '{__proto__=x, a=b}']],
+    );
+    expect(JSON.stringify(row)).toBe('{"__proto__":{"polluted":"yes"},"m":{"__proto__":"x","a":"b"}}');
+    expect(Object.keys(row!)).toEqual(['__proto__', 'm']);
+    expect((row as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.keys(row!.m as object)).toEqual(['__proto__', 'a']);
   });
 
   it('leaves text it cannot read as it came', () => {

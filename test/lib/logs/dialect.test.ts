@@ -15,9 +15,10 @@ import {
   resolvePresetFilters,
 } from '../../../src/lib/logs/presets/run.js';
 import { failure } from '../../helpers/expect-cli-error.js';
-import type { QueryFilters } from '../../../src/lib/logs/filters.js';
+import { type QueryFilters, eventPredicate, filterPredicates } from '../../../src/lib/logs/filters.js';
+import { runQuery } from '../../../src/lib/logs/query.js';
 import { RAW_FIELDS } from '../../../src/lib/logs/athena-table.js';
-import { EVENT_COLUMNS } from '../../../src/lib/logs/schema.js';
+import { CREATE_TABLES, EVENT_COLUMNS, viewsOver } from '../../../src/lib/logs/schema.js';
 import { runSql } from '../../../src/lib/logs/sql.js';
 import { runSync } from '../../../src/lib/logs/sync.js';
 import { fakeIO } from '../../helpers/fake-io.js';
@@ -145,6 +146,38 @@ describe('presets rendered for DuckDB and Trino', () => {
     expect(custom).toContain("e.dt >= '2026-02-28'");
   });
 
+  it('list columns reach Athena as JSON (its text form `[Sales, EMEA]` is ambiguous): exactly the columns DuckDB types as lists', async () => {
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    try {
+      for (const statement of [...CREATE_TABLES, ...viewsOver([])]) await connection.run(statement);
+      let lists = 0;
+      for (const preset of PRESETS) {
+        const duckdb = renderPresetSql(preset, resolvePresetFilters(preset, { now: NOW }), 'duckdb');
+        const described = (await connection.runAndReadAll(`DESCRIBE ${duckdb}`)).getRowObjectsJson();
+        const duckLists = described.filter((c) => String(c.column_type).endsWith('[]')).map((c) => c.column_name);
+        expect(
+          preset.columns.filter((c) => c.list).map((c) => c.name),
+          preset.name,
+        ).toEqual(duckLists);
+        const select = /\nSELECT (.*) FROM answer ORDER BY/.exec(render(preset.name, 'trino'))?.[1] ?? '';
+        if (duckLists.length === 0) expect(select, preset.name).toBe('*');
+        else {
+          // Every documented column, in order, the lists cast to JSON.
+          expect(select.split(', '), preset.name).toEqual(
+            presetColumns(preset).map((name) =>
+              duckLists.includes(name) ? `CAST("${name}" AS JSON) AS "${name}"` : `"${name}"`,
+            ),
+          );
+          lists += duckLists.length;
+        }
+      }
+      expect(lists).toBeGreaterThanOrEqual(5);
+    } finally {
+      connection.closeSync();
+    }
+  });
+
   it('preparePresetQuery: what an engine runs (Athena or the store), with --limit asking one row more', async () => {
     const query = preparePresetQuery('sensitive-queries', { since: '2026-01-05', limit: 5, now: NOW }, 'trino', {
       athena: { database: 'audit', table: 'uam', layout: 'yyyy/MM/dd' },
@@ -237,6 +270,36 @@ describe('Trino expressions agree with DuckDB on the same data', () => {
       expect(trinoValues(text), row.id).toEqual(duck);
     }
     expect(trinoValues(hostile['h-escapes']!)).toContain('say "hi", ok');
+  });
+
+  it('--actor and --event in another case: the Trino filters keep the rows the DuckDB engine answers', async () => {
+    const source = join(dir, 'case-exported');
+    writeFixture(source);
+    const store = join(dir, 'case-store');
+    await runSync({ source, store }, fakeIO());
+    const asked = [
+      { actor: 'SDD@Example.COM', event: 'tagapplied' },
+      { actor: 'taylor', event: 'TAGREMOVED,TagApplied' },
+      { actor: 'ana@example.com', event: 'QUERY' },
+      { actor: 'sdd@example.com', event: 'TagApplied' },
+    ];
+    for (const flags of asked) {
+      // The DuckDB engine, end to end (it reads the flags as the store spells them).
+      const duck = fakeIO({ json: true });
+      await runQuery({ preset: 'tag-changes', store, since: '2020-01-01', format: 'json', ...flags }, duck);
+      const duckIds = (JSON.parse(duck.stdout()) as { id: string }[]).map((r) => r.id).sort();
+      // The Trino filters (no timestamps: those are from_iso8601_timestamp), evaluated on the same events.
+      const preset = findPreset('tag-changes')!;
+      const where = [
+        eventPredicate(preset.events),
+        ...filterPredicates(resolvePresetFilters(preset, { ...flags, since: '2020-01-01' }), 'trino').slice(1),
+      ];
+      const trino = fakeIO({ json: true });
+      await runSql({ store, sql: `SELECT id FROM events WHERE ${where.join(' AND ')} ORDER BY id` }, trino);
+      const trinoIds = (JSON.parse(trino.stdout()) as { id: string }[]).map((r) => r.id).sort();
+      expect(trinoIds, JSON.stringify(flags)).toEqual(duckIds);
+      if (flags.actor !== 'ana@example.com') expect(duckIds.length, JSON.stringify(flags)).toBeGreaterThan(0);
+    }
   });
 
   describe('business hours and --window buckets, the Trino formulas evaluated by DuckDB', () => {

@@ -41,6 +41,17 @@ export function decoderFor(type: string): Decoder {
   return (text) => text;
 }
 
+/**
+ * `object[key] = value`, also when the key is `__proto__` (a column alias, or a map key that came
+ * from the data): plain assignment would set the object's prototype instead, and the value would
+ * vanish from the JSON (or, for an object, hand its keys to every lookup of the row).
+ */
+function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  else object[key] = value;
+}
+
 /** Athena result rows (header already removed) -> plain rows keyed by column name, in column order. */
 export function decodeRows(
   columns: readonly AthenaColumn[],
@@ -51,7 +62,7 @@ export function decodeRows(
     const row: Row = {};
     columns.forEach((column, i) => {
       const text = values[i];
-      row[column.name] = text === undefined ? null : (decoders[i] ?? String)(text);
+      setOwn(row, column.name, text === undefined ? null : (decoders[i] ?? String)(text));
     });
     return row;
   });
@@ -159,7 +170,7 @@ export function parseAthenaObject(text: string): Record<string, unknown> | undef
   for (const part of splitTopLevel(inner)) {
     const eq = part.indexOf('=');
     if (eq < 0) return undefined;
-    object[part.slice(0, eq)] = parseNested(part.slice(eq + 1));
+    setOwn(object, part.slice(0, eq), parseNested(part.slice(eq + 1)));
   }
   return object;
 }

@@ -38,6 +38,8 @@ export interface QueryContext {
   workgroup: string;
   database: string;
   outputLocation?: string;
+  /** The region the client sends to (undefined when it has none). */
+  region?: string;
 }
 
 const TABLE_MISSING =
@@ -49,8 +51,10 @@ const DENIED =
 const SYNTAX =
   /SYNTAX_ERROR|mismatched input|extraneous input|COLUMN_NOT_FOUND|FUNCTION_NOT_FOUND|TYPE_MISMATCH|line \d+:\d+/i;
 
+/** Glue databases and Athena workgroups are per region: a table made in another region is "missing" here. */
+const inRegion = (c: QueryContext) => (c.region ? `, region ${c.region}` : '');
 const DDL_FIX = (c: QueryContext) =>
-  `Create the table: run \`immuta audit logs athena-ddl\` and execute its statements in Athena (database "${c.database}"), or point --athena-database/--athena-table at yours.`;
+  `Create the table: run \`immuta audit logs athena-ddl\` and execute its statements in Athena (database "${c.database}"${inRegion(c)}), or point --athena-database/--athena-table at yours; if it was created in another region, pass --region.`;
 const OUTPUT_FIX =
   'Pass --output-location s3://bucket/prefix/ or set a query result location on the workgroup (--workgroup).';
 
@@ -122,15 +126,38 @@ export function queryCancelledError(reason: string | undefined, context: QueryCo
   );
 }
 
-/** An Athena API call that failed (the SDK threw). */
-export function callError(error: unknown, operation: string, context: QueryContext): CliError {
+/**
+ * An Athena API call that failed (the SDK threw). `after`: what became of a query whose polling
+ * failed (`note` is appended to the message, `stopped` to the details).
+ */
+export function callError(
+  error: unknown,
+  operation: string,
+  context: QueryContext,
+  after?: { note: string; stopped: boolean },
+): CliError {
   const message = (error as { message?: string } | undefined)?.message ?? '';
   if (/Region is missing/i.test(message)) {
     return usageError('no AWS region for Athena', 'Pass --region, or set AWS_REGION (or a region in the AWS profile).');
   }
+  // AWS_REGION set but empty (`AWS_REGION: ${{ vars.AWS_REGION }}` with the variable unset in CI):
+  // the SDK reads it itself and refuses it as a host name.
+  if (/Region not accepted/i.test(message)) {
+    return usageError(
+      `the AWS region for Athena is not valid: ${remoteText(message, 200)}`,
+      'Pass --region (e.g. --region eu-central-1), or set AWS_REGION to a region (it is set but empty or invalid).',
+    );
+  }
   const failure = awsFailure(error);
-  const what = `${operation}: ${remoteText(describeFailure(failure), 300)}`;
-  const base = { cause: error, details: details(context, { operation, awsCode: failure.code }) };
+  const what = `${operation}: ${remoteText(describeFailure(failure), 300)}${after?.note ?? ''}`;
+  const base = {
+    cause: error,
+    details: details(context, {
+      operation,
+      awsCode: failure.code,
+      ...(after === undefined ? {} : { stopped: after.stopped }),
+    }),
+  };
   if (failure.kind === 'credentials' || failure.kind === 'access-denied') {
     return new CliError(`Athena refused the call ${what}`, {
       code: 'LOGS_ATHENA_ACCESS_DENIED',
@@ -141,7 +168,15 @@ export function callError(error: unknown, operation: string, context: QueryConte
       ...base,
     });
   }
-  if (isUnreachable(failure) || failure.kind === 'throttled' || (failure.status ?? 0) >= 500) {
+  if (failure.kind === 'throttled') {
+    // Athena answered: too many calls (ThrottlingException) or queries at once (TooManyRequestsException).
+    return new CliError(`Athena throttled the call ${what}`, {
+      code: 'LOGS_ATHENA_UNREACHABLE',
+      fix: 'The account (or workgroup) is at its Athena API rate or its limit of queries running at once: run it again in a minute, run fewer queries at once, or ask for a higher quota (Service Quotas, Amazon Athena).',
+      ...base,
+    });
+  }
+  if (isUnreachable(failure) || (failure.status ?? 0) >= 500) {
     return new CliError(`Athena did not answer ${what}`, {
       code: 'LOGS_ATHENA_UNREACHABLE',
       fix: 'Check the network and the region (--region); AWS_ENDPOINT_URL_ATHENA overrides the endpoint.',
@@ -156,7 +191,7 @@ export function callError(error: unknown, operation: string, context: QueryConte
   return new CliError(`Athena refused the query ${what}`, {
     code: known?.exitCode === ExitCode.AUTH ? 'LOGS_ATHENA_ACCESS_DENIED' : 'LOGS_ATHENA_QUERY_FAILED',
     fix: workgroupMissing
-      ? 'Pass an existing, enabled workgroup with --workgroup (`aws athena list-work-groups`).'
+      ? `Pass an existing, enabled workgroup with --workgroup (\`aws athena list-work-groups${context.region ? ` --region ${context.region}` : ''}\`); workgroups are per region: check --region.`
       : (known?.fix ?? 'Check --workgroup, --athena-database and --output-location.'),
     ...base,
   });

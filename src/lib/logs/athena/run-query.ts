@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type * as AthenaSdk from '@aws-sdk/client-athena';
 import type { AthenaClient, QueryExecution } from '@aws-sdk/client-athena';
 import { endpointFor } from '../../aws/clients.js';
+import { awsFailure, isUnreachable } from '../../aws/errors.js';
 import { CliError } from '../../errors/cli-error.js';
 import { ATHENA_DEFAULTS as ATHENA_TABLE_DEFAULTS } from '../athena-table.js';
 import { ExitCode } from '../../errors/exit-codes.js';
@@ -29,6 +30,46 @@ export const ATHENA_QUERY_DEFAULTS = {
   maxPollIntervalMs: 2_000,
   pageSize: 1_000,
 } as const;
+
+/**
+ * How a read of a query that runs (GetQueryExecution, GetQueryResults) is retried when Athena
+ * throttles it (ThrottlingException: the account's API rate, shared with every other client) or
+ * does not answer, after the SDK's own 3 attempts: 5 more, 1 s doubling to 8 s apart (~23 s).
+ * Without them one burst of throttling ended a 20-minute query's run (exit 5, "check the network")
+ * and left the query running.
+ */
+export const ATHENA_READ_RETRIES = { retries: 5, firstDelayMs: 1_000, maxDelayMs: 8_000 } as const;
+
+/** Whether a failed call is worth another try: throttled, no answer, or a 5xx. */
+function transient(error: unknown): boolean {
+  const failure = awsFailure(error);
+  return failure.kind === 'throttled' || isUnreachable(failure) || (failure.status ?? 0) >= 500;
+}
+
+/** `call`, tried again (ATHENA_READ_RETRIES) while it fails transiently and `signal` is not aborted. */
+async function patiently<T>(
+  call: () => Promise<T>,
+  signal: AbortSignal,
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>,
+): Promise<T> {
+  let delay: number = ATHENA_READ_RETRIES.firstDelayMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (signal.aborted || attempt >= ATHENA_READ_RETRIES.retries || !transient(error)) throw error;
+      await sleep(delay, signal);
+      delay = Math.min(delay * 2, ATHENA_READ_RETRIES.maxDelayMs);
+    }
+  }
+}
+
+/** A poll that failed for good: the query may still run (streamAthenaQuery stops it). */
+class PollFailed extends Error {
+  constructor(readonly error: unknown) {
+    super('GetQueryExecution failed');
+  }
+}
 
 export interface AthenaQueryOptions {
   region?: string;
@@ -50,6 +91,8 @@ export interface AthenaQueryOptions {
   pageSize?: number;
   /** Stop reading after this many rows (one more is read to know that more matched). */
   maxRows?: number;
+  /** The SDK's attempts per call (default 3), before ATHENA_READ_RETRIES' own for the reads. */
+  maxAttempts?: number;
 }
 
 export interface AthenaDeps {
@@ -119,7 +162,7 @@ function makeClient(sdk: AthenaModule, options: AthenaQueryOptions, env: NodeJS.
     ...(region ? { region } : {}),
     ...(endpoint ? { endpoint } : {}),
     ...(keys ? { credentials: keys } : {}),
-    maxAttempts: 3,
+    maxAttempts: options.maxAttempts ?? 3,
     requestHandler: { requestTimeout: 30_000, connectionTimeout: 5_000 },
   });
 }
@@ -160,6 +203,9 @@ export async function streamAthenaQuery(
   signal.throwIfAborted();
   const sdk = await import('@aws-sdk/client-athena');
   const client = makeClient(sdk, options, deps.env);
+  // For the fixes that depend on it (a table or workgroup "missing" in another region).
+  const region = await client.config.region().catch(() => undefined);
+  if (region) context.region = region;
   let closed = false;
   const close = () => {
     if (closed) return;
@@ -211,11 +257,21 @@ export async function streamAthenaQuery(
       if (q?.EngineExecutionTimeInMillis !== undefined) stats.engineExecutionTimeMs = q.EngineExecutionTimeInMillis;
       if (q?.TotalExecutionTimeInMillis !== undefined) stats.totalExecutionTimeMs = q.TotalExecutionTimeInMillis;
     } catch (error) {
+      if (error instanceof PollFailed && !signal.aborted) {
+        // Its state cannot be read: stop it rather than leave it scanning (and billing) unseen.
+        const stopped = await stop();
+        throw callError(error.error, 'GetQueryExecution', context, {
+          stopped,
+          note: stopped
+            ? `; the query was stopped`
+            : `; the query may still run (aws athena stop-query-execution --query-execution-id ${id})`,
+        });
+      }
       if (!signal.aborted) throw error;
       // Ctrl-C: stop the query whatever state it was in (a finished one answers an error: ignored).
       throw interrupted(id, await stop());
     }
-    const pages = new ResultPages(client, sdk, id, options, signal, stats, context);
+    const pages = new ResultPages(client, sdk, id, options, signal, stats, context, sleep);
     const first = await pages.next();
     const names = pages.columns;
     async function* batches(): AsyncGenerator<Row[]> {
@@ -262,10 +318,14 @@ async function waitForQuery(
     delay = Math.min(delay * 2, max);
     let answer;
     try {
-      answer = await client.send(new sdk.GetQueryExecutionCommand({ QueryExecutionId: id }), { abortSignal: signal });
+      answer = await patiently(
+        () => client.send(new sdk.GetQueryExecutionCommand({ QueryExecutionId: id }), { abortSignal: signal }),
+        signal,
+        sleep,
+      );
     } catch (error) {
       if (signal.aborted) throw error;
-      throw callError(error, 'GetQueryExecution', context);
+      throw new PollFailed(error);
     }
     stats.polls++;
     const execution = answer.QueryExecution ?? {};
@@ -306,6 +366,7 @@ class ResultPages {
     private readonly signal: AbortSignal,
     private readonly stats: AthenaQueryStats,
     private readonly context: QueryContext,
+    private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>,
   ) {
     this.maxRows = options.maxRows ?? Number.POSITIVE_INFINITY;
     this.pageSize = Math.min(
@@ -320,13 +381,18 @@ class ResultPages {
     if (this.signal.aborted) throw interrupted(this.id, 'finished');
     let page;
     try {
-      page = await this.client.send(
-        new this.sdk.GetQueryResultsCommand({
-          QueryExecutionId: this.id,
-          MaxResults: this.pageSize,
-          NextToken: this.token,
-        }),
-        { abortSignal: this.signal },
+      page = await patiently(
+        () =>
+          this.client.send(
+            new this.sdk.GetQueryResultsCommand({
+              QueryExecutionId: this.id,
+              MaxResults: this.pageSize,
+              NextToken: this.token,
+            }),
+            { abortSignal: this.signal },
+          ),
+        this.signal,
+        this.sleep,
       );
     } catch (error) {
       if (this.signal.aborted) throw interrupted(this.id, 'finished');

@@ -137,13 +137,29 @@ export function renderPresetSql(
   } catch (error) {
     throw new Error(`preset ${preset.name}: ${(error as Error).message}`, { cause: error });
   }
-  const scoped = `scoped AS (\n  SELECT * FROM events\n  WHERE ${where.join('\n    AND ')}\n), answer AS (\n${body}\n)\nSELECT * FROM answer ORDER BY ${preset.orderBy}`;
-  if (dialect === 'duckdb') return `WITH ${scoped}`;
+  const scoped = (select: string) =>
+    `scoped AS (\n  SELECT * FROM events\n  WHERE ${where.join('\n    AND ')}\n), answer AS (\n${body}\n)\nSELECT ${select} FROM answer ORDER BY ${preset.orderBy}`;
+  if (dialect === 'duckdb') return `WITH ${scoped('*')}`;
   const ref: AthenaTableRef = { ...ATHENA_DEFAULTS, ...options.athena };
   // A preset that looks --window around its events (policy-impact) reads that much further.
   const margin = preset.sql.includes('{{window}}') ? f.windowSeconds : 0;
   const range = partitionRange(ref.layout, f.since, f.until, margin);
-  return `WITH ${trinoEventsCte(ref, range)}, ${scoped}`;
+  return `WITH ${trinoEventsCte(ref, range)}, ${scoped(trinoSelectList(preset))}`;
+}
+
+/**
+ * The answer's columns for Trino: `*`, or with the list columns cast to JSON. Athena sends an
+ * array as its text form (`[Sales, EMEA, Orders]`), which cannot tell the data source "Sales, EMEA"
+ * from two, nor the name "null" from NULL; JSON text is exact, and is read back as the same list
+ * of strings DuckDB gives.
+ */
+function trinoSelectList(preset: Preset): string {
+  const lists = new Set(preset.columns.filter((c) => c.list).map((c) => c.name));
+  if (lists.size === 0) return '*';
+  const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  return presetColumns(preset)
+    .map((name) => (lists.has(name) ? `CAST(${quoted(name)} AS JSON) AS ${quoted(name)}` : quoted(name)))
+    .join(', ');
 }
 
 /** What the preset's `scoped` events are: its events, and the filters. */

@@ -20,6 +20,12 @@ export type PresetParam = 'minScore' | 'threshold' | 'window' | 'businessHours';
 export interface PresetColumn {
   name: string;
   description: string;
+  /**
+   * A list of text (VARCHAR[] / array(varchar)). Athena sends an array as text (`[a, b]`) that
+   * cannot tell an element holding `, ` from two elements, so the Trino rendering casts these to
+   * JSON (presets/run.ts). Tested against DuckDB's types of every preset.
+   */
+  list?: true;
 }
 
 export interface Preset {
