@@ -16,7 +16,7 @@ import { sqlString } from './dialect/dialects.js';
 import { READ_LINE_BYTES } from './ndjson-lines.js';
 
 /** Bump when the tables change: an older store is then rebuilt by the user (a clear error says how). */
-export const STORE_SCHEMA_VERSION = 4;
+export const STORE_SCHEMA_VERSION = 5;
 
 /** The columns of the `events` view (user SQL and presets), in order, with what they hold. */
 export const EVENT_COLUMNS: ReadonlyArray<{ name: string; type: string; description: string }> = [
@@ -34,8 +34,17 @@ export const EVENT_COLUMNS: ReadonlyArray<{ name: string; type: string; descript
   { name: 'actorIp', type: 'VARCHAR', description: 'the caller IP' },
   { name: 'tenantId', type: 'VARCHAR', description: 'tenantId (or the older customerId)' },
   { name: 'targetType', type: 'VARCHAR', description: 'the kind of object acted on (DATASOURCE, USER...)' },
-  { name: 'targetIds', type: 'VARCHAR[]', description: 'targets[].id' },
-  { name: 'targetNames', type: 'VARCHAR[]', description: 'targets[].name' },
+  {
+    name: 'targetIds',
+    type: 'VARCHAR[]',
+    description:
+      'targets[].id, one per target (NULL for one without an id): targetIds[i] and targetNames[i] are one target',
+  },
+  {
+    name: 'targetNames',
+    type: 'VARCHAR[]',
+    description: 'targets[].name, one per target (NULL for one without a name)',
+  },
   { name: 'requestId', type: 'VARCHAR', description: 'request correlation id' },
   { name: 'sessionId', type: 'VARCHAR', description: 'session id' },
   {
@@ -276,6 +285,15 @@ const containerText = (text: string) =>
   `CASE WHEN (starts_with(${text}, '[') OR starts_with(${text}, '{')) AND json_valid(${text}) THEN ${text} END`;
 
 /**
+ * Each target's id and name, in one list (targetsText is an array): `targetIds[i]` and
+ * `targetNames[i]` are of one target, NULL where it has none, as Athena's `$[*].id` gives them. Two
+ * path reads (`$[*].id`, `$[*].name`) left out what was missing, so the lists no longer paired
+ * (classification-coverage named a data source by another's name). DuckDB's lateral alias: the
+ * select list's own `targetsText`.
+ */
+const TARGET_PAIRS = `CASE WHEN starts_with(targetsText, '[') THEN json_transform(targetsText, '[{"id": "VARCHAR", "name": "VARCHAR"}]') END`;
+
+/**
  * The id a line that is not an event (no id, or no valid eventTimestamp) is staged under: the
  * statement has no WHERE on the extracted fields, because DuckDB would push such a filter below the
  * projection and extract every line's fields twice. `DROP_NOT_EVENTS` removes those rows after.
@@ -427,8 +445,8 @@ SELECT
   ${f('$.actorIp')} AS actorIp,
   coalesce(${f('$.tenantId')}, ${f('$.customerId')}) AS tenantId,
   ${f('$.targetType')} AS targetType,
-  CASE WHEN starts_with(targetsText, '[') THEN json_extract_string(targetsText, '$[*].id') ELSE [] END AS targetIds,
-  CASE WHEN starts_with(targetsText, '[') THEN json_extract_string(targetsText, '$[*].name') ELSE [] END AS targetNames,
+  coalesce(list_transform(targetPairs, t -> t.id), []) AS targetIds,
+  coalesce(list_transform(targetPairs, t -> t.name), []) AS targetNames,
   ${f('$.requestId')} AS requestId,
   ${f('$.sessionId')} AS sessionId,
   TRY_CAST(${f('$.auditPayload.securityProfile.sensitivity.score')} AS DOUBLE) AS sensitivityScore,
@@ -438,7 +456,8 @@ SELECT
   line AS raw,
   key AS sourceObject
 FROM (
-  SELECT key, line, f, TRY_CAST(${f('$.eventTimestamp')} AS TIMESTAMPTZ) AS ts, ${containerText(TARGETS)} AS targetsText
+  SELECT key, line, f, TRY_CAST(${f('$.eventTimestamp')} AS TIMESTAMPTZ) AS ts, ${containerText(TARGETS)} AS targetsText,
+    ${TARGET_PAIRS} AS targetPairs
   FROM (
     SELECT key, line, ${guarded ? `CASE WHEN json_valid(line) THEN ${extract} END` : extract} AS f
     FROM (${stagedLines(files)}) WHERE ${where} AND ${NOT_BLANK('line')}

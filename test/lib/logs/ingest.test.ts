@@ -429,6 +429,23 @@ describe('ingesting objects in batches', () => {
       { id: 'odd', targets: [], objectsAccessed: null, targetIds: [] },
     ]);
   });
+
+  it('targetIds[i] and targetNames[i] are of one target: NULL where it has no id or name, never shifted', async () => {
+    const targets = [
+      { id: 'ds-1' }, // no name
+      { name: 'Orders' }, // no id
+      { id: 'ds-3', name: 'Sales, EU' },
+      'not an object',
+      { id: 7, name: { nested: true } },
+    ];
+    const line = uamEvent({ id: 't', at: '2026-01-05T10:00:00.000Z', event: 'TagApplied', targets: targets as never });
+    await store.ingest({ key: 't.ndjson', etag: '1', size: 1 }, Buffer.from(ndjson([line])));
+    const [row] = await store.rows('SELECT targetIds, targetNames FROM events');
+    expect(row).toEqual({
+      targetIds: ['ds-1', null, 'ds-3', null, '7'],
+      targetNames: [null, 'Orders', 'Sales, EU', null, '{"nested":true}'],
+    });
+  });
 });
 
 describe('the store on disk: Parquet parts named by committed rows', () => {
