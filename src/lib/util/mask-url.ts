@@ -1,7 +1,9 @@
 /**
  * Webhook URLs are secrets: a Slack incoming-webhook URL is its own credential
- * (`https://hooks.slack.com/services/T…/B…/<token>`). Printed, they keep their origin and first
- * path segment so a person can tell them apart, and lose the rest and any query.
+ * (`https://hooks.slack.com/services/T…/B…/<token>`). Printed, they keep their origin only, and
+ * `/…` for whatever path and query they had. The first path segment was kept once, to tell
+ * receivers apart; but it tells nothing on the common hosts (Slack's is always `services`) and is
+ * the token itself on others (`https://hooks.example.com/<token>`).
  */
 export function maskUrl(url: string): string {
   let parsed: URL;
@@ -10,8 +12,6 @@ export function maskUrl(url: string): string {
   } catch {
     return '(invalid URL)';
   }
-  const segments = parsed.pathname.split('/').filter((s) => s !== '');
-  const shown = segments.length > 0 ? `/${segments[0]}` : '';
-  const hidden = segments.length > 1 || parsed.search !== '' ? '/…' : '';
-  return `${parsed.origin}${shown}${hidden}`;
+  const hidden = parsed.pathname.replace(/\/+$/, '') !== '' || parsed.search !== '' ? '/…' : '';
+  return `${parsed.origin}${hidden}`;
 }

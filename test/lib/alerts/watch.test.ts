@@ -311,7 +311,7 @@ describe('logs watch', () => {
       );
       expect(error.code).toBe('WEBHOOK_DELIVERY_FAILED');
       expect(error.message).toContain(
-        `redirect (HTTP 302) to http://127.0.0.1:${port}/hook/… refused: it would send the POST again as a GET, without its body`,
+        `redirect (HTTP 302) to http://127.0.0.1:${port}/… refused: it would send the POST again as a GET, without its body`,
       );
       // Asked once (a redirect is answered the same way each time), never followed.
       expect(requests).toEqual(['POST /hook/x']);
