@@ -5,6 +5,7 @@
  * own JSON rendering.
  */
 import type { DuckDBResultReader } from '@duckdb/node-api';
+import { setOwn } from '../util/own-property.js';
 
 export type Row = Record<string, unknown>;
 
@@ -39,7 +40,7 @@ export function plainRows(
     const to = convert[i];
     for (let r = 0; r < count; r++) {
       const value = values[r];
-      (rows[r] as Row)[name] = value === null || value === undefined ? null : to ? to(value) : value;
+      setOwn(rows[r] as Row, name, value === null || value === undefined ? null : to ? to(value) : value);
     }
   });
   return rows;
@@ -134,7 +135,7 @@ export function rowsFromJsonTexts(texts: readonly string[], columns: readonly Re
     if (to === undefined) continue;
     for (const row of rows) {
       const value = row[column.name];
-      if (value !== null && value !== undefined) row[column.name] = to(value);
+      if (value !== null && value !== undefined) setOwn(row, column.name, to(value));
     }
   }
   return rows;

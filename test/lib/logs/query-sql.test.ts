@@ -106,6 +106,17 @@ describe('audit logs query / sql / presets (run functions)', () => {
     ]);
   });
 
+  it('sql: a column named __proto__ is a value of the row, not its prototype (in every format)', async () => {
+    // A struct column sends the rows through the value-by-value conversion (not one JSON text per row).
+    const sql = `SELECT {'a': 5} AS "__proto__", 1 AS b, {'x': 1} AS s`;
+    const io = fakeIO();
+    await runSql({ store, sql, format: 'ndjson' }, io);
+    expect(io.stdout()).toBe('{"__proto__":{"a":5},"b":1,"s":{"x":1}}\n');
+    const csv = fakeIO();
+    await runSql({ store, sql, format: 'csv' }, csv);
+    expect(csv.stdout().split(/\r?\n/)[0]).toBe('__proto__,b,s');
+  });
+
   it('sql --json redacts by key, as a returned document is (the rows are written as they are read)', async () => {
     const io = fakeIO({ json: true });
     await runSql(

@@ -15,6 +15,7 @@
  */
 import { zoneOffsetAt } from '../../util/wall-clock.js';
 import type { Row } from '../rows.js';
+import { setOwn } from '../../util/own-property.js';
 
 export interface AthenaColumn {
   name: string;
@@ -39,17 +40,6 @@ export function decoderFor(type: string): Decoder {
   if (base === 'array') return (text) => parseAthenaArray(text) ?? text;
   if (base === 'map' || base === 'row' || base === 'struct') return (text) => parseAthenaObject(text) ?? text;
   return (text) => text;
-}
-
-/**
- * `object[key] = value`, also when the key is `__proto__` (a column alias, or a map key that came
- * from the data): plain assignment would set the object's prototype instead, and the value would
- * vanish from the JSON (or, for an object, hand its keys to every lookup of the row).
- */
-function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__')
-    Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
-  else object[key] = value;
 }
 
 /** Athena result rows (header already removed) -> plain rows keyed by column name, in column order. */
