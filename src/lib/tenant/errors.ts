@@ -1,5 +1,6 @@
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
+import type { ErrorCode } from '../errors/catalogue.js';
 import { REDACTED, redactText } from '../output/redact.js';
 
 /** What went wrong talking to the tenant, in terms a user can act on. */
@@ -113,15 +114,21 @@ export interface MutationContext {
 }
 
 /**
- * A mutation that timed out or lost its connection may still have been applied: the tenant can have
- * received it and only the answer was lost. "Try again" could then make a second configuration (a
- * create is not idempotent), so the fix says to look first.
+ * A mutation that timed out, lost its connection or got a 5xx (a gateway's 502/504 comes after the
+ * request was passed on) may still have been applied: the tenant can have received it and only the
+ * answer was lost. "Try again" could then make a second configuration (a create is not idempotent),
+ * so the fix says to look first.
  */
-function uncertainMutation(cause: string, mutation: MutationContext, host: string, timeout: boolean): CliError {
+function uncertainMutation(
+  cause: string,
+  mutation: MutationContext,
+  host: string,
+  code: Extract<ErrorCode, 'TENANT_TIMEOUT' | 'TENANT_UNREACHABLE' | 'TENANT_SERVER_ERROR'>,
+): CliError {
   return new CliError(`${cause}; the change may have been made all the same`, {
-    code: timeout ? 'TENANT_TIMEOUT' : 'TENANT_UNREACHABLE',
+    code,
     exitCode: ExitCode.TENANT,
-    fix: `Check with \`${mutation.check}\` whether it was before running the command again (a second create makes a duplicate)${timeout ? '; if the tenant is slow, raise IMMUTA_TIMEOUT (milliseconds)' : ''}.`,
+    fix: `Check with \`${mutation.check}\` whether it was before running the command again (a second create makes a duplicate)${code === 'TENANT_TIMEOUT' ? '; if the tenant is slow, raise IMMUTA_TIMEOUT (milliseconds)' : ''}.`,
     details: { host, changeMayHaveBeenMade: true },
   });
 }
@@ -155,7 +162,12 @@ export function tenantError(failure: TenantFailure, host: string, mutation?: Mut
           ...at,
         });
       }
-      if (failure.status === 404 || !isJson(failure.contentType)) {
+      // A 5xx or 429 is the server's (or its gateway's) whatever the body: load balancers and proxies
+      // answer them as HTML pages. Only other statuses with a body that is not JSON mean a wrong URL.
+      if (
+        failure.status === 404 ||
+        (!isJson(failure.contentType) && failure.status !== 429 && failure.status < 500)
+      ) {
         return new CliError(
           `${host} did not answer as an Immuta audit service (HTTP ${failure.status}${failure.contentType ? `, ${failure.contentType.split(';')[0]}` : ''})`,
           {
@@ -174,6 +186,13 @@ export function tenantError(failure: TenantFailure, host: string, mutation?: Mut
           ...at,
         });
       }
+      if (mutation && failure.status >= 500)
+        return uncertainMutation(
+          `the tenant failed to answer (HTTP ${failure.status})${detail}`,
+          mutation,
+          host,
+          'TENANT_SERVER_ERROR',
+        );
       return new CliError(`the tenant failed to answer (HTTP ${failure.status})${detail}`, {
         code: failure.status >= 500 ? 'TENANT_SERVER_ERROR' : 'TENANT_HTTP_ERROR',
         exitCode: ExitCode.TENANT,
@@ -247,7 +266,7 @@ export function tenantError(failure: TenantFailure, host: string, mutation?: Mut
       }
       if (CUT_CODES.has(failure.code)) {
         const cause = `the connection to ${host} was closed before the answer arrived (${failure.code})`;
-        if (mutation) return uncertainMutation(cause, mutation, host, false);
+        if (mutation) return uncertainMutation(cause, mutation, host, 'TENANT_UNREACHABLE');
         return new CliError(cause, {
           code: 'TENANT_UNREACHABLE',
           exitCode: ExitCode.TENANT,
@@ -269,7 +288,7 @@ export function tenantError(failure: TenantFailure, host: string, mutation?: Mut
       );
     }
     case 'timeout':
-      if (mutation) return uncertainMutation(timeoutText(failure.timeoutMs), mutation, host, true);
+      if (mutation) return uncertainMutation(timeoutText(failure.timeoutMs), mutation, host, 'TENANT_TIMEOUT');
       return new CliError(timeoutText(failure.timeoutMs), {
         code: 'TENANT_TIMEOUT',
         exitCode: ExitCode.TENANT,

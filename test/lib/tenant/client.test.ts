@@ -278,3 +278,48 @@ describe('TenantClient: retries', () => {
     expect(tenant.requests).toHaveLength(2);
   }, 15_000);
 });
+
+describe('TenantClient: what a CI script retries on', () => {
+  it.each([502, 503, 504])(
+    'an HTML %i from a gateway is TENANT_SERVER_ERROR (retried for reads), not "check the tenant URL"',
+    async (status) => {
+      tenant.replyAlways('getAllExportConfigurations', {
+        status,
+        body: `<html><body><h1>${status} Bad Gateway</h1></body></html>`,
+        headers: { 'content-type': 'text/html' },
+      });
+      const error = await failure(client().listExportConfigurations());
+      expect(error).toMatchObject({ code: 'TENANT_SERVER_ERROR', exitCode: 5 });
+      expect(error.message).toContain(`HTTP ${status}`);
+      expect(tenant.requests).toHaveLength(3);
+    },
+  );
+
+  it('an HTML 429 from a rate-limiting proxy is TENANT_RATE_LIMITED', async () => {
+    tenant.replyAlways('getAllExportConfigurations', {
+      status: 429,
+      body: '<html>Too Many Requests</html>',
+      headers: { 'content-type': 'text/html' },
+    });
+    expect(await failure(client().listExportConfigurations())).toMatchObject({
+      code: 'TENANT_RATE_LIMITED',
+      exitCode: 5,
+    });
+  });
+
+  it('a 5xx to a mutation says the change may have been made, and to check before running it again', async () => {
+    tenant.replyAlways('createS3AccessKeyExportConfiguration', {
+      status: 504,
+      body: '<html>Gateway Timeout</html>',
+      headers: { 'content-type': 'text/html' },
+    });
+    const error = await failure(
+      client().mutateConfiguration('createS3AccessKeyExportConfiguration', { data: { bucket: 'b' } }),
+    );
+    expect(error).toMatchObject({ code: 'TENANT_SERVER_ERROR', exitCode: 5 });
+    expect(error.message).toContain('the change may have been made');
+    expect(error.fix).toContain('`immuta audit exportConfig list`');
+    expect(error.details).toMatchObject({ changeMayHaveBeenMade: true });
+    expect(tenant.requests).toHaveLength(1);
+  });
+});
