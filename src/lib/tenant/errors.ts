@@ -6,7 +6,13 @@ import { REDACTED, redactText } from '../output/redact.js';
 /** What went wrong talking to the tenant, in terms a user can act on. */
 export type TenantFailure =
   | { kind: 'http'; status: number; contentType: string | null; graphqlMessages: string[]; retryAfterMs?: number }
-  | { kind: 'graphql'; messages: string[]; codes: string[] }
+  | {
+      kind: 'graphql';
+      messages: string[];
+      codes: string[];
+      /** The answer's `data` held a result all the same (a partial answer): for a mutation, it ran. */
+      partial?: { id?: string };
+    }
   | { kind: 'not-graphql'; contentType: string | null; detail?: string }
   | { kind: 'network'; code: string; message: string }
   | { kind: 'timeout'; timeoutMs: number }
@@ -205,17 +211,27 @@ export function tenantError(failure: TenantFailure, host: string, mutation?: Mut
     }
     case 'graphql': {
       const authLike = failure.codes.some((c) => /UNAUTHENTICATED|FORBIDDEN|UNAUTHORIZED/i.test(c));
-      return new CliError(
-        `the tenant answered with an error: ${failure.messages.join('; ') || 'unknown GraphQL error'}`,
-        {
-          code: authLike ? 'TENANT_FORBIDDEN' : 'TENANT_GRAPHQL_ERROR',
-          exitCode: authLike ? ExitCode.AUTH : ExitCode.TENANT,
-          fix: authLike
-            ? 'Check that the API key belongs to a user with the AUDIT permission.'
-            : 'Check the values sent (`--dry-run` shows them); if they are right, the tenant may not support this operation yet.',
-          details: { host, graphqlErrors: failure.messages.map((m) => capRemoteText(m)) },
-        },
-      );
+      const message = `the tenant answered with an error: ${failure.messages.join('; ') || 'unknown GraphQL error'}`;
+      const graphqlErrors = failure.messages.map((m) => capRemoteText(m));
+      if (mutation && failure.partial) {
+        // The mutation's own field came back with a value: it ran. Running the command again would
+        // make a second configuration (create) or act twice; what to do is look first.
+        const id = failure.partial.id;
+        return new CliError(`${message}; the change was made all the same${id ? ` (id ${id})` : ''}`, {
+          code: 'TENANT_GRAPHQL_ERROR',
+          exitCode: ExitCode.TENANT,
+          fix: `Check with \`${mutation.check}\` before running the command again (a second create makes a duplicate).`,
+          details: { host, graphqlErrors, changeMayHaveBeenMade: true, ...(id ? { id } : {}) },
+        });
+      }
+      return new CliError(message, {
+        code: authLike ? 'TENANT_FORBIDDEN' : 'TENANT_GRAPHQL_ERROR',
+        exitCode: authLike ? ExitCode.AUTH : ExitCode.TENANT,
+        fix: authLike
+          ? 'Check that the API key belongs to a user with the AUDIT permission.'
+          : 'Check the values sent (`--dry-run` shows them); if they are right, the tenant may not support this operation yet.',
+        details: { host, graphqlErrors },
+      });
     }
     case 'redirect':
       return new CliError(

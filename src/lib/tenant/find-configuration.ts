@@ -59,7 +59,9 @@ export async function findConfiguration(tenant: ConfigurationReader, id: string)
  * Checked only after a failure, so a successful mutation costs one request.
  */
 export async function explainMutationFailure(tenant: ConfigurationReader, id: string, error: unknown): Promise<never> {
-  if (error instanceof CliError && error.code === 'TENANT_GRAPHQL_ERROR') {
+  // A partial answer (the mutation ran, a field below it failed) is not about the id: a delete that
+  // ran would then be reported as "no such id", and a script would take it for nothing done.
+  if (error instanceof CliError && error.code === 'TENANT_GRAPHQL_ERROR' && !error.details?.changeMayHaveBeenMade) {
     let all: ExportConfiguration[] | undefined;
     try {
       all = await tenant.listExportConfigurations();

@@ -322,4 +322,30 @@ describe('TenantClient: what a CI script retries on', () => {
     expect(error.details).toMatchObject({ changeMayHaveBeenMade: true });
     expect(tenant.requests).toHaveLength(1);
   });
+
+  it('a partial answer to a mutation (data and errors) says the change was made, with its id', async () => {
+    tenant.replyAlways('createS3AccessKeyExportConfiguration', {
+      body: {
+        data: { createS3AccessKeyExportConfiguration: sampleConfiguration({ id: 'cfg-new', connectionStatus: null }) },
+        errors: [{ message: 'Cannot return null for non-nullable field connectionStatus' }],
+      },
+    });
+    const error = await failure(
+      client().mutateConfiguration('createS3AccessKeyExportConfiguration', { data: { bucket: 'b' } }),
+    );
+    expect(error).toMatchObject({ code: 'TENANT_GRAPHQL_ERROR', exitCode: 5 });
+    expect(error.message).toContain('the change was made all the same (id cfg-new)');
+    expect(error.fix).toContain('`immuta audit exportConfig list`');
+    expect(error.fix).not.toContain('--dry-run');
+    expect(error.details).toMatchObject({ changeMayHaveBeenMade: true, id: 'cfg-new' });
+  });
+
+  it('a GraphQL error to a mutation with no result (data null) stays "check the values"', async () => {
+    tenant.replyAlways('createS3AccessKeyExportConfiguration', { errors: ['bucket is invalid'] });
+    const error = await failure(
+      client().mutateConfiguration('createS3AccessKeyExportConfiguration', { data: { bucket: 'b' } }),
+    );
+    expect(error.fix).toContain('--dry-run');
+    expect(error.details?.changeMayHaveBeenMade).toBeUndefined();
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findConfiguration } from '../../../src/lib/tenant/find-configuration.js';
+import { CliError } from '../../../src/lib/errors/cli-error.js';
+import { explainMutationFailure, findConfiguration } from '../../../src/lib/tenant/find-configuration.js';
 import type { ExportConfiguration } from '../../../src/lib/tenant/types.js';
 
 const configs: ExportConfiguration[] = [
@@ -27,5 +28,20 @@ describe('findConfiguration', () => {
       code: 'NOT_FOUND',
       message: expect.stringContaining('did you mean AbC-1') as unknown,
     });
+  });
+});
+
+describe('explainMutationFailure', () => {
+  it('a GraphQL error on an id the tenant does not have is NOT_FOUND (exit 2)', async () => {
+    const error = new CliError('the tenant answered with an error: no', { code: 'TENANT_GRAPHQL_ERROR' });
+    await expect(explainMutationFailure(tenant, 'nope', error)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('a partial answer (the mutation ran) stays the tenant error: a delete that ran is not "no such id"', async () => {
+    const error = new CliError('the tenant answered with an error: x; the change was made all the same', {
+      code: 'TENANT_GRAPHQL_ERROR',
+      details: { changeMayHaveBeenMade: true },
+    });
+    await expect(explainMutationFailure(tenant, 'deleted-id', error)).rejects.toBe(error);
   });
 });
