@@ -1,6 +1,7 @@
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { ErrorCode } from '../errors/catalogue.js';
+import { escapeLine } from '../output/control-codes.js';
 import { REDACTED, redactText } from '../output/redact.js';
 
 /** What went wrong talking to the tenant, in terms a user can act on. */
@@ -139,6 +140,14 @@ function uncertainMutation(
   });
 }
 
+/**
+ * Remote text inside our one-line message: a newline in a tenant's error message would start a line
+ * that looks like ours (`  Fix: ...`) on a terminal, and break `jq -r .error.message` in a CI log.
+ */
+function remoteInline(messages: readonly string[]): string {
+  return messages.map((message) => escapeLine(message)).join('; ');
+}
+
 function timeoutText(timeoutMs: number): string {
   return `the tenant did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`;
 }
@@ -151,7 +160,7 @@ export function tenantError(failure: TenantFailure, host: string, mutation?: Mut
   const at = { details: { host } };
   switch (failure.kind) {
     case 'http': {
-      const detail = failure.graphqlMessages.length > 0 ? `: ${failure.graphqlMessages.join('; ')}` : '';
+      const detail = failure.graphqlMessages.length > 0 ? `: ${remoteInline(failure.graphqlMessages)}` : '';
       if (failure.status === 401) {
         return new CliError(`the tenant rejected the API key (HTTP 401)${detail}`, {
           code: 'TENANT_UNAUTHORIZED',
@@ -211,7 +220,7 @@ export function tenantError(failure: TenantFailure, host: string, mutation?: Mut
     }
     case 'graphql': {
       const authLike = failure.codes.some((c) => /UNAUTHENTICATED|FORBIDDEN|UNAUTHORIZED/i.test(c));
-      const message = `the tenant answered with an error: ${failure.messages.join('; ') || 'unknown GraphQL error'}`;
+      const message = `the tenant answered with an error: ${remoteInline(failure.messages) || 'unknown GraphQL error'}`;
       const graphqlErrors = failure.messages.map((m) => capRemoteText(m));
       if (mutation && failure.partial) {
         // The mutation's own field came back with a value: it ran. Running the command again would

