@@ -337,7 +337,9 @@ export class TenantClient {
 
   async listExportConfigurations(): Promise<ExportConfiguration[]> {
     const data = await this.request<{ getAllExportConfigurations: unknown }>('getAllExportConfigurations');
-    return this.check('getAllExportConfigurations', checkConfigurations, data.getAllExportConfigurations ?? []);
+    // The schema's list is non-null: an answer without it is no answer, not "no configurations" (a
+    // script would then create what exists, or take `get ID`'s "not found" for the truth).
+    return this.check('getAllExportConfigurations', checkConfigurations, data.getAllExportConfigurations);
   }
 
   async getExportJobTasks(exportJobId: string): Promise<ExportJobTask[]> {

@@ -127,6 +127,18 @@ describe('TenantClient: failure classes', () => {
     expect(error.message).toContain('interval');
   });
 
+  it.each([
+    ['null', { data: null }],
+    ['left out', { body: { data: {} } }],
+  ])(
+    'a list answer whose getAllExportConfigurations is %s -> TENANT_UNEXPECTED_ANSWER, not "no configurations"',
+    async (_name, answer) => {
+      tenant.replyAlways('getAllExportConfigurations', answer);
+      const error = await failure(client().listExportConfigurations());
+      expect(error).toMatchObject({ code: 'TENANT_UNEXPECTED_ANSWER', exitCode: 5 });
+    },
+  );
+
   it('GraphQL errors -> TENANT_GRAPHQL_ERROR, exit 5, with the message; not retried', async () => {
     tenant.replyAlways('getAllExportConfigurations', { errors: ['Variable "$id" got invalid value'] });
     const error = await failure(client().listExportConfigurations());
