@@ -235,6 +235,11 @@ export class TenantClient {
     this.warn = options.warn ?? ((message) => process.stderr.write(`Warning: ${message}\n`));
   }
 
+  /** The profile this client's settings came from (for the commands a message prints). */
+  get profile(): string {
+    return this.settings.profile;
+  }
+
   /** The tenant URL as it may be shown (never with a user name or password). */
   get host(): string {
     return safeUrlForDisplay(this.settings.host);

@@ -1,4 +1,5 @@
 import { distance } from 'fastest-levenshtein';
+import { immutaCli } from '../config/cli-prefix.js';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { ExportConfiguration } from './types.js';
@@ -6,6 +7,8 @@ import type { ExportConfiguration } from './types.js';
 /** The one thing `get`, `test` and `delete` need from the tenant client (an interface, for tests). */
 export interface ConfigurationReader {
   listExportConfigurations(): Promise<ExportConfiguration[]>;
+  /** The profile the run uses: a printed `list` must read the same tenant (`immuta -p prod ...`). */
+  readonly profile?: string;
 }
 
 /** Up to `count` known ids nearest to `id`: same id in another case, a prefix, or a few typos away. */
@@ -24,7 +27,7 @@ export function nearestIds(id: string, known: readonly string[], count = 3): str
 }
 
 /** NOT_FOUND (exit 2) for an id the tenant does not have, naming the nearest ids it does have. */
-export function configurationNotFound(id: string, known: readonly string[]): CliError {
+export function configurationNotFound(id: string, known: readonly string[], profile?: string): CliError {
   const near = nearestIds(id, known);
   const listed = known.length > 0 && known.length <= 5 ? ` Its ids: ${known.join(', ')}.` : '';
   return new CliError(
@@ -32,7 +35,7 @@ export function configurationNotFound(id: string, known: readonly string[]): Cli
     {
       code: 'NOT_FOUND',
       exitCode: ExitCode.USAGE,
-      fix: `Run \`immuta audit exportConfig list\` to see the ids of this tenant (and check -p/--profile).${near.length > 0 ? '' : listed}`,
+      fix: `Run \`${immutaCli(profile)} audit exportConfig list\` to see the ids of this tenant (and check -p/--profile).${near.length > 0 ? '' : listed}`,
       details: { id, known: known.length, ...(near.length > 0 ? { nearest: near } : {}) },
     },
   );
@@ -49,6 +52,7 @@ export async function findConfiguration(tenant: ConfigurationReader, id: string)
   throw configurationNotFound(
     id,
     all.map((config) => config.id),
+    tenant.profile,
   );
 }
 
@@ -72,6 +76,7 @@ export async function explainMutationFailure(tenant: ConfigurationReader, id: st
       throw configurationNotFound(
         id,
         all.map((config) => config.id),
+        tenant.profile,
       );
   }
   throw error;

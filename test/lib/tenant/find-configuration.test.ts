@@ -45,3 +45,23 @@ describe('explainMutationFailure', () => {
     await expect(explainMutationFailure(tenant, 'deleted-id', error)).rejects.toBe(error);
   });
 });
+
+describe('NOT_FOUND names the profile the run used', () => {
+  it('its `list` fix reads the same tenant (`immuta -p prod ...`), not the default profile', async () => {
+    const prod = { ...tenant, profile: 'prod' };
+    await expect(findConfiguration(prod, 'nope')).rejects.toMatchObject({
+      fix: expect.stringContaining('`immuta -p prod audit exportConfig list`') as unknown,
+    });
+    const error = new CliError('the tenant answered with an error: no', { code: 'TENANT_GRAPHQL_ERROR' });
+    await expect(explainMutationFailure(prod, 'nope', error)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      fix: expect.stringContaining('`immuta -p prod audit exportConfig list`') as unknown,
+    });
+  });
+
+  it('the default profile prints plain `immuta`', async () => {
+    await expect(findConfiguration({ ...tenant, profile: 'default' }, 'nope')).rejects.toMatchObject({
+      fix: expect.stringContaining('Run `immuta audit exportConfig list`') as unknown,
+    });
+  });
+});
