@@ -276,7 +276,12 @@ export class TenantClient {
           : this.backoffMs * 2 ** (attempt - 1);
       await sleep(delay);
     }
-    throw tenantError(last, this.host, isMutation(operation) ? { check: this.checkCommand(variables) } : undefined);
+    throw tenantError(
+      last,
+      this.host,
+      isMutation(operation) ? { check: this.checkCommand(variables) } : undefined,
+      this.settings,
+    );
   }
 
   /** The command that shows whether a mutation took effect: `get ID` when it names one, else `list` (a create). */

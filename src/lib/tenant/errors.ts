@@ -1,6 +1,8 @@
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { ErrorCode } from '../errors/catalogue.js';
+import { immutaCli } from '../config/cli-prefix.js';
+import type { SettingSource } from '../config/tenant-settings.js';
 import { escapeLine } from '../output/control-codes.js';
 import { REDACTED, redactText } from '../output/redact.js';
 
@@ -152,11 +154,42 @@ function timeoutText(timeoutMs: number): string {
   return `the tenant did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`;
 }
 
+/** Where the run's tenant URL and API key came from: a fix must change the setting that was used. */
+export interface SettingsOrigin {
+  profile: string;
+  hostSource: SettingSource;
+  apiKeySource: SettingSource;
+}
+
+/**
+ * How to replace a refused key. IMMUTA_API_KEY wins over the profile, so when it was the one used,
+ * `immuta configure` would change nothing: the variable (a CI secret, usually) is what to fix.
+ */
+function keyFix(origin: SettingsOrigin | undefined): string {
+  const newKey = 'a new API key from your Immuta profile page (API Keys tab)';
+  if (origin?.apiKeySource === 'env')
+    return `The key comes from IMMUTA_API_KEY (it takes precedence over the profile): set it to ${newKey}.`;
+  return `Create ${newKey} and run \`${immutaCli(origin?.profile)} configure\`.`;
+}
+
+/** Where to correct the tenant URL: IMMUTA_HOST when it was the one used, else `configure` for the profile. */
+function hostSetting(origin: SettingsOrigin | undefined): string {
+  return origin?.hostSource === 'env'
+    ? 'IMMUTA_HOST, which takes precedence over the profile'
+    : `\`${immutaCli(origin?.profile)} configure\``;
+}
+
 /**
  * One CliError per failure class, each with its fix. `host` is the tenant URL (never secret);
- * `mutation` is given when the request would have changed something.
+ * `mutation` is given when the request would have changed something; `origin` says where the URL
+ * and key came from (flags, environment, profile), so that the fix names the right one.
  */
-export function tenantError(failure: TenantFailure, host: string, mutation?: MutationContext): CliError {
+export function tenantError(
+  failure: TenantFailure,
+  host: string,
+  mutation?: MutationContext,
+  origin?: SettingsOrigin,
+): CliError {
   const at = { details: { host } };
   switch (failure.kind) {
     case 'http': {
@@ -165,7 +198,7 @@ export function tenantError(failure: TenantFailure, host: string, mutation?: Mut
         return new CliError(`the tenant rejected the API key (HTTP 401)${detail}`, {
           code: 'TENANT_UNAUTHORIZED',
           exitCode: ExitCode.AUTH,
-          fix: 'Create a new API key on your Immuta profile page (API Keys tab) and run `immuta configure`.',
+          fix: keyFix(origin),
           ...at,
         });
       }
@@ -188,7 +221,7 @@ export function tenantError(failure: TenantFailure, host: string, mutation?: Mut
           {
             code: 'TENANT_NOT_AUDIT_ENDPOINT',
             exitCode: ExitCode.TENANT,
-            fix: 'Check the tenant URL (it is the address you open Immuta at, without /api/...): `immuta configure`.',
+            fix: `Check the tenant URL (it is the address you open Immuta at, without /api/...): ${hostSetting(origin)}.`,
             ...at,
           },
         );
@@ -268,7 +301,7 @@ export function tenantError(failure: TenantFailure, host: string, mutation?: Mut
         {
           code: 'TENANT_NOT_AUDIT_ENDPOINT',
           exitCode: ExitCode.TENANT,
-          fix: 'Check the tenant URL: it must be your Immuta address, e.g. https://your-immuta.com (`immuta configure`).',
+          fix: `Check the tenant URL: it must be your Immuta address, e.g. https://your-immuta.com (${hostSetting(origin)}).`,
           ...at,
         },
       );

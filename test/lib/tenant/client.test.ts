@@ -81,8 +81,26 @@ describe('TenantClient: failure classes', () => {
     });
     const error = await failure(client().listExportConfigurations());
     expect(error).toMatchObject({ code: 'TENANT_UNAUTHORIZED', exitCode: 4 });
-    expect(error.fix).toContain('immuta configure');
     expect(tenant.requests).toHaveLength(1);
+  });
+
+  it('401: the fix names the setting that was used (IMMUTA_API_KEY wins over the profile: configure would not help)', async () => {
+    tenant.replyAlways('getAllExportConfigurations', { status: 401 });
+    const settings = { host: tenant.url, apiKey: KEY, profile: 'prod', configFile: '/nowhere.yaml' };
+    const fromEnv = new TenantClient({ ...settings, hostSource: 'env', apiKeySource: 'env' }, { backoffMs: 1 });
+    const fromEnvFix = (await failure(fromEnv.listExportConfigurations())).fix;
+    expect(fromEnvFix).toContain('IMMUTA_API_KEY');
+    expect(fromEnvFix).not.toContain('configure');
+    const fromProfile = new TenantClient({ ...settings, hostSource: 'profile', apiKeySource: 'profile' }, { backoffMs: 1 });
+    expect((await failure(fromProfile.listExportConfigurations())).fix).toContain('`immuta -p prod configure`');
+  });
+
+  it('not an audit endpoint: the fix points at IMMUTA_HOST when the URL came from it, else at configure -p', async () => {
+    const settings = { host: `${tenant.url}/extra`, apiKey: KEY, profile: 'prod', configFile: '/nowhere.yaml' };
+    const fromEnv = new TenantClient({ ...settings, hostSource: 'env', apiKeySource: 'env' }, { backoffMs: 1 });
+    expect((await failure(fromEnv.listExportConfigurations())).fix).toContain('IMMUTA_HOST');
+    const fromProfile = new TenantClient({ ...settings, hostSource: 'profile', apiKeySource: 'env' }, { backoffMs: 1 });
+    expect((await failure(fromProfile.listExportConfigurations())).fix).toContain('`immuta -p prod configure`');
   });
 
   it('403 -> TENANT_FORBIDDEN, exit 4, naming the AUDIT permission', async () => {
