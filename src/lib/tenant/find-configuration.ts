@@ -1,5 +1,7 @@
 import { distance } from 'fastest-levenshtein';
 import { immutaCli } from '../config/cli-prefix.js';
+import { escapeLine } from '../output/control-codes.js';
+import { capRemoteText } from './errors.js';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { ExportConfiguration } from './types.js';
@@ -26,12 +28,18 @@ export function nearestIds(id: string, known: readonly string[], count = 3): str
     .map(({ candidate }) => candidate);
 }
 
+/** An id inside the one-line message: the tenant's (or a typed one) may be huge or hold newlines. */
+const MAX_SHOWN_ID = 100;
+function shownId(id: string): string {
+  return escapeLine(capRemoteText(id, MAX_SHOWN_ID));
+}
+
 /** NOT_FOUND (exit 2) for an id the tenant does not have, naming the nearest ids it does have. */
 export function configurationNotFound(id: string, known: readonly string[], profile?: string): CliError {
   const near = nearestIds(id, known);
-  const listed = known.length > 0 && known.length <= 5 ? ` Its ids: ${known.join(', ')}.` : '';
+  const listed = known.length > 0 && known.length <= 5 ? ` Its ids: ${known.map(shownId).join(', ')}.` : '';
   return new CliError(
-    `no export configuration with id "${id}"${near.length > 0 ? ` (did you mean ${near.join(', ')}?)` : ''}`,
+    `no export configuration with id "${shownId(id)}"${near.length > 0 ? ` (did you mean ${near.map(shownId).join(', ')}?)` : ''}`,
     {
       code: 'NOT_FOUND',
       exitCode: ExitCode.USAGE,

@@ -65,3 +65,15 @@ describe('NOT_FOUND names the profile the run used', () => {
     });
   });
 });
+
+describe('NOT_FOUND shows remote ids on one line, capped', () => {
+  it('a tenant id with a newline or of a megabyte does not split or flood the message and fix', async () => {
+    const huge = 'x'.repeat(1_000_000);
+    const odd = { listExportConfigurations: async () => [{ ...configs[0], id: 'abc\n  Fix: run evil' }, { ...configs[0], id: huge }] };
+    const error = await findConfiguration(odd as typeof tenant, 'abc\nd').catch((e: unknown) => e as CliError);
+    expect(error).toMatchObject({ code: 'NOT_FOUND' });
+    expect(`${error.message} ${error.fix ?? ''}`).not.toMatch(/[\r\n]/);
+    expect(error.message.length + (error.fix ?? '').length).toBeLessThan(1000);
+    expect(error.fix).toContain('abc\\n  Fix: run evil');
+  });
+});
