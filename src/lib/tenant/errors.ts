@@ -212,10 +212,7 @@ export function tenantError(
       }
       // A 5xx or 429 is the server's (or its gateway's) whatever the body: load balancers and proxies
       // answer them as HTML pages. Only other statuses with a body that is not JSON mean a wrong URL.
-      if (
-        failure.status === 404 ||
-        (!isJson(failure.contentType) && failure.status !== 429 && failure.status < 500)
-      ) {
+      if (failure.status === 404 || (!isJson(failure.contentType) && failure.status !== 429 && failure.status < 500)) {
         return new CliError(
           `${host} did not answer as an Immuta audit service (HTTP ${failure.status}${failure.contentType ? `, ${failure.contentType.split(';')[0]}` : ''})`,
           {

@@ -91,7 +91,10 @@ describe('TenantClient: failure classes', () => {
     const fromEnvFix = (await failure(fromEnv.listExportConfigurations())).fix;
     expect(fromEnvFix).toContain('IMMUTA_API_KEY');
     expect(fromEnvFix).not.toContain('configure');
-    const fromProfile = new TenantClient({ ...settings, hostSource: 'profile', apiKeySource: 'profile' }, { backoffMs: 1 });
+    const fromProfile = new TenantClient(
+      { ...settings, hostSource: 'profile', apiKeySource: 'profile' },
+      { backoffMs: 1 },
+    );
     expect((await failure(fromProfile.listExportConfigurations())).fix).toContain('`immuta -p prod configure`');
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CliError } from '../../../src/lib/errors/cli-error.js';
+import { failure } from '../../helpers/expect-cli-error.js';
 import { explainMutationFailure, findConfiguration } from '../../../src/lib/tenant/find-configuration.js';
 import type { ExportConfiguration } from '../../../src/lib/tenant/types.js';
 
@@ -69,8 +70,13 @@ describe('NOT_FOUND names the profile the run used', () => {
 describe('NOT_FOUND shows remote ids on one line, capped', () => {
   it('a tenant id with a newline or of a megabyte does not split or flood the message and fix', async () => {
     const huge = 'x'.repeat(1_000_000);
-    const odd = { listExportConfigurations: async () => [{ ...configs[0], id: 'abc\n  Fix: run evil' }, { ...configs[0], id: huge }] };
-    const error = await findConfiguration(odd as typeof tenant, 'abc\nd').catch((e: unknown) => e as CliError);
+    const odd = {
+      listExportConfigurations: async () => [
+        { ...configs[0], id: 'abc\n  Fix: run evil' },
+        { ...configs[0], id: huge },
+      ],
+    };
+    const error = await failure(findConfiguration(odd as typeof tenant, 'abc\nd'));
     expect(error).toMatchObject({ code: 'NOT_FOUND' });
     expect(`${error.message} ${error.fix ?? ''}`).not.toMatch(/[\r\n]/);
     expect(error.message.length + (error.fix ?? '').length).toBeLessThan(1000);
