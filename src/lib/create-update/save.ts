@@ -107,9 +107,19 @@ function checkAccountInputs(options: SaveOptions, env: NodeJS.ProcessEnv): void 
   }
 }
 
-/** A secret given as {"fromStdin": true}: a masked prompt on a terminal, else all of standard input. */
+/**
+ * A secret given as {"fromStdin": true}: a masked prompt on a terminal, else all of standard input.
+ * A terminal that may not be asked (--json asks nothing; CI) is refused: reading it unprompted would
+ * wait without a word, and show the secret as it is typed.
+ */
 async function readSecret(field: string, io: CommandIO): Promise<string> {
-  if (io.stdinIsTTY && io.caps.interactive) return io.prompts.secret(`${field}:`);
+  if (io.stdinIsTTY) {
+    if (io.caps.interactive && !io.json) return io.prompts.secret(`${field}:`);
+    throw usageError(
+      `"${field}" reads standard input, which is a terminal, and ${io.json ? '--json asks nothing' : 'this session cannot prompt'} (nothing was sent)`,
+      `Pipe the value in (e.g. \`printenv SECRET | immuta ...\`), or use {"fromEnv": "NAME"} for "${field}".`,
+    );
+  }
   return (await readConfigStdin(io, MAX_SECRET_BYTES)).toString('utf8');
 }
 

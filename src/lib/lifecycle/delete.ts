@@ -22,8 +22,9 @@ export async function runDelete(options: DeleteOptions, io: CommandIO): Promise<
   const { id } = options;
   if (!options.yes) {
     // Checked before anything else: a script without --yes must not even read the tenant.
-    if (!io.caps.interactive) {
-      const why = nonInteractiveReason({ env: io.env }) ?? 'prompts are off';
+    // --json asks nothing (README "Output, JSON and exit codes"), also on a terminal.
+    if (!io.caps.interactive || io.json) {
+      const why = io.json ? '--json asks nothing' : (nonInteractiveReason({ env: io.env }) ?? 'prompts are off');
       throw new CliError(`refusing to delete without --yes: this session cannot ask for confirmation (${why})`, {
         code: 'CONFIRMATION_REQUIRED',
         exitCode: ExitCode.USAGE,

@@ -62,7 +62,8 @@ export async function runConfigure(options: ConfigureOptions, io: CommandIO): Pr
     profile,
     host: globals.host,
     apiKeyStdin: options.apiKeyStdin,
-    interactive: io.caps.interactive,
+    // --json asks nothing, also on a terminal: what is missing is a usage error naming the flag.
+    interactive: io.caps.interactive && !io.json,
     existing,
     io: {
       readStdin: () => io.readStdin(MAX_KEY_BYTES),

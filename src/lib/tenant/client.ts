@@ -147,6 +147,18 @@ function remoteErrors(errors: unknown): { messages: string[]; codes: string[] } 
   };
 }
 
+/**
+ * An answer with `errors` whose `data` still holds a root field's value (GraphQL's partial answer: a
+ * field below it failed). For a mutation, that value means it ran; its `id` says what it made.
+ */
+function partialResult(data: unknown): { id?: string } | undefined {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
+  const value = Object.values(data).find((field) => field !== null && field !== undefined) as unknown;
+  if (value === undefined) return undefined;
+  const id = (value as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? { id: capRemoteText(id) } : {};
+}
+
 /** Reads one HTTP answer as the GraphQL endpoint's: its `data`, or the failure class. */
 export function interpretAnswer(answer: HttpAnswer): { data: Record<string, unknown> } | { failure: TenantFailure } {
   const contentType = answer.headers['content-type'] ?? null;
@@ -170,7 +182,10 @@ export function interpretAnswer(answer: HttpAnswer): { data: Record<string, unkn
     };
   }
   if (!body) return { failure: { kind: 'not-graphql', contentType } };
-  if (Array.isArray(body.errors) && body.errors.length > 0) return { failure: { kind: 'graphql', messages, codes } };
+  if (Array.isArray(body.errors) && body.errors.length > 0) {
+    const partial = partialResult(body.data);
+    return { failure: { kind: 'graphql', messages, codes, ...(partial ? { partial } : {}) } };
+  }
   // A JSON 200 without `data` (some other JSON API at that URL) is not the audit service.
   if (body.data === null || typeof body.data !== 'object' || Array.isArray(body.data)) {
     return { failure: { kind: 'not-graphql', contentType } };
@@ -220,6 +235,11 @@ export class TenantClient {
     this.warn = options.warn ?? ((message) => process.stderr.write(`Warning: ${message}\n`));
   }
 
+  /** The profile this client's settings came from (for the commands a message prints). */
+  get profile(): string {
+    return this.settings.profile;
+  }
+
   /** The tenant URL as it may be shown (never with a user name or password). */
   get host(): string {
     return safeUrlForDisplay(this.settings.host);
@@ -256,7 +276,12 @@ export class TenantClient {
           : this.backoffMs * 2 ** (attempt - 1);
       await sleep(delay);
     }
-    throw tenantError(last, this.host, isMutation(operation) ? { check: this.checkCommand(variables) } : undefined);
+    throw tenantError(
+      last,
+      this.host,
+      isMutation(operation) ? { check: this.checkCommand(variables) } : undefined,
+      this.settings,
+    );
   }
 
   /** The command that shows whether a mutation took effect: `get ID` when it names one, else `list` (a create). */
@@ -322,7 +347,9 @@ export class TenantClient {
 
   async listExportConfigurations(): Promise<ExportConfiguration[]> {
     const data = await this.request<{ getAllExportConfigurations: unknown }>('getAllExportConfigurations');
-    return this.check('getAllExportConfigurations', checkConfigurations, data.getAllExportConfigurations ?? []);
+    // The schema's list is non-null: an answer without it is no answer, not "no configurations" (a
+    // script would then create what exists, or take `get ID`'s "not found" for the truth).
+    return this.check('getAllExportConfigurations', checkConfigurations, data.getAllExportConfigurations);
   }
 
   async getExportJobTasks(exportJobId: string): Promise<ExportJobTask[]> {

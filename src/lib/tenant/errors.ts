@@ -1,11 +1,21 @@
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
+import type { ErrorCode } from '../errors/catalogue.js';
+import { immutaCli } from '../config/cli-prefix.js';
+import type { SettingSource } from '../config/tenant-settings.js';
+import { escapeLine } from '../output/control-codes.js';
 import { REDACTED, redactText } from '../output/redact.js';
 
 /** What went wrong talking to the tenant, in terms a user can act on. */
 export type TenantFailure =
   | { kind: 'http'; status: number; contentType: string | null; graphqlMessages: string[]; retryAfterMs?: number }
-  | { kind: 'graphql'; messages: string[]; codes: string[] }
+  | {
+      kind: 'graphql';
+      messages: string[];
+      codes: string[];
+      /** The answer's `data` held a result all the same (a partial answer): for a mutation, it ran. */
+      partial?: { id?: string };
+    }
   | { kind: 'not-graphql'; contentType: string | null; detail?: string }
   | { kind: 'network'; code: string; message: string }
   | { kind: 'timeout'; timeoutMs: number }
@@ -113,37 +123,82 @@ export interface MutationContext {
 }
 
 /**
- * A mutation that timed out or lost its connection may still have been applied: the tenant can have
- * received it and only the answer was lost. "Try again" could then make a second configuration (a
- * create is not idempotent), so the fix says to look first.
+ * A mutation that timed out, lost its connection or got a 5xx (a gateway's 502/504 comes after the
+ * request was passed on) may still have been applied: the tenant can have received it and only the
+ * answer was lost. "Try again" could then make a second configuration (a create is not idempotent),
+ * so the fix says to look first.
  */
-function uncertainMutation(cause: string, mutation: MutationContext, host: string, timeout: boolean): CliError {
+function uncertainMutation(
+  cause: string,
+  mutation: MutationContext,
+  host: string,
+  code: Extract<ErrorCode, 'TENANT_TIMEOUT' | 'TENANT_UNREACHABLE' | 'TENANT_SERVER_ERROR'>,
+): CliError {
   return new CliError(`${cause}; the change may have been made all the same`, {
-    code: timeout ? 'TENANT_TIMEOUT' : 'TENANT_UNREACHABLE',
+    code,
     exitCode: ExitCode.TENANT,
-    fix: `Check with \`${mutation.check}\` whether it was before running the command again (a second create makes a duplicate)${timeout ? '; if the tenant is slow, raise IMMUTA_TIMEOUT (milliseconds)' : ''}.`,
+    fix: `Check with \`${mutation.check}\` whether it was before running the command again (a second create makes a duplicate)${code === 'TENANT_TIMEOUT' ? '; if the tenant is slow, raise IMMUTA_TIMEOUT (milliseconds)' : ''}.`,
     details: { host, changeMayHaveBeenMade: true },
   });
+}
+
+/**
+ * Remote text inside our one-line message: a newline in a tenant's error message would start a line
+ * that looks like ours (`  Fix: ...`) on a terminal, and break `jq -r .error.message` in a CI log.
+ */
+function remoteInline(messages: readonly string[]): string {
+  return messages.map((message) => escapeLine(message)).join('; ');
 }
 
 function timeoutText(timeoutMs: number): string {
   return `the tenant did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`;
 }
 
+/** Where the run's tenant URL and API key came from: a fix must change the setting that was used. */
+export interface SettingsOrigin {
+  profile: string;
+  hostSource: SettingSource;
+  apiKeySource: SettingSource;
+}
+
+/**
+ * How to replace a refused key. IMMUTA_API_KEY wins over the profile, so when it was the one used,
+ * `immuta configure` would change nothing: the variable (a CI secret, usually) is what to fix.
+ */
+function keyFix(origin: SettingsOrigin | undefined): string {
+  const newKey = 'a new API key from your Immuta profile page (API Keys tab)';
+  if (origin?.apiKeySource === 'env')
+    return `The key comes from IMMUTA_API_KEY (it takes precedence over the profile): set it to ${newKey}.`;
+  return `Create ${newKey} and run \`${immutaCli(origin?.profile)} configure\`.`;
+}
+
+/** Where to correct the tenant URL: IMMUTA_HOST when it was the one used, else `configure` for the profile. */
+function hostSetting(origin: SettingsOrigin | undefined): string {
+  return origin?.hostSource === 'env'
+    ? 'IMMUTA_HOST, which takes precedence over the profile'
+    : `\`${immutaCli(origin?.profile)} configure\``;
+}
+
 /**
  * One CliError per failure class, each with its fix. `host` is the tenant URL (never secret);
- * `mutation` is given when the request would have changed something.
+ * `mutation` is given when the request would have changed something; `origin` says where the URL
+ * and key came from (flags, environment, profile), so that the fix names the right one.
  */
-export function tenantError(failure: TenantFailure, host: string, mutation?: MutationContext): CliError {
+export function tenantError(
+  failure: TenantFailure,
+  host: string,
+  mutation?: MutationContext,
+  origin?: SettingsOrigin,
+): CliError {
   const at = { details: { host } };
   switch (failure.kind) {
     case 'http': {
-      const detail = failure.graphqlMessages.length > 0 ? `: ${failure.graphqlMessages.join('; ')}` : '';
+      const detail = failure.graphqlMessages.length > 0 ? `: ${remoteInline(failure.graphqlMessages)}` : '';
       if (failure.status === 401) {
         return new CliError(`the tenant rejected the API key (HTTP 401)${detail}`, {
           code: 'TENANT_UNAUTHORIZED',
           exitCode: ExitCode.AUTH,
-          fix: 'Create a new API key on your Immuta profile page (API Keys tab) and run `immuta configure`.',
+          fix: keyFix(origin),
           ...at,
         });
       }
@@ -155,13 +210,15 @@ export function tenantError(failure: TenantFailure, host: string, mutation?: Mut
           ...at,
         });
       }
-      if (failure.status === 404 || !isJson(failure.contentType)) {
+      // A 5xx or 429 is the server's (or its gateway's) whatever the body: load balancers and proxies
+      // answer them as HTML pages. Only other statuses with a body that is not JSON mean a wrong URL.
+      if (failure.status === 404 || (!isJson(failure.contentType) && failure.status !== 429 && failure.status < 500)) {
         return new CliError(
           `${host} did not answer as an Immuta audit service (HTTP ${failure.status}${failure.contentType ? `, ${failure.contentType.split(';')[0]}` : ''})`,
           {
             code: 'TENANT_NOT_AUDIT_ENDPOINT',
             exitCode: ExitCode.TENANT,
-            fix: 'Check the tenant URL (it is the address you open Immuta at, without /api/...): `immuta configure`.',
+            fix: `Check the tenant URL (it is the address you open Immuta at, without /api/...): ${hostSetting(origin)}.`,
             ...at,
           },
         );
@@ -174,6 +231,13 @@ export function tenantError(failure: TenantFailure, host: string, mutation?: Mut
           ...at,
         });
       }
+      if (mutation && failure.status >= 500)
+        return uncertainMutation(
+          `the tenant failed to answer (HTTP ${failure.status})${detail}`,
+          mutation,
+          host,
+          'TENANT_SERVER_ERROR',
+        );
       return new CliError(`the tenant failed to answer (HTTP ${failure.status})${detail}`, {
         code: failure.status >= 500 ? 'TENANT_SERVER_ERROR' : 'TENANT_HTTP_ERROR',
         exitCode: ExitCode.TENANT,
@@ -186,17 +250,27 @@ export function tenantError(failure: TenantFailure, host: string, mutation?: Mut
     }
     case 'graphql': {
       const authLike = failure.codes.some((c) => /UNAUTHENTICATED|FORBIDDEN|UNAUTHORIZED/i.test(c));
-      return new CliError(
-        `the tenant answered with an error: ${failure.messages.join('; ') || 'unknown GraphQL error'}`,
-        {
-          code: authLike ? 'TENANT_FORBIDDEN' : 'TENANT_GRAPHQL_ERROR',
-          exitCode: authLike ? ExitCode.AUTH : ExitCode.TENANT,
-          fix: authLike
-            ? 'Check that the API key belongs to a user with the AUDIT permission.'
-            : 'Check the values sent (`--dry-run` shows them); if they are right, the tenant may not support this operation yet.',
-          details: { host, graphqlErrors: failure.messages.map((m) => capRemoteText(m)) },
-        },
-      );
+      const message = `the tenant answered with an error: ${remoteInline(failure.messages) || 'unknown GraphQL error'}`;
+      const graphqlErrors = failure.messages.map((m) => capRemoteText(m));
+      if (mutation && failure.partial) {
+        // The mutation's own field came back with a value: it ran. Running the command again would
+        // make a second configuration (create) or act twice; what to do is look first.
+        const id = failure.partial.id;
+        return new CliError(`${message}; the change was made all the same${id ? ` (id ${id})` : ''}`, {
+          code: 'TENANT_GRAPHQL_ERROR',
+          exitCode: ExitCode.TENANT,
+          fix: `Check with \`${mutation.check}\` before running the command again (a second create makes a duplicate).`,
+          details: { host, graphqlErrors, changeMayHaveBeenMade: true, ...(id ? { id } : {}) },
+        });
+      }
+      return new CliError(message, {
+        code: authLike ? 'TENANT_FORBIDDEN' : 'TENANT_GRAPHQL_ERROR',
+        exitCode: authLike ? ExitCode.AUTH : ExitCode.TENANT,
+        fix: authLike
+          ? 'Check that the API key belongs to a user with the AUDIT permission.'
+          : 'Check the values sent (`--dry-run` shows them); if they are right, the tenant may not support this operation yet.',
+        details: { host, graphqlErrors },
+      });
     }
     case 'redirect':
       return new CliError(
@@ -224,7 +298,7 @@ export function tenantError(failure: TenantFailure, host: string, mutation?: Mut
         {
           code: 'TENANT_NOT_AUDIT_ENDPOINT',
           exitCode: ExitCode.TENANT,
-          fix: 'Check the tenant URL: it must be your Immuta address, e.g. https://your-immuta.com (`immuta configure`).',
+          fix: `Check the tenant URL: it must be your Immuta address, e.g. https://your-immuta.com (${hostSetting(origin)}).`,
           ...at,
         },
       );
@@ -247,7 +321,7 @@ export function tenantError(failure: TenantFailure, host: string, mutation?: Mut
       }
       if (CUT_CODES.has(failure.code)) {
         const cause = `the connection to ${host} was closed before the answer arrived (${failure.code})`;
-        if (mutation) return uncertainMutation(cause, mutation, host, false);
+        if (mutation) return uncertainMutation(cause, mutation, host, 'TENANT_UNREACHABLE');
         return new CliError(cause, {
           code: 'TENANT_UNREACHABLE',
           exitCode: ExitCode.TENANT,
@@ -269,7 +343,7 @@ export function tenantError(failure: TenantFailure, host: string, mutation?: Mut
       );
     }
     case 'timeout':
-      if (mutation) return uncertainMutation(timeoutText(failure.timeoutMs), mutation, host, true);
+      if (mutation) return uncertainMutation(timeoutText(failure.timeoutMs), mutation, host, 'TENANT_TIMEOUT');
       return new CliError(timeoutText(failure.timeoutMs), {
         code: 'TENANT_TIMEOUT',
         exitCode: ExitCode.TENANT,

@@ -1,4 +1,7 @@
 import { distance } from 'fastest-levenshtein';
+import { immutaCli } from '../config/cli-prefix.js';
+import { escapeLine } from '../output/control-codes.js';
+import { capRemoteText } from './errors.js';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { ExportConfiguration } from './types.js';
@@ -6,6 +9,8 @@ import type { ExportConfiguration } from './types.js';
 /** The one thing `get`, `test` and `delete` need from the tenant client (an interface, for tests). */
 export interface ConfigurationReader {
   listExportConfigurations(): Promise<ExportConfiguration[]>;
+  /** The profile the run uses: a printed `list` must read the same tenant (`immuta -p prod ...`). */
+  readonly profile?: string;
 }
 
 /** Up to `count` known ids nearest to `id`: same id in another case, a prefix, or a few typos away. */
@@ -23,16 +28,22 @@ export function nearestIds(id: string, known: readonly string[], count = 3): str
     .map(({ candidate }) => candidate);
 }
 
+/** An id inside the one-line message: the tenant's (or a typed one) may be huge or hold newlines. */
+const MAX_SHOWN_ID = 100;
+function shownId(id: string): string {
+  return escapeLine(capRemoteText(id, MAX_SHOWN_ID));
+}
+
 /** NOT_FOUND (exit 2) for an id the tenant does not have, naming the nearest ids it does have. */
-export function configurationNotFound(id: string, known: readonly string[]): CliError {
+export function configurationNotFound(id: string, known: readonly string[], profile?: string): CliError {
   const near = nearestIds(id, known);
-  const listed = known.length > 0 && known.length <= 5 ? ` Its ids: ${known.join(', ')}.` : '';
+  const listed = known.length > 0 && known.length <= 5 ? ` Its ids: ${known.map(shownId).join(', ')}.` : '';
   return new CliError(
-    `no export configuration with id "${id}"${near.length > 0 ? ` (did you mean ${near.join(', ')}?)` : ''}`,
+    `no export configuration with id "${shownId(id)}"${near.length > 0 ? ` (did you mean ${near.map(shownId).join(', ')}?)` : ''}`,
     {
       code: 'NOT_FOUND',
       exitCode: ExitCode.USAGE,
-      fix: `Run \`immuta audit exportConfig list\` to see the ids of this tenant (and check -p/--profile).${near.length > 0 ? '' : listed}`,
+      fix: `Run \`${immutaCli(profile)} audit exportConfig list\` to see the ids of this tenant (and check -p/--profile).${near.length > 0 ? '' : listed}`,
       details: { id, known: known.length, ...(near.length > 0 ? { nearest: near } : {}) },
     },
   );
@@ -49,6 +60,7 @@ export async function findConfiguration(tenant: ConfigurationReader, id: string)
   throw configurationNotFound(
     id,
     all.map((config) => config.id),
+    tenant.profile,
   );
 }
 
@@ -59,7 +71,9 @@ export async function findConfiguration(tenant: ConfigurationReader, id: string)
  * Checked only after a failure, so a successful mutation costs one request.
  */
 export async function explainMutationFailure(tenant: ConfigurationReader, id: string, error: unknown): Promise<never> {
-  if (error instanceof CliError && error.code === 'TENANT_GRAPHQL_ERROR') {
+  // A partial answer (the mutation ran, a field below it failed) is not about the id: a delete that
+  // ran would then be reported as "no such id", and a script would take it for nothing done.
+  if (error instanceof CliError && error.code === 'TENANT_GRAPHQL_ERROR' && !error.details?.changeMayHaveBeenMade) {
     let all: ExportConfiguration[] | undefined;
     try {
       all = await tenant.listExportConfigurations();
@@ -70,6 +84,7 @@ export async function explainMutationFailure(tenant: ConfigurationReader, id: st
       throw configurationNotFound(
         id,
         all.map((config) => config.id),
+        tenant.profile,
       );
   }
   throw error;

