@@ -16,6 +16,7 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
+import { iamSdk, kmsSdk, organizationsSdk, s3Sdk, stsSdk } from '../util/aws-sdk.js';
 
 export interface StaticCredentials {
   accessKeyId: string;
@@ -72,17 +73,11 @@ export function endpointFor(
 }
 
 /**
- * Loads every SDK client module at once (in parallel), so that the checks' wall time measures AWS,
- * not module loading, and no check waits for another's import.
+ * Loads every SDK client module before the checks start, so that the checks' wall time measures AWS,
+ * not module loading.
  */
-export async function preloadSdk(): Promise<void> {
-  await Promise.all([
-    import('@aws-sdk/client-s3'),
-    import('@aws-sdk/client-sts'),
-    import('@aws-sdk/client-iam'),
-    import('@aws-sdk/client-kms'),
-    import('@aws-sdk/client-organizations'),
-  ]);
+export function preloadSdk(): void {
+  for (const load of [s3Sdk, stsSdk, iamSdk, kmsSdk, organizationsSdk]) load();
 }
 
 export class AwsClients {
@@ -152,7 +147,7 @@ export class AwsClients {
     const region = options.region ?? this.options.region;
     const follow = options.followRegionRedirects ?? false;
     return this.memo(`s3:${region}:${follow}`, async () => {
-      const { S3Client } = await import('@aws-sdk/client-s3');
+      const { S3Client } = s3Sdk();
       const env = this.options.env ?? process.env;
       return this.counted(
         new S3Client({
@@ -170,7 +165,7 @@ export class AwsClients {
   sts(region?: string): Promise<STSClient> {
     const r = region ?? this.options.region;
     return this.memo(`sts:${r}`, async () => {
-      const { STSClient } = await import('@aws-sdk/client-sts');
+      const { STSClient } = stsSdk();
       return this.counted(new STSClient(this.common(r, 'STS')));
     });
   }
@@ -178,7 +173,7 @@ export class AwsClients {
   /** IAM is a global service, signed for us-east-1. */
   iam(): Promise<IAMClient> {
     return this.memo('iam', async () => {
-      const { IAMClient } = await import('@aws-sdk/client-iam');
+      const { IAMClient } = iamSdk();
       return this.counted(new IAMClient(this.common('us-east-1', 'IAM')));
     });
   }
@@ -186,7 +181,7 @@ export class AwsClients {
   kms(region?: string): Promise<KMSClient> {
     const r = region ?? this.options.region;
     return this.memo(`kms:${r}`, async () => {
-      const { KMSClient } = await import('@aws-sdk/client-kms');
+      const { KMSClient } = kmsSdk();
       return this.counted(new KMSClient(this.common(r, 'KMS')));
     });
   }
@@ -194,7 +189,7 @@ export class AwsClients {
   /** Organizations answers in us-east-1. */
   organizations(): Promise<OrganizationsClient> {
     return this.memo('organizations', async () => {
-      const { OrganizationsClient } = await import('@aws-sdk/client-organizations');
+      const { OrganizationsClient } = organizationsSdk();
       return this.counted(new OrganizationsClient(this.common('us-east-1', 'ORGANIZATIONS')));
     });
   }

@@ -9,6 +9,7 @@
  */
 import type { AwsClients } from './clients.js';
 import { type AwsFailure, awsFailure } from './errors.js';
+import { iamSdk, kmsSdk, organizationsSdk, s3Sdk, stsSdk } from '../util/aws-sdk.js';
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; failure: AwsFailure };
 
@@ -142,7 +143,7 @@ export class Facts {
   /** HeadBucket against the configured region, redirects off: a 301 is the answer to "right region?". */
   headBucket(expectedOwner?: string): Promise<Outcome<HeadBucketResult>> {
     return this.once(`headBucket:${expectedOwner ?? ''}`, async () => {
-      const { HeadBucketCommand } = await import('@aws-sdk/client-s3');
+      const { HeadBucketCommand } = s3Sdk();
       const s3 = await this.input.clients.s3({ region: this.input.region, followRegionRedirects: false });
       try {
         const out = await s3.send(
@@ -170,7 +171,7 @@ export class Facts {
   /** The bucket policy text, or null when the bucket has none. */
   bucketPolicy(): Promise<Outcome<string | null>> {
     return this.once('bucketPolicy', async () => {
-      const { GetBucketPolicyCommand } = await import('@aws-sdk/client-s3');
+      const { GetBucketPolicyCommand } = s3Sdk();
       try {
         const out = await (await this.readerS3()).send(new GetBucketPolicyCommand({ Bucket: this.input.bucket }));
         return out.Policy ?? null;
@@ -184,7 +185,7 @@ export class Facts {
   /** The default-encryption rule, or null when none is configured (S3 then applies SSE-S3). */
   bucketEncryption(): Promise<Outcome<EncryptionRule | null>> {
     return this.once('bucketEncryption', async () => {
-      const { GetBucketEncryptionCommand } = await import('@aws-sdk/client-s3');
+      const { GetBucketEncryptionCommand } = s3Sdk();
       try {
         const out = await (await this.readerS3()).send(new GetBucketEncryptionCommand({ Bucket: this.input.bucket }));
         const rule = out.ServerSideEncryptionConfiguration?.Rules?.[0];
@@ -205,7 +206,7 @@ export class Facts {
   /** Object Ownership, or null when the bucket has no ownership controls (ACLs apply, object writer owns). */
   ownershipControls(): Promise<Outcome<string | null>> {
     return this.once('ownershipControls', async () => {
-      const { GetBucketOwnershipControlsCommand } = await import('@aws-sdk/client-s3');
+      const { GetBucketOwnershipControlsCommand } = s3Sdk();
       try {
         const out = await (
           await this.readerS3()
@@ -221,7 +222,7 @@ export class Facts {
   /** Object Lock: null when not configured. */
   objectLock(): Promise<Outcome<{ enabled: boolean; mode?: string; days?: number; years?: number } | null>> {
     return this.once('objectLock', async () => {
-      const { GetObjectLockConfigurationCommand } = await import('@aws-sdk/client-s3');
+      const { GetObjectLockConfigurationCommand } = s3Sdk();
       try {
         const out = await (
           await this.readerS3()
@@ -245,7 +246,7 @@ export class Facts {
   /** Versioning status: 'Enabled', 'Suspended', or null when never enabled. */
   versioning(): Promise<Outcome<string | null>> {
     return this.once('versioning', async () => {
-      const { GetBucketVersioningCommand } = await import('@aws-sdk/client-s3');
+      const { GetBucketVersioningCommand } = s3Sdk();
       const out = await (await this.readerS3()).send(new GetBucketVersioningCommand({ Bucket: this.input.bucket }));
       return out.Status ?? null;
     });
@@ -253,7 +254,7 @@ export class Facts {
 
   requestPayment(): Promise<Outcome<string>> {
     return this.once('requestPayment', async () => {
-      const { GetBucketRequestPaymentCommand } = await import('@aws-sdk/client-s3');
+      const { GetBucketRequestPaymentCommand } = s3Sdk();
       const out = await (await this.readerS3()).send(new GetBucketRequestPaymentCommand({ Bucket: this.input.bucket }));
       return out.Payer ?? 'BucketOwner';
     });
@@ -263,7 +264,7 @@ export class Facts {
     const roleArn = this.input.roleArn;
     if (!roleArn) return undefined;
     return this.once('role', async () => {
-      const { GetRoleCommand } = await import('@aws-sdk/client-iam');
+      const { GetRoleCommand } = iamSdk();
       const iam = await this.input.clients.iam();
       // GetRole takes the name only: the last segment of the ARN (paths such as service-role/ are dropped).
       const name = roleArn.split('/').pop() ?? roleArn;
@@ -285,7 +286,7 @@ export class Facts {
 
   accessKeys(userName: string): Promise<Outcome<AccessKeyInfo[]>> {
     return this.once(`accessKeys:${userName}`, async () => {
-      const { ListAccessKeysCommand } = await import('@aws-sdk/client-iam');
+      const { ListAccessKeysCommand } = iamSdk();
       const out = await (await this.input.clients.iam()).send(new ListAccessKeysCommand({ UserName: userName }));
       return (out.AccessKeyMetadata ?? []).map((k) => ({
         accessKeyId: k.AccessKeyId ?? '',
@@ -298,7 +299,7 @@ export class Facts {
   /** KMS DescribeKey, in the key's own region when the id is an ARN. */
   kmsKey(keyId: string, bucketRegion: string): Promise<Outcome<KmsKeyInfo>> {
     return this.once(`kmsKey:${keyId}`, async () => {
-      const { DescribeKeyCommand } = await import('@aws-sdk/client-kms');
+      const { DescribeKeyCommand } = kmsSdk();
       const kms = await this.input.clients.kms(regionOfArn(keyId) ?? bucketRegion);
       const out = await kms.send(new DescribeKeyCommand({ KeyId: keyId }));
       const meta = out.KeyMetadata;
@@ -315,7 +316,7 @@ export class Facts {
 
   keyPolicy(keyArn: string): Promise<Outcome<string>> {
     return this.once(`keyPolicy:${keyArn}`, async () => {
-      const { GetKeyPolicyCommand } = await import('@aws-sdk/client-kms');
+      const { GetKeyPolicyCommand } = kmsSdk();
       const kms = await this.input.clients.kms(regionOfArn(keyArn));
       const out = await kms.send(new GetKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default' }));
       return out.Policy ?? '';
@@ -325,7 +326,7 @@ export class Facts {
   /** DescribeOrganization; null when the account is not in an organization. */
   organization(): Promise<Outcome<OrganizationInfo | null>> {
     return this.once('organization', async () => {
-      const { DescribeOrganizationCommand } = await import('@aws-sdk/client-organizations');
+      const { DescribeOrganizationCommand } = organizationsSdk();
       try {
         const out = await (await this.input.clients.organizations()).send(new DescribeOrganizationCommand({}));
         return {
@@ -345,7 +346,7 @@ export class Facts {
    */
   simulate(policySourceArn: string, actions: string[], resource: string): Promise<Outcome<SimulationResult[]>> {
     return this.once(`simulate:${policySourceArn}:${actions.join(',')}:${resource}`, async () => {
-      const { SimulatePrincipalPolicyCommand } = await import('@aws-sdk/client-iam');
+      const { SimulatePrincipalPolicyCommand } = iamSdk();
       const out = await (
         await this.input.clients.iam()
       ).send(
@@ -382,7 +383,7 @@ export class Facts {
 }
 
 async function readIdentity(clients: AwsClients): Promise<CallerIdentity> {
-  const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  const { GetCallerIdentityCommand } = stsSdk();
   const out = await (await clients.sts()).send(new GetCallerIdentityCommand({}));
   return { account: out.Account ?? '', arn: out.Arn ?? '', userId: out.UserId ?? '' };
 }
@@ -393,7 +394,7 @@ export function regionOfArn(arn: string): string | undefined {
 }
 
 async function readManagedPolicy(clients: AwsClients, policyArn: string): Promise<string> {
-  const { GetPolicyCommand, GetPolicyVersionCommand } = await import('@aws-sdk/client-iam');
+  const { GetPolicyCommand, GetPolicyVersionCommand } = iamSdk();
   const iam = await clients.iam();
   const policy = await iam.send(new GetPolicyCommand({ PolicyArn: policyArn }));
   const versionId = policy.Policy?.DefaultVersionId ?? 'v1';
@@ -405,7 +406,7 @@ async function readIdentityPolicies(
   clients: AwsClients,
   principal: { type: 'user' | 'role'; name: string },
 ): Promise<IdentityPolicies> {
-  const iamModule = await import('@aws-sdk/client-iam');
+  const iamModule = iamSdk();
   const iam = await clients.iam();
   const policies: IdentityPolicyDocument[] = [];
   let boundaryArn: string | undefined;

@@ -180,7 +180,7 @@ function verdictLine(report: Omit<DoctorReport, 'verdict'>, destination: string,
 
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const setupStarted = performance.now();
-  if (options.target && options.config.status !== 'fail') await preloadSdk();
+  if (options.target && options.config.status !== 'fail') preloadSdk();
   const setupMs = Math.round(performance.now() - setupStarted);
   const started = performance.now();
   const checks: CheckResult[] = [

@@ -1,5 +1,5 @@
 /**
- * The one place `@duckdb/node-api` is loaded (lazily: importing it costs ~250 ms and ~35 MB, so only
+ * The one place `@duckdb/node-api` is loaded (lazily: loading it costs ~60 ms and ~35 MB, so only
  * the logs commands pay for it) and databases are opened with the settings every use needs:
  *
  * - a memory limit (DuckDB's default is 80% of the machine's RAM);
@@ -20,6 +20,7 @@ import type {
 } from '@duckdb/node-api';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
+import { requirePackage } from '../util/require-package.js';
 
 export type { DuckDBConnection, DuckDBDataChunk, DuckDBInstance, DuckDBResult, DuckDBResultReader };
 
@@ -47,8 +48,9 @@ const LATE_MATERIALIZATION_MAX_ROWS = 10_000;
 type DuckDBModule = typeof DuckDBApi;
 let loaded: Promise<DuckDBModule> | undefined;
 
+/** Required, not imported: see requirePackage. */
 export function loadDuckDB(): Promise<DuckDBModule> {
-  loaded ??= import('@duckdb/node-api');
+  loaded ??= Promise.resolve().then(() => requirePackage<DuckDBModule>('@duckdb/node-api'));
   return loaded;
 }
 

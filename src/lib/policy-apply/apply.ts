@@ -11,6 +11,7 @@ import { ExitCode } from '../errors/exit-codes.js';
 import { type DiffLine, diffLines, pretty } from './diff.js';
 import { type JsonObject, mergeStatements } from './merge.js';
 import { tightenTrust } from './trust-tighten.js';
+import { iamSdk, s3Sdk } from '../util/aws-sdk.js';
 
 /** The inline policy the role (or user) permission statements go into. */
 export const INLINE_POLICY_NAME = 'ImmutaAuditExport';
@@ -93,7 +94,7 @@ export async function planBucketPolicy(
   clients: AwsClients,
   options: { bucket: string; region: string; statements: JsonObject[] },
 ): Promise<PlannedChange> {
-  const { GetBucketPolicyCommand, PutBucketPolicyCommand } = await import('@aws-sdk/client-s3');
+  const { GetBucketPolicyCommand, PutBucketPolicyCommand } = s3Sdk();
   const s3 = await clients.s3({ region: options.region, followRegionRedirects: true });
   const what = `bucket policy of ${options.bucket}`;
   let before: JsonObject | null = null;
@@ -116,7 +117,7 @@ export async function planInlinePolicy(
   clients: AwsClients,
   options: { principal: { type: 'role' | 'user'; name: string }; policyName?: string; statements: JsonObject[] },
 ): Promise<PlannedChange> {
-  const iamModule = await import('@aws-sdk/client-iam');
+  const iamModule = iamSdk();
   const iam = await clients.iam();
   const policyName = options.policyName ?? INLINE_POLICY_NAME;
   const { type, name } = options.principal;
@@ -162,7 +163,7 @@ export async function planTrustPolicy(
     immuta?: { accountId: string; principalArn: string };
   },
 ): Promise<PlannedChange> {
-  const { GetRoleCommand, UpdateAssumeRolePolicyCommand } = await import('@aws-sdk/client-iam');
+  const { GetRoleCommand, UpdateAssumeRolePolicyCommand } = iamSdk();
   const iam = await clients.iam();
   const what = `trust policy of role ${options.roleName}`;
   let before: JsonObject | null;

@@ -11,6 +11,7 @@ import { ExitCode } from '../errors/exit-codes.js';
 import type { TenantClient } from '../tenant/client.js';
 import type { DiffLine } from './diff.js';
 import type { JsonObject } from './merge.js';
+import { stsSdk } from '../util/aws-sdk.js';
 
 export type PolicyKind = 'bucket' | 'role' | 'trust';
 
@@ -69,7 +70,7 @@ async function writerFromKey(
   accessKeyId: string,
   secretAccessKey: string,
 ): Promise<string | undefined> {
-  const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  const { GetCallerIdentityCommand } = stsSdk();
   try {
     const out = await (
       await clients.withCredentials({ accessKeyId, secretAccessKey }).sts()

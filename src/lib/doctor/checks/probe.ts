@@ -2,6 +2,7 @@ import { explainConnectionStatus } from '../../tenant/connection-status.js';
 import { describeFailure, awsFailure } from '../../aws/errors.js';
 import { doctorProbeName } from '../../aws/probe-objects.js';
 import { type CheckDefinition, cliOf } from './context.js';
+import { s3Sdk } from '../../util/aws-sdk.js';
 
 export function probeKey(path: string | undefined, now: Date): string {
   return `${path ? `${path}/` : ''}${doctorProbeName(now)}`;
@@ -51,7 +52,7 @@ export const probeCheck: CheckDefinition = {
       }
     }
     const key = probeKey(target.path, ctx.now());
-    const { PutObjectCommand, DeleteObjectCommand } = await import('@aws-sdk/client-s3');
+    const { PutObjectCommand, DeleteObjectCommand } = s3Sdk();
     const s3 = await writerClients.s3({ region: target.region, followRegionRedirects: false });
     try {
       await s3.send(

@@ -21,6 +21,7 @@ import { ExitCode } from '../../errors/exit-codes.js';
 import type { Row } from '../rows.js';
 import { type AthenaColumn, decodeRows } from './decode.js';
 import { type QueryContext, callError, queryCancelledError, queryFailedError } from './errors.js';
+import { athenaSdk } from '../../util/aws-sdk.js';
 
 /** How a query runs; the database and table defaults are the athena-ddl table's (../athena-table.ts). */
 export const ATHENA_QUERY_DEFAULTS = {
@@ -201,7 +202,7 @@ export async function streamAthenaQuery(
     ...(options.outputLocation ? { outputLocation: options.outputLocation } : {}),
   };
   signal.throwIfAborted();
-  const sdk = await import('@aws-sdk/client-athena');
+  const sdk = athenaSdk();
   const client = makeClient(sdk, options, deps.env);
   // For the fixes that depend on it (a table or workgroup "missing" in another region).
   const region = await client.config.region().catch(() => undefined);

@@ -12,6 +12,7 @@ import { redactText } from '../../output/redact.js';
 import type { ObjectRef } from '../store.js';
 import type { ObjectSource, RemoteTuning } from './types.js';
 import { assertWhole, resumableBytes, withRetries } from './retry.js';
+import { s3Sdk } from '../../util/aws-sdk.js';
 
 export interface S3Location {
   bucket: string;
@@ -57,7 +58,7 @@ export class S3Source implements ObjectSource {
   private async s3(): Promise<S3Client> {
     if (!this.client) {
       if (this.options.env) this.options.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-      const { S3Client } = await import('@aws-sdk/client-s3');
+      const { S3Client } = s3Sdk();
       const o = this.options;
       this.client = new S3Client({
         region: o.region ?? 'us-east-1',
@@ -76,7 +77,7 @@ export class S3Source implements ObjectSource {
 
   async list(signal: AbortSignal): Promise<ObjectRef[]> {
     const client = await this.s3();
-    const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+    const { ListObjectsV2Command } = s3Sdk();
     const objects: ObjectRef[] = [];
     let token: string | undefined;
     do {
@@ -102,7 +103,7 @@ export class S3Source implements ObjectSource {
 
   async read(object: ObjectRef, signal: AbortSignal): Promise<Buffer> {
     const client = await this.s3();
-    const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+    const { GetObjectCommand } = s3Sdk();
     return this.withRetries(object.key, signal, async () => {
       const out = await client.send(
         new GetObjectCommand({
@@ -121,7 +122,7 @@ export class S3Source implements ObjectSource {
   /** The object's bytes as they download (a big object is staged without being held whole). */
   async *open(object: ObjectRef, signal: AbortSignal): AsyncGenerator<Buffer> {
     const client = await this.s3();
-    const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+    const { GetObjectCommand } = s3Sdk();
     yield* resumableBytes(
       object.key,
       signal,

@@ -6,6 +6,7 @@
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type { ProbeResult, WriteProbeInput as S3Target } from './types.js';
 import { connectionTestName } from '../../aws/probe-objects.js';
+import { s3Sdk } from '../../util/aws-sdk.js';
 
 /** An S3 (or network) failure: `code` is S3's error code, e.g. `SignatureDoesNotMatch`, or `NetworkingError`. */
 export class S3RequestError extends Error {
@@ -36,7 +37,7 @@ export async function createS3Client(
   // On Node 20 the SDK prints a "NodeVersionSupportWarning" about its future releases on stderr; the
   // CLI pins its SDK version, so the warning is noise to our users (they can still opt back in).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const { S3Client } = await import('@aws-sdk/client-s3');
+  const { S3Client } = s3Sdk();
   const config: S3ClientConfig = {
     region: target.region,
     credentials: target.credentials,
@@ -92,7 +93,7 @@ export async function putObject(
 ): Promise<void> {
   const client = await createS3Client(input);
   try {
-    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+    const { PutObjectCommand } = s3Sdk();
     await client.send(
       new PutObjectCommand({
         Bucket: input.bucket,
