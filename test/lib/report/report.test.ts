@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -329,5 +329,21 @@ describe('logs report --format pdf with a --browser that is not Chromium', () =>
     const idle = await pdf(program('idle', 'exit 0'));
     expect(idle).toMatchObject({ code: 'PDF_FAILED' });
     expect(idle.message).toBe(`${join(dir, 'idle')} exited without writing the PDF`);
+  });
+
+  it('a browser that writes nothing fails also when --out holds last run’s PDF, and leaves that PDF as it was', async () => {
+    const out = join(dir, 'r.pdf');
+    writeFileSync(out, '%PDF last run');
+    const idle = await pdf(program('idle', 'exit 0'));
+    expect(idle).toMatchObject({ code: 'PDF_FAILED', message: `${join(dir, 'idle')} exited without writing the PDF` });
+    expect(readFileSync(out, 'utf8')).toBe('%PDF last run');
+    // One that prints replaces it, and leaves no temporary file beside it.
+    const prints = program(
+      'prints',
+      'for a in "$@"; do case "$a" in --print-to-pdf=*) printf "%%PDF this run" > "${a#--print-to-pdf=}";; esac; done',
+    );
+    await runReport({ ...base, out: 'r.pdf', format: 'pdf', browser: prints }, fakeIO({ cwd: dir }), source);
+    expect(readFileSync(out, 'utf8')).toBe('%PDF this run');
+    expect(readdirSync(dir).filter((name) => name.includes('r.pdf'))).toEqual(['r.pdf']);
   });
 });
