@@ -26,12 +26,14 @@ async function runnable(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * --browser, else CHROMIUM_PATH, else the first of BROWSER_CANDIDATES this user can run. A browser
+ * the user named (either way) that cannot be run is not replaced by another one without a word.
+ */
 export async function findBrowser(explicit: string | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  for (const candidate of [explicit, env.CHROMIUM_PATH, ...BROWSER_CANDIDATES]) {
-    if (!candidate) continue;
-    if (await runnable(candidate)) return candidate;
-    if (candidate === explicit) break;
-  }
+  const named = explicit || env.CHROMIUM_PATH;
+  if (named) return (await runnable(named)) ? named : undefined;
+  for (const candidate of BROWSER_CANDIDATES) if (await runnable(candidate)) return candidate;
   return undefined;
 }
 
@@ -58,7 +60,7 @@ export async function printPdf(options: {
 }): Promise<void> {
   const browser = await findBrowser(options.browser, options.env);
   if (!browser) {
-    const named = options.browser ?? options.env.CHROMIUM_PATH;
+    const named = options.browser || options.env.CHROMIUM_PATH;
     throw new CliError(
       named ? `${named} is not a program this user can run` : '--format pdf needs Chromium, and none was found',
       {

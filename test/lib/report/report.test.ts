@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dayKey, dayKeyCache } from '../../../src/lib/report/calendar.js';
 import { computeReport, reportTally } from '../../../src/lib/report/data.js';
+import { findBrowser } from '../../../src/lib/report/pdf.js';
 import { runReport } from '../../../src/lib/report/run.js';
 import { fakeIO } from '../../helpers/fake-io.js';
 import { failure } from '../../helpers/expect-cli-error.js';
@@ -317,6 +318,25 @@ describe('logs report --format pdf with a --browser that is not Chromium', () =>
       expect(error).toMatchObject({ code: 'BROWSER_NOT_FOUND', exitCode: 2 });
       expect(error.message).toBe(`${browser} is not a program this user can run`);
     }
+  });
+
+  it('a CHROMIUM_PATH that cannot be run is refused by name (exit 2), not replaced by another browser', async () => {
+    const notRunnable = join(dir, 'chromium.txt');
+    writeFileSync(notRunnable, 'not a program');
+    // Where /usr/bin/chromium is installed, it was used instead without a word.
+    const installed = program('chromium', 'exit 0');
+    const error = await failure(
+      runReport(
+        { ...base, out: 'r.pdf', format: 'pdf' },
+        fakeIO({ cwd: dir, env: { CHROMIUM_PATH: notRunnable } }),
+        source,
+      ),
+    );
+    expect(error).toMatchObject({ code: 'BROWSER_NOT_FOUND', exitCode: 2 });
+    expect(error.message).toBe(`${notRunnable} is not a program this user can run`);
+    expect(await findBrowser(undefined, { CHROMIUM_PATH: installed })).toBe(installed);
+    expect(await findBrowser(installed, { CHROMIUM_PATH: notRunnable })).toBe(installed);
+    expect(await findBrowser(undefined, { CHROMIUM_PATH: notRunnable })).toBeUndefined();
   });
 
   it('says why it failed: its last line on stderr, else its exit code; never that --out’s folder is gone', async () => {
