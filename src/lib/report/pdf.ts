@@ -1,8 +1,9 @@
 import { type ExecFileException, execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdtemp, rm, stat } from 'node:fs/promises';
+import { access, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
@@ -25,12 +26,14 @@ async function runnable(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * --browser, else CHROMIUM_PATH, else the first of BROWSER_CANDIDATES this user can run. A browser
+ * the user named (either way) that cannot be run is not replaced by another one without a word.
+ */
 export async function findBrowser(explicit: string | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  for (const candidate of [explicit, env.CHROMIUM_PATH, ...BROWSER_CANDIDATES]) {
-    if (!candidate) continue;
-    if (await runnable(candidate)) return candidate;
-    if (candidate === explicit) break;
-  }
+  const named = explicit || env.CHROMIUM_PATH;
+  if (named) return (await runnable(named)) ? named : undefined;
+  for (const candidate of BROWSER_CANDIDATES) if (await runnable(candidate)) return candidate;
   return undefined;
 }
 
@@ -57,7 +60,7 @@ export async function printPdf(options: {
 }): Promise<void> {
   const browser = await findBrowser(options.browser, options.env);
   if (!browser) {
-    const named = options.browser ?? options.env.CHROMIUM_PATH;
+    const named = options.browser || options.env.CHROMIUM_PATH;
     throw new CliError(
       named ? `${named} is not a program this user can run` : '--format pdf needs Chromium, and none was found',
       {
@@ -68,6 +71,13 @@ export async function printPdf(options: {
     );
   }
   const profile = await mkdtemp(join(tmpdir(), 'immuta-report-browser-'));
+  // Printed beside --out, then renamed over it: a browser that writes nothing is told from one that
+  // printed even when --out holds last run's PDF (which was reported as written), and a print that
+  // fails part way leaves that PDF whole.
+  const printed = join(
+    dirname(options.out),
+    `.${basename(options.out)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp.pdf`,
+  );
   try {
     await new Promise<void>((resolve, reject) => {
       execFile(
@@ -83,7 +93,7 @@ export async function printPdf(options: {
           `--user-data-dir=${profile}`,
           '--no-pdf-header-footer',
           '--run-all-compositor-stages-before-draw',
-          `--print-to-pdf=${options.out}`,
+          `--print-to-pdf=${printed}`,
           pathToFileURL(options.html).toString(),
         ],
         { timeout: PRINT_TIMEOUT_MS, signal: options.signal, maxBuffer: 1024 * 1024 },
@@ -103,7 +113,7 @@ export async function printPdf(options: {
     });
     // A browser that exits 0 without printing (not Chromium, or one that ignores --print-to-pdf):
     // said as such, where the missing file was reported as --out's folder being gone.
-    const written = await stat(options.out).catch(() => undefined);
+    const written = await stat(printed).catch(() => undefined);
     if (!written?.size) {
       throw new CliError(`${browser} exited without writing the PDF`, {
         code: 'PDF_FAILED',
@@ -111,7 +121,9 @@ export async function printPdf(options: {
         fix: 'Name Chromium with --browser or CHROMIUM_PATH; or write the HTML (--format html) and print it from a browser.',
       });
     }
+    await rename(printed, options.out);
   } finally {
+    await rm(printed, { force: true });
     await rm(profile, { recursive: true, force: true });
   }
 }

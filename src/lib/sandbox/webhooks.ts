@@ -37,9 +37,92 @@ export const NOTIFICATION_FOR_EVENT: Readonly<Record<string, string>> = {
   ApiKeyDeleted: 'apiKeyRevoked',
 };
 
-/** What GET /webhooks/actions answers: the catch-all, then every type the sandbox can send. */
+/**
+ * Every notification type Immuta's webhook reference lists (U8's table), so that a webhook a tenant
+ * accepts (e.g. `attributeUpdated`, in the README's example) is accepted here too; the sandbox sends
+ * only those of NOTIFICATION_FOR_EVENT, the others are registered and never fire.
+ */
+const IMMUTA_NOTIFICATION_TYPES: readonly string[] = [
+  'acknowledgedAccess',
+  'addedToProject',
+  'apiKeyRevoked',
+  'attributeAdded',
+  'attributeRemoved',
+  'attributeUpdated',
+  'automaticDomainAssignmentFailure',
+  'bulkJobStatus',
+  'certificationRequired',
+  'collectionCreated',
+  'collectionDataSourceAdded',
+  'collectionDataSourceRemoved',
+  'collectionDeleted',
+  'collectionPermissionGranted',
+  'collectionPermissionRevoked',
+  'collectionUpdated',
+  'conflictingGlobalPolicies',
+  'dataSourceExpired',
+  'dataSourceExpiring',
+  'dataSourceUpdated',
+  'deletedDatasourceRemovedFromProject',
+  'expiredDatasourceRemovedFromProject',
+  'firstQuery',
+  'frameworkCreated',
+  'frameworkDeleted',
+  'frameworkUpdated',
+  'globalPolicyCreated',
+  'globalPolicyDeleted',
+  'globalPolicyDisabled',
+  'globalPolicyUpdated',
+  'groupUserAdded',
+  'groupUserDeleted',
+  'healthCheckFailed',
+  'healthCheckResolved',
+  'modelAccessApproved',
+  'modelAccessDenied',
+  'modelAccessRequested',
+  'modelAccessRevoked',
+  'modelAccessUpdated',
+  'modelCopied',
+  'modelCreated',
+  'modelDeleted',
+  'modelTagAdded',
+  'modelTagRemoved',
+  'modelUserAdded',
+  'modelUserDeleted',
+  'modelUserJoined',
+  'nativeIntegrationValidationFailed',
+  'permissionsUpdated',
+  'policyCertificationExpired',
+  'policyUpdated',
+  'projectDisabled',
+  'projectEqualizationMemberNotInCompliance',
+  'projectEqualizationToggled',
+  'projectUpdated',
+  'purposeCreated',
+  'purposeDeleted',
+  'purposeUpdated',
+  'queryCanceled',
+  'removedFromProject',
+  'switchedCurrentProject',
+  'tagCreated',
+  'tagDeleted',
+  'tagUpdated',
+  'taskDeleted',
+  'taskValidated',
+  'userCloned',
+  'userCreated',
+  'userDeleted',
+  'userDisabled',
+  'userEnabled',
+  'userMigrated',
+];
+
+/** What GET /webhooks/actions answers: the catch-all, then every type Immuta documents. */
 export function notificationTypes(): string[] {
-  return [ALL_NOTIFICATIONS, ...[...new Set(Object.values(NOTIFICATION_FOR_EVENT))].sort()];
+  return [
+    ALL_NOTIFICATIONS,
+    ...[...new Set([...IMMUTA_NOTIFICATION_TYPES, ...Object.values(NOTIFICATION_FOR_EVENT)])].sort(),
+  ];
 }
 
 export const DELIVERY_TIMEOUT_MS = 10_000;

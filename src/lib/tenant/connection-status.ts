@@ -34,8 +34,21 @@ interface Rule {
 const trustFix = (o: ExplainOptions) =>
   `Set the role's trust policy to trust Immuta's account with "sts:ExternalId": "${o.configurationId ?? '<configuration id>'}": \`immuta audit exportConfig policy trust ${o.configurationId ? `--id ${o.configurationId}` : 'FILE --external-id ID'} --apply\`, then \`immuta audit exportConfig test ${o.configurationId ?? 'ID'} --wait\`.`;
 
-const roleFix = (o: ExplainOptions) =>
-  `\`immuta audit exportConfig policy role ${o.configurationId ? `--id ${o.configurationId}` : 'FILE'} --apply\``;
+/** The command, whole inside its backticks (`extra` is such as `--kms-key-arn ARN`). */
+const roleFix = (o: ExplainOptions, extra = '') =>
+  `\`immuta audit exportConfig policy role ${o.configurationId ? `--id ${o.configurationId}` : 'FILE'}${extra ? ` ${extra}` : ''} --apply\``;
+
+/**
+ * The role's name for `aws iam` (the last segment of its ARN, which may hold a path): the given
+ * role, else the one Immuta's prefix names ("... using AssumedRole arn:aws:iam::1:role/x - ...").
+ */
+const roleName = (message: string, o: ExplainOptions) => {
+  const arn = o.roleArn ?? /using AssumedRole (arn:\S+:role\/\S+)/.exec(message)?.[1];
+  return arn ? /:role\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1] : undefined;
+};
+
+/** The KMS key ARN the message names (`on resource: "arn:aws:kms:...:key/..."`). */
+const kmsKeyArn = (message: string) => /arn:aws[\w-]*:kms:[^\s"]+:key\/[\w-]+/.exec(message)?.[0];
 
 /** Ordered: the first matching rule wins, so specific texts come before generic ones. */
 const RULES: Rule[] = [
@@ -43,7 +56,8 @@ const RULES: Rule[] = [
     id: 'I7',
     test: /DurationSeconds exceeds the MaxSessionDuration/i,
     cause: () => "Immuta asks for a longer session than the role's MaxSessionDuration allows.",
-    fix: () => "Raise the role's MaxSessionDuration (aws iam update-role --max-session-duration 43200).",
+    fix: (m, o) =>
+      `Raise the role's MaxSessionDuration: \`aws iam update-role --role-name ${roleName(m.input, o) ?? 'ROLE'} --max-session-duration 43200\`.`,
   },
   {
     id: 'I6',
@@ -129,8 +143,8 @@ const RULES: Rule[] = [
     id: 'E1',
     test: /kms:(GenerateDataKey|Decrypt|Encrypt)/i,
     cause: (m) => `The writer may not use the bucket's KMS key (kms:${m[1] ?? 'GenerateDataKey'}).`,
-    fix: (_m, o) =>
-      `Allow kms:GenerateDataKey and kms:Decrypt on the key, in the key policy and the writer's policy: ${roleFix(o)} --kms-key-arn ARN.`,
+    fix: (m, o) =>
+      `Allow kms:GenerateDataKey and kms:Decrypt on the key, in the key policy and the writer's policy: ${roleFix(o, `--kms-key-arn ${kmsKeyArn(m.input) ?? 'ARN'}`)}.`,
     mayBePropagating: true,
   },
   {

@@ -82,6 +82,31 @@ describe('explainConnectionStatus: every connectionStatus error maps to a cause 
     });
   }
 
+  it('the commands in the KMS and MaxSessionDuration fixes run as shown: whole inside their backticks, naming the key and the role', () => {
+    const kms = explainConnectionStatus(
+      `Error testing access to S3 using AssumedRole ${ROLE_ARN} - User: x is not authorized to perform: kms:GenerateDataKey on resource: "arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab" because no resource-based policy allows the kms:GenerateDataKey action`,
+      { configurationId: CONFIG_ID },
+    );
+    expect(kms.fix).toContain(
+      `\`immuta audit exportConfig policy role --id ${CONFIG_ID} --kms-key-arn arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab --apply\``,
+    );
+    // No key named in the message: the flag is still inside the command (it was left after the backticks).
+    const unnamed = explainConnectionStatus('Error testing access to S3 - kms:Decrypt denied', {
+      configurationId: CONFIG_ID,
+    });
+    expect(unnamed.fix).toContain(
+      `\`immuta audit exportConfig policy role --id ${CONFIG_ID} --kms-key-arn ARN --apply\``,
+    );
+    // `aws iam update-role` refuses to run without --role-name.
+    const session = explainConnectionStatus(
+      'Error testing access to S3 using AssumedRole arn:aws:iam::444455556666:role/service/immuta-audit-export - The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+      { configurationId: CONFIG_ID },
+    );
+    expect(session.fix).toContain('`aws iam update-role --role-name immuta-audit-export --max-session-duration 43200`');
+    const unknownRole = explainConnectionStatus('The requested DurationSeconds exceeds the MaxSessionDuration set');
+    expect(unknownRole.fix).toContain('`aws iam update-role --role-name ROLE --max-session-duration 43200`');
+  });
+
   it('SUCCESS is ok, and unknown text is passed through, not guessed', () => {
     expect(explainConnectionStatus('SUCCESS').id).toBe('ok');
     const unknown = explainConnectionStatus('Something odd happened');

@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dayKey, dayKeyCache } from '../../../src/lib/report/calendar.js';
 import { computeReport, reportTally } from '../../../src/lib/report/data.js';
+import { findBrowser } from '../../../src/lib/report/pdf.js';
 import { runReport } from '../../../src/lib/report/run.js';
 import { fakeIO } from '../../helpers/fake-io.js';
 import { failure } from '../../helpers/expect-cli-error.js';
@@ -319,6 +320,25 @@ describe('logs report --format pdf with a --browser that is not Chromium', () =>
     }
   });
 
+  it('a CHROMIUM_PATH that cannot be run is refused by name (exit 2), not replaced by another browser', async () => {
+    const notRunnable = join(dir, 'chromium.txt');
+    writeFileSync(notRunnable, 'not a program');
+    // Where /usr/bin/chromium is installed, it was used instead without a word.
+    const installed = program('chromium', 'exit 0');
+    const error = await failure(
+      runReport(
+        { ...base, out: 'r.pdf', format: 'pdf' },
+        fakeIO({ cwd: dir, env: { CHROMIUM_PATH: notRunnable } }),
+        source,
+      ),
+    );
+    expect(error).toMatchObject({ code: 'BROWSER_NOT_FOUND', exitCode: 2 });
+    expect(error.message).toBe(`${notRunnable} is not a program this user can run`);
+    expect(await findBrowser(undefined, { CHROMIUM_PATH: installed })).toBe(installed);
+    expect(await findBrowser(installed, { CHROMIUM_PATH: notRunnable })).toBe(installed);
+    expect(await findBrowser(undefined, { CHROMIUM_PATH: notRunnable })).toBeUndefined();
+  });
+
   it('says why it failed: its last line on stderr, else its exit code; never that --out’s folder is gone', async () => {
     const said = await pdf(program('says', 'echo "[1:2] starting" >&2; echo "cannot open display" >&2; exit 3'));
     expect(said).toMatchObject({ code: 'PDF_FAILED' });
@@ -329,5 +349,21 @@ describe('logs report --format pdf with a --browser that is not Chromium', () =>
     const idle = await pdf(program('idle', 'exit 0'));
     expect(idle).toMatchObject({ code: 'PDF_FAILED' });
     expect(idle.message).toBe(`${join(dir, 'idle')} exited without writing the PDF`);
+  });
+
+  it('a browser that writes nothing fails also when --out holds last run’s PDF, and leaves that PDF as it was', async () => {
+    const out = join(dir, 'r.pdf');
+    writeFileSync(out, '%PDF last run');
+    const idle = await pdf(program('idle', 'exit 0'));
+    expect(idle).toMatchObject({ code: 'PDF_FAILED', message: `${join(dir, 'idle')} exited without writing the PDF` });
+    expect(readFileSync(out, 'utf8')).toBe('%PDF last run');
+    // One that prints replaces it, and leaves no temporary file beside it.
+    const prints = program(
+      'prints',
+      'for a in "$@"; do case "$a" in --print-to-pdf=*) printf "%%PDF this run" > "${a#--print-to-pdf=}";; esac; done',
+    );
+    await runReport({ ...base, out: 'r.pdf', format: 'pdf', browser: prints }, fakeIO({ cwd: dir }), source);
+    expect(readFileSync(out, 'utf8')).toBe('%PDF this run');
+    expect(readdirSync(dir).filter((name) => name.includes('r.pdf'))).toEqual(['r.pdf']);
   });
 });

@@ -116,6 +116,23 @@ describe('immuta webhooks', () => {
     await expectCliError(runListWebhooks(io('not-a-real-key-123')), { code: 'WEBHOOK_API_UNAUTHORIZED', exitCode: 4 });
   });
 
+  it("accepts every type Immuta documents, as the README's create does (attributeUpdated, which no sandbox event sends)", async () => {
+    expect(await runWebhookTypes(io())).toEqual(
+      expect.arrayContaining(['attributeUpdated', 'tagDeleted', 'userDisabled', 'policyUpdated']),
+    );
+    const created = await runCreateWebhook(
+      {
+        url: receiver.url,
+        name: 'attribute changes',
+        notifications: ['attributeAdded', 'attributeUpdated', 'attributeRemoved'],
+        global: true,
+      },
+      io(),
+    );
+    expect(created[0]).toMatchObject({ notificationType: ['attributeAdded', 'attributeUpdated', 'attributeRemoved'] });
+    await runDeleteWebhook(created[0]!.id, io());
+  });
+
   it('rejects an unknown notification type (exit 2) and a non-http URL before sending', async () => {
     await expectCliError(
       runCreateWebhook({ url: receiver.url, name: 'x', notifications: ['noSuchType'], global: true }, io()),
