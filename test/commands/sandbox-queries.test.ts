@@ -3,7 +3,8 @@
  * command harness, against an in-process sandbox whose runtime file the commands find by --data-dir.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_RUNTIME_FILE } from '../../src/lib/config/sandbox-tenant.js';
@@ -91,6 +92,19 @@ describe('hints name the data directory the sandbox runs on', () => {
     expect(env.exitCode).toBe(0);
     expect(env.stdout).toContain(`Run: eval "$(immuta sandbox env --data-dir ${sandbox.dataDir})"`);
     expect((await runWithFlag(['sandbox', 'scenario', 'healthy'])).exitCode).toBe(0);
+  });
+
+  it('no sandbox on the --data-dir given: the fix starts one there (`sandbox start --detach --data-dir DIR`)', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'immuta-no-sandbox-'));
+    try {
+      const r = await runCommand(['sandbox', 'objects', '--data-dir', other], {
+        env: { HOME: home.home, IMMUTA_SANDBOX_DIR: undefined },
+      });
+      expect(r.exitCode).toBe(5);
+      expect(r.stderr).toContain(`Start it with \`immuta sandbox start --detach --data-dir ${other}\`.`);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('with IMMUTA_SANDBOX_DIR set the hint needs no --data-dir', async () => {

@@ -1,6 +1,7 @@
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import { type RuntimeInfo, liveRuntimeInfo } from './runtime-file.js';
+import { dataDirArg } from './flags.js';
 
 /**
  * How the `sandbox role put|jobs|objects` commands talk to a running sandbox: they find it through
@@ -106,13 +107,14 @@ export interface SandboxRoleResult {
 }
 
 /** The running sandbox of a data directory, or a CliError telling how to start one. */
-export function requireRunningSandbox(dataDir: string): RuntimeInfo {
+export function requireRunningSandbox(dataDir: string, env: NodeJS.ProcessEnv = process.env): RuntimeInfo {
   const info = liveRuntimeInfo(dataDir);
   if (!info) {
+    // The command to paste names the directory (it said "same --data-dir" and left it out).
     throw new CliError(`no sandbox is running on ${dataDir}`, {
       code: 'SANDBOX_NOT_RUNNING',
       exitCode: ExitCode.TENANT,
-      fix: 'Start it with `immuta sandbox start --detach` (same --data-dir).',
+      fix: `Start it with \`immuta sandbox start --detach${dataDirArg(dataDir, env)}\`.`,
     });
   }
   return info;

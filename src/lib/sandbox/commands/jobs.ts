@@ -32,7 +32,7 @@ function unknownConfiguration(id: string, known: readonly string[]): CliError {
 /** `sandbox jobs [CONFIG_ID]`: the export jobs the sandbox ran (newest first), to find JOB_IDs. */
 export async function runSandboxJobs(options: JobsOptions, io: CommandIO): Promise<SandboxJob[]> {
   const { requireRunningSandbox, sandboxDocuments, sandboxRequest } = await import('../client.js');
-  const info = requireRunningSandbox(resolveDataDir(options.dataDir, io.env));
+  const info = requireRunningSandbox(resolveDataDir(options.dataDir, io.env), io.env);
   const data = await sandboxRequest<{ sandboxExportJobs: SandboxJob[] }>(info, sandboxDocuments.exportJobs, {
     exportConfigurationId: options.configId ?? null,
   });

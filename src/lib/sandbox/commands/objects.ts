@@ -13,7 +13,7 @@ export type ObjectOutput = Omit<SandboxObjectRow, 'firstEvent'> & { firstEvent: 
 /** `sandbox objects`: the audit files exported to the sandbox bucket, with the first event of each. */
 export async function runSandboxObjects(options: ObjectsOptions, io: CommandIO): Promise<ObjectOutput[]> {
   const { requireRunningSandbox, sandboxDocuments, sandboxRequest } = await import('../client.js');
-  const info = requireRunningSandbox(resolveDataDir(options.dataDir, io.env));
+  const info = requireRunningSandbox(resolveDataDir(options.dataDir, io.env), io.env);
   const data = await sandboxRequest<{ sandboxObjects: SandboxObjectRow[] }>(info, sandboxDocuments.objects, {
     prefix: options.prefix ?? null,
     // One more than shown: tells whether there are more.

@@ -15,7 +15,7 @@ export async function runSandboxRolePut(options: RolePutOptions, io: CommandIO):
   const { MAX_POLICY_BYTES, readTrustPolicy } = await import('../trust-policy-file.js');
   const trustPolicy = await readTrustPolicy(options.trustPolicyFile, () => io.readStdin(MAX_POLICY_BYTES));
   const { requireRunningSandbox, sandboxDocuments, sandboxRequest } = await import('../client.js');
-  const info = requireRunningSandbox(resolveDataDir(options.dataDir, io.env));
+  const info = requireRunningSandbox(resolveDataDir(options.dataDir, io.env), io.env);
   const data = await sandboxRequest<{ sandboxPutRole: SandboxRoleResult }>(info, sandboxDocuments.putRole, {
     roleArn: options.roleArn,
     trustPolicy,
