@@ -1,5 +1,5 @@
 /**
- * `--event`, `--status` and `--actor` checked against what the store holds, before a query runs: an
+ * `--event`, `--status`, `--actor` and `--target` checked against what the store holds, before a query runs: an
  * empty answer reads as "nothing happened", so a value the store has no event with is said on
  * stderr, with the values it has (or, for actors, the ones it is close to). An event or an actor
  * named in another case (`tagapplied`, `Alice@Example.com`) is read as the store spells it, as
@@ -73,6 +73,28 @@ export async function checkedActors(
     const hint = like.length > 0 ? ` (did you mean ${like.map(escapeLine).join(', ')}?)` : '';
     io.note(`--actor ${escapeLine(name)}: no event in this store has that actor id or name${hint}.`);
     checked.push(name);
+  }
+  return checked.join(',');
+}
+
+/**
+ * The `--target` text to query with: a target id or name an event has stays as given; one the store
+ * has only in another case becomes the store's spelling(s), as `--actor` does (it returned nothing,
+ * without a word); one it lacks is said.
+ */
+export async function checkedTargets(
+  store: LogStore,
+  target: string | undefined,
+  io: CommandIO,
+): Promise<string | undefined> {
+  const asked = list(target);
+  if (asked.length === 0) return target;
+  const spellings = await store.targetSpellings(asked);
+  const checked: string[] = [];
+  for (const name of asked) {
+    const found = spellings.get(name) ?? [];
+    if (found.length === 0) io.note(`--target ${escapeLine(name)}: no event in this store has that target id or name.`);
+    checked.push(...(found.length > 0 ? found : [name]));
   }
   return checked.join(',');
 }

@@ -4,7 +4,7 @@ import { type EngineOptions, chooseEngine } from './athena/engine.js';
 import { explainEmptyAnswer } from './empty-answer.js';
 import type { QueryFilters, ResolvedFilters } from './filters.js';
 import { outOfMemory } from './duckdb.js';
-import { checkStatuses, checkedActors, checkedEvents } from './filter-values.js';
+import { checkStatuses, checkedActors, checkedEvents, checkedTargets } from './filter-values.js';
 import { chooseFormat, writeRows } from './format.js';
 import { ignoredParamsWarning, requirePreset, streamPreset } from './presets/run.js';
 import { type StoreSelection, openStoreForReading } from './read-store.js';
@@ -39,8 +39,9 @@ export async function runQuery(options: QueryOptions, io: CommandIO): Promise<Ro
     try {
       const event = await checkedEvents(store, options.event, io);
       const actor = await checkedActors(store, options.actor, io);
+      const target = await checkedTargets(store, options.target, io);
       await checkStatuses(store, options.status, io);
-      const result = await streamPreset(store, options.preset, { ...options, event, actor, now: io.now() });
+      const result = await streamPreset(store, options.preset, { ...options, event, actor, target, now: io.now() });
       count = await writeRows(result.columns, result.batches, format, io);
       truncated = result.truncated();
       filters = result.filters;

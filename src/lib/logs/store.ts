@@ -515,6 +515,36 @@ export class LogStore {
   }
 
   /**
+   * Per asked value, the stored target ids and names it means (what `--target` is read against):
+   * itself when an event has it (found at the first such event), else those equal to it when case
+   * is ignored (one scan of every target list, ~85 ms per GB), else none.
+   */
+  async targetSpellings(values: readonly string[]): Promise<Map<string, string[]>> {
+    const found = new Map<string, string[]>();
+    const missing: string[] = [];
+    for (const value of values) {
+      const rows = await this.bookkeeping(
+        `SELECT 1 AS found FROM stored_events WHERE list_contains(targetIds, $value) OR list_contains(targetNames, $value) LIMIT 1`,
+        { value },
+      );
+      if (rows.length > 0) found.set(value, [value]);
+      else missing.push(value);
+    }
+    if (missing.length === 0) return found;
+    for (const value of missing) found.set(value, []);
+    const lowered = missing.map((v) => `lower(${sqlString(v)})`).join(', ');
+    const rows = await this.bookkeeping(
+      `SELECT DISTINCT v FROM (SELECT unnest(list_concat(targetIds, targetNames)) AS v FROM stored_events)
+      WHERE lower(v) IN (${lowered}) ORDER BY v`,
+    );
+    for (const row of rows) {
+      const spelling = String(row.v);
+      for (const value of missing) if (value.toLowerCase() === spelling.toLowerCase()) found.get(value)?.push(spelling);
+    }
+    return found;
+  }
+
+  /**
    * Up to `most` stored actor ids and names a user may have meant by `value`, ignoring case: those
    * that contain it (`taylor` for taylor@example.com) or are a typo away (a Damerau-Levenshtein
    * distance of one per eight characters, at least one), closest first.

@@ -331,6 +331,24 @@ describe('audit logs query / sql / presets (run functions)', () => {
     expect(two.stderr()).toContain('--actor nobody-at-all:');
   });
 
+  it('--target in another case is read as the store spells it (it returned nothing, without a word); a target the store lacks is said', async () => {
+    const run = async (target: string) => {
+      const io = fakeIO();
+      await runQuery({ preset: 'query-trail', store, ...range, target }, io);
+      return io;
+    };
+    const exact = await run('Payments');
+    expect(exact.stdout()).not.toBe('');
+    expect(exact.stderr()).toBe('');
+    const otherCase = await run('payments');
+    expect(otherCase.stdout()).toBe(exact.stdout());
+    expect(otherCase.stderr()).toBe('');
+    expect((await run('DS-2')).stdout()).toBe((await run('ds-2')).stdout());
+    const unknown = await run('nowhere');
+    expect(unknown.stdout()).toBe('');
+    expect(unknown.stderr()).toContain('--target nowhere: no event in this store has that target id or name.\n');
+  });
+
   it('no rows: a window outside every stored event is a warning in every format (an old store is not "nothing happened"); otherwise a table says which window', async () => {
     const spanIO = fakeIO({ json: true });
     await runSql({ store, sql: 'SELECT min(eventTimestamp) AS f, max(eventTimestamp) AS l FROM events' }, spanIO);
