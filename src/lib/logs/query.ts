@@ -6,7 +6,7 @@ import type { QueryFilters, ResolvedFilters } from './filters.js';
 import { outOfMemory } from './duckdb.js';
 import { checkStatuses, checkedActors, checkedEvents, checkedTargets } from './filter-values.js';
 import { chooseFormat, writeRows } from './format.js';
-import { ignoredParamsWarning, requirePreset, streamPreset } from './presets/run.js';
+import { ignoredParamsWarning, requirePreset, resolvePresetFilters, streamPreset } from './presets/run.js';
 import { type StoreSelection, openStoreForReading } from './read-store.js';
 import type { Row } from './rows.js';
 
@@ -21,6 +21,9 @@ export interface QueryOptions extends StoreSelection, EngineOptions, Omit<QueryF
  */
 export async function runQuery(options: QueryOptions, io: CommandIO): Promise<Row[] | DocumentWritten> {
   const preset = requirePreset(options.preset); // a typo fails before any sync
+  // A value that is wrong fails before the warning that its flag is ignored (it said "ignored",
+  // then failed on it).
+  resolvePresetFilters(preset, { ...options, now: io.now() });
   const ignored = ignoredParamsWarning(preset, options);
   if (ignored) io.warn(ignored);
   if (chooseEngine(options) === 'athena') {

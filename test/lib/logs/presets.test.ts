@@ -347,6 +347,11 @@ describe('presets over the planted fixture', () => {
     expect(spikes.stderr()).toBe(
       "Warning: sensitive-query-spikes does not use --tz: it is ignored (`immuta audit logs presets --json` lists each preset's parameters).\n",
     );
+    // A wrong value fails first: not "ignored", then an error about it.
+    const wrong = fakeIO();
+    const error = await failure(runQuery({ preset: 'failed-queries', store, ...RANGE, window: '0h' }, wrong));
+    expect(error.message).toBe('--window "0h" is a duration of zero');
+    expect(wrong.stderr()).toBe('');
   });
 
   it("a preset's parameters are those it declares and those its SQL's macros read (the same, for every preset)", () => {
