@@ -323,12 +323,18 @@ describe('--engine athena', () => {
       { outputLocation: 's3://Bad_Bucket/' },
       { outputLocation: 's3://bucket/with space/' },
       { athenaDatabase: 'db; DROP' },
-      { athenaTable: 'a-b' },
+      { athenaTable: 'a"b' },
+      { athenaTable: 'a b' },
       { workgroup: 'a b' },
       { region: 'Europe' },
     ]) {
       expect(thrown(() => athenaTarget(bad)).exitCode, JSON.stringify(bad)).toBe(2);
     }
+    // A Glue name with hyphens (a crawler's, Terraform's) is taken: queries quote it.
+    expect(athenaTarget({ athenaDatabase: 'audit-logs', athenaTable: 'uam-events' })).toMatchObject({
+      database: 'audit-logs',
+      table: 'uam-events',
+    });
     expect(athenaTarget({ outputLocation: 's3://my-results.bucket/athena/', region: 'us-gov-west-1' })).toEqual({
       workgroup: 'primary',
       database: 'immuta_audit',

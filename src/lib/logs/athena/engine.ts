@@ -75,7 +75,12 @@ export function chooseEngine(options: EngineOptions & StoreSelection): Engine {
   return engine as Engine;
 }
 
-const NAME = /^[A-Za-z0-9_]{1,255}$/;
+/**
+ * A Glue database or table name as queries may name it: Athena's own DDL makes only letters, digits
+ * and underscores, but Glue (a crawler, Terraform) also makes names with hyphens, which a query
+ * reaches quoted ("audit-logs"."events", as this CLI always quotes them).
+ */
+const NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const WORKGROUP = /^[A-Za-z0-9._-]{1,128}$/;
 const REGION = /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/;
 /** s3://bucket/optional/prefix: a bucket name by S3's rules, no spaces or control codes. */
@@ -91,7 +96,10 @@ export function athenaTarget(options: EngineOptions): AthenaTarget {
     [table, '--athena-table'],
   ] as const) {
     if (!NAME.test(value))
-      throw usageError(`${flag} "${value}" is not an Athena name`, 'Use letters, digits and underscores (Glue names).');
+      throw usageError(
+        `${flag} "${value}" is not an Athena name`,
+        'Use letters, digits, underscores and hyphens (Glue names).',
+      );
   }
   if (!WORKGROUP.test(workgroup))
     throw usageError(`--workgroup "${workgroup}" is not a workgroup name`, 'Use letters, digits, ".", "_" and "-".');
