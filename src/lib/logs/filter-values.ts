@@ -50,9 +50,34 @@ export async function checkStatuses(store: LogStore, status: string | undefined,
 }
 
 /**
- * The `--actor` text to query with: a value the store has as an actor id or name stays as given;
- * one it has only in another case becomes the store's spelling(s) (an email's case is not part of
- * who it is); one it lacks is said, with the stored actors closest to it.
+ * The filter text to query with, for values read as the store spells them (`spellings`: per asked
+ * value, the stored spellings it means). A value the store has as given stays as given; one it has
+ * only in another case becomes the store's spelling(s); one it lacks is said (`missing`: what is said
+ * after "no event in this store has that ...") and kept.
+ */
+async function readAsStored(
+  flag: string,
+  asked: readonly string[],
+  spellings: Map<string, string[]>,
+  missing: (name: string) => Promise<string>,
+  io: CommandIO,
+): Promise<string> {
+  const checked: string[] = [];
+  for (const name of asked) {
+    const found = spellings.get(name) ?? [];
+    if (found.length > 0) {
+      checked.push(...(found.includes(name) ? [name] : found));
+      continue;
+    }
+    io.note(`${flag} ${escapeLine(name)}: no event in this store has ${await missing(name)}.`);
+    checked.push(name);
+  }
+  return checked.join(',');
+}
+
+/**
+ * The `--actor` text to query with (readAsStored: an email's case is not part of who it is); one the
+ * store lacks is said with the stored actors closest to it.
  */
 export async function checkedActors(
   store: LogStore,
@@ -61,26 +86,21 @@ export async function checkedActors(
 ): Promise<string | undefined> {
   const asked = list(actor);
   if (asked.length === 0) return actor;
-  const spellings = await store.actorSpellings(asked);
-  const checked: string[] = [];
-  for (const name of asked) {
-    const found = spellings.get(name) ?? [];
-    if (found.length > 0) {
-      checked.push(...(found.includes(name) ? [name] : found));
-      continue;
-    }
-    const like = await store.actorsLike(name);
-    const hint = like.length > 0 ? ` (did you mean ${like.map(escapeLine).join(', ')}?)` : '';
-    io.note(`--actor ${escapeLine(name)}: no event in this store has that actor id or name${hint}.`);
-    checked.push(name);
-  }
-  return checked.join(',');
+  return readAsStored(
+    '--actor',
+    asked,
+    await store.actorSpellings(asked),
+    async (name) => {
+      const like = await store.actorsLike(name);
+      return `that actor id or name${like.length > 0 ? ` (did you mean ${like.map(escapeLine).join(', ')}?)` : ''}`;
+    },
+    io,
+  );
 }
 
 /**
- * The `--target` text to query with: a target id or name an event has stays as given; one the store
- * has only in another case becomes the store's spelling(s), as `--actor` does (it returned nothing,
- * without a word); one it lacks is said.
+ * The `--target` text to query with (readAsStored, as `--actor`: a target named in another case
+ * returned nothing, without a word).
  */
 export async function checkedTargets(
   store: LogStore,
@@ -89,12 +109,5 @@ export async function checkedTargets(
 ): Promise<string | undefined> {
   const asked = list(target);
   if (asked.length === 0) return target;
-  const spellings = await store.targetSpellings(asked);
-  const checked: string[] = [];
-  for (const name of asked) {
-    const found = spellings.get(name) ?? [];
-    if (found.length === 0) io.note(`--target ${escapeLine(name)}: no event in this store has that target id or name.`);
-    checked.push(...(found.length > 0 ? found : [name]));
-  }
-  return checked.join(',');
+  return readAsStored('--target', asked, await store.targetSpellings(asked), async () => 'that target id or name', io);
 }
