@@ -6,7 +6,15 @@ import type { CommandIO } from '../io/command-io.js';
 import { escapeLine } from '../output/control-codes.js';
 import { type SourceSpec, resolveSource } from './sources/resolve.js';
 import { LogStore } from './store.js';
-import { type SyncResult, storeDirFor, syncInto, warnIfEmpty, warnUnreadable, withRetryNotes } from './sync.js';
+import {
+  type SyncResult,
+  openStoreToSync,
+  storeDirFor,
+  syncInto,
+  warnIfEmpty,
+  warnUnreadable,
+  withRetryNotes,
+} from './sync.js';
 
 export interface StoreSelection extends SourceSpec {
   store?: string;
@@ -25,8 +33,7 @@ export async function prepareStore(
     return { dir: storeDirFor(selection, undefined, io), sync: undefined };
   }
   const resolved = await resolveSource(withRetryNotes(selection, io), io);
-  const dir = storeDirFor(selection, resolved, io);
-  const store = await LogStore.open(dir);
+  const { store, dir } = await openStoreToSync(selection, resolved, io);
   try {
     const sync = await syncInto(store, resolved, {}, io);
     if (options.warnEmpty ?? true) warnIfEmpty(sync, io);

@@ -5,14 +5,15 @@
  * reported on stderr per object, an object that cannot be read left out with a warning (tried again
  * next time) while the others sync; --strict makes either an error, after the rest is stored.
  */
-import { resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 import { isProbeObject } from '../aws/probe-objects.js';
 import { CliError, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { ErrorCode } from '../errors/catalogue.js';
 import type { CommandIO } from '../io/command-io.js';
 import { escapeControl, escapeLine } from '../output/control-codes.js';
-import { type ResolvedSource, type SourceSpec, defaultStoreDir, resolveSource } from './sources/resolve.js';
+import { type ResolvedSource, type SourceSpec, cacheDir, defaultStoreDir, resolveSource } from './sources/resolve.js';
 import { isUnreadableObject, objectTooLarge, plainSize } from './object-bytes.js';
 import { CHUNK_BYTES, type IngestItem, type IngestResult, LogStore, type ObjectRef } from './store.js';
 
@@ -57,11 +58,35 @@ export function storeDirFor(options: { store?: string }, resolved: ResolvedSourc
   return defaultStoreDir(resolved.identity, io.env);
 }
 
+/**
+ * Opens a source's store to sync into. The per-source store under the cache directory is this CLI's
+ * own cache: one written by another version of it (LOGS_STORE_VERSION) is deleted and built again
+ * from the source, with a note, where it said "delete that folder" after every upgrade. A store the
+ * user named (--store) is never deleted: that stays the error.
+ */
+export async function openStoreToSync(
+  options: { store?: string },
+  resolved: ResolvedSource,
+  io: CommandIO,
+): Promise<{ store: LogStore; dir: string }> {
+  const dir = storeDirFor(options, resolved, io);
+  try {
+    return { store: await LogStore.open(dir), dir };
+  } catch (error) {
+    const ownCache = !options.store && dir.startsWith(join(cacheDir(io.env), 'immuta', 'logs') + sep);
+    if (!ownCache || !(error instanceof CliError) || error.code !== 'LOGS_STORE_VERSION') throw error;
+    io.note(
+      `The cached log store ${dir} was written by another version of this CLI: building it again from ${resolved.source.label}.`,
+    );
+    rmSync(dir, { recursive: true, force: true });
+    return { store: await LogStore.open(dir), dir };
+  }
+}
+
 export async function runSync(options: SyncOptions, io: CommandIO): Promise<SyncResult> {
   const started = Date.now();
   const resolved = await resolveSource(withRetryNotes(options, io), io);
-  const storeDir = storeDirFor(options, resolved, io);
-  const store = await LogStore.open(storeDir);
+  const { store } = await openStoreToSync(options, resolved, io);
   const progress = await io.progress(`Listing ${resolved.source.label}`);
   try {
     const result = await syncInto(store, resolved, options, io, (text) => progress.update(text));

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -422,5 +422,31 @@ describe('audit logs sync from a folder', () => {
     const result = await runSync({ source }, fakeIO({ env: { XDG_CACHE_HOME: join(dir, 'cache') } }));
     expect(result.store.startsWith(join(dir, 'cache', 'immuta', 'logs'))).toBe(true);
     expect(result.store).toMatch(/exported-[0-9a-f]{10}$/);
+  });
+
+  it('a cached store written by another version is built again from the source (with a note); a store named by --store stays an error', async () => {
+    writeFileSync(join(source, 'one.ndjson'), ndjson([a, b]));
+    const env = { XDG_CACHE_HOME: join(dir, 'cache') };
+    const first = await runSync({ source }, fakeIO({ env }));
+    await runSync({ source, store }, fakeIO());
+    // As a store written by an older version of the CLI reads.
+    for (const folder of [first.store, store]) {
+      const { DuckDBInstance } = await import('@duckdb/node-api');
+      const db = await DuckDBInstance.create(join(folder, 'events.duckdb'));
+      const c = await db.connect();
+      await c.run("UPDATE store_meta SET value = '1' WHERE key = 'schemaVersion'");
+      c.closeSync();
+      db.closeSync();
+    }
+    const io = fakeIO({ env });
+    const again = await runSync({ source }, io);
+    expect(again.store).toBe(first.store);
+    expect(again.events.new).toBe(2);
+    expect(io.stderr()).toContain(
+      `The cached log store ${first.store} was written by another version of this CLI: building it again from`,
+    );
+    const named = await failure(runSync({ source, store }, fakeIO()));
+    expect(named.code).toBe('LOGS_STORE_VERSION');
+    expect(readdirSync(join(store, 'parts')).length).toBeGreaterThan(0); // not deleted
   });
 });
