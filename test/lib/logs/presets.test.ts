@@ -379,12 +379,13 @@ describe('policy-impact: changes tied to data sources and changes tied to none, 
   beforeAll(async () => {
     const events = [
       // pol-A is tied to ds-1 and ds-2 (a DatasourceGlobalPolicy* event names it); pol-B to none.
+      // A target without an id (NULL in targetIds) ties pol-A to nothing more: no `*` row for it.
       uamEvent({
         id: 'tie-a',
         at: '2026-03-01T09:00:00.000Z',
         event: 'DatasourceGlobalPolicyApplied',
-        targets: [ds(1), ds(2)],
         payload: { policy: { id: 'pol-A' } },
+        extra: { targets: [ds(1), { name: 'A data source without an id' }, ds(2)] },
       }),
       uamEvent({
         id: 'upd-a',

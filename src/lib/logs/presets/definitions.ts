@@ -207,7 +207,9 @@ WHERE NOT {{inBusinessHours}} OR {{hasAny(payloadValues, ${HIGH_RISK_PERMISSIONS
     // only each query's time and status; changes tied to data sources count the queries on those,
     // one partition per data source, and read the queries' targets only when there is such a
     // change. Each (change, data source) pair is numbered, so the streams carry and group by one
-    // integer. A tied query is one row per (query, data source): two queries on a data source at the
+    // integer. A target without an id (NULL in targetIds) ties nothing: as a data source it was NULL,
+    // the untied streams' mark, and made a `*` row counting every query beside the tied ones.
+    // A tied query is one row per (query, data source): two queries on a data source at the
     // same instant are two. The ties' events are read by a range on `event` (the parts are sorted by
     // it, so row groups outside it are skipped), which starts_with alone does not give.
     sql: `WITH updates AS (
@@ -219,6 +221,7 @@ WHERE NOT {{inBusinessHours}} OR {{hasAny(payloadValues, ${HIGH_RISK_PERMISSIONS
   SELECT DISTINCT u.id AS updateId, t.dataSourceId
   FROM {{unnest(u, updates, targetIds AS policyId)}}
   JOIN {{unnest(t, ties, targetIds AS dataSourceId)}} ON t.policyId = u.policyId
+  WHERE t.dataSourceId IS NOT NULL
 ), pairs AS (
   SELECT u.*, t.dataSourceId FROM updates u JOIN tied t ON t.updateId = u.id
   UNION ALL
