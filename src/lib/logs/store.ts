@@ -532,15 +532,19 @@ export class LogStore {
     }
     if (missing.length === 0) return found;
     for (const value of missing) found.set(value, []);
+    // Paired in SQL, as actorSpellings: DuckDB's lower() is not JavaScript's toLowerCase() (İ is i
+    // to DuckDB, i + a combining dot to JavaScript), so a spelling the scan found was dropped.
     const lowered = missing.map((v) => `lower(${sqlString(v)})`).join(', ');
+    const asked = missing.map((v, i) => `(${i}, ${sqlString(v)})`).join(', ');
     const rows = await this.bookkeeping(
-      `SELECT DISTINCT v FROM (SELECT unnest(list_concat(targetIds, targetNames)) AS v FROM stored_events)
-      WHERE lower(v) IN (${lowered}) ORDER BY v`,
+      `WITH spellings AS (
+        SELECT DISTINCT v FROM (SELECT unnest(list_concat(targetIds, targetNames)) AS v FROM stored_events)
+        WHERE lower(v) IN (${lowered})
+      )
+      SELECT a.i, s.v FROM (VALUES ${asked}) AS a(i, asked) JOIN spellings AS s ON lower(s.v) = lower(a.asked)
+      ORDER BY 1, 2`,
     );
-    for (const row of rows) {
-      const spelling = String(row.v);
-      for (const value of missing) if (value.toLowerCase() === spelling.toLowerCase()) found.get(value)?.push(spelling);
-    }
+    for (const row of rows) found.get(missing[Number(row.i)] as string)?.push(String(row.v));
     return found;
   }
 

@@ -10,6 +10,7 @@ import { runSync } from '../../../src/lib/logs/sync.js';
 import { fakeIO } from '../../helpers/fake-io.js';
 import { failure } from '../../helpers/expect-cli-error.js';
 import { writeFixture } from './fixture.js';
+import { ndjson, uamEvent } from './events.js';
 import { LogStore } from '../../../src/lib/logs/store.js';
 import { runCommand } from '../../helpers/run-command.js';
 
@@ -347,6 +348,38 @@ describe('audit logs query / sql / presets (run functions)', () => {
     const unknown = await run('nowhere');
     expect(unknown.stdout()).toBe('');
     expect(unknown.stderr()).toContain('--target nowhere: no event in this store has that target id or name.\n');
+  });
+
+  it('--target in another case is paired with the stored spelling by DuckDB, as --actor (İ is i to lower(), not to JavaScript)', async () => {
+    const source = join(dir, 'dotted-i');
+    mkdirSync(source);
+    const events = [
+      uamEvent({
+        id: 'q-istanbul',
+        at: '2026-01-05T10:00:00.000Z',
+        event: 'Query',
+        targets: [{ id: 'ds-ist', name: 'İstanbul' }],
+      }),
+      uamEvent({
+        id: 'q-other',
+        at: '2026-01-05T11:00:00.000Z',
+        event: 'Query',
+        targets: [{ id: 'ds-x', name: 'Other' }],
+      }),
+    ];
+    writeFileSync(join(source, 'objects.ndjson'), ndjson(events));
+    const dotted = join(dir, 'dotted-store');
+    await runSync({ source, store: dotted }, fakeIO());
+    const io = fakeIO();
+    await runQuery({ preset: 'query-trail', store: dotted, ...range, target: 'istanbul' }, io);
+    expect(io.stderr()).toBe('');
+    expect(
+      io
+        .stdout()
+        .trimEnd()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { id: string }).id),
+    ).toEqual(['q-istanbul']);
   });
 
   it('no rows: a window outside every stored event is a warning in every format (an old store is not "nothing happened"); otherwise a table says which window', async () => {
