@@ -172,8 +172,12 @@ function keyFix(origin: SettingsOrigin | undefined): string {
   return `Create ${newKey} and run \`${immutaCli(origin?.profile)} configure\`.`;
 }
 
-/** Where to correct the tenant URL: IMMUTA_HOST when it was the one used, else `configure` for the profile. */
+/**
+ * Where to correct the tenant URL: --host or IMMUTA_HOST when it was the one used (each wins over
+ * what follows it, so `configure` would change nothing), else `configure` for the profile.
+ */
 function hostSetting(origin: SettingsOrigin | undefined): string {
+  if (origin?.hostSource === 'flag') return 'the --host given, which takes precedence over IMMUTA_HOST and the profile';
   return origin?.hostSource === 'env'
     ? 'IMMUTA_HOST, which takes precedence over the profile'
     : `\`${immutaCli(origin?.profile)} configure\``;

@@ -98,10 +98,15 @@ describe('TenantClient: failure classes', () => {
     expect((await failure(fromProfile.listExportConfigurations())).fix).toContain('`immuta -p prod configure`');
   });
 
-  it('not an audit endpoint: the fix points at IMMUTA_HOST when the URL came from it, else at configure -p', async () => {
+  it('not an audit endpoint: the fix points at --host or IMMUTA_HOST when the URL came from it, else at configure -p', async () => {
     const settings = { host: `${tenant.url}/extra`, apiKey: KEY, profile: 'prod', configFile: '/nowhere.yaml' };
     const fromEnv = new TenantClient({ ...settings, hostSource: 'env', apiKeySource: 'env' }, { backoffMs: 1 });
     expect((await failure(fromEnv.listExportConfigurations())).fix).toContain('IMMUTA_HOST');
+    // --host wins over IMMUTA_HOST and the profile: `configure` would change nothing.
+    const fromFlag = new TenantClient({ ...settings, hostSource: 'flag', apiKeySource: 'env' }, { backoffMs: 1 });
+    const fromFlagFix = (await failure(fromFlag.listExportConfigurations())).fix;
+    expect(fromFlagFix).toContain('--host');
+    expect(fromFlagFix).not.toContain('configure');
     const fromProfile = new TenantClient({ ...settings, hostSource: 'profile', apiKeySource: 'env' }, { backoffMs: 1 });
     expect((await failure(fromProfile.listExportConfigurations())).fix).toContain('`immuta -p prod configure`');
   });
