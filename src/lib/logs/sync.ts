@@ -5,7 +5,7 @@
  * reported on stderr per object, an object that cannot be read left out with a warning (tried again
  * next time) while the others sync; --strict makes either an error, after the rest is stored.
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { isProbeObject } from '../aws/probe-objects.js';
 import { CliError, usageError } from '../errors/cli-error.js';
@@ -16,6 +16,7 @@ import { escapeControl, escapeLine } from '../output/control-codes.js';
 import { type ResolvedSource, type SourceSpec, cacheDir, defaultStoreDir, resolveSource } from './sources/resolve.js';
 import { isUnreadableObject, objectTooLarge, plainSize } from './object-bytes.js';
 import { CHUNK_BYTES, type IngestItem, type IngestResult, LogStore, type ObjectRef } from './store.js';
+import { STORE_FILE } from './store-folder.js';
 
 export interface SyncOptions extends SourceSpec {
   /** The store folder; default one per source under the user's cache folder. */
@@ -61,8 +62,9 @@ export function storeDirFor(options: { store?: string }, resolved: ResolvedSourc
 /**
  * Opens a source's store to sync into. The per-source store under the cache directory is this CLI's
  * own cache: one written by another version of it (LOGS_STORE_VERSION) is deleted and built again
- * from the source, with a note, where it said "delete that folder" after every upgrade. A store the
- * user named (--store) is never deleted: that stays the error.
+ * from the source, with a note, where it said "delete that folder" after every upgrade; the other
+ * files of its folder (a watch's state) are kept (othersInStore). A store the user named (--store)
+ * is never deleted: that stays the error.
  */
 export async function openStoreToSync(
   options: { store?: string },
@@ -78,9 +80,27 @@ export async function openStoreToSync(
     io.note(
       `The cached log store ${dir} was written by another version of this CLI: building it again from ${resolved.source.label}.`,
     );
+    const kept = othersInStore(dir);
     rmSync(dir, { recursive: true, force: true });
-    return { store: await LogStore.open(dir), dir };
+    const store = await LogStore.open(dir);
+    for (const file of kept) writeFileSync(join(dir, file.name), file.data, { mode: file.mode });
+    return { store, dir };
   }
+}
+
+/**
+ * The files of a store's folder that are not the store's (its database, parts and staging): what
+ * others keep beside it, such as `logs watch`'s state files (watch-*.json, in the store's folder by
+ * default). A rebuild of the store keeps them: deleted, a watch started afresh, posting again what
+ * it had posted (--since) or never posting the late events its look-back would have found.
+ */
+function othersInStore(dir: string): Array<{ name: string; data: Buffer; mode: number }> {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isFile() && !entry.name.startsWith(STORE_FILE) && !entry.name.startsWith('staging-'))
+    .map((entry) => {
+      const path = join(dir, entry.name);
+      return { name: entry.name, data: readFileSync(path), mode: statSync(path).mode & 0o777 };
+    });
 }
 
 export async function runSync(options: SyncOptions, io: CommandIO): Promise<SyncResult> {

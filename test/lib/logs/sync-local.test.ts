@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -438,10 +438,15 @@ describe('audit logs sync from a folder', () => {
       c.closeSync();
       db.closeSync();
     }
+    // What `logs watch` keeps beside the store by default: its state (what it posted).
+    const watchState = join(first.store, 'watch-0123456789ab.json');
+    writeFileSync(watchState, '{"version": 1}\n', { mode: 0o600 });
     const io = fakeIO({ env });
     const again = await runSync({ source }, io);
     expect(again.store).toBe(first.store);
     expect(again.events.new).toBe(2);
+    expect(readFileSync(watchState, 'utf8')).toBe('{"version": 1}\n'); // kept: a watch does not start afresh
+    expect(statSync(watchState).mode & 0o777).toBe(0o600);
     expect(io.stderr()).toContain(
       `The cached log store ${first.store} was written by another version of this CLI: building it again from`,
     );
