@@ -27,6 +27,7 @@ import { type CommandHost, type HostStream, withHost } from '../../src/lib/cli/h
 import type { Prompts } from '../../src/lib/io/command-io.js';
 import { clearRegisteredSecrets, redactText } from '../../src/lib/output/redact.js';
 import { type CliResult, ROOT, childEnvironment } from './run-cli.js';
+import { replaceEnv } from './env.js';
 
 export interface RunCommandOptions {
   /** Added to (or, with `undefined`, removed from) the base test environment. */
@@ -138,12 +139,6 @@ function captureProcessStream(stream: NodeJS.WriteStream, into: HostStream): () 
     if (original) Object.defineProperty(stream, 'write', original);
     else Reflect.deleteProperty(stream, 'write');
   };
-}
-
-/** Replaces the contents of process.env (libraries keep references to the object itself). */
-function replaceEnv(next: Record<string, string>): void {
-  for (const key of Object.keys(process.env)) Reflect.deleteProperty(process.env, key);
-  Object.assign(process.env, next);
 }
 
 let queue: Promise<unknown> = Promise.resolve();

@@ -35,6 +35,7 @@ import {
   stsError,
 } from '../../fixtures/aws/scenarios.js';
 import { ACCESS_KEY_TARGET, ROLE_TARGET, doctorAgainst } from './helpers.js';
+import { replaceEnv } from '../../helpers/env.js';
 
 const CROSS_WRITER = `arn:aws:iam::${OTHER_ACCOUNT}:user/immuta-audit-writer`;
 /** The writer key belongs to a user in another account than the bucket (and the doctor). */
@@ -698,7 +699,7 @@ describe('doctor: exit codes for AWS itself', () => {
       expect(report.verdict).toMatch(/AWS could not be reached/);
       expect(report.checks.find((c) => c.id === 'caller-identity')?.fix).toMatch(/network path/);
     } finally {
-      process.env = saved;
+      replaceEnv(saved);
     }
   });
 

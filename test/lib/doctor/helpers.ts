@@ -12,6 +12,7 @@ import {
 } from '../../../src/lib/doctor/report.js';
 import { type FakeAws, type Routes, WRITER_KEY, startFakeAws } from '../../fixtures/aws/fake-aws.js';
 import { BUCKET, CONFIG_ID, EXPORT_PATH, IMMUTA_ACCOUNT, REGION, ROLE_ARN } from '../../fixtures/aws/scenarios.js';
+import { replaceEnv } from '../../helpers/env.js';
 
 export const ACCESS_KEY_TARGET: DoctorTarget = {
   flow: 's3:accessKey',
@@ -67,7 +68,7 @@ export async function doctorAgainst(
       },
     };
   } finally {
-    process.env = saved;
+    replaceEnv(saved);
     await aws.close();
   }
 }
