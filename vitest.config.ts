@@ -16,6 +16,8 @@ export default defineConfig({
     // must not depend on a fresh process: two runs with the files shuffled (--sequence.shuffle.files)
     // passed.
     isolate: false,
+    // What a module keeps for the process is reset before each file (see the file).
+    setupFiles: ['test/setup/per-file.ts'],
     disableConsoleIntercept: true,
     // In-process tests load the AWS SDK directly (not through bin/run.js, which sets this too).
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },

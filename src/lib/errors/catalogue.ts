@@ -126,7 +126,11 @@ export const ERRORS = {
     meaning: 'the logs store cannot be opened, or --store is a file or a folder of other files',
   },
   LOGS_STORE_EMPTY: { exitCode: USAGE, meaning: 'nothing has been synced into --store yet' },
-  LOGS_STORE_VERSION: { exitCode: USAGE, meaning: 'the logs store was written by another version: rebuild it' },
+  LOGS_STORE_VERSION: {
+    exitCode: USAGE,
+    meaning:
+      'the logs store named by `--store` was written by another version: rebuild it (the per-source store in the cache folder is rebuilt by itself)',
+  },
   LOGS_OBJECT_UNREADABLE: { exitCode: USAGE, meaning: 'an exported object is not readable (e.g. broken gzip)' },
   LOGS_OBJECT_TOO_LARGE: {
     exitCode: USAGE,
