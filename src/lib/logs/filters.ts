@@ -188,10 +188,10 @@ export function eventPredicate(names: readonly string[], anyCase = false): strin
 /**
  * The WHERE conditions of the user's filters over the `events` view (DuckDB) or CTE (Trino).
  *
- * --actor and --event: the DuckDB engine first reads them as the store spells them
+ * --actor, --event and --target: the DuckDB engine first reads them as the store spells them
  * (filter-values.ts: `tagapplied` is TagApplied, `Alice@Example.com` is alice@example.com), then
  * compares exactly. Athena has no store to ask, so on Trino they are compared in any case, which
- * gives the same rows (unless two actors differ only in case: then both match).
+ * gives the same rows (unless two actors or targets differ only in case: then both match).
  */
 export function filterPredicates(f: ResolvedFilters, dialect: SqlDialect = 'duckdb'): string[] {
   const sql = DIALECT_SQL[dialect];
@@ -204,8 +204,10 @@ export function filterPredicates(f: ResolvedFilters, dialect: SqlDialect = 'duck
   if (f.events.length > 0) where.push(eventPredicate(f.events, anyCase));
   if (f.statuses.length > 0) where.push(`upper(actionStatus) IN (${f.statuses.map(sqlString).join(', ')})`);
   if (f.targets.length > 0) {
-    const targets = sql.array(f.targets.map(sqlString));
-    where.push(`(${sql.hasAny('targetIds', targets)} OR ${sql.hasAny('targetNames', targets)})`);
+    // On Trino in any case, as --actor: the DuckDB engine reads --target as the store spells it.
+    const targets = sql.array(f.targets.map((t) => (anyCase ? `lower(${sqlString(t)})` : sqlString(t))));
+    const list = (column: string) => (anyCase ? `transform(${column}, x -> lower(x))` : column);
+    where.push(`(${sql.hasAny(list('targetIds'), targets)} OR ${sql.hasAny(list('targetNames'), targets)})`);
   }
   return where;
 }
