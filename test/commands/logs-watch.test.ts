@@ -75,6 +75,38 @@ describe('audit logs watch', () => {
     expect(result.stderr).not.toContain('Warning:');
   });
 
+  it('--business-hours reaches high-risk-permission-changes (it was always 08:00-18:00 under watch); a wrong value fails first', async () => {
+    const posted = async (extra: string[]) => {
+      const result = await watch([
+        '--preset',
+        'high-risk-permission-changes',
+        '--since',
+        '2020-01-01',
+        ...extra,
+        '--once',
+        '--dry-run',
+        '--json',
+      ]);
+      expect(result.exitCode, result.stderr).toBe(0);
+      return ((JSON.parse(result.stdout) as WatchResult).wouldPost ?? []).flatMap((m) => m.eventIds).sort();
+    };
+    const usual = await posted([]);
+    const allDay = await posted(['--business-hours', '00:00-23:59']);
+    // Fewer permission changes are outside business hours when they last all day (weekends stay out).
+    expect(allDay.length).toBeLessThan(usual.length);
+    expect(usual).toEqual(expect.arrayContaining(allDay));
+    const wrong = await watch([
+      '--preset',
+      'high-risk-permission-changes',
+      '--business-hours',
+      '25:00-26:00',
+      '--once',
+    ]);
+    expect(wrong.exitCode).toBe(2);
+    expect(wrong.stderr).toContain('--business-hours');
+    expect(receiver.requests).toHaveLength(0);
+  });
+
   it('a mistyped preset fails before the sync, and a preset named twice is watched (and counted) once', async () => {
     const typo = await watch(['--preset', 'permision-changes', '--source', join(dir, 'nowhere'), '--once', '--json']);
     expect(typo.exitCode).toBe(2);

@@ -14,7 +14,7 @@ import type { AlertSource, EventRow } from './source.js';
 export function logsAlertSource(
   selection: StoreSelection,
   io: CommandIO,
-  filters: { tz?: string; minScore?: number } = {},
+  filters: { tz?: string; businessHours?: string; minScore?: number } = {},
 ): AlertSource {
   let dir: string | undefined;
   let synced = false;

@@ -4,7 +4,7 @@ import type { StoreSelection } from '../logs/read-store.js';
 import { proxyFetch } from '../webhooks/proxy-fetch.js';
 import { checkWebhookUrl } from '../webhooks/run.js';
 import { parseSpan } from '../logs/period.js';
-import { ignoredParamsWarning, requirePreset } from '../logs/presets/run.js';
+import { ignoredParamsWarning, requirePreset, resolvePresetFilters } from '../logs/presets/run.js';
 import { logsAlertSource } from './logs-source.js';
 import type { AlertFormat } from './payload.js';
 import { type WatchOptions, type WatchResult, runWatch } from './watch.js';
@@ -22,6 +22,7 @@ export interface WatchCommandOptions extends StoreSelection {
   state?: string;
   dryRun: boolean;
   tz?: string;
+  businessHours?: string;
   minScore?: number;
   /** Delivery tuning (tests shorten the 10 s timeout and the back-off). */
   delivery?: WatchOptions['delivery'];
@@ -34,8 +35,12 @@ export async function runWatchCommand(options: WatchCommandOptions, io: CommandI
   // --threshold and --window are the watch's own (alert per window), never the preset's.
   // A preset named twice is watched once (its count was reset to 0 by its second turn).
   const presets = [...new Set(options.presets)];
+  const filters = { tz: options.tz, businessHours: options.businessHours, minScore: options.minScore };
   for (const name of presets) {
-    const ignored = ignoredParamsWarning(requirePreset(name), { tz: options.tz, minScore: options.minScore });
+    const preset = requirePreset(name);
+    // A wrong value fails here, before any sync or post (and before the warning that it is ignored).
+    resolvePresetFilters(preset, { ...filters, now: io.now() });
+    const ignored = ignoredParamsWarning(preset, filters);
     if (ignored) io.warn(ignored);
   }
   const { source, configId, store, sandboxDir } = options;
@@ -55,7 +60,6 @@ export async function runWatchCommand(options: WatchCommandOptions, io: CommandI
       delivery: { fetch: await proxyFetch(io.env), ...options.delivery },
     },
     io,
-    async () =>
-      logsAlertSource({ source, configId, store, sandboxDir }, io, { tz: options.tz, minScore: options.minScore }),
+    async () => logsAlertSource({ source, configId, store, sandboxDir }, io, filters),
   );
 }

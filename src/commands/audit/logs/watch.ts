@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../../lib/cli/base-command.js';
-import { configIdFlag, sandboxDirFlag, sourceFlag, storeFlag } from '../../../lib/logs/flags.js';
+import { configIdFlag, filterFlags, sandboxDirFlag, sourceFlag, storeFlag } from '../../../lib/logs/flags.js';
 import type { WatchResult } from '../../../lib/alerts/watch.js';
 
 export default class Watch extends BaseCommand<typeof Watch> {
@@ -43,6 +43,7 @@ export default class Watch extends BaseCommand<typeof Watch> {
     }),
     'dry-run': Flags.boolean({ summary: 'Print what would be posted; send and record nothing.' }),
     tz: Flags.string({ summary: 'IANA time zone of the business hours (default UTC).', helpValue: 'ZONE' }),
+    'business-hours': filterFlags['business-hours'],
     'min-score': Flags.integer({ summary: 'Sensitive queries: score at least this (default 80).', helpValue: 'N' }),
   };
 
@@ -66,6 +67,7 @@ export default class Watch extends BaseCommand<typeof Watch> {
         state: f.state,
         dryRun: f['dry-run'],
         tz: f.tz,
+        businessHours: f['business-hours'],
         minScore: f['min-score'],
       },
       this.io,
