@@ -13,6 +13,7 @@ import { outOfMemory } from './duckdb.js';
 import { type Row, upTo } from './rows.js';
 import { sqlErrorParts } from './sql-error.js';
 import { RefusedStatement } from './store.js';
+import { withoutTerminator } from './sql-text.js';
 
 export interface SqlOptions extends StoreSelection, EngineOptions {
   sql: string;
@@ -29,7 +30,7 @@ export async function runSql(options: SqlOptions, io: CommandIO): Promise<Row[] 
     const { runAthenaSql } = await import('./athena/sql.js');
     return runAthenaSql(options, io, SQL_DEFAULT_LIMIT);
   }
-  const text = options.sql.trim().replace(/;\s*$/, '');
+  const text = withoutTerminator(options.sql);
   if (text === '') {
     throw usageError(
       'no SQL given',

@@ -118,6 +118,12 @@ describe('audit logs query / sql / presets (run functions)', () => {
     expect(csv.stdout().split(/\r?\n/)[0]).toBe('__proto__,b,s');
   });
 
+  it('sql: a final ; with a comment after it (a query pasted from a .sql file) is one SELECT', async () => {
+    const io = fakeIO();
+    await runSql({ store, sql: 'SELECT 1 AS a;\n-- how many\n', format: 'ndjson' }, io);
+    expect(io.stdout()).toBe('{"a":1}\n');
+  });
+
   it('sql --json redacts by key, as a returned document is (the rows are written as they are read)', async () => {
     const io = fakeIO({ json: true });
     await runSql(

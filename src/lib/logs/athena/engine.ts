@@ -6,6 +6,7 @@ import { CliError, usageError } from '../../errors/cli-error.js';
 import type { StoreSelection } from '../read-store.js';
 import { ATHENA_DEFAULTS as ATHENA_TABLE_DEFAULTS, checkLayout } from '../athena-table.js';
 import { ATHENA_QUERY_DEFAULTS, type AthenaQueryOptions } from './run-query.js';
+import { codeOnly, withoutTerminator } from '../sql-text.js';
 
 export const ENGINES = ['duckdb', 'athena'] as const;
 export type Engine = (typeof ENGINES)[number];
@@ -124,43 +125,6 @@ export function athenaTarget(options: EngineOptions): AthenaTarget {
   };
 }
 
-/**
- * The code of a statement, with string literals, quoted identifiers and comments blanked (so a `;`
- * or a keyword inside them does not count), or undefined when a quote or comment is not closed.
- */
-function codeOnly(sql: string): string | undefined {
-  let out = '';
-  for (let i = 0; i < sql.length;) {
-    const ch = sql[i] ?? '';
-    const two = sql.slice(i, i + 2);
-    if (two === '--') {
-      const end = sql.indexOf('\n', i);
-      out += ' ';
-      i = end < 0 ? sql.length : end;
-    } else if (two === '/*') {
-      const end = sql.indexOf('*/', i + 2);
-      if (end < 0) return undefined;
-      out += ' ';
-      i = end + 2;
-    } else if (ch === "'" || ch === '"') {
-      // '' and "" inside are the escaped quote: scanning on from the next quote handles them.
-      let end = i + 1;
-      for (;;) {
-        end = sql.indexOf(ch, end);
-        if (end < 0) return undefined;
-        if (sql[end + 1] === ch) end += 2;
-        else break;
-      }
-      out += ch === "'" ? "''" : '""';
-      i = end + 1;
-    } else {
-      out += ch;
-      i++;
-    }
-  }
-  return out;
-}
-
 /** The index of the `)` that closes the `(` at `open` in blanked code, or -1. */
 function closingParen(code: string, open: number): number {
   let depth = 0;
@@ -205,12 +169,12 @@ function statementKeyword(code: string): string | undefined {
 
 /**
  * The user's SQL for Athena when it is one SELECT (or WITH ... SELECT) statement: trimmed, a final
- * `;` dropped, otherwise as given. Anything else is refused before it is sent: Athena enforces IAM, but
+ * `;` dropped (and the comments after it), otherwise as given. Anything else is refused before it is sent: Athena enforces IAM, but
  * this keeps a paste from running a CREATE TABLE AS or an INSERT with the caller's rights. A WITH is
  * judged by the statement its common table expressions lead to (statementKeyword).
  */
 export function readOnlyAthenaSql(sql: string): string {
-  const text = sql.trim().replace(/;\s*$/, '').trimEnd();
+  const text = withoutTerminator(sql);
   const code = codeOnly(text);
   const refuse = (why: string) =>
     new CliError(`the SQL was refused: ${why}`, {
