@@ -5,22 +5,18 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeTenant, sampleConfiguration } from '../helpers/fake-tenant.js';
-import { tempHome } from '../helpers/run-cli.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type FakeTenant, sampleConfiguration } from '../helpers/fake-tenant.js';
 import { runCommand } from '../helpers/run-command.js';
+import { type TempHome, tenantAndHomeForFile } from '../helpers/tenant-and-home.js';
 
 const KEY = 'json-asks-nothing-key-0123456789';
 let tenant: FakeTenant;
-let home: { home: string; cleanup: () => void };
+let home: TempHome;
 
-beforeAll(async () => {
-  tenant = await FakeTenant.start({ apiKey: KEY });
-  home = tempHome();
-});
-afterAll(async () => {
-  await tenant?.stop();
-  home?.cleanup();
+tenantAndHomeForFile(KEY, (started, made) => {
+  tenant = started;
+  home = made;
 });
 beforeEach(() => {
   tenant.reset();

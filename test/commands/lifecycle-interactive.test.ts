@@ -6,9 +6,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeTenant, sampleConfiguration } from '../helpers/fake-tenant.js';
-import { BIN, tempHome } from '../helpers/run-cli.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type FakeTenant, sampleConfiguration } from '../helpers/fake-tenant.js';
+import { BIN } from '../helpers/run-cli.js';
+import { type TempHome, tenantAndHomeForFile } from '../helpers/tenant-and-home.js';
 
 const KEY = 'interactive-key-0123456789abcd';
 
@@ -72,15 +73,11 @@ function runOnTty(
 
 const tty = hasUtilLinuxScript();
 let tenant: FakeTenant;
-let home: { home: string; cleanup: () => void };
+let home: TempHome;
 
-beforeAll(async () => {
-  tenant = await FakeTenant.start({ apiKey: KEY });
-  home = tempHome();
-});
-afterAll(async () => {
-  await tenant?.stop();
-  home?.cleanup();
+tenantAndHomeForFile(KEY, (started, made) => {
+  tenant = started;
+  home = made;
 });
 beforeEach(() => {
   tenant.reset();

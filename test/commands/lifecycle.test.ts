@@ -4,10 +4,11 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeTenant, sampleConfiguration, sampleTask } from '../helpers/fake-tenant.js';
-import { type CliResult, tempHome } from '../helpers/run-cli.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type FakeTenant, sampleConfiguration, sampleTask } from '../helpers/fake-tenant.js';
+import type { CliResult } from '../helpers/run-cli.js';
 import { runCommand } from '../helpers/run-command.js';
+import { type TempHome, tenantAndHomeForFile } from '../helpers/tenant-and-home.js';
 
 const KEY = 'lifecycle-test-key-0123456789';
 const ID = 'cfg-1111';
@@ -15,15 +16,11 @@ const DENIED =
   'Error testing access to S3 using AssumedRole arn:aws:iam::123456789012:role/audit - User: arn:aws:iam::999999999999:root is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role/audit';
 
 let tenant: FakeTenant;
-let home: { home: string; cleanup: () => void };
+let home: TempHome;
 
-beforeAll(async () => {
-  tenant = await FakeTenant.start({ apiKey: KEY });
-  home = tempHome();
-});
-afterAll(async () => {
-  await tenant?.stop();
-  home?.cleanup();
+tenantAndHomeForFile(KEY, (started, made) => {
+  tenant = started;
+  home = made;
 });
 beforeEach(() => tenant.reset());
 
