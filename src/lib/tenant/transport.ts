@@ -119,14 +119,25 @@ function abortReason(signal: AbortSignal): unknown {
 async function proxyTransport(env: NodeJS.ProcessEnv): Promise<Transport> {
   const undici = await import('undici');
   // The values are passed explicitly: EnvHttpProxyAgent would otherwise read process.env, not `env`.
-  const dispatcher = new undici.EnvHttpProxyAgent({
+  const options = {
     // '' (not undefined) means "none": undefined would make undici fall back to process.env.
     httpProxy: proxyVariable(env, 'http_proxy') ?? '',
     httpsProxy: proxyVariable(env, 'https_proxy') ?? '',
     noProxy: proxyVariable(env, 'no_proxy') ?? '',
-  });
+  };
   return async (request) => {
-    try {
+    if (request.signal.aborted) throw abortReason(request.signal);
+    // One dispatcher per request (as node:http's agent: false), destroyed when the request ends: undici
+    // does not give up a request still connecting when its signal aborts (a proxy that never answers
+    // the CONNECT hung the command past IMMUTA_TIMEOUT, for good), and a connection left open keeps the
+    // process alive after the command is done.
+    const dispatcher = new undici.EnvHttpProxyAgent(options);
+    let onAbort = (): void => undefined;
+    const aborted = new Promise<never>((_resolve, reject) => {
+      onAbort = () => reject(abortReason(request.signal));
+      request.signal.addEventListener('abort', onAbort, { once: true });
+    });
+    const exchange = async (): Promise<HttpAnswer> => {
       const answer = await undici.request(request.url, {
         method: 'POST',
         headers: request.headers,
@@ -140,8 +151,14 @@ async function proxyTransport(env: NodeJS.ProcessEnv): Promise<Transport> {
         typeof answer.headers['content-length'] === 'string' ? answer.headers['content-length'] : undefined,
       );
       return { status: answer.statusCode, headers: flattenHeaders(answer.headers as IncomingHttpHeaders), body };
+    };
+    try {
+      return await Promise.race([exchange(), aborted]);
     } catch (error) {
       throw request.signal.aborted ? abortReason(request.signal) : error;
+    } finally {
+      request.signal.removeEventListener('abort', onAbort);
+      dispatcher.destroy().catch(() => undefined);
     }
   };
 }

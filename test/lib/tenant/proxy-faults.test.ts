@@ -1,0 +1,101 @@
+/**
+ * Proxies that misbehave (HTTPS_PROXY/HTTP_PROXY): one that never answers the CONNECT. Small
+ * proxies on 127.0.0.1, started and stopped here; the tenant name never resolves, so only the proxy
+ * could reach it.
+ */
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TenantClient } from '../../../src/lib/tenant/client.js';
+import { createTransport } from '../../../src/lib/tenant/transport.js';
+import { failure } from '../../helpers/expect-cli-error.js';
+import { runCli, tempHome } from '../../helpers/run-cli.js';
+
+const KEY = 'proxy-faults-api-key-0123456789';
+const TENANT = 'https://tenant.invalid';
+
+/** A proxy whose CONNECT answer `answer` decides: a status line, or nothing at all (a stall). */
+class BadProxy {
+  readonly connects: string[] = [];
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(answer: (attempt: number) => string | undefined) {
+    this.server = createServer((_req, res) => res.writeHead(502).end());
+    this.server.on('connect', (req, socket: Socket) => {
+      this.connects.push(`CONNECT ${req.url ?? ''} ${req.headers['proxy-authorization'] ?? ''}`.trim());
+      const reply = answer(this.connects.length);
+      if (reply !== undefined) socket.end(reply);
+    });
+    this.server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  async start(): Promise<number> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+const running: Array<{ stop(): Promise<void> }> = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((s) => s.stop()));
+});
+
+async function badProxy(answer: (attempt: number) => string | undefined) {
+  const proxy = new BadProxy(answer);
+  running.push(proxy);
+  return { proxy, port: await proxy.start() };
+}
+
+async function client(
+  env: NodeJS.ProcessEnv,
+  host = TENANT,
+  options: { timeoutMs?: number; readAttempts?: number } = {},
+) {
+  return new TenantClient(
+    { host, apiKey: KEY, profile: 'default', configFile: '/nowhere.yaml', hostSource: 'flag', apiKeySource: 'env' },
+    { backoffMs: 1, timeoutMs: 400, readAttempts: 2, env, transport: await createTransport(env), ...options },
+  );
+}
+
+describe('a proxy that never answers the CONNECT', () => {
+  it('the request ends at IMMUTA_TIMEOUT (TENANT_TIMEOUT, exit 5), a read after its retry', async () => {
+    const { proxy, port } = await badProxy(() => undefined);
+    const started = Date.now();
+    const error = await failure((await client({ HTTPS_PROXY: `http://127.0.0.1:${port}` })).listExportConfigurations());
+    expect(error).toMatchObject({ code: 'TENANT_TIMEOUT', exitCode: 5 });
+    // Two attempts of 400 ms (a read is retried), not undici's own 10 s connect timeout or worse.
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(proxy.connects).toHaveLength(2);
+  }, 15_000);
+
+  it('the real binary ends (exit 5, TENANT_TIMEOUT) instead of hanging', async () => {
+    const { port } = await badProxy(() => undefined);
+    const home = tempHome();
+    try {
+      const result = await runCli(['audit', 'exportConfig', 'list', '--host', TENANT, '--json'], {
+        env: {
+          HOME: home.home,
+          IMMUTA_API_KEY: KEY,
+          IMMUTA_TIMEOUT: '300',
+          IMMUTA_RETRY_BASE_MS: '1',
+          HTTPS_PROXY: `http://127.0.0.1:${port}`,
+        },
+        timeoutMs: 10_000,
+      });
+      expect(result.exitCode).toBe(5);
+      expect(JSON.parse(result.stdout).error.code).toBe('TENANT_TIMEOUT');
+    } finally {
+      home.cleanup();
+    }
+  }, 15_000);
+});
