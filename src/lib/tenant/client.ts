@@ -14,7 +14,13 @@ import {
   unexpectedAnswer,
 } from './errors.js';
 import { insecureHostWarning } from './host-safety.js';
-import { type HttpAnswer, AnswerTooLargeError, type Transport, createTransport } from './transport.js';
+import {
+  type HttpAnswer,
+  AnswerTooLargeError,
+  ProxyRefusedError,
+  type Transport,
+  createTransport,
+} from './transport.js';
 import {
   type ExportConfiguration,
   type ExportJobTask,
@@ -196,6 +202,7 @@ export function interpretAnswer(answer: HttpAnswer): { data: Record<string, unkn
 /** Maps what a transport threw to a TenantFailure. Never keeps request variables. */
 export function classifyThrown(error: unknown, timeoutMs: number): TenantFailure {
   if (error instanceof AnswerTooLargeError) return { kind: 'too-large', limitBytes: error.limitBytes };
+  if (error instanceof ProxyRefusedError) return { kind: 'proxy-refused', status: error.status };
   const name = (error as { name?: string } | null)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') return { kind: 'timeout', timeoutMs };
   const network = networkCode(error);

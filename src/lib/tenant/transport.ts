@@ -36,6 +36,27 @@ export class AnswerTooLargeError extends Error {
   }
 }
 
+/**
+ * The proxy answered the CONNECT for the tenant with another status than 200 (407: it wants
+ * credentials; 403: it does not allow that host or port): nothing reached the tenant.
+ */
+export class ProxyRefusedError extends Error {
+  readonly status: number;
+  constructor(status: number) {
+    super(`the proxy answered HTTP ${status} to the CONNECT`);
+    this.name = 'ProxyRefusedError';
+    this.status = status;
+  }
+}
+
+/** undici's error for a refused tunnel: a RequestAbortedError (name AbortError), told apart by its message only. */
+function proxyRefusal(error: unknown): ProxyRefusedError | undefined {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (code !== 'UND_ERR_ABORTED' || typeof message !== 'string') return undefined;
+  const status = /^Proxy response \((\d{3})\) !== 200/.exec(message)?.[1];
+  return status === undefined ? undefined : new ProxyRefusedError(Number(status));
+}
+
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 
 /** curl's convention, which undici follows too: the lower-case variable wins. */
@@ -155,7 +176,8 @@ async function proxyTransport(env: NodeJS.ProcessEnv): Promise<Transport> {
     try {
       return await Promise.race([exchange(), aborted]);
     } catch (error) {
-      throw request.signal.aborted ? abortReason(request.signal) : error;
+      // undici names a refused tunnel an AbortError, which would read as our own timeout.
+      throw request.signal.aborted ? abortReason(request.signal) : (proxyRefusal(error) ?? error);
     } finally {
       request.signal.removeEventListener('abort', onAbort);
       dispatcher.destroy().catch(() => undefined);

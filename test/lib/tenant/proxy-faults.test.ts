@@ -1,7 +1,7 @@
 /**
- * Proxies that misbehave (HTTPS_PROXY/HTTP_PROXY): one that never answers the CONNECT. Small
- * proxies on 127.0.0.1, started and stopped here; the tenant name never resolves, so only the proxy
- * could reach it.
+ * Proxies that misbehave (HTTPS_PROXY/HTTP_PROXY): one that never answers the CONNECT, one that
+ * refuses it (407, 403). Small proxies on 127.0.0.1, started and stopped here; the tenant name
+ * never resolves, so only the proxy could reach it.
  */
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -98,4 +98,37 @@ describe('a proxy that never answers the CONNECT', () => {
       home.cleanup();
     }
   }, 15_000);
+});
+
+describe('a proxy that refuses the CONNECT', () => {
+  it.each([
+    [407, 'Proxy Authentication Required'],
+    [403, 'Forbidden'],
+  ])(
+    'HTTP %i: TENANT_UNREACHABLE (exit 5) naming the proxy and its status, at once, not retried, no password shown',
+    async (status, reason) => {
+      const { proxy, port } = await badProxy(
+        () => `HTTP/1.1 ${status} ${reason}\r\nProxy-Authenticate: Basic realm="corp"\r\ncontent-length: 0\r\n\r\n`,
+      );
+      const started = Date.now();
+      const error = await failure(
+        (
+          await client({ HTTPS_PROXY: `http://bob:proxy-pass-w0rd@127.0.0.1:${port}` }, TENANT, {
+            timeoutMs: 5000,
+            readAttempts: 3,
+          })
+        ).listExportConfigurations(),
+      );
+      expect(error).toMatchObject({ code: 'TENANT_UNREACHABLE', exitCode: 5 });
+      expect(error.message).toContain(`HTTP ${status}`);
+      expect(error.message).toContain('proxy');
+      expect(error.message).not.toContain('did not answer');
+      expect(error.fix).toContain('HTTPS_PROXY');
+      expect(`${error.message} ${error.fix} ${JSON.stringify(error.details)}`).not.toContain('proxy-pass-w0rd');
+      // A refusal is an answer: no waiting for a timeout, and asking again gets the same refusal.
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(proxy.connects).toHaveLength(1);
+      expect(proxy.connects[0]).toMatch(/^CONNECT tenant\.invalid:443 Basic /);
+    },
+  );
 });
