@@ -7,6 +7,8 @@
  * Neither transport follows redirects: the client decides (it never follows one to another origin).
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { usageError } from '../errors/cli-error.js';
+import { registerSecret } from '../output/redact.js';
 
 export interface HttpRequest {
   url: URL;
@@ -66,6 +68,56 @@ export function proxyVariable(env: NodeJS.ProcessEnv, name: string): string | un
 
 export function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
   return PROXY_VARIABLES.some((name) => env[name]);
+}
+
+/** The schemes undici's ProxyAgent speaks. */
+const PROXY_SCHEMES = new Set(['http:', 'https:', 'socks:', 'socks5:']);
+
+/**
+ * One proxy variable as undici takes it ('' when unset). A value without a scheme
+ * (`proxy.corp:3128`, which curl accepts) is an http proxy; undici threw "Invalid URL" on it, and
+ * the command ended as an unexpected failure (exit 1). A value that is no proxy URL at all is a
+ * usage error naming the variable; its password is never shown.
+ */
+function proxyUrl(env: NodeJS.ProcessEnv, name: string): string {
+  const lower = name.toLowerCase();
+  const used = env[lower] !== undefined ? lower : name.toUpperCase();
+  const raw = (env[used] ?? '').trim();
+  if (raw === '') return '';
+  const value = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url?.password) {
+    registerSecret(url.password);
+    try {
+      registerSecret(decodeURIComponent(url.password));
+    } catch {
+      // A malformed %-escape: the password is registered as written.
+    }
+  }
+  if (url && PROXY_SCHEMES.has(url.protocol) && url.hostname !== '') return value;
+  const masked = raw.replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?[^/@:]*):[^/]*@/i, '$1:***@');
+  // JSON.stringify: a value with control characters is shown escaped, not interpreted by the terminal.
+  const shown = JSON.stringify(masked.length > 80 ? `${masked.slice(0, 80)}…` : masked);
+  throw usageError(
+    `${used} is not a proxy URL: ${shown}`,
+    `Set it to the proxy's address, e.g. ${used}=http://proxy.example.com:3128 (with credentials: http://user:password@proxy.example.com:3128), or unset it.`,
+  );
+}
+
+/** HTTP_PROXY, HTTPS_PROXY and NO_PROXY for undici's EnvHttpProxyAgent, proxy URLs checked. */
+export function proxyOptions(env: NodeJS.ProcessEnv): { httpProxy: string; httpsProxy: string; noProxy: string } {
+  // The values are passed explicitly: EnvHttpProxyAgent would otherwise read process.env, not `env`;
+  // '' (not undefined) means "none": undefined would make undici fall back to process.env.
+  return {
+    httpProxy: proxyUrl(env, 'http_proxy'),
+    httpsProxy: proxyUrl(env, 'https_proxy'),
+    noProxy: proxyVariable(env, 'no_proxy') ?? '',
+  };
 }
 
 export async function createTransport(env: NodeJS.ProcessEnv = process.env): Promise<Transport> {
@@ -138,14 +190,8 @@ function abortReason(signal: AbortSignal): unknown {
 }
 
 async function proxyTransport(env: NodeJS.ProcessEnv): Promise<Transport> {
+  const options = proxyOptions(env);
   const undici = await import('undici');
-  // The values are passed explicitly: EnvHttpProxyAgent would otherwise read process.env, not `env`.
-  const options = {
-    // '' (not undefined) means "none": undefined would make undici fall back to process.env.
-    httpProxy: proxyVariable(env, 'http_proxy') ?? '',
-    httpsProxy: proxyVariable(env, 'https_proxy') ?? '',
-    noProxy: proxyVariable(env, 'no_proxy') ?? '',
-  };
   return async (request) => {
     if (request.signal.aborted) throw abortReason(request.signal);
     // One dispatcher per request (as node:http's agent: false), destroyed when the request ends: undici

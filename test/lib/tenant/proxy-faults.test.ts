@@ -1,15 +1,19 @@
 /**
  * Proxies that misbehave (HTTPS_PROXY/HTTP_PROXY): one that never answers the CONNECT, one that
- * refuses it (407, 403). Small proxies on 127.0.0.1, started and stopped here; the tenant name
- * never resolves, so only the proxy could reach it.
+ * refuses it (407, 403), and proxy variables written the way curl accepts them (no scheme) or not
+ * at all. Small proxies on 127.0.0.1, started and stopped here; the tenant name never resolves, so
+ * only the proxy could reach it.
  */
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TenantClient } from '../../../src/lib/tenant/client.js';
 import { createTransport } from '../../../src/lib/tenant/transport.js';
+import { proxyFetch } from '../../../src/lib/webhooks/proxy-fetch.js';
 import { failure } from '../../helpers/expect-cli-error.js';
 import { runCli, tempHome } from '../../helpers/run-cli.js';
+import { startRecordingProxy } from '../../helpers/recording-proxy.js';
+import { FakeTenant, sampleConfiguration } from '../../helpers/fake-tenant.js';
 
 const KEY = 'proxy-faults-api-key-0123456789';
 const TENANT = 'https://tenant.invalid';
@@ -131,4 +135,36 @@ describe('a proxy that refuses the CONNECT', () => {
       expect(proxy.connects[0]).toMatch(/^CONNECT tenant\.invalid:443 Basic /);
     },
   );
+});
+
+describe('proxy variables', () => {
+  it('HTTP_PROXY without a scheme (host:port, as curl accepts it) is an http proxy', async () => {
+    const tenant = await FakeTenant.start();
+    running.push(tenant);
+    tenant.replyAlways('getAllExportConfigurations', { data: [sampleConfiguration()] });
+    const forwarding = await startRecordingProxy({ hosts: { 'tenant.invalid': '127.0.0.1' } });
+    running.push(forwarding);
+    const bare = forwarding.url.replace(/^http:\/\//, '');
+    const configs = await (
+      await client({ HTTP_PROXY: bare }, `http://tenant.invalid:${tenant.portNumber}`)
+    ).listExportConfigurations();
+    expect(configs).toHaveLength(1);
+    expect(forwarding.seen).toHaveLength(1);
+  });
+
+  it.each([
+    ['HTTPS_PROXY', 'http://'],
+    ['https_proxy', 'http://bob:proxy-pass-w0rd@:3128'],
+    ['HTTPS_PROXY', 'bob:p@ss-proxy-pass-w0rd@'],
+    ['HTTP_PROXY', 'ftp://proxy.example.com:21'],
+  ])('%s=%s that is no proxy URL: USAGE (exit 2) naming the variable, password not shown', async (name, value) => {
+    const env = { [name]: value };
+    for (const attempt of [async () => (await client(env)).listExportConfigurations(), async () => proxyFetch(env)]) {
+      const error = await failure(attempt());
+      expect(error).toMatchObject({ code: 'USAGE', exitCode: 2 });
+      expect(error.message).toContain(name);
+      expect(`${error.message} ${error.fix}`).not.toContain('proxy-pass-w0rd');
+      if (value.includes('@')) expect(error.message).toContain(':***@');
+    }
+  });
 });
