@@ -1,6 +1,7 @@
 import { immutaCli } from '../config/cli-prefix.js';
 import type { TenantSettings } from '../config/tenant-settings.js';
 import { usageError } from '../errors/cli-error.js';
+import { escapeLine } from '../output/control-codes.js';
 import { debugLog } from '../output/debug.js';
 import { registerSecret } from '../output/redact.js';
 import { buildOperation, isMutation, type OperationName } from './documents.js';
@@ -14,7 +15,13 @@ import {
   unexpectedAnswer,
 } from './errors.js';
 import { insecureHostWarning } from './host-safety.js';
-import { type HttpAnswer, AnswerTooLargeError, type Transport, createTransport } from './transport.js';
+import {
+  type HttpAnswer,
+  AnswerTooLargeError,
+  ProxyRefusedError,
+  type Transport,
+  createTransport,
+} from './transport.js';
 import {
   type ExportConfiguration,
   type ExportJobTask,
@@ -31,6 +38,8 @@ export const GRAPHQL_PATH = '/api/audit/graphql';
 export const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 /** Nesting deeper than this is no answer of the audit API, and would overflow recursive rendering later. */
 const MAX_ANSWER_DEPTH = 64;
+/** What is kept of an answer's Content-Type: real ones are a few dozen characters. */
+const MAX_CONTENT_TYPE_SHOWN = 100;
 /** Redirect hops followed within the tenant's own origin (307/308 only: they keep the POST). */
 const MAX_SAME_ORIGIN_REDIRECTS = 3;
 
@@ -161,7 +170,9 @@ function partialResult(data: unknown): { id?: string } | undefined {
 
 /** Reads one HTTP answer as the GraphQL endpoint's: its `data`, or the failure class. */
 export function interpretAnswer(answer: HttpAnswer): { data: Record<string, unknown> } | { failure: TenantFailure } {
-  const contentType = answer.headers['content-type'] ?? null;
+  // The server's text, shown in messages: capped (a header may be 16 KiB) and on one line (a tab).
+  const header = answer.headers['content-type'];
+  const contentType = header === undefined ? null : escapeLine(capRemoteText(header, MAX_CONTENT_TYPE_SHOWN));
   const parsed = answer.body.trim() === '' ? undefined : parseJson(answer.body);
   const object = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : undefined;
   if (object && nestsDeeperThan(object, MAX_ANSWER_DEPTH)) {
@@ -196,6 +207,7 @@ export function interpretAnswer(answer: HttpAnswer): { data: Record<string, unkn
 /** Maps what a transport threw to a TenantFailure. Never keeps request variables. */
 export function classifyThrown(error: unknown, timeoutMs: number): TenantFailure {
   if (error instanceof AnswerTooLargeError) return { kind: 'too-large', limitBytes: error.limitBytes };
+  if (error instanceof ProxyRefusedError) return { kind: 'proxy-refused', status: error.status };
   const name = (error as { name?: string } | null)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') return { kind: 'timeout', timeoutMs };
   const network = networkCode(error);

@@ -20,6 +20,8 @@ export type TenantFailure =
   | { kind: 'network'; code: string; message: string }
   | { kind: 'timeout'; timeoutMs: number }
   | { kind: 'redirect'; status: number; location: string }
+  /** The proxy (HTTPS_PROXY/HTTP_PROXY) refused the tunnel to the tenant: nothing reached it. */
+  | { kind: 'proxy-refused'; status: number }
   | { kind: 'too-large'; limitBytes: number };
 
 /** What is printed of one remote text (a GraphQL error message, a Location header) at most. */
@@ -287,6 +289,19 @@ export function tenantError(
           details: { host, status: failure.status, location: failure.location },
         },
       );
+    case 'proxy-refused': {
+      const variable = host.startsWith('http:') ? 'HTTP_PROXY' : 'HTTPS_PROXY';
+      const why = failure.status === 407 ? ': it wants proxy credentials' : '';
+      return new CliError(`the proxy refused the connection to ${host} (HTTP ${failure.status}${why})`, {
+        code: 'TENANT_UNREACHABLE',
+        exitCode: ExitCode.TENANT,
+        fix:
+          failure.status === 407
+            ? `Put the proxy's user and password in ${variable} (http://user:password@proxy.example.com:3128), or list the tenant's host in NO_PROXY if it is reached without the proxy.`
+            : `Check ${variable} and NO_PROXY: the proxy does not let this host and port through (ask its administrators), or the tenant is reached without it.`,
+        details: { host, proxyStatus: failure.status },
+      });
+    }
     case 'too-large':
       return new CliError(
         `the answer from ${host} is larger than ${Math.round(failure.limitBytes / 1024 / 1024)} MiB; reading stopped there`,

@@ -1,5 +1,5 @@
 import type { FetchLike } from '../util/guarded-fetch.js';
-import { proxyConfigured, proxyVariable } from '../tenant/transport.js';
+import { proxyConfigured, proxyOptions } from '../tenant/transport.js';
 
 /**
  * fetch through HTTPS_PROXY / HTTP_PROXY (NO_PROXY honoured), as the tenant's GraphQL requests go,
@@ -9,14 +9,9 @@ import { proxyConfigured, proxyVariable } from '../tenant/transport.js';
  */
 export async function proxyFetch(env: NodeJS.ProcessEnv): Promise<FetchLike | undefined> {
   if (!proxyConfigured(env)) return undefined;
+  const options = proxyOptions(env);
   const undici = await import('undici');
-  // The values are passed explicitly: EnvHttpProxyAgent would otherwise read process.env, not `env`;
-  // '' (not undefined) means "none".
-  const dispatcher = new undici.EnvHttpProxyAgent({
-    httpProxy: proxyVariable(env, 'http_proxy') ?? '',
-    httpsProxy: proxyVariable(env, 'https_proxy') ?? '',
-    noProxy: proxyVariable(env, 'no_proxy') ?? '',
-  });
+  const dispatcher = new undici.EnvHttpProxyAgent(options);
   const viaProxy = (input: string | URL | Request, init?: RequestInit) =>
     undici.fetch(input as string, { ...(init as object), dispatcher });
   return viaProxy as unknown as FetchLike;

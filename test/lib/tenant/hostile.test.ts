@@ -192,6 +192,19 @@ describe('answers are capped (item 7)', () => {
     expect(error.message).not.toContain('error 5');
   });
 
+  it.each([200, 400])(
+    'a Content-Type of 8,000 characters with a tab (HTTP %i, not JSON): shown capped, on one line',
+    async (status) => {
+      const contentType = `text/html+${'x'.repeat(8000)}\t; charset=utf-8`;
+      const tenant = await serve((_req, res) => res.writeHead(status, { 'content-type': contentType }).end('<html>'));
+      const error = await failure(client(tenant.url).instance.listExportConfigurations());
+      expect(error).toMatchObject({ code: 'TENANT_NOT_AUDIT_ENDPOINT', exitCode: 5 });
+      expect(error.message.length).toBeLessThan(500);
+      expect(error.message).toContain('text/html');
+      expect(error.message).not.toContain('\t');
+    },
+  );
+
   it('deeply nested JSON (100,000 levels) is no crash: a classified answer, exit 5, renderable', async () => {
     const depth = 100_000;
     const deep = `{"errors":[{"message":"x","extensions":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}]}`;
