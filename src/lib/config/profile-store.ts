@@ -1,5 +1,4 @@
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readlinkSync, readSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod/mini';
@@ -7,6 +6,7 @@ import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import { parseSimpleProfiles } from './simple-profiles.js';
 import type * as YamlModule from 'yaml';
+import { requirePackage } from '../util/require-package.js';
 
 type Yaml = typeof YamlModule;
 let yamlModule: Yaml | undefined;
@@ -15,7 +15,7 @@ let yamlModule: Yaml | undefined;
  * synchronously, since reading settings is synchronous. It stays out of the bundle (scripts/build.mjs).
  */
 function yaml(): Yaml {
-  yamlModule ??= createRequire(import.meta.url)('yaml') as Yaml;
+  yamlModule ??= requirePackage<Yaml>('yaml');
   return yamlModule;
 }
 

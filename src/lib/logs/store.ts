@@ -499,17 +499,32 @@ export class LogStore {
    * `--actor` is read against): one scan of two columns, ~30 ms per GB.
    */
   async actorSpellings(values: readonly string[]): Promise<Map<string, string[]>> {
+    return this.storedSpellings(
+      values,
+      (lowered) => `SELECT DISTINCT unnest([actor, actorName]) AS v FROM stored_events
+        WHERE lower(actor) IN (${lowered}) OR lower(actorName) IN (${lowered})`,
+    );
+  }
+
+  /**
+   * Per asked value, the stored values among `candidates` (a SELECT of a column `v`, given the asked
+   * values lowered, as a list of SQL literals) equal to it when case is ignored. Paired in SQL:
+   * DuckDB's lower() is not JavaScript's toLowerCase() (İ is i to DuckDB, i + a combining dot to
+   * JavaScript), so a spelling the scan found would be dropped.
+   */
+  private async storedSpellings(
+    values: readonly string[],
+    candidates: (lowered: string) => string,
+  ): Promise<Map<string, string[]>> {
+    const found = new Map<string, string[]>(values.map((v) => [v, []]));
+    if (values.length === 0) return found;
     const lowered = values.map((v) => `lower(${sqlString(v)})`).join(', ');
     const asked = values.map((v, i) => `(${i}, ${sqlString(v)})`).join(', ');
     const rows = await this.bookkeeping(
-      `WITH spellings AS (
-        SELECT DISTINCT unnest([actor, actorName]) AS v FROM stored_events
-        WHERE lower(actor) IN (${lowered}) OR lower(actorName) IN (${lowered})
-      )
+      `WITH spellings AS (${candidates(lowered)})
       SELECT a.i, s.v FROM (VALUES ${asked}) AS a(i, asked) JOIN spellings AS s ON lower(s.v) = lower(a.asked)
       ORDER BY 1, 2`,
     );
-    const found = new Map<string, string[]>(values.map((v) => [v, []]));
     for (const row of rows) found.get(values[Number(row.i)] as string)?.push(String(row.v));
     return found;
   }
@@ -530,21 +545,12 @@ export class LogStore {
       if (rows.length > 0) found.set(value, [value]);
       else missing.push(value);
     }
-    if (missing.length === 0) return found;
-    for (const value of missing) found.set(value, []);
-    // Paired in SQL, as actorSpellings: DuckDB's lower() is not JavaScript's toLowerCase() (İ is i
-    // to DuckDB, i + a combining dot to JavaScript), so a spelling the scan found was dropped.
-    const lowered = missing.map((v) => `lower(${sqlString(v)})`).join(', ');
-    const asked = missing.map((v, i) => `(${i}, ${sqlString(v)})`).join(', ');
-    const rows = await this.bookkeeping(
-      `WITH spellings AS (
-        SELECT DISTINCT v FROM (SELECT unnest(list_concat(targetIds, targetNames)) AS v FROM stored_events)
-        WHERE lower(v) IN (${lowered})
-      )
-      SELECT a.i, s.v FROM (VALUES ${asked}) AS a(i, asked) JOIN spellings AS s ON lower(s.v) = lower(a.asked)
-      ORDER BY 1, 2`,
+    const other = await this.storedSpellings(
+      missing,
+      (lowered) => `SELECT DISTINCT v FROM (SELECT unnest(list_concat(targetIds, targetNames)) AS v FROM stored_events)
+        WHERE lower(v) IN (${lowered})`,
     );
-    for (const row of rows) found.get(missing[Number(row.i)] as string)?.push(String(row.v));
+    for (const [value, spellings] of other) found.set(value, spellings);
     return found;
   }
 

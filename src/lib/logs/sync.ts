@@ -6,14 +6,14 @@
  * next time) while the others sync; --strict makes either an error, after the rest is stored.
  */
 import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { isProbeObject } from '../aws/probe-objects.js';
 import { CliError, usageError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { ErrorCode } from '../errors/catalogue.js';
 import type { CommandIO } from '../io/command-io.js';
 import { escapeControl, escapeLine } from '../output/control-codes.js';
-import { type ResolvedSource, type SourceSpec, cacheDir, defaultStoreDir, resolveSource } from './sources/resolve.js';
+import { type ResolvedSource, type SourceSpec, defaultStoreDir, resolveSource } from './sources/resolve.js';
 import { isUnreadableObject, objectTooLarge, plainSize } from './object-bytes.js';
 import { CHUNK_BYTES, type IngestItem, type IngestResult, LogStore, type ObjectRef } from './store.js';
 import { STORE_FILE } from './store-folder.js';
@@ -75,8 +75,8 @@ export async function openStoreToSync(
   try {
     return { store: await LogStore.open(dir), dir };
   } catch (error) {
-    const ownCache = !options.store && dir.startsWith(join(cacheDir(io.env), 'immuta', 'logs') + sep);
-    if (!ownCache || !(error instanceof CliError) || error.code !== 'LOGS_STORE_VERSION') throw error;
+    // Without --store, `dir` is the per-source folder under the cache (storeDirFor).
+    if (options.store || !(error instanceof CliError) || error.code !== 'LOGS_STORE_VERSION') throw error;
     io.note(
       `The cached log store ${dir} was written by another version of this CLI: building it again from ${resolved.source.label}.`,
     );
