@@ -5,8 +5,9 @@
  * data, plain and gzip), every preset on the synced store (ms), a second sync with one new object,
  * a first sync of BENCH_SMALL_OBJECTS (default 5,000) objects of ~10 KB into another store, peak RSS, and jq (when installed) on the raw files for the three questions of the issue, against
  * the read floor (`cat` from the page cache); then, with the CLI built (`npm run build`), each
- * command as its own process (a sync, every preset) with its peak RSS. Prints Markdown tables for
- * the README.
+ * command as its own process (a sync, every preset) with its peak RSS; last, what DuckDB alone does
+ * with the same objects (scripts/bench-sync-floor.ts: the floor under any sync). Prints Markdown
+ * tables for the README.
  * Run with: node --import tsx scripts/bench-logs.ts (tsx loads the TypeScript sources directly).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -306,6 +307,20 @@ async function measureCommands(dataDir: string, storeDir: string): Promise<strin
   return lines;
 }
 
+/**
+ * What DuckDB alone does with the same objects (scripts/bench-sync-floor.ts), in its own process: its
+ * statements run without the sync's memory limit, which must not count in this run's peak RSS.
+ */
+function measureFloor(dir: string): string[] {
+  const script = fileURLToPath(new URL('bench-sync-floor.ts', import.meta.url));
+  const run = spawnSync(process.execPath, ['--import', 'tsx', script, dir], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (run.status !== 0) throw new Error('bench-sync-floor failed');
+  return run.stdout.trimEnd().split('\n');
+}
+
 async function main(): Promise<void> {
   if (process.env.BENCH_STORE) return queriesOnly(process.env.BENCH_STORE, process.env.BENCH_DATA);
   process.stderr.write(`Generating ${megabytes} MB in ${objects} objects under ${work}...\n`);
@@ -331,6 +346,7 @@ async function main(): Promise<void> {
   const questions = await measureQuestions(store, files);
   await store.close();
   const commands = await measureCommands(plain, join(work, 'store-cli'));
+  const floor = measureFloor(plain);
   const mbps = (bytes: number, t: number) => bytes / 1e6 / (t / 1000);
   const rss = process.resourceUsage().maxRSS / 1024;
   const lines = [
@@ -352,6 +368,8 @@ async function main(): Promise<void> {
     ...questions,
     '',
     ...commands,
+    '',
+    ...floor,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -222,7 +222,7 @@ const readLines = (
  * came first is decided by the key's place in the sync's order (findFirstCopies), never by the
  * order rows arrive in.
  */
-function stagedLines(files: readonly StagedFile[]): string {
+export function stagedLines(files: readonly StagedFile[]): string {
   const selects: string[] = [];
   const pieces = files.filter((f) => f.packed === undefined);
   if (pieces.length > 0) {
@@ -314,7 +314,7 @@ export const ROW_GROUP_ROWS = 2048;
  * a first sync ~10% faster (ZSTD's match finder was the biggest single cost of a sync's CPU), files
  * 4% smaller at these small row groups, and the presets read them as fast.
  */
-const PARQUET = `FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE ${ROW_GROUP_ROWS}`;
+export const PARQUET = `FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE ${ROW_GROUP_ROWS}`;
 
 /**
  * Which of a batch's lines go to its QUERY file: those that spell `"action":"QUERY"` as Immuta
@@ -427,7 +427,7 @@ export const CREATE_EVENT_HOURS = [
 ];
 
 /** One row per line of the staged files that `where` keeps (one that is not an event: NOT_AN_EVENT_ID). */
-function eventsOfLines(files: readonly StagedFile[], guarded: boolean, where = 'true'): string {
+export function eventsOfLines(files: readonly StagedFile[], guarded: boolean, where = 'true'): string {
   const extract = `json_extract_string(line, [${SCALARS.map((p) => `'${p}'`).join(', ')}])`;
   return `
 SELECT
