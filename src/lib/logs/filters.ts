@@ -127,7 +127,12 @@ export function resolveFilters(
     since = parseInstant('since', defaults.defaultWindow, now);
   }
   if (since && until && since >= until) {
-    throw badFilter('--since is not before --until', 'Swap them, or widen the range.');
+    // The instants, not only the flags: `--since 7d --until 2026-01-01`, or a date-time with an
+    // offset, resolves to something the user did not see.
+    throw badFilter(
+      `--since (${since.toISOString()}) is not before --until (${until.toISOString()}): the window is empty`,
+      'Swap them, or widen the range (--until is exclusive).',
+    );
   }
   const windowText = filters.window ?? defaults.window ?? '1h';
   const windowSeconds = durationSeconds(windowText, '--window');
