@@ -107,7 +107,9 @@ function parseBusinessHours(text: string): { start: string; end: string } {
       'Use e.g. --business-hours 08:00-18:00 (Monday to Friday, start inclusive, end exclusive, in --tz).',
     );
   }
-  return { start, end: end === '24:00:00' ? '23:59:59.999999' : end };
+  // 24:00 stays 24:00 (DuckDB's TIME takes it, and it is 86400 s to Trino's arithmetic): as
+  // 23:59:59.999999, exclusive, an event in a weekday's last microsecond was off hours on DuckDB only.
+  return { start, end };
 }
 
 export function resolveFilters(

@@ -39,7 +39,7 @@ export interface MacroContext {
   windowSeconds: number;
   /** IANA zone of the business hours. */
   tz: string;
-  /** `HH:MM:SS` (end may be `23:59:59.999999` for 24:00). */
+  /** `HH:MM:SS` (end may be `24:00:00`: midnight ending the day). */
   businessHours: { start: string; end: string };
   minScore: number;
   threshold: number;
