@@ -117,7 +117,14 @@ describe('audit logs watch', () => {
       expect(again.exitCode, since).toBe(2);
       expect(again.stderr).toContain(`--since "${since}"`);
     }
-    const typo = await watch(['--preset', 'permission-changes', '--since', 'yesterday', '--source', join(dir, 'nowhere')]);
+    const typo = await watch([
+      '--preset',
+      'permission-changes',
+      '--since',
+      'yesterday',
+      '--source',
+      join(dir, 'nowhere'),
+    ]);
     expect(typo.exitCode).toBe(2);
     expect(typo.stderr).not.toContain('nowhere');
   });

@@ -436,7 +436,7 @@ describe('logs watch', () => {
     expect(body.more).toBe(700);
   });
 
-  it('threshold windows start where the presets\' do (weeks on Monday 00:00 UTC), not on the epoch (a Thursday)', async () => {
+  it("threshold windows start where the presets' do (weeks on Monday 00:00 UTC), not on the epoch (a Thursday)", async () => {
     // Wednesday 2026-03-04 and Thursday 2026-03-05: one week from Monday 2026-03-02, as
     // `query sensitive-query-spikes --window 7d` counts it. Windows from 1970-01-01 cut between them.
     const week = 7 * 86_400_000;
@@ -445,9 +445,7 @@ describe('logs watch', () => {
       row('Query', new Date('2026-03-05T12:00:00Z'), { actionStatus: 'FAILURE' }),
     ];
     const opts = options({ presets: ['failed-queries'], threshold: 2, windowMs: week, since: '2026-03-02T00:00:00Z' });
-    await runWatch(opts, fakeIO({ now: new Date('2026-03-06T00:00:00Z') }), async () =>
-      memorySource(events, PRESETS),
-    );
+    await runWatch(opts, fakeIO({ now: new Date('2026-03-06T00:00:00Z') }), async () => memorySource(events, PRESETS));
     expect(receiver.accepted).toHaveLength(1);
     expect(receiver.accepted[0]).toMatchObject({
       threshold: { count: 2, windowStart: '2026-03-02T00:00:00.000Z', windowEnd: '2026-03-09T00:00:00.000Z' },

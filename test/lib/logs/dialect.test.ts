@@ -411,7 +411,8 @@ describe('Trino expressions agree with DuckDB on the same data', () => {
           tz,
         });
         // Monday 23:59:59.999999 on the zone's clocks (New York -05:00, Kathmandu +05:45).
-        const at = { UTC: '2026-01-05 23:59:59.999999+00', 'America/New_York': '2026-01-06 04:59:59.999999+00' }[tz] ??
+        const at =
+          { UTC: '2026-01-05 23:59:59.999999+00', 'America/New_York': '2026-01-06 04:59:59.999999+00' }[tz] ??
           '2026-01-05 18:14:59.999999+00';
         const m = (table: MacroTable) => table.inBusinessHours!.render([`TIMESTAMPTZ '${at}'`]);
         const [row] = (
