@@ -107,6 +107,28 @@ describe('audit logs watch', () => {
     expect(receiver.requests).toHaveLength(0);
   });
 
+  it('a wrong --since fails before the sync, also once a state file says where watching started', async () => {
+    const state = join(dir, 'since-state.json');
+    const first = await watch(['--preset', 'permission-changes', '--since', '2026-01-01', '--state', state, '--once']);
+    expect(first.exitCode, first.stderr).toBe(0);
+    for (const since of ['2026-02-30', 'yesterday']) {
+      const again = await watch(['--preset', 'permission-changes', '--since', since, '--state', state, '--once']);
+      // It exited 0: only a first run read --since.
+      expect(again.exitCode, since).toBe(2);
+      expect(again.stderr).toContain(`--since "${since}"`);
+    }
+    const typo = await watch([
+      '--preset',
+      'permission-changes',
+      '--since',
+      'yesterday',
+      '--source',
+      join(dir, 'nowhere'),
+    ]);
+    expect(typo.exitCode).toBe(2);
+    expect(typo.stderr).not.toContain('nowhere');
+  });
+
   it('a mistyped preset fails before the sync, and a preset named twice is watched (and counted) once', async () => {
     const typo = await watch(['--preset', 'permision-changes', '--source', join(dir, 'nowhere'), '--once', '--json']);
     expect(typo.exitCode).toBe(2);

@@ -3,7 +3,7 @@ import type { CommandIO } from '../io/command-io.js';
 import type { StoreSelection } from '../logs/read-store.js';
 import { proxyFetch } from '../webhooks/proxy-fetch.js';
 import { checkWebhookUrl } from '../webhooks/run.js';
-import { parseSpan } from '../logs/period.js';
+import { parseMoment, parseSpan } from '../logs/period.js';
 import { ignoredParamsWarning, requirePreset, resolvePresetFilters } from '../logs/presets/run.js';
 import { logsAlertSource } from './logs-source.js';
 import type { AlertFormat } from './payload.js';
@@ -35,6 +35,9 @@ export async function runWatchCommand(options: WatchCommandOptions, io: CommandI
   // --threshold and --window are the watch's own (alert per window), never the preset's.
   // A preset named twice is watched once (its count was reset to 0 by its second turn).
   const presets = [...new Set(options.presets)];
+  // --since is read only by a first run (the state file then says where watching started): checked
+  // here, a typo in a cron line was taken without a word once the state file existed.
+  if (options.since !== undefined) parseMoment(options.since, '--since', io.now());
   const filters = { tz: options.tz, businessHours: options.businessHours, minScore: options.minScore };
   for (const name of presets) {
     const preset = requirePreset(name);

@@ -5,7 +5,7 @@ import { type WritableFile, checkedWritableFile, writeError } from '../io/writab
 import { escapeControl } from '../output/control-codes.js';
 import { registerSecret } from '../output/redact.js';
 import { maskUrl } from '../util/mask-url.js';
-import { parseMoment } from '../logs/period.js';
+import { bucketStart, parseMoment } from '../logs/period.js';
 import { type DeliveryOptions, abortableSleep, deliver, refusedThisMessage } from './deliver.js';
 import { originOf } from '../util/guarded-fetch.js';
 import { type AlertFormat, type Message, matchMessages, thresholdMessage } from './payload.js';
@@ -82,11 +82,11 @@ function iso(value: string): string {
   return Number.isNaN(at) ? value : new Date(at).toISOString();
 }
 
-/** Aligned windows (multiples of the window since the epoch) whose count reached the threshold. */
+/** The events in each --window, aligned as the presets' buckets are (bucketStart), by its start. */
 function thresholdWindows(events: EventRow[], windowMs: number): Map<number, EventRow[]> {
   const windows = new Map<number, EventRow[]>();
   for (const event of events) {
-    const start = Math.floor(Date.parse(iso(event.eventTimestamp)) / windowMs) * windowMs;
+    const start = bucketStart(Date.parse(iso(event.eventTimestamp)), windowMs);
     const list = windows.get(start) ?? [];
     list.push(event);
     windows.set(start, list);
@@ -125,7 +125,7 @@ async function plan(
   const since =
     options.threshold === undefined
       ? from
-      : new Date(Math.max(Date.parse(state.since), Math.floor(from.getTime() / options.windowMs) * options.windowMs));
+      : new Date(Math.max(Date.parse(state.since), bucketStart(from.getTime(), options.windowMs)));
   const events = await source.events(info.name, { since, until: now });
   const seen = presetState(state, info.name);
   if (options.threshold === undefined) {

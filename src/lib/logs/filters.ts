@@ -107,7 +107,9 @@ function parseBusinessHours(text: string): { start: string; end: string } {
       'Use e.g. --business-hours 08:00-18:00 (Monday to Friday, start inclusive, end exclusive, in --tz).',
     );
   }
-  return { start, end: end === '24:00:00' ? '23:59:59.999999' : end };
+  // 24:00 stays 24:00 (DuckDB's TIME takes it, and it is 86400 s to Trino's arithmetic): as
+  // 23:59:59.999999, exclusive, an event in a weekday's last microsecond was off hours on DuckDB only.
+  return { start, end };
 }
 
 export function resolveFilters(
@@ -127,7 +129,12 @@ export function resolveFilters(
     since = parseInstant('since', defaults.defaultWindow, now);
   }
   if (since && until && since >= until) {
-    throw badFilter('--since is not before --until', 'Swap them, or widen the range.');
+    // The instants, not only the flags: `--since 7d --until 2026-01-01`, or a date-time with an
+    // offset, resolves to something the user did not see.
+    throw badFilter(
+      `--since (${since.toISOString()}) is not before --until (${until.toISOString()}): the window is empty`,
+      'Swap them, or widen the range (--until is exclusive).',
+    );
   }
   const windowText = filters.window ?? defaults.window ?? '1h';
   const windowSeconds = durationSeconds(windowText, '--window');

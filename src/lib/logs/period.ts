@@ -39,6 +39,18 @@ export function spanMs(text: string, flag = 'the duration'): number | undefined 
 }
 
 /**
+ * Where --window buckets are counted from: Monday 2000-01-03 00:00 UTC, DuckDB's time_bucket origin
+ * (the Trino rendering uses it too). Hours and days start on the hour and at midnight UTC, weeks on
+ * a Monday; counted from 1970-01-01 (a Thursday), `logs watch --window 7d` began its weeks on Thursdays.
+ */
+export const BUCKET_ORIGIN_MS = Date.UTC(2000, 0, 3);
+
+/** The start of the --window bucket (of `windowMs`) that holds the instant `at` (epoch ms). */
+export function bucketStart(at: number, windowMs: number): number {
+  return BUCKET_ORIGIN_MS + Math.floor((at - BUCKET_ORIGIN_MS) / windowMs) * windowMs;
+}
+
+/**
  * An ISO date or date-time (`2026-01-31`, `2026-01-31T08:00:00Z`, `2026-01-31 08:00`), or a duration
  * back from `now` (`7d`, `12h`); undefined when it is neither. A date or a time without a zone is UTC.
  */

@@ -1,7 +1,7 @@
 /**
  * DuckDB results as plain JSON-ready rows: what `--json`, ndjson, csv and the table print, and what
- * other features (reports, alerts) consume. Timestamps become ISO-8601 UTC strings with milliseconds,
- * JSON columns are parsed, integers become numbers (strings past 2^53), everything else is DuckDB's
+ * other features (reports, alerts) consume. Timestamps become ISO-8601 UTC strings with milliseconds
+ * (a TIMESTAMP without a zone: its wall-clock reading, without `Z`), JSON columns are parsed, integers become numbers (strings past 2^53), everything else is DuckDB's
  * own JSON rendering.
  */
 import type { DuckDBResultReader } from '@duckdb/node-api';
@@ -28,7 +28,8 @@ export function plainRows(
 ): Row[] {
   const convert = types.map((type) => {
     if (type.alias === 'JSON') return parseJson;
-    if (type.typeId === TIMESTAMP_TZ || TIMESTAMP_IDS.has(type.typeId)) return isoTimestamp;
+    if (type.typeId === TIMESTAMP_TZ) return isoTimestamp;
+    if (TIMESTAMP_IDS.has(type.typeId)) return isoWallClock;
     if (INTEGER_IDS.has(type.typeId) || type.typeId === DECIMAL) return toNumber;
     return (value: unknown) => value;
   });
@@ -62,6 +63,16 @@ function isoTimestamp(value: unknown): unknown {
   if (!match) return value;
   const millis = (match[3] ?? '.000').slice(1, 4).padEnd(3, '0');
   return `${match[1]}T${match[2]}.${millis}Z`;
+}
+
+/**
+ * '2024-01-06 03:00:00.123456' (a TIMESTAMP: no zone) -> '2024-01-06T03:00:00.123', without `Z`.
+ * Such a value is a reading of some clock (`eventTimestamp AT TIME ZONE 'America/New_York'`):
+ * printed with `Z` it named another instant, 5 hours off, as if it were UTC.
+ */
+function isoWallClock(value: unknown): unknown {
+  const iso = isoTimestamp(value);
+  return typeof iso === 'string' && iso !== value ? iso.slice(0, -1) : iso;
 }
 
 function toNumber(value: unknown): unknown {

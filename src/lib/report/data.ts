@@ -91,9 +91,23 @@ function targetsText(targets: unknown): string {
     .join(', ');
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * Text in code point order, as the SQL's ORDER BY sorts it. localeCompare followed the machine's
+ * locale (LANG): `ärzte` came before `Bob` in en-US and after `zed` in sv-SE, so the same store gave
+ * another file on another machine.
+ */
+export function byCodePoint(a: string, b: string): number {
+  if (a === b) return 0;
+  // `<` compares UTF-16 units: in code point order but for surrogate pairs (an emoji before U+FFxx).
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : 1;
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
 function table(rows: Array<ReportRow | ReportEvent>, tz: string): TableRow[] {
   return [...rows]
-    .sort((a, b) => b.eventTimestamp.localeCompare(a.eventTimestamp) || a.id.localeCompare(b.id))
+    .sort((a, b) => byCodePoint(b.eventTimestamp, a.eventTimestamp) || byCodePoint(a.id, b.id))
     .slice(0, TABLE_ROWS)
     .map((row) => ({
       id: row.id,
@@ -110,7 +124,7 @@ function increment(values: number[], index: number): void {
 
 function top(counts: Map<string, number>): Array<{ name: string; count: number }> {
   return [...counts]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .sort((a, b) => b[1] - a[1] || byCodePoint(a[0], b[0]))
     .slice(0, TOP_N)
     .map(([name, count]) => ({ name, count }));
 }
@@ -244,7 +258,7 @@ export function reportTally(input: ReportPeriod): {
         .map(([actor, counts]) => ({ actor, ...counts }))
         .sort(
           (a, b) =>
-            b.created + b.updated + b.deleted - (a.created + a.updated + a.deleted) || a.actor.localeCompare(b.actor),
+            b.created + b.updated + b.deleted - (a.created + a.updated + a.deleted) || byCodePoint(a.actor, b.actor),
         ),
       accessGrants: access.buckets(),
       entitlementChanges: entitlements.buckets(),

@@ -10,6 +10,7 @@ import { webhookFingerprint } from '../../../src/lib/alerts/state.js';
 import { type WatchOptions, runWatch } from '../../../src/lib/alerts/watch.js';
 import type { EventRow } from '../../../src/lib/alerts/source.js';
 import { CliError } from '../../../src/lib/errors/cli-error.js';
+import { bucketStart } from '../../../src/lib/logs/period.js';
 import { registerSecret } from '../../../src/lib/output/redact.js';
 import { fakeIO } from '../../helpers/fake-io.js';
 import { failure } from '../../helpers/expect-cli-error.js';
@@ -435,13 +436,29 @@ describe('logs watch', () => {
     expect(body.more).toBe(700);
   });
 
+  it("threshold windows start where the presets' do (weeks on Monday 00:00 UTC), not on the epoch (a Thursday)", async () => {
+    // Wednesday 2026-03-04 and Thursday 2026-03-05: one week from Monday 2026-03-02, as
+    // `query sensitive-query-spikes --window 7d` counts it. Windows from 1970-01-01 cut between them.
+    const week = 7 * 86_400_000;
+    const events = [
+      row('Query', new Date('2026-03-04T12:00:00Z'), { actionStatus: 'FAILURE' }),
+      row('Query', new Date('2026-03-05T12:00:00Z'), { actionStatus: 'FAILURE' }),
+    ];
+    const opts = options({ presets: ['failed-queries'], threshold: 2, windowMs: week, since: '2026-03-02T00:00:00Z' });
+    await runWatch(opts, fakeIO({ now: new Date('2026-03-06T00:00:00Z') }), async () => memorySource(events, PRESETS));
+    expect(receiver.accepted).toHaveLength(1);
+    expect(receiver.accepted[0]).toMatchObject({
+      threshold: { count: 2, windowStart: '2026-03-02T00:00:00.000Z', windowEnd: '2026-03-09T00:00:00.000Z' },
+    });
+  });
+
   it('with a --window longer than the look-back, counts the whole window, not its last days', async () => {
     // `--threshold 5 --window 10d`, one failed query a day, a run a day: the count of the window
     // reached 5 on its fifth day. Counted from the look-back (2 days here, 7 by default) it stayed
     // at 3 and the alert never came.
     const day = 86_400_000;
     const windowMs = 10 * day;
-    const start = Math.floor(T0 / windowMs) * windowMs;
+    const start = bucketStart(T0, windowMs);
     const events: EventRow[] = [];
     const source = memorySource(events, PRESETS);
     const opts = options({

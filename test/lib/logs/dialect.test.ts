@@ -402,6 +402,31 @@ describe('Trino expressions agree with DuckDB on the same data', () => {
       c.closeSync();
     });
 
+    it('--business-hours ...-24:00 ends at midnight: the last microsecond of a weekday is inside, on both engines', async () => {
+      const c = await instance.connect();
+      await c.run('CREATE OR REPLACE MACRO day_of_week(x) AS isodow(x)');
+      for (const tz of ['UTC', 'America/New_York', 'Asia/Kathmandu']) {
+        const f = resolvePresetFilters(findPreset('high-risk-permission-changes')!, {
+          businessHours: '09:00-24:00',
+          tz,
+        });
+        // Monday 23:59:59.999999 on the zone's clocks (New York -05:00, Kathmandu +05:45).
+        const at =
+          { UTC: '2026-01-05 23:59:59.999999+00', 'America/New_York': '2026-01-06 04:59:59.999999+00' }[tz] ??
+          '2026-01-05 18:14:59.999999+00';
+        const m = (table: MacroTable) => table.inBusinessHours!.render([`TIMESTAMPTZ '${at}'`]);
+        const [row] = (
+          await c.runAndReadAll(
+            `SELECT ${m(DUCKDB.macros(f))} AS duck, ${m(TRINO.macros(f))} AS trino, timezone('${tz}', TIMESTAMPTZ '${at}')::VARCHAR AS wall`,
+          )
+        ).getRowObjectsJson();
+        expect(row?.wall, tz).toBe('2026-01-05 23:59:59.999999');
+        // DuckDB said off hours (its end was 23:59:59.999999, exclusive); Trino said inside.
+        expect(row, tz).toMatchObject({ duck: true, trino: true });
+      }
+      c.closeSync();
+    });
+
     it('hasAny against a list of literals: the verdicts of list_has_any, NULL lists and items included', async () => {
       const c = await instance.connect();
       const lists = `(VALUES (1, ['USER_ADMIN']), (2, ['x', 'GOVERNANCE']), (3, []), (4, NULL), (5, [NULL]), (6, [NULL, 'USER_ADMIN']),

@@ -315,6 +315,13 @@ describe('presets over the planted fixture', () => {
       expect(error.exitCode).toBe(2);
     }
     expect((await failure(runPreset(store, 'no-such-preset'))).code).toBe('LOGS_UNKNOWN_PRESET');
+    // The instants each flag resolved to are named: an offset or a duration is not what was typed.
+    const reversed = await failure(
+      runPreset(store, 'failed-queries', { since: '2026-01-05T10:00:00-05:00', until: '2026-01-05T14:00:00Z' }),
+    );
+    expect(reversed.message).toBe(
+      '--since (2026-01-05T15:00:00.000Z) is not before --until (2026-01-05T14:00:00.000Z): the window is empty',
+    );
   });
 
   it('query warns on stderr, in one line, about the parameter flags the preset does not read; same rows', async () => {

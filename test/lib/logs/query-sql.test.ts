@@ -107,6 +107,22 @@ describe('audit logs query / sql / presets (run functions)', () => {
     ]);
   });
 
+  it('sql: a timestamp without a zone (a clock reading, AT TIME ZONE) is printed without Z; an instant in UTC with Z', async () => {
+    const io = fakeIO({ json: true });
+    await runSql(
+      {
+        store,
+        sql: `SELECT eventTimestamp AS utc, eventTimestamp AT TIME ZONE 'America/New_York' AS newYork,
+                CAST(eventTimestamp AS TIMESTAMP_NS) AS ns FROM events WHERE id = 'c-updated'`,
+      },
+      io,
+    );
+    // It printed "2026-01-07T11:00:00.000Z" for New York: another instant, 5 hours before the event.
+    expect(JSON.parse(io.stdout())).toEqual([
+      { utc: '2026-01-07T16:00:00.000Z', newYork: '2026-01-07T11:00:00.000', ns: '2026-01-07T16:00:00.000' },
+    ]);
+  });
+
   it('sql: a column named __proto__ is a value of the row, not its prototype (in every format)', async () => {
     // A struct column sends the rows through the value-by-value conversion (not one JSON text per row).
     const sql = `SELECT {'a': 5} AS "__proto__", 1 AS b, {'x': 1} AS s`;

@@ -159,6 +159,42 @@ describe('logs report (data and file)', () => {
     expect([monrovia(midnight - 1), monrovia(midnight)]).toEqual(['1970-06-01', '1970-06-02']);
   });
 
+  it("orders ties by code point, as the SQL does, not by the machine's locale (the same bytes on every machine)", () => {
+    const at = '2026-02-10T12:00:00.000Z';
+    const event = (id: string, actor: string, name: string) => ({
+      id,
+      eventTimestamp: at,
+      event: 'GlobalPolicyUpdated',
+      action: 'UPDATE',
+      actionStatus: 'SUCCESS',
+      actor,
+      targets: [{ id: name, name }],
+      auditPayload: {},
+    });
+    const events = [event('b-2', 'zed@x', 'Zahlen'), event('B-1', 'Bob@x', 'ärzte'), event('a-3', 'ärzte@x', 'Bob')];
+    const row = ({ id, eventTimestamp, event: name, actor, targets }: ReturnType<typeof event>) => ({
+      id,
+      eventTimestamp,
+      event: name,
+      actor,
+      targets,
+    });
+    const data = computeReport({
+      source: 's',
+      skippedLines: 0,
+      since: new Date('2026-02-09T00:00:00Z'),
+      until: new Date('2026-02-11T00:00:00Z'),
+      tz: 'UTC',
+      events,
+      presets: { highRisk: events.map(row), newSensitiveColumns: [], configurationChanges: [] },
+    });
+    // localeCompare gave a-3, b-2, B-1 and ärzte before Bob in en-US; ärzte after zed in sv-SE.
+    expect(data.tables.highRisk.map((r) => r.id)).toEqual(['B-1', 'a-3', 'b-2']);
+    expect(data.topActors.map((a) => a.name)).toEqual(['Bob@x', 'zed@x', 'ärzte@x']);
+    expect(data.topTargets.map((t) => t.name)).toEqual(['Bob', 'Zahlen', 'ärzte']);
+    expect(data.policyEditors.map((e) => e.actor)).toEqual(['Bob@x', 'zed@x', 'ärzte@x']);
+  });
+
   it('counts the same whether the events come at once or in batches, in any order', () => {
     const events = reportFixture();
     const period = {

@@ -4,7 +4,8 @@
  * DuckDB engine gives (rows.ts), so `--format table|json|ndjson|csv` prints the same bytes for the
  * same answer on either engine:
  *
- * - timestamps (with or without a zone) -> ISO-8601 UTC with milliseconds (`2026-01-07T16:00:00.000Z`);
+ * - timestamps with a zone -> ISO-8601 UTC with milliseconds (`2026-01-07T16:00:00.000Z`); without
+ *   one, their wall-clock reading, without `Z` (`2026-01-07T16:00:00.000`), as rows.ts does;
  * - integers and decimals -> numbers (integers past 2^53 stay strings), doubles -> numbers
  *   (`NaN`, `Infinity` stay strings, as DuckDB renders them);
  * - booleans -> booleans; `json` -> parsed;
@@ -32,7 +33,8 @@ const FLOAT_TYPES = new Set(['double', 'float', 'real']);
 export function decoderFor(type: string): Decoder {
   const normalized = type.trim().toLowerCase();
   const base = (/^[a-z ]+/.exec(normalized)?.[0] ?? normalized).trim();
-  if (base === 'timestamp' || normalized.startsWith('timestamp')) return isoFromAthenaTimestamp;
+  if (base === 'timestamp' || normalized.startsWith('timestamp'))
+    return normalized.endsWith('with time zone') ? isoFromAthenaTimestamp : isoWallClock;
   if (INTEGER_TYPES.has(base) || base === 'decimal') return toNumber;
   if (FLOAT_TYPES.has(base)) return toFloat;
   if (base === 'boolean') return toBoolean;
@@ -98,6 +100,17 @@ export function isoFromAthenaTimestamp(text: string): unknown {
   if (offsetMinutes === undefined) return text;
   const utc = new Date(local - offsetMinutes * 60_000);
   return Number.isNaN(utc.getTime()) ? text : utc.toISOString();
+}
+
+/**
+ * A `timestamp` without a zone (`2026-01-07 16:00:00.123456`) -> `2026-01-07T16:00:00.123`: a clock's
+ * reading, not an instant, so without `Z` (with it, DuckDB's wall-clock readings named the wrong
+ * instant; see rows.ts). Text that does not read as one is returned as it came.
+ */
+export function isoWallClock(text: string): unknown {
+  if (!/^-?\d{4,}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?$/.test(text.trim())) return text;
+  const iso = isoFromAthenaTimestamp(text);
+  return typeof iso === 'string' && iso !== text ? iso.slice(0, -1) : iso;
 }
 
 /** Minutes east of UTC of `zone` at the wall-clock time `localMs` (read as if it were UTC). */

@@ -24,6 +24,7 @@
  * | `{{minScore}}`, `{{threshold}}` | numbers | numbers |
  * | `name AS {{materialized}} (...)` | `MATERIALIZED`: the CTE is computed once, before filters outside it | nothing |
  */
+import { BUCKET_ORIGIN_MS } from '../period.js';
 import type { Macro, MacroTable } from './macros.js';
 
 export type SqlDialect = 'duckdb' | 'trino';
@@ -39,7 +40,7 @@ export interface MacroContext {
   windowSeconds: number;
   /** IANA zone of the business hours. */
   tz: string;
-  /** `HH:MM:SS` (end may be `23:59:59.999999` for 24:00). */
+  /** `HH:MM:SS` (end may be `24:00:00`: midnight ending the day). */
   businessHours: { start: string; end: string };
   minScore: number;
   threshold: number;
@@ -198,7 +199,7 @@ export const DUCKDB: DialectSql = {
 };
 
 /** DuckDB's time_bucket origin for buckets without months: Monday 2000-01-03 00:00 UTC (epoch seconds). */
-const BUCKET_ORIGIN = 946857600;
+const BUCKET_ORIGIN = BUCKET_ORIGIN_MS / 1000;
 
 /**
  * A JSON path as written, or with the path lower-cased as a fallback: the OpenX JSON SerDe may hand
