@@ -1,4 +1,5 @@
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 
@@ -61,4 +62,19 @@ export function notAStoreFolder(folder: string): CliError | undefined {
     return storeFolderError(folder, code === 'ENOTDIR' ? 'it, or a folder above it, is a file' : errorReason(error));
   }
   return storeFolderError(folder, 'it is a file, not a folder');
+}
+
+/**
+ * A store to read that is not there: LOGS_STORE_UNREADABLE for a path that is not a folder,
+ * LOGS_STORE_EMPTY for a folder no sync wrote a store into; undefined for a store.
+ */
+export function missingStore(folder: string): CliError | undefined {
+  const notAFolder = notAStoreFolder(folder);
+  if (notAFolder) return notAFolder;
+  if (existsSync(join(folder, STORE_FILE))) return undefined;
+  return new CliError(`no log store in ${folder}`, {
+    code: 'LOGS_STORE_EMPTY',
+    exitCode: ExitCode.USAGE,
+    fix: 'Sync one first: `immuta audit logs sync SOURCE --store DIR`, or pass --source SOURCE.',
+  });
 }

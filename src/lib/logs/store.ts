@@ -43,7 +43,7 @@ import {
   withoutCarriageReturns,
 } from './ndjson-lines.js';
 import { MAX_OBJECT_BYTES, StreamedObject, decompress, isUnreadableObject } from './object-bytes.js';
-import { STORE_FILE, notAStoreFolder, prepareStoreFolder } from './store-folder.js';
+import { STORE_FILE, missingStore, prepareStoreFolder } from './store-folder.js';
 import { type ResultColumn, type Row, plainRows, rowJsonSql, rowsFromJsonTexts, toPlainRows } from './rows.js';
 import {
   COUNT_PART_HOURS,
@@ -380,16 +380,8 @@ export class LogStore {
     const folder = resolve(dir);
     const readOnly = options.readOnly ?? false;
     if (readOnly) {
-      const { existsSync } = await import('node:fs');
-      const notAFolder = notAStoreFolder(folder);
-      if (notAFolder) throw notAFolder;
-      if (!existsSync(join(folder, STORE_FILE))) {
-        throw new CliError(`no log store in ${folder}`, {
-          code: 'LOGS_STORE_EMPTY',
-          exitCode: ExitCode.USAGE,
-          fix: 'Sync one first: `immuta audit logs sync SOURCE --store DIR`, or pass --source SOURCE.',
-        });
-      }
+      const missing = missingStore(folder);
+      if (missing) throw missing;
     } else {
       prepareStoreFolder(folder);
     }
