@@ -43,7 +43,7 @@ import {
   withoutCarriageReturns,
 } from './ndjson-lines.js';
 import { MAX_OBJECT_BYTES, StreamedObject, decompress, isUnreadableObject } from './object-bytes.js';
-import { STORE_FILE, missingStore, prepareStoreFolder } from './store-folder.js';
+import { PARTS_DIR, STORE_FILE, missingStore, prepareStoreFolder } from './store-folder.js';
 import { type ResultColumn, type Row, plainRows, rowJsonSql, rowsFromJsonTexts, toPlainRows } from './rows.js';
 import {
   COUNT_PART_HOURS,
@@ -67,8 +67,6 @@ import {
   writeLines,
 } from './schema.js';
 
-/** The folder (inside the store) of the Parquet part files that hold the events. */
-const PARTS_DIR = 'parts';
 /** The folder (inside the store) a statement writes its files to before they become parts. */
 const SPLIT_DIR = 'staging-parts';
 
