@@ -412,21 +412,16 @@ export class LogStore {
       // A part may be rewritten in place (writeGroup) moments after it was read: never serve its
       // old bytes from DuckDB's cache of file contents (validated by modification time).
       await this.connection.run('SET enable_external_file_cache = false');
+      // A store of another version is refused before this one's tables are added to it: that store
+      // is its version's (the user deletes it, or opens it with that version again).
+      if (await this.hasTable('store_meta')) await this.checkVersion();
       countedHours = await this.hasTable('event_hours');
       for (const statement of CREATE_TABLES) await this.connection.run(statement);
       await this.connection.run(`INSERT OR IGNORE INTO store_meta VALUES ('schemaVersion', $v)`, {
         v: String(STORE_SCHEMA_VERSION),
       });
     }
-    const rows = await this.bookkeeping(`SELECT value FROM store_meta WHERE key = 'schemaVersion'`);
-    const version = rows[0]?.value;
-    if (version !== String(STORE_SCHEMA_VERSION)) {
-      throw new CliError(`the log store ${this.dir} was written by another version of this CLI`, {
-        code: 'LOGS_STORE_VERSION',
-        exitCode: ExitCode.USAGE,
-        fix: 'Delete that folder and sync again (the store is a cache of the exported objects).',
-      });
-    }
+    await this.checkVersion();
     if (!this.readOnly) this.removeLeftovers(await this.partNames());
     await this.refreshViews();
     // A new store, or one synced before event_hours existed: count its events once (~0.25 s per GB).
@@ -440,6 +435,18 @@ export class LogStore {
     }
     // Written to, the store has it now; read-only, one synced by an earlier version may not.
     this.countsHours = this.readOnly ? await this.hasTable('event_hours') : true;
+  }
+
+  private async checkVersion(): Promise<void> {
+    const rows = await this.bookkeeping(`SELECT value FROM store_meta WHERE key = 'schemaVersion'`);
+    const version = rows[0]?.value;
+    if (version !== String(STORE_SCHEMA_VERSION)) {
+      throw new CliError(`the log store ${this.dir} was written by another version of this CLI`, {
+        code: 'LOGS_STORE_VERSION',
+        exitCode: ExitCode.USAGE,
+        fix: 'Delete that folder and sync again (the store is a cache of the exported objects).',
+      });
+    }
   }
 
   private async hasTable(name: string): Promise<boolean> {
