@@ -1,5 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,6 +87,25 @@ describe('a log store shared by a cron sync and its readers', () => {
       await release(writer);
     }
     expect((await logs(['status', '--store', store])).exitCode).toBe(0);
+  });
+
+  it('a part file gone (a clean-up of old files, a copy that left it out): exit 2 LOGS_STORE_UNREADABLE for every command, `sql` too', async () => {
+    const copy = join(dir, 'copied');
+    cpSync(store, copy, { recursive: true });
+    const [first] = readdirSync(join(copy, 'parts'));
+    rmSync(join(copy, 'parts', first as string));
+    for (const args of [
+      ['status'],
+      ['sql', 'SELECT count(*) AS n FROM events'],
+      ['query', 'tag-changes'],
+      ['sync', source],
+    ]) {
+      const result = await logs([...args, '--store', copy, '--json']);
+      expect(result.exitCode, result.stdout).toBe(2);
+      const { error } = JSON.parse(result.stdout) as { error: { code: string; message: string } };
+      expect(error).toMatchObject({ code: 'LOGS_STORE_UNREADABLE' });
+      expect(error.message).toContain(`cannot be read: 1 of its`);
+    }
   });
 
   describe('a store this user may not write to (another user, or a read-only mount)', () => {

@@ -331,6 +331,15 @@ function addSkipped(staged: Staged, skipped: readonly UnreadableLine[], key: str
   staged.unreadable.set(key, known);
 }
 
+/** A store whose part files are not what its database says: rebuilt from the source, or restored. */
+function damagedStore(dir: string, why: string): CliError {
+  return new CliError(`the log store ${dir} cannot be read: ${why}`, {
+    code: 'LOGS_STORE_UNREADABLE',
+    exitCode: ExitCode.USAGE,
+    fix: 'Restore the whole folder from a copy, or delete it and sync again (the store is a cache of the exported objects).',
+  });
+}
+
 export class LogStore {
   /** Settled when no query holds the connection (see takeConnection). */
   private connectionFree: Promise<void> = Promise.resolve();
@@ -615,8 +624,40 @@ export class LogStore {
 
   /** (Re)makes the `stored_events` and `events` views over the committed parts. */
   private async refreshViews(): Promise<void> {
-    const files = (await this.partNames()).map((name) => this.partFile(name));
-    for (const statement of viewsOver(files)) await this.connection.run(statement);
+    const names = await this.partNames();
+    // A part file gone (a clean-up of old files in a cache or /tmp folder, a copy of the folder that
+    // left one out) failed every command, the sync too, as "unexpected failure: IO Error: No files
+    // found that match the pattern", with DuckDB's SQL. One readdir, not a stat per part.
+    const present = new Set(readdirSync(join(this.dir, PARTS_DIR)));
+    const missing = names.filter((name) => !present.has(name));
+    if (missing.length > 0)
+      throw damagedStore(
+        this.dir,
+        `${missing.length} of its ${names.length} part files ${missing.length === 1 ? 'is' : 'are'} gone (${missing[0]}${missing.length > 1 ? ', ...' : ''})`,
+      );
+    try {
+      for (const statement of viewsOver(names.map((name) => this.partFile(name)))) await this.connection.run(statement);
+    } catch (error) {
+      throw this.partFileError(error) ?? error;
+    }
+  }
+
+  /**
+   * DuckDB's error about one of this store's part files, cut short or damaged (a copy of the folder
+   * stopped half way), as LOGS_STORE_UNREADABLE: it was an "unexpected failure", or for `sql` a
+   * mistake in the user's SQL. Undefined for any other error.
+   */
+  private partFileError(error: unknown): CliError | undefined {
+    if (error instanceof CliError) return undefined;
+    const message = error instanceof Error ? error.message : String(error);
+    const part = message.indexOf(join(this.dir, PARTS_DIR, 'part-'));
+    if (
+      part < 0 ||
+      !/magic bytes|too small to be a Parquet|No files found|corrupt|Could not (open|read)/i.test(message)
+    )
+      return undefined;
+    const name = /part-\d+\.parquet/.exec(message.slice(part))?.[0] ?? 'a part file';
+    return damagedStore(this.dir, `${name} is damaged or gone: ${message.split('\n')[0]}`);
   }
 
   /**
@@ -685,6 +726,8 @@ export class LogStore {
     try {
       const reader = await this.connection.runAndReadAll(sql, params);
       return { columns: reader.columnNames(), rows: toPlainRows(reader) };
+    } catch (error) {
+      throw this.partFileError(error) ?? error;
     } finally {
       release();
     }
@@ -733,7 +776,7 @@ export class LogStore {
         ({ columns, batches } = await this.startStream(sql, params, selected));
       } catch (error) {
         if (selected) await c.run('ROLLBACK').catch(() => undefined);
-        throw error;
+        throw this.partFileError(error) ?? error;
       }
       const finish = async (readToEnd: boolean) => {
         try {
@@ -742,10 +785,19 @@ export class LogStore {
           release();
         }
       };
-      return { columns, batches: finishedAtEnd(batches, finish) };
+      return { columns, batches: this.withPartFileErrors(finishedAtEnd(batches, finish)) };
     } catch (error) {
       release();
       throw error;
+    }
+  }
+
+  /** An answer's rows, a part file's error while they are read said as what it is (see partFileError). */
+  private async *withPartFileErrors(batches: AsyncIterable<Row[]>): AsyncGenerator<Row[]> {
+    try {
+      yield* batches;
+    } catch (error) {
+      throw this.partFileError(error) ?? error;
     }
   }
 
@@ -1370,7 +1422,7 @@ export class LogStore {
     } catch (error) {
       await c.run('ROLLBACK').catch(() => undefined);
       rmSync(this.partFile(part), { force: true });
-      throw error;
+      throw this.partFileError(error) ?? error;
     }
     await this.refreshViews();
     for (const name of small) rmSync(this.partFile(name), { force: true });
