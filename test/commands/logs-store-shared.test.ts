@@ -148,6 +148,22 @@ describe('a log store shared by a cron sync and its readers', () => {
       chmodSync(join(store, 'parts'), 0o755);
     });
 
+    it('a query that spills past the memory limit works on a store this user may only read (it spills under the temporary folder)', async () => {
+      // About 700 MB to sort against the readers' 512 MB: DuckDB spills. Beside the database, in a
+      // folder it could not make: "Failed to create directory ...: Permission denied", as a mistake in the SQL.
+      const sql =
+        "SELECT count(*) AS n, max(k) AS k FROM (SELECT row_number() OVER (ORDER BY s DESC) AS k FROM (SELECT repeat('x', 1000) || range::VARCHAR AS s FROM range(700000)))";
+      allow(store, false);
+      try {
+        const result = await asUser(['sql', sql, '--store', store, '--json']);
+        expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+        expect(JSON.parse(result.stdout)).toEqual([{ n: 700000, k: 700000 }]);
+      } finally {
+        allow(store, true);
+      }
+      expect(readdirSync(store).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    });
+
     it('a sync: exit 2 LOGS_STORE_UNREADABLE with a fix about access (it was "unexpected failure: EACCES", exit 1, or "delete it")', async () => {
       writeFileSync(
         join(source, 'b.ndjson'),

@@ -9,6 +9,9 @@
  * - `sandboxed`: for user SQL, no file or network access outside the store's folder, and the
  *   configuration locked so a query cannot switch it back on.
  */
+import { accessSync, constants } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { sqlString } from './dialect/dialects.js';
 import type * as DuckDBApi from '@duckdb/node-api';
 import type {
@@ -75,6 +78,8 @@ export async function openDatabase(
     allocator_background_threads: 'true',
   };
   if (options.threads !== undefined) settings.threads = String(options.threads);
+  const spill = options.readOnly ? readerSpillFolder(file) : undefined;
+  if (spill) settings.temp_directory = spill;
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(file, settings);
@@ -96,6 +101,22 @@ export async function openDatabase(
     await connection.run('SET lock_configuration = true');
   }
   return { instance, connection };
+}
+
+/**
+ * Where a reader spills past its memory limit when it may not write to the store's folder (a store
+ * shared read-only, a read-only mount): a folder of its own under the system's temporary folder.
+ * DuckDB's default, `events.duckdb.tmp` beside the database, could not be made there, which failed
+ * every query that needed it ("Failed to create directory ...: Permission denied", called a mistake
+ * in the SQL by `sql`) while the same query worked on a store one may write to. Undefined: the default.
+ */
+function readerSpillFolder(file: string): string | undefined {
+  try {
+    accessSync(dirname(file), constants.W_OK);
+    return undefined;
+  } catch {
+    return join(tmpdir(), `immuta-logs-${process.pid}.tmp`);
+  }
 }
 
 function openError(file: string, error: unknown, readOnly: boolean): CliError {
