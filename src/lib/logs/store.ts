@@ -628,7 +628,7 @@ export class LogStore {
     // A part file gone (a clean-up of old files in a cache or /tmp folder, a copy of the folder that
     // left one out) failed every command, the sync too, as "unexpected failure: IO Error: No files
     // found that match the pattern", with DuckDB's SQL. One readdir, not a stat per part.
-    const present = new Set(readdirSync(join(this.dir, PARTS_DIR)));
+    const present = new Set(names.length > 0 ? readdirSync(join(this.dir, PARTS_DIR)) : []);
     const missing = names.filter((name) => !present.has(name));
     if (missing.length > 0)
       throw damagedStore(

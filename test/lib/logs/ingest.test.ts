@@ -605,6 +605,13 @@ describe('the store on disk: Parquet parts named by committed rows', () => {
     } finally {
       await writer.close();
     }
+    // A store with no part yet needs no parts folder (a first sync killed before it made one).
+    const empty = join(dir, 'empty');
+    await (await LogStore.open(empty)).close();
+    rmSync(join(empty, 'parts'), { recursive: true });
+    const none = await LogStore.open(empty, { readOnly: true });
+    expect(await none.eventCount()).toBe(0);
+    await none.close();
   });
 
   it('QUERY events and the others go to separate parts, the others sorted by (event, eventTimestamp)', async () => {
