@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -149,6 +149,49 @@ describe('audit logs watch', () => {
     const result = JSON.parse(twice.stdout) as WatchResult;
     expect(result.wouldPost).toHaveLength(1);
     expect(result.runs[0]?.posted['permission-changes']).toBe(result.wouldPost?.[0]?.eventIds.length);
+  });
+
+  it('--store a folder no sync wrote a store into: exit 2 LOGS_STORE_EMPTY, nothing written there (a sync into it still works)', async () => {
+    // The first run queried nothing, so it wrote its state file into the folder and exited 0: the
+    // cron sync meant to fill that folder then refused it as "not a log store", every time.
+    const empty = join(dir, 'not-synced-yet');
+    mkdirSync(empty);
+    const args = [
+      'audit',
+      'logs',
+      'watch',
+      '--store',
+      empty,
+      '--webhook',
+      receiver.url,
+      '--preset',
+      'permission-changes',
+    ];
+    const result = await runCommand([...args, '--once', '--json'], { env: { HOME: dir } });
+    expect(result.exitCode, result.stderr).toBe(2);
+    expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: 'LOGS_STORE_EMPTY' } });
+    expect(readdirSync(empty)).toEqual([]);
+    // A folder that is not there is the same error (it said "cannot write --state", never given).
+    const gone = await runCommand(
+      [
+        'audit',
+        'logs',
+        'watch',
+        '--store',
+        join(dir, 'nowhere'),
+        '--webhook',
+        receiver.url,
+        '--preset',
+        'permission-changes',
+        '--once',
+        '--json',
+      ],
+      { env: { HOME: dir } },
+    );
+    expect(JSON.parse(gone.stdout)).toMatchObject({ error: { code: 'LOGS_STORE_EMPTY' } });
+    const synced = await runCommand(['audit', 'logs', 'sync', source, '--store', empty], { env: { HOME: dir } });
+    expect(synced.exitCode, synced.stderr).toBe(0);
+    expect(receiver.requests).toHaveLength(0);
   });
 
   it('posts through HTTP_PROXY / HTTPS_PROXY when one is set (Slack from behind a proxy)', async () => {

@@ -123,7 +123,8 @@ export const ERRORS = {
   LOGS_STORE_BUSY: { exitCode: ACTION_NEEDED, meaning: 'another process holds the logs store' },
   LOGS_STORE_UNREADABLE: {
     exitCode: USAGE,
-    meaning: 'the logs store cannot be opened, or --store is a file or a folder of other files',
+    meaning:
+      'the logs store cannot be opened or written (permissions, a part file gone or damaged), or --store is a file or a folder of other files',
   },
   LOGS_STORE_EMPTY: { exitCode: USAGE, meaning: 'nothing has been synced into --store yet' },
   LOGS_STORE_VERSION: {

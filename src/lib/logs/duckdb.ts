@@ -9,6 +9,9 @@
  * - `sandboxed`: for user SQL, no file or network access outside the store's folder, and the
  *   configuration locked so a query cannot switch it back on.
  */
+import { accessSync, constants } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { sqlString } from './dialect/dialects.js';
 import type * as DuckDBApi from '@duckdb/node-api';
 import type {
@@ -75,11 +78,13 @@ export async function openDatabase(
     allocator_background_threads: 'true',
   };
   if (options.threads !== undefined) settings.threads = String(options.threads);
+  const spill = options.readOnly ? readerSpillFolder(file) : undefined;
+  if (spill) settings.temp_directory = spill;
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(file, settings);
   } catch (error) {
-    throw openError(file, error);
+    throw openError(file, error, options.readOnly ?? false);
   }
   const connection = await instance.connect();
   await connection.run("SET TimeZone = 'UTC'");
@@ -98,13 +103,48 @@ export async function openDatabase(
   return { instance, connection };
 }
 
-function openError(file: string, error: unknown): CliError {
+/**
+ * Where a reader spills past its memory limit when it may not write to the store's folder (a store
+ * shared read-only, a read-only mount): a folder of its own under the system's temporary folder.
+ * DuckDB's default, `events.duckdb.tmp` beside the database, could not be made there, which failed
+ * every query that needed it ("Failed to create directory ...: Permission denied", called a mistake
+ * in the SQL by `sql`) while the same query worked on a store one may write to. Undefined: the default.
+ */
+function readerSpillFolder(file: string): string | undefined {
+  try {
+    accessSync(dirname(file), constants.W_OK);
+    return undefined;
+  } catch {
+    return join(tmpdir(), `immuta-logs-${process.pid}.tmp`);
+  }
+}
+
+function openError(file: string, error: unknown, readOnly: boolean): CliError {
   const message = (error as Error).message ?? String(error);
   if (/lock/i.test(message)) {
-    return new CliError(`the log store ${file} is in use by another process`, {
+    // DuckDB names the holder ("Conflicting lock is held in /usr/bin/node (PID 1234)"). Readers
+    // share the store; a sync has it alone: a reader waits for a sync, a sync for every reader (a
+    // cron sync refused because an analyst's `logs sql` was running was told to wait for "a sync
+    // or watch", and no other sync was to be found).
+    const pid = /\(PID (\d+)\)/.exec(message)?.[1];
+    return new CliError(`the log store ${file} is in use by another process${pid ? ` (PID ${pid})` : ''}`, {
       code: 'LOGS_STORE_BUSY',
       exitCode: ExitCode.ACTION_NEEDED,
-      fix: 'Wait for the other `immuta audit logs` command (a sync or watch) to finish, then run this again.',
+      fix: readOnly
+        ? 'A sync is writing to it (`immuta audit logs sync`, or a command given --source): run this again once it is done.'
+        : 'Another command is reading it (`immuta audit logs query`, `sql`, `status`, `report` or `watch`) or syncing into it: run this again once it is done (a sync run by cron: its next run).',
+      ...(pid ? { details: { pid: Number(pid) } } : {}),
+      cause: error,
+    });
+  }
+  if (/permission denied/i.test(message)) {
+    // "Delete it to rebuild the store" is no fix for a store another user owns.
+    return new CliError(`cannot open the log store ${file}: permission denied`, {
+      code: 'LOGS_STORE_UNREADABLE',
+      exitCode: ExitCode.USAGE,
+      fix: readOnly
+        ? 'Run this as a user that may read the store folder and its files (or give this user read access to them).'
+        : 'A sync writes to the store: run it as the user that owns the folder (`ls -l`), or give this user write access to the folder and its files.',
       cause: error,
     });
   }

@@ -6,6 +6,7 @@ import type { CommandIO } from '../io/command-io.js';
 import { escapeLine } from '../output/control-codes.js';
 import { type SourceSpec, resolveSource } from './sources/resolve.js';
 import { LogStore } from './store.js';
+import { missingStore } from './store-folder.js';
 import {
   type SyncResult,
   openStoreToSync,
@@ -30,7 +31,13 @@ export async function prepareStore(
   options: { warnEmpty?: boolean } = {},
 ): Promise<{ dir: string; sync: SyncResult | undefined }> {
   if (selection.source === undefined && selection.configId === undefined) {
-    return { dir: storeDirFor(selection, undefined, io), sync: undefined };
+    const dir = storeDirFor(selection, undefined, io);
+    // Checked here, not only when the store is opened: the first run of `watch` opens none, and
+    // wrote its state file into a folder with no store (exit 0), which every sync then refused as
+    // "not a log store".
+    const missing = missingStore(dir);
+    if (missing) throw missing;
+    return { dir, sync: undefined };
   }
   const resolved = await resolveSource(withRetryNotes(selection, io), io);
   const { store, dir } = await openStoreToSync(selection, resolved, io);

@@ -77,6 +77,8 @@ export async function runSql(options: SqlOptions, io: CommandIO): Promise<Row[] 
  * that text (its line and column are then given).
  */
 function sqlFailed(error: unknown, text?: string): CliError {
+  // The store's own (a part file damaged or gone), not a mistake in the SQL.
+  if (error instanceof CliError) return error;
   const memory = outOfMemory(
     error,
     'Narrow the query: a WHERE on eventTimestamp or event, fewer columns (`raw` is each whole line), a smaller LIMIT, or sort fewer rows.',

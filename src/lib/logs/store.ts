@@ -43,7 +43,7 @@ import {
   withoutCarriageReturns,
 } from './ndjson-lines.js';
 import { MAX_OBJECT_BYTES, StreamedObject, decompress, isUnreadableObject } from './object-bytes.js';
-import { STORE_FILE, notAStoreFolder, prepareStoreFolder } from './store-folder.js';
+import { PARTS_DIR, STORE_FILE, missingStore, prepareStoreFolder } from './store-folder.js';
 import { type ResultColumn, type Row, plainRows, rowJsonSql, rowsFromJsonTexts, toPlainRows } from './rows.js';
 import {
   COUNT_PART_HOURS,
@@ -67,8 +67,6 @@ import {
   writeLines,
 } from './schema.js';
 
-/** The folder (inside the store) of the Parquet part files that hold the events. */
-const PARTS_DIR = 'parts';
 /** The folder (inside the store) a statement writes its files to before they become parts. */
 const SPLIT_DIR = 'staging-parts';
 
@@ -333,6 +331,15 @@ function addSkipped(staged: Staged, skipped: readonly UnreadableLine[], key: str
   staged.unreadable.set(key, known);
 }
 
+/** A store whose part files are not what its database says: rebuilt from the source, or restored. */
+function damagedStore(dir: string, why: string): CliError {
+  return new CliError(`the log store ${dir} cannot be read: ${why}`, {
+    code: 'LOGS_STORE_UNREADABLE',
+    exitCode: ExitCode.USAGE,
+    fix: 'Restore the whole folder from a copy, or delete it and sync again (the store is a cache of the exported objects).',
+  });
+}
+
 export class LogStore {
   /** Settled when no query holds the connection (see takeConnection). */
   private connectionFree: Promise<void> = Promise.resolve();
@@ -380,16 +387,8 @@ export class LogStore {
     const folder = resolve(dir);
     const readOnly = options.readOnly ?? false;
     if (readOnly) {
-      const { existsSync } = await import('node:fs');
-      const notAFolder = notAStoreFolder(folder);
-      if (notAFolder) throw notAFolder;
-      if (!existsSync(join(folder, STORE_FILE))) {
-        throw new CliError(`no log store in ${folder}`, {
-          code: 'LOGS_STORE_EMPTY',
-          exitCode: ExitCode.USAGE,
-          fix: 'Sync one first: `immuta audit logs sync SOURCE --store DIR`, or pass --source SOURCE.',
-        });
-      }
+      const missing = missingStore(folder);
+      if (missing) throw missing;
     } else {
       prepareStoreFolder(folder);
     }
@@ -422,21 +421,16 @@ export class LogStore {
       // A part may be rewritten in place (writeGroup) moments after it was read: never serve its
       // old bytes from DuckDB's cache of file contents (validated by modification time).
       await this.connection.run('SET enable_external_file_cache = false');
+      // A store of another version is refused before this one's tables are added to it: that store
+      // is its version's (the user deletes it, or opens it with that version again).
+      if (await this.hasTable('store_meta')) await this.checkVersion();
       countedHours = await this.hasTable('event_hours');
       for (const statement of CREATE_TABLES) await this.connection.run(statement);
       await this.connection.run(`INSERT OR IGNORE INTO store_meta VALUES ('schemaVersion', $v)`, {
         v: String(STORE_SCHEMA_VERSION),
       });
     }
-    const rows = await this.bookkeeping(`SELECT value FROM store_meta WHERE key = 'schemaVersion'`);
-    const version = rows[0]?.value;
-    if (version !== String(STORE_SCHEMA_VERSION)) {
-      throw new CliError(`the log store ${this.dir} was written by another version of this CLI`, {
-        code: 'LOGS_STORE_VERSION',
-        exitCode: ExitCode.USAGE,
-        fix: 'Delete that folder and sync again (the store is a cache of the exported objects).',
-      });
-    }
+    await this.checkVersion();
     if (!this.readOnly) this.removeLeftovers(await this.partNames());
     await this.refreshViews();
     // A new store, or one synced before event_hours existed: count its events once (~0.25 s per GB).
@@ -450,6 +444,18 @@ export class LogStore {
     }
     // Written to, the store has it now; read-only, one synced by an earlier version may not.
     this.countsHours = this.readOnly ? await this.hasTable('event_hours') : true;
+  }
+
+  private async checkVersion(): Promise<void> {
+    const rows = await this.bookkeeping(`SELECT value FROM store_meta WHERE key = 'schemaVersion'`);
+    const version = rows[0]?.value;
+    if (version !== String(STORE_SCHEMA_VERSION)) {
+      throw new CliError(`the log store ${this.dir} was written by another version of this CLI`, {
+        code: 'LOGS_STORE_VERSION',
+        exitCode: ExitCode.USAGE,
+        fix: 'Delete that folder and sync again (the store is a cache of the exported objects).',
+      });
+    }
   }
 
   private async hasTable(name: string): Promise<boolean> {
@@ -618,8 +624,40 @@ export class LogStore {
 
   /** (Re)makes the `stored_events` and `events` views over the committed parts. */
   private async refreshViews(): Promise<void> {
-    const files = (await this.partNames()).map((name) => this.partFile(name));
-    for (const statement of viewsOver(files)) await this.connection.run(statement);
+    const names = await this.partNames();
+    // A part file gone (a clean-up of old files in a cache or /tmp folder, a copy of the folder that
+    // left one out) failed every command, the sync too, as "unexpected failure: IO Error: No files
+    // found that match the pattern", with DuckDB's SQL. One readdir, not a stat per part.
+    const present = new Set(names.length > 0 ? readdirSync(join(this.dir, PARTS_DIR)) : []);
+    const missing = names.filter((name) => !present.has(name));
+    if (missing.length > 0)
+      throw damagedStore(
+        this.dir,
+        `${missing.length} of its ${names.length} part files ${missing.length === 1 ? 'is' : 'are'} gone (${missing[0]}${missing.length > 1 ? ', ...' : ''})`,
+      );
+    try {
+      for (const statement of viewsOver(names.map((name) => this.partFile(name)))) await this.connection.run(statement);
+    } catch (error) {
+      throw this.partFileError(error) ?? error;
+    }
+  }
+
+  /**
+   * DuckDB's error about one of this store's part files, cut short or damaged (a copy of the folder
+   * stopped half way), as LOGS_STORE_UNREADABLE: it was an "unexpected failure", or for `sql` a
+   * mistake in the user's SQL. Undefined for any other error.
+   */
+  private partFileError(error: unknown): CliError | undefined {
+    if (error instanceof CliError) return undefined;
+    const message = error instanceof Error ? error.message : String(error);
+    const part = message.indexOf(join(this.dir, PARTS_DIR, 'part-'));
+    if (
+      part < 0 ||
+      !/magic bytes|too small to be a Parquet|No files found|corrupt|Could not (open|read)/i.test(message)
+    )
+      return undefined;
+    const name = /part-\d+\.parquet/.exec(message.slice(part))?.[0] ?? 'a part file';
+    return damagedStore(this.dir, `${name} is damaged or gone: ${message.split('\n')[0]}`);
   }
 
   /**
@@ -688,6 +726,8 @@ export class LogStore {
     try {
       const reader = await this.connection.runAndReadAll(sql, params);
       return { columns: reader.columnNames(), rows: toPlainRows(reader) };
+    } catch (error) {
+      throw this.partFileError(error) ?? error;
     } finally {
       release();
     }
@@ -736,7 +776,7 @@ export class LogStore {
         ({ columns, batches } = await this.startStream(sql, params, selected));
       } catch (error) {
         if (selected) await c.run('ROLLBACK').catch(() => undefined);
-        throw error;
+        throw this.partFileError(error) ?? error;
       }
       const finish = async (readToEnd: boolean) => {
         try {
@@ -745,10 +785,19 @@ export class LogStore {
           release();
         }
       };
-      return { columns, batches: finishedAtEnd(batches, finish) };
+      return { columns, batches: this.withPartFileErrors(finishedAtEnd(batches, finish)) };
     } catch (error) {
       release();
       throw error;
+    }
+  }
+
+  /** An answer's rows, a part file's error while they are read said as what it is (see partFileError). */
+  private async *withPartFileErrors(batches: AsyncIterable<Row[]>): AsyncGenerator<Row[]> {
+    try {
+      yield* batches;
+    } catch (error) {
+      throw this.partFileError(error) ?? error;
     }
   }
 
@@ -1373,7 +1422,7 @@ export class LogStore {
     } catch (error) {
       await c.run('ROLLBACK').catch(() => undefined);
       rmSync(this.partFile(part), { force: true });
-      throw error;
+      throw this.partFileError(error) ?? error;
     }
     await this.refreshViews();
     for (const name of small) rmSync(this.partFile(name), { force: true });

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -563,6 +563,55 @@ describe('the store on disk: Parquet parts named by committed rows', () => {
     );
     expect(again.newEvents).toBe(0);
     await store.close();
+  });
+
+  it('a part file gone or damaged (a clean-up of old files, a copy cut short) is LOGS_STORE_UNREADABLE, for reading, syncing and compacting', async () => {
+    const storeDir = join(dir, 'store');
+    const store = await LogStore.open(storeDir);
+    for (let i = 0; i < 16; i++)
+      await store.ingest({ key: `o-${i}.ndjson`, etag: '1', size: 1 }, Buffer.from(ndjson([event(`e-${i}`, i)])));
+    await store.close();
+    const copy = (name: string) => {
+      cpSync(storeDir, join(dir, name), { recursive: true });
+      return join(dir, name);
+    };
+    const unreadable = async (promise: Promise<unknown>, why: RegExp) => {
+      const error = await failure(promise);
+      expect(error.code, error.message).toBe('LOGS_STORE_UNREADABLE');
+      expect(error.message).toMatch(why);
+      expect(error.fix).toMatch(/delete it and sync again/);
+    };
+    // It was "unexpected failure: IO Error: No files found that match the pattern", with DuckDB's SQL.
+    const gone = copy('gone');
+    rmSync(join(gone, 'parts', 'part-000003.parquet'));
+    await unreadable(
+      LogStore.open(gone, { readOnly: true }),
+      /1 of its 16 part files is gone \(part-000003\.parquet\)$/,
+    );
+    await unreadable(LogStore.open(gone), /part-000003\.parquet/);
+    // A damaged part is found when it is read: by a query, or by the compaction that merges it.
+    const cut = copy('cut');
+    truncateSync(join(cut, 'parts', 'part-000016.parquet'), 100);
+    const reader = await LogStore.open(cut, { readOnly: true });
+    try {
+      await unreadable(reader.rows('SELECT count(*) AS n FROM events'), /part-000016\.parquet is damaged or gone: /);
+      await unreadable(reader.tableByValue('SELECT max(raw) AS n FROM events'), /part-000016\.parquet/);
+    } finally {
+      await reader.close();
+    }
+    const writer = await LogStore.open(cut);
+    try {
+      await unreadable(writer.compact(), /part-000016\.parquet is damaged or gone: /);
+    } finally {
+      await writer.close();
+    }
+    // A store with no part yet needs no parts folder (a first sync killed before it made one).
+    const empty = join(dir, 'empty');
+    await (await LogStore.open(empty)).close();
+    rmSync(join(empty, 'parts'), { recursive: true });
+    const none = await LogStore.open(empty, { readOnly: true });
+    expect(await none.eventCount()).toBe(0);
+    await none.close();
   });
 
   it('QUERY events and the others go to separate parts, the others sorted by (event, eventTimestamp)', async () => {

@@ -450,8 +450,21 @@ describe('audit logs sync from a folder', () => {
     expect(io.stderr()).toContain(
       `The cached log store ${first.store} was written by another version of this CLI: building it again from`,
     );
+    // Refused as it is: this version's tables were added to it first (a `parts` table that version dropped).
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const tables = async (sql?: string) => {
+      const db = await DuckDBInstance.create(join(store, 'events.duckdb'));
+      const c = await db.connect();
+      if (sql) await c.run(sql);
+      const names = (await c.runAndReadAll('SELECT table_name FROM duckdb_tables() ORDER BY 1')).getRows().flat();
+      c.closeSync();
+      db.closeSync();
+      return names;
+    };
+    const before = await tables('DROP TABLE parts');
     const named = await failure(runSync({ source, store }, fakeIO()));
     expect(named.code).toBe('LOGS_STORE_VERSION');
     expect(readdirSync(join(store, 'parts')).length).toBeGreaterThan(0); // not deleted
+    expect(await tables()).toEqual(before);
   });
 });
