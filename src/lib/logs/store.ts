@@ -75,16 +75,71 @@ const partName = (number: number) => `part-${String(number).padStart(6, '0')}.pa
 const PART_NAME = /^part-\d{6,}\.parquet$/;
 
 /**
- * Compaction: once this many parts are small (fewer events than one row group and fewer than
- * SMALL_PART_BYTES: what an incremental sync of a few objects writes), they are merged into one, so
- * a store synced every few minutes for months is still a few dozen files to open per query rather
- * than thousands. Parts of a big sync are not small by this measure, even when their bytes are few
- * (the non-QUERY part of a 32 MB batch is ~2 MB): merging those at the end of a 1 GB first sync
- * took ~4 s and ~300 MB more memory, for no faster query.
+ * Compaction, in two tiers (see partsToMerge):
+ *
+ * - once `smallPartsToMerge` parts are small (fewer events than one row group and fewer than
+ *   `smallPartBytes`: what an incremental sync of a few objects writes), they are merged into one,
+ *   so that a store synced every few minutes for months is still a few dozen files to open per query
+ *   rather than thousands;
+ * - once a store has more than `manyParts` parts, `partsPerMerge` of the oldest parts of one size
+ *   tier (each 4x the one below it, from `smallPartBytes`) under `mergedPartBytes` are merged into
+ *   one, one merge per sync: what bounds the parts of a tenant whose every export writes parts too
+ *   big to be small (2 parts per 5-minute sync were ~50,000 files in three months).
+ *
+ * Parts of a big sync are not small by the first measure, even when their bytes are few (the
+ * non-QUERY part of a 32 MB batch is ~2 MB), and a store of the bench's 1 GB (~60 parts) is under
+ * the second: merging those at the end of a first sync took ~4 s and ~300 MB more memory, for no
+ * faster query, and a second sync must cost what its objects do.
  */
-const SMALL_PART_EVENTS = ROW_GROUP_ROWS;
-const SMALL_PART_BYTES = 2 * 1024 * 1024;
-const SMALL_PARTS_TO_MERGE = 16;
+export const COMPACTION = {
+  smallPartEvents: ROW_GROUP_ROWS,
+  smallPartBytes: 2 * 1024 * 1024,
+  smallPartsToMerge: 16,
+  manyParts: 128,
+  partsPerMerge: 8,
+  mergedPartBytes: 16 * 1024 * 1024,
+};
+export type CompactionPolicy = typeof COMPACTION;
+
+/** A committed part, as the `parts` table records it. */
+export interface PartInfo {
+  name: string;
+  events: number;
+  bytes: number;
+}
+
+/** A part's size tier: 0 under `smallPartBytes`, then one tier per 4x. */
+function sizeTier(bytes: number, policy: CompactionPolicy): number {
+  return bytes < policy.smallPartBytes ? 0 : 1 + Math.floor(Math.log(bytes / policy.smallPartBytes) / Math.log(4));
+}
+
+/**
+ * The parts (oldest first, as `parts` lists them by name) that compaction merges now, or none: the
+ * small parts once there are enough of them (`small`: merged sorted); else, in a store of more than
+ * `manyParts` parts, the oldest `partsPerMerge` of the lowest size tier (under `mergedPartBytes`)
+ * that has that many (merged in order: see mergeParts).
+ */
+export function partsToMerge(
+  parts: readonly PartInfo[],
+  policy: CompactionPolicy = COMPACTION,
+): { names: string[]; small: boolean } {
+  const none = { names: [], small: false };
+  const small = parts.filter((p) => p.events < policy.smallPartEvents && p.bytes < policy.smallPartBytes);
+  if (small.length >= policy.smallPartsToMerge) return { names: small.map((p) => p.name), small: true };
+  if (parts.length <= policy.manyParts) return none;
+  const tiers = new Map<number, PartInfo[]>();
+  for (const part of parts) {
+    if (part.bytes >= policy.mergedPartBytes) continue;
+    const tier = sizeTier(part.bytes, policy);
+    tiers.set(tier, [...(tiers.get(tier) ?? []), part]);
+  }
+  for (const tier of [...tiers.keys()].sort((a, b) => a - b)) {
+    const members = tiers.get(tier) ?? [];
+    if (members.length >= policy.partsPerMerge)
+      return { names: members.slice(0, policy.partsPerMerge).map((p) => p.name), small: false };
+  }
+  return none;
+}
 
 /** An object of a source, as listed (S3 ListObjectsV2, or a file on disk). */
 export interface ObjectRef {
@@ -357,6 +412,7 @@ export class LogStore {
     /** The most bytes of one object (decompressed) it ingests (see MAX_OBJECT_BYTES). */
     readonly maxObjectBytes: number = MAX_OBJECT_BYTES,
     private readonly inMemoryBytes: number = IN_MEMORY_BYTES,
+    private readonly compaction: CompactionPolicy = COMPACTION,
   ) {}
 
   /** The database file of a store folder. */
@@ -382,6 +438,8 @@ export class LogStore {
       maxObjectBytes?: number;
       /** Stage a gzip object bigger than this as it decompresses (default IN_MEMORY_BYTES; tests lower it). */
       inMemoryBytes?: number;
+      /** When parts are merged (default COMPACTION; tests lower it). */
+      compaction?: Partial<CompactionPolicy>;
     } = {},
   ): Promise<LogStore> {
     const folder = resolve(dir);
@@ -403,6 +461,7 @@ export class LogStore {
       options.chunkBytes,
       options.maxObjectBytes,
       options.inMemoryBytes,
+      { ...COMPACTION, ...options.compaction },
     );
     try {
       await store.prepare();
@@ -1392,29 +1451,31 @@ export class LogStore {
   }
 
   /**
-   * Merges the small parts into one once there are SMALL_PARTS_TO_MERGE of them (each incremental
-   * sync adds one). The merged part and the removal of the old ones' rows commit together; the old
-   * files are deleted after, or when the store is next opened if this process dies first.
+   * Merges parts into one when partsToMerge says so (after a sync that stored something). The
+   * merged part and the removal of the old ones' rows commit together; the old files are deleted
+   * after, or when the store is next opened if this process dies first.
    */
   async compact(now: Date = new Date()): Promise<void> {
     if (this.readOnly) return;
-    const small = (
-      await this.bookkeeping(
-        `SELECT name FROM parts WHERE events < ${SMALL_PART_EVENTS} AND bytes < ${SMALL_PART_BYTES} ORDER BY name`,
-      )
-    ).map((r) => String(r.name));
-    if (small.length < SMALL_PARTS_TO_MERGE) return;
+    const parts = (await this.bookkeeping('SELECT name, events, bytes FROM parts ORDER BY name')).map((r) => ({
+      name: String(r.name),
+      events: Number(r.events),
+      bytes: Number(r.bytes),
+    }));
+    const { names: merged, small } = partsToMerge(parts, this.compaction);
+    if (merged.length < 2) return;
     const c = this.connection;
     const part = partName(await this.nextPartNumber());
     await c.run('BEGIN TRANSACTION');
     try {
       await c.run(
         mergeParts(
-          small.map((name) => this.partFile(name)),
+          merged.map((name) => this.partFile(name)),
           this.partFile(part),
+          !small,
         ),
       );
-      const names = small.map(sqlString).join(', ');
+      const names = merged.map(sqlString).join(', ');
       const [row] = await this.bookkeeping(`SELECT sum(events) AS n FROM parts WHERE name IN (${names})`);
       await c.run(`DELETE FROM parts WHERE name IN (${names})`);
       await this.recordPart(part, Number(row?.n ?? 0), now);
@@ -1425,7 +1486,7 @@ export class LogStore {
       throw this.partFileError(error) ?? error;
     }
     await this.refreshViews();
-    for (const name of small) rmSync(this.partFile(name), { force: true });
+    for (const name of merged) rmSync(this.partFile(name), { force: true });
   }
 
   /** Folds the write-ahead log into the database file (after a sync, so readers open it quickly). */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LogStore, PACK_BYTES, PACK_OBJECT_BYTES } from '../../../src/lib/logs/store.js';
+import { COMPACTION, LogStore, PACK_BYTES, PACK_OBJECT_BYTES, partsToMerge } from '../../../src/lib/logs/store.js';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { MAX_LINE_BYTES, READ_LINE_BYTES, lineReaderError, readablePiece } from '../../../src/lib/logs/ndjson-lines.js';
 import { skippedLines } from '../../../src/lib/logs/schema.js';
@@ -562,6 +562,70 @@ describe('the store on disk: Parquet parts named by committed rows', () => {
       Buffer.from(ndjson([event('e-0', 0)])),
     );
     expect(again.newEvents).toBe(0);
+    await store.close();
+  });
+
+  it('partsToMerge: small parts once there are 16; in a store of more than 128 parts, the 8 oldest of the lowest size tier', () => {
+    const MB = 1024 * 1024;
+    const part = (n: number, bytes: number, events = 100_000) => ({
+      name: `part-${String(n).padStart(6, '0')}.parquet`,
+      events,
+      bytes,
+    });
+    // A busy tenant: every 5-minute sync writes two parts too big to be small (here ~3 MB and ~5 MB).
+    const busy = Array.from({ length: 130 }, (_, i) => part(i + 1, (i % 2 ? 5 : 3) * MB));
+    expect(partsToMerge(busy)).toEqual({ names: busy.slice(0, 8).map((p) => p.name), small: false });
+    // At most 128 parts (the bench's 1 GB synced once is ~60): nothing, a second sync costs what its objects do.
+    expect(partsToMerge(busy.slice(0, 128)).names).toEqual([]);
+    // The lowest tier first: parts under 2 MB (but with too many events to be small) before those of 2-8 MB.
+    const mixed = [...busy, ...Array.from({ length: 8 }, (_, i) => part(200 + i, MB))];
+    expect(partsToMerge(mixed).names).toEqual(mixed.slice(130).map((p) => p.name));
+    // Parts of 16 MB or more are never merged again; no tier with 8 parts: nothing.
+    const big = Array.from({ length: 140 }, (_, i) => part(i + 1, i < 7 ? 3 * MB : 20 * MB));
+    expect(partsToMerge(big).names).toEqual([]);
+    // Small parts (fewer than 2048 events and 2 MB) as before: all of them, once there are 16.
+    const small = Array.from({ length: 16 }, (_, i) => part(300 + i, 10_000, 40));
+    expect(partsToMerge([...busy.slice(0, 3), ...small])).toEqual({ names: small.map((p) => p.name), small: true });
+    expect(partsToMerge([...busy.slice(0, 3), ...small.slice(1)]).names).toEqual([]);
+    expect(COMPACTION).toMatchObject({ smallPartsToMerge: 16, manyParts: 128, partsPerMerge: 8 });
+  });
+
+  it('a store of more parts than manyParts merges its oldest parts of a size tier, one merge per compaction, the same events', async () => {
+    const storeDir = join(dir, 'store');
+    // Thresholds lowered: parts are never small here, 4 parts are many, 3 merge into one.
+    const open = () =>
+      LogStore.open(storeDir, { compaction: { smallPartsToMerge: 1000, manyParts: 4, partsPerMerge: 3 } });
+    let store = await open();
+    for (let i = 0; i < 6; i++) {
+      await store.ingest(
+        { key: `o-${i}.ndjson`, etag: '1', size: 1 },
+        Buffer.from(ndjson([event(`e-${i}`, i), event(`f-${i}`, (i + 7) % 24)])),
+      );
+    }
+    expect(partsOf(storeDir)).toHaveLength(6);
+    const events = 'SELECT id, eventTimestamp, raw, sourceObject FROM events ORDER BY id';
+    const hours = 'SELECT hour, event, action, sum(n) AS n FROM event_hours GROUP BY ALL ORDER BY ALL';
+    const before = { events: await store.rows(events), hours: await store.rows(hours) };
+    await store.compact();
+    expect(partsOf(storeDir)).toEqual([
+      'part-000004.parquet',
+      'part-000005.parquet',
+      'part-000006.parquet',
+      'part-000007.parquet',
+    ]);
+    expect(await store.rows('SELECT name, events FROM parts WHERE name = $n', { n: 'part-000007.parquet' })).toEqual([
+      { name: 'part-000007.parquet', events: 6 },
+    ]);
+    expect({ events: await store.rows(events), hours: await store.rows(hours) }).toEqual(before);
+    // 4 parts are not more than manyParts: nothing more to merge.
+    await store.compact();
+    expect(partsOf(storeDir)).toHaveLength(4);
+    await store.close();
+    // Opened again, ids stay known: the same object again adds nothing.
+    store = await open();
+    const again = await store.ingest({ key: 'o-0.ndjson', etag: '2', size: 2 }, Buffer.from(ndjson([event('e-0', 0)])));
+    expect(again.newEvents).toBe(0);
+    expect(await store.rows('SELECT count(*) AS n FROM events')).toEqual([{ n: 12 }]);
     await store.close();
   });
 
