@@ -617,6 +617,16 @@ describe('the store on disk: Parquet parts named by committed rows', () => {
       { name: 'part-000007.parquet', events: 6 },
     ]);
     expect({ events: await store.rows(events), hours: await store.rows(hours) }).toEqual(before);
+    // Rows in order, part after part (each part sorted already): not sorted again as one.
+    const merged = join(storeDir, 'parts', 'part-000007.parquet');
+    expect((await store.rows(`SELECT id FROM read_parquet('${merged}')`)).map((r) => r.id)).toEqual([
+      'e-0',
+      'f-0',
+      'e-1',
+      'f-1',
+      'e-2',
+      'f-2',
+    ]);
     // 4 parts are not more than manyParts: nothing more to merge.
     await store.compact();
     expect(partsOf(storeDir)).toHaveLength(4);
