@@ -42,7 +42,10 @@ describe('a log store shared by a cron sync and its readers', () => {
   const source = join(dir, 'exported');
   const store = join(dir, 'store');
   const env = { HOME: dir };
-  const logs = (args: string[]) => runCli(['audit', 'logs', ...args], { env });
+  const logs = (args: string[], more: Record<string, string> = {}) =>
+    runCli(['audit', 'logs', ...args], { env: { ...env, ...more } });
+  // How long a command waits for the lock before LOGS_STORE_BUSY (the default is 10 s).
+  const briefly = { IMMUTA_LOCK_WAIT_MS: '300' };
 
   beforeAll(async () => {
     const events = [0, 1, 2].map((i) => uamEvent({ at: `2026-01-0${i + 1}T10:00:00.000Z`, event: 'TagApplied' }));
@@ -56,13 +59,14 @@ describe('a log store shared by a cron sync and its readers', () => {
   it('a sync while a command reads the store: exit 3 LOGS_STORE_BUSY naming the reader, whose fix is to wait for the readers', async () => {
     const reader = await holdStore(store, 'READ_ONLY');
     try {
-      const sync = await logs(['sync', source, '--store', store, '--json']);
+      const sync = await logs(['sync', source, '--store', store, '--json'], briefly);
       expect(sync.exitCode, sync.stderr).toBe(3);
       const { error } = JSON.parse(sync.stdout) as { error: { code: string; message: string; fix: string } };
       expect(error.code).toBe('LOGS_STORE_BUSY');
       // The fix named "a sync or watch": a cron sync refused because an analyst's query ran.
       expect(error.message).toContain(`(PID ${reader.pid})`);
       expect(error.fix).toMatch(/reading it .*query/);
+      expect(error.fix).toContain('It was waited for 0.3 s: IMMUTA_LOCK_WAIT_MS sets how long (in ms).');
       // Readers share it meanwhile.
       const status = await logs(['status', '--store', store, '--json']);
       expect(status.exitCode, status.stderr).toBe(0);
@@ -76,7 +80,7 @@ describe('a log store shared by a cron sync and its readers', () => {
     const writer = await holdStore(store, 'READ_WRITE');
     try {
       for (const args of [['status'], ['sql', 'SELECT count(*) AS n FROM events'], ['query', 'tag-changes']]) {
-        const read = await logs([...args, '--store', store, '--json']);
+        const read = await logs([...args, '--store', store, '--json'], briefly);
         expect(read.exitCode, read.stderr).toBe(3);
         const { error } = JSON.parse(read.stdout) as { error: { code: string; message: string; fix: string } };
         expect(error.code).toBe('LOGS_STORE_BUSY');
@@ -87,6 +91,32 @@ describe('a log store shared by a cron sync and its readers', () => {
       await release(writer);
     }
     expect((await logs(['status', '--store', store])).exitCode).toBe(0);
+  });
+
+  it('a command waits for the store while another holds it (IMMUTA_LOCK_WAIT_MS, 10 s by default), saying so once', async () => {
+    // A cron sync on the minute an analyst's query runs: it waits for the query, then syncs.
+    const reader = await holdStore(store, 'READ_ONLY');
+    const released = new Promise<void>((resolve) => setTimeout(() => resolve(release(reader)), 1_500));
+    const sync = await logs(['sync', source, '--store', store]);
+    await released;
+    expect(sync.exitCode, sync.stderr).toBe(0);
+    const waits = sync.stderr.split('\n').filter((line) => line.includes('waiting up to'));
+    expect(waits).toEqual([
+      `The log store ${store} is in use by another process (PID ${reader.pid}): waiting up to 10 s for it (IMMUTA_LOCK_WAIT_MS).`,
+    ]);
+    // 0: not at all; anything but whole ms is a usage error naming the variable.
+    const writer = await holdStore(store, 'READ_WRITE');
+    try {
+      const started = Date.now();
+      const now = await logs(['status', '--store', store, '--json'], { IMMUTA_LOCK_WAIT_MS: '0' });
+      expect(now.exitCode, now.stderr).toBe(3);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      const typo = await logs(['status', '--store', store], { IMMUTA_LOCK_WAIT_MS: '10s' });
+      expect(typo.exitCode).toBe(2);
+      expect(typo.stderr).toContain('IMMUTA_LOCK_WAIT_MS must be a whole number of milliseconds');
+    } finally {
+      await release(writer);
+    }
   });
 
   it('a part file gone (a clean-up of old files, a copy that left it out): exit 2 LOGS_STORE_UNREADABLE for every command, `sql` too', async () => {

@@ -4,6 +4,7 @@ import { type StoreSelection, prepareStore } from '../logs/read-store.js';
 import { LogStore } from '../logs/store.js';
 import { DEEP_LIMIT, DEEP_VALUE, printableRows } from '../logs/deep-values.js';
 import type { AlertSource, EventRow } from './source.js';
+import { storeLockWait } from '../logs/store-lock.js';
 
 /**
  * The audit-log store (src/lib/logs/) as an AlertSource: each run syncs the source (when one was
@@ -30,7 +31,8 @@ export function logsAlertSource(
     },
     async events(name, range) {
       const preset = requirePreset(name);
-      const store = await LogStore.open(dir ?? (await prepareStore(selection, io)).dir, { readOnly: true });
+      const storeDir = dir ?? (await prepareStore(selection, io)).dir;
+      const store = await LogStore.open(storeDir, { readOnly: true, lockWait: storeLockWait(io, storeDir) });
       try {
         const result = await runPreset(store, name, {
           since: range.since.toISOString(),

@@ -8,6 +8,7 @@ import { ExitCode, type ExitCodeValue } from '../errors/exit-codes.js';
 import { readConfigStdin } from '../export-config/stdin.js';
 import type { CommandIO } from '../io/command-io.js';
 import type { DoctorReport } from './report.js';
+import { MAX_TIMEOUT_MS, millisecondsFromEnv } from '../config/env-milliseconds.js';
 
 export interface DoctorCommandOptions {
   file?: string;
@@ -27,9 +28,8 @@ export interface DoctorCommandOptions {
  * A number of milliseconds from the environment (test and CI knobs documented in the README), checked
  * as IMMUTA_TIMEOUT is: `Number("abc")` was NaN, which timed every check out at once and said "Ready".
  */
-async function envMs(env: NodeJS.ProcessEnv, name: string, least: number): Promise<number | undefined> {
+function envMs(env: NodeJS.ProcessEnv, name: string, least: number): number | undefined {
   if (env[name] === undefined || env[name].trim() === '') return undefined;
-  const { MAX_TIMEOUT_MS, millisecondsFromEnv } = await import('../tenant/client.js');
   return millisecondsFromEnv(env, name, { least, most: MAX_TIMEOUT_MS, fallback: 0 }, '30000');
 }
 
@@ -47,8 +47,8 @@ export async function runDoctorCommand(options: DoctorCommandOptions, io: Comman
       'Drop --external-id.',
     );
   }
-  const propagationWaitMs = await envMs(io.env, 'IMMUTA_DOCTOR_PROPAGATION_WAIT_MS', 0);
-  const checkTimeoutMs = await envMs(io.env, 'IMMUTA_DOCTOR_CHECK_TIMEOUT_MS', 1);
+  const propagationWaitMs = envMs(io.env, 'IMMUTA_DOCTOR_PROPAGATION_WAIT_MS', 0);
+  const checkTimeoutMs = envMs(io.env, 'IMMUTA_DOCTOR_CHECK_TIMEOUT_MS', 1);
   const { checkTargetFlags } = await import('./flag-values.js');
   checkTargetFlags({ roleArn: options.roleArn, externalId: options.externalId, region: options.region });
   const { loadTarget, resolveImmutaAccountId } = await import('./target.js');

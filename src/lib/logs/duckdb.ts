@@ -35,7 +35,31 @@ export interface OpenOptions {
   sandboxed?: { allowedDirectories: string[] };
   /** Threads (default: DuckDB's own, the number of cores). */
   threads?: number;
+  /** Wait this long for a lock another process holds on the file (default: not at all). */
+  lockWait?: LockWait;
 }
+
+/**
+ * How long to wait for another process's lock on the store before LOGS_STORE_BUSY: a cron sync and a
+ * `watch --once` or an analyst's query on the same minute otherwise failed one of them at once.
+ */
+export interface LockWait {
+  ms: number;
+  /** Told once, when the wait starts, with the holder's PID when DuckDB names it. */
+  onWait?: (pid: number | undefined) => void;
+  /** Aborted (Ctrl-C): the wait ends at once. */
+  signal?: AbortSignal;
+}
+
+/** DuckDB's error for a database file another process holds (read-write, or read-only against a writer). */
+const isLockError = (message: string) => /lock/i.test(message);
+/** The holder's PID, when DuckDB names it ("Conflicting lock is held in /usr/bin/node (PID 1234)"). */
+const lockHolder = (message: string) => {
+  const pid = /\(PID (\d+)\)/.exec(message)?.[1];
+  return pid === undefined ? undefined : Number(pid);
+};
+/** How often a waiting command tries the lock again. */
+const LOCK_RETRY_MS = 200;
 
 /**
  * DuckDB's memory limits (its default is 80% of the machine's RAM). A sync holds one batch of about
@@ -62,7 +86,6 @@ export async function openDatabase(
   file: string,
   options: OpenOptions = {},
 ): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
-  const { DuckDBInstance } = await loadDuckDB();
   const settings: Record<string, string> = {
     memory_limit: options.memoryLimit ?? (options.readOnly ? MEMORY_LIMIT.read : MEMORY_LIMIT.write),
     autoinstall_known_extensions: 'false',
@@ -80,12 +103,7 @@ export async function openDatabase(
   if (options.threads !== undefined) settings.threads = String(options.threads);
   const spill = options.readOnly ? readerSpillFolder(file) : undefined;
   if (spill) settings.temp_directory = spill;
-  let instance: DuckDBInstance;
-  try {
-    instance = await DuckDBInstance.create(file, settings);
-  } catch (error) {
-    throw openError(file, error, options.readOnly ?? false);
-  }
+  const instance = await createWaitingForLock(file, settings, options);
   const connection = await instance.connect();
   await connection.run("SET TimeZone = 'UTC'");
   // Read-only, the parts cannot change (a writer needs the store's lock): keep their Parquet footers
@@ -119,21 +137,60 @@ function readerSpillFolder(file: string): string | undefined {
   }
 }
 
-function openError(file: string, error: unknown, readOnly: boolean): CliError {
+/** The database instance, waiting up to `lockWait` while another process holds the file. */
+async function createWaitingForLock(
+  file: string,
+  settings: Record<string, string>,
+  options: OpenOptions,
+): Promise<DuckDBInstance> {
+  const { DuckDBInstance } = await loadDuckDB();
+  const wait = options.lockWait;
+  const deadline = Date.now() + (wait?.ms ?? 0);
+  let waiting = false;
+  for (;;) {
+    try {
+      return await DuckDBInstance.create(file, settings);
+    } catch (error) {
+      const message = (error as Error).message ?? String(error);
+      const left = deadline - Date.now();
+      wait?.signal?.throwIfAborted(); // Ctrl-C while waiting: interrupted, not busy
+      if (!wait || !isLockError(message) || left <= 0)
+        throw openError(file, error, options.readOnly ?? false, waiting ? wait?.ms : undefined);
+      if (!waiting) wait.onWait?.(lockHolder(message));
+      waiting = true;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          wait.signal?.removeEventListener('abort', done);
+          resolve();
+        };
+        const timer = setTimeout(done, Math.min(LOCK_RETRY_MS, left));
+        wait.signal?.addEventListener('abort', done, { once: true });
+      });
+    }
+  }
+}
+
+function openError(file: string, error: unknown, readOnly: boolean, waitedMs?: number): CliError {
   const message = (error as Error).message ?? String(error);
-  if (/lock/i.test(message)) {
-    // DuckDB names the holder ("Conflicting lock is held in /usr/bin/node (PID 1234)"). Readers
-    // share the store; a sync has it alone: a reader waits for a sync, a sync for every reader (a
-    // cron sync refused because an analyst's `logs sql` was running was told to wait for "a sync
-    // or watch", and no other sync was to be found).
-    const pid = /\(PID (\d+)\)/.exec(message)?.[1];
+  if (isLockError(message)) {
+    // DuckDB names the holder. Readers share the store; a sync has it alone: a reader waits for a
+    // sync, a sync for every reader (a cron sync refused because an analyst's `logs sql` was
+    // running was told to wait for "a sync or watch", and no other sync was to be found).
+    const pid = lockHolder(message);
+    const waited =
+      waitedMs === undefined
+        ? ''
+        : ` It was waited for ${waitedMs / 1000} s: IMMUTA_LOCK_WAIT_MS sets how long (in ms).`;
     return new CliError(`the log store ${file} is in use by another process${pid ? ` (PID ${pid})` : ''}`, {
       code: 'LOGS_STORE_BUSY',
       exitCode: ExitCode.ACTION_NEEDED,
-      fix: readOnly
-        ? 'A sync is writing to it (`immuta audit logs sync`, or a command given --source): run this again once it is done.'
-        : 'Another command is reading it (`immuta audit logs query`, `sql`, `status`, `report` or `watch`) or syncing into it: run this again once it is done (a sync run by cron: its next run).',
-      ...(pid ? { details: { pid: Number(pid) } } : {}),
+      fix:
+        (readOnly
+          ? 'A sync is writing to it (`immuta audit logs sync`, or a command given --source): run this again once it is done.'
+          : 'Another command is reading it (`immuta audit logs query`, `sql`, `status`, `report` or `watch`) or syncing into it: run this again once it is done (a sync run by cron: its next run).') +
+        waited,
+      ...(pid ? { details: { pid } } : {}),
       cause: error,
     });
   }

@@ -6,6 +6,7 @@ import type { CommandIO } from '../io/command-io.js';
 import { escapeLine } from '../output/control-codes.js';
 import { type SourceSpec, resolveSource } from './sources/resolve.js';
 import { LogStore } from './store.js';
+import { storeLockWait } from './store-lock.js';
 import { missingStore } from './store-folder.js';
 import {
   type SyncResult,
@@ -62,5 +63,5 @@ export async function openStoreForReading(
   options: { sandboxed?: boolean } = {},
 ): Promise<LogStore> {
   const { dir } = await prepareStore(selection, io);
-  return LogStore.open(dir, { readOnly: true, sandboxed: options.sandboxed });
+  return LogStore.open(dir, { readOnly: true, sandboxed: options.sandboxed, lockWait: storeLockWait(io, dir) });
 }

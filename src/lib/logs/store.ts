@@ -28,6 +28,7 @@ import {
   type DuckDBDataChunk,
   type DuckDBInstance,
   type DuckDBResult,
+  type LockWait,
   type OpenOptions,
   isOutOfMemory,
   loadDuckDB,
@@ -440,6 +441,8 @@ export class LogStore {
       inMemoryBytes?: number;
       /** When parts are merged (default COMPACTION; tests lower it). */
       compaction?: Partial<CompactionPolicy>;
+      /** Wait for a lock another process holds (commands: storeLockWait); default: fail at once. */
+      lockWait?: LockWait;
     } = {},
   ): Promise<LogStore> {
     const folder = resolve(dir);
@@ -450,7 +453,12 @@ export class LogStore {
     } else {
       prepareStoreFolder(folder);
     }
-    const openOptions: OpenOptions = { readOnly, memoryLimit: options.memoryLimit, threads: options.threads };
+    const openOptions: OpenOptions = {
+      readOnly,
+      memoryLimit: options.memoryLimit,
+      threads: options.threads,
+      lockWait: options.lockWait,
+    };
     if (options.sandboxed) openOptions.sandboxed = { allowedDirectories: [folder] };
     const { instance, connection } = await openDatabase(join(folder, STORE_FILE), openOptions);
     const store = new LogStore(

@@ -17,6 +17,7 @@ import { type ResolvedSource, type SourceSpec, defaultStoreDir, resolveSource } 
 import { isUnreadableObject, objectTooLarge, plainSize } from './object-bytes.js';
 import { CHUNK_BYTES, type IngestItem, type IngestResult, LogStore, type ObjectRef } from './store.js';
 import { STORE_FILE } from './store-folder.js';
+import { storeLockWait } from './store-lock.js';
 
 export interface SyncOptions extends SourceSpec {
   /** The store folder; default one per source under the user's cache folder. */
@@ -73,7 +74,7 @@ export async function openStoreToSync(
 ): Promise<{ store: LogStore; dir: string }> {
   const dir = storeDirFor(options, resolved, io);
   try {
-    return { store: await LogStore.open(dir), dir };
+    return { store: await LogStore.open(dir, { lockWait: storeLockWait(io, dir) }), dir };
   } catch (error) {
     // Without --store, `dir` is the per-source folder under the cache (storeDirFor).
     if (options.store || !(error instanceof CliError) || error.code !== 'LOGS_STORE_VERSION') throw error;
@@ -82,7 +83,7 @@ export async function openStoreToSync(
     );
     const kept = othersInStore(dir);
     rmSync(dir, { recursive: true, force: true });
-    const store = await LogStore.open(dir);
+    const store = await LogStore.open(dir, { lockWait: storeLockWait(io, dir) });
     for (const file of kept) writeFileSync(join(dir, file.name), file.data, { mode: file.mode });
     return { store, dir };
   }

@@ -3,6 +3,7 @@ import { runPreset } from '../logs/presets/run.js';
 import { type StoreSelection, prepareStore } from '../logs/read-store.js';
 import { LogStore } from '../logs/store.js';
 import type { ReportEvent, ReportRow, ReportSource } from './source.js';
+import { storeLockWait } from '../logs/store-lock.js';
 
 /**
  * The audit-log store (src/lib/logs/) as a ReportSource: synced first when a source was given,
@@ -14,7 +15,7 @@ export async function logsReportSource(
   filters: { tz?: string; minScore?: number } = {},
 ): Promise<ReportSource> {
   const { dir, sync } = await prepareStore(selection, io);
-  const store = await LogStore.open(dir, { readOnly: true });
+  const store = await LogStore.open(dir, { readOnly: true, lockWait: storeLockWait(io, dir) });
   const iso = (d: Date) => d.toISOString();
   return {
     async describe() {

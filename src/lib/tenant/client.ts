@@ -1,8 +1,8 @@
 import { immutaCli } from '../config/cli-prefix.js';
 import type { TenantSettings } from '../config/tenant-settings.js';
-import { usageError } from '../errors/cli-error.js';
 import { escapeLine } from '../output/control-codes.js';
 import { debugLog } from '../output/debug.js';
+import { MAX_TIMEOUT_MS, millisecondsFromEnv } from '../config/env-milliseconds.js';
 import { registerSecret } from '../output/redact.js';
 import { buildOperation, isMutation, type OperationName } from './documents.js';
 import {
@@ -62,8 +62,7 @@ export interface TenantClientOptions {
 
 /** The per-request timeout when IMMUTA_TIMEOUT is not set. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
-/** Node's timers (AbortSignal.timeout) refuse a longer delay (a signed 32-bit count of ms, about 24.8 days). */
-export const MAX_TIMEOUT_MS = 2_147_483_647;
+export { MAX_TIMEOUT_MS };
 
 /**
  * IMMUTA_TIMEOUT: whole milliseconds from 1 to MAX_TIMEOUT_MS; unset or empty means the default.
@@ -94,25 +93,6 @@ export function retryBaseFromEnv(env: NodeJS.ProcessEnv): number {
     'IMMUTA_RETRY_BASE_MS',
     { least: 0, most: MAX_RETRY_BASE_MS, fallback: DEFAULT_RETRY_BASE_MS },
     '1000',
-  );
-}
-
-/** A whole number of milliseconds in [least, most] from `name`; unset or empty: `fallback`. */
-export function millisecondsFromEnv(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  range: { least: number; most: number; fallback: number },
-  example: string,
-): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return range.fallback;
-  const value = /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
-  if (value >= range.least && value <= range.most) return value;
-  // JSON.stringify: a value with control characters is shown escaped, not interpreted by the terminal.
-  const shown = JSON.stringify(raw.length > 40 ? `${raw.slice(0, 40)}…` : raw);
-  throw usageError(
-    `${name} must be a whole number of milliseconds from ${range.least} to ${range.most}, not ${shown}`,
-    `Set e.g. ${name}=${example}, or unset it for the default of ${range.fallback} ms.`,
   );
 }
 
