@@ -303,6 +303,9 @@ export async function runWatch(
     for (;;) {
       try {
         result.runs.push(await cycle(source, options, io, result));
+        // The loop's exit code is its last run's: a failure that passed (the store busy once, S3
+        // down for a run) no longer makes a clean stop hours later exit 3 or 5.
+        io.setExitCode(ExitCode.OK);
       } catch (error) {
         if (io.signal.aborted) break;
         // Looping, what may pass is retried next time; --once (cron, CI) reports it.
