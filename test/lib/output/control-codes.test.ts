@@ -168,3 +168,16 @@ describe('errorText caps what it prints', () => {
     expect(capRemoteText(`x${'😀'.repeat(400)}`)).toMatch(/^x(😀){149}… \(502 more characters\)$/u);
   });
 });
+
+describe('invisible characters that disguise text', () => {
+  it('a zero-width space, bidi marks, word joiner and BOM are shown; emoji joiners are kept', () => {
+    expect(escapeControl('cfg-\u200b1')).toBe('cfg-\\u200b1');
+    expect(escapeControl('a\u200eb\u200fc\u061cd\u2060e\ufefff')).toBe('a\\u200eb\\u200fc\\u061cd\\u2060e\\ufefff');
+    expect(escapeControl('👩‍💻 می‌خواهم')).toBe('👩‍💻 می‌خواهم');
+  });
+
+  it('in JSON they become their JSON escapes: the same value', () => {
+    const value = { id: 'cfg-\u200b1\ufeff' };
+    expect(JSON.parse(escapeControl(JSON.stringify(value)))).toEqual(value);
+  });
+});
