@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { renderConfigurationTable } from '../../../src/lib/export-config/configuration-view.js';
+import {
+  SUMMARY_VALUE_MAX,
+  renderConfigurationSummary,
+  renderConfigurationTable,
+} from '../../../src/lib/export-config/configuration-view.js';
 import { CELL_MAX, LAST_CELL_MAX, renderTable, visibleLength } from '../../../src/lib/output/table.js';
 import { painter } from '../../../src/lib/output/terminal.js';
 import { renderTasksTable } from '../../../src/lib/lifecycle/tasks-view.js';
@@ -42,5 +46,21 @@ describe('renderTable on a terminal', () => {
     const lines = text.split('\n');
     expect(lines).toEqual(['A     B', '漢字  x', '😀    y', 'abc   z']);
     expect(new Set(lines.map((l) => visibleLength(l)))).toEqual(new Set([7]));
+  });
+});
+
+describe('renderConfigurationSummary', () => {
+  it("prints a tenant's huge bucket and status cut, saying how much was left out", () => {
+    const config = {
+      id: 'cfg-1',
+      interval: 'EVERY_12_HOURS',
+      enabled: true,
+      connectionStatus: `FAILED: ${huge}`,
+      endpointConfiguration: { __typename: 'S3AccessKeyEndpointConfiguration', bucket: huge, region: 'us-east-1' },
+    } as ExportConfiguration;
+    const text = renderConfigurationSummary(config, painter(false));
+    expect(text.length).toBeLessThan(2 * SUMMARY_VALUE_MAX + 500);
+    expect(text).toContain(`more characters)`);
+    expect(text).toContain('region      us-east-1');
   });
 });
