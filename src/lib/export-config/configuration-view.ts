@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { CONNECTION_SUCCESS, type ExportConfiguration, destinationKind } from '../tenant/types.js';
 import { escapeLine } from '../output/control-codes.js';
+import { capText } from '../output/cap-text.js';
 import { redactText } from '../output/redact.js';
 import { type Column, renderTable } from '../output/table.js';
 
@@ -71,6 +72,12 @@ export function statusCause(status: string, max = 48): string {
   return tail.length > max ? `${tail.slice(0, max - 3)}...` : tail;
 }
 
+/**
+ * The most of one value the summary prints: a connection status is shown whole (it is the point, and
+ * AWS's run to a few hundred characters), but a tenant's 4 MB bucket or status was printed whole too.
+ */
+export const SUMMARY_VALUE_MAX = 4000;
+
 /** The multi-line summary shown after create/update/get/test. */
 export function renderConfigurationSummary(config: ExportConfiguration, paint: ChalkInstance): string {
   const e = config.endpointConfiguration ?? {};
@@ -85,10 +92,11 @@ export function renderConfigurationSummary(config: ExportConfiguration, paint: C
     ['role', e.roleArn],
     ['storage account', e.storageAccount],
     ['file system', e.fileSystem],
-    ['connection', paintStatus(statusText(config), isConnected(config), paint)],
+    ['connection', paintStatus(capText(statusText(config), SUMMARY_VALUE_MAX), isConnected(config), paint)],
   ];
   // Remote values stay on their row (a newline in a bucket or role from the tenant would add a row).
-  const oneLine = (v: string | undefined | null) => (typeof v === 'string' ? escapeLine(v) : v);
+  const oneLine = (v: string | undefined | null) =>
+    typeof v === 'string' ? escapeLine(capText(v, SUMMARY_VALUE_MAX)) : v;
   for (const row of rows) if (row[0] !== 'enabled' && row[0] !== 'connection') row[1] = oneLine(row[1]);
   const shown = rows.filter(([, v]) => v !== undefined && v !== null && v !== '');
   const width = Math.max(...shown.map(([k]) => k.length));

@@ -8,6 +8,7 @@ import type { CommandIO } from '../io/command-io.js';
 import { escapeControl } from '../output/control-codes.js';
 import { hasSecretKey, redactSecretKeys, redactText } from '../output/redact.js';
 import { columnWidths, headerLine, renderTable, rowLine, visibleLength } from '../output/table.js';
+import { cutToWidth } from '../output/text-width.js';
 import type { Row } from './rows.js';
 import { DEEP_LIMIT, DEEP_VALUE, renderDeepSafe } from './deep-values.js';
 
@@ -64,15 +65,14 @@ export const TABLE_MEASURED_ROWS = 10_000;
  */
 function tableCell(value: unknown, tty: boolean): string {
   const text = escapeControl(cellText(value).replace(/[\t\n\r]/g, ' '));
-  if (!tty || text.length <= TABLE_CELL_MAX) return text;
-  const redacted = redactText(text);
-  return redacted.length > TABLE_CELL_MAX ? `${redacted.slice(0, TABLE_CELL_MAX - 1)}…` : redacted;
+  if (!tty || visibleLength(text) <= TABLE_CELL_MAX) return text;
+  // Cut by columns between graphemes: `slice` left half an emoji (printed as U+FFFD) at the cut.
+  return cutToWidth(redactText(text), TABLE_CELL_MAX);
 }
 
-/** A cell cut to a width it is wider than (the last character an ellipsis), redacted first as tableCell's. */
+/** A cell cut to a width it is wider than (the last column an ellipsis), redacted first as tableCell's. */
 function fit(text: string, width: number): string {
-  const chars = [...redactText(text)];
-  return chars.length > width ? `${chars.slice(0, Math.max(0, width - 1)).join('')}…` : chars.join('');
+  return cutToWidth(redactText(text), width);
 }
 
 export function formatRows(

@@ -18,10 +18,21 @@
 /**
  * C0 except tab and newline, DEL, C1, and the Unicode line/paragraph separators and bidi overrides.
  * A CR is kept only as part of CRLF (a line ending, e.g. CSV's): it cannot overwrite what was printed.
+ * Also the invisible characters that disguise text without joining anything: the bidi marks (U+061C,
+ * U+200E, U+200F reorder what follows them), the zero-width space, the word joiner and invisible
+ * operators (U+2060-U+2064) and U+FEFF: `cfg-1` with one inside looks like `cfg-1` and is another
+ * id. The zero-width (non-)joiners U+200C/U+200D stay: emoji sequences and several scripts need them.
  */
 const CONTROL =
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  /\r(?!\n)|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+  /\r(?!\n)|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+/**
+ * What of CONTROL JSON.stringify leaves raw (it escapes C0 itself): a writer of JSON text escapes
+ * these as `\u00XX` to keep its bytes the same as what `--out -` prints through the escaping stream.
+ */
+export const RAW_IN_JSON =
+  /[\u007f-\u009f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
 const C1 = /[\u0080-\u009f]/g;
 /** An SGR sequence (colour and style): ESC [ params m. */

@@ -1,4 +1,5 @@
 import { type CliError, formatLocation } from '../errors/cli-error.js';
+import { capText } from './cap-text.js';
 import { escapeControl } from './control-codes.js';
 import { redactText, redactValue } from './redact.js';
 
@@ -28,12 +29,20 @@ const unpainted: Paint = (text) => text;
 /** No colour, without loading chalk (for what runs before a command: start-up does not pay for it). */
 export const PLAIN: ErrorPainter = { red: { bold: unpainted }, dim: unpainted, cyan: unpainted };
 
+/**
+ * The most of a message (or fix) printed for a human: the longest we write (20 problems of a
+ * configuration file) is a few KB, but a message can quote remote text whole (DuckDB's "Could not
+ * convert string '...'" quoted a 3 MB actor name of an exported event). `--json` keeps it whole.
+ */
+export const MAX_ERROR_TEXT = 10_000;
+
 /** Human rendering for stderr: the cause on one line, then where, then the fix. Never a stack. */
 export function errorText(error: CliError, paint: ErrorPainter): string {
   // Messages carry remote and user text (tenant errors, file names, keys): escape it before painting.
-  const lines = [`${paint.red.bold('Error:')} ${escapeControl(error.message)}`];
+  const shown = (text: string) => escapeControl(capText(text, MAX_ERROR_TEXT));
+  const lines = [`${paint.red.bold('Error:')} ${shown(error.message)}`];
   const where = formatLocation(error.location);
-  if (where) lines.push(`  ${paint.dim('at')} ${escapeControl(where)}`);
-  if (error.fix) lines.push(`  ${paint.cyan('Fix:')} ${escapeControl(error.fix)}`);
+  if (where) lines.push(`  ${paint.dim('at')} ${shown(where)}`);
+  if (error.fix) lines.push(`  ${paint.cyan('Fix:')} ${shown(error.fix)}`);
   return redactText(lines.join('\n'));
 }

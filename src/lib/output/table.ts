@@ -5,6 +5,8 @@
  * time than it saves code.
  */
 import { escapeLine } from './control-codes.js';
+import { redactText } from './redact.js';
+import { cutToWidth, displayWidth } from './text-width.js';
 
 export interface Column<Row> {
   header: string;
@@ -13,14 +15,20 @@ export interface Column<Row> {
   style?: (text: string, row: Row) => string;
 }
 
-/** Characters as a terminal counts them (code points): a loop, where `[...text].length` built an array per cell. */
-export function visibleLength(text: string): number {
-  let length = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit >= 0xdc00 && unit <= 0xdfff) length--; // the second half of a surrogate pair
-  }
-  return length;
+/** Columns a cell takes on a terminal: a CJK character or an emoji two, a combining mark none. */
+export const visibleLength = displayWidth;
+
+/**
+ * On a terminal, a cell is cut to this many columns, the last column (a failure reason, shown whole
+ * as it is the point) to LAST_CELL_MAX: a tenant's 4 MB id padded every row of the table to 4 MB.
+ * Piped, nothing is cut (the tenant's answer is capped as it is read).
+ */
+export const CELL_MAX = 100;
+export const LAST_CELL_MAX = 1000;
+
+/** A cell in `max` columns, redacted before a cut (the head of a secret cut in two is no longer recognised). */
+function capped(text: string, max: number): string {
+  return displayWidth(text) <= max ? text : cutToWidth(redactText(text), max);
 }
 
 /**
@@ -65,7 +73,12 @@ export function rowLine<Row>(
 export function renderTable<Row>(rows: readonly Row[], columns: readonly Column<Row>[], tty: boolean): string {
   // A cell is one line of one column: a tab or newline in a value (a tenant's failure reason, a
   // key) would shift the columns `cut` reads or start a row of its own, so they are shown escaped.
-  const cells = rows.map((row) => columns.map((column) => escapeLine(column.value(row))));
+  const cells = rows.map((row) =>
+    columns.map((column, i) => {
+      const text = escapeLine(column.value(row));
+      return tty ? capped(text, i === columns.length - 1 ? LAST_CELL_MAX : CELL_MAX) : text;
+    }),
+  );
   if (!tty) return cells.map((line) => line.join('\t')).join('\n');
   const headers = columns.map((column) => column.header);
   const widths = columnWidths(headers, cells);

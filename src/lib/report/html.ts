@@ -1,4 +1,4 @@
-import { escapeLine } from '../output/control-codes.js';
+import { RAW_IN_JSON, escapeLine } from '../output/control-codes.js';
 import { type ReportData, type TableRow, periodText } from './data.js';
 
 /**
@@ -26,10 +26,9 @@ const escapeHtml = (text: string) =>
 
 /**
  * JSON inside <script>: `<` escaped, so no text in the data can close the element; DEL, the C1 codes,
- * the line separators and bidi overrides (which JSON.stringify leaves raw) as their JSON escapes, so
- * the file holds none raw and the data parses to the same values.
+ * the line separators, bidi overrides and invisible characters (which JSON.stringify leaves raw, see
+ * RAW_IN_JSON) as their JSON escapes, so the file holds none raw and the data parses to the same values.
  */
-const RAW_IN_JSON = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const scriptJson = (value: unknown) =>
   JSON.stringify(value)
     .replace(/</g, '\\u003c')

@@ -4,7 +4,7 @@ import type { ErrorCode } from '../errors/catalogue.js';
 import { immutaCli } from '../config/cli-prefix.js';
 import type { SettingSource } from '../config/tenant-settings.js';
 import { escapeLine } from '../output/control-codes.js';
-import { REDACTED, redactText } from '../output/redact.js';
+import { capText } from '../output/cap-text.js';
 
 /** What went wrong talking to the tenant, in terms a user can act on. */
 export type TenantFailure =
@@ -27,17 +27,9 @@ export type TenantFailure =
 /** What is printed of one remote text (a GraphQL error message, a Location header) at most. */
 export const MAX_REMOTE_TEXT = 300;
 
-/**
- * Cuts a text that came from the tenant to MAX_REMOTE_TEXT characters, saying how much was left out.
- * Secrets are redacted before the cut: a secret cut in two is no longer the value that redaction
- * looks for, and its head (`wJalrXUtnF…`) would be printed. The cut never splits a [REDACTED] marker.
- */
+/** Cuts a text that came from the tenant to MAX_REMOTE_TEXT characters (see capText). */
 export function capRemoteText(text: string, limit = MAX_REMOTE_TEXT): string {
-  const redacted = redactText(text);
-  if (redacted.length <= limit) return redacted;
-  const marker = redacted.lastIndexOf(REDACTED, limit - 1);
-  const end = marker !== -1 && marker + REDACTED.length > limit ? marker : limit;
-  return `${redacted.slice(0, end)}… (${redacted.length - end} more characters)`;
+  return capText(text, limit);
 }
 
 /** A URL without its user name and password (`http://admin:pw@host` must never be echoed whole). */

@@ -103,17 +103,33 @@ describe('table output', () => {
     expect(text.split('\n')).toHaveLength(200_001);
   });
 
-  it('widths count characters, not UTF-16 units: an emoji is one', () => {
-    expect(visibleLength('a😀b')).toBe(3);
+  it('widths count terminal columns: an emoji or a CJK character two, a combining mark none', () => {
+    expect(visibleLength('a😀b')).toBe(4);
+    expect(visibleLength('漢字')).toBe(4);
+    expect(visibleLength('e\u0301')).toBe(1);
     const text = formatRows(
       ['who', 'n'],
       [
         { who: '😀😀', n: 1 },
-        { who: 'abc', n: 2 },
+        { who: '漢字x', n: 2 },
+        { who: 'abc', n: 3 },
       ],
       'table',
       true,
     );
-    expect(text).toBe('WHO  N\n😀😀   1\nabc  2\n');
+    expect(text).toBe('WHO    N\n😀😀   1\n漢字x  2\nabc    3\n');
+  });
+
+  it('a cell cut at 60 columns never splits an emoji or a CJK character, and fits its column', () => {
+    for (const fill of ['😀', '漢', '👩‍💻', 'e\u0301']) {
+      const value = `x${fill.repeat(80)}`;
+      const text = formatRows(['v', 'n'], [{ v: value, n: 1 }], 'table', true);
+      const cell = (text.split('\n')[1] ?? '').replace(/ +1$/, '');
+      expect(cell).not.toMatch(/[\ud800-\udfff](?![\udc00-\udfff])/u);
+      expect(cell.endsWith('…')).toBe(true);
+      expect(value.startsWith(cell.slice(0, -1))).toBe(true);
+      expect(visibleLength(cell)).toBeLessThanOrEqual(60);
+      expect(visibleLength(cell)).toBeGreaterThanOrEqual(59);
+    }
   });
 });

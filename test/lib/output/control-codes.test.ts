@@ -7,6 +7,7 @@ import { escapeC1, escapeControl, escapeControlKeepingColour } from '../../../sr
 import { redactingWrite } from '../../../src/lib/output/redact.js';
 import { errorJson, errorText } from '../../../src/lib/output/render-error.js';
 import { painter } from '../../../src/lib/output/terminal.js';
+import { capRemoteText } from '../../../src/lib/tenant/errors.js';
 import { fakeIO } from '../../helpers/fake-io.js';
 
 /**
@@ -146,5 +147,37 @@ describe('errors', () => {
     expect(text.startsWith(paint.red.bold('Error:'))).toBe(true);
     expect(text.replace(/\u001b\[[0-9;]*m/g, '')).not.toMatch(RAW);
     expect(JSON.parse(escapeC1(JSON.stringify(errorJson(error))))).toEqual(errorJson(error));
+  });
+});
+
+describe('errorText caps what it prints', () => {
+  it('a 3 MB message (DuckDB quoting an exported value) is cut for a human, whole in --json', () => {
+    const message = `the SQL failed: Could not convert string '${'B'.repeat(3_000_000)}' to INT32`;
+    const error = new CliError(message, { code: 'LOGS_SQL_ERROR', exitCode: 2 });
+    const text = errorText(error, painter(false));
+    expect(text.length).toBeLessThan(11_000);
+    expect(text).toContain('… (2990');
+    expect(errorJson(error).error['message']).toBe(message);
+  });
+
+  it("a cut never leaves half an emoji (a tenant's message cut at 300 did)", () => {
+    const error = new CliError(`x${'😀'.repeat(10_000)}`, { code: 'INTERNAL', exitCode: 1 });
+    const halfAPair = /[\ud800-\udfff]/u; // with the u flag, only a lone surrogate matches
+    expect(errorText(error, painter(false))).not.toMatch(halfAPair);
+    expect(capRemoteText(`x${'😀'.repeat(400)}`)).not.toMatch(halfAPair);
+    expect(capRemoteText(`x${'😀'.repeat(400)}`)).toMatch(/^x(😀){149}… \(502 more characters\)$/u);
+  });
+});
+
+describe('invisible characters that disguise text', () => {
+  it('a zero-width space, bidi marks, word joiner and BOM are shown; emoji joiners are kept', () => {
+    expect(escapeControl('cfg-\u200b1')).toBe('cfg-\\u200b1');
+    expect(escapeControl('a\u200eb\u200fc\u061cd\u2060e\ufefff')).toBe('a\\u200eb\\u200fc\\u061cd\\u2060e\\ufefff');
+    expect(escapeControl('👩‍💻 می‌خواهم')).toBe('👩‍💻 می‌خواهم');
+  });
+
+  it('in JSON they become their JSON escapes: the same value', () => {
+    const value = { id: 'cfg-\u200b1\ufeff' };
+    expect(JSON.parse(escapeControl(JSON.stringify(value)))).toEqual(value);
   });
 });
