@@ -387,6 +387,15 @@ function addSkipped(staged: Staged, skipped: readonly UnreadableLine[], key: str
   staged.unreadable.set(key, known);
 }
 
+/** A store whose first sync was killed before it made its tables: there is nothing to read. */
+function unfinishedStore(dir: string): CliError {
+  return new CliError(`no log store in ${dir}: its first sync did not finish`, {
+    code: 'LOGS_STORE_EMPTY',
+    exitCode: ExitCode.USAGE,
+    fix: 'Sync again: `immuta audit logs sync SOURCE --store DIR`, or pass --source SOURCE.',
+  });
+}
+
 /** A store whose part files are not what its database says: rebuilt from the source, or restored. */
 function damagedStore(dir: string, why: string): CliError {
   return new CliError(`the log store ${dir} cannot be read: ${why}`, {
@@ -492,10 +501,22 @@ export class LogStore {
       // is its version's (the user deletes it, or opens it with that version again).
       if (await this.hasTable('store_meta')) await this.checkVersion();
       countedHours = await this.hasTable('event_hours');
-      for (const statement of CREATE_TABLES) await this.connection.run(statement);
-      await this.connection.run(`INSERT OR IGNORE INTO store_meta VALUES ('schemaVersion', $v)`, {
-        v: String(STORE_SCHEMA_VERSION),
-      });
+      // One transaction: a first sync killed between the tables and the version row left a store
+      // that every later command called "written by another version".
+      await this.connection.run('BEGIN TRANSACTION');
+      try {
+        for (const statement of CREATE_TABLES) await this.connection.run(statement);
+        await this.connection.run(`INSERT OR IGNORE INTO store_meta VALUES ('schemaVersion', $v)`, {
+          v: String(STORE_SCHEMA_VERSION),
+        });
+        await this.connection.run('COMMIT');
+      } catch (error) {
+        await this.connection.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    } else if (!(await this.hasTable('store_meta'))) {
+      // Made by a first sync that was killed before its tables were: nothing was ever stored.
+      throw unfinishedStore(this.dir);
     }
     await this.checkVersion();
     if (!this.readOnly) this.removeLeftovers(await this.partNames());
@@ -516,6 +537,12 @@ export class LogStore {
   private async checkVersion(): Promise<void> {
     const rows = await this.bookkeeping(`SELECT value FROM store_meta WHERE key = 'schemaVersion'`);
     const version = rows[0]?.value;
+    // No version row: a store whose first sync an earlier version of this CLI left half made (it
+    // made the tables, then the row, apart). Writable, this open writes the row; read, it is empty.
+    if (version === undefined) {
+      if (this.readOnly) throw unfinishedStore(this.dir);
+      return;
+    }
     if (version !== String(STORE_SCHEMA_VERSION)) {
       throw new CliError(`the log store ${this.dir} was written by another version of this CLI`, {
         code: 'LOGS_STORE_VERSION',

@@ -639,6 +639,28 @@ describe('the store on disk: Parquet parts named by committed rows', () => {
     await store.close();
   });
 
+  it('a store whose first sync was killed before its tables, or before its version row, is empty to read and synced into as new', async () => {
+    for (const made of ['', 'CREATE TABLE store_meta (key VARCHAR PRIMARY KEY, value VARCHAR)']) {
+      const storeDir = join(dir, `half-${made ? 'meta' : 'none'}`);
+      mkdirSync(storeDir);
+      const db = await DuckDBInstance.create(join(storeDir, 'events.duckdb'));
+      const c = await db.connect();
+      if (made) await c.run(made);
+      c.closeSync();
+      db.closeSync();
+      // It was "written by another version of this CLI" (delete it), or a Catalog Error.
+      const error = await failure(LogStore.open(storeDir, { readOnly: true }));
+      expect(error).toMatchObject({ code: 'LOGS_STORE_EMPTY', exitCode: 2 });
+      expect(error.message).toBe(`no log store in ${storeDir}: its first sync did not finish`);
+      const writer = await LogStore.open(storeDir);
+      await writer.ingest({ key: 'a.ndjson', etag: '1', size: 1 }, Buffer.from(ndjson([event('a')])));
+      await writer.close();
+      const reader = await LogStore.open(storeDir, { readOnly: true });
+      expect(await reader.rows('SELECT id FROM events')).toEqual([{ id: 'a' }]);
+      await reader.close();
+    }
+  });
+
   it('a part file gone or damaged (a clean-up of old files, a copy cut short) is LOGS_STORE_UNREADABLE, for reading, syncing and compacting', async () => {
     const storeDir = join(dir, 'store');
     const store = await LogStore.open(storeDir);
