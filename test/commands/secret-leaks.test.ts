@@ -1,8 +1,11 @@
 /**
  * Secrets that reached output or files by ways the other scans did not try (found by hostile use):
- * a password holding "@" in a URL's user info, a secret URL flag written `--url=` with user info.
+ * a password holding "@" in a URL's user info, a secret URL flag written `--url=` with user info, a
+ * presigned S3 URL (or an s3:// URL with user info) given as a source.
  * Each case runs the real binary (or the command in-process) and looks for the secret's every part.
  */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { clearRegisteredSecrets } from '../../src/lib/output/redact.js';
 import { type CliResult, runCli, tempHome } from '../helpers/run-cli.js';
@@ -69,4 +72,52 @@ describe('a secret URL flag in its `--flag=VALUE` form with user info', () => {
     expect(everything(result)).not.toContain('PathTokenValue123');
     expect(everything(result)).not.toContain('userinfopass');
   }, 60_000);
+});
+
+describe('a presigned S3 URL, or an s3:// URL with credentials, given as the source', () => {
+  const token = 'IQoJb3JpZ2luSecretSessionToken';
+  const signature = '0123abcdsignature9876';
+  const presigned =
+    'https://bucket.s3.us-east-1.amazonaws.com/immuta/x.json?X-Amz-Algorithm=AWS4-HMAC-SHA256' +
+    `&X-Amz-Credential=ASIAEXAMPLEKEY%2F20260101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20260101T000000Z` +
+    `&X-Amz-Expires=300&X-Amz-Security-Token=${token}&X-Amz-Signature=${signature}&X-Amz-SignedHeaders=host`;
+  const secrets = [token, signature, 'ASIAEXAMPLEKEY', 'UserInfoSecret99'];
+  const leaked = (text: string) => secrets.filter((secret) => text.includes(secret));
+  /** Every file under a folder, names and contents. */
+  const filesUnder = (dir: string): string[] =>
+    existsSync(dir)
+      ? readdirSync(dir, { recursive: true, encoding: 'utf8' }).flatMap((name) => {
+          const path = join(dir, name);
+          return statSync(path).isFile() ? [path, readFileSync(path, 'latin1')] : [path];
+        })
+      : [];
+
+  it('athena-ddl and sync refuse it without repeating its credentials; no store folder holds them', async () => {
+    const cache = join(home.home, 'cache');
+    const env = {
+      HOME: home.home,
+      XDG_CACHE_HOME: cache,
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+      AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEONLY12345',
+      AWS_SECRET_ACCESS_KEY: 'not-a-real-secret-access-key-0123456789',
+      AWS_REGION: 'us-east-1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      IMMUTA_RETRY_BASE_MS: '1',
+    };
+    const cases = [
+      ['audit', 'logs', 'athena-ddl', presigned],
+      ['audit', 'logs', 'athena-ddl', `s3://bucket/immuta?X-Amz-Security-Token=${token}&X-Amz-Signature=${signature}`],
+      ['audit', 'logs', 'sync', `s3://bucket/immuta?X-Amz-Security-Token=${token}&X-Amz-Signature=${signature}`],
+      ['audit', 'logs', 'sync', 's3://ASIAEXAMPLEKEY:UserInfoSecret99@bucket/immuta'],
+      ['audit', 'logs', 'sync', presigned],
+    ];
+    for (const args of cases) {
+      for (const json of [[], ['--json']]) {
+        const result = await runCli([...args, ...json], { env });
+        expect(result.exitCode, args.join(' ')).toBe(2);
+        expect(leaked(everything(result)), everything(result)).toEqual([]);
+      }
+    }
+    expect(leaked(filesUnder(cache).join('\n'))).toEqual([]);
+  }, 120_000);
 });
