@@ -1,14 +1,18 @@
 /**
  * Secrets that reached output or files by ways the other scans did not try (found by hostile use):
  * a password holding "@" in a URL's user info, a secret URL flag written `--url=` with user info, a
- * presigned S3 URL (or an s3:// URL with user info) given as a source.
+ * presigned S3 URL (or an s3:// URL with user info) given as a source, an answer that quotes the
+ * webhook URL late (cut for display before it was redacted).
  * Each case runs the real binary (or the command in-process) and looks for the secret's every part.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { clearRegisteredSecrets } from '../../src/lib/output/redact.js';
 import { type CliResult, runCli, tempHome } from '../helpers/run-cli.js';
+import { runCommand } from '../helpers/run-command.js';
 
 let home: ReturnType<typeof tempHome>;
 beforeAll(() => {
@@ -120,4 +124,92 @@ describe('a presigned S3 URL, or an s3:// URL with credentials, given as the sou
     }
     expect(leaked(filesUnder(cache).join('\n'))).toEqual([]);
   }, 120_000);
+});
+
+describe('an answer that echoes the webhook URL late, cut for display', () => {
+  // The cut came before the redaction: the URL, cut in two, was no longer the registered value,
+  // and its head (the token's first characters with it) was printed.
+  const token = 'LateEchoedWebhookTokenABCDEFGHIJKLMNOP';
+  const hook = `https://hooks.example.com/services/T000/B000/${token}`;
+  const head = token.slice(0, 10);
+
+  /** A server on 127.0.0.1 answering every request with `status` and `body(url it was sent)`. */
+  async function echoing(status: number, body: (sent: string) => string) {
+    const server: Server = createServer((req, res) => {
+      let text = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => (text += chunk));
+      req.on('end', () => {
+        const sent = /"url":"([^"]+)"/.exec(text)?.[1] ?? hook;
+        res.writeHead(status, { 'content-type': 'application/json' }).end(body(sent));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  it("webhooks create: the tenant's 400 message (Hapi `message`, or plain text) shows no part of the token", async () => {
+    for (const shape of ['json', 'text'] as const) {
+      const tenant = await echoing(400, (sent) => {
+        // Cut at 300 characters: 12 of them the token's.
+        const message = `invalid webhook: ${'a'.repeat(300 - 18 - (sent.length - token.length) - 12)} ${sent}`;
+        return shape === 'json' ? JSON.stringify({ statusCode: 400, error: 'Bad Request', message }) : message;
+      });
+      try {
+        const result = await runCommand(
+          ['webhooks', 'create', '--url', hook, '--name', 'n', '--notification', 'permissionsUpdated', '--json'],
+          { env: { HOME: home.home, IMMUTA_HOST: tenant.url, IMMUTA_API_KEY: 'leak-test-api-key-0123456789' } },
+        );
+        expect(result.exitCode).toBe(2);
+        expect(result.stdout).toContain('WEBHOOK_API_REJECTED');
+        expect(everything(result)).not.toContain(head);
+      } finally {
+        await tenant.stop();
+      }
+    }
+  });
+
+  it("logs watch: a receiver's refusal that quotes its URL late shows no part of the token", async () => {
+    let url = '';
+    // Cut at 199 characters: 12 of them the token's.
+    const receiver = await echoing(
+      400,
+      () => `invalid_payload ${'b'.repeat(199 - 17 - (url.length - token.length) - 12)} ${url}`,
+    );
+    const events = join(home.home, 'events');
+    mkdirSync(events, { recursive: true });
+    writeFileSync(
+      join(events, 'a.ndjson'),
+      `${JSON.stringify({ id: 'e1', eventTimestamp: new Date().toISOString(), event: 'QueryFailed', action: 'QUERY', actionStatus: 'FAILURE', actor: { id: 'u', name: 'Ann' }, targets: [] })}\n`,
+    );
+    try {
+      url = `${receiver.url}/services/T000/B000/${token}`;
+      const result = await runCommand(
+        [
+          'audit',
+          'logs',
+          'watch',
+          '--source',
+          events,
+          '--preset',
+          'failed-queries',
+          '--webhook',
+          url,
+          '--once',
+          '--since',
+          '7d',
+          '--format',
+          'json',
+        ],
+        { env: { HOME: home.home, XDG_CACHE_HOME: join(home.home, 'watch-cache') } },
+      );
+      expect(result.stderr).toContain('refused');
+      expect(everything(result)).not.toContain(head);
+    } finally {
+      await receiver.stop();
+    }
+  });
 });
