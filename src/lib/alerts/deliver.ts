@@ -1,6 +1,7 @@
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import { escapeLine } from '../output/control-codes.js';
+import { redactText } from '../output/redact.js';
 import { type FetchLike, RequestFailed, guardedFetch, originOf, retryAfterMs } from '../util/guarded-fetch.js';
 
 /**
@@ -60,7 +61,9 @@ export function interrupted(): CliError {
  */
 function saying(response: { text: string; headers: Headers }): string {
   if (/html/i.test(response.headers.get('content-type') ?? '')) return '';
-  const text = response.text.replace(/\s+/g, ' ').trim();
+  // Redacted before the cut: a receiver quoting its URL late, cut in two, no longer held the
+  // registered value, and the token's head was printed.
+  const text = redactText(response.text).replace(/\s+/g, ' ').trim();
   if (text === '') return '';
   return `: ${escapeLine(text.length > 200 ? `${text.slice(0, 199)}…` : text)}`;
 }

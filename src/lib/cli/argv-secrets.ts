@@ -19,7 +19,9 @@ export function registerArgvSecrets(argv: readonly string[]): string[] {
     const token = argv[index] ?? '';
     if (token === '--') break;
     // A URL with a password (`--host http://admin:pw@...`): the CLI refuses it, but never echoes the password.
-    const password = /^(?:--?[\w-]+=)?[a-z][a-z0-9+.-]*:\/\/[^/@\s:]*:([^/@\s]+)@/i.exec(token)?.[1];
+    // The password runs to the authority's last "@", as URL parsers read it: `admin:p@ss@host` is the
+    // password `p@ss` (stopping at the first "@" registered `p` and printed `ss`).
+    const password = /^(?:--?[\w-]+=)?[a-z][a-z0-9+.-]*:\/\/[^/?#@\s:]*:([^/?#\s]+)@/i.exec(token)?.[1];
     if (password) {
       let decoded = password;
       try {
@@ -31,7 +33,8 @@ export function registerArgvSecrets(argv: readonly string[]): string[] {
         registerSecret(value);
         found.push(value);
       }
-      continue;
+      // `--url=https://u:pw@host/<token>` is also a secret flag's value: registered whole below.
+      if (!token.startsWith('-')) continue;
     }
     const match = /^--?([A-Za-z][\w-]*)(?:=(.*))?$/s.exec(token);
     if (!match) continue;

@@ -23,9 +23,13 @@ export interface ResolveOptions {
   env: NodeJS.ProcessEnv;
 }
 
-/** `scheme://user:password@host` with the password masked: user input that is echoed must not show it. */
+/**
+ * `scheme://user:password@host` with the password masked: user input that is echoed must not show it.
+ * The user info runs to the authority's last "@" (as URL parsers read `admin:p@ss@host`): stopping at
+ * the first printed the rest of such a password.
+ */
 function maskUserinfo(raw: string): string {
-  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@]*)@/i, (_m, scheme: string, userinfo: string) => {
+  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i, (_m, scheme: string, userinfo: string) => {
     const user = userinfo.split(':')[0] ?? '';
     return `${scheme}${user}${userinfo.includes(':') ? ':***' : ''}@`;
   });

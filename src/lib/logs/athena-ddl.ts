@@ -9,6 +9,7 @@ import { escapeControl } from '../output/control-codes.js';
 import { ATHENA_DEFAULTS, athenaDdl, athenaIdentifier, checkLayout, prefixUrl } from './athena-table.js';
 import { configDestination } from './sources/resolve.js';
 import { parseS3Url } from './sources/s3.js';
+import { urlWithoutCredentials } from '../util/mask-url.js';
 
 export interface AthenaDdlOptions {
   /** `s3://bucket/prefix`: the export destination. */
@@ -50,7 +51,8 @@ async function destination(options: AthenaDdlOptions, io: CommandIO): Promise<{ 
   const location = parseS3Url(text);
   if (!location) {
     throw usageError(
-      `"${text}" is not an s3:// URL`,
+      // Without its query string or user info: a pasted presigned URL holds its signature and session token there.
+      `"${urlWithoutCredentials(text)}" is not an s3:// URL`,
       'Athena reads S3 only: give the export prefix as s3://bucket/prefix (or --config-id ID).',
     );
   }

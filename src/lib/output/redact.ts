@@ -40,7 +40,8 @@ export function hasSecretKey(json: string): boolean {
 /**
  * Secrets this process never read can still arrive in text from elsewhere (a tenant echoing its
  * input in an error, a library dumping a request). Values written as `name=value`, `name: value`
- * or `"name": "value"` under a secret-looking name, and SAS signatures (`sig=`), are scrubbed by shape.
+ * or `"name": "value"` under a secret-looking name, and credentials in query strings (`sig=`,
+ * `X-Amz-Signature=`), are scrubbed by shape.
  */
 // A GraphQL variable (`$secretAccessKey: String!`, `secretAccessKey: $secretAccessKey`) is a name, not
 // a value: the documents the CLI sends (and `--dry-run` prints) stay readable, the values stay redacted.
@@ -49,8 +50,13 @@ export function hasSecretKey(json: string): boolean {
 // with `{` `[` `<` `(`: those are a secret reference (`"sasToken": {"fromEnv": ...}`), a marker
 // (`[REDACTED]`) or a placeholder (`<key>`, `(none)`), not a secret.
 const SECRET_ASSIGNMENT =
-  /(?<!\$)\b(secret_?access_?key|aws_secret_access_key|sas_?token|api_?key|x-api-key)("?[ \t]*[=:][ \t]*"?)([^\s"',;}${[<(][^\s"',;}]*)/gi;
-const SAS_SIGNATURE = /([?&\s]sig=)([^&\s"]+)/gi;
+  /(?<!\$)\b(secret_?access_?key|aws_secret_access_key|aws_session_token|x-amz-security-token|sas_?token|api_?key|x-api-key)("?[ \t]*[=:][ \t]*"?)([^\s"',;}${[<(][^\s"',;}]*)/gi;
+/**
+ * Query parameters that are credentials: a SAS signature (`sig=`) and a presigned S3 URL's signature,
+ * session token and credential scope (`X-Amz-Signature=`, `X-Amz-Security-Token=`,
+ * `X-Amz-Credential=`, as a pasted URL that is echoed holds them). Each value ends at its `&`.
+ */
+const QUERY_SECRET = /([?&\s](?:sig|x-amz-signature|x-amz-security-token|x-amz-credential)=)([^&\s"]+)/gi;
 /** `...` and `…`: what documentation writes where a value goes. */
 const ELLIPSIS = /^(?:\.{3,}|…)$/;
 /** A short lower-case word: with `name: ` before it and more words after, it is prose, not a value. */
@@ -75,15 +81,17 @@ export function redactText(text: string): string {
   for (const secret of [...registeredSecrets].sort((a, b) => b.length - a.length)) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
+  // Query parameters before assignments: an assignment's value runs past `&` (a presigned URL's
+  // `X-Amz-Security-Token=...&X-Amz-Date=...`), a parameter's stops there.
   return out
+    .replace(QUERY_SECRET, `$1${REDACTED}`)
     .replace(
       SECRET_ASSIGNMENT,
       (match: string, name: string, separator: string, value: string, offset: number, whole: string) =>
         notASecret(separator, value, whole.slice(offset + match.length, offset + match.length + 8))
           ? match
           : `${name}${separator}${REDACTED}`,
-    )
-    .replace(SAS_SIGNATURE, `$1${REDACTED}`);
+    );
 }
 
 /** A value that redaction by key replaces (an empty one says nothing and stays). */

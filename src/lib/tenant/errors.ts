@@ -41,7 +41,7 @@ export function safeUrlForDisplay(raw: string): string {
     url.password = '';
     return url.href.replace(/\/$/, raw.endsWith('/') ? '/' : '');
   } catch {
-    return raw.replace(/\/\/[^/@\s]*@/, '//');
+    return raw.replace(/\/\/[^/?#\s]*@/, '//'); // to the last "@": a password may hold one
   }
 }
 

@@ -15,3 +15,11 @@ export function maskUrl(url: string): string {
   const hidden = parsed.pathname.replace(/\/+$/, '') !== '' || parsed.search !== '' ? '/…' : '';
   return `${parsed.origin}${hidden}`;
 }
+
+/**
+ * A URL the user typed, as an error may repeat it: without its query string or fragment (a presigned
+ * S3 URL's signature and session token, a SAS token) and without user info (a password).
+ */
+export function urlWithoutCredentials(text: string): string {
+  return text.replace(/[?#][\s\S]*$/, '').replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, '$1');
+}

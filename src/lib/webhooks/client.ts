@@ -2,6 +2,7 @@ import * as z from 'zod'; // a namespace import: the bundle keeps only what is u
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
 import type { TenantSettings } from '../config/tenant-settings.js';
+import { redactText } from '../output/redact.js';
 import { type FetchLike, RequestFailed, guardedFetch } from '../util/guarded-fetch.js';
 
 /**
@@ -203,13 +204,16 @@ function mayHaveBeenMade(error: CliError): boolean {
   return error.cause instanceof RequestFailed && error.cause.failure.kind === 'timeout';
 }
 
-/** The `message` of a Hapi-style error body, cut short; the raw text otherwise. */
+/**
+ * The `message` of a Hapi-style error body, cut short; the raw text otherwise. Redacted before the
+ * cut: a message quoting the webhook URL late, cut in two, printed the head of its token.
+ */
 function messageOf(text: string): string {
   try {
     const parsed = JSON.parse(text) as { message?: unknown };
-    if (typeof parsed.message === 'string') return parsed.message.slice(0, 300);
+    if (typeof parsed.message === 'string') return redactText(parsed.message).slice(0, 300);
   } catch {
     // not JSON: fall through
   }
-  return text.slice(0, 300) || 'no details';
+  return redactText(text).slice(0, 300) || 'no details';
 }

@@ -90,3 +90,15 @@ describe('the real binary with DEBUG=*', () => {
     }
   }, 60_000);
 });
+
+describe('user info in URLs, hostile forms', () => {
+  it('a password holding "@" is registered whole (to the authority\'s last "@"), not its head', () => {
+    expect(registerArgvSecrets(['--host', 'https://admin:hunter@2secret@tenant.example'])).toEqual(['hunter@2secret']);
+    expect(registerArgvSecrets(['https://h.example:8443/path@x', 'https://h.example/a:b@c'])).toEqual([]);
+  });
+
+  it('`--url=` with user info registers the whole URL too (its path may be the token)', () => {
+    const url = 'https://u:userinfopass@hooks.example.com/services/PathToken123';
+    expect(registerArgvSecrets([`--url=${url}`])).toEqual(['userinfopass', url]);
+  });
+});

@@ -121,3 +121,20 @@ describe('redactValue', () => {
     });
   });
 });
+
+describe('presigned S3 URLs and session tokens', () => {
+  it('scrubs the signature, session token and credential of a presigned URL, each to its "&"', () => {
+    const url =
+      'https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=ASIAX%2F20260101%2Fus-east-1%2Fs3%2Faws4_request' +
+      '&X-Amz-Date=20260101T000000Z&X-Amz-Security-Token=IQoJb3JpZ2luSessionToken&X-Amz-Signature=0123abcd&X-Amz-SignedHeaders=host';
+    expect(redactText(`"${url}" is not an s3:// URL`)).toBe(
+      `"https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${REDACTED}` +
+        `&X-Amz-Date=20260101T000000Z&X-Amz-Security-Token=${REDACTED}&X-Amz-Signature=${REDACTED}&X-Amz-SignedHeaders=host" is not an s3:// URL`,
+    );
+  });
+
+  it('scrubs a session token written as a header or a variable', () => {
+    expect(redactText('x-amz-security-token: IQoJb3JpZ2luSessionToken')).toBe(`x-amz-security-token: ${REDACTED}`);
+    expect(redactText('AWS_SESSION_TOKEN=IQoJb3JpZ2luSessionToken')).toBe(`AWS_SESSION_TOKEN=${REDACTED}`);
+  });
+});

@@ -11,6 +11,7 @@ import { ExitCode } from '../../errors/exit-codes.js';
 import type { CommandIO } from '../../io/command-io.js';
 import { liveRuntimeInfo } from '../../sandbox/runtime-file.js';
 import { destinationKind } from '../../tenant/types.js';
+import { urlWithoutCredentials } from '../../util/mask-url.js';
 import {
   type AdlsLocation,
   AdlsSource,
@@ -218,8 +219,7 @@ export async function resolveSource(spec: SourceSpec, io: CommandIO): Promise<Re
   if (adls) return adlsSource(adls, spec, io.env);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
     // Without its query string or user info: presigned and SAS URLs carry their secret there.
-    const named = text.replace(/[?#][\s\S]*$/, '').replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, '$1');
-    throw new CliError(`unsupported source ${named}`, {
+    throw new CliError(`unsupported source ${urlWithoutCredentials(text)}`, {
       code: 'LOGS_SOURCE_UNSUPPORTED',
       exitCode: ExitCode.USAGE,
       fix: 'Sources are a folder or file, s3://bucket/prefix, abfss://filesystem@account.dfs.core.windows.net/path (or https://account.blob.core.windows.net/container/path), --config-id ID or sandbox.',

@@ -6,7 +6,7 @@
  * A big object is read as it downloads (`open`), resumed with a range request where a failure cut it.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { CliError } from '../../errors/cli-error.js';
+import { CliError, usageError } from '../../errors/cli-error.js';
 import { ExitCode } from '../../errors/exit-codes.js';
 import { redactText } from '../../output/redact.js';
 import type { ObjectRef } from '../store.js';
@@ -30,10 +30,27 @@ export interface S3SourceOptions extends S3Location, RemoteTuning {
   env?: NodeJS.ProcessEnv;
 }
 
-/** `s3://bucket/prefix` -> { bucket, prefix }, or undefined when it is not an s3 URL. */
+/**
+ * `s3://bucket/prefix` -> { bucket, prefix }, or undefined when it is not an s3 URL. User info
+ * (`s3://KEY:SECRET@bucket`) and a query string (a presigned URL's `?X-Amz-Signature=...`) are
+ * refused without being repeated: taken as part of the bucket or prefix, they were printed in
+ * every progress line and error, and written into the store's folder name and the report.
+ */
 export function parseS3Url(text: string): S3Location | undefined {
   const match = /^s3:\/\/([^/]+)\/?(.*)$/i.exec(text.trim());
   if (!match?.[1]) return undefined;
+  if (match[1].includes('@')) {
+    throw usageError(
+      'malformed S3 URL: it has user info before the bucket (not shown: it may hold a credential)',
+      'Write it as s3://BUCKET/PREFIX; the credentials come from the AWS environment (AWS_PROFILE, AWS_ACCESS_KEY_ID...).',
+    );
+  }
+  if (/[?#]/.test(text)) {
+    throw usageError(
+      'malformed S3 URL: it has a query string or fragment (not shown: a presigned URL holds its credentials there)',
+      'Write it as s3://BUCKET/PREFIX, without "?..."; the credentials come from the AWS environment.',
+    );
+  }
   return { bucket: match[1], prefix: match[2] ?? '' };
 }
 
