@@ -40,6 +40,15 @@ describe('a password with "@" in a URL (`https://admin:hunter@2secret@host`, as 
     }
   }, 60_000);
 
+  it('a password with a malformed %-escape (`p%zz`): HOST_INVALID, not an unexpected failure', async () => {
+    const result = await runCli(['audit', 'exportConfig', 'list', '--json'], {
+      env: { HOME: home.home, IMMUTA_HOST: 'https://admin:secret%zzTail@tenant.example.com', IMMUTA_API_KEY: 'k' },
+    });
+    expect(result.exitCode, result.stderr).toBe(2);
+    expect(result.stdout).toContain('"code": "HOST_INVALID"');
+    expect(everything(result)).not.toContain('zzTail');
+  }, 60_000);
+
   it('--host with DEBUG=*: neither oclif debug lines nor the refusal show it', async () => {
     const result = await runCli(['audit', 'exportConfig', 'list', '--host', host], {
       env: { HOME: home.home, IMMUTA_API_KEY: 'leak-test-api-key-0123456789', DEBUG: '*' },

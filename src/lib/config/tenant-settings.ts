@@ -52,7 +52,12 @@ export function normalizeHost(raw: string): string {
   }
   if (url.username || url.password) {
     // Immuta authenticates with the API key: credentials in the URL would only leak (history, logs, messages).
-    registerSecret(decodeURIComponent(url.password));
+    registerSecret(url.password);
+    try {
+      registerSecret(decodeURIComponent(url.password));
+    } catch {
+      // A malformed %-escape (`p%zz`) threw "URI malformed", an unexpected failure: registered as written.
+    }
     throw new CliError(`the tenant URL "${shown}" must not contain a user name or password`, {
       code: 'HOST_INVALID',
       exitCode: ExitCode.USAGE,
