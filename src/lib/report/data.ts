@@ -118,6 +118,19 @@ function table(rows: Array<ReportRow | ReportEvent>, tz: string): TableRow[] {
     }));
 }
 
+/**
+ * A target's name, else its id, as text (the store's targetNames / targetIds). Exported targets are
+ * not always objects of strings: a `null` element failed the whole report (reading `.name` of null),
+ * and an id exported as the number 7 was another top target than "7".
+ */
+function targetName(target: unknown): string | undefined {
+  if (!target || typeof target !== 'object') return undefined;
+  const { name, id } = target as { name?: unknown; id?: unknown };
+  const text = (value: unknown) =>
+    typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+  return text(name) ?? text(id);
+}
+
 function increment(values: number[], index: number): void {
   values[index] = (values[index] ?? 0) + 1;
 }
@@ -208,7 +221,7 @@ export function reportTally(input: ReportPeriod): {
     const day = dayOf(Date.parse(event.eventTimestamp));
     actors.set(event.actor, (actors.get(event.actor) ?? 0) + 1);
     for (const target of event.targets) {
-      const name = target.name ?? target.id;
+      const name = targetName(target);
       if (name) targets.set(name, (targets.get(name) ?? 0) + 1);
     }
     const kind = policyKinds[event.event];

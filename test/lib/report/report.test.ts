@@ -1,15 +1,20 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dayKey, dayKeyCache } from '../../../src/lib/report/calendar.js';
-import { computeReport, reportTally } from '../../../src/lib/report/data.js';
+import { type ReportData, computeReport, reportTally } from '../../../src/lib/report/data.js';
+import { logsReportSource } from '../../../src/lib/report/logs-source.js';
+import { runPreset } from '../../../src/lib/logs/presets/run.js';
+import { LogStore } from '../../../src/lib/logs/store.js';
+import { runSync } from '../../../src/lib/logs/sync.js';
 import { findBrowser } from '../../../src/lib/report/pdf.js';
 import { runReport } from '../../../src/lib/report/run.js';
 import { fakeIO } from '../../helpers/fake-io.js';
 import { failure } from '../../helpers/expect-cli-error.js';
 import { memoryReportSource } from '../../helpers/memory-report-source.js';
 import { SPIKE_DAY, expectedCounts, reportFixture } from './fixture.js';
+import { ndjson, uamEvent } from '../logs/events.js';
 
 let dir: string;
 beforeEach(() => {
@@ -401,5 +406,50 @@ describe('logs report --format pdf with a --browser that is not Chromium', () =>
     await runReport({ ...base, out: 'r.pdf', format: 'pdf', browser: prints }, fakeIO({ cwd: dir }), source);
     expect(readFileSync(out, 'utf8')).toBe('%PDF this run');
     expect(readdirSync(dir).filter((name) => name.includes('r.pdf'))).toEqual(['r.pdf']);
+  });
+});
+
+/** A store synced from `events` (exported lines, as given) and the report's numbers over 2026-03-02. */
+async function reportOverStore(events: unknown[]): Promise<{ store: string; data: ReportData }> {
+  mkdirSync(join(dir, 'exported'));
+  writeFileSync(join(dir, 'exported', 'events.ndjson'), ndjson(events));
+  const store = join(dir, 'store');
+  await runSync({ source: join(dir, 'exported'), store }, fakeIO());
+  const range = { since: new Date('2026-03-02T00:00:00Z'), until: new Date('2026-03-03T00:00:00Z') };
+  const source = await logsReportSource({ store }, fakeIO());
+  try {
+    const tally = reportTally({ source: 's', skippedLines: 0, tz: 'UTC', ...range });
+    for await (const batch of source.events(range)) tally.add(batch);
+    return { store, data: tally.finish({ highRisk: [], newSensitiveColumns: [], configurationChanges: [] }) };
+  } finally {
+    await source.close();
+  }
+}
+
+const query = (id: string, extra: Record<string, unknown> = {}) => ({
+  ...uamEvent({ id, at: '2026-03-02T10:00:00.000Z', event: 'Query', targets: [{ id: 'ds-1', name: 'Customers' }] }),
+  ...extra,
+});
+
+describe('logs report over a store: the numbers the presets and SQL give', () => {
+  it("top targets are the store's target names (else ids): a null target or a numeric id is no failure", async () => {
+    const { store, data } = await reportOverStore([
+      query('q-1'),
+      query('q-2', { targets: [null, { id: 7 }, 'Payments'] }),
+      query('q-3', { targets: [{ id: '7', name: null }] }),
+    ]);
+    expect(data.topTargets).toEqual([
+      { name: '7', count: 2 },
+      { name: 'Customers', count: 1 },
+    ]);
+    const opened = await LogStore.open(store, { readOnly: true });
+    try {
+      const rows = await opened.rows(`SELECT coalesce(n, i) AS name, count(*)::INTEGER AS count
+        FROM (SELECT unnest(targetIds) AS i, unnest(targetNames) AS n FROM events)
+        WHERE coalesce(n, i) IS NOT NULL GROUP BY 1 ORDER BY count DESC, name`);
+      expect(rows).toEqual(data.topTargets);
+    } finally {
+      await opened.close();
+    }
   });
 });
