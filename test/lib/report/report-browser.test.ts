@@ -51,7 +51,7 @@ async function storeCounts(storeDir: string) {
     const [row] = await store.rows(`SELECT
       count(*) AS events,
       count(*) FILTER (WHERE action = 'QUERY') AS queries,
-      count(*) FILTER (WHERE action = 'QUERY' AND actionStatus = 'FAILURE') AS failed,
+      count(*) FILTER (WHERE action = 'QUERY' AND actionStatus IS DISTINCT FROM 'SUCCESS' AND actionStatus IS DISTINCT FROM 'UNAUTHORIZED') AS failed,
       count(*) FILTER (WHERE action = 'QUERY' AND actionStatus = 'UNAUTHORIZED') AS unauthorized,
       count(*) FILTER (WHERE action = 'QUERY' AND sensitivityScore >= 80) AS sensitive,
       count(*) FILTER (WHERE event = 'SubscriptionCreated') AS grants,

@@ -452,4 +452,29 @@ describe('logs report over a store: the numbers the presets and SQL give', () =>
       await opened.close();
     }
   });
+
+  it('failed and unauthorized queries add up to the rows of failed-queries: every status but SUCCESS', async () => {
+    const { store, data } = await reportOverStore([
+      query('q-ok'),
+      query('q-failure', { actionStatus: 'FAILURE' }),
+      query('q-unauthorized', { actionStatus: 'UNAUTHORIZED' }),
+      query('q-error', { actionStatus: 'ERROR' }),
+      query('q-none', { actionStatus: undefined }),
+      query('q-null', { actionStatus: null }),
+    ]);
+    const opened = await LogStore.open(store, { readOnly: true });
+    try {
+      const { rows } = await runPreset(opened, 'failed-queries', { since: '2026-03-02', until: '2026-03-03' });
+      const byStatus = (unauthorized: boolean) =>
+        rows.filter((r) => (r.actionStatus === 'UNAUTHORIZED') === unauthorized).length;
+      expect(rows).toHaveLength(5);
+      expect(data.queries.daily.map((s) => [s.label, s.values])).toEqual([
+        ['all queries', [6]],
+        ['failed', [byStatus(false)]],
+        ['unauthorized', [byStatus(true)]],
+      ]);
+    } finally {
+      await opened.close();
+    }
+  });
 });
