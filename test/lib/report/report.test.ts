@@ -10,6 +10,7 @@ import { LogStore } from '../../../src/lib/logs/store.js';
 import { runSync } from '../../../src/lib/logs/sync.js';
 import { findBrowser } from '../../../src/lib/report/pdf.js';
 import { runReport } from '../../../src/lib/report/run.js';
+import { runReportCommand } from '../../../src/lib/report/report-command.js';
 import { fakeIO } from '../../helpers/fake-io.js';
 import { failure } from '../../helpers/expect-cli-error.js';
 import { memoryReportSource } from '../../helpers/memory-report-source.js';
@@ -476,5 +477,43 @@ describe('logs report over a store: the numbers the presets and SQL give', () =>
     } finally {
       await opened.close();
     }
+  });
+
+  it('--business-hours: the high-risk table is the rows of high-risk-permission-changes with the same hours', async () => {
+    const permission = (id: string, at: string) =>
+      uamEvent({ id, at, event: 'PermissionApplied', targets: [{ id: 'u1' }], payload: { permission: 'AUDIT' } });
+    // Monday 2026-03-02: 08:30 is inside 08:00-18:00 but not 09:00-17:00; 12:00 is inside both.
+    const { store } = await reportOverStore([
+      permission('p-0830', '2026-03-02T08:30:00.000Z'),
+      permission('p-1200', '2026-03-02T12:00:00.000Z'),
+    ]);
+    const tableIds = (html: string) =>
+      [...(/data-table="high-risk">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '').matchAll(/<td class="id">([^<]*)/g)].map(
+        (m) => m[1],
+      );
+    const options = { store, since: '2026-03-02', until: '2026-03-03', tz: 'UTC', format: 'html' as const };
+    await runReportCommand(
+      { ...options, out: 'r.html', version: 't', businessHours: '09:00-17:00' },
+      fakeIO({ cwd: dir }),
+    );
+    const opened = await LogStore.open(store, { readOnly: true });
+    try {
+      const { rows } = await runPreset(opened, 'high-risk-permission-changes', {
+        since: '2026-03-02',
+        until: '2026-03-03',
+        businessHours: '09:00-17:00',
+      });
+      expect(rows.map((r) => r.id)).toEqual(['p-0830']);
+      expect(tableIds(readFileSync(join(dir, 'r.html'), 'utf8'))).toEqual(['p-0830']);
+    } finally {
+      await opened.close();
+    }
+    const error = await failure(
+      runReportCommand(
+        { ...options, out: 'bad.html', version: 't', businessHours: '17:00-09:00' },
+        fakeIO({ cwd: dir }),
+      ),
+    );
+    expect(error).toMatchObject({ code: 'LOGS_BAD_FILTER', exitCode: 2 });
   });
 });
