@@ -45,12 +45,18 @@ export interface ReportData {
   sensitive: { minScore: number; threshold: number; daily: number[]; spikes: string[]; weekly: number[] };
   topActors: Array<{ name: string; count: number }>;
   topTargets: Array<{ name: string; count: number }>;
+  /** The latest TABLE_ROWS rows of each table. */
   tables: {
     highRisk: TableRow[];
     manualGrants: TableRow[];
     newSensitiveColumns: TableRow[];
     configurationChanges: TableRow[];
   };
+  /**
+   * How many rows each table has in the period, shown or not: the preset's rows. The heading showed
+   * the rows shown, so 5,000 high-risk permission changes read as 50.
+   */
+  tableTotals: Record<keyof ReportData['tables'], number>;
 }
 
 export interface ReportInput {
@@ -293,6 +299,12 @@ export function reportTally(input: ReportPeriod): {
         manualGrants: table(manualGrants, tz),
         newSensitiveColumns: table(presets.newSensitiveColumns, tz),
         configurationChanges: table(presets.configurationChanges, tz),
+      },
+      tableTotals: {
+        highRisk: presets.highRisk.length,
+        manualGrants: manualGrants.length,
+        newSensitiveColumns: presets.newSensitiveColumns.length,
+        configurationChanges: presets.configurationChanges.length,
       },
     };
   };

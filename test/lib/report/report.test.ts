@@ -516,4 +516,31 @@ describe('logs report over a store: the numbers the presets and SQL give', () =>
     );
     expect(error).toMatchObject({ code: 'LOGS_BAD_FILTER', exitCode: 2 });
   });
+
+  it('a table heading counts the rows of its preset in the period, not the 50 it shows', async () => {
+    const changes = Array.from({ length: 60 }, (_, i) =>
+      uamEvent({
+        id: `c-${String(i).padStart(2, '0')}`,
+        at: new Date(Date.parse('2026-03-02T10:00:00Z') + i * 60_000).toISOString(),
+        event: 'ConfigurationUpdated',
+      }),
+    );
+    const { store } = await reportOverStore(changes);
+    const options = { store, since: '2026-03-02', until: '2026-03-03', tz: 'UTC', format: 'html' as const };
+    await runReportCommand({ ...options, out: 'r.html', version: 't' }, fakeIO({ cwd: dir }));
+    const html = readFileSync(join(dir, 'r.html'), 'utf8');
+    const opened = await LogStore.open(store, { readOnly: true });
+    try {
+      const { rows } = await runPreset(opened, 'configuration-changes', { since: '2026-03-02', until: '2026-03-03' });
+      expect(rows).toHaveLength(60);
+      expect(html).toContain(
+        '<span class="count" data-table-count="configuration-changes">60</span> <span class="shown" data-table-shown="configuration-changes">(the latest 50 shown)</span>',
+      );
+      expect(html.match(/<td class="id">c-/g)).toHaveLength(50);
+      // A table that shows every row says only its count.
+      expect(html).toContain('<span class="count" data-table-count="high-risk">0</span></h3>');
+    } finally {
+      await opened.close();
+    }
+  });
 });
