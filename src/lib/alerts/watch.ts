@@ -82,6 +82,16 @@ function iso(value: string): string {
   return Number.isNaN(at) ? value : new Date(at).toISOString();
 }
 
+/**
+ * Until when a preset may return the row again, which is how long its sent mark is kept (pruneState):
+ * an event's time, or for a finding over a window (sensitive-query-spikes) the window's end. Kept
+ * by the window's start, a spike's mark was forgotten once the look-back passed that start, and the
+ * rest of its window, still looked at, posted it again.
+ */
+function foundUntil(row: EventRow): string {
+  return iso(String(row.windowEnd ?? row.eventTimestamp));
+}
+
 /** The events in each --window, aligned as the presets' buckets are (bucketStart), by its start. */
 function thresholdWindows(events: EventRow[], windowMs: number): Map<number, EventRow[]> {
   const windows = new Map<number, EventRow[]>();
@@ -134,7 +144,7 @@ async function plan(
       message,
       record: (s) => {
         const sent = presetState(s, info.name).sent;
-        const at = new Map(fresh.map((e) => [e.id, iso(e.eventTimestamp)]));
+        const at = new Map(fresh.map((e) => [e.id, foundUntil(e)]));
         for (const id of message.eventIds) sent[id] = at.get(id) ?? now.toISOString();
       },
     }));

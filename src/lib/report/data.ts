@@ -45,12 +45,18 @@ export interface ReportData {
   sensitive: { minScore: number; threshold: number; daily: number[]; spikes: string[]; weekly: number[] };
   topActors: Array<{ name: string; count: number }>;
   topTargets: Array<{ name: string; count: number }>;
+  /** The latest TABLE_ROWS rows of each table. */
   tables: {
     highRisk: TableRow[];
     manualGrants: TableRow[];
     newSensitiveColumns: TableRow[];
     configurationChanges: TableRow[];
   };
+  /**
+   * How many rows each table has in the period, shown or not: the preset's rows. The heading showed
+   * the rows shown, so 5,000 high-risk permission changes read as 50.
+   */
+  tableTotals: Record<keyof ReportData['tables'], number>;
 }
 
 export interface ReportInput {
@@ -116,6 +122,19 @@ function table(rows: Array<ReportRow | ReportEvent>, tz: string): TableRow[] {
       actor: row.actor,
       targets: targetsText(row.targets),
     }));
+}
+
+/**
+ * A target's name, else its id, as text (the store's targetNames / targetIds). Exported targets are
+ * not always objects of strings: a `null` element failed the whole report (reading `.name` of null),
+ * and an id exported as the number 7 was another top target than "7".
+ */
+function targetName(target: unknown): string | undefined {
+  if (!target || typeof target !== 'object') return undefined;
+  const { name, id } = target as { name?: unknown; id?: unknown };
+  const text = (value: unknown) =>
+    typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+  return text(name) ?? text(id);
 }
 
 function increment(values: number[], index: number): void {
@@ -208,7 +227,7 @@ export function reportTally(input: ReportPeriod): {
     const day = dayOf(Date.parse(event.eventTimestamp));
     actors.set(event.actor, (actors.get(event.actor) ?? 0) + 1);
     for (const target of event.targets) {
-      const name = target.name ?? target.id;
+      const name = targetName(target);
       if (name) targets.set(name, (targets.get(name) ?? 0) + 1);
     }
     const kind = policyKinds[event.event];
@@ -227,8 +246,11 @@ export function reportTally(input: ReportPeriod): {
     if (event.event === 'SubscriptionDeleted') entitlements.add('deleted', day);
     if (event.action === 'QUERY') {
       queries.add('all queries', day);
-      if (event.actionStatus === 'FAILURE') queries.add('failed', day);
+      // Every status but SUCCESS is a failure, as failed-queries counts them (FAILURE, ERROR, none
+      // at all...), UNAUTHORIZED apart: the two series add up to that preset's rows. Counting only
+      // FAILURE, the dashboard showed fewer failures than the alert for the same day.
       if (event.actionStatus === 'UNAUTHORIZED') queries.add('unauthorized', day);
+      else if (event.actionStatus !== 'SUCCESS') queries.add('failed', day);
       const score = sensitivityScore(event.auditPayload);
       const d = dayIndex.get(day);
       const w = weekIndex.get(weekKey(day));
@@ -277,6 +299,12 @@ export function reportTally(input: ReportPeriod): {
         manualGrants: table(manualGrants, tz),
         newSensitiveColumns: table(presets.newSensitiveColumns, tz),
         configurationChanges: table(presets.configurationChanges, tz),
+      },
+      tableTotals: {
+        highRisk: presets.highRisk.length,
+        manualGrants: manualGrants.length,
+        newSensitiveColumns: presets.newSensitiveColumns.length,
+        configurationChanges: presets.configurationChanges.length,
       },
     };
   };

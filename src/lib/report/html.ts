@@ -40,7 +40,8 @@ function kpi(name: string, label: string, value: number): string {
   return `<div class="kpi"><span class="value" data-kpi="${name}">${value}</span><span class="label">${escapeHtml(label)}</span></div>`;
 }
 
-function eventTable(name: string, title: string, rows: TableRow[], empty: string): string {
+/** A table of the latest rows; its heading counts every row of the period (`total`), shown or not. */
+function eventTable(name: string, title: string, rows: TableRow[], total: number, empty: string): string {
   const body =
     rows.length === 0
       ? `<tr><td colspan="5" class="empty">${escapeHtml(empty)}</td></tr>`
@@ -51,7 +52,7 @@ function eventTable(name: string, title: string, rows: TableRow[], empty: string
           )
           .join('\n');
   return `<section class="card wide">
-<h3>${escapeHtml(title)} <span class="count" data-table-count="${name}">${rows.length}</span></h3>
+<h3>${escapeHtml(title)} <span class="count" data-table-count="${name}">${total}</span>${total > rows.length ? ` <span class="shown" data-table-shown="${name}">(the latest ${rows.length} shown)</span>` : ''}</h3>
 <table class="sortable" data-table="${name}"><thead><tr><th>Time</th><th>Event</th><th>Actor</th><th>Targets</th><th>Event id</th></tr></thead>
 <tbody>
 ${body}
@@ -90,7 +91,7 @@ table { width: 100%; border-collapse: collapse; font-size: 12px; }
 th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { cursor: pointer; user-select: none; background: #eef1f5; } th[data-dir="asc"]::after { content: " ▲"; } th[data-dir="desc"]::after { content: " ▼"; }
 td.id { font-family: ui-monospace, monospace; font-size: 11px; color: var(--muted); } td.empty { color: var(--muted); font-style: italic; }
-.count { color: var(--muted); font-weight: 400; }
+.count, .shown { color: var(--muted); font-weight: 400; }
 footer { padding: 0 28px 20px; color: var(--muted); font-size: 12px; }
 @page { size: A4 landscape; margin: 10mm; }
 @media print {
@@ -256,10 +257,10 @@ ${chartCard('top-actors', `Top ${data.topActors.length} actors`)}
 ${chartCard('top-targets', `Top ${data.topTargets.length} targets`)}
 </div>
 <h2>Latest changes to review</h2>
-${eventTable('high-risk', 'High-risk permission changes (outside business hours, or USER_ADMIN / GOVERNANCE)', data.tables.highRisk, 'None in the period.')}
-${eventTable('manual-grants', 'Manual grants (SubscriptionCreated marked MANUAL)', data.tables.manualGrants, 'None in the period.')}
-${eventTable('new-sensitive-columns', 'New sensitive columns (PII / PCI tags applied to columns)', data.tables.newSensitiveColumns, 'None in the period.')}
-${eventTable('configuration-changes', 'Configuration changes (ConfigurationUpdated)', data.tables.configurationChanges, 'None in the period.')}
+${eventTable('high-risk', 'High-risk permission changes (outside business hours, or USER_ADMIN / GOVERNANCE)', data.tables.highRisk, data.tableTotals.highRisk, 'None in the period.')}
+${eventTable('manual-grants', 'Manual grants (SubscriptionCreated marked MANUAL)', data.tables.manualGrants, data.tableTotals.manualGrants, 'None in the period.')}
+${eventTable('new-sensitive-columns', 'New sensitive columns (PII / PCI tags applied to columns)', data.tables.newSensitiveColumns, data.tableTotals.newSensitiveColumns, 'None in the period.')}
+${eventTable('configuration-changes', 'Configuration changes (ConfigurationUpdated)', data.tables.configurationChanges, data.tableTotals.configurationChanges, 'None in the period.')}
 </main>
 <footer>
 <p>immuta-audit-cli ${escapeHtml(options.version)} · tables show the latest 50 rows each · charts by Chart.js (MIT)</p>

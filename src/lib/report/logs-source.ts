@@ -12,7 +12,7 @@ import { storeLockWait } from '../logs/store-lock.js';
 export async function logsReportSource(
   selection: StoreSelection,
   io: CommandIO,
-  filters: { tz?: string; minScore?: number } = {},
+  filters: { tz?: string; minScore?: number; businessHours?: string } = {},
 ): Promise<ReportSource> {
   const { dir, sync } = await prepareStore(selection, io);
   const store = await LogStore.open(dir, { readOnly: true, lockWait: storeLockWait(io, dir) });

@@ -9,6 +9,10 @@ export type ReportCommandOptions = StoreSelection & ReportOptions;
 export async function runReportCommand(options: ReportCommandOptions, io: CommandIO): Promise<ReportResult> {
   const { source, configId, store, sandboxDir } = options;
   return runReport(options, io, () =>
-    logsReportSource({ source, configId, store, sandboxDir }, io, { tz: options.tz, minScore: options.minScore }),
+    logsReportSource({ source, configId, store, sandboxDir }, io, {
+      tz: options.tz,
+      minScore: options.minScore,
+      businessHours: options.businessHours,
+    }),
   );
 }

@@ -6,6 +6,7 @@ import { usageError } from '../errors/cli-error.js';
 import type { CommandIO } from '../io/command-io.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { checkedWritableFile, writeError } from '../io/writable-file.js';
+import { resolveFilters } from '../logs/filters.js';
 import { parseMoment, parseSpan } from '../logs/period.js';
 import { MAX_REPORT_DAYS, addDays, checkTimeZone, dayKey, fromWallClock, nextDay, startOfDay } from './calendar.js';
 import { periodText, reportTally } from './data.js';
@@ -26,6 +27,12 @@ export interface ReportOptions {
   out: string;
   format: 'html' | 'pdf';
   minScore?: number;
+  /**
+   * The business hours of the high-risk permission changes (`HH:MM-HH:MM`, in --tz; default
+   * 08:00-18:00), as `query` and `watch` take them: without it, a team whose day is 09:00-17:00 got
+   * another table in its report than in its alerts.
+   */
+  businessHours?: string;
   spikeThreshold?: number;
   /** Chromium for --format pdf (default: CHROMIUM_PATH, then /usr/bin/chromium and friends). */
   browser?: string;
@@ -120,6 +127,8 @@ export async function runReport(
   openSource: () => Promise<ReportSource>,
 ): Promise<ReportResult> {
   const tz = checkTimeZone(options.tz);
+  // A wrong --business-hours fails now, not after the sync (the preset would refuse it then).
+  if (options.businessHours !== undefined) resolveFilters({ businessHours: options.businessHours });
   // `--out -` is standard output, as for other CLIs (it wrote a file named `-`).
   const toStdout = options.out === '-';
   if (toStdout && options.format === 'pdf') {

@@ -1,15 +1,21 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dayKey, dayKeyCache } from '../../../src/lib/report/calendar.js';
-import { computeReport, reportTally } from '../../../src/lib/report/data.js';
+import { type ReportData, computeReport, reportTally } from '../../../src/lib/report/data.js';
+import { logsReportSource } from '../../../src/lib/report/logs-source.js';
+import { runPreset } from '../../../src/lib/logs/presets/run.js';
+import { LogStore } from '../../../src/lib/logs/store.js';
+import { runSync } from '../../../src/lib/logs/sync.js';
 import { findBrowser } from '../../../src/lib/report/pdf.js';
 import { runReport } from '../../../src/lib/report/run.js';
+import { runReportCommand } from '../../../src/lib/report/report-command.js';
 import { fakeIO } from '../../helpers/fake-io.js';
 import { failure } from '../../helpers/expect-cli-error.js';
 import { memoryReportSource } from '../../helpers/memory-report-source.js';
 import { SPIKE_DAY, expectedCounts, reportFixture } from './fixture.js';
+import { ndjson, uamEvent } from '../logs/events.js';
 
 let dir: string;
 beforeEach(() => {
@@ -401,5 +407,140 @@ describe('logs report --format pdf with a --browser that is not Chromium', () =>
     await runReport({ ...base, out: 'r.pdf', format: 'pdf', browser: prints }, fakeIO({ cwd: dir }), source);
     expect(readFileSync(out, 'utf8')).toBe('%PDF this run');
     expect(readdirSync(dir).filter((name) => name.includes('r.pdf'))).toEqual(['r.pdf']);
+  });
+});
+
+/** A store synced from `events` (exported lines, as given) and the report's numbers over 2026-03-02. */
+async function reportOverStore(events: unknown[]): Promise<{ store: string; data: ReportData }> {
+  mkdirSync(join(dir, 'exported'));
+  writeFileSync(join(dir, 'exported', 'events.ndjson'), ndjson(events));
+  const store = join(dir, 'store');
+  await runSync({ source: join(dir, 'exported'), store }, fakeIO());
+  const range = { since: new Date('2026-03-02T00:00:00Z'), until: new Date('2026-03-03T00:00:00Z') };
+  const source = await logsReportSource({ store }, fakeIO());
+  try {
+    const tally = reportTally({ source: 's', skippedLines: 0, tz: 'UTC', ...range });
+    for await (const batch of source.events(range)) tally.add(batch);
+    return { store, data: tally.finish({ highRisk: [], newSensitiveColumns: [], configurationChanges: [] }) };
+  } finally {
+    await source.close();
+  }
+}
+
+const query = (id: string, extra: Record<string, unknown> = {}) => ({
+  ...uamEvent({ id, at: '2026-03-02T10:00:00.000Z', event: 'Query', targets: [{ id: 'ds-1', name: 'Customers' }] }),
+  ...extra,
+});
+
+describe('logs report over a store: the numbers the presets and SQL give', () => {
+  it("top targets are the store's target names (else ids): a null target or a numeric id is no failure", async () => {
+    const { store, data } = await reportOverStore([
+      query('q-1'),
+      query('q-2', { targets: [null, { id: 7 }, 'Payments'] }),
+      query('q-3', { targets: [{ id: '7', name: null }] }),
+    ]);
+    expect(data.topTargets).toEqual([
+      { name: '7', count: 2 },
+      { name: 'Customers', count: 1 },
+    ]);
+    const opened = await LogStore.open(store, { readOnly: true });
+    try {
+      const rows = await opened.rows(`SELECT coalesce(n, i) AS name, count(*)::INTEGER AS count
+        FROM (SELECT unnest(targetIds) AS i, unnest(targetNames) AS n FROM events)
+        WHERE coalesce(n, i) IS NOT NULL GROUP BY 1 ORDER BY count DESC, name`);
+      expect(rows).toEqual(data.topTargets);
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('failed and unauthorized queries add up to the rows of failed-queries: every status but SUCCESS', async () => {
+    const { store, data } = await reportOverStore([
+      query('q-ok'),
+      query('q-failure', { actionStatus: 'FAILURE' }),
+      query('q-unauthorized', { actionStatus: 'UNAUTHORIZED' }),
+      query('q-error', { actionStatus: 'ERROR' }),
+      query('q-none', { actionStatus: undefined }),
+      query('q-null', { actionStatus: null }),
+    ]);
+    const opened = await LogStore.open(store, { readOnly: true });
+    try {
+      const { rows } = await runPreset(opened, 'failed-queries', { since: '2026-03-02', until: '2026-03-03' });
+      const byStatus = (unauthorized: boolean) =>
+        rows.filter((r) => (r.actionStatus === 'UNAUTHORIZED') === unauthorized).length;
+      expect(rows).toHaveLength(5);
+      expect(data.queries.daily.map((s) => [s.label, s.values])).toEqual([
+        ['all queries', [6]],
+        ['failed', [byStatus(false)]],
+        ['unauthorized', [byStatus(true)]],
+      ]);
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('--business-hours: the high-risk table is the rows of high-risk-permission-changes with the same hours', async () => {
+    const permission = (id: string, at: string) =>
+      uamEvent({ id, at, event: 'PermissionApplied', targets: [{ id: 'u1' }], payload: { permission: 'AUDIT' } });
+    // Monday 2026-03-02: 08:30 is inside 08:00-18:00 but not 09:00-17:00; 12:00 is inside both.
+    const { store } = await reportOverStore([
+      permission('p-0830', '2026-03-02T08:30:00.000Z'),
+      permission('p-1200', '2026-03-02T12:00:00.000Z'),
+    ]);
+    const tableIds = (html: string) =>
+      [...(/data-table="high-risk">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '').matchAll(/<td class="id">([^<]*)/g)].map(
+        (m) => m[1],
+      );
+    const options = { store, since: '2026-03-02', until: '2026-03-03', tz: 'UTC', format: 'html' as const };
+    await runReportCommand(
+      { ...options, out: 'r.html', version: 't', businessHours: '09:00-17:00' },
+      fakeIO({ cwd: dir }),
+    );
+    const opened = await LogStore.open(store, { readOnly: true });
+    try {
+      const { rows } = await runPreset(opened, 'high-risk-permission-changes', {
+        since: '2026-03-02',
+        until: '2026-03-03',
+        businessHours: '09:00-17:00',
+      });
+      expect(rows.map((r) => r.id)).toEqual(['p-0830']);
+      expect(tableIds(readFileSync(join(dir, 'r.html'), 'utf8'))).toEqual(['p-0830']);
+    } finally {
+      await opened.close();
+    }
+    const error = await failure(
+      runReportCommand(
+        { ...options, out: 'bad.html', version: 't', businessHours: '17:00-09:00' },
+        fakeIO({ cwd: dir }),
+      ),
+    );
+    expect(error).toMatchObject({ code: 'LOGS_BAD_FILTER', exitCode: 2 });
+  });
+
+  it('a table heading counts the rows of its preset in the period, not the 50 it shows', async () => {
+    const changes = Array.from({ length: 60 }, (_, i) =>
+      uamEvent({
+        id: `c-${String(i).padStart(2, '0')}`,
+        at: new Date(Date.parse('2026-03-02T10:00:00Z') + i * 60_000).toISOString(),
+        event: 'ConfigurationUpdated',
+      }),
+    );
+    const { store } = await reportOverStore(changes);
+    const options = { store, since: '2026-03-02', until: '2026-03-03', tz: 'UTC', format: 'html' as const };
+    await runReportCommand({ ...options, out: 'r.html', version: 't' }, fakeIO({ cwd: dir }));
+    const html = readFileSync(join(dir, 'r.html'), 'utf8');
+    const opened = await LogStore.open(store, { readOnly: true });
+    try {
+      const { rows } = await runPreset(opened, 'configuration-changes', { since: '2026-03-02', until: '2026-03-03' });
+      expect(rows).toHaveLength(60);
+      expect(html).toContain(
+        '<span class="count" data-table-count="configuration-changes">60</span> <span class="shown" data-table-shown="configuration-changes">(the latest 50 shown)</span>',
+      );
+      expect(html.match(/<td class="id">c-/g)).toHaveLength(50);
+      // A table that shows every row says only its count.
+      expect(html).toContain('<span class="count" data-table-count="high-risk">0</span></h3>');
+    } finally {
+      await opened.close();
+    }
   });
 });

@@ -36,6 +36,11 @@ export default class Report extends BaseCommand<typeof Report> {
     }),
     format: Flags.string({ options: ['html', 'pdf'], default: 'html', summary: 'html, or pdf printed by Chromium.' }),
     'min-score': Flags.integer({ summary: 'Sensitive queries: score at least this (default 80).', helpValue: 'N' }),
+    'business-hours': Flags.string({
+      summary:
+        'High-risk permission changes: business hours, Monday to Friday, start inclusive, end exclusive, in --tz (default 08:00-18:00).',
+      helpValue: 'HH:MM-HH:MM',
+    }),
     'spike-threshold': Flags.integer({
       min: 1,
       summary: 'Sensitive queries per day marked as a spike (default: mean + 2 standard deviations).',
@@ -59,6 +64,7 @@ export default class Report extends BaseCommand<typeof Report> {
         out: f.out,
         format: f.format as 'html' | 'pdf',
         minScore: f['min-score'],
+        businessHours: f['business-hours'],
         spikeThreshold: f['spike-threshold'],
         browser: f.browser,
         version: this.config.version,
