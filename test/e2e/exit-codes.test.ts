@@ -166,7 +166,7 @@ it.skipIf(!existsSync('/dev/full'))(
         stdio: ['ignore', full, 'pipe'],
       });
       let stderr = '';
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
       expect(code).toBe(5);
       expect(stderr).toContain('Error: no sandbox is running on');
