@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTenant, sampleConfiguration } from '../helpers/fake-tenant.js';
@@ -152,6 +152,29 @@ it('the --json error document carries the same exit code', async () => {
   expect(result.exitCode).toBe(4);
   expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: 'TENANT_UNAUTHORIZED', exitCode: 4 } });
 });
+
+it.skipIf(!existsSync('/dev/full'))(
+  '--json with stdout on a full disk: the error also on stderr, with its own exit code (it was lost without a word)',
+  async () => {
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', IMMUTA_SANDBOX_DIR: join(home.home, 'none') };
+    delete childEnv.NODE_EXTRA_CA_CERTS;
+    const full = openSync('/dev/full', 'w');
+    try {
+      const child = spawn(process.execPath, [BIN, 'audit', 'logs', 'sync', 'sandbox', '--json'], {
+        cwd: ROOT,
+        env: childEnv,
+        stdio: ['ignore', full, 'pipe'],
+      });
+      let stderr = '';
+      child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code).toBe(5);
+      expect(stderr).toContain('Error: no sandbox is running on');
+    } finally {
+      closeSync(full);
+    }
+  },
+);
 
 it('130: interrupted (Ctrl-C while waiting for a connection)', async () => {
   tenant.replyAlways('getAllExportConfigurations', {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTenant, sampleConfiguration, sampleTask } from '../helpers/fake-tenant.js';
 import { runCli, tempHome } from '../helpers/run-cli.js';
 import { runCommand } from '../helpers/run-command.js';
+import { writeFixture } from '../lib/logs/fixture.js';
 
 /**
  * The `--json` documents are a public interface (README "JSON shapes"): CI scripts parse them.
@@ -221,6 +222,208 @@ describe('--json shapes', () => {
         },
       }
     `);
+  });
+
+  describe('audit logs', () => {
+    const source = () => join(home.home, 'logs-source');
+    const store = () => join(home.home, 'logs-store');
+    beforeAll(() => writeFixture(source()));
+
+    it('sync (the first, and a second with nothing new: the same shape)', async () => {
+      const first = await json(['audit', 'logs', 'sync', source(), '--store', store()]);
+      const second = await json(['audit', 'logs', 'sync', source(), '--store', store()]);
+      expect(second).toMatchObject({ objects: { ingested: 0 }, events: { read: 0, new: 0 } });
+      expect(shape(second)).toEqual(shape({ ...(first as object), problems: [] }));
+      expect(shape(first)).toMatchInlineSnapshot(`
+        {
+          "bytes": "number",
+          "events": {
+            "new": "number",
+            "read": "number",
+            "total": "number",
+          },
+          "objects": {
+            "alreadySynced": "number",
+            "ingested": "number",
+            "listed": "number",
+            "testObjects": "number",
+          },
+          "problems": [
+            {
+              "key": "string",
+              "lines": [
+                {
+                  "line": "number",
+                  "reason": "string",
+                },
+              ],
+              "skipped": "number",
+            },
+          ],
+          "seconds": "number",
+          "skippedLines": "number",
+          "source": "string",
+          "store": "string",
+          "unreadableObjects": [],
+        }
+      `);
+    });
+
+    it('status', async () => {
+      expect(shape(await json(['audit', 'logs', 'status', '--store', store()]))).toMatchInlineSnapshot(`
+        {
+          "byEvent": [
+            {
+              "event": "string",
+              "events": "number",
+            },
+          ],
+          "databaseBytes": "number",
+          "events": {
+            "first": "string",
+            "last": "string",
+            "total": "number",
+          },
+          "objects": {
+            "lastSyncedAt": "string",
+            "skippedLines": "number",
+            "synced": "number",
+            "withSkippedLines": "number",
+          },
+          "parts": {
+            "bytes": "number",
+            "files": "number",
+          },
+          "store": "string",
+        }
+      `);
+    });
+
+    it('presets', async () => {
+      expect(shape(await json(['audit', 'logs', 'presets']))).toMatchInlineSnapshot(`
+        [
+          {
+            "columns": [
+              "string",
+            ],
+            "dedupKey": [
+              "string",
+            ],
+            "defaultWindow": "string",
+            "events": [
+              "string",
+            ],
+            "name": "string",
+            "parameters": [],
+            "question": "string",
+            "severity": "string",
+            "use": "string",
+          },
+        ]
+      `);
+    });
+
+    it('query and sql: an array of rows', async () => {
+      const rows = await json([
+        'audit',
+        'logs',
+        'query',
+        'failed-queries',
+        '--store',
+        store(),
+        '--since',
+        '2026-01-01',
+      ]);
+      expect(shape(rows)).toMatchInlineSnapshot(`
+        [
+          {
+            "action": "string",
+            "actionStatus": "string",
+            "actionStatusReason": "string",
+            "actor": "string",
+            "event": "string",
+            "eventTimestamp": "string",
+            "id": "string",
+            "sensitivityScore": "number",
+            "targets": [
+              {
+                "id": "string",
+                "name": "string",
+                "technology": "string",
+              },
+            ],
+          },
+        ]
+      `);
+      expect(
+        await json(['audit', 'logs', 'sql', 'SELECT count(*) AS n FROM events', '--store', store()]),
+      ).toMatchObject([{ n: expect.any(Number) as number }]);
+    });
+
+    it('report', async () => {
+      const out = join(home.home, 'report.html');
+      expect(shape(await json(['audit', 'logs', 'report', '--store', store(), '--out', out]))).toMatchInlineSnapshot(`
+        {
+          "days": "number",
+          "events": "number",
+          "format": "string",
+          "out": "string",
+          "since": "string",
+          "skippedLines": "number",
+          "source": "string",
+          "tz": "string",
+          "until": "string",
+        }
+      `);
+    });
+
+    it('watch --dry-run --once', async () => {
+      const args = ['audit', 'logs', 'watch', '--store', store(), '--preset', 'failed-queries', '--once'];
+      const document = await json([
+        ...args,
+        '--dry-run',
+        '--since',
+        '2026-01-01',
+        '--webhook',
+        'https://hooks.example.com/x',
+      ]);
+      expect(shape(document)).toMatchInlineSnapshot(`
+        {
+          "dryRun": "boolean",
+          "runs": [
+            {
+              "at": "string",
+              "failure": "null",
+              "messages": "number",
+              "posted": {
+                "failed-queries": "number",
+              },
+            },
+          ],
+          "statePath": "string",
+          "wouldPost": [
+            {
+              "body": {
+                "blocks": [
+                  {
+                    "text": {
+                      "text": "string",
+                      "type": "string",
+                    },
+                    "type": "string",
+                  },
+                ],
+                "text": "string",
+              },
+              "eventIds": [
+                "string",
+              ],
+              "preset": "string",
+            },
+          ],
+        }
+      `);
+    });
   });
 
   it('the real binary prints the same documents as the harness (success and error)', async () => {

@@ -48,6 +48,10 @@ export function memoryReportSource(events: ReportEvent[], skippedLines = 0): Rep
         .map((e) => e.eventTimestamp)
         .sort()
         .at(-1) ?? null,
+    span: async () => {
+      const times = events.map((e) => e.eventTimestamp).sort();
+      return { first: times.at(0) ?? null, last: times.at(-1) ?? null };
+    },
     // In batches of 500, as the store hands over its rows (a batch at a time).
     async *events(range: { since: Date; until: Date }) {
       const all = inRange(range);

@@ -12,6 +12,7 @@ import { type CommandIO, DOCUMENT_WRITTEN } from '../io/command-io.js';
 import { globalFlags } from './global-flags.js';
 import { type CommandHost, currentHost } from './host.js';
 import { createProcessIO } from './process-io.js';
+import { writeFailed } from './stdout-errors.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -163,7 +164,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.terminal();
     if (error.code !== 'EXIT') {
       if (this.jsonEnabled() && !this.documentStarted) this.logJson(errorJson(error));
-      else this.host.stderr.write(`${errorText(error, this.paintErr)}\n`);
+      // Also when the document could not be written (stdout on a full disk): the exit code alone
+      // said nothing of what failed.
+      if (!this.jsonEnabled() || this.documentStarted || writeFailed(this.host.stdout))
+        this.host.stderr.write(`${errorText(error, this.paintErr)}\n`);
       if (error.exitCode === ExitCode.BUG && this.host.env.DEBUG && thrown instanceof Error && thrown.stack) {
         this.host.stderr.write(`${redactText(thrown.stack)}\n`);
       }

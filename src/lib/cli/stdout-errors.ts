@@ -41,3 +41,14 @@ export function handleStdoutErrors(
     streams.exit(failure.exitCode);
   });
 }
+
+/**
+ * Whether a write to `stream` has failed, other than with EPIPE (the reader gone: quiet, as above).
+ * Known at once: a blocking write fails inside write(), while its 'error' event comes a tick later,
+ * after a failed command has already exited (oclif's process.exit), so the handler above never ran
+ * and a `--json > out.json` on a full disk lost the error document without a word on stderr.
+ */
+export function writeFailed(stream: unknown): boolean {
+  const errored = (stream as { _writableState?: { errored?: NodeJS.ErrnoException | null } })._writableState?.errored;
+  return errored != null && errored.code !== 'EPIPE';
+}

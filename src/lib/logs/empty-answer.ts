@@ -20,20 +20,22 @@ export function windowText(filters: Pick<ResolvedFilters, 'since' | 'until'>): s
 
 /**
  * Why no stored event can be in this window (`until` is exclusive, as in the queries), as a warning
- * with its fix; undefined when some stored event is inside it.
+ * with its fix; undefined when some stored event is inside it. `empty`: what the warning says is
+ * empty (`no rows` for a query; the report says `the report is empty`).
  */
 export function windowMissesStore(
   filters: Pick<ResolvedFilters, 'since' | 'until'>,
   span: { first: string | null; last: string | null },
+  empty = 'no rows',
 ): string | undefined {
   if (span.first === null || span.last === null)
-    return 'no rows: the store holds no events. Sync a source into it first (`immuta audit logs sync SOURCE --store DIR`).';
+    return `${empty}: the store holds no events. Sync a source into it first (\`immuta audit logs sync SOURCE --store DIR\`).`;
   const { since, until } = filters;
   const window = windowText(filters);
   if (since && since > new Date(span.last))
-    return `no rows: this window (${window}) starts after the store's newest event (${span.last}). Sync newer objects into the store (--source), or move the window (--since/--until).`;
+    return `${empty}: this window (${window}) starts after the store's newest event (${span.last}). Sync newer objects into the store (--source), or move the window (--since/--until).`;
   if (until && until <= new Date(span.first))
-    return `no rows: this window (${window}) ends before the store's first event (${span.first}). Move the window (--since/--until).`;
+    return `${empty}: this window (${window}) ends before the store's first event (${span.first}). Move the window (--since/--until).`;
   return undefined;
 }
 

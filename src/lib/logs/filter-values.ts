@@ -1,7 +1,8 @@
 /**
  * `--event`, `--status`, `--actor` and `--target` checked against what the store holds, before a query runs: an
- * empty answer reads as "nothing happened", so a value the store has no event with is said on
- * stderr, with the values it has (or, for actors, the ones it is close to). An event or an actor
+ * empty answer reads as "nothing happened", so a value the store has no event with is a warning on
+ * stderr, with the values it has (or, for actors, the ones it is close to). A warning, not a note:
+ * `--json` silences notes, and a CI script's `--actor` typo was then `[]` and exit 0 without a word. An event or an actor
  * named in another case (`tagapplied`, `Alice@Example.com`) is read as the store spells it, as
  * `--status` is read in any case.
  */
@@ -32,7 +33,7 @@ export async function checkedEvents(
     if (name === 'QUERY' || names.includes(name)) return name;
     const sameButCase = names.filter((known) => known.toLowerCase() === name.toLowerCase());
     if (sameButCase.length === 1) return sameButCase[0] as string;
-    io.note(`--event ${escapeLine(name)}: no event of that name in this store (it has ${listed(names)}).`);
+    io.warn(`--event ${escapeLine(name)}: no event of that name in this store (it has ${listed(names)}).`);
     return name;
   });
   return checked.join(',');
@@ -46,7 +47,7 @@ export async function checkStatuses(store: LogStore, status: string | undefined,
   const known = new Set(statuses.map((s) => s.toUpperCase()));
   for (const value of asked)
     if (!known.has(value.toUpperCase()))
-      io.note(`--status ${escapeLine(value)}: no event in this store has it (it has ${listed(statuses)}).`);
+      io.warn(`--status ${escapeLine(value)}: no event in this store has it (it has ${listed(statuses)}).`);
 }
 
 /**
@@ -69,7 +70,7 @@ async function readAsStored(
       checked.push(...(found.includes(name) ? [name] : found));
       continue;
     }
-    io.note(`${flag} ${escapeLine(name)}: no event in this store has ${await missing(name)}.`);
+    io.warn(`${flag} ${escapeLine(name)}: no event in this store has ${await missing(name)}.`);
     checked.push(name);
   }
   return checked.join(',');

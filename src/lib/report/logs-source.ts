@@ -26,6 +26,7 @@ export async function logsReportSource(
       const [row] = await store.rows('SELECT max(eventTimestamp) AS latest FROM events');
       return typeof row?.latest === 'string' ? row.latest : null;
     },
+    span: () => store.eventSpan(),
     // Only what the report counts: the payload of SubscriptionCreated events (a MANUAL grant) and
     // the sensitivity score of QUERY events. Unordered: the report's counts do not depend on order,
     // and sorting every event of a long period was most of DuckDB's memory.

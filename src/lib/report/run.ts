@@ -6,6 +6,7 @@ import { usageError } from '../errors/cli-error.js';
 import type { CommandIO } from '../io/command-io.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { checkedWritableFile, writeError } from '../io/writable-file.js';
+import { windowMissesStore } from '../logs/empty-answer.js';
 import { resolveFilters } from '../logs/filters.js';
 import { parseMoment, parseSpan } from '../logs/period.js';
 import { MAX_REPORT_DAYS, addDays, checkTimeZone, dayKey, fromWallClock, nextDay, startOfDay } from './calendar.js';
@@ -152,6 +153,10 @@ export async function runReport(
   let summary: Omit<ReportResult, 'out' | 'format'>;
   try {
     const range = await period({ ...options, tz }, source, io);
+    // A period that misses every stored event (an --until before a stale store's span, or an empty
+    // store) is a report of zeros that reads as "nothing happened": said on stderr, as `query` says it.
+    const missed = windowMissesStore(range, await source.span(), 'the report is empty');
+    if (missed !== undefined) io.warn(missed);
     const [described, highRisk, newSensitiveColumns, configurationChanges] = await Promise.all([
       source.describe(),
       source.preset('high-risk-permission-changes', range),

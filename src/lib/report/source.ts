@@ -31,6 +31,8 @@ export interface ReportSource {
   describe(): Promise<{ source: string; skippedLines: number }>;
   /** The latest eventTimestamp in the store (null when empty): the default end of the period. */
   latest(): Promise<string | null>;
+  /** The first and latest eventTimestamp in the store (null when empty): a period outside it is said. */
+  span(): Promise<{ first: string | null; last: string | null }>;
   /**
    * Every event with since <= eventTimestamp < until, in batches, in any order (the report counts
    * them as they come: a year of events never has to fit in memory at once).

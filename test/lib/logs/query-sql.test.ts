@@ -342,16 +342,31 @@ describe('audit logs query / sql / presets (run functions)', () => {
     const typo = await run('bob@exmaple.com');
     expect(typo.stdout()).toBe('');
     expect(typo.stderr()).toBe(
-      '--actor bob@exmaple.com: no event in this store has that actor id or name (did you mean bob@example.com?).\n',
+      'Warning: --actor bob@exmaple.com: no event in this store has that actor id or name (did you mean bob@example.com?).\n',
     );
     expect((await run('Bob')).stderr()).toContain('(did you mean bob@example.com?)');
     expect((await run('nobody-at-all')).stderr()).toBe(
-      '--actor nobody-at-all: no event in this store has that actor id or name.\n',
+      'Warning: --actor nobody-at-all: no event in this store has that actor id or name.\n',
     );
     // Several values: each read on its own; the ones found still filter as before.
     const two = await run('Bob@example.com, nobody-at-all');
     expect(two.stdout()).toBe(exact.stdout());
     expect(two.stderr()).toContain('--actor nobody-at-all:');
+  });
+
+  it('a value the store lacks is said with --json too (a CI script read `[]` and exit 0 without a word)', async () => {
+    const run = async (filters: { actor?: string; event?: string; status?: string; target?: string }) => {
+      const io = fakeIO({ json: true });
+      await runQuery({ preset: 'query-trail', store, ...range, ...filters }, io);
+      expect(io.stdout()).toBe('[]\n');
+      return io.stderr();
+    };
+    expect(await run({ actor: 'bob@exmaple.com' })).toBe(
+      'Warning: --actor bob@exmaple.com: no event in this store has that actor id or name (did you mean bob@example.com?).\n',
+    );
+    expect(await run({ target: 'nowhere' })).toContain('Warning: --target nowhere: no event in this store has');
+    expect(await run({ event: 'NoSuchEvent' })).toContain('Warning: --event NoSuchEvent: no event of that name');
+    expect(await run({ status: 'bogus' })).toContain('Warning: --status bogus: no event in this store has it');
   });
 
   it('--target in another case is read as the store spells it (it returned nothing, without a word); a target the store lacks is said', async () => {

@@ -454,6 +454,33 @@ describe('logs report over a store: the numbers the presets and SQL give', () =>
     }
   });
 
+  it('a period that misses every stored event (or an empty store) is a warning, --json included, as query says it', async () => {
+    const { store } = await reportOverStore([query('q-1'), query('q-2')]);
+    const run = async (options: { since?: string; until?: string }, storeDir = store) => {
+      const io = fakeIO({ cwd: dir, json: true });
+      const result = await runReportCommand({ ...base, ...options, store: storeDir, out: 'r.html' }, io);
+      return { events: result.events, stderr: io.stderr() };
+    };
+    // The default period ends with the latest event's day: never empty, nothing said.
+    expect(await run({})).toEqual({ events: 2, stderr: '' });
+    expect(await run({ since: '2025-01-01', until: '2025-02-01' })).toEqual({
+      events: 0,
+      stderr:
+        "Warning: the report is empty: this window (from 2025-01-01T00:00:00.000Z to 2025-02-01T00:00:00.000Z) ends before the store's first event (2026-03-02T10:00:00.000Z). Move the window (--since/--until).\n",
+    });
+    expect((await run({ since: '2026-04-01', until: '2026-05-01' })).stderr).toContain(
+      "Warning: the report is empty: this window (from 2026-04-01T00:00:00.000Z to 2026-05-01T00:00:00.000Z) starts after the store's newest event",
+    );
+    // A store synced from a source with no objects yet (a first export not written).
+    mkdirSync(join(dir, 'nothing-yet'));
+    await runSync({ source: join(dir, 'nothing-yet'), store: join(dir, 'empty-store') }, fakeIO());
+    expect(await run({}, join(dir, 'empty-store'))).toEqual({
+      events: 0,
+      stderr:
+        'Warning: the report is empty: the store holds no events. Sync a source into it first (`immuta audit logs sync SOURCE --store DIR`).\n',
+    });
+  });
+
   it('failed and unauthorized queries add up to the rows of failed-queries: every status but SUCCESS', async () => {
     const { store, data } = await reportOverStore([
       query('q-ok'),
