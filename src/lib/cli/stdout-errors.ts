@@ -49,6 +49,7 @@ export function handleStdoutErrors(
  * and a `--json > out.json` on a full disk lost the error document without a word on stderr.
  */
 export function writeFailed(stream: unknown): boolean {
-  const errored = (stream as { _writableState?: { errored?: NodeJS.ErrnoException | null } })._writableState?.errored;
+  // `errored`: the public getter of a Writable (Node 18+) for its first write error.
+  const errored = (stream as { errored?: NodeJS.ErrnoException | null }).errored;
   return errored != null && errored.code !== 'EPIPE';
 }
