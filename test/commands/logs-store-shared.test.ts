@@ -1,5 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,15 +139,18 @@ describe('a log store shared by a cron sync and its readers', () => {
   });
 
   describe('a store this user may not write to (another user, or a read-only mount)', () => {
-    // As root every file is writable: the CLI runs as nobody then, on folders nobody can read.
+    // As root every file is writable: the CLI then runs without the capabilities that override file
+    // modes (setpriv, util-linux), so the modes apply to it as to any user. Not as another user
+    // (nobody): a clean clone in a folder only root may enter (mktemp -d) hid the CLI from it.
     const asRoot = process.getuid?.() === 0;
-    const nobody = { uid: 65534, gid: 65534 };
+    const [command, prefix] = asRoot
+      ? ['setpriv', ['--bounding-set', '-dac_override,-dac_read_search', '--', process.execPath]]
+      : [process.execPath, []];
     const asUser = (args: string[]) =>
       new Promise<{ exitCode: number; stdout: string; stderr: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, [BIN, 'audit', 'logs', ...args], {
+        const child = spawn(command, [...prefix, BIN, 'audit', 'logs', ...args], {
           cwd: ROOT,
           env: childEnvironment(env),
-          ...(asRoot ? nobody : {}),
         });
         let stdout = '';
         let stderr = '';
@@ -158,7 +161,6 @@ describe('a log store shared by a cron sync and its readers', () => {
       });
     /** The store's folder (and parts) writable or not by that user, its files writable by it. */
     const allow = (path: string, writable: boolean) => {
-      if (asRoot) chownSync(path, writable ? nobody.uid : 0, writable ? nobody.gid : 0);
       chmodSync(path, writable ? 0o755 : 0o555);
     };
 
@@ -167,7 +169,6 @@ describe('a log store shared by a cron sync and its readers', () => {
       chmodSync(source, 0o755);
       for (const name of readdirSync(source)) chmodSync(join(source, name), 0o644);
       for (const name of ['events.duckdb', ...readdirSync(join(store, 'parts')).map((p) => join('parts', p))]) {
-        if (asRoot) chownSync(join(store, name), nobody.uid, nobody.gid);
         chmodSync(join(store, name), 0o644);
       }
       allow(store, true);
