@@ -126,6 +126,7 @@ describe('a presigned S3 URL, or an s3:// URL with credentials, given as the sou
       ['audit', 'logs', 'sync', 's3://ASIAEXAMPLEKEY:UserInfoSecret99@bucket/immuta'],
       ['audit', 'logs', 'sync', 's3://ASIAEXAMPLEKEY:SlashedSecretHead/SlashedSecretTail@bucket/immuta'],
       ['audit', 'logs', 'athena-ddl', 's3://ASIAEXAMPLEKEY:SlashedSecretHead/SlashedSecretTail@bucket/immuta'],
+      ['audit', 'logs', 'sync', 'https://ASIAEXAMPLEKEY:SlashedSecretHead/SlashedSecretTail@bucket.s3.amazonaws.com/x'],
       ['audit', 'logs', 'sync', presigned],
     ];
     for (const args of cases) {
