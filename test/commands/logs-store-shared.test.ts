@@ -138,6 +138,19 @@ describe('a log store shared by a cron sync and its readers', () => {
     }
   });
 
+  it('a copy of the database file alone (no parts folder): exit 2 LOGS_STORE_UNREADABLE, not "unexpected failure: ENOENT, scandir"', async () => {
+    const copy = join(dir, 'database-only');
+    mkdirSync(copy);
+    cpSync(join(store, 'events.duckdb'), join(copy, 'events.duckdb'));
+    for (const args of [['status'], ['sql', 'SELECT count(*) AS n FROM events']]) {
+      const result = await logs([...args, '--store', copy, '--json']);
+      expect(result.exitCode, result.stdout).toBe(2);
+      const { error } = JSON.parse(result.stdout) as { error: { code: string; message: string } };
+      expect(error.code).toBe('LOGS_STORE_UNREADABLE');
+      expect(error.message).toMatch(/cannot be read: (\d+) of its \1 part files? (is|are) gone/);
+    }
+  });
+
   it('a damaged database file is LOGS_STORE_UNREADABLE at once, not a lock waited for 10 s (DuckDB says "in block at location")', async () => {
     const copy = join(dir, 'damaged');
     cpSync(store, copy, { recursive: true });
