@@ -21,7 +21,9 @@ describe('urlWithoutCredentials', () => {
       'https://bucket.s3.amazonaws.com/x',
     );
     // A port, or an "@" in the path, is not user info.
-    expect(urlWithoutCredentials('https://host:8443/users/a@example.com')).toBe('https://host:8443/users/a@example.com');
+    expect(urlWithoutCredentials('https://host:8443/users/a@example.com')).toBe(
+      'https://host:8443/users/a@example.com',
+    );
     expect(urlWithoutCredentials('https://host/users/a@example.com')).toBe('https://host/users/a@example.com');
     expect(urlWithoutCredentials('gs://bucket/a:b@c')).toBe('gs://bucket/a:b@c');
   });
