@@ -1,5 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -136,6 +136,37 @@ describe('a log store shared by a cron sync and its readers', () => {
       expect(error).toMatchObject({ code: 'LOGS_STORE_UNREADABLE' });
       expect(error.message).toContain(`cannot be read: 1 of its`);
     }
+  });
+
+  it('a copy of the database file alone (no parts folder): exit 2 LOGS_STORE_UNREADABLE, not "unexpected failure: ENOENT, scandir"', async () => {
+    const copy = join(dir, 'database-only');
+    mkdirSync(copy);
+    cpSync(join(store, 'events.duckdb'), join(copy, 'events.duckdb'));
+    for (const args of [['status'], ['sql', 'SELECT count(*) AS n FROM events']]) {
+      const result = await logs([...args, '--store', copy, '--json']);
+      expect(result.exitCode, result.stdout).toBe(2);
+      const { error } = JSON.parse(result.stdout) as { error: { code: string; message: string } };
+      expect(error.code).toBe('LOGS_STORE_UNREADABLE');
+      expect(error.message).toMatch(/cannot be read: (\d+) of its \1 part files? (is|are) gone/);
+    }
+  });
+
+  it('a damaged database file is LOGS_STORE_UNREADABLE at once, not a lock waited for 10 s (DuckDB says "in block at location")', async () => {
+    const copy = join(dir, 'damaged');
+    cpSync(store, copy, { recursive: true });
+    const file = join(copy, 'events.duckdb');
+    const bytes = readFileSync(file);
+    for (let i = 8192 + 100; i < 8192 + 4196; i++) bytes[i] = (bytes[i] ?? 0) ^ 0xff;
+    writeFileSync(file, bytes);
+    const started = Date.now();
+    const result = await logs(['status', '--store', copy, '--json']);
+    // "block" held "lock": it was waited for as a lock, then LOGS_STORE_BUSY, exit 3, "a sync is writing to it".
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(result.exitCode, result.stdout).toBe(2);
+    const { error } = JSON.parse(result.stdout) as { error: { code: string; message: string } };
+    expect(error.code).toBe('LOGS_STORE_UNREADABLE');
+    expect(error.message).toContain('Corrupt database file');
+    expect(result.stderr).not.toContain('waiting up to');
   });
 
   describe('a store this user may not write to (another user, or a read-only mount)', () => {

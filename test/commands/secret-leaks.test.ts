@@ -94,7 +94,9 @@ describe('a presigned S3 URL, or an s3:// URL with credentials, given as the sou
     'https://bucket.s3.us-east-1.amazonaws.com/immuta/x.json?X-Amz-Algorithm=AWS4-HMAC-SHA256' +
     `&X-Amz-Credential=ASIAEXAMPLEKEY%2F20260101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20260101T000000Z` +
     `&X-Amz-Expires=300&X-Amz-Security-Token=${token}&X-Amz-Signature=${signature}&X-Amz-SignedHeaders=host`;
-  const secrets = [token, signature, 'ASIAEXAMPLEKEY', 'UserInfoSecret99'];
+  // An AWS secret key often holds a "/": its user info then ends, as a URL parser reads it, at that
+  // "/", so the "@" is in the prefix and the bucket is `KEY:SECRET-HEAD`.
+  const secrets = [token, signature, 'ASIAEXAMPLEKEY', 'UserInfoSecret99', 'SlashedSecretHead', 'SlashedSecretTail'];
   const leaked = (text: string) => secrets.filter((secret) => text.includes(secret));
   /** Every file under a folder, names and contents. */
   const filesUnder = (dir: string): string[] =>
@@ -122,6 +124,9 @@ describe('a presigned S3 URL, or an s3:// URL with credentials, given as the sou
       ['audit', 'logs', 'athena-ddl', `s3://bucket/immuta?X-Amz-Security-Token=${token}&X-Amz-Signature=${signature}`],
       ['audit', 'logs', 'sync', `s3://bucket/immuta?X-Amz-Security-Token=${token}&X-Amz-Signature=${signature}`],
       ['audit', 'logs', 'sync', 's3://ASIAEXAMPLEKEY:UserInfoSecret99@bucket/immuta'],
+      ['audit', 'logs', 'sync', 's3://ASIAEXAMPLEKEY:SlashedSecretHead/SlashedSecretTail@bucket/immuta'],
+      ['audit', 'logs', 'athena-ddl', 's3://ASIAEXAMPLEKEY:SlashedSecretHead/SlashedSecretTail@bucket/immuta'],
+      ['audit', 'logs', 'sync', 'https://ASIAEXAMPLEKEY:SlashedSecretHead/SlashedSecretTail@bucket.s3.amazonaws.com/x'],
       ['audit', 'logs', 'sync', presigned],
     ];
     for (const args of cases) {

@@ -51,8 +51,13 @@ export interface LockWait {
   signal?: AbortSignal;
 }
 
-/** DuckDB's error for a database file another process holds (read-write, or read-only against a writer). */
-const isLockError = (message: string) => /lock/i.test(message);
+/**
+ * DuckDB's error for a database file another process holds (read-write, or read-only against a
+ * writer): "Could not set lock on file ...: Conflicting lock is held in ...". Not any "lock": a
+ * damaged file's "Corrupt database file: ... in block at location 8192" was waited for as a lock,
+ * then called LOGS_STORE_BUSY (exit 3, "a sync is writing to it").
+ */
+const isLockError = (message: string) => /Could not set lock on file|Conflicting lock/i.test(message);
 /** The holder's PID, when DuckDB names it ("Conflicting lock is held in /usr/bin/node (PID 1234)"). */
 const lockHolder = (message: string) => {
   const pid = /\(PID (\d+)\)/.exec(message)?.[1];

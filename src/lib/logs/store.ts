@@ -722,8 +722,8 @@ export class LogStore {
     // A part file gone (a clean-up of old files in a cache or /tmp folder, a copy of the folder that
     // left one out) failed every command, the sync too, as "unexpected failure: IO Error: No files
     // found that match the pattern", with DuckDB's SQL. One readdir, not a stat per part.
-    const present = new Set(names.length > 0 ? readdirSync(join(this.dir, PARTS_DIR)) : []);
-    const missing = names.filter((name) => !present.has(name));
+    const present = names.length > 0 ? this.partFilesPresent() : undefined;
+    const missing = present === undefined ? [] : names.filter((name) => !present.has(name));
     if (missing.length > 0)
       throw damagedStore(
         this.dir,
@@ -733,6 +733,19 @@ export class LogStore {
       for (const statement of viewsOver(names.map((name) => this.partFile(name)))) await this.connection.run(statement);
     } catch (error) {
       throw this.partFileError(error) ?? error;
+    }
+  }
+
+  /**
+   * The files in the parts folder; none when the folder is gone (the database file copied alone:
+   * readdir's ENOENT was an "unexpected failure"). Undefined when it cannot be listed (a folder one
+   * may enter but not list): DuckDB, which opens the parts by name, says what it can read.
+   */
+  private partFilesPresent(): Set<string> | undefined {
+    try {
+      return new Set(readdirSync(join(this.dir, PARTS_DIR)));
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ENOENT' ? new Set() : undefined;
     }
   }
 

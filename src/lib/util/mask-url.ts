@@ -21,5 +21,10 @@ export function maskUrl(url: string): string {
  * S3 URL's signature and session token, a SAS token) and without user info (a password).
  */
 export function urlWithoutCredentials(text: string): string {
-  return text.replace(/[?#][\s\S]*$/, '').replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, '$1');
+  // User info to the authority's last "@"; or `user:` and anything but a port, to the text's last
+  // "@": an AWS secret key often holds a "/", which ends the authority as a URL parser reads it
+  // (`https://KEY:wJal/rXU@host/x`), and the secret was printed whole.
+  return text
+    .replace(/[?#][\s\S]*$/, '')
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/)(?:[^/]*@|[^/@:]*:(?!\d*(?:\/|$))[^@]*@)/i, '$1');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskUrl } from '../../../src/lib/util/mask-url.js';
+import { maskUrl, urlWithoutCredentials } from '../../../src/lib/util/mask-url.js';
 
 describe('maskUrl', () => {
   it('keeps the origin only: no path segment, query or credentials', () => {
@@ -10,5 +10,21 @@ describe('maskUrl', () => {
     expect(maskUrl('https://user:pass@hooks.example.com:8443/x')).toBe('https://hooks.example.com:8443/…');
     expect(maskUrl('https://hooks.example.com/')).toBe('https://hooks.example.com');
     expect(maskUrl('not a url')).toBe('(invalid URL)');
+  });
+});
+
+describe('urlWithoutCredentials', () => {
+  it('drops the query, the fragment and user info, also a password holding "/" (an AWS secret key often does)', () => {
+    expect(urlWithoutCredentials('gs://KEY:pw@bucket/x?sig=abc#f')).toBe('gs://bucket/x');
+    // The "/" ends the authority as a URL parser reads it: the secret's tail and its "@" fell in the path.
+    expect(urlWithoutCredentials('https://AKIAEX:wJalrXUtnFEMI/K7MDENGbPx@bucket.s3.amazonaws.com/x')).toBe(
+      'https://bucket.s3.amazonaws.com/x',
+    );
+    // A port, or an "@" in the path, is not user info.
+    expect(urlWithoutCredentials('https://host:8443/users/a@example.com')).toBe(
+      'https://host:8443/users/a@example.com',
+    );
+    expect(urlWithoutCredentials('https://host/users/a@example.com')).toBe('https://host/users/a@example.com');
+    expect(urlWithoutCredentials('gs://bucket/a:b@c')).toBe('gs://bucket/a:b@c');
   });
 });

@@ -39,7 +39,10 @@ export interface S3SourceOptions extends S3Location, RemoteTuning {
 export function parseS3Url(text: string): S3Location | undefined {
   const match = /^s3:\/\/([^/]+)\/?(.*)$/i.exec(text.trim());
   if (!match?.[1]) return undefined;
-  if (match[1].includes('@')) {
+  // A bucket name has neither "@" nor ":". The ":" catches `s3://KEY:SECRET/REST@bucket`: an AWS
+  // secret key often holds a "/", which ends the authority there, so its "@" fell in the prefix and
+  // `KEY:SECRET` was taken for the bucket, printed whole in every progress line and error.
+  if (/[@:]/.test(match[1])) {
     throw usageError(
       'malformed S3 URL: it has user info before the bucket (not shown: it may hold a credential)',
       'Write it as s3://BUCKET/PREFIX; the credentials come from the AWS environment (AWS_PROFILE, AWS_ACCESS_KEY_ID...).',
