@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../src/lib/logs/duckdb.js';
 import { sqlString } from '../src/lib/logs/dialect/dialects.js';
-import { CHUNK_BYTES } from '../src/lib/logs/store.js';
+import { CHUNK_BYTES, statementGroups } from '../src/lib/logs/store.js';
 import { PARQUET, type StagedFile, eventsOfLines, stagedLines, writeLines } from '../src/lib/logs/schema.js';
 
 /** The documented UAM fields, typed, and the sub-documents as JSON: what `read_json` is given. */
@@ -40,28 +40,14 @@ const presetColumns = (files: readonly StagedFile[]) => `SELECT * EXCLUDE (p),
   FROM (SELECT *, json_extract_string(auditPayload, ['$.type', '$.securityProfile.sensitivity.score', '$.objectsAccessed']) AS p
     FROM ${readJson(files)})`;
 
-/** Consecutive objects in batches of about CHUNK_BYTES, as a sync closes them. */
-function inBatches(files: StagedFile[]): StagedFile[][] {
-  const batches: StagedFile[][] = [];
-  let batch: StagedFile[] = [];
-  let size = 0;
-  for (const file of files) {
-    batch.push(file);
-    size += statSync(file.file).size;
-    if (size >= CHUNK_BYTES) {
-      batches.push(batch);
-      batch = [];
-      size = 0;
-    }
-  }
-  if (batch.length > 0) batches.push(batch);
-  return batches;
-}
-
 async function measureSyncFloor(dir: string, repeat = 3): Promise<string[]> {
   const names = readdirSync(dir).sort();
   const bytes = names.reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
-  const batches = inBatches(names.map((name) => ({ file: join(dir, name), key: name, firstLine: 1 })));
+  // Consecutive objects in batches of about CHUNK_BYTES, as a sync closes them.
+  const batches = statementGroups(
+    names.map((name) => ({ file: join(dir, name), key: name, firstLine: 1, bytes: statSync(join(dir, name)).size })),
+    CHUNK_BYTES,
+  );
   const work = mkdtempSync(join(tmpdir(), 'immuta-sync-floor-'));
   const out = (name: string) => sqlString(join(work, `${name}.parquet`));
   const { instance, connection } = await openDatabase(join(work, 'floor.duckdb'), { memoryLimit: '8GB' });

@@ -1,4 +1,4 @@
-import { isSecretKey, registerSecret } from '../output/redact.js';
+import { isSecretKey, registerSecret, registerUrlPassword } from '../output/redact.js';
 
 /**
  * Secrets given on the command line (`configure --api-key VALUE`, which the CLI refuses, or any flag
@@ -23,16 +23,7 @@ export function registerArgvSecrets(argv: readonly string[]): string[] {
     // password `p@ss` (stopping at the first "@" registered `p` and printed `ss`).
     const password = /^(?:--?[\w-]+=)?[a-z][a-z0-9+.-]*:\/\/[^/?#@\s:]*:([^/?#\s]+)@/i.exec(token)?.[1];
     if (password) {
-      let decoded = password;
-      try {
-        decoded = decodeURIComponent(password);
-      } catch {
-        // Not percent-encoded: the raw text is the password.
-      }
-      for (const value of new Set([password, decoded])) {
-        registerSecret(value);
-        found.push(value);
-      }
+      found.push(...registerUrlPassword(password));
       // `--url=https://u:pw@host/<token>` is also a secret flag's value: registered whole below.
       if (!token.startsWith('-')) continue;
     }

@@ -1,6 +1,6 @@
 import { CliError } from '../errors/cli-error.js';
 import { ExitCode } from '../errors/exit-codes.js';
-import { registerSecret } from '../output/redact.js';
+import { registerSecret, registerUrlPassword } from '../output/redact.js';
 import { distance } from 'fastest-levenshtein';
 import { ProfileStore } from './profile-store.js';
 
@@ -52,12 +52,7 @@ export function normalizeHost(raw: string): string {
   }
   if (url.username || url.password) {
     // Immuta authenticates with the API key: credentials in the URL would only leak (history, logs, messages).
-    registerSecret(url.password);
-    try {
-      registerSecret(decodeURIComponent(url.password));
-    } catch {
-      // A malformed %-escape (`p%zz`) threw "URI malformed", an unexpected failure: registered as written.
-    }
+    registerUrlPassword(url.password);
     throw new CliError(`the tenant URL "${shown}" must not contain a user name or password`, {
       code: 'HOST_INVALID',
       exitCode: ExitCode.USAGE,

@@ -1559,7 +1559,7 @@ export class LogStore {
  * (so at most `size` plus one piece), which keeps a sync's batch, closed at the same size, one
  * statement and one part (closing a group before it passed `size` left a small part after most).
  */
-function statementGroups<T extends { bytes: number; file: string }>(pieces: readonly T[], size: number): T[][] {
+export function statementGroups<T extends { bytes: number; file: string }>(pieces: readonly T[], size: number): T[][] {
   const groups: T[][] = [];
   let current: T[] = [];
   let bytes = 0;

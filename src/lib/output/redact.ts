@@ -28,6 +28,23 @@ export function registerSecret(value: string | undefined | null): void {
   if (encoded !== trimmed && encoded.length >= MIN_SECRET_LENGTH) registeredSecrets.add(encoded);
 }
 
+/**
+ * A URL's password, as URL parsers give it (percent-encoded), registered as written and decoded;
+ * returns the values registered. A malformed %-escape (`p%zz`) is registered as written: decoding it
+ * threw "URI malformed", an unexpected failure of whatever echoed the URL.
+ */
+export function registerUrlPassword(password: string): string[] {
+  let decoded = password;
+  try {
+    decoded = decodeURIComponent(password);
+  } catch {
+    // Not percent-encoded: the raw text is the password.
+  }
+  const values = [...new Set([password, decoded])];
+  for (const value of values) registerSecret(value);
+  return values;
+}
+
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY_PATTERN.test(key);
 }

@@ -8,7 +8,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { usageError } from '../errors/cli-error.js';
-import { registerSecret } from '../output/redact.js';
+import { registerUrlPassword } from '../output/redact.js';
 
 export interface HttpRequest {
   url: URL;
@@ -91,14 +91,7 @@ function proxyUrl(env: NodeJS.ProcessEnv, name: string): string {
   } catch {
     url = undefined;
   }
-  if (url?.password) {
-    registerSecret(url.password);
-    try {
-      registerSecret(decodeURIComponent(url.password));
-    } catch {
-      // A malformed %-escape: the password is registered as written.
-    }
-  }
+  if (url?.password) registerUrlPassword(url.password);
   if (url && PROXY_SCHEMES.has(url.protocol) && url.hostname !== '') return value;
   const masked = raw.replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?[^/@:]*):[^/]*@/i, '$1:***@');
   // JSON.stringify: a value with control characters is shown escaped, not interpreted by the terminal.
